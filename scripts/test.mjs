@@ -2,10 +2,11 @@
 // Runs every package's ava tests with TAP output, echoes it, and ends with the
 // one line CI reads: "N passed, M failed". Exit status is ava's.
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
-const avaCli = require.resolve('ava/entrypoints/cli.mjs');
+// ava's package exports hide its CLI; find it next to the resolved main entry.
+const avaCli = join(dirname(fileURLToPath(import.meta.resolve('ava'))), 'cli.mjs');
 const child = spawn(process.execPath, [avaCli, '--tap', ...process.argv.slice(2)], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
