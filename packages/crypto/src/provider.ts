@@ -103,7 +103,7 @@ export type PrivateKeyFormat = 'pkcs8' | 'pkcs1' | 'sec1';
 
 export type KeyGenerationSpec =
   | { readonly type: 'rsa'; readonly bits: number }
-  | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384' }
+  | { readonly type: 'ec'; readonly curve: 'P-256' | 'P-384' | 'P-521' }
   | { readonly type: 'ed25519' };
 
 export interface CryptoProvider {

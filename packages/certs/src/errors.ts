@@ -1,0 +1,55 @@
+// Exceptions of the seed's chapter 3 (certificate side) and the parse errors of this package.
+// Every class sets `name` so that messages and `instanceof` both identify it.
+
+/** Base class of every error this package throws on purpose. */
+export class CertificateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Malformed DER: `offset` is the byte position (in the outermost input) where the problem lies. */
+export class DerError extends CertificateError {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} (at byte ${offset})`);
+  }
+}
+
+/** Well-formed DER that is not a valid X.509 / key structure (RFC 5280, RFC 5208, RFC 5915, RFC 8017). */
+export class CertificateParseError extends DerError {}
+
+/** A PEM block is malformed (bad armor, bad base64) or of an unexpected kind. */
+export class PemError extends CertificateError {}
+
+/** A key algorithm, curve or signature algorithm this package does not handle. */
+export class UnsupportedAlgorithmError extends CertificateError {}
+
+/** A chain file contains certificates that are not part of the chain of its leaf. */
+export class CertificateNotInChainError extends CertificateError {}
+
+// --- Seed chapter 3 ---
+
+/** A method or callback is no longer valid to call, e.g. a certificate_chain_callback invoked twice. */
+export class InvalidatedError extends CertificateError {}
+
+/** The leaf certificate of a chain has no private key. */
+export class LeafCertificateHasNoPrivateKeyError extends CertificateError {}
+
+/** More than one leaf (non-CA) certificate in a set that must have exactly one. */
+export class MoreThanOneLeafCertificateError extends CertificateError {}
+
+/** No leaf (non-CA) certificate in a set that must have exactly one. */
+export class NoLeafCertificateError extends CertificateError {}
+
+/** No certificate chain can be found between a specified leaf and a specified root. */
+export class NoCertificateChainError extends CertificateError {}
+
+/** A private key was found associated with a certificate when it should not have been. */
+export class ExtraneousPrivateKeyError extends CertificateError {}
+
+/** A private key does not belong to the certificate it was paired with: a key where it does not belong. */
+export class PrivateKeyMismatchError extends ExtraneousPrivateKeyError {}

@@ -1,0 +1,64 @@
+// @tls-kit/certs: X.509 parsing, PEM loading, the seed's certificate API, RFC 5280 path
+// validation and RFC 9525 hostname checks. Browser-safe: no node: imports are reachable.
+
+export type { AlgorithmIdentifier, SignatureAlgorithm, SubjectPublicKeyInfo } from './algorithms.js';
+export { CertificateBuilder, type CertificateOptions, encodeName } from './builder.js';
+export type { CertificateChainCallback, ChainDelivery } from './callback.js';
+export { Certificate } from './certificate.js';
+export { assembleChain, assembleChains } from './chain.js';
+export {
+  ClientCertificateStore,
+  type ClientCertificateRoot,
+  requestClientCertificateChain,
+} from './client-certificate-store.js';
+export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from './der.js';
+export {
+  CertificateError,
+  CertificateNotInChainError,
+  CertificateParseError,
+  DerError,
+  ExtraneousPrivateKeyError,
+  InvalidatedError,
+  LeafCertificateHasNoPrivateKeyError,
+  MoreThanOneLeafCertificateError,
+  NoCertificateChainError,
+  NoLeafCertificateError,
+  PemError,
+  PrivateKeyMismatchError,
+  UnsupportedAlgorithmError,
+} from './errors.js';
+export type {
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Extension,
+  GeneralName,
+  KeyUsageName,
+  NameConstraints,
+  PolicyInformation,
+} from './extensions.js';
+export { parseIpAddress, verifyHostname } from './hostname.js';
+export {
+  type LoadOptions,
+  loadCertificateChainPem,
+  loadCertificatesPem,
+  loadPrivateKeyPem,
+  loadTrustStorePem,
+} from './load.js';
+export { type AttributeTypeAndValue, Name, type RelativeDistinguishedName } from './name.js';
+export { Oid } from './oids.js';
+export { decodePem, encodePem, type PemBlock } from './pem.js';
+export { detectPrivateKeyFormat, loadPrivateKeyDer, privateKeyToPem } from './private-key.js';
+export {
+  requestServerCertificateChain,
+  ServerCertificateChain,
+  ServerCertificates,
+  SNIServerCertificates,
+} from './server-certificates.js';
+export { TrustStore } from './trust-store.js';
+export {
+  type Purpose,
+  VerifyFailureReason,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyChain,
+} from './verify.js';

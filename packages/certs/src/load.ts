@@ -1,0 +1,61 @@
+// Strict PEM factories (the seed's chapter 4 TODO): a chain file yields exactly one chain with
+// its leaf's key, and nothing else.
+
+import type { CryptoProvider, PrivateKey } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { Certificate } from './certificate.js';
+import { assembleChain } from './chain.js';
+import { ExtraneousPrivateKeyError, PemError } from './errors.js';
+import { decodePem, isPrivateKeyLabel, type PemBlock } from './pem.js';
+import { loadPrivateKeyPem as loadKey, privateKeyFromBlock } from './private-key.js';
+import { TrustStore } from './trust-store.js';
+
+export interface LoadOptions {
+  readonly provider?: CryptoProvider;
+}
+
+/** Certificates only; a private key in the text raises ExtraneousPrivateKeyError. */
+export function loadCertificatesPem(text: string): Certificate[] {
+  return Certificate.fromPem(text);
+}
+
+/** A TrustStore from a PEM bundle of CA certificates (no keys allowed). */
+export function loadTrustStorePem(text: string): TrustStore {
+  return new TrustStore(Certificate.fromPem(text));
+}
+
+/** The one private key of a PEM text (PKCS#8, PKCS#1 "RSA PRIVATE KEY" or SEC1 "EC PRIVATE KEY"). */
+export function loadPrivateKeyPem(text: string, options: LoadOptions = {}): PrivateKey {
+  return loadKey(text, options.provider ?? defaultProvider);
+}
+
+/**
+ * A certificate chain with its leaf's private key, leaf first. The key is in `text` or given
+ * separately as `key` (PEM text or a loaded key). Refused, with the seed's exceptions: no leaf,
+ * more than one leaf, a leaf without its key, a key that does not match the leaf
+ * (PrivateKeyMismatchError, an ExtraneousPrivateKeyError), more than one key, and certificates
+ * that are not part of the leaf's chain (CertificateNotInChainError).
+ */
+export function loadCertificateChainPem(
+  text: string,
+  options: LoadOptions & { readonly key?: string | PrivateKey } = {},
+): Certificate[] {
+  const provider = options.provider ?? defaultProvider;
+  const blocks: PemBlock[] = decodePem(text);
+  if (typeof options.key === 'string') blocks.push(...decodePem(options.key));
+  const certificates: Certificate[] = [];
+  const keys: PrivateKey[] = typeof options.key === 'object' ? [options.key] : [];
+  for (const block of blocks) {
+    if (block.label === 'CERTIFICATE') certificates.push(Certificate.fromDer(block.der));
+    else if (isPrivateKeyLabel(block.label)) keys.push(privateKeyFromBlock(block, provider));
+    else throw new PemError(`line ${block.line}: unexpected PEM block "${block.label}"`);
+  }
+  if (keys.length > 1) throw new ExtraneousPrivateKeyError(`${keys.length} private keys where one belongs`);
+  const leaves = certificates.filter((c) => !c.isCA);
+  const key = keys[0];
+  const withKey =
+    key && leaves.length === 1
+      ? certificates.map((c) => (c === leaves[0] ? c.withPrivateKey(key) : c))
+      : certificates;
+  return assembleChain(withKey);
+}

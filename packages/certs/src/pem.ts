@@ -1,0 +1,83 @@
+// PEM armor (RFC 7468): strict base64 inside matching BEGIN/END lines; text between blocks is
+// ignored as RFC 7468 §2 allows. Encrypted (RFC 1421 header) blocks are refused.
+
+import { PemError } from './errors.js';
+
+export interface PemBlock {
+  readonly label: string;
+  readonly der: Uint8Array;
+  /** 1-based line of the BEGIN line, for error messages. */
+  readonly line: number;
+}
+
+const BEGIN = /^-----BEGIN ([A-Z0-9 ]+)-----\s*$/;
+const END = /^-----END ([A-Z0-9 ]+)-----\s*$/;
+const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function decodePem(text: string): PemBlock[] {
+  const lines = text.split(/\r?\n/);
+  const blocks: PemBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const begin = BEGIN.exec(lines[i]!);
+    if (!begin) {
+      if (lines[i]!.startsWith('-----END')) throw new PemError(`line ${i + 1}: END without BEGIN`);
+      continue;
+    }
+    const label = begin[1]!;
+    const start = i + 1;
+    let body = '';
+    for (i++; ; i++) {
+      if (i >= lines.length) throw new PemError(`line ${start}: "${label}" block has no END line`);
+      const line = lines[i]!.trim();
+      const end = END.exec(line);
+      if (end) {
+        if (end[1] !== label)
+          throw new PemError(`line ${i + 1}: END ${end[1]} does not match BEGIN ${label}`);
+        break;
+      }
+      if (line.includes(':'))
+        throw new PemError(`line ${i + 1}: encrypted or header-carrying PEM is not supported`);
+      if (!BASE64_LINE.test(line)) throw new PemError(`line ${i + 1}: invalid base64`);
+      if (body.includes('=') && line !== '') throw new PemError(`line ${i + 1}: data after base64 padding`);
+      body += line;
+    }
+    blocks.push({ label, der: decodeBase64(body, start), line: start });
+  }
+  return blocks;
+}
+
+function decodeBase64(body: string, line: number): Uint8Array {
+  if (body.length === 0 || body.length % 4 !== 0)
+    throw new PemError(`line ${line}: base64 length is not a multiple of 4`);
+  const binary = atob(body);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  // Refuse non-canonical base64 (non-zero bits in the last symbol before padding).
+  if (encodeBase64(out) !== body) throw new PemError(`line ${line}: non-canonical base64`);
+  return out;
+}
+
+function encodeBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export function encodePem(label: string, der: Uint8Array): string {
+  const b64 = encodeBase64(der);
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/** Labels of private keys and the format each carries. */
+export const privateKeyLabels = {
+  'PRIVATE KEY': 'pkcs8',
+  'RSA PRIVATE KEY': 'pkcs1',
+  'EC PRIVATE KEY': 'sec1',
+} as const;
+
+export function isPrivateKeyLabel(label: string): boolean {
+  return label in privateKeyLabels || label === 'ENCRYPTED PRIVATE KEY';
+}

@@ -1,0 +1,41 @@
+// The seed's TrustStore: a set of trusted CA certificates, none with a private key.
+
+import { Certificate } from './certificate.js';
+import { CertificateError, ExtraneousPrivateKeyError } from './errors.js';
+import { IssuerIndex } from './issuer-index.js';
+
+export class TrustStore {
+  /** @internal Anchors indexed by subject for path building. */
+  readonly index: IssuerIndex;
+  private static systemStore: TrustStore | undefined;
+
+  constructor(certificates: Iterable<Certificate>) {
+    const list = [...certificates];
+    const keyed = list.find((c) => c.privateKey);
+    if (keyed) throw new ExtraneousPrivateKeyError(`trusted certificate ${keyed.subject} has a private key`);
+    this.index = new IssuerIndex(list);
+  }
+
+  get certificates(): readonly Certificate[] {
+    return this.index.certificates;
+  }
+
+  /**
+   * The platform's roots: Node's `tls.rootCertificates` (Mozilla's store as bundled with Node).
+   * Reached through process.getBuiltinModule so that this module stays importable in browsers.
+   */
+  static system(): TrustStore {
+    if (!TrustStore.systemStore) {
+      const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+      const tls = proc?.getBuiltinModule?.('node:tls') as
+        | { rootCertificates?: readonly string[] }
+        | undefined;
+      if (!tls?.rootCertificates)
+        throw new CertificateError('this platform offers no root certificate store');
+      TrustStore.systemStore = new TrustStore(
+        tls.rootCertificates.flatMap((pem) => Certificate.fromPem(pem)),
+      );
+    }
+    return TrustStore.systemStore;
+  }
+}

@@ -1,0 +1,121 @@
+// Every certificate of Node's bundled root store, parsed by us and compared with node's
+// X509Certificate (OpenSSL's parser): names, validity, key, CA flag, EKU, serial, bytes, and
+// the self-signature checked through the provider.
+
+import { X509Certificate } from 'node:crypto';
+import tls from 'node:tls';
+import test from 'ava';
+import { Certificate, type GeneralName, type Name, TrustStore } from '@tls-kit/certs';
+import { nodeProvider } from '@tls-kit/crypto/node';
+import { checkSignature } from '../src/issuer.js';
+
+// OpenSSL's short names for the attribute types found in the store beyond RFC 4514's.
+const opensslNames: Record<string, string> = {
+  '2.5.4.5': 'serialNumber',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '2.5.4.97': 'organizationIdentifier',
+  '2.5.4.15': 'businessCategory',
+  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
+  '2.5.4.17': 'postalCode',
+};
+
+/** Node prints names one attribute per line, most general first, with RFC 2253-style escapes. */
+function nodeStyle(name: Name): string {
+  return name.rdns
+    .map((rdn) =>
+      rdn.attributes
+        .map(
+          (a) =>
+            `${a.shortName ?? opensslNames[a.type] ?? a.type}=${(a.value ?? '').replace(/([,+"\\<>;])/g, '\\$1')}`,
+        )
+        .join('+'),
+    )
+    .join('\n');
+}
+
+function nodeSan(n: GeneralName): string {
+  const prefix = { dns: 'DNS', email: 'email', uri: 'URI', ip: 'IP Address' } as Record<string, string>;
+  if (n.type === 'directoryName') return 'DirName';
+  return 'value' in n && prefix[n.type] ? `${prefix[n.type]}:${n.value}` : n.type;
+}
+
+const roots = tls.rootCertificates.map((pem) => ({
+  pem,
+  ours: Certificate.fromPem(pem)[0]!,
+  node: new X509Certificate(pem),
+}));
+
+test('Node root store: every certificate parses', (t) => {
+  t.true(roots.length > 100);
+  t.is(TrustStore.system().certificates.length, roots.length);
+});
+
+test('Node root store: fields agree with X509Certificate', (t) => {
+  for (const { ours, node } of roots) {
+    const label = node.subject.replace(/\n/g, ', ');
+    t.deepEqual(Buffer.from(ours.getAsn1Bytes()), node.raw, label);
+    t.is(nodeStyle(ours.subject), node.subject, label);
+    t.is(nodeStyle(ours.issuer), node.issuer, label);
+    t.is(ours.notBefore.getTime(), Date.parse(node.validFrom), label);
+    t.is(ours.notAfter.getTime(), Date.parse(node.validTo), label);
+    t.is(
+      ours.serialNumber.replace(/^0+(?=.)/, ''),
+      node.serialNumber.toLowerCase().replace(/^0+(?=.)/, ''),
+      label,
+    );
+    t.is(ours.isCA, node.ca, label);
+    t.deepEqual(ours.extendedKeyUsage ?? undefined, node.keyUsage, label);
+    const key = node.publicKey;
+    t.is(String(ours.publicKey.type), String(key.asymmetricKeyType), label);
+    if (ours.publicKey.type === 'rsa')
+      t.is(ours.publicKey.bits, key.asymmetricKeyDetails?.modulusLength, label);
+    if (ours.publicKey.type === 'ec') {
+      const curve = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' }[
+        ours.publicKey.curve!
+      ];
+      t.is(curve, key.asymmetricKeyDetails?.namedCurve, label);
+    }
+    t.is(
+      ours.subjectAltNames.map(nodeSan).join(', ') || undefined,
+      // Node quotes directory names in a form of its own: compare their attribute values only.
+      node.subjectAltName?.replace(/DirName:"[^"]*"/g, 'DirName'),
+      label,
+    );
+    for (const san of ours.subjectAltNames) {
+      if (san.type !== 'directoryName') continue;
+      for (const rdn of san.name.rdns)
+        for (const a of rdn.attributes)
+          t.true(node.subjectAltName!.includes(a.value!.replace(/,/g, '\\u002c')), label);
+    }
+    t.deepEqual(
+      Buffer.from(ours.subjectPublicKeyInfo.der),
+      key.export({ format: 'der', type: 'spki' }),
+      label,
+    );
+  }
+});
+
+test('Node root store: self-signatures verify through the provider as node says', (t) => {
+  let verified = 0;
+  for (const { ours, node } of roots) {
+    if (!ours.isSelfIssued) continue;
+    const check = checkSignature(ours, ours, nodeProvider);
+    const nodeSays = node.verify(node.publicKey);
+    // SHA-1 self-signatures of old roots are verifiable too (verify-only schemes).
+    t.is(check.ok, nodeSays, `${ours.subject}: ${check.ok ? '' : check.message}`);
+    if (check.ok) verified++;
+  }
+  t.true(verified > 100);
+});
+
+test('Node root store: extensions are all kept, each known one parsed', (t) => {
+  for (const { ours } of roots) {
+    const oids = ours.extensions.map((e) => e.oid);
+    t.is(new Set(oids).size, oids.length);
+    if (oids.includes('2.5.29.19')) t.truthy(ours.basicConstraints);
+    if (oids.includes('2.5.29.15')) t.truthy(ours.keyUsage);
+    if (oids.includes('2.5.29.14')) t.regex(ours.subjectKeyIdentifier!, /^[0-9a-f]+$/);
+    if (oids.includes('2.5.29.32')) t.true(ours.certificatePolicies!.length > 0);
+    if (ours.isCA && ours.keyUsage) t.true(ours.keyUsage.has('keyCertSign'), `${ours.subject}`);
+  }
+});

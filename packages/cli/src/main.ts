@@ -1,0 +1,35 @@
+// The `tls-kit` command: a dispatcher over one module per subcommand. Each module
+// exports `run(argv) -> exit status`; modules load lazily so `tls-kit --help` is instant.
+
+interface Command {
+  readonly summary: string;
+  readonly load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
+const commands: Record<string, Command> = {
+  verify: {
+    summary: 'verify a certificate chain (openssl verify style)',
+    load: () => import('./commands/verify.js'),
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ['usage: tls-kit <command> [options]   (tls-kit <command> --help for details)', '', ...lines].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (command === undefined) {
+    console.error(`error: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  const module = await command.load();
+  return module.run(rest);
+}

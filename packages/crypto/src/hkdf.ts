@@ -1,0 +1,32 @@
+// HKDF-Expand (RFC 5869 §2.3) on top of a provider's HMAC, for providers whose library has no
+// expand-only primitive (node:crypto's hkdfSync always extracts first).
+import { CryptoError } from './errors.js';
+import type { HashAlgorithm } from './provider.js';
+import { HASH_LENGTH } from './signature-schemes.js';
+
+export function hkdfExpandWithHmac(
+  hmac: (algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array) => Uint8Array,
+  algorithm: HashAlgorithm,
+  prk: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
+  const hashLength = HASH_LENGTH[algorithm];
+  if (!Number.isInteger(length) || length < 0 || length > 255 * hashLength) {
+    throw new CryptoError(`HKDF-Expand length ${length} out of range`);
+  }
+  const out = new Uint8Array(length);
+  // T(i) = HMAC(PRK, T(i-1) || info || i); the input buffer is reused across blocks.
+  const input = new Uint8Array(hashLength + info.length + 1);
+  let previousLength = 0;
+  for (let offset = 0, counter = 1; offset < length; counter++) {
+    input.set(info, previousLength);
+    input[previousLength + info.length] = counter;
+    const block = hmac(algorithm, prk, input.subarray(0, previousLength + info.length + 1));
+    out.set(block.subarray(0, Math.min(hashLength, length - offset)), offset);
+    offset += hashLength;
+    input.set(block, 0);
+    previousLength = hashLength;
+  }
+  return out;
+}

@@ -1,0 +1,435 @@
+// nodeProvider: everything through node:crypto (OpenSSL), except ML-KEM (node 20 has none),
+// which comes from @noble/post-quantum via ./hybrid.ts.
+import {
+  type KeyObject,
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createDiffieHellman,
+  createECDH,
+  createHash as nodeCreateHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  diffieHellman,
+  generateKeyPairSync,
+  sign as nodeSign,
+  timingSafeEqual as nodeTimingSafeEqual,
+  verify as nodeVerify,
+} from 'node:crypto';
+import type { Hash as NodeHashState } from 'node:crypto';
+import { bigIntToBytes, bytesToBigInt, concatBytes, hexToBytes, isAllZero, leftPad } from './bytes.js';
+import { DerReader } from './der.js';
+import {
+  AeadAuthenticationError,
+  CryptoError,
+  InvalidKeyError,
+  InvalidKeyShareError,
+  UnsupportedAlgorithmError,
+} from './errors.js';
+import {
+  checkDhPublicValue,
+  checkDhSharedSecret,
+  isFfdheGroup,
+  randomDhExponent,
+  resolveDhGroup,
+} from './finite-field-dh.js';
+import { hkdfExpandWithHmac } from './hkdf.js';
+import { respondX25519MlKem768, startX25519MlKem768 } from './hybrid.js';
+import {
+  EC_COORDINATE_LENGTH,
+  NAMED_GROUPS,
+  checkUncompressedPoint,
+  checkX25519Share,
+  respondByStarting,
+  unsupportedGroup,
+} from './key-exchange.js';
+import { aeadKeyLength, checkAeadNonce, checkRsaModulus, cryptoRandomBytes } from './policy.js';
+import type {
+  AeadAlgorithm,
+  AeadKey,
+  CryptoProvider,
+  Hash,
+  HashAlgorithm,
+  KeyExchangeGroup,
+  KeyExchangeInitiator,
+  KeyGenerationSpec,
+  KeyType,
+  PrivateKey,
+  PrivateKeyFormat,
+  PublicKey,
+  SignatureSchemeName,
+} from './provider.js';
+import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
+
+/** node:crypto takes Buffers in its typings; this wraps without copying. */
+function buf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Returns a plain Uint8Array view of a Buffer (no copy), so callers never see Buffer. */
+function view(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+class NodeHash implements Hash {
+  readonly outputLength: number;
+  constructor(
+    readonly algorithm: HashAlgorithm,
+    private readonly state: NodeHashState,
+  ) {
+    this.outputLength = HASH_LENGTH[algorithm];
+  }
+  update(data: Uint8Array): this {
+    this.state.update(data);
+    return this;
+  }
+  digest(): Uint8Array {
+    return view(this.state.digest());
+  }
+  clone(): Hash {
+    return new NodeHash(this.algorithm, this.state.copy());
+  }
+}
+
+function checkHash(algorithm: HashAlgorithm): HashAlgorithm {
+  if (!Object.hasOwn(HASH_LENGTH, algorithm))
+    throw new UnsupportedAlgorithmError(`hash ${String(algorithm)} is not supported`);
+  return algorithm;
+}
+
+function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
+  return view(createHmac(checkHash(algorithm), key).update(data).digest());
+}
+
+class NodeAeadKey implements AeadKey {
+  private readonly key: KeyObject;
+  constructor(
+    readonly algorithm: AeadAlgorithm,
+    rawKey: Uint8Array,
+  ) {
+    // Imported once per direction as a KeyObject (node has no reusable cipher context, so OpenSSL
+    // still runs the AES key schedule per record; that cost is inside the bare-loop baseline too).
+    this.key = createSecretKey(rawKey);
+  }
+
+  seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Uint8Array {
+    checkAeadNonce(nonce);
+    const cipher = createCipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+    cipher.setAAD(additionalData);
+    const body = cipher.update(plaintext);
+    cipher.final();
+    // GCM and ChaCha20-Poly1305 are stream modes, so update() returned every byte; checked because
+    // `out` is uninitialised memory that must be fully overwritten.
+    if (body.length !== plaintext.length) throw new CryptoError('AEAD produced an unexpected length');
+    // ciphertext || tag in one allocation: node has no encrypt-into-buffer API, so copying
+    // update()'s output is the one unavoidable copy.
+    const out = Buffer.allocUnsafeSlow(plaintext.length + 16);
+    out.set(body, 0);
+    out.set(cipher.getAuthTag(), plaintext.length);
+    return view(out);
+  }
+
+  open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array {
+    checkAeadNonce(nonce);
+    if (ciphertextAndTag.length < 16) throw new AeadAuthenticationError('AEAD input shorter than the tag');
+    const split = ciphertextAndTag.length - 16;
+    const decipher = createDecipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, {
+      authTagLength: 16,
+    });
+    decipher.setAuthTag(ciphertextAndTag.subarray(split));
+    decipher.setAAD(additionalData);
+    const plaintext = decipher.update(ciphertextAndTag.subarray(0, split));
+    try {
+      decipher.final();
+    } catch {
+      // The plaintext computed above is dropped: nothing unauthenticated leaves this method.
+      plaintext.fill(0);
+      throw new AeadAuthenticationError();
+    }
+    return view(plaintext);
+  }
+}
+
+// X25519 keys travel through fixed DER wrappers (RFC 8410): node has no raw X25519 import.
+const X25519_SPKI_PREFIX = hexToBytes('302a300506032b656e032100');
+const X25519_PKCS8_PREFIX = hexToBytes('302e020100300506032b656e04220420');
+
+function startX25519(privateKey?: Uint8Array): KeyExchangeInitiator {
+  if (privateKey !== undefined && privateKey.length !== 32)
+    throw new CryptoError('x25519 private key must be 32 bytes');
+  const ownKey = privateKey
+    ? createPrivateKey({
+        key: buf(concatBytes(X25519_PKCS8_PREFIX, privateKey)),
+        format: 'der',
+        type: 'pkcs8',
+      })
+    : generateKeyPairSync('x25519').privateKey;
+  const spki = createPublicKey(ownKey).export({ format: 'der', type: 'spki' });
+  return {
+    group: 'x25519',
+    publicKey: view(spki).subarray(X25519_SPKI_PREFIX.length),
+    complete(peerPublicKey) {
+      checkX25519Share(peerPublicKey);
+      const peerKey = createPublicKey({
+        key: buf(concatBytes(X25519_SPKI_PREFIX, peerPublicKey)),
+        format: 'der',
+        type: 'spki',
+      });
+      let secret: Uint8Array;
+      try {
+        secret = view(diffieHellman({ privateKey: ownKey, publicKey: peerKey }));
+      } catch (cause) {
+        // OpenSSL itself refuses an all-zero result (low-order peer point).
+        throw new InvalidKeyShareError('x25519 produced an all-zero shared secret', { cause });
+      }
+      if (isAllZero(secret)) throw new InvalidKeyShareError('x25519 produced an all-zero shared secret');
+      return secret;
+    },
+  };
+}
+
+const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1' } as const;
+
+function startEcdh(group: 'secp256r1' | 'secp384r1', privateKey?: Uint8Array): KeyExchangeInitiator {
+  const ecdh = createECDH(NODE_CURVE[group]);
+  if (privateKey) {
+    if (privateKey.length !== EC_COORDINATE_LENGTH[group])
+      throw new CryptoError(`${group} private key has the wrong size`);
+    try {
+      ecdh.setPrivateKey(privateKey);
+    } catch (cause) {
+      throw new CryptoError(`${group} private key is out of range`, { cause });
+    }
+  } else {
+    ecdh.generateKeys();
+  }
+  return {
+    group,
+    publicKey: view(ecdh.getPublicKey()),
+    complete(peerPublicKey) {
+      checkUncompressedPoint(group, peerPublicKey);
+      try {
+        // OpenSSL decodes the point with EC_POINT_oct2point, which rejects points off the curve.
+        return view(ecdh.computeSecret(peerPublicKey));
+      } catch (cause) {
+        throw new InvalidKeyShareError(`${group} share is not a point on the curve`, { cause });
+      }
+    },
+  };
+}
+
+function startFiniteFieldDh(
+  group: Parameters<typeof resolveDhGroup>[0],
+  privateKey?: Uint8Array,
+): KeyExchangeInitiator {
+  const params = resolveDhGroup(group);
+  const dh = createDiffieHellman(buf(params.pBytes), buf(params.gBytes));
+  const x = privateKey ? bytesToBigInt(privateKey) : randomDhExponent(params, cryptoRandomBytes);
+  if (x <= 1n || x >= params.p - 1n) throw new CryptoError('DH private key out of range');
+  dh.setPrivateKey(buf(bigIntToBytes(x, params.byteLength)));
+  dh.generateKeys(); // computes g^x mod p for the private key set above
+  return {
+    group,
+    publicKey: leftPad(view(dh.getPublicKey()), params.byteLength),
+    complete(peerPublicKey) {
+      checkDhPublicValue(params, peerPublicKey);
+      let secret: Uint8Array;
+      try {
+        secret = leftPad(view(dh.computeSecret(peerPublicKey)), params.byteLength);
+      } catch (cause) {
+        throw new InvalidKeyShareError('DH public value rejected', { cause });
+      }
+      return checkDhSharedSecret(params, secret);
+    },
+  };
+}
+
+function startKeyExchange(group: KeyExchangeGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
+  if (group === 'x25519') return startX25519(privateKey);
+  if (group === 'secp256r1' || group === 'secp384r1') return startEcdh(group, privateKey);
+  if (group === 'x25519mlkem768') return startX25519MlKem768(startX25519, privateKey);
+  if (isFfdheGroup(group)) return startFiniteFieldDh(group, privateKey);
+  return unsupportedGroup(group);
+}
+
+// Keys: a PublicKey/PrivateKey made by any provider is accepted; node's KeyObject is cached.
+const keyObjects = new WeakMap<PublicKey | PrivateKey, KeyObject>();
+
+const CURVE_NAMES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+
+function describe(keyObject: KeyObject): { type: KeyType; curve?: string; bits?: number } {
+  const details = keyObject.asymmetricKeyDetails ?? {};
+  switch (keyObject.asymmetricKeyType) {
+    case 'rsa':
+    case 'rsa-pss': {
+      const bits = details.modulusLength ?? 0;
+      checkRsaModulus(bits, details.publicExponent ?? 0n);
+      return { type: keyObject.asymmetricKeyType, bits };
+    }
+    case 'ec': {
+      const curve = CURVE_NAMES[details.namedCurve ?? ''];
+      if (!curve) throw new UnsupportedAlgorithmError(`EC curve ${details.namedCurve} is not supported`);
+      return { type: 'ec', curve };
+    }
+    case 'ed25519':
+      return { type: 'ed25519' };
+    default:
+      throw new UnsupportedAlgorithmError(`key type ${keyObject.asymmetricKeyType} is not supported`);
+  }
+}
+
+function wrapPublic(keyObject: KeyObject): PublicKey {
+  const spki = view(keyObject.export({ format: 'der', type: 'spki' }));
+  const key: PublicKey = { ...describe(keyObject), spki };
+  keyObjects.set(key, keyObject);
+  return key;
+}
+
+function wrapPrivate(keyObject: KeyObject): PrivateKey {
+  const publicKey = wrapPublic(createPublicKey(keyObject));
+  const pkcs8 = view(keyObject.export({ format: 'der', type: 'pkcs8' }));
+  const key: PrivateKey = { ...describe(keyObject), publicKey, pkcs8 };
+  keyObjects.set(key, keyObject);
+  return key;
+}
+
+/** OpenSSL ignores bytes after the outer SEQUENCE; DER does not allow them. */
+function checkSingleSequence(der: Uint8Array): void {
+  const reader = new DerReader(der);
+  reader.sequence();
+  reader.finish();
+}
+
+function importPublicKey(spki: Uint8Array): PublicKey {
+  checkSingleSequence(spki);
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPublicKey({ key: buf(spki), format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw new InvalidKeyError('cannot parse SubjectPublicKeyInfo', { cause });
+  }
+  return wrapPublic(keyObject);
+}
+
+function importPrivateKey(der: Uint8Array, format: PrivateKeyFormat): PrivateKey {
+  checkSingleSequence(der);
+  let keyObject: KeyObject;
+  try {
+    keyObject = createPrivateKey({ key: buf(der), format: 'der', type: format });
+  } catch (cause) {
+    throw new InvalidKeyError(`cannot parse ${format} private key`, { cause });
+  }
+  return wrapPrivate(keyObject);
+}
+
+function nativePublic(key: PublicKey): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = keyObjects.get(importPublicKey(key.spki)) as KeyObject;
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
+}
+
+function nativePrivate(key: PrivateKey): KeyObject {
+  let keyObject = keyObjects.get(key);
+  if (!keyObject) {
+    keyObject = keyObjects.get(importPrivateKey(key.pkcs8, 'pkcs8')) as KeyObject;
+    keyObjects.set(key, keyObject);
+  }
+  return keyObject;
+}
+
+function signingOptions(scheme: SignatureSchemeName, key: PublicKey | PrivateKey, signing: boolean) {
+  const info = checkSchemeKey(scheme, key, signing);
+  const algorithm = info.kind === 'eddsa' ? null : (info.hash as HashAlgorithm);
+  const options =
+    info.kind === 'pkcs1'
+      ? { padding: constants.RSA_PKCS1_PADDING }
+      : info.kind === 'pss'
+        ? // RFC 8446 §4.2.3: the salt length equals the digest length.
+          { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
+        : info.kind === 'ecdsa'
+          ? { dsaEncoding: 'der' as const }
+          : {};
+  return { algorithm, options };
+}
+
+function generateKeyPair(spec: KeyGenerationSpec): PrivateKey {
+  switch (spec.type) {
+    case 'rsa':
+      checkRsaModulus(spec.bits, 65537n);
+      return wrapPrivate(
+        generateKeyPairSync('rsa', { modulusLength: spec.bits, publicExponent: 65537 }).privateKey,
+      );
+    case 'ec': {
+      const namedCurve = Object.keys(CURVE_NAMES).find((name) => CURVE_NAMES[name] === spec.curve);
+      if (!namedCurve) throw new UnsupportedAlgorithmError(`curve ${spec.curve} is not supported`);
+      return wrapPrivate(generateKeyPairSync('ec', { namedCurve }).privateKey);
+    }
+    case 'ed25519':
+      return wrapPrivate(generateKeyPairSync('ed25519').privateKey);
+    default:
+      throw new UnsupportedAlgorithmError('unsupported key generation spec');
+  }
+}
+
+export const nodeProvider: CryptoProvider = {
+  name: 'node',
+
+  createHash: (algorithm) => new NodeHash(algorithm, nodeCreateHash(checkHash(algorithm))),
+  hash: (algorithm, data) => view(nodeCreateHash(checkHash(algorithm)).update(data).digest()),
+  hmac,
+  // HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM) (RFC 5869 §2.2); an empty salt and HashLen zeros
+  // give the same HMAC key.
+  hkdfExtract: (algorithm, salt, ikm) => hmac(algorithm, salt, ikm),
+  hkdfExpand: (algorithm, prk, info, length) =>
+    hkdfExpandWithHmac(hmac, checkHash(algorithm), prk, info, length),
+
+  importAeadKey(algorithm, key) {
+    const expected = aeadKeyLength(algorithm);
+    if (expected === undefined)
+      throw new UnsupportedAlgorithmError(`AEAD ${String(algorithm)} is not supported`);
+    if (key.length !== expected)
+      throw new InvalidKeyError(`${algorithm} key must be ${expected} bytes, got ${key.length}`);
+    return new NodeAeadKey(algorithm, key);
+  },
+
+  supportsGroup: (group) => (typeof group === 'object' ? true : NAMED_GROUPS.includes(group)),
+  startKeyExchange,
+  respondKeyExchange(group, peerPublicKey) {
+    if (group === 'x25519mlkem768') {
+      return respondX25519MlKem768(
+        (share) => respondByStarting(startKeyExchange, 'x25519', share),
+        peerPublicKey,
+      );
+    }
+    return respondByStarting(startKeyExchange, group, peerPublicKey);
+  },
+
+  importPublicKey,
+  importPrivateKey,
+  generateKeyPair,
+  sign(scheme, key, data) {
+    const { algorithm, options } = signingOptions(scheme, key, true);
+    try {
+      return view(nodeSign(algorithm, data, { key: nativePrivate(key), ...options }));
+    } catch (cause) {
+      throw new CryptoError(`${scheme} signing failed`, { cause });
+    }
+  },
+  verify(scheme, key, data, signature) {
+    const { algorithm, options } = signingOptions(scheme, key, false);
+    try {
+      return nodeVerify(algorithm, data, { key: nativePublic(key), ...options }, signature);
+    } catch {
+      // OpenSSL throws on some malformed signatures (bad DER, wrong length): a wrong signature.
+      return false;
+    }
+  },
+
+  randomBytes: cryptoRandomBytes,
+  timingSafeEqual: (a, b) => a.length === b.length && nodeTimingSafeEqual(a, b),
+};

@@ -1,0 +1,261 @@
+// RSA in pure JS with bigint (RFC 8017): RSASSA-PKCS1-v1_5 (§8.2) and RSASSA-PSS (§8.1), key
+// generation. Verification is what the portable provider needs most; signing and key generation
+// work but are slow and, bigint arithmetic being variable-time, not side-channel hardened.
+import { bigIntToBytes, bytesToBigInt, concatBytes, constantTimeEqual, hexToBytes } from './bytes.js';
+import { CryptoError } from './errors.js';
+import type { RsaPrivateComponents, RsaPublicComponents } from './key-der.js';
+import type { HashAlgorithm } from './provider.js';
+
+export interface RsaHash {
+  readonly algorithm: HashAlgorithm;
+  readonly length: number;
+  digest(data: Uint8Array): Uint8Array;
+}
+
+export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
+  let result = 1n;
+  let b = base % modulus;
+  let e = exponent;
+  while (e > 0n) {
+    if (e & 1n) result = (result * b) % modulus;
+    b = (b * b) % modulus;
+    e >>= 1n;
+  }
+  return result;
+}
+
+export function modInverse(a: bigint, m: bigint): bigint {
+  let [oldR, r] = [((a % m) + m) % m, m];
+  let [oldS, s] = [1n, 0n];
+  while (r !== 0n) {
+    const q = oldR / r;
+    [oldR, r] = [r, oldR - q * r];
+    [oldS, s] = [s, oldS - q * s];
+  }
+  if (oldR !== 1n) throw new CryptoError('value is not invertible');
+  return ((oldS % m) + m) % m;
+}
+
+function byteLength(n: bigint): number {
+  return Math.ceil(n.toString(2).length / 8);
+}
+
+/** DigestInfo DER prefixes (RFC 8017 §9.2, note 1). */
+const DIGEST_INFO_PREFIX: Record<HashAlgorithm, Uint8Array> = {
+  sha1: hexToBytes('3021300906052b0e03021a05000414'),
+  sha256: hexToBytes('3031300d060960864801650304020105000420'),
+  sha384: hexToBytes('3041300d060960864801650304020205000430'),
+  sha512: hexToBytes('3051300d060960864801650304020305000440'),
+};
+
+/** EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2): 0x00 01 FF..FF 00 || DigestInfo. */
+function emsaPkcs1v15(hash: RsaHash, message: Uint8Array, emLength: number): Uint8Array {
+  const t = concatBytes(DIGEST_INFO_PREFIX[hash.algorithm], hash.digest(message));
+  if (emLength < t.length + 11) throw new CryptoError('RSA modulus too short for this hash');
+  const em = new Uint8Array(emLength).fill(0xff);
+  em[0] = 0;
+  em[1] = 1;
+  em[emLength - t.length - 1] = 0;
+  em.set(t, emLength - t.length);
+  return em;
+}
+
+/** RSAVP1 (§5.2.2) with the length and range checks of §8.2.2 step 1-2. */
+function openSignature(key: RsaPublicComponents, signature: Uint8Array): Uint8Array | undefined {
+  const k = byteLength(key.n);
+  if (signature.length !== k) return undefined;
+  const s = bytesToBigInt(signature);
+  if (s >= key.n) return undefined;
+  return bigIntToBytes(modPow(s, key.e, key.n), k);
+}
+
+/** RSASSA-PKCS1-V1_5-VERIFY (§8.2.2): re-encode and compare the whole block. Never parsed, so
+ * garbage after the digest or inside the DigestInfo (the e=3 Bleichenbacher forgeries,
+ * CVE-2026-33894) cannot match. */
+export function verifyPkcs1v15(
+  key: RsaPublicComponents,
+  hash: RsaHash,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  const em = openSignature(key, signature);
+  if (!em) return false;
+  return constantTimeEqual(em, emsaPkcs1v15(hash, message, em.length));
+}
+
+function mgf1(hash: RsaHash, seed: Uint8Array, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  const counter = new Uint8Array(4);
+  for (let offset = 0, i = 0; offset < length; i++) {
+    new DataView(counter.buffer).setUint32(0, i);
+    const block = hash.digest(concatBytes(seed, counter));
+    out.set(block.subarray(0, Math.min(block.length, length - offset)), offset);
+    offset += block.length;
+  }
+  return out;
+}
+
+/** EMSA-PSS-VERIFY (§9.1.2) with sLen = hLen (RFC 8446 §4.2.3) and MGF1 over the same hash. */
+export function verifyPss(
+  key: RsaPublicComponents,
+  hash: RsaHash,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  const opened = openSignature(key, signature);
+  if (!opened) return false;
+  const modBits = key.n.toString(2).length;
+  const emBits = modBits - 1;
+  const emLength = Math.ceil(emBits / 8);
+  // When emBits is a multiple of 8 the encoded message is one byte shorter than k (§8.1.2 step 2c).
+  if (opened.length > emLength && opened[0] !== 0) return false;
+  const em = opened.subarray(opened.length - emLength);
+  const hLen = hash.length;
+  const sLen = hLen;
+  if (emLength < hLen + sLen + 2 || em[emLength - 1] !== 0xbc) return false;
+  const maskedDb = em.subarray(0, emLength - hLen - 1);
+  const h = em.subarray(emLength - hLen - 1, emLength - 1);
+  const topMask = 0xff >> (8 * emLength - emBits);
+  if (((maskedDb[0] as number) & ~topMask) !== 0) return false;
+  const db = mgf1(hash, h, maskedDb.length);
+  for (let i = 0; i < db.length; i++) db[i] = (db[i] as number) ^ (maskedDb[i] as number);
+  db[0] = (db[0] as number) & topMask;
+  const psLength = emLength - hLen - sLen - 2;
+  for (let i = 0; i < psLength; i++) if (db[i] !== 0) return false;
+  if (db[psLength] !== 1) return false;
+  const salt = db.subarray(db.length - sLen);
+  const mPrime = concatBytes(new Uint8Array(8), hash.digest(message), salt);
+  return constantTimeEqual(hash.digest(mPrime), h);
+}
+
+/** EMSA-PSS-ENCODE (§9.1.1) with sLen = hLen. */
+function emsaPss(hash: RsaHash, message: Uint8Array, emBits: number, salt: Uint8Array): Uint8Array {
+  const hLen = hash.length;
+  const emLength = Math.ceil(emBits / 8);
+  if (emLength < hLen + salt.length + 2)
+    throw new CryptoError('RSA modulus too short for PSS with this hash');
+  const h = hash.digest(concatBytes(new Uint8Array(8), hash.digest(message), salt));
+  const db = new Uint8Array(emLength - hLen - 1);
+  db[db.length - salt.length - 1] = 1;
+  db.set(salt, db.length - salt.length);
+  const mask = mgf1(hash, h, db.length);
+  for (let i = 0; i < db.length; i++) db[i] = (db[i] as number) ^ (mask[i] as number);
+  db[0] = (db[0] as number) & (0xff >> (8 * emLength - emBits));
+  return concatBytes(db, h, Uint8Array.of(0xbc));
+}
+
+/** RSASP1 (§5.2.1) with CRT, base blinding, and a check of the result against the public key
+ * (a faulty CRT result would leak a factor of n). */
+function privateOperation(
+  key: RsaPrivateComponents,
+  message: bigint,
+  randomBytes: (length: number) => Uint8Array,
+): bigint {
+  const k = byteLength(key.n);
+  let r: bigint;
+  do r = bytesToBigInt(randomBytes(k)) % key.n;
+  while (r < 2n);
+  const blinded = (message * modPow(r, key.e, key.n)) % key.n;
+  const m1 = modPow(blinded, key.dp, key.p);
+  const m2 = modPow(blinded, key.dq, key.q);
+  const h = (key.qinv * (((m1 - m2) % key.p) + key.p)) % key.p;
+  const s = ((m2 + h * key.q) * modInverse(r, key.n)) % key.n;
+  if (modPow(s, key.e, key.n) !== message) throw new CryptoError('RSA signature self-check failed');
+  return s;
+}
+
+export function signPkcs1v15(
+  key: RsaPrivateComponents,
+  hash: RsaHash,
+  message: Uint8Array,
+  randomBytes: (length: number) => Uint8Array,
+): Uint8Array {
+  const k = byteLength(key.n);
+  const em = emsaPkcs1v15(hash, message, k);
+  return bigIntToBytes(privateOperation(key, bytesToBigInt(em), randomBytes), k);
+}
+
+export function signPss(
+  key: RsaPrivateComponents,
+  hash: RsaHash,
+  message: Uint8Array,
+  randomBytes: (length: number) => Uint8Array,
+): Uint8Array {
+  const k = byteLength(key.n);
+  const em = emsaPss(hash, message, key.n.toString(2).length - 1, randomBytes(hash.length));
+  return bigIntToBytes(privateOperation(key, bytesToBigInt(em), randomBytes), k);
+}
+
+const SMALL_PRIMES = (() => {
+  const primes: bigint[] = [];
+  for (let n = 3; primes.length < 300; n += 2)
+    if (primes.every((p) => n % Number(p) !== 0)) primes.push(BigInt(n));
+  return primes;
+})();
+
+/** Miller-Rabin with random bases (FIPS 186-5 B.3.1 uses >= 5 rounds for 1024-bit primes; 40 here,
+ * a negligible error bound for any size). */
+function isProbablePrime(n: bigint, randomBytes: (length: number) => Uint8Array): boolean {
+  for (const p of SMALL_PRIMES) if (n % p === 0n) return n === p;
+  let d = n - 1n;
+  let s = 0;
+  while ((d & 1n) === 0n) {
+    d >>= 1n;
+    s++;
+  }
+  const k = byteLength(n);
+  witness: for (let round = 0; round < 40; round++) {
+    const a = 2n + (bytesToBigInt(randomBytes(k)) % (n - 3n));
+    let x = modPow(a, d, n);
+    if (x === 1n || x === n - 1n) continue;
+    for (let i = 1; i < s; i++) {
+      x = (x * x) % n;
+      if (x === n - 1n) continue witness;
+    }
+    return false;
+  }
+  return true;
+}
+
+function randomPrime(bits: number, e: bigint, randomBytes: (length: number) => Uint8Array): bigint {
+  const bytes = Math.ceil(bits / 8);
+  const excess = BigInt(bytes * 8 - bits);
+  for (;;) {
+    // Top two bits set so that p*q has exactly 2*bits bits; odd.
+    let candidate = bytesToBigInt(randomBytes(bytes)) >> excess;
+    candidate |= (3n << BigInt(bits - 2)) | 1n;
+    if ((candidate - 1n) % e !== 0n && isProbablePrime(candidate, randomBytes)) return candidate;
+  }
+}
+
+export function generateRsaKey(
+  bits: number,
+  randomBytes: (length: number) => Uint8Array,
+): RsaPrivateComponents {
+  const e = 65537n;
+  for (;;) {
+    const p = randomPrime(Math.ceil(bits / 2), e, randomBytes);
+    const q = randomPrime(Math.floor(bits / 2), e, randomBytes);
+    if (p === q) continue;
+    const n = p * q;
+    if (n.toString(2).length !== bits) continue;
+    const lambda = ((p - 1n) * (q - 1n)) / gcd(p - 1n, q - 1n);
+    const d = modInverse(e, lambda);
+    const [big, small] = p > q ? [p, q] : [q, p];
+    return {
+      n,
+      e,
+      d,
+      p: big,
+      q: small,
+      dp: d % (big - 1n),
+      dq: d % (small - 1n),
+      qinv: modInverse(small, big),
+    };
+  }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}

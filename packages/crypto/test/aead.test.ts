@@ -1,0 +1,137 @@
+import test from 'ava';
+import fc from 'fast-check';
+import {
+  AeadAuthenticationError,
+  CryptoError,
+  InvalidKeyError,
+  UnsupportedAlgorithmError,
+} from '@tls-kit/crypto';
+import type { AeadAlgorithm } from '@tls-kit/crypto';
+import { between, hex, hexAfter, providers, rfcText } from './helpers.js';
+
+const rfc8439 = rfcText('rfc8439.txt');
+// §2.8.2: nonce = 32-bit fixed-common part || 64-bit IV.
+const s282 = between(rfc8439, '2.8.2.  Example and Test Vector', '3.  Implementation Advice');
+const aeadVector = {
+  key: hexAfter(s282, 'Key:'),
+  nonce: Uint8Array.of(...hexAfter(s282, '32-bit fixed-common part:'), ...hexAfter(s282, 'IV:')),
+  aad: hexAfter(s282, 'AAD:'),
+  plaintext: hexAfter(s282, 'Plaintext:'),
+  ciphertext: hexAfter(s282, 'Ciphertext:'),
+  tag: hexAfter(s282, 'Tag:'),
+};
+// Appendix A.5: decryption of a received message.
+const a5 = between(rfc8439, 'A.5.  ChaCha20-Poly1305 AEAD Decryption', 'Appendix B.');
+const decryptVector = {
+  key: hexAfter(a5, 'The ChaCha20 Key'),
+  nonce: hexAfter(a5, 'The nonce:'),
+  aad: hexAfter(a5, 'The AAD:'),
+  ciphertext: hexAfter(a5, 'Ciphertext:'),
+  tag: hexAfter(a5, 'Received Tag:'),
+  plaintext: hexAfter(a5, 'Plaintext::'),
+};
+
+const ALGORITHMS: readonly { algorithm: AeadAlgorithm; keyLength: number }[] = [
+  { algorithm: 'aes-128-gcm', keyLength: 16 },
+  { algorithm: 'aes-256-gcm', keyLength: 32 },
+  { algorithm: 'chacha20-poly1305', keyLength: 32 },
+];
+
+test('RFC 8439 vectors parse with the stated sizes', (t) => {
+  t.is(aeadVector.plaintext.length, 114);
+  t.is(aeadVector.nonce.length, 12);
+  t.is(aeadVector.tag.length, 16);
+  t.is(decryptVector.ciphertext.length, 265);
+  t.is(decryptVector.plaintext.length, 265);
+});
+
+for (const provider of providers) {
+  test(`${provider.name}: ChaCha20-Poly1305 RFC 8439 §2.8.2 seal`, (t) => {
+    const key = provider.importAeadKey('chacha20-poly1305', aeadVector.key);
+    const sealed = key.seal(aeadVector.nonce, aeadVector.plaintext, aeadVector.aad);
+    t.is(hex(sealed), hex(aeadVector.ciphertext) + hex(aeadVector.tag));
+    t.is(hex(key.open(aeadVector.nonce, sealed, aeadVector.aad)), hex(aeadVector.plaintext));
+  });
+
+  test(`${provider.name}: ChaCha20-Poly1305 RFC 8439 appendix A.5 open`, (t) => {
+    const key = provider.importAeadKey('chacha20-poly1305', decryptVector.key);
+    const input = Uint8Array.of(...decryptVector.ciphertext, ...decryptVector.tag);
+    t.is(hex(key.open(decryptVector.nonce, input, decryptVector.aad)), hex(decryptVector.plaintext));
+  });
+
+  for (const { algorithm, keyLength } of ALGORITHMS) {
+    test(`${provider.name}: ${algorithm} rejects tampering with a typed error`, (t) => {
+      const key = provider.importAeadKey(algorithm, provider.randomBytes(keyLength));
+      const nonce = provider.randomBytes(12);
+      const aad = Uint8Array.of(23, 3, 3, 0, 40);
+      const sealed = key.seal(nonce, new Uint8Array(24).fill(7), aad);
+      t.is(sealed.length, 24 + 16);
+      const flipped = (i: number) => sealed.map((byte, j) => (j === i ? byte ^ 1 : byte));
+      for (const bad of [
+        flipped(0),
+        flipped(sealed.length - 1),
+        sealed.subarray(0, sealed.length - 1),
+        sealed.subarray(0, 15),
+        new Uint8Array(0),
+      ]) {
+        t.throws(() => key.open(nonce, bad, aad), { instanceOf: AeadAuthenticationError });
+      }
+      t.throws(() => key.open(nonce, sealed, Uint8Array.of(23, 3, 3, 0, 41)), {
+        instanceOf: AeadAuthenticationError,
+      });
+      t.throws(() => key.open(provider.randomBytes(12), sealed, aad), {
+        instanceOf: AeadAuthenticationError,
+      });
+      t.throws(() => key.seal(new Uint8Array(8), sealed, aad), { instanceOf: CryptoError });
+      t.deepEqual(key.open(nonce, sealed, aad), new Uint8Array(24).fill(7));
+      // An empty plaintext still carries a tag (TLS 1.3 never sends one, TLS 1.2 may).
+      t.is(key.open(nonce, key.seal(nonce, new Uint8Array(0), aad), aad).length, 0);
+    });
+
+    test(`${provider.name}: ${algorithm} rejects wrong key sizes`, (t) => {
+      for (const length of [0, keyLength - 1, keyLength + 1, 24]) {
+        t.throws(() => provider.importAeadKey(algorithm, new Uint8Array(length)), {
+          instanceOf: InvalidKeyError,
+        });
+      }
+    });
+  }
+
+  test(`${provider.name}: unknown AEAD is UnsupportedAlgorithmError`, (t) => {
+    t.throws(() => provider.importAeadKey('aes-128-cbc' as AeadAlgorithm, new Uint8Array(16)), {
+      instanceOf: UnsupportedAlgorithmError,
+    });
+  });
+}
+
+test('providers agree on every AEAD for random keys, nonces, data (and 16 KiB records)', (t) => {
+  const [a, b] = providers as [(typeof providers)[0], (typeof providers)[0]];
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...ALGORITHMS),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 12, maxLength: 12 }),
+      fc.uint8Array({ maxLength: 64 }),
+      fc.oneof(fc.uint8Array({ maxLength: 600 }), fc.constant(new Uint8Array(16384 + 1).fill(0xa5))),
+      ({ algorithm, keyLength }, keyBytes, nonce, aad, plaintext) => {
+        const keyA = a.importAeadKey(algorithm, keyBytes.subarray(0, keyLength));
+        const keyB = b.importAeadKey(algorithm, keyBytes.subarray(0, keyLength));
+        const sealed = keyA.seal(nonce, plaintext, aad);
+        t.is(hex(keyB.seal(nonce, plaintext, aad)), hex(sealed));
+        t.is(hex(keyB.open(nonce, sealed, aad)), hex(plaintext));
+      },
+    ),
+    { numRuns: 80 },
+  );
+});
+
+test('an AEAD key does not depend on the caller keeping its key buffer intact', (t) => {
+  for (const provider of providers) {
+    const raw = new Uint8Array(16).fill(1);
+    const key = provider.importAeadKey('aes-128-gcm', raw);
+    const nonce = new Uint8Array(12);
+    const before = key.seal(nonce, new Uint8Array(5), new Uint8Array(0));
+    raw.fill(0);
+    t.deepEqual(key.seal(nonce, new Uint8Array(5), new Uint8Array(0)), before, provider.name);
+  }
+});

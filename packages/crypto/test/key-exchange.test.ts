@@ -1,0 +1,321 @@
+import { execFileSync } from 'node:child_process';
+import { checkPrimeSync, getDiffieHellman } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import fc from 'fast-check';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import {
+  CryptoError,
+  FFDHE_PRIMES_HEX,
+  InvalidKeyShareError,
+  NAMED_GROUPS,
+  UnsupportedAlgorithmError,
+  composeProvider,
+  dhParametersFromDer,
+} from '@tls-kit/crypto';
+import type { KeyExchangeGroup, NamedGroupName } from '@tls-kit/crypto';
+import { between, hex, hexAfter, providers, rfcText, unhex } from './helpers.js';
+
+const [nodeP, nobleP] = providers as [(typeof providers)[0], (typeof providers)[0]];
+
+const rfc7748 = rfcText('rfc7748.txt');
+const s52 = between(rfc7748, '5.2.  Test Vectors', '   X448:');
+const x25519Vectors = s52
+  .split('Input scalar:')
+  .slice(1)
+  .map((chunk) => ({
+    scalar: hexAfter(`Input scalar:${chunk}`, 'Input scalar:'),
+    u: hexAfter(chunk, 'Input u-coordinate:'),
+    output: hexAfter(chunk, 'Output u-coordinate:'),
+  }));
+const s61 = between(rfc7748, '6.1.  Curve25519', '6.2.  Curve448');
+
+// Encodings of low-order points and their aliases: X25519 maps them all to zero (RFC 7748 §6.1,
+// the libsodium blocklist); TLS must reject them (RFC 8446 §7.4.2).
+const p25519 = 2n ** 255n - 19n;
+const le32 = (n: bigint) => unhex(n.toString(16).padStart(64, '0')).reverse();
+const LOW_ORDER = [
+  0n,
+  1n,
+  0x00b8495f16056286fdb1329ceb8d09da6ac49ff1fae35616aeb8413b7c7aebe0n,
+  0x57119fd0dd4e22d8868e1c58c45c44045bef839c55b1d0b1248c50a3bc959c5fn,
+  p25519 - 1n,
+  p25519,
+  p25519 + 1n,
+].map(le32);
+
+test('RFC 7748 vectors parse', (t) => {
+  t.is(x25519Vectors.length, 2);
+  t.is(hexAfter(s61, 'Their shared secret, K:').length, 32);
+});
+
+for (const provider of providers) {
+  test(`${provider.name}: X25519 RFC 7748 §5.2 (incl. a u-coordinate with the top bit set)`, (t) => {
+    for (const v of x25519Vectors) {
+      t.is(hex(provider.startKeyExchange('x25519', v.scalar).complete(v.u)), hex(v.output));
+    }
+  });
+
+  test(`${provider.name}: X25519 RFC 7748 §6.1 Diffie-Hellman`, (t) => {
+    const alice = provider.startKeyExchange('x25519', hexAfter(s61, "Alice's private key, a:"));
+    const bob = provider.startKeyExchange('x25519', hexAfter(s61, "Bob's private key, b:"));
+    t.is(hex(alice.publicKey), hex(hexAfter(s61, "Alice's public key")));
+    t.is(hex(bob.publicKey), hex(hexAfter(s61, "Bob's public key")));
+    const k = hex(hexAfter(s61, 'Their shared secret, K:'));
+    t.is(hex(alice.complete(bob.publicKey)), k);
+    t.is(hex(bob.complete(alice.publicKey)), k);
+  });
+
+  test(`${provider.name}: X25519 rejects low-order points (all-zero secret) and bad lengths`, (t) => {
+    const own = provider.startKeyExchange('x25519');
+    for (const point of LOW_ORDER)
+      t.throws(() => own.complete(point), { instanceOf: InvalidKeyShareError }, hex(point));
+    for (const length of [0, 31, 33, 65])
+      t.throws(() => own.complete(new Uint8Array(length).fill(9)), { instanceOf: InvalidKeyShareError });
+    t.throws(() => provider.respondKeyExchange('x25519', LOW_ORDER[0] as Uint8Array), {
+      instanceOf: InvalidKeyShareError,
+    });
+  });
+
+  for (const group of ['secp256r1', 'secp384r1'] as const) {
+    test(`${provider.name}: ${group} rejects off-curve, compressed, infinity and mis-sized points`, (t) => {
+      const own = provider.startKeyExchange(group);
+      const peer = provider.startKeyExchange(group).publicKey;
+      t.is(peer.length, group === 'secp256r1' ? 65 : 97);
+      t.is(peer[0], 4);
+      const offCurve = peer.slice();
+      offCurve[offCurve.length - 1] = (offCurve[offCurve.length - 1] as number) ^ 1;
+      const coordinate = (peer.length - 1) / 2;
+      const bad = [
+        offCurve,
+        Uint8Array.of(4, ...new Uint8Array(2 * coordinate)), // (0, 0)
+        Uint8Array.of(4, ...new Uint8Array(2 * coordinate).fill(0xff)), // coordinates >= p
+        Uint8Array.of(2 + ((peer[peer.length - 1] as number) & 1), ...peer.subarray(1, 1 + coordinate)), // compressed
+        Uint8Array.of(0), // point at infinity
+        peer.subarray(0, peer.length - 1),
+        Uint8Array.of(...peer, 0),
+      ];
+      for (const point of bad)
+        t.throws(() => own.complete(point), { instanceOf: InvalidKeyShareError }, hex(point));
+      t.notThrows(() => own.complete(peer));
+    });
+  }
+
+  for (const group of ['ffdhe2048', 'ffdhe3072'] as const) {
+    test(`${provider.name}: ${group} rejects y in {0, 1, p-1, p} and over-long values`, (t) => {
+      const p = BigInt(`0x${FFDHE_PRIMES_HEX[group]}`);
+      const size = Number(group.slice(5)) / 8;
+      const own = provider.startKeyExchange(group);
+      t.is(own.publicKey.length, size);
+      const encode = (n: bigint) => unhex(n.toString(16).padStart(size * 2, '0'));
+      for (const y of [0n, 1n, p - 1n, p, p + 1n]) {
+        t.throws(
+          () => own.complete(encode(y)),
+          { instanceOf: InvalidKeyShareError },
+          y.toString(16).slice(0, 8),
+        );
+      }
+      t.throws(() => own.complete(new Uint8Array(0)), { instanceOf: InvalidKeyShareError });
+      t.throws(() => own.complete(Uint8Array.of(0, ...encode(2n))), { instanceOf: InvalidKeyShareError });
+      // y = 2 is a legal (if silly) value, also when sent unpadded (TLS 1.2 dh_Ys).
+      t.is(own.complete(encode(2n)).length, size);
+      t.is(hex(own.complete(Uint8Array.of(2))), hex(own.complete(encode(2n))));
+    });
+  }
+
+  test(`${provider.name}: X25519MLKEM768 shares, lengths and order (draft-ietf-tls-ecdhe-mlkem §3.1)`, (t) => {
+    // Known private key: ML-KEM keygen seed (64 bytes) || X25519 scalar (32 bytes).
+    const seed = unhex('11'.repeat(64));
+    const x = hexAfter(s61, "Alice's private key, a:");
+    const client = provider.startKeyExchange('x25519mlkem768', Uint8Array.of(...seed, ...x));
+    t.is(client.publicKey.length, 1216);
+    t.is(hex(client.publicKey.subarray(0, 1184)), hex(ml_kem768.keygen(seed).publicKey));
+    t.is(hex(client.publicKey.subarray(1184)), hex(hexAfter(s61, "Alice's public key")));
+    const server = provider.respondKeyExchange('x25519mlkem768', client.publicKey);
+    t.is(server.publicKey.length, 1120);
+    t.is(server.sharedSecret.length, 64);
+    t.is(hex(client.complete(server.publicKey)), hex(server.sharedSecret));
+    // The secret is ML-KEM secret || X25519 secret.
+    const mlkemSecret = ml_kem768.decapsulate(
+      server.publicKey.subarray(0, 1088),
+      ml_kem768.keygen(seed).secretKey,
+    );
+    t.is(hex(server.sharedSecret.subarray(0, 32)), hex(mlkemSecret));
+    const ecdh = provider.startKeyExchange('x25519', x).complete(server.publicKey.subarray(1088));
+    t.is(hex(server.sharedSecret.subarray(32)), hex(ecdh));
+  });
+
+  test(`${provider.name}: X25519MLKEM768 rejects bad shares`, (t) => {
+    const client = provider.startKeyExchange('x25519mlkem768');
+    for (const length of [0, 1119, 1121, 1216]) {
+      t.throws(() => client.complete(new Uint8Array(length)), { instanceOf: InvalidKeyShareError });
+    }
+    for (const length of [0, 1184, 1215, 1217]) {
+      t.throws(() => provider.respondKeyExchange('x25519mlkem768', new Uint8Array(length)), {
+        instanceOf: InvalidKeyShareError,
+      });
+    }
+    // FIPS 203 §7.2 modulus check: a coefficient of 4095 (>= q) in the encapsulation key.
+    const badKey = client.publicKey.slice();
+    badKey[0] = 0xff;
+    badKey[1] = 0x0f;
+    t.throws(() => provider.respondKeyExchange('x25519mlkem768', badKey), {
+      instanceOf: InvalidKeyShareError,
+    });
+    // The X25519 half is validated too.
+    const zeroX = Uint8Array.of(...client.publicKey.subarray(0, 1184), ...new Uint8Array(32));
+    t.throws(() => provider.respondKeyExchange('x25519mlkem768', zeroX), {
+      instanceOf: InvalidKeyShareError,
+    });
+  });
+
+  test(`${provider.name}: custom DH parameters, and refusal of weak ones`, (t) => {
+    const modp14 = getDiffieHellman('modp14');
+    const group: KeyExchangeGroup = { custom: { p: new Uint8Array(modp14.getPrime()), g: Uint8Array.of(2) } };
+    t.true(provider.supportsGroup(group));
+    const a = provider.startKeyExchange(group);
+    const b = provider.respondKeyExchange(group, a.publicKey);
+    t.is(hex(a.complete(b.publicKey)), hex(b.sharedSecret));
+    t.is(b.sharedSecret.length, 256);
+    const small = getDiffieHellman('modp1').getPrime(); // 768 bits
+    t.throws(() => provider.startKeyExchange({ custom: { p: new Uint8Array(small), g: Uint8Array.of(2) } }), {
+      instanceOf: InvalidKeyShareError,
+    });
+    const p = new Uint8Array(modp14.getPrime());
+    t.throws(() => provider.startKeyExchange({ custom: { p, g: Uint8Array.of(1) } }), {
+      instanceOf: InvalidKeyShareError,
+    });
+    const even = p.slice();
+    even[even.length - 1] = 0;
+    t.throws(() => provider.startKeyExchange({ custom: { p: even, g: Uint8Array.of(2) } }), {
+      instanceOf: InvalidKeyShareError,
+    });
+  });
+
+  test(`${provider.name}: unknown groups are UnsupportedAlgorithmError`, (t) => {
+    t.false(provider.supportsGroup('ffdhe8192' as NamedGroupName));
+    t.throws(() => provider.startKeyExchange('secp521r1' as NamedGroupName), {
+      instanceOf: UnsupportedAlgorithmError,
+    });
+    t.throws(() => provider.startKeyExchange('x25519', new Uint8Array(31)), { instanceOf: CryptoError });
+    // Known-answer private keys outside [1, n-1].
+    t.throws(() => provider.startKeyExchange('secp256r1', new Uint8Array(32)), { instanceOf: CryptoError });
+    t.throws(() => provider.startKeyExchange('secp256r1', new Uint8Array(32).fill(0xff)), {
+      instanceOf: CryptoError,
+    });
+    t.throws(() => provider.startKeyExchange('ffdhe2048', Uint8Array.of(1)), { instanceOf: CryptoError });
+  });
+}
+
+test('each provider completes exchanges started by the other, for every named group', (t) => {
+  for (const group of NAMED_GROUPS) {
+    for (const [a, b] of [
+      [nodeP, nobleP],
+      [nobleP, nodeP],
+    ] as const) {
+      t.true(a.supportsGroup(group));
+      const initiator = a.startKeyExchange(group);
+      const response = b.respondKeyExchange(group, initiator.publicKey);
+      t.is(
+        hex(initiator.complete(response.publicKey)),
+        hex(response.sharedSecret),
+        `${group} ${a.name}->${b.name}`,
+      );
+    }
+  }
+});
+
+test('providers agree on public values and secrets for the same private keys (random)', (t) => {
+  const scalar = (length: number) =>
+    fc
+      .uint8Array({ minLength: length, maxLength: length })
+      .filter((b) => b.some((x) => x !== 0) && b[0] !== 0xff);
+  fc.assert(
+    fc.property(
+      fc.constantFrom(
+        ['x25519', 32],
+        ['secp256r1', 32],
+        ['secp384r1', 48],
+        ['ffdhe2048', 28],
+      ) as fc.Arbitrary<[NamedGroupName, number]>,
+      scalar(48),
+      scalar(48),
+      ([group, length], keyA, keyB) => {
+        const a = keyA.subarray(0, length);
+        const b = keyB.subarray(0, length);
+        const nodeA = nodeP.startKeyExchange(group, a);
+        const nobleA = nobleP.startKeyExchange(group, a);
+        t.is(hex(nodeA.publicKey), hex(nobleA.publicKey));
+        const peer = nobleP.startKeyExchange(group, b).publicKey;
+        t.is(hex(nodeA.complete(peer)), hex(nobleA.complete(peer)));
+      },
+    ),
+    { numRuns: 20 },
+  );
+});
+
+test('FFDHE primes are prime and match the RFC 7919 text', (t) => {
+  const rfc7919 = rfcText('rfc7919.txt').replace(/\s+/g, '');
+  for (const [name, primeHex] of Object.entries(FFDHE_PRIMES_HEX)) {
+    t.is(primeHex.length * 4, Number(name.slice(5)));
+    t.true(rfc7919.includes(primeHex.toUpperCase()), name);
+    t.true(checkPrimeSync(BigInt(`0x${primeHex}`), { checks: 2 }), name);
+  }
+});
+
+test('dhParametersFromDer reads openssl DER (PKCS#3) and the exchange works on both providers', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-kit-dh-'));
+  try {
+    const pem = join(dir, 'dh.pem');
+    const der = join(dir, 'dh.der');
+    execFileSync('openssl', [
+      'genpkey',
+      '-genparam',
+      '-algorithm',
+      'DH',
+      '-pkeyopt',
+      'group:ffdhe2048',
+      '-out',
+      pem,
+    ]);
+    execFileSync('openssl', ['dhparam', '-in', pem, '-outform', 'DER', '-out', der]);
+    const params = dhParametersFromDer(new Uint8Array(readFileSync(der)));
+    t.is(hex(params.p), FFDHE_PRIMES_HEX.ffdhe2048);
+    t.is(hex(params.g), '02');
+    // X9.42 parameters (p, g, q) from -dsaparam: a prime with a small subgroup, full-length exponents.
+    execFileSync('openssl', ['dhparam', '-dsaparam', '-outform', 'DER', '-out', der, '1024'], {
+      stdio: 'ignore',
+    });
+    const x942 = dhParametersFromDer(new Uint8Array(readFileSync(der)));
+    const group = { custom: x942 };
+    const a = nodeP.startKeyExchange(group);
+    const b = nobleP.respondKeyExchange(group, a.publicKey);
+    t.is(hex(a.complete(b.publicKey)), hex(b.sharedSecret));
+    t.throws(() => dhParametersFromDer(readFileSync(der).subarray(0, 100)), { instanceOf: CryptoError });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('composeProvider routes groups and overrides members', (t) => {
+  const composed = composeProvider(nodeP, { groups: { x25519mlkem768: nobleP } });
+  t.is(composed.name, 'node+x25519mlkem768:noble');
+  const initiator = composed.startKeyExchange('x25519mlkem768');
+  const response = nodeP.respondKeyExchange('x25519mlkem768', initiator.publicKey);
+  t.is(hex(initiator.complete(response.publicKey)), hex(response.sharedSecret));
+  let calls = 0;
+  const counting = composeProvider(nobleP, {
+    name: 'counting',
+    randomBytes: (n) => {
+      calls++;
+      return nobleP.randomBytes(n);
+    },
+  });
+  t.is(counting.name, 'counting');
+  t.is(counting.randomBytes(5).length, 5);
+  t.is(calls, 1);
+  t.is(hex(counting.hash('sha256', new Uint8Array(0))), hex(nodeP.hash('sha256', new Uint8Array(0))));
+  t.false(composeProvider(nodeP, { supportsGroup: () => false }).supportsGroup('x25519'));
+});
