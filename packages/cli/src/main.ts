@@ -16,7 +16,8 @@ const commands: Record<string, Command> = {
 function usage(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
-  return ['usage: tls-kit <command> [options]   (tls-kit <command> --help for details)', '', ...lines].join('\n');
+  const head = 'usage: tls-kit <command> [options]   (tls-kit <command> --help for details)';
+  return [head, '', ...lines].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
