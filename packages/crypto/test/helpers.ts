@@ -12,7 +12,7 @@ export const unhex = (text: string): Uint8Array =>
   new Uint8Array(Buffer.from(text.replace(/[\s:]/g, ''), 'hex'));
 export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 
-const RFC_DIR = new URL('../../../../shared/rfc/', import.meta.url);
+const RFC_DIR = new URL('../../../vectors/rfc/', import.meta.url);
 
 /** The RFC text without page footers/headers and form feeds. */
 export function rfcText(file: string): string {
