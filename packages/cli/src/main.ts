@@ -7,6 +7,10 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  dissect: {
+    summary: 'decode a raw TLS stream or a pcap/pcapng capture into a readable transcript',
+    load: () => import('./commands/dissect.js'),
+  },
   verify: {
     summary: 'verify a certificate chain (openssl verify style)',
     load: () => import('./commands/verify.js'),

@@ -1,0 +1,20 @@
+export {
+  type Direction,
+  type DissectEvent,
+  type Location,
+  type RecordDecryptor,
+  TLSDissector,
+} from './dissector.js';
+export { type KeyLogEntry, parseKeyLog } from './keylog.js';
+export { describeEnum, toHex, toJson, treeLines } from './render.js';
+export {
+  describeError,
+  dissect,
+  dissectCapture,
+  dissectStream,
+  formatTranscript,
+  hasErrors,
+  messageName,
+  type Transcript,
+  transcriptToJson,
+} from './transcript.js';

@@ -1,0 +1,179 @@
+import { DecodeError, Reader, WireError } from '@tls-kit/wire';
+import { HandshakeTypeCodec, ProtocolVersionCodec } from '../codecs/common.js';
+import { MAX_CIPHERTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordContentType, type TLSRecord } from './record.js';
+
+/** A whole frame cut out of a stream. */
+export interface Frame {
+  /** Offset of the frame's first byte in the stream. */
+  offset: number;
+  /** The frame's bytes, header included (a copy: the splitter's buffer is reused). */
+  bytes: Uint8Array;
+}
+
+/**
+ * Cuts length-prefixed frames out of a byte stream that arrives in arbitrary pieces. A frame's
+ * header is validated as soon as it is complete, so an oversize or malformed length is refused
+ * before its body is waited for. The buffer holds only what was pushed and not yet taken: call
+ * `next()` until it returns undefined after each `push`.
+ */
+abstract class FrameSplitter {
+  private buf = new Uint8Array(0);
+  private start = 0;
+  private end = 0;
+  /** Stream offset of buf[start]. */
+  private offset = 0;
+
+  constructor(
+    /** Header bytes before the body. */
+    readonly headerLength: number,
+  ) {}
+
+  /** Validates a complete header (throwing a WireError) and returns the body length. */
+  protected abstract bodyLength(header: Uint8Array, offset: number): number;
+
+  /** Appends bytes from the stream; throws a DecodeError if the next frame's header is invalid. */
+  push(data: Uint8Array): void {
+    if (this.end + data.length > this.buf.length) {
+      const pending = this.end - this.start;
+      if (pending + data.length > this.buf.length) {
+        const grown = new Uint8Array(Math.max(pending + data.length, 2 * this.buf.length));
+        grown.set(this.buf.subarray(this.start, this.end));
+        this.buf = grown;
+      } else {
+        this.buf.copyWithin(0, this.start, this.end);
+      }
+      this.start = 0;
+      this.end = pending;
+    }
+    this.buf.set(data, this.end);
+    this.end += data.length;
+    this.needed();
+  }
+
+  /** Bytes buffered and not yet returned as frames. */
+  get buffered(): number {
+    return this.end - this.start;
+  }
+
+  /** Stream offset of the next byte not yet returned. */
+  get position(): number {
+    return this.offset;
+  }
+
+  /** How many more bytes the next frame needs (0 when `next()` will return one). */
+  needed(): number {
+    const available = this.end - this.start;
+    if (available < this.headerLength) return this.headerLength - available;
+    const length = this.bodyLength(
+      this.buf.subarray(this.start, this.start + this.headerLength),
+      this.offset,
+    );
+    return Math.max(0, this.headerLength + length - available);
+  }
+
+  /** The next whole frame, or undefined until more bytes are pushed. */
+  protected nextFrame(): Frame | undefined {
+    if (this.needed() > 0) return undefined;
+    const length =
+      this.headerLength +
+      this.bodyLength(this.buf.subarray(this.start, this.start + this.headerLength), this.offset);
+    const frame = { offset: this.offset, bytes: this.buf.slice(this.start, this.start + length) };
+    this.start += length;
+    this.offset += length;
+    return frame;
+  }
+}
+
+/** A record cut out of a stream, with where it was. */
+export interface SplitRecord extends Frame {
+  record: TLSRecord;
+}
+
+/**
+ * Pulls whole TLS records out of a byte stream (RFC 8446 §5.1): `push` bytes as they arrive, then
+ * call `next()` until it returns undefined; `needed()` says how many more bytes the next record
+ * needs. The content type and the length (at most `maxFragmentLength`, by default 2^14+2048, the
+ * largest any version allows) are checked on the header alone.
+ */
+export class RecordSplitter extends FrameSplitter {
+  readonly maxFragmentLength: number;
+
+  constructor(options: { maxFragmentLength?: number } = {}) {
+    super(RECORD_HEADER_LENGTH);
+    this.maxFragmentLength = options.maxFragmentLength ?? MAX_CIPHERTEXT_LENGTH;
+  }
+
+  protected bodyLength(header: Uint8Array, offset: number): number {
+    const r = new Reader(header);
+    let field = 'type';
+    try {
+      RecordContentType.read(r);
+      field = 'version';
+      const version = ProtocolVersionCodec.read(r);
+      // Every TLS version has major 3 (RFC 5246 §E.1); anything else is not a TLS stream.
+      if (version >> 8 !== 3) throw new DecodeError(`record version 0x${version.toString(16)} is not TLS`);
+      field = 'length';
+      const length = r.u16();
+      if (length > this.maxFragmentLength)
+        throw new DecodeError(`length ${length} exceeds ${this.maxFragmentLength}`);
+      return length;
+    } catch (e) {
+      if (e instanceof WireError) {
+        // Locate the fault in the stream, not in the 5-byte header.
+        e.offset = offset + { type: 0, version: 1, length: 3 }[field]!;
+        e.prependPath(field).prependPath('TLSRecord');
+      }
+      throw e;
+    }
+  }
+
+  next(): SplitRecord | undefined {
+    const frame = this.nextFrame();
+    if (frame === undefined) return undefined;
+    const b = frame.bytes;
+    return {
+      ...frame,
+      record: { type: b[0]!, version: (b[1]! << 8) | b[2]!, fragment: b.subarray(RECORD_HEADER_LENGTH) },
+    };
+  }
+}
+
+/** A handshake message cut out of the handshake stream. */
+export interface SplitHandshake extends Frame {
+  msgType: number;
+  /** The body, without the 4-byte header. */
+  body: Uint8Array;
+}
+
+/**
+ * Reassembles handshake messages from the fragments of consecutive handshake records: a message
+ * may span records and a record may hold several (RFC 8446 §5.1). `bytes` of each message is what
+ * the transcript hash covers. Lengths above `maxMessageLength` (default 2^18) are refused on the
+ * header, before the body is buffered.
+ */
+export class HandshakeSplitter extends FrameSplitter {
+  readonly maxMessageLength: number;
+
+  constructor(options: { maxMessageLength?: number } = {}) {
+    super(4);
+    this.maxMessageLength = options.maxMessageLength ?? 2 ** 18;
+  }
+
+  protected bodyLength(header: Uint8Array, offset: number): number {
+    const r = new Reader(header);
+    HandshakeTypeCodec.read(r);
+    const length = r.u24();
+    if (length > this.maxMessageLength) {
+      throw new DecodeError(`length ${length} exceeds ${this.maxMessageLength}`, { offset: offset + 1 })
+        .prependPath('length')
+        .prependPath('Handshake');
+    }
+    return length;
+  }
+
+  next(): SplitHandshake | undefined {
+    const frame = this.nextFrame();
+    if (frame === undefined) return undefined;
+    return { ...frame, msgType: frame.bytes[0]!, body: frame.bytes.subarray(4) };
+  }
+}

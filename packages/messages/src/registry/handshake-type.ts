@@ -1,0 +1,30 @@
+/** TLS HandshakeType (RFC 8446 §4, RFC 5246 §7.4; IANA "TLS HandshakeType"). */
+export enum HandshakeType {
+  hello_request = 0,
+  client_hello = 1,
+  server_hello = 2,
+  hello_verify_request = 3,
+  new_session_ticket = 4,
+  end_of_early_data = 5,
+  /** Reserved: a TLS 1.3 HelloRetryRequest is sent as a server_hello (RFC 8446 §4.1.4). */
+  hello_retry_request = 6,
+  encrypted_extensions = 8,
+  request_connection_id = 9,
+  new_connection_id = 10,
+  certificate = 11,
+  server_key_exchange = 12,
+  certificate_request = 13,
+  server_hello_done = 14,
+  certificate_verify = 15,
+  client_key_exchange = 16,
+  client_certificate_request = 17,
+  finished = 20,
+  certificate_url = 21,
+  certificate_status = 22,
+  supplemental_data = 23,
+  key_update = 24,
+  compressed_certificate = 25,
+  ekt_key = 26,
+  /** The synthetic message replacing ClientHello1 in the transcript after an HRR (RFC 8446 §4.4.1). */
+  message_hash = 254,
+}
