@@ -422,6 +422,9 @@ export const nodeProvider: CryptoProvider = {
   },
   verify(scheme, key, data, signature) {
     const { algorithm, options } = signingOptions(scheme, key, false);
+    // RFC 8017 §8.1.2/§8.2.2 step 1: an RSA signature is exactly k octets. OpenSSL would
+    // left-pad a short one, accepting a signature with its leading zero byte cut off.
+    if (key.bits !== undefined && signature.length !== Math.ceil(key.bits / 8)) return false;
     try {
       return nodeVerify(algorithm, data, { key: nativePublic(key), ...options }, signature);
     } catch {
