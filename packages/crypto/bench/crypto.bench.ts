@@ -4,14 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { nobleProvider } from '@tls-kit/crypto';
-import type {
-  AeadAlgorithm,
-  CryptoProvider,
-  KeyGenerationSpec,
-  NamedGroupName,
-  SignatureSchemeName,
-} from '@tls-kit/crypto';
+import { NAMED_GROUPS, nobleProvider } from '@tls-kit/crypto';
+import type { AeadAlgorithm, CryptoProvider, KeyGenerationSpec, SignatureSchemeName } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 400);
@@ -179,17 +173,8 @@ print('### Key exchange (ops/s)');
 print();
 print('| provider | group | full exchange | complete() only | openssl derive | complete vs openssl |');
 print('|---|---|---:|---:|---:|---:|');
-const groups: NamedGroupName[] = [
-  'x25519',
-  'secp256r1',
-  'secp384r1',
-  'ffdhe2048',
-  'ffdhe3072',
-  'ffdhe4096',
-  'x25519mlkem768',
-];
 for (const provider of providers) {
-  for (const group of groups) {
+  for (const group of NAMED_GROUPS) {
     const full = opsPerSecond(() => {
       const initiator = provider.startKeyExchange(group);
       initiator.complete(provider.respondKeyExchange(group, initiator.publicKey).publicKey);

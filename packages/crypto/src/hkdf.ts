@@ -1,8 +1,16 @@
-// HKDF-Expand (RFC 5869 §2.3) on top of a provider's HMAC, for providers whose library has no
-// expand-only primitive (node:crypto's hkdfSync always extracts first).
+// HKDF-Expand (RFC 5869 §2.3): the output-length rule both providers apply, and the expansion on
+// top of a provider's HMAC for libraries with no expand-only primitive (node:crypto's hkdfSync
+// always extracts first).
 import { CryptoError } from './errors.js';
 import type { HashAlgorithm } from './provider.js';
 import { HASH_LENGTH } from './signature-schemes.js';
+
+/** RFC 5869 §2.3: L <= 255 * HashLen. */
+export function checkHkdfExpandLength(algorithm: HashAlgorithm, length: number): void {
+  if (!Number.isInteger(length) || length < 0 || length > 255 * HASH_LENGTH[algorithm]) {
+    throw new CryptoError(`HKDF-Expand length ${length} out of range`);
+  }
+}
 
 export function hkdfExpandWithHmac(
   hmac: (algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array) => Uint8Array,
@@ -11,10 +19,8 @@ export function hkdfExpandWithHmac(
   info: Uint8Array,
   length: number,
 ): Uint8Array {
+  checkHkdfExpandLength(algorithm, length);
   const hashLength = HASH_LENGTH[algorithm];
-  if (!Number.isInteger(length) || length < 0 || length > 255 * hashLength) {
-    throw new CryptoError(`HKDF-Expand length ${length} out of range`);
-  }
   const out = new Uint8Array(length);
   // T(i) = HMAC(PRK, T(i-1) || info || i); the input buffer is reused across blocks.
   const input = new Uint8Array(hashLength + info.length + 1);

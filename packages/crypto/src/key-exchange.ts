@@ -1,9 +1,23 @@
-// Key-exchange plumbing shared by both providers.
-import { InvalidKeyShareError, UnsupportedAlgorithmError } from './errors.js';
+// TLS key exchange on top of a provider's raw key-agreement arithmetic: every share and secret
+// check lives here once, so both providers refuse the same inputs with the same errors.
+import { bytesToBigInt, isAllZero, leftPad } from './bytes.js';
+import { CryptoError, InvalidKeyShareError, UnsupportedAlgorithmError } from './errors.js';
+import {
+  type FfdheGroupName,
+  type ResolvedDhGroup,
+  checkDhPublicValue,
+  checkDhSharedSecret,
+  isFfdheGroup,
+  randomDhExponent,
+  resolveDhGroup,
+} from './finite-field-dh.js';
+import { respondX25519MlKem768, startX25519MlKem768 } from './hybrid.js';
+import { cryptoRandomBytes } from './policy.js';
 import type {
+  CryptoProvider,
+  DhParameters,
   KeyExchangeGroup,
   KeyExchangeInitiator,
-  KeyExchangeResponse,
   NamedGroupName,
 } from './provider.js';
 
@@ -18,36 +32,126 @@ export const NAMED_GROUPS: readonly NamedGroupName[] = [
 ];
 
 /** Uncompressed point lengths (RFC 8446 §4.2.8.2: legacy_form = 4, X, Y). */
-export const EC_COORDINATE_LENGTH = { secp256r1: 32, secp384r1: 48 } as const;
+const EC_COORDINATE_LENGTH = { secp256r1: 32, secp384r1: 48 } as const;
 
-export function checkUncompressedPoint(group: keyof typeof EC_COORDINATE_LENGTH, point: Uint8Array): void {
-  const coordinate = EC_COORDINATE_LENGTH[group];
-  if (point.length !== 1 + 2 * coordinate || point[0] !== 4) {
-    throw new InvalidKeyShareError(
-      `${group} share must be an uncompressed point of ${1 + 2 * coordinate} bytes`,
+export type EcdhGroup = keyof typeof EC_COORDINATE_LENGTH;
+
+/** One side's key pair, as a provider's library computes it. */
+export interface RawKeyAgreement {
+  /** The own public value in its TLS encoding (FFDHE values may come shorter than the prime). */
+  readonly publicKey: Uint8Array;
+  /** The shared secret with a peer value that has passed the checks here; may throw on a value
+   * the library itself refuses. */
+  derive(peerPublicKey: Uint8Array): Uint8Array;
+}
+
+/** A provider's key-agreement arithmetic. Private keys are given only for known-answer tests, with
+ * their length already checked; an out-of-range one throws a CryptoError. */
+export interface KeyAgreementPrimitives {
+  x25519(privateKey: Uint8Array | undefined): RawKeyAgreement;
+  ecdh(group: EcdhGroup, privateKey: Uint8Array | undefined): RawKeyAgreement;
+  /** g^x mod p for a private exponent already checked to lie in (1, p-1). */
+  finiteFieldDh(params: ResolvedDhGroup, x: bigint): RawKeyAgreement;
+}
+
+export function keyExchangeMembers(
+  primitives: KeyAgreementPrimitives,
+): Pick<CryptoProvider, 'supportsGroup' | 'startKeyExchange' | 'respondKeyExchange'> {
+  function startX25519(privateKey?: Uint8Array): KeyExchangeInitiator {
+    if (privateKey !== undefined && privateKey.length !== 32)
+      throw new CryptoError('x25519 private key must be 32 bytes');
+    const own = primitives.x25519(privateKey);
+    return {
+      group: 'x25519',
+      publicKey: own.publicKey,
+      complete(peerPublicKey) {
+        if (peerPublicKey.length !== 32)
+          throw new InvalidKeyShareError(`x25519 share must be 32 bytes, got ${peerPublicKey.length}`);
+        let secret: Uint8Array;
+        try {
+          secret = own.derive(peerPublicKey);
+        } catch (cause) {
+          // Both libraries refuse a low-order peer point themselves: its result is all zero.
+          throw new InvalidKeyShareError('x25519 produced an all-zero shared secret', { cause });
+        }
+        // RFC 8446 §7.4.2: an all-zero X25519 secret MUST be refused.
+        if (isAllZero(secret)) throw new InvalidKeyShareError('x25519 produced an all-zero shared secret');
+        return secret;
+      },
+    };
+  }
+
+  function startEcdh(group: EcdhGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
+    const coordinate = EC_COORDINATE_LENGTH[group];
+    if (privateKey !== undefined && privateKey.length !== coordinate)
+      throw new CryptoError(`${group} private key has the wrong size`);
+    const own = primitives.ecdh(group, privateKey);
+    return {
+      group,
+      publicKey: own.publicKey,
+      complete(peerPublicKey) {
+        if (peerPublicKey.length !== 1 + 2 * coordinate || peerPublicKey[0] !== 4) {
+          throw new InvalidKeyShareError(
+            `${group} share must be an uncompressed point of ${1 + 2 * coordinate} bytes`,
+          );
+        }
+        try {
+          // Both libraries check the curve equation when they decode the point.
+          return own.derive(peerPublicKey);
+        } catch (cause) {
+          throw new InvalidKeyShareError(`${group} share is not a point on the curve`, { cause });
+        }
+      },
+    };
+  }
+
+  function startFiniteFieldDh(
+    group: FfdheGroupName | { readonly custom: DhParameters },
+    privateKey?: Uint8Array,
+  ): KeyExchangeInitiator {
+    const params = resolveDhGroup(group);
+    const x = privateKey ? bytesToBigInt(privateKey) : randomDhExponent(params, cryptoRandomBytes);
+    if (x <= 1n || x >= params.p - 1n) throw new CryptoError('DH private key out of range');
+    const own = primitives.finiteFieldDh(params, x);
+    return {
+      group,
+      // RFC 8446 §4.2.8.1: public values and the secret are left-padded to the prime's length.
+      publicKey: leftPad(own.publicKey, params.byteLength),
+      complete(peerPublicKey) {
+        checkDhPublicValue(params, peerPublicKey);
+        let secret: Uint8Array;
+        try {
+          secret = leftPad(own.derive(peerPublicKey), params.byteLength);
+        } catch (cause) {
+          throw new InvalidKeyShareError('DH public value rejected', { cause });
+        }
+        return checkDhSharedSecret(params, secret);
+      },
+    };
+  }
+
+  function startKeyExchange(group: KeyExchangeGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
+    if (group === 'x25519') return startX25519(privateKey);
+    if (group === 'secp256r1' || group === 'secp384r1') return startEcdh(group, privateKey);
+    if (group === 'x25519mlkem768') return startX25519MlKem768(startX25519, privateKey);
+    if (isFfdheGroup(group)) return startFiniteFieldDh(group, privateKey);
+    throw new UnsupportedAlgorithmError(
+      `key exchange group ${typeof group === 'string' ? group : 'custom DH group'} is not supported`,
     );
   }
-}
 
-export function checkX25519Share(share: Uint8Array): void {
-  if (share.length !== 32)
-    throw new InvalidKeyShareError(`x25519 share must be 32 bytes, got ${share.length}`);
-}
+  /** The responder of a DH-style exchange generates its own share and completes at once. */
+  function respondByStarting(group: KeyExchangeGroup, peerPublicKey: Uint8Array) {
+    const own = startKeyExchange(group);
+    return { publicKey: own.publicKey, sharedSecret: own.complete(peerPublicKey) };
+  }
 
-/** The responder of a plain DH-style exchange generates its own share and completes at once. */
-export function respondByStarting(
-  start: (group: KeyExchangeGroup) => KeyExchangeInitiator,
-  group: KeyExchangeGroup,
-  peerPublicKey: Uint8Array,
-): KeyExchangeResponse {
-  const own = start(group);
-  return { publicKey: own.publicKey, sharedSecret: own.complete(peerPublicKey) };
-}
-
-export function groupLabel(group: KeyExchangeGroup): string {
-  return typeof group === 'string' ? group : 'custom DH group';
-}
-
-export function unsupportedGroup(group: KeyExchangeGroup): never {
-  throw new UnsupportedAlgorithmError(`key exchange group ${groupLabel(group)} is not supported`);
+  return {
+    supportsGroup: (group) => typeof group === 'object' || NAMED_GROUPS.includes(group),
+    startKeyExchange,
+    respondKeyExchange: (group, peerPublicKey) =>
+      group === 'x25519mlkem768'
+        ? respondX25519MlKem768((share) => respondByStarting('x25519', share), peerPublicKey)
+        : respondByStarting(group, peerPublicKey),
+  };
 }

@@ -9,22 +9,14 @@ import { expand as nobleHkdfExpand, extract as nobleHkdfExtract } from '@noble/h
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
-import { bigIntToBytes, bytesToBigInt, constantTimeEqual, isAllZero } from './bytes.js';
+import { bigIntToBytes, bytesToBigInt, constantTimeEqual } from './bytes.js';
 import {
   AeadAuthenticationError,
   CryptoError,
   InvalidKeyError,
-  InvalidKeyShareError,
   UnsupportedAlgorithmError,
 } from './errors.js';
-import {
-  checkDhPublicValue,
-  checkDhSharedSecret,
-  isFfdheGroup,
-  randomDhExponent,
-  resolveDhGroup,
-} from './finite-field-dh.js';
-import { respondX25519MlKem768, startX25519MlKem768 } from './hybrid.js';
+import { checkHkdfExpandLength } from './hkdf.js';
 import {
   EC_CURVES,
   type ParsedPrivateKey,
@@ -37,37 +29,20 @@ import {
   parseSpki,
   rsaBits,
 } from './key-der.js';
-import {
-  EC_COORDINATE_LENGTH,
-  NAMED_GROUPS,
-  checkUncompressedPoint,
-  checkX25519Share,
-  respondByStarting,
-  unsupportedGroup,
-} from './key-exchange.js';
-import { aeadKeyLength, checkAeadNonce, checkRsaModulus, cryptoRandomBytes } from './policy.js';
+import type { KeyAgreementPrimitives } from './key-exchange.js';
+import { checkAeadNonce, checkRsaModulus, cryptoRandomBytes } from './policy.js';
 import type {
   AeadAlgorithm,
   AeadKey,
   CryptoProvider,
-  Hash,
   HashAlgorithm,
-  KeyExchangeGroup,
-  KeyExchangeInitiator,
   KeyGenerationSpec,
   PrivateKey,
   PrivateKeyFormat,
   PublicKey,
 } from './provider.js';
-import {
-  type RsaHash,
-  generateRsaKey,
-  modPow,
-  signPkcs1v15,
-  signPss,
-  verifyPkcs1v15,
-  verifyPss,
-} from './rsa.js';
+import { sharedMembers } from './provider-base.js';
+import { type RsaHash, type RsaPadding, generateRsaKey, modPow, rsaSign, rsaVerify } from './rsa.js';
 import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
 
 const HASHES = { sha1, sha256, sha384, sha512 } as const;
@@ -76,28 +51,6 @@ function hashFunction(algorithm: HashAlgorithm) {
   const fn = Object.hasOwn(HASHES, algorithm) ? HASHES[algorithm] : undefined;
   if (!fn) throw new UnsupportedAlgorithmError(`hash ${String(algorithm)} is not supported`);
   return fn;
-}
-
-type NobleHashState = ReturnType<(typeof HASHES)[HashAlgorithm]['create']>;
-
-class NobleHash implements Hash {
-  readonly outputLength: number;
-  constructor(
-    readonly algorithm: HashAlgorithm,
-    private readonly state: NobleHashState,
-  ) {
-    this.outputLength = HASH_LENGTH[algorithm];
-  }
-  update(data: Uint8Array): this {
-    this.state.update(data);
-    return this;
-  }
-  digest(): Uint8Array {
-    return this.state.digest();
-  }
-  clone(): Hash {
-    return new NobleHash(this.algorithm, this.state.clone() as NobleHashState);
-  }
 }
 
 function rsaHash(algorithm: HashAlgorithm): RsaHash {
@@ -132,79 +85,33 @@ class NobleAeadKey implements AeadKey {
   }
 }
 
-function startX25519(privateKey?: Uint8Array): KeyExchangeInitiator {
-  if (privateKey !== undefined && privateKey.length !== 32)
-    throw new CryptoError('x25519 private key must be 32 bytes');
-  const ownKey = privateKey ? privateKey.slice() : cryptoRandomBytes(32);
-  return {
-    group: 'x25519',
-    publicKey: x25519.getPublicKey(ownKey),
-    complete(peerPublicKey) {
-      checkX25519Share(peerPublicKey);
-      let secret: Uint8Array;
-      try {
-        secret = x25519.getSharedSecret(ownKey, peerPublicKey);
-      } catch (cause) {
-        // noble refuses low-order points, whose result is all zero.
-        throw new InvalidKeyShareError('x25519 produced an all-zero shared secret', { cause });
-      }
-      if (isAllZero(secret)) throw new InvalidKeyShareError('x25519 produced an all-zero shared secret');
-      return secret;
-    },
-  };
-}
-
 const ECDH_CURVES = { secp256r1: p256, secp384r1: p384 } as const;
 
-function startEcdh(group: 'secp256r1' | 'secp384r1', privateKey?: Uint8Array): KeyExchangeInitiator {
-  const curve = ECDH_CURVES[group];
-  if (
-    privateKey &&
-    (privateKey.length !== EC_COORDINATE_LENGTH[group] || !curve.utils.isValidSecretKey(privateKey))
-  ) {
-    throw new CryptoError(`${group} private key is invalid`);
-  }
-  const ownKey = privateKey ? privateKey.slice() : curve.utils.randomSecretKey();
-  return {
-    group,
-    publicKey: curve.getPublicKey(ownKey, false),
-    complete(peerPublicKey) {
-      checkUncompressedPoint(group, peerPublicKey);
-      try {
-        // Point decoding checks the curve equation; the compressed output starts with the
-        // parity byte, then the x-coordinate that TLS uses (RFC 8446 §7.4.2).
-        return curve.getSharedSecret(ownKey, peerPublicKey, true).subarray(1);
-      } catch (cause) {
-        throw new InvalidKeyShareError(`${group} share is not a point on the curve`, { cause });
-      }
-    },
-  };
-}
-
-function startFiniteFieldDh(
-  group: Parameters<typeof resolveDhGroup>[0],
-  privateKey?: Uint8Array,
-): KeyExchangeInitiator {
-  const params = resolveDhGroup(group);
-  const x = privateKey ? bytesToBigInt(privateKey) : randomDhExponent(params, cryptoRandomBytes);
-  if (x <= 1n || x >= params.p - 1n) throw new CryptoError('DH private key out of range');
-  return {
-    group,
-    publicKey: bigIntToBytes(modPow(params.g, x, params.p), params.byteLength),
-    complete(peerPublicKey) {
-      const y = checkDhPublicValue(params, peerPublicKey);
-      return checkDhSharedSecret(params, bigIntToBytes(modPow(y, x, params.p), params.byteLength));
-    },
-  };
-}
-
-function startKeyExchange(group: KeyExchangeGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
-  if (group === 'x25519') return startX25519(privateKey);
-  if (group === 'secp256r1' || group === 'secp384r1') return startEcdh(group, privateKey);
-  if (group === 'x25519mlkem768') return startX25519MlKem768(startX25519, privateKey);
-  if (isFfdheGroup(group)) return startFiniteFieldDh(group, privateKey);
-  return unsupportedGroup(group);
-}
+const keyAgreement: KeyAgreementPrimitives = {
+  x25519(privateKey) {
+    const own = privateKey ? privateKey.slice() : cryptoRandomBytes(32);
+    return {
+      publicKey: x25519.getPublicKey(own),
+      derive: (peerPublicKey) => x25519.getSharedSecret(own, peerPublicKey),
+    };
+  },
+  ecdh(group, privateKey) {
+    const curve = ECDH_CURVES[group];
+    if (privateKey && !curve.utils.isValidSecretKey(privateKey))
+      throw new CryptoError(`${group} private key is out of range`);
+    const own = privateKey ? privateKey.slice() : curve.utils.randomSecretKey();
+    return {
+      publicKey: curve.getPublicKey(own, false),
+      // The compressed output starts with the parity byte, then the x-coordinate that TLS uses
+      // (RFC 8446 §7.4.2).
+      derive: (peerPublicKey) => curve.getSharedSecret(own, peerPublicKey, true).subarray(1),
+    };
+  },
+  finiteFieldDh(params, x) {
+    const power = (base: bigint) => bigIntToBytes(modPow(base, x, params.p), params.byteLength);
+    return { publicKey: power(params.g), derive: (peerPublicKey) => power(bytesToBigInt(peerPublicKey)) };
+  },
+};
 
 // Keys: parsed once and cached per key object; keys from any provider are accepted.
 const SIGNATURE_CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
@@ -340,37 +247,21 @@ function generateKeyPair(spec: KeyGenerationSpec): PrivateKey {
 export const nobleProvider: CryptoProvider = {
   name: 'noble',
 
-  createHash: (algorithm) => new NobleHash(algorithm, hashFunction(algorithm).create() as NobleHashState),
+  ...sharedMembers({
+    hash: {
+      create: (algorithm) => hashFunction(algorithm).create(),
+      fork: (state) => state.clone(),
+      finish: (state) => state.digest(),
+    },
+    aeadKey: (algorithm, key) => new NobleAeadKey(algorithm, key),
+    ...keyAgreement,
+  }),
   hash: (algorithm, data) => hashFunction(algorithm)(data),
   hmac: (algorithm, key, data) => nobleHmac(hashFunction(algorithm), key, data),
   hkdfExtract: (algorithm, salt, ikm) => nobleHkdfExtract(hashFunction(algorithm), ikm, salt),
   hkdfExpand(algorithm, prk, info, length) {
-    const hashLength = HASH_LENGTH[algorithm];
-    if (!Number.isInteger(length) || length < 0 || length > 255 * hashLength) {
-      throw new CryptoError(`HKDF-Expand length ${length} out of range`);
-    }
+    checkHkdfExpandLength(algorithm, length);
     return length === 0 ? new Uint8Array(0) : nobleHkdfExpand(hashFunction(algorithm), prk, info, length);
-  },
-
-  importAeadKey(algorithm, key) {
-    const expected = aeadKeyLength(algorithm);
-    if (expected === undefined)
-      throw new UnsupportedAlgorithmError(`AEAD ${String(algorithm)} is not supported`);
-    if (key.length !== expected)
-      throw new InvalidKeyError(`${algorithm} key must be ${expected} bytes, got ${key.length}`);
-    return new NobleAeadKey(algorithm, key);
-  },
-
-  supportsGroup: (group) => (typeof group === 'object' ? true : NAMED_GROUPS.includes(group)),
-  startKeyExchange,
-  respondKeyExchange(group, peerPublicKey) {
-    if (group === 'x25519mlkem768') {
-      return respondX25519MlKem768(
-        (share) => respondByStarting(startKeyExchange, 'x25519', share),
-        peerPublicKey,
-      );
-    }
-    return respondByStarting(startKeyExchange, group, peerPublicKey);
   },
 
   importPublicKey,
@@ -378,15 +269,14 @@ export const nobleProvider: CryptoProvider = {
   generateKeyPair,
   sign(scheme, key, data) {
     const info = checkSchemeKey(scheme, key, true);
+    const hash = info.hash as HashAlgorithm; // undefined only for Ed25519, which hashes internally
     const parsed = parsedPrivate(key);
     switch (parsed.type) {
       case 'rsa':
-      case 'rsa-pss': {
-        const sign = info.kind === 'pss' ? signPss : signPkcs1v15;
-        return sign(parsed.rsa, rsaHash(info.hash as HashAlgorithm), data, cryptoRandomBytes);
-      }
+      case 'rsa-pss':
+        return rsaSign(info.kind as RsaPadding, parsed.rsa, rsaHash(hash), data, cryptoRandomBytes);
       case 'ec': {
-        const digest = hashFunction(info.hash as HashAlgorithm)(data);
+        const digest = hashFunction(hash)(data);
         // Hedged RFC 6979 nonces (extra entropy); DER as TLS carries ECDSA signatures.
         return SIGNATURE_CURVES[parsed.curve].sign(digest, parsed.scalar, {
           prehash: false,
@@ -400,16 +290,15 @@ export const nobleProvider: CryptoProvider = {
   },
   verify(scheme, key, data, signature) {
     const info = checkSchemeKey(scheme, key, false);
+    const hash = info.hash as HashAlgorithm;
     const parsed = parsedPublic(key);
     try {
       switch (parsed.type) {
         case 'rsa':
-        case 'rsa-pss': {
-          const verify = info.kind === 'pss' ? verifyPss : verifyPkcs1v15;
-          return verify(parsed.rsa, rsaHash(info.hash as HashAlgorithm), data, signature);
-        }
+        case 'rsa-pss':
+          return rsaVerify(info.kind as RsaPadding, parsed.rsa, rsaHash(hash), data, signature);
         case 'ec': {
-          const digest = hashFunction(info.hash as HashAlgorithm)(data);
+          const digest = hashFunction(hash)(data);
           // Real-world signers do not normalise S: accept high-S, require DER.
           return SIGNATURE_CURVES[parsed.curve].verify(signature, digest, parsed.point, {
             prehash: false,
@@ -426,6 +315,5 @@ export const nobleProvider: CryptoProvider = {
     }
   },
 
-  randomBytes: cryptoRandomBytes,
   timingSafeEqual: constantTimeEqual,
 };

@@ -18,42 +18,22 @@ import {
   timingSafeEqual as nodeTimingSafeEqual,
   verify as nodeVerify,
 } from 'node:crypto';
-import type { Hash as NodeHashState } from 'node:crypto';
-import { bigIntToBytes, bytesToBigInt, concatBytes, hexToBytes, isAllZero, leftPad } from './bytes.js';
+import { bigIntToBytes, concatBytes, hexToBytes } from './bytes.js';
 import { DerReader } from './der.js';
 import {
   AeadAuthenticationError,
   CryptoError,
   InvalidKeyError,
-  InvalidKeyShareError,
   UnsupportedAlgorithmError,
 } from './errors.js';
-import {
-  checkDhPublicValue,
-  checkDhSharedSecret,
-  isFfdheGroup,
-  randomDhExponent,
-  resolveDhGroup,
-} from './finite-field-dh.js';
 import { hkdfExpandWithHmac } from './hkdf.js';
-import { respondX25519MlKem768, startX25519MlKem768 } from './hybrid.js';
-import {
-  EC_COORDINATE_LENGTH,
-  NAMED_GROUPS,
-  checkUncompressedPoint,
-  checkX25519Share,
-  respondByStarting,
-  unsupportedGroup,
-} from './key-exchange.js';
-import { aeadKeyLength, checkAeadNonce, checkRsaModulus, cryptoRandomBytes } from './policy.js';
+import type { KeyAgreementPrimitives } from './key-exchange.js';
+import { checkAeadNonce, checkRsaModulus } from './policy.js';
 import type {
   AeadAlgorithm,
   AeadKey,
   CryptoProvider,
-  Hash,
   HashAlgorithm,
-  KeyExchangeGroup,
-  KeyExchangeInitiator,
   KeyGenerationSpec,
   KeyType,
   PrivateKey,
@@ -61,6 +41,7 @@ import type {
   PublicKey,
   SignatureSchemeName,
 } from './provider.js';
+import { sharedMembers } from './provider-base.js';
 import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
 
 /** node:crypto takes Buffers in its typings; this wraps without copying. */
@@ -71,26 +52,6 @@ function buf(bytes: Uint8Array): Buffer {
 /** Returns a plain Uint8Array view of a Buffer (no copy), so callers never see Buffer. */
 function view(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
-class NodeHash implements Hash {
-  readonly outputLength: number;
-  constructor(
-    readonly algorithm: HashAlgorithm,
-    private readonly state: NodeHashState,
-  ) {
-    this.outputLength = HASH_LENGTH[algorithm];
-  }
-  update(data: Uint8Array): this {
-    this.state.update(data);
-    return this;
-  }
-  digest(): Uint8Array {
-    return view(this.state.digest());
-  }
-  clone(): Hash {
-    return new NodeHash(this.algorithm, this.state.copy());
-  }
 }
 
 function checkHash(algorithm: HashAlgorithm): HashAlgorithm {
@@ -156,103 +117,51 @@ class NodeAeadKey implements AeadKey {
 const X25519_SPKI_PREFIX = hexToBytes('302a300506032b656e032100');
 const X25519_PKCS8_PREFIX = hexToBytes('302e020100300506032b656e04220420');
 
-function startX25519(privateKey?: Uint8Array): KeyExchangeInitiator {
-  if (privateKey !== undefined && privateKey.length !== 32)
-    throw new CryptoError('x25519 private key must be 32 bytes');
-  const ownKey = privateKey
-    ? createPrivateKey({
-        key: buf(concatBytes(X25519_PKCS8_PREFIX, privateKey)),
-        format: 'der',
-        type: 'pkcs8',
-      })
-    : generateKeyPairSync('x25519').privateKey;
-  const spki = createPublicKey(ownKey).export({ format: 'der', type: 'spki' });
-  return {
-    group: 'x25519',
-    publicKey: view(spki).subarray(X25519_SPKI_PREFIX.length),
-    complete(peerPublicKey) {
-      checkX25519Share(peerPublicKey);
-      const peerKey = createPublicKey({
-        key: buf(concatBytes(X25519_SPKI_PREFIX, peerPublicKey)),
-        format: 'der',
-        type: 'spki',
-      });
-      let secret: Uint8Array;
-      try {
-        secret = view(diffieHellman({ privateKey: ownKey, publicKey: peerKey }));
-      } catch (cause) {
-        // OpenSSL itself refuses an all-zero result (low-order peer point).
-        throw new InvalidKeyShareError('x25519 produced an all-zero shared secret', { cause });
-      }
-      if (isAllZero(secret)) throw new InvalidKeyShareError('x25519 produced an all-zero shared secret');
-      return secret;
-    },
-  };
-}
-
 const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1' } as const;
 
-function startEcdh(group: 'secp256r1' | 'secp384r1', privateKey?: Uint8Array): KeyExchangeInitiator {
-  const ecdh = createECDH(NODE_CURVE[group]);
-  if (privateKey) {
-    if (privateKey.length !== EC_COORDINATE_LENGTH[group])
-      throw new CryptoError(`${group} private key has the wrong size`);
-    try {
-      ecdh.setPrivateKey(privateKey);
-    } catch (cause) {
-      throw new CryptoError(`${group} private key is out of range`, { cause });
+const keyAgreement: KeyAgreementPrimitives = {
+  x25519(privateKey) {
+    const ownKey = privateKey
+      ? createPrivateKey({
+          key: buf(concatBytes(X25519_PKCS8_PREFIX, privateKey)),
+          format: 'der',
+          type: 'pkcs8',
+        })
+      : generateKeyPairSync('x25519').privateKey;
+    const spki = createPublicKey(ownKey).export({ format: 'der', type: 'spki' });
+    return {
+      publicKey: view(spki).subarray(X25519_SPKI_PREFIX.length),
+      derive(peerPublicKey) {
+        const peerKey = createPublicKey({
+          key: buf(concatBytes(X25519_SPKI_PREFIX, peerPublicKey)),
+          format: 'der',
+          type: 'spki',
+        });
+        return view(diffieHellman({ privateKey: ownKey, publicKey: peerKey }));
+      },
+    };
+  },
+  ecdh(group, privateKey) {
+    const ecdh = createECDH(NODE_CURVE[group]);
+    if (privateKey) {
+      try {
+        ecdh.setPrivateKey(privateKey);
+      } catch (cause) {
+        throw new CryptoError(`${group} private key is out of range`, { cause });
+      }
+    } else {
+      ecdh.generateKeys();
     }
-  } else {
-    ecdh.generateKeys();
-  }
-  return {
-    group,
-    publicKey: view(ecdh.getPublicKey()),
-    complete(peerPublicKey) {
-      checkUncompressedPoint(group, peerPublicKey);
-      try {
-        // OpenSSL decodes the point with EC_POINT_oct2point, which rejects points off the curve.
-        return view(ecdh.computeSecret(peerPublicKey));
-      } catch (cause) {
-        throw new InvalidKeyShareError(`${group} share is not a point on the curve`, { cause });
-      }
-    },
-  };
-}
-
-function startFiniteFieldDh(
-  group: Parameters<typeof resolveDhGroup>[0],
-  privateKey?: Uint8Array,
-): KeyExchangeInitiator {
-  const params = resolveDhGroup(group);
-  const dh = createDiffieHellman(buf(params.pBytes), buf(params.gBytes));
-  const x = privateKey ? bytesToBigInt(privateKey) : randomDhExponent(params, cryptoRandomBytes);
-  if (x <= 1n || x >= params.p - 1n) throw new CryptoError('DH private key out of range');
-  dh.setPrivateKey(buf(bigIntToBytes(x, params.byteLength)));
-  dh.generateKeys(); // computes g^x mod p for the private key set above
-  return {
-    group,
-    publicKey: leftPad(view(dh.getPublicKey()), params.byteLength),
-    complete(peerPublicKey) {
-      checkDhPublicValue(params, peerPublicKey);
-      let secret: Uint8Array;
-      try {
-        secret = leftPad(view(dh.computeSecret(peerPublicKey)), params.byteLength);
-      } catch (cause) {
-        throw new InvalidKeyShareError('DH public value rejected', { cause });
-      }
-      return checkDhSharedSecret(params, secret);
-    },
-  };
-}
-
-function startKeyExchange(group: KeyExchangeGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
-  if (group === 'x25519') return startX25519(privateKey);
-  if (group === 'secp256r1' || group === 'secp384r1') return startEcdh(group, privateKey);
-  if (group === 'x25519mlkem768') return startX25519MlKem768(startX25519, privateKey);
-  if (isFfdheGroup(group)) return startFiniteFieldDh(group, privateKey);
-  return unsupportedGroup(group);
-}
+    // OpenSSL decodes the peer point with EC_POINT_oct2point, which rejects points off the curve.
+    return { publicKey: view(ecdh.getPublicKey()), derive: (peer) => view(ecdh.computeSecret(peer)) };
+  },
+  finiteFieldDh(params, x) {
+    const dh = createDiffieHellman(buf(params.pBytes), buf(params.gBytes));
+    dh.setPrivateKey(buf(bigIntToBytes(x, params.byteLength)));
+    dh.generateKeys(); // computes g^x mod p for the private key set above
+    return { publicKey: view(dh.getPublicKey()), derive: (peer) => view(dh.computeSecret(peer)) };
+  },
+};
 
 // Keys: a PublicKey/PrivateKey made by any provider is accepted; node's KeyObject is cached.
 const keyObjects = new WeakMap<PublicKey | PrivateKey, KeyObject>();
@@ -379,7 +288,15 @@ function generateKeyPair(spec: KeyGenerationSpec): PrivateKey {
 export const nodeProvider: CryptoProvider = {
   name: 'node',
 
-  createHash: (algorithm) => new NodeHash(algorithm, nodeCreateHash(checkHash(algorithm))),
+  ...sharedMembers({
+    hash: {
+      create: (algorithm) => nodeCreateHash(checkHash(algorithm)),
+      fork: (state) => state.copy(),
+      finish: (state) => view(state.digest()),
+    },
+    aeadKey: (algorithm, key) => new NodeAeadKey(algorithm, key),
+    ...keyAgreement,
+  }),
   hash: (algorithm, data) => view(nodeCreateHash(checkHash(algorithm)).update(data).digest()),
   hmac,
   // HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM) (RFC 5869 §2.2); an empty salt and HashLen zeros
@@ -387,27 +304,6 @@ export const nodeProvider: CryptoProvider = {
   hkdfExtract: (algorithm, salt, ikm) => hmac(algorithm, salt, ikm),
   hkdfExpand: (algorithm, prk, info, length) =>
     hkdfExpandWithHmac(hmac, checkHash(algorithm), prk, info, length),
-
-  importAeadKey(algorithm, key) {
-    const expected = aeadKeyLength(algorithm);
-    if (expected === undefined)
-      throw new UnsupportedAlgorithmError(`AEAD ${String(algorithm)} is not supported`);
-    if (key.length !== expected)
-      throw new InvalidKeyError(`${algorithm} key must be ${expected} bytes, got ${key.length}`);
-    return new NodeAeadKey(algorithm, key);
-  },
-
-  supportsGroup: (group) => (typeof group === 'object' ? true : NAMED_GROUPS.includes(group)),
-  startKeyExchange,
-  respondKeyExchange(group, peerPublicKey) {
-    if (group === 'x25519mlkem768') {
-      return respondX25519MlKem768(
-        (share) => respondByStarting(startKeyExchange, 'x25519', share),
-        peerPublicKey,
-      );
-    }
-    return respondByStarting(startKeyExchange, group, peerPublicKey);
-  },
 
   importPublicKey,
   importPrivateKey,
@@ -433,6 +329,5 @@ export const nodeProvider: CryptoProvider = {
     }
   },
 
-  randomBytes: cryptoRandomBytes,
   timingSafeEqual: (a, b) => a.length === b.length && nodeTimingSafeEqual(a, b),
 };

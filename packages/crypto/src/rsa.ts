@@ -6,6 +6,9 @@ import { CryptoError } from './errors.js';
 import type { RsaPrivateComponents, RsaPublicComponents } from './key-der.js';
 import type { HashAlgorithm } from './provider.js';
 
+/** The two RSA signature paddings TLS uses (RFC 8446 §4.2.3). */
+export type RsaPadding = 'pkcs1' | 'pss';
+
 export interface RsaHash {
   readonly algorithm: HashAlgorithm;
   readonly length: number;
@@ -60,27 +63,13 @@ function emsaPkcs1v15(hash: RsaHash, message: Uint8Array, emLength: number): Uin
   return em;
 }
 
-/** RSAVP1 (§5.2.2) with the length and range checks of §8.2.2 step 1-2. */
+/** RSAVP1 (§5.2.2) with the length and range checks of §8.1.2 and §8.2.2, steps 1-2. */
 function openSignature(key: RsaPublicComponents, signature: Uint8Array): Uint8Array | undefined {
   const k = byteLength(key.n);
   if (signature.length !== k) return undefined;
   const s = bytesToBigInt(signature);
   if (s >= key.n) return undefined;
   return bigIntToBytes(modPow(s, key.e, key.n), k);
-}
-
-/** RSASSA-PKCS1-V1_5-VERIFY (§8.2.2): re-encode and compare the whole block. Never parsed, so
- * garbage after the digest or inside the DigestInfo (the e=3 Bleichenbacher forgeries,
- * CVE-2026-33894) cannot match. */
-export function verifyPkcs1v15(
-  key: RsaPublicComponents,
-  hash: RsaHash,
-  message: Uint8Array,
-  signature: Uint8Array,
-): boolean {
-  const em = openSignature(key, signature);
-  if (!em) return false;
-  return constantTimeEqual(em, emsaPkcs1v15(hash, message, em.length));
 }
 
 function mgf1(hash: RsaHash, seed: Uint8Array, length: number): Uint8Array {
@@ -95,16 +84,9 @@ function mgf1(hash: RsaHash, seed: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
-/** EMSA-PSS-VERIFY (§9.1.2) with sLen = hLen (RFC 8446 §4.2.3) and MGF1 over the same hash. */
-export function verifyPss(
-  key: RsaPublicComponents,
-  hash: RsaHash,
-  message: Uint8Array,
-  signature: Uint8Array,
-): boolean {
-  const opened = openSignature(key, signature);
-  if (!opened) return false;
-  const modBits = key.n.toString(2).length;
+/** EMSA-PSS-VERIFY (§9.1.2) with sLen = hLen (RFC 8446 §4.2.3) and MGF1 over the same hash, on
+ * the k-octet output of RSAVP1 for a modulus of `modBits` bits. */
+function emsaPssVerify(hash: RsaHash, message: Uint8Array, opened: Uint8Array, modBits: number): boolean {
   const emBits = modBits - 1;
   const emLength = Math.ceil(emBits / 8);
   // When emBits is a multiple of 8 the encoded message is one byte shorter than k (§8.1.2 step 2c).
@@ -164,26 +146,37 @@ function privateOperation(
   return s;
 }
 
-export function signPkcs1v15(
+/** RSASSA-PSS-SIGN (§8.1.1, sLen = hLen) or RSASSA-PKCS1-V1_5-SIGN (§8.2.1): encode, then RSASP1. */
+export function rsaSign(
+  padding: RsaPadding,
   key: RsaPrivateComponents,
   hash: RsaHash,
   message: Uint8Array,
   randomBytes: (length: number) => Uint8Array,
 ): Uint8Array {
   const k = byteLength(key.n);
-  const em = emsaPkcs1v15(hash, message, k);
+  const em =
+    padding === 'pss'
+      ? emsaPss(hash, message, key.n.toString(2).length - 1, randomBytes(hash.length))
+      : emsaPkcs1v15(hash, message, k);
   return bigIntToBytes(privateOperation(key, bytesToBigInt(em), randomBytes), k);
 }
 
-export function signPss(
-  key: RsaPrivateComponents,
+/** RSASSA-PSS-VERIFY (§8.1.2) or RSASSA-PKCS1-V1_5-VERIFY (§8.2.2). PKCS#1 v1.5 re-encodes and
+ * compares the whole block, never parsing it, so garbage after the digest or inside the
+ * DigestInfo (the e=3 Bleichenbacher forgeries, CVE-2026-33894) cannot match. */
+export function rsaVerify(
+  padding: RsaPadding,
+  key: RsaPublicComponents,
   hash: RsaHash,
   message: Uint8Array,
-  randomBytes: (length: number) => Uint8Array,
-): Uint8Array {
-  const k = byteLength(key.n);
-  const em = emsaPss(hash, message, key.n.toString(2).length - 1, randomBytes(hash.length));
-  return bigIntToBytes(privateOperation(key, bytesToBigInt(em), randomBytes), k);
+  signature: Uint8Array,
+): boolean {
+  const opened = openSignature(key, signature);
+  if (!opened) return false;
+  return padding === 'pss'
+    ? emsaPssVerify(hash, message, opened, key.n.toString(2).length)
+    : constantTimeEqual(opened, emsaPkcs1v15(hash, message, opened.length));
 }
 
 const SMALL_PRIMES = (() => {

@@ -1,3 +1,4 @@
+/// <reference path="../../wire/bench/vendor.d.ts" />
 // Parses a real 496-byte ClientHello handshake message (openssl s_client 3.0 resuming a TLS 1.3
 // session: SNI, ALPN, key_share, a ticket and its binder) with @tls-kit/messages, and the same
 // bytes with restructure at the depth restructure can express (extensions kept as raw

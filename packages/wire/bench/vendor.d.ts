@@ -1,5 +1,6 @@
 // Types for the comparison libraries: binary-parser ships a .d.ts its "exports" map hides from
-// NodeNext resolution; restructure ships none (only the parts the benchmark uses are declared).
+// NodeNext resolution; restructure ships none (only the parts the benchmarks use are declared).
+// packages/messages/bench references this file rather than declaring restructure again.
 declare module 'binary-parser' {
   export { Parser } from 'binary-parser/dist/binary_parser.js';
 }
