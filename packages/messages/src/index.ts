@@ -22,6 +22,8 @@ export {
 export * from './extensions/bodies.js';
 export * from './extensions/contexts.js';
 export {
+  DuplicateExtensionEncodeError,
+  DuplicateExtensionError,
   type Extension,
   type ExtensionBodies,
   ExtensionListCodec,

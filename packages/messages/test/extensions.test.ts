@@ -1,12 +1,17 @@
+import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
 import {
   CertificateEntryExtensionList,
   CertificateRequestExtensionList,
   CertificateStatusType,
   type ClientHelloExtension,
+  ClientHello,
   ClientHelloExtensionList,
+  DuplicateExtensionEncodeError,
+  DuplicateExtensionError,
   ECPointFormat,
   EncryptedExtensionList,
+  ExtensionListCodec,
   ExtensionType as T,
   findExtension,
   HelloRetryRequestExtensionList,
@@ -181,24 +186,83 @@ test('findExtension returns the decoded extension of a type', (t) => {
   t.is(findExtension(undefined, T.heartbeat), undefined);
 });
 
-test('duplicate extension types are a DecodeError (RFC 8446 §4.2), and refused when building', (t) => {
-  const dup = hex('0008 0017 0000 0016 0000 0017 0000'.replace(/ /g, '').replace(/^0008/, '000c'));
-  const error = t.throws(() => ClientHelloExtensionList.parse(dup), { instanceOf: DecodeError });
+test('duplicate extension types are a DuplicateExtensionError (RFC 8446 §4.2), and refused when building', (t) => {
+  const dup = hex('000c 0017 0000 0016 0000 0017 0000');
+  const error = t.throws(() => ClientHelloExtensionList.parse(dup), { instanceOf: DuplicateExtensionError });
+  t.true(error instanceof DecodeError);
+  t.is(error?.name, 'DuplicateExtensionError');
+  t.is(error?.extensionType, T.extended_master_secret);
   t.is(error?.path, '[2].extensionType');
-  t.regex(error!.message, /duplicate extension type 23/);
-  // GREASE duplicates too: the rule is about types, known or not.
-  t.throws(() => ClientHelloExtensionList.parse(hex('0008 0a0a 0000 0a0a 0000')), {
-    instanceOf: DecodeError,
+  t.is(error?.offset, 10);
+  t.is(error?.message, '[2].extensionType: duplicate extension type 23');
+  // Inside a message: the path and offset are the message's.
+  const head = concat(hex('0303'), bytes(32), hex('00 0002 1301 01 00'));
+  const nested = t.throws(() => ClientHello.parse(concat(head, dup)), {
+    instanceOf: DuplicateExtensionError,
   });
-  t.throws(
+  t.is(nested?.path, 'ClientHello.extensions[2].extensionType');
+  t.is(nested?.offset, head.length + 10);
+  // GREASE duplicates too: the rule is about types, known or not.
+  const grease = t.throws(() => ClientHelloExtensionList.parse(hex('0008 0a0a 0000 0a0a 0000')), {
+    instanceOf: DuplicateExtensionError,
+  });
+  t.is(grease?.extensionType, 0x0a0a);
+  // Other malformed lists stay plain DecodeErrors.
+  for (const bad of ['0004 0017 0001', '0006 000a 0002 0000', '0005 0017 0000 00']) {
+    const other = t.throws(() => ClientHelloExtensionList.parse(hex(bad)), { instanceOf: DecodeError }, bad);
+    t.false(other instanceof DuplicateExtensionError, bad);
+  }
+  const built = t.throws(
     () =>
       ClientHelloExtensionList.build([
         { extensionType: T.encrypt_then_mac, extensionData: {} },
+        { extensionType: T.server_name, extensionData: { serverNameList: [{ nameType: 0, hostName: 'a' }] } },
         { extensionType: T.encrypt_then_mac, extensionData: {} },
       ]),
-    { instanceOf: EncodeError },
+    { instanceOf: DuplicateExtensionEncodeError },
+  );
+  t.true(built instanceof EncodeError);
+  t.is(built?.extensionType, T.encrypt_then_mac);
+  t.is(built?.path, '[2].extensionType');
+  // A raw extension repeating a decoded one's type is the same fault.
+  t.throws(
+    () =>
+      EncryptedExtensionList.build([
+        { extensionType: T.server_name, extensionData: {} },
+        { extensionType: T.server_name, extensionData: new Uint8Array(0), unknown: true },
+      ]),
+    { instanceOf: DuplicateExtensionEncodeError },
   );
 });
+
+testProp(
+  'an extension block parses unless a type repeats, and then the first repeat is the DuplicateExtensionError',
+  [fc.array(fc.record({ type: fc.integer({ min: 0, max: 12 }), data: fc.uint8Array({ maxLength: 6 }) }))],
+  (t, list) => {
+    const codec = new ExtensionListCodec({});
+    const body = concat(...list.map(({ type, data }) => concat([0, type, 0, data.length], data)));
+    const encoded = concat([body.length >> 8, body.length & 0xff], body);
+    const firstRepeat = list.findIndex((e, i) => list.findIndex((f) => f.type === e.type) < i);
+    if (firstRepeat < 0) {
+      t.deepEqual(
+        codec.parse(encoded),
+        list.map(({ type, data }) => ({ extensionType: type, extensionData: data, unknown: true })),
+      );
+      return;
+    }
+    const error = t.throws(() => codec.parse(encoded), { instanceOf: DuplicateExtensionError });
+    t.is(error?.extensionType, list[firstRepeat]!.type);
+    t.is(error?.path, `[${firstRepeat}].extensionType`);
+    t.is(error?.offset, 2 + list.slice(0, firstRepeat).reduce((n, e) => n + 4 + e.data.length, 0));
+    const raw = list.map(({ type, data }) => ({
+      extensionType: type,
+      extensionData: data,
+      unknown: true as const,
+    }));
+    const built = t.throws(() => codec.build(raw), { instanceOf: DuplicateExtensionEncodeError });
+    t.is(built?.path, `[${firstRepeat}].extensionType`);
+  },
+);
 
 test('empty vectors that must be non-empty are DecodeErrors with a field path', (t) => {
   const cases: [string, string][] = [

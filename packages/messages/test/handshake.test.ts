@@ -252,6 +252,9 @@ test('TestCertificateRequestParsing: TLS 1.2 and 1.3 forms', (t) => {
   roundTrip(t, CertificateRequest13, v13, hex('00 000a 000d 0006 0004 0804 0403'));
   // extensions<2..2^16-1>: an empty block is malformed.
   t.throws(() => CertificateRequest13.parse(hex('00 0000')), { instanceOf: DecodeError });
+  // RFC 8446 §4.4.2.1: OCSP is requested with an empty status_request (gnutls-serv sends it).
+  const withStatusRequest = CertificateRequest13.parse(hex('00 000e 0005 0000 000d 0006 0004 0804 0403'));
+  t.deepEqual(withStatusRequest.extensions[0], { extensionType: T.status_request, extensionData: {} });
 });
 
 // --- seed: TestHandshakeStructParsing ----------------------------------------------------------

@@ -94,7 +94,8 @@ const certificateEntryBodies = {
 };
 
 const certificateRequestBodies = {
-  [T.status_request]: CertificateStatusRequest,
+  // RFC 8446 §4.4.2.1: a server asks for OCSP with an EMPTY status_request here.
+  [T.status_request]: Empty,
   [T.signature_algorithms]: SignatureSchemeListBody,
   [T.signed_certificate_timestamp]: Empty,
   [T.certificate_authorities]: CertificateAuthorities,

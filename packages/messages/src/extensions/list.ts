@@ -1,10 +1,12 @@
 import {
   BaseCodec,
   type Codec,
+  DecodeError,
   EncodeError,
   type Infer,
   type Reader,
   WireError,
+  type WireErrorOptions,
   type Writer,
 } from '@tls-kit/wire';
 import { describe } from '../codecs/describe.js';
@@ -32,9 +34,31 @@ export interface RawExtension {
 export type Extension<B extends ExtensionBodies> = KnownExtension<B> | RawExtension;
 
 /**
+ * A second extension of a type already in the block (RFC 8446 §4.2: "There MUST NOT be more than
+ * one extension of the same type in a given extension block"; RFC 5246 §7.4.1.4 likewise). A
+ * class of its own so a receiver can pick its alert without reading messages: the RFCs name none,
+ * and the engine answers illegal_parameter here, decode_error for other DecodeErrors (§6.2). Path
+ * and offset locate the repeated `extensionType` field, like any DecodeError's.
+ */
+export class DuplicateExtensionError extends DecodeError {
+  constructor(
+    readonly extensionType: number,
+    options?: WireErrorOptions,
+  ) {
+    super(`duplicate extension type ${extensionType}`, options);
+  }
+}
+
+/** Building a block with a second extension of the same type (RFC 8446 §4.2). */
+export class DuplicateExtensionEncodeError extends EncodeError {
+  constructor(readonly extensionType: number) {
+    super(`duplicate extension type ${extensionType}`);
+  }
+}
+
+/**
  * `Extension extensions<min..2^16-1>` for one message kind. Parsing refuses a second extension of
- * the same type (RFC 8446 §4.2: "There MUST NOT be more than one extension of the same type in a
- * given extension block"); so does building.
+ * the same type with a DuplicateExtensionError, building with a DuplicateExtensionEncodeError.
  */
 export class ExtensionListCodec<B extends ExtensionBodies> extends BaseCodec<Extension<B>[]> {
   private readonly bodies: Map<number, Codec<unknown>>;
@@ -68,7 +92,7 @@ export class ExtensionListCodec<B extends ExtensionBodies> extends BaseCodec<Ext
       for (; r.pos < r.end; index++) {
         field = 'extensionType';
         const extensionType = r.u16();
-        if (seen.has(extensionType)) throw r.error(`duplicate extension type ${extensionType}`, r.pos - 2);
+        if (seen.has(extensionType)) throw new DuplicateExtensionError(extensionType, { offset: r.pos - 2 });
         seen.add(extensionType);
         field = 'extensionData';
         const dataLength = r.u16();
@@ -100,7 +124,7 @@ export class ExtensionListCodec<B extends ExtensionBodies> extends BaseCodec<Ext
           throw new EncodeError(`expected an object, got ${describe(ext)}`);
         const type = ext.extensionType;
         if ((type & 0xffff) !== type) throw new EncodeError(`${describe(type)} is not a u16 extension type`);
-        if (seen.has(type)) throw new EncodeError(`duplicate extension type ${type}`);
+        if (seen.has(type)) throw new DuplicateExtensionEncodeError(type);
         seen.add(type);
         w.u16(type);
         field = 'extensionData';

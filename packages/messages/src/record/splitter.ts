@@ -6,15 +6,19 @@ import { MAX_CIPHERTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordContentType, type TL
 export interface Frame {
   /** Offset of the frame's first byte in the stream. */
   offset: number;
-  /** The frame's bytes, header included (a copy: the splitter's buffer is reused). */
+  /**
+   * The frame's bytes, header included: from `next()` a copy the caller owns; from
+   * `RecordSplitter.nextView()` a view into the splitter's buffer (see there).
+   */
   bytes: Uint8Array;
 }
 
 /**
- * Cuts length-prefixed frames out of a byte stream that arrives in arbitrary pieces. A frame's
- * header is validated as soon as it is complete, so an oversize or malformed length is refused
- * before its body is waited for. The buffer holds only what was pushed and not yet taken: call
- * `next()` until it returns undefined after each `push`.
+ * Cuts length-prefixed frames out of a byte stream that arrives in arbitrary pieces. `push`
+ * copies the input into one reused buffer (the caller may reuse its chunk at once). A frame's header is
+ * validated as soon as it is complete, so an oversize or malformed length is refused before its
+ * body is waited for. The buffer holds only what was pushed and not yet taken: call `next()` until
+ * it returns undefined after each `push`.
  */
 abstract class FrameSplitter {
   private buf = new Uint8Array(0);
@@ -40,6 +44,7 @@ abstract class FrameSplitter {
         grown.set(this.buf.subarray(this.start, this.end));
         this.buf = grown;
       } else {
+        // Reuses the room of frames already taken: views from nextView() end here.
         this.buf.copyWithin(0, this.start, this.end);
       }
       this.start = 0;
@@ -71,14 +76,18 @@ abstract class FrameSplitter {
     return Math.max(0, this.headerLength + length - available);
   }
 
-  /** The next whole frame, or undefined until more bytes are pushed. */
-  protected nextFrame(): Frame | undefined {
+  /** The next whole frame (a copy, or a view into the buffer), or undefined until more bytes are pushed. */
+  protected nextFrame(view: boolean): Frame | undefined {
     if (this.needed() > 0) return undefined;
     const length =
       this.headerLength +
       this.bodyLength(this.buf.subarray(this.start, this.start + this.headerLength), this.offset);
-    const frame = { offset: this.offset, bytes: this.buf.slice(this.start, this.start + length) };
-    this.start += length;
+    const end = this.start + length;
+    const frame = {
+      offset: this.offset,
+      bytes: view ? this.buf.subarray(this.start, end) : this.buf.slice(this.start, end),
+    };
+    this.start = end;
     this.offset += length;
     return frame;
   }
@@ -91,9 +100,9 @@ export interface SplitRecord extends Frame {
 
 /**
  * Pulls whole TLS records out of a byte stream (RFC 8446 §5.1): `push` bytes as they arrive, then
- * call `next()` until it returns undefined; `needed()` says how many more bytes the next record
- * needs. The content type and the length (at most `maxFragmentLength`, by default 2^14+2048, the
- * largest any version allows) are checked on the header alone.
+ * call `next()` (or `nextView()`) until it returns undefined; `needed()` says how many more bytes
+ * the next record needs. The content type and the length (at most `maxFragmentLength`, by default
+ * 2^14+2048, the largest any version allows) are checked on the header alone.
  */
 export class RecordSplitter extends FrameSplitter {
   readonly maxFragmentLength: number;
@@ -127,8 +136,22 @@ export class RecordSplitter extends FrameSplitter {
     }
   }
 
+  /** The next record, in bytes of its own (a copy), or undefined until more bytes are pushed. */
   next(): SplitRecord | undefined {
-    const frame = this.nextFrame();
+    return this.split(this.nextFrame(false));
+  }
+
+  /**
+   * `next()` without the copy: `bytes` and `record.fragment` are views into the splitter's buffer,
+   * valid until the next `push` (even one that throws), which may reuse their memory; taking more
+   * records does not disturb them. Decrypting in place through a view is fine; `slice()` what must
+   * outlive the next push, and never transfer or detach `.buffer` (the splitter's own).
+   */
+  nextView(): SplitRecord | undefined {
+    return this.split(this.nextFrame(true));
+  }
+
+  private split(frame: Frame | undefined): SplitRecord | undefined {
     if (frame === undefined) return undefined;
     const b = frame.bytes;
     return {
@@ -171,8 +194,9 @@ export class HandshakeSplitter extends FrameSplitter {
     return length;
   }
 
+  /** The next message, in bytes of its own (a copy), or undefined until more bytes are pushed. */
   next(): SplitHandshake | undefined {
-    const frame = this.nextFrame();
+    const frame = this.nextFrame(false);
     if (frame === undefined) return undefined;
     return { ...frame, msgType: frame.bytes[0]!, body: frame.bytes.subarray(4) };
   }

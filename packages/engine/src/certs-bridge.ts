@@ -1,0 +1,52 @@
+// The engine's use of @tls-kit/certs' seed callbacks: asking ServerCertificates and
+// ClientCertificateStore for a chain through once-only, validating callbacks.
+import {
+  type Certificate,
+  type ChainDelivery,
+  type ClientCertificateStore,
+  Name,
+  requestClientCertificateChain,
+  requestServerCertificateChain,
+  type ServerCertificates,
+} from '@tls-kit/certs';
+import type { PrivateKey } from '@tls-kit/crypto';
+
+export interface LocalChain {
+  /** Leaf first. */
+  readonly certificates: readonly Certificate[];
+  readonly privateKey: PrivateKey;
+}
+
+/** null: no chain; Error: the user's chain broke the seed's rules (they got the exception too). */
+export type ChainAnswer = LocalChain | null | Error;
+
+function toAnswer(result: ChainDelivery): ChainAnswer {
+  if ('error' in result) return result.error;
+  const leaf = result.chain?.[0];
+  if (!result.chain || !leaf?.privateKey) return null;
+  return { certificates: result.chain, privateKey: leaf.privateKey };
+}
+
+export function askServerCertificates(
+  certificates: ServerCertificates,
+  serverName: string | undefined,
+  answer: (chain: ChainAnswer) => void,
+): void {
+  requestServerCertificateChain(certificates, serverName ?? null, (r) => answer(toAnswer(r)));
+}
+
+/** `authorities`: DistinguishedName DER values from certificate_authorities (RFC 8446 §4.2.4). */
+export function askClientCertificateStore(
+  store: ClientCertificateStore,
+  authorities: readonly Uint8Array[] | undefined,
+  answer: (chain: ChainAnswer) => void,
+): void {
+  const roots = authorities?.flatMap((der) => {
+    try {
+      return [Name.fromDer(der)];
+    } catch {
+      return [];
+    }
+  });
+  requestClientCertificateChain(store, roots ?? null, (r) => answer(toAnswer(r)));
+}

@@ -1,0 +1,93 @@
+// The seed's ClientTLS: configuration shared by the client connections it starts.
+import { type Certificate, type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
+import { type CommonOptions, type ResolvedConfig, resolveConfig } from '../config.js';
+import { Connection } from '../connection.js';
+import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
+import { TLSUsageError } from '../errors.js';
+import { Client12, startClient12 } from './handshake12.js';
+import { startClient13 } from './handshake13.js';
+import { type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
+import { type ClientSessionCache, MemorySessionCache } from './tickets.js';
+
+export interface ClientOptions extends CommonOptions {
+  /** The server's name: sent as SNI (unless an IP address) and checked against its certificate. */
+  readonly serverHostname: string | Uint8Array;
+  /** Trusted roots; default TrustStore.system(). */
+  readonly trustRoot?: TrustStore;
+  /** Source of client certificates when the server asks for one. */
+  readonly clientCertificateStore?: ClientCertificateStore;
+  /**
+   * Where tickets are kept for resumption (RFC 8446 §4.6.1). Default: an in-memory cache per
+   * ClientTLS; `false` turns resumption off.
+   */
+  readonly sessionCache?: ClientSessionCache | false;
+  /**
+   * Where TLS 1.2 sessions (session IDs and RFC 5077 tickets) are kept. Default: an in-memory
+   * cache per ClientTLS; off when `sessionCache` is false.
+   */
+  readonly sessionCache12?: ClientSession12Cache;
+}
+
+export type VerifyCallback = (certificates: Certificate[], connection: Connection) => void;
+
+export class ClientTLS {
+  private readonly config: ResolvedConfig;
+  private readonly hostname: string;
+  private readonly trustStore: TrustStore;
+  private readonly sessionCache: ClientSessionCache | undefined;
+  private readonly sessionCache12: ClientSession12Cache | undefined;
+
+  constructor(private readonly options: ClientOptions) {
+    this.config = resolveConfig(options);
+    const name = options.serverHostname;
+    this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
+    if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
+    this.trustStore = options.trustRoot ?? TrustStore.system();
+    this.sessionCache =
+      options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
+    this.sessionCache12 =
+      options.sessionCache === false
+        ? undefined
+        : (options.sessionCache12 ?? new MemoryClientSession12Cache());
+  }
+
+  /**
+   * Starts a connection: writes the ClientHello through `writeToWire` before returning.
+   * `verifyCallback(chain, connection)` runs after the built-in validation; its exceptions
+   * invalidate the connection. `events` receives asynchronous results (see ConnectionEvents).
+   */
+  start(
+    writeToWire: WriteToWire,
+    wireClose: WireClose,
+    verifyCallback?: VerifyCallback,
+    events: ConnectionEvents = {},
+  ): Connection {
+    const isIp = parseIpAddress(this.hostname) !== undefined;
+    const cache = this.sessionCache;
+    const hostname = this.hostname;
+    let connection: Connection | undefined;
+    const core = new ConnectionCore(this.config, 'client', writeToWire, wireClose, events, (c) => {
+      connection = new Connection(c);
+      const common = {
+        hostname,
+        sni: isIp ? undefined : hostname.replace(/\.$/, ''),
+        trustStore: this.trustStore,
+        clientCertificateStore: this.options.clientCertificateStore,
+        verifyCallback: verifyCallback as
+          | ((certificates: Certificate[], connection: unknown) => void)
+          | undefined,
+      };
+      // TLS 1.2 (issue 7): offered beside 1.3 in one ClientHello, or alone.
+      const versions = this.config.versions;
+      const settings12 = { ...common, sessions: this.sessionCache12 };
+      if (!versions.includes('TLSv1.3')) return startClient12(c, settings12);
+      return startClient13(c, {
+        ...common,
+        ticket: cache?.take(hostname),
+        onTicket: (ticket) => cache?.put(hostname, ticket),
+        tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,
+      });
+    });
+    return connection ?? new Connection(core);
+  }
+}

@@ -1,0 +1,685 @@
+// The TLS 1.2 client handshake (RFC 5246 §7.3), as the seed's "client as a state machine" table
+// (chapter 14) names it:
+//
+//   Input               Current state  Next state  Output
+//   -                   IDLE           WAIT_1      ClientHello
+//   ServerHelloDone     WAIT_1         WAIT_2      Certificate*, ClientKeyExchange, CertificateVerify*,
+//                                                  [ChangeCipherSpec], Finished
+//   Finished (server)   WAIT_1         APP_DATA    [ChangeCipherSpec], Finished      (resumption)
+//   Finished (server)   WAIT_2         APP_DATA    -
+//   HelloRequest        APP_DATA       APP_DATA    Alert(no_renegotiation)
+//
+// WAIT_1 takes ServerHello, then either Certificate, ServerKeyExchange, CertificateRequest*,
+// ServerHelloDone (full handshake) or [NewSessionTicket], ChangeCipherSpec, Finished (the server
+// resumed our session, by ID or ticket). WAIT_2 takes [NewSessionTicket], ChangeCipherSpec, Finished.
+//
+// A client that also offers TLS 1.3 sends one ClientHello (client/handshake13.ts) carrying our
+// offer; when the ServerHello picks TLS 1.2 it is handed to `Client12.serverHello`.
+import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import { FFDHE_PRIMES_HEX, type NamedGroupName, type SignatureSchemeName } from '@tls-kit/crypto';
+import {
+  AlertDescription,
+  Certificate12,
+  CertificateRequest12,
+  type CertificateRequest12Message,
+  CertificateVerify,
+  ClientHello,
+  type ClientHelloExtension,
+  ClientKeyExchangeDHE,
+  ClientKeyExchangeECDHE,
+  ContentType,
+  DOWNGRADE_TLS11,
+  DOWNGRADE_TLS12,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  NameType,
+  NewSessionTicket12,
+  ProtocolVersion,
+  ServerHello,
+  type ServerHelloMessage,
+  ServerHelloDone,
+  ServerKeyExchangeDHE,
+  ServerKeyExchangeECDHE,
+} from '@tls-kit/messages';
+import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
+import { bytesEqual, concat } from '../bytes.js';
+import { askClientCertificateStore, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
+import type { ConnectionCore, HandshakeState } from '../core.js';
+import { fail, ProtocolViolation } from '../errors.js';
+import {
+  AppData12,
+  chooseScheme12,
+  ExpectChangeCipherSpec12,
+  expect12,
+  Keys12,
+  keyFitsSuite,
+  State12,
+  stripLeadingZeros,
+  tls12Facts,
+  verifySigned12,
+} from '../handshake/common12.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
+import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
+import { masterSecret12 } from '../keyschedule/tls12.js';
+import { MAX_PLAINTEXT } from '../protocol.js';
+import type { Tls12CipherSuite } from '../suites.js';
+import type { ClientSession12, ClientSession12Cache } from './session12.js';
+
+export interface Client12Settings {
+  readonly hostname: string;
+  readonly sni: string | undefined;
+  readonly trustStore: TrustStore;
+  readonly clientCertificateStore: ClientCertificateStore | undefined;
+  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
+  readonly sessions: ClientSession12Cache | undefined;
+}
+
+/** What the ClientHello carried, as the ServerHello handler needs it. */
+export interface SentHello {
+  readonly random: Uint8Array;
+  readonly sessionId: Uint8Array;
+  readonly sentExtensions: ReadonlySet<number>;
+  /** A HelloRetryRequest came first: the server already chose TLS 1.3. */
+  readonly retried: boolean;
+}
+
+const ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set(['x25519', 'secp256r1', 'secp384r1']);
+/** RFC 7919 §3 / RFC 9325 §4.1: smaller finite-field groups are refused (Logjam). */
+const MIN_DH_BITS = 2048;
+/** RFC 5077 §3.3: a lifetime hint of 0 means unspecified; we then keep sessions two hours. */
+const DEFAULT_SESSION_LIFETIME_MS = 7200 * 1000;
+
+/** Extensions a TLS 1.2 ServerHello may answer with (RFC 5246 §7.4.1.4 and the extension RFCs). */
+const SERVER_HELLO_12 = new Set<number>([
+  ExtensionType.server_name,
+  ExtensionType.ec_point_formats,
+  ExtensionType.application_layer_protocol_negotiation,
+  ExtensionType.extended_master_secret,
+  ExtensionType.renegotiation_info,
+  ExtensionType.session_ticket,
+  ExtensionType.record_size_limit,
+  ExtensionType.max_fragment_length,
+]);
+
+function bitLength(bytes: Uint8Array): number {
+  const b = stripLeadingZeros(bytes);
+  return b[0] === 0 || b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]!));
+}
+
+const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
+  Object.entries(FFDHE_PRIMES_HEX).map(([name, hex]) => [hex.toLowerCase(), name as NamedGroupName]),
+);
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** Our TLS 1.2 offer and, once the server picks 1.2, the handshake that follows. */
+export class Client12 {
+  /** The session we offer to resume, if any. */
+  readonly session: ClientSession12 | undefined;
+  /** legacy_session_id for resumption: the session's ID, or a fresh one beside a ticket (RFC 5077 §3.4). */
+  readonly sessionId: Uint8Array | undefined;
+
+  constructor(
+    readonly core: ConnectionCore,
+    readonly settings: Client12Settings,
+    /** The ClientHello also offers TLS 1.3 (so a downgrade sentinel is an attack: RFC 8446 §4.1.3). */
+    readonly offers13: boolean,
+  ) {
+    const { config } = core;
+    const session = settings.sessions?.get(settings.hostname);
+    const usable =
+      session?.extendedMasterSecret &&
+      config.clock() - session.createdAt < session.lifetimeMs &&
+      config.suites12.some((s) => s.id === session.suite);
+    this.session = usable ? session : undefined;
+    if (this.session?.ticket) this.sessionId = config.random(32).slice();
+    else if (this.session && this.session.sessionId.length > 0) this.sessionId = this.session.sessionId;
+  }
+
+  get cipherSuites(): number[] {
+    return this.core.config.suites12.map((s) => s.id);
+  }
+
+  /** The TLS 1.2 extensions of our ClientHello, beyond those TLS 1.3 also sends. */
+  extensions(): ClientHelloExtension[] {
+    const T = ExtensionType;
+    const out: ClientHelloExtension[] = [
+      // RFC 8422 §5.1.2: uncompressed points only.
+      { extensionType: T.ec_point_formats, extensionData: { ecPointFormatList: [0] } },
+      { extensionType: T.extended_master_secret, extensionData: {} },
+      // RFC 5746 §3.4: an empty renegotiation_info in the initial handshake.
+      { extensionType: T.renegotiation_info, extensionData: { renegotiatedConnection: new Uint8Array(0) } },
+    ];
+    if (this.settings.sessions) {
+      out.push({
+        extensionType: T.session_ticket,
+        extensionData: { ticket: this.session?.ticket ?? new Uint8Array(0) },
+      });
+    }
+    return out;
+  }
+
+  /** A ClientHello offering TLS 1.2 only (the seed's IDLE -> WAIT_1). */
+  sendClientHello(): SentHello {
+    const { core, settings } = this;
+    const { config } = core;
+    const T = ExtensionType;
+    const random = config.random(32).slice();
+    const sessionId = this.sessionId ?? new Uint8Array(0);
+    const extensions: ClientHelloExtension[] = [];
+    if (settings.sni !== undefined) {
+      extensions.push({
+        extensionType: T.server_name,
+        extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: settings.sni }] },
+      });
+    }
+    const groups = config.groups.filter((g) => ECDHE_GROUPS.has(g));
+    if (groups.length > 0) {
+      extensions.push({
+        extensionType: T.supported_groups,
+        extensionData: { namedGroupList: groups.map((g) => GROUP_CODES[g]) },
+      });
+    }
+    extensions.push({
+      extensionType: T.signature_algorithms,
+      extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
+    });
+    if (config.alpnProtocols.length > 0) {
+      extensions.push({
+        extensionType: T.application_layer_protocol_negotiation,
+        extensionData: { protocolNameList: [...config.alpnProtocols] },
+      });
+    }
+    // RFC 8449 §4: a TLS 1.2-only endpoint's limit is at most 2^14.
+    extensions.push({
+      extensionType: T.record_size_limit,
+      extensionData: { recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT) },
+    });
+    extensions.push(...this.extensions());
+    const raw = frameHandshake(
+      HandshakeType.client_hello,
+      ClientHello.build({
+        legacyVersion: ProtocolVersion.TLS1_2,
+        random,
+        legacySessionId: sessionId,
+        cipherSuites: this.cipherSuites,
+        legacyCompressionMethods: [0],
+        extensions,
+      }),
+    );
+    core.clientRandom = random;
+    core.transcript.add(raw);
+    core.sendRaw(ContentType.handshake, raw);
+    core.clientHelloExchanged();
+    return {
+      random,
+      sessionId,
+      sentExtensions: new Set(extensions.map((e) => e.extensionType)),
+      retried: false,
+    };
+  }
+
+  /** A ServerHello that selects TLS 1.2 (RFC 5246 §7.4.1.3). */
+  serverHello(message: HandshakeMessage, sh: ServerHelloMessage, hello: SentHello): HandshakeState {
+    const { core, offers13 } = this;
+    const { config } = core;
+    if (hello.retried || sh.isHelloRetryRequest)
+      fail(AlertDescription.illegal_parameter, 'TLS 1.2 ServerHello after a HelloRetryRequest');
+    if (sh.legacyVersion !== ProtocolVersion.TLS1_2) {
+      fail(AlertDescription.protocol_version, `the server chose version 0x${sh.legacyVersion.toString(16)}`);
+    }
+    // RFC 8446 §4.1.3: the server supports 1.3, yet something made it pick 1.2: a downgrade.
+    const tail = sh.random.subarray(24);
+    if ((offers13 && bytesEqual(tail, DOWNGRADE_TLS12)) || bytesEqual(tail, DOWNGRADE_TLS11)) {
+      fail(AlertDescription.illegal_parameter, 'downgrade sentinel in the ServerHello random');
+    }
+    const suite = config.suites12.find((s) => s.id === sh.cipherSuite);
+    if (!suite)
+      fail(AlertDescription.illegal_parameter, `cipher suite 0x${sh.cipherSuite.toString(16)} not offered`);
+    if (sh.legacyCompressionMethod !== 0) fail(AlertDescription.illegal_parameter, 'compression');
+    const extensions = sh.extensions ?? [];
+    for (const { extensionType } of extensions) {
+      // RFC 5246 §7.4.1.4: only extensions we offered, and only those a TLS 1.2 ServerHello carries.
+      if (!hello.sentExtensions.has(extensionType))
+        fail(AlertDescription.unsupported_extension, `unsolicited extension ${extensionType}`);
+      if (!SERVER_HELLO_12.has(extensionType))
+        fail(AlertDescription.illegal_parameter, `extension ${extensionType} in a TLS 1.2 ServerHello`);
+    }
+    const T = ExtensionType;
+    const renegotiation = findExtension(extensions, T.renegotiation_info)?.extensionData;
+    // RFC 5746 §3.4: the initial handshake's renegotiation_info must be empty.
+    if (renegotiation && renegotiation.renegotiatedConnection.length !== 0) {
+      fail(AlertDescription.handshake_failure, 'non-empty renegotiation_info');
+    }
+    const alpn = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
+      .protocolNameList;
+    if (alpn) {
+      // RFC 7301 §3.1: exactly one protocol, one we offered.
+      if (alpn.length !== 1 || !config.alpnProtocols.includes(alpn[0]!)) {
+        fail(AlertDescription.illegal_parameter, 'server selected an ALPN protocol we did not offer');
+      }
+      core.facts.alpnProtocol = alpn[0];
+    }
+    const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
+    if (pointFormats && !pointFormats.includes(0))
+      fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
+    const limit = findExtension(extensions, T.record_size_limit)?.extensionData.recordSizeLimit;
+    if (limit !== undefined) {
+      // RFC 8449 §4: under 64 is illegal_parameter; TLS 1.2 limits count plaintext only.
+      if (limit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${limit}`);
+      core.writeLimit = Math.min(limit, MAX_PLAINTEXT);
+      core.readLimit = Math.min(config.recordSizeLimit, MAX_PLAINTEXT);
+    }
+    const ems = findExtension(extensions, T.extended_master_secret) !== undefined;
+    const ticketPromised = findExtension(extensions, T.session_ticket) !== undefined;
+    const echo = sh.legacySessionIdEcho;
+    const echoesOurs = echo.length > 0 && bytesEqual(echo, hello.sessionId);
+
+    core.clientRandom = hello.random;
+    core.transcript.keepMessages();
+    core.transcript.start(suite.hash);
+    core.transcript.add(message.raw);
+    tls12Facts(core, suite);
+    core.facts.sessionId = echo;
+    const handshake = new Handshake12(this, suite, hello.random, sh.random, ems, ticketPromised);
+
+    if (echoesOurs) {
+      // RFC 5246 §7.4.1.3: the same session ID means the server resumes it.
+      const session = this.session;
+      if (!session)
+        return fail(AlertDescription.illegal_parameter, 'the server resumed a session we did not offer');
+      handshake.rememberOnInvalidate(session);
+      if (session.suite !== suite.id)
+        fail(AlertDescription.illegal_parameter, 'resumed session with another cipher suite');
+      // RFC 7627 §5.3: the session used extended_master_secret, so the ServerHello must too.
+      if (!ems)
+        fail(AlertDescription.handshake_failure, 'resumption without extended_master_secret (RFC 7627 §5.3)');
+      return handshake.resumed(session);
+    }
+    // The server did not resume what we offered: forget it (a new session may replace it).
+    if (this.session) this.settings.sessions?.remove(this.settings.hostname, this.session);
+    return new ExpectServerCertificate(handshake);
+  }
+}
+
+/** The negotiation state of one TLS 1.2 client handshake after the ServerHello. */
+class Handshake12 {
+  readonly core: ConnectionCore;
+  ticket: { ticket: Uint8Array; lifetimeMs: number } | undefined;
+
+  constructor(
+    readonly client: Client12,
+    readonly suite: Tls12CipherSuite,
+    readonly clientRandom: Uint8Array,
+    readonly serverRandom: Uint8Array,
+    readonly extendedMasterSecret: boolean,
+    readonly ticketPromised: boolean,
+  ) {
+    this.core = client.core;
+  }
+
+  /** The server resumed `session`: WAIT_1 takes [NewSessionTicket], ChangeCipherSpec, Finished. */
+  resumed(session: ClientSession12): HandshakeState {
+    const { core } = this;
+    core.transcript.releaseMessages();
+    core.facts.resumed = true;
+    core.facts.peerCertificates = session.peerCertificates;
+    const keys = new Keys12(core, this.suite, session.masterSecret, this.clientRandom, this.serverRandom);
+    const ccs = () =>
+      new ExpectChangeCipherSpec12('WAIT_1', keys, () => new ExpectServerFinished(this, keys, session));
+    return this.ticketPromised ? new ExpectNewSessionTicket(this, 'WAIT_1', ccs) : ccs();
+  }
+
+  /** RFC 5246 §7.2.2: a fatal alert ends the session. */
+  rememberOnInvalidate(session: ClientSession12): void {
+    const { sessions, hostname } = this.client.settings;
+    this.core.onInvalidate = () => sessions?.remove(hostname, session);
+  }
+
+  /** After our Finished or the server's: keep the session if it can be resumed. */
+  keepSession(keys: Keys12, previous: ClientSession12 | undefined): void {
+    const { core } = this;
+    const { sessions, hostname } = this.client.settings;
+    if (!sessions || !this.extendedMasterSecret) return;
+    const sessionId = core.facts.sessionId ?? new Uint8Array(0);
+    if (previous && !this.ticket) return;
+    if (sessionId.length === 0 && !this.ticket) return;
+    const session: ClientSession12 = {
+      sessionId: previous ? previous.sessionId : sessionId,
+      ticket: this.ticket?.ticket ?? previous?.ticket,
+      masterSecret: keys.master,
+      suite: this.suite.id,
+      extendedMasterSecret: true,
+      peerCertificates: core.facts.peerCertificates,
+      createdAt: this.ticket || !previous ? core.config.clock() : previous.createdAt,
+      lifetimeMs: this.ticket?.lifetimeMs ?? previous?.lifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS,
+    };
+    sessions.put(hostname, session);
+    this.rememberOnInvalidate(session);
+  }
+}
+
+/** Client states: a HelloRequest during the handshake is ignored (RFC 5246 §7.4.1.1). */
+abstract class ClientState12 extends State12 {
+  abstract override readonly name: string;
+  protected abstract receive(message: HandshakeMessage): HandshakeState;
+
+  override handle(message: HandshakeMessage): HandshakeState {
+    if (message.type === HandshakeType.hello_request && message.body.length === 0) return this;
+    return this.receive(message);
+  }
+}
+
+/** WAIT_1 of a 1.2-only client: the ServerHello. */
+export class ExpectServerHello12 extends ClientState12 {
+  readonly name = 'WAIT_1';
+  constructor(
+    private readonly client: Client12,
+    private readonly hello: SentHello,
+  ) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.server_hello, 'WAIT_1 (ServerHello)');
+    const sh = decode(ServerHello, message.body);
+    // We did not offer TLS 1.3: supported_versions in the answer is unsolicited (RFC 8446 §4.2.1).
+    return this.client.serverHello(message, sh, this.hello);
+  }
+}
+
+/** The seed's IDLE -> WAIT_1 for a client configured for TLS 1.2 only. */
+export function startClient12(core: ConnectionCore, settings: Client12Settings): HandshakeState {
+  const client = new Client12(core, settings, false);
+  const hello = client.sendClientHello();
+  return new ExpectServerHello12(client, hello);
+}
+
+/** WAIT_1, the server's Certificate (RFC 5246 §7.4.2). */
+class ExpectServerCertificate extends ClientState12 {
+  readonly name = 'WAIT_1';
+  constructor(private readonly hs: Handshake12) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
+    const { core, client, suite } = this.hs;
+    const { certificateList } = decode(Certificate12, message.body);
+    if (certificateList.length === 0) fail(AlertDescription.decode_error, 'empty server Certificate');
+    const chain = parsePeerCertificates(certificateList.map((certData) => ({ certData })));
+    core.transcript.add(message.raw);
+    const { settings } = client;
+    validatePeerChain(core, chain, 'server', settings.trustStore, settings.hostname, settings.verifyCallback);
+    const leaf = chain[0]!;
+    if (!keyFitsSuite(suite, leaf.publicKey)) {
+      fail(
+        AlertDescription.unsupported_certificate,
+        `a ${leaf.publicKey.type} certificate for ${suite.name}`,
+      );
+    }
+    return new ExpectServerKeyExchange(this.hs, leaf);
+  }
+}
+
+interface ClientShare {
+  readonly publicKey: Uint8Array;
+  readonly preMasterSecret: Uint8Array;
+}
+
+/** WAIT_1, ServerKeyExchange (RFC 8422 §5.4, RFC 5246 §7.4.3): checked signature, then our share. */
+class ExpectServerKeyExchange extends ClientState12 {
+  readonly name = 'WAIT_1';
+  constructor(
+    private readonly hs: Handshake12,
+    private readonly leaf: Certificate,
+  ) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
+    const { hs } = this;
+    const { core, suite } = hs;
+    const ske =
+      suite.kx === 'ecdhe'
+        ? decode(ServerKeyExchangeECDHE, message.body)
+        : decode(ServerKeyExchangeDHE, message.body);
+    const { algorithm, signature } = ske.signedParams;
+    // The signed params are the message up to the digitally-signed struct (2 + 2 + signature).
+    const params = message.body.subarray(0, message.body.length - 4 - signature.length);
+    core.facts.signatureScheme = verifySigned12(
+      core,
+      algorithm,
+      signature,
+      this.leaf.publicKey,
+      concat([hs.clientRandom, hs.serverRandom, params]),
+      'ServerKeyExchange',
+    );
+    let share: ClientShare;
+    try {
+      share = 'curveParams' in ske.params ? this.ecdhe(ske.params) : this.dhe(ske.params);
+    } catch (error) {
+      if (error instanceof ProtocolViolation || !(error instanceof Error)) throw error;
+      // RFC 8422 §5.10, RFC 7919 §3: invalid points and DH values (0, 1, p-1, >= p).
+      return fail(AlertDescription.illegal_parameter, `bad server key exchange value: ${error.message}`);
+    }
+    core.transcript.add(message.raw);
+    return new ExpectCertificateRequestOrDone(hs, share);
+  }
+
+  private ecdhe(params: { curveParams: { namedCurve: number }; public: Uint8Array }): ClientShare {
+    const { core } = this.hs;
+    const name = groupName(params.curveParams.namedCurve);
+    if (!name || !ECDHE_GROUPS.has(name) || !core.config.groups.includes(name)) {
+      fail(
+        AlertDescription.illegal_parameter,
+        `ServerKeyExchange with curve ${params.curveParams.namedCurve} we did not offer`,
+      );
+    }
+    const response = core.config.provider.respondKeyExchange(name, params.public);
+    core.facts.namedGroup = name;
+    return { publicKey: response.publicKey, preMasterSecret: response.sharedSecret };
+  }
+
+  private dhe(params: { dhP: Uint8Array; dhG: Uint8Array; dhYs: Uint8Array }): ClientShare {
+    const { core } = this.hs;
+    const bits = bitLength(params.dhP);
+    if (bits < MIN_DH_BITS) fail(AlertDescription.insufficient_security, `DH group of ${bits} bits`);
+    const response = core.config.provider.respondKeyExchange(
+      { custom: { p: params.dhP, g: params.dhG } },
+      params.dhYs,
+    );
+    core.facts.namedGroup = FFDHE_BY_PRIME.get(hex(stripLeadingZeros(params.dhP))) ?? `dh${bits}`;
+    // RFC 5246 §8.1.2: leading zero bytes of Z are stripped.
+    return { publicKey: response.publicKey, preMasterSecret: stripLeadingZeros(response.sharedSecret) };
+  }
+}
+
+/** The client certificate chain a CertificateRequest asked for, possibly answered later. */
+class ClientCertificateAnswer {
+  private answered = false;
+  private chain: LocalChain | null = null;
+  private waiter: ((chain: LocalChain | null) => void) | undefined;
+
+  constructor(
+    readonly request: CertificateRequest12Message,
+    store: ClientCertificateStore | undefined,
+  ) {
+    // A chain the seed's rules refuse raised its exception to the store already; we go on
+    // without a certificate and let the server decide (RFC 5246 §7.4.6).
+    const callback = (answer: ChainAnswer) => {
+      this.answered = true;
+      this.chain = answer instanceof Error ? null : answer;
+      this.waiter?.(this.chain);
+    };
+    const authorities = request.certificateAuthorities;
+    if (!store) callback(null);
+    else askClientCertificateStore(store, authorities.length > 0 ? authorities : undefined, callback);
+  }
+
+  register(answer: (chain: LocalChain | null) => void): void {
+    if (this.answered) answer(this.chain);
+    else this.waiter = answer;
+  }
+}
+
+/** WAIT_1, CertificateRequest* (RFC 5246 §7.4.4) or ServerHelloDone. */
+class ExpectCertificateRequestOrDone extends ClientState12 {
+  readonly name = 'WAIT_1';
+  constructor(
+    private readonly hs: Handshake12,
+    private readonly share: ClientShare,
+  ) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    if (message.type !== HandshakeType.certificate_request) {
+      return new ExpectServerHelloDone(this.hs, this.share, undefined).handle(message);
+    }
+    const request = decode(CertificateRequest12, message.body);
+    this.hs.core.transcript.add(message.raw);
+    const answer = new ClientCertificateAnswer(request, this.hs.client.settings.clientCertificateStore);
+    return new ExpectServerHelloDone(this.hs, this.share, answer);
+  }
+}
+
+/** WAIT_1, ServerHelloDone -> WAIT_2 with our flight (seed chapter 14, second row). */
+class ExpectServerHelloDone extends ClientState12 {
+  readonly name = 'WAIT_1';
+  constructor(
+    private readonly hs: Handshake12,
+    private readonly share: ClientShare,
+    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+  ) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
+    const { core } = this.hs;
+    decode(ServerHelloDone, message.body);
+    core.transcript.add(message.raw);
+    const answer = this.clientCertificate;
+    if (!answer) {
+      core.transcript.releaseMessages();
+      return this.sendFlight(undefined, null);
+    }
+    return core.waitFor<LocalChain | null>(
+      (cb) => answer.register(cb),
+      (chain) => this.sendFlight(answer.request, chain),
+      'WAIT_1',
+    );
+  }
+
+  /** Certificate*, ClientKeyExchange, CertificateVerify*, ChangeCipherSpec, Finished. */
+  private sendFlight(
+    request: CertificateRequest12Message | undefined,
+    chain: LocalChain | null,
+  ): HandshakeState {
+    const { hs, share } = this;
+    const { core, suite } = hs;
+    const { config } = core;
+    let signer: { chain: LocalChain; scheme: SignatureSchemeName } | undefined;
+    if (request) {
+      const scheme = chain
+        ? chooseScheme12(config.signatureSchemes, request.supportedSignatureAlgorithms, chain.privateKey)
+        : undefined;
+      if (chain && scheme) signer = { chain, scheme };
+      // RFC 5246 §7.4.6: without a suitable certificate, an empty Certificate message.
+      const certificateList = signer ? signer.chain.certificates.map((c) => c.getAsn1Bytes()) : [];
+      core.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }));
+    }
+    core.sendHandshake(
+      HandshakeType.client_key_exchange,
+      suite.kx === 'ecdhe'
+        ? ClientKeyExchangeECDHE.build({ ecdhYc: share.publicKey })
+        : ClientKeyExchangeDHE.build({ dhYc: share.publicKey }),
+    );
+    // RFC 7627 §3: session_hash covers the messages through ClientKeyExchange.
+    const sessionHash = hs.extendedMasterSecret ? core.transcript.current() : undefined;
+    const master = masterSecret12(
+      config.provider,
+      suite,
+      share.preMasterSecret,
+      hs.clientRandom,
+      hs.serverRandom,
+      sessionHash,
+    );
+    const keys = new Keys12(core, suite, master, hs.clientRandom, hs.serverRandom);
+    if (signer) {
+      // RFC 5246 §7.4.8: the signature covers every handshake message so far.
+      const signature = config.provider.sign(
+        signer.scheme,
+        signer.chain.privateKey,
+        concat([...core.transcript.keptMessages()]),
+      );
+      core.sendHandshake(
+        HandshakeType.certificate_verify,
+        CertificateVerify.build({ algorithm: schemeCode(signer.scheme), signature }),
+      );
+    }
+    core.transcript.releaseMessages();
+    keys.sendChangeCipherSpec();
+    keys.sendFinished();
+    const ccs = () =>
+      new ExpectChangeCipherSpec12('WAIT_2', keys, () => new ExpectServerFinished(hs, keys, undefined));
+    return hs.ticketPromised ? new ExpectNewSessionTicket(hs, 'WAIT_2', ccs) : ccs();
+  }
+}
+
+/** WAIT_1 / WAIT_2, NewSessionTicket (RFC 5077 §3.3), promised by the ServerHello's session_ticket. */
+class ExpectNewSessionTicket extends ClientState12 {
+  constructor(
+    private readonly hs: Handshake12,
+    readonly name: string,
+    private readonly next: () => HandshakeState,
+  ) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
+    const { ticketLifetimeHint, ticket } = decode(NewSessionTicket12, message.body);
+    this.hs.core.transcript.add(message.raw);
+    // RFC 5077 §3.3: an empty ticket means "no ticket this time".
+    if (ticket.length > 0) {
+      this.hs.ticket = {
+        ticket: ticket.slice(),
+        lifetimeMs: ticketLifetimeHint > 0 ? ticketLifetimeHint * 1000 : DEFAULT_SESSION_LIFETIME_MS,
+      };
+    }
+    return this.next();
+  }
+}
+
+/**
+ * The server's Finished: in WAIT_2 after a full handshake (-> APP_DATA, nothing to send), or in
+ * WAIT_1 when resuming (-> APP_DATA with our ChangeCipherSpec and Finished).
+ */
+class ExpectServerFinished extends ClientState12 {
+  readonly name: string;
+  constructor(
+    private readonly hs: Handshake12,
+    private readonly keys: Keys12,
+    private readonly resumedSession: ClientSession12 | undefined,
+  ) {
+    super();
+    this.name = resumedSession ? 'WAIT_1' : 'WAIT_2';
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.finished, `${this.name} (Finished)`);
+    const { hs, keys } = this;
+    keys.checkFinished(message);
+    if (this.resumedSession) {
+      keys.sendChangeCipherSpec();
+      keys.sendFinished();
+    }
+    hs.keepSession(keys, this.resumedSession);
+    hs.core.handshakeComplete();
+    return new AppData12(hs.core, keys);
+  }
+}

@@ -1,0 +1,630 @@
+// The TLS 1.3 client handshake (RFC 8446 §2, §4), one state per expected message:
+//
+//   start -> ClientHello
+//   ExpectServerHello --HRR--> (ClientHello 2) ExpectServerHello
+//   ExpectServerHello -> ExpectEncryptedExtensions -> ExpectCertificateOrCertificateRequest
+//     -> [ExpectCertificate] -> ExpectCertificateVerify -> ExpectFinished
+//     -> ([Certificate, CertificateVerify], Finished) -> Traffic13
+//   (a PSK handshake goes from ExpectEncryptedExtensions straight to ExpectFinished)
+import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import type { KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
+import {
+  AlertDescription,
+  Certificate13,
+  CertificateRequest13,
+  type CertificateRequest13Message,
+  CertificateVerify,
+  ClientHello,
+  type ClientHelloExtension,
+  ContentType,
+  DOWNGRADE_TLS11,
+  DOWNGRADE_TLS12,
+  EncryptedExtensions,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  NameType,
+  ProtocolVersion,
+  PskKeyExchangeMode,
+  ServerHello,
+  type ServerHelloExtension,
+  type ServerHelloMessage,
+} from '@tls-kit/messages';
+import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
+import { bytesEqual } from '../bytes.js';
+import { askClientCertificateStore, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
+import type { ConnectionCore, HandshakeState } from '../core.js';
+import { fail } from '../errors.js';
+import {
+  ALLOWED_EXTENSIONS,
+  checkFinished,
+  checkResponseExtensions,
+  chooseSignatureScheme,
+  expectMessage,
+  parsePeerCertificates,
+  sendCertificate,
+  sendCertificateVerify,
+  validatePeerChain,
+  verifyCertificateVerify,
+} from '../handshake/common13.js';
+import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
+import { Traffic13 } from '../handshake/traffic13.js';
+import {
+  EarlySecret,
+  finishedVerifyData,
+  type HandshakeSecret,
+  resumptionPsk,
+} from '../keyschedule/key-schedule.js';
+import { MAX_PLAINTEXT } from '../protocol.js';
+import type { CipherSuite } from '../suites.js';
+import type { Client12 } from './handshake12.js';
+import type { StoredTicket } from './tickets.js';
+
+export interface ClientSettings {
+  /** For certificate hostname checks. */
+  readonly hostname: string;
+  /** server_name to send; absent for IP literals (RFC 6066 §3). */
+  readonly sni: string | undefined;
+  readonly trustStore: TrustStore;
+  readonly clientCertificateStore: ClientCertificateStore | undefined;
+  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
+  readonly ticket: StoredTicket | undefined;
+  readonly onTicket: (ticket: StoredTicket) => void;
+  /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts, issue 7). */
+  readonly tls12?: Client12;
+}
+
+/** What the whole client handshake shares across its states. */
+class ClientContext {
+  readonly random: Uint8Array;
+  readonly sessionId: Uint8Array;
+  shares = new Map<number, KeyExchangeInitiator>();
+  readonly sentExtensions = new Set<number>();
+  /** Set after a HelloRetryRequest (RFC 8446 §4.1.4). */
+  retry: { suite: CipherSuite; cookie: Uint8Array | undefined } | undefined;
+  ticket: StoredTicket | undefined;
+
+  constructor(
+    readonly core: ConnectionCore,
+    readonly settings: ClientSettings,
+  ) {
+    const config = core.config;
+    this.random = config.random(32);
+    // RFC 8446 §D.4: a non-empty legacy_session_id turns on middlebox compatibility mode.
+    // RFC 8446 §4.1.2: a cached TLS 1.2 session ID goes here when we hope to resume it.
+    this.sessionId =
+      settings.tls12?.sessionId ?? (config.middleboxCompatibility ? config.random(32) : new Uint8Array(0));
+    core.clientRandom = this.random;
+    this.ticket = settings.ticket;
+  }
+
+  get config() {
+    return this.core.config;
+  }
+
+  startKeyShare(group: NamedGroupName): void {
+    const share = this.config.provider.startKeyExchange(group, this.config.keySharePrivateKeys[group]);
+    this.shares.set(GROUP_CODES[group], share);
+  }
+
+  /** Sends ClientHello (the first, or the second after a HelloRetryRequest). */
+  sendClientHello(): void {
+    const config = this.config;
+    const T = ExtensionType;
+    const extensions: ClientHelloExtension[] = [];
+    if (this.settings.sni !== undefined) {
+      extensions.push({
+        extensionType: T.server_name,
+        extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: this.settings.sni }] },
+      });
+    }
+    extensions.push(
+      {
+        extensionType: T.supported_groups,
+        extensionData: { namedGroupList: config.groups.map((g) => GROUP_CODES[g]) },
+      },
+      {
+        extensionType: T.signature_algorithms,
+        extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
+      },
+      {
+        extensionType: T.supported_versions,
+        extensionData: {
+          versions: this.settings.tls12
+            ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2]
+            : [ProtocolVersion.TLS1_3],
+        },
+      },
+      {
+        extensionType: T.key_share,
+        extensionData: {
+          clientShares: [...this.shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
+        },
+      },
+      {
+        extensionType: T.psk_key_exchange_modes,
+        extensionData: { keModes: [PskKeyExchangeMode.psk_dhe_ke] },
+      },
+    );
+    if (config.alpnProtocols.length > 0) {
+      extensions.push({
+        extensionType: T.application_layer_protocol_negotiation,
+        extensionData: { protocolNameList: [...config.alpnProtocols] },
+      });
+    }
+    extensions.push({
+      extensionType: T.record_size_limit,
+      extensionData: { recordSizeLimit: config.recordSizeLimit },
+    });
+    if (this.retry?.cookie)
+      extensions.push({ extensionType: T.cookie, extensionData: { cookie: this.retry.cookie } });
+    if (this.settings.tls12) extensions.push(...this.settings.tls12.extensions());
+    const ticket = this.usableTicket();
+    // RFC 8446 §4.2.11: pre_shared_key comes last; its binder covers the ClientHello truncated
+    // before the binders (§4.2.11.2), so build with a placeholder and patch the binder in.
+    let binderLength = 0;
+    if (ticket) {
+      const ageMs = Math.max(0, config.clock() - ticket.receivedAt);
+      binderLength = ticket.suite.hashLength;
+      extensions.push({
+        extensionType: T.pre_shared_key,
+        extensionData: {
+          identities: [{ identity: ticket.ticket, obfuscatedTicketAge: (ageMs + ticket.ageAdd) >>> 0 }],
+          binders: [new Uint8Array(binderLength)],
+        },
+      });
+    }
+    for (const e of extensions) this.sentExtensions.add(e.extensionType);
+    const raw = frameHandshake(
+      HandshakeType.client_hello,
+      ClientHello.build({
+        legacyVersion: ProtocolVersion.TLS1_2,
+        random: this.random,
+        legacySessionId: this.sessionId,
+        cipherSuites: [...config.suites.map((s) => s.id), ...(this.settings.tls12?.cipherSuites ?? [])],
+        legacyCompressionMethods: [0],
+        extensions,
+      }),
+    );
+    if (ticket) {
+      const truncated = raw.subarray(0, raw.length - (2 + 1 + binderLength));
+      const early = EarlySecret.create(config.provider, ticket.suite, ticket.psk);
+      const binder = finishedVerifyData(
+        config.provider,
+        ticket.suite,
+        early.resumptionBinderKey(),
+        this.core.transcript.hashWith(ticket.suite.hash, truncated),
+      );
+      raw.set(binder, raw.length - binder.length);
+    }
+    this.core.transcript.add(raw);
+    this.core.sendRaw(ContentType.handshake, raw);
+  }
+
+  /** A ticket whose suite we still offer, with the hash of the suite chosen by an HRR. */
+  private usableTicket(): StoredTicket | undefined {
+    const t = this.ticket;
+    if (!t) return undefined;
+    const suiteOk = this.retry
+      ? this.retry.suite.hash === t.suite.hash
+      : this.config.suites.some((s) => s.hash === t.suite.hash);
+    if (!suiteOk || this.config.clock() - t.receivedAt >= t.lifetimeMs) {
+      this.ticket = undefined;
+      return undefined;
+    }
+    return t;
+  }
+
+  /** Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4, §4.2.1). */
+  checkHelloBasics(sh: ServerHelloMessage, what: string): CipherSuite {
+    // (Both extension lists decode supported_versions the same way.)
+    const sv = findExtension(
+      sh.extensions as ServerHelloExtension[] | undefined,
+      ExtensionType.supported_versions,
+    );
+    if (!sv) {
+      // RFC 8446 §4.1.3: a TLS 1.3 client seeing a downgrade sentinel must abort.
+      const tail = sh.random.subarray(24);
+      if (bytesEqual(tail, DOWNGRADE_TLS12) || bytesEqual(tail, DOWNGRADE_TLS11)) {
+        fail(AlertDescription.illegal_parameter, `${what}: downgrade sentinel in the server random`);
+      }
+      fail(
+        AlertDescription.protocol_version,
+        `${what}: the server chose TLS ${sh.legacyVersion.toString(16)}, we need 1.3`,
+      );
+    }
+    if (sv.extensionData.selectedVersion !== ProtocolVersion.TLS1_3) {
+      fail(
+        AlertDescription.illegal_parameter,
+        `${what}: supported_versions selects a version we did not offer`,
+      );
+    }
+    if (sh.legacyVersion !== ProtocolVersion.TLS1_2)
+      fail(AlertDescription.illegal_parameter, `${what}: legacy_version`);
+    if (!bytesEqual(sh.legacySessionIdEcho, this.sessionId)) {
+      fail(AlertDescription.illegal_parameter, `${what}: legacy_session_id_echo differs from ours`);
+    }
+    const suite = this.config.suites.find((s) => s.id === sh.cipherSuite);
+    if (!suite)
+      fail(
+        AlertDescription.illegal_parameter,
+        `${what}: cipher suite 0x${sh.cipherSuite.toString(16)} not offered`,
+      );
+    if (this.retry && this.retry.suite !== suite) {
+      fail(AlertDescription.illegal_parameter, `${what}: cipher suite differs from the HelloRetryRequest's`);
+    }
+    if (sh.legacyCompressionMethod !== 0) fail(AlertDescription.illegal_parameter, `${what}: compression`);
+    return suite;
+  }
+}
+
+export function startClient13(core: ConnectionCore, settings: ClientSettings): HandshakeState {
+  const ctx = new ClientContext(core, settings);
+  const [first, second] = core.config.groups;
+  // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
+  // (classical) group too, so servers without ML-KEM need no HelloRetryRequest.
+  ctx.startKeyShare(first!);
+  if (second && first === 'x25519mlkem768') ctx.startKeyShare(second);
+  ctx.sendClientHello();
+  core.facts.sessionId = ctx.sessionId;
+  core.facts.serverName = settings.sni;
+  core.clientHelloExchanged();
+  return new ExpectServerHello(ctx);
+}
+
+class ExpectServerHello implements HandshakeState {
+  readonly name = 'ExpectServerHello';
+  constructor(private readonly ctx: ClientContext) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.server_hello, this.name);
+    const sh = decode(ServerHello, message.body);
+    if (sh.isHelloRetryRequest) return this.helloRetryRequest(sh, message);
+    const { ctx } = this;
+    // TLS 1.2 (issue 7): without supported_versions the server picked 1.2 or older.
+    if (ctx.settings.tls12 && !findExtension(sh.extensions, ExtensionType.supported_versions)) {
+      const hello = { random: ctx.random, sessionId: ctx.sessionId, sentExtensions: ctx.sentExtensions };
+      return ctx.settings.tls12.serverHello(message, sh, { ...hello, retried: ctx.retry !== undefined });
+    }
+    const { core, config } = ctx;
+    const suite = ctx.checkHelloBasics(sh, 'ServerHello');
+    checkResponseExtensions(sh.extensions, ctx.sentExtensions, ALLOWED_EXTENSIONS.serverHello, 'ServerHello');
+
+    // RFC 8446 §4.2.11: the server picks one of our identities (we offer one) with a matching hash.
+    let psk: Uint8Array | undefined;
+    const selected = findExtension(sh.extensions, ExtensionType.pre_shared_key);
+    if (selected) {
+      const ticket = ctx.ticket;
+      if (!ticket || selected.extensionData.selectedIdentity !== 0) {
+        fail(AlertDescription.illegal_parameter, 'ServerHello selects a PSK we did not offer');
+      }
+      if (ticket.suite.hash !== suite.hash)
+        fail(AlertDescription.illegal_parameter, 'PSK hash differs from the suite hash');
+      psk = ticket.psk;
+      core.facts.resumed = true;
+      core.facts.peerCertificates = ticket.peerCertificates;
+      core.facts.alpnProtocol = ticket.alpn;
+    }
+
+    // RFC 8446 §4.2.8, §9.2: we offer only psk_dhe_ke, so key_share is mandatory.
+    const shareExtension = findExtension(sh.extensions, ExtensionType.key_share);
+    if (!shareExtension) fail(AlertDescription.missing_extension, 'ServerHello without key_share');
+    const share = shareExtension.extensionData.serverShare;
+    const initiator = ctx.shares.get(share.group);
+    if (!initiator)
+      fail(
+        AlertDescription.illegal_parameter,
+        `ServerHello key_share for group ${share.group} we did not send`,
+      );
+    let shared: Uint8Array;
+    try {
+      shared = initiator.complete(share.keyExchange);
+    } catch (error) {
+      return fail(AlertDescription.illegal_parameter, `bad server key share: ${(error as Error).message}`);
+    }
+
+    core.transcript.start(suite.hash);
+    core.transcript.add(message.raw);
+    const hs = EarlySecret.create(config.provider, suite, psk).handshake(shared);
+    const th = core.transcript.current();
+    const clientSecret = hs.clientTrafficSecret(th);
+    const serverSecret = hs.serverTrafficSecret(th);
+    core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
+    core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
+    core.setReadSecret(suite, serverSecret);
+    // From here on the server only accepts protected records from us (besides the compatibility
+    // change_cipher_spec): an alert we send before our Finished goes under the handshake key.
+    core.setWriteSecret(suite, clientSecret);
+    core.version = 'TLSv1.3';
+    core.facts.tlsVersion = 'TLSv1.3';
+    core.facts.cipherSuite = suite.name;
+    core.facts.namedGroup = groupName(share.group);
+    return new ExpectEncryptedExtensions(ctx, { suite, hs, clientSecret, serverSecret });
+  }
+
+  private helloRetryRequest(
+    hrr: Extract<ServerHelloMessage, { isHelloRetryRequest: true }>,
+    message: HandshakeMessage,
+  ): HandshakeState {
+    const { ctx } = this;
+    const { core, config } = ctx;
+    // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
+    if (ctx.retry) fail(AlertDescription.unexpected_message, 'second HelloRetryRequest');
+    const suite = ctx.checkHelloBasics(hrr, 'HelloRetryRequest');
+    const allowedSent = new Set([...ctx.sentExtensions, ExtensionType.cookie]);
+    checkResponseExtensions(
+      hrr.extensions,
+      allowedSent,
+      ALLOWED_EXTENSIONS.helloRetryRequest,
+      'HelloRetryRequest',
+    );
+    const selectedGroup = findExtension(hrr.extensions, ExtensionType.key_share)?.extensionData.selectedGroup;
+    const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.extensionData.cookie;
+    if (selectedGroup === undefined && !cookie)
+      fail(AlertDescription.illegal_parameter, 'HelloRetryRequest that would change nothing');
+    core.transcript.replaceWithMessageHash(suite.hash);
+    core.transcript.add(message.raw);
+    ctx.retry = { suite, cookie };
+    if (selectedGroup !== undefined) {
+      const code = selectedGroup;
+      const name = groupName(code);
+      // RFC 8446 §4.2.8: the group must be one we support and not one we already sent a share for.
+      if (!name || !config.groups.includes(name))
+        fail(AlertDescription.illegal_parameter, `HRR asks for group ${code}`);
+      if (ctx.shares.has(code))
+        fail(AlertDescription.illegal_parameter, 'HRR asks for a group we already sent');
+      ctx.shares = new Map();
+      ctx.startKeyShare(name);
+    }
+    core.sendChangeCipherSpecOnce();
+    ctx.sendClientHello();
+    return new ExpectServerHello(ctx);
+  }
+}
+
+interface HandshakeKeys {
+  readonly suite: CipherSuite;
+  readonly hs: HandshakeSecret;
+  readonly clientSecret: Uint8Array;
+  readonly serverSecret: Uint8Array;
+}
+
+class ExpectEncryptedExtensions implements HandshakeState {
+  readonly name = 'ExpectEncryptedExtensions';
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: HandshakeKeys,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.encrypted_extensions, this.name);
+    const { ctx } = this;
+    const { core, config } = ctx;
+    const ee = decode(EncryptedExtensions, message.body).extensions;
+    checkResponseExtensions(
+      ee,
+      ctx.sentExtensions,
+      ALLOWED_EXTENSIONS.encryptedExtensions,
+      'EncryptedExtensions',
+    );
+    const alpn = findExtension(ee, ExtensionType.application_layer_protocol_negotiation);
+    if (alpn) {
+      // RFC 7301 §3.1: exactly one protocol, one we offered.
+      const list = alpn.extensionData.protocolNameList;
+      const chosen = list[0]!;
+      if (list.length !== 1 || !config.alpnProtocols.includes(chosen)) {
+        fail(AlertDescription.illegal_parameter, 'server selected an ALPN protocol we did not offer');
+      }
+      core.facts.alpnProtocol = chosen;
+    } else if (core.facts.resumed) {
+      core.facts.alpnProtocol = undefined;
+    }
+    const limit = findExtension(ee, ExtensionType.record_size_limit);
+    if (limit) {
+      // RFC 8449 §4: values under 64 are illegal_parameter.
+      const value = limit.extensionData.recordSizeLimit;
+      if (value < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${value}`);
+      core.writeLimit = Math.min(value, MAX_PLAINTEXT + 1);
+      core.readLimit = config.recordSizeLimit;
+    }
+    core.transcript.add(message.raw);
+    if (core.facts.resumed) return new ExpectFinished(ctx, this.keys, undefined);
+    return new ExpectCertificateOrCertificateRequest(ctx, this.keys);
+  }
+}
+
+/** The client certificate chain requested by a CertificateRequest, possibly answered later. */
+class ClientCertificateAnswer {
+  private answered = false;
+  private chain: LocalChain | null = null;
+  private waiter: ((chain: LocalChain | null) => void) | undefined;
+
+  constructor(
+    readonly request: CertificateRequest13Message,
+    store: ClientCertificateStore | undefined,
+  ) {
+    // A chain the seed's rules refuse raised its exception to the store already; we go on
+    // without a certificate and let the server decide (RFC 8446 §4.4.2.4).
+    const callback = (answer: ChainAnswer) => {
+      this.answered = true;
+      this.chain = answer instanceof Error ? null : answer;
+      this.waiter?.(this.chain);
+    };
+    const authorities = findExtension(request.extensions, ExtensionType.certificate_authorities);
+    if (!store) callback(null);
+    else askClientCertificateStore(store, authorities?.extensionData.authorities, callback);
+  }
+
+  register(answer: (chain: LocalChain | null) => void): void {
+    if (this.answered) answer(this.chain);
+    else this.waiter = answer;
+  }
+}
+
+class ExpectCertificateOrCertificateRequest implements HandshakeState {
+  readonly name = 'ExpectCertificateOrCertificateRequest';
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: HandshakeKeys,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    if (message.type !== HandshakeType.certificate_request) {
+      return new ExpectCertificate(this.ctx, this.keys, undefined).handle(message);
+    }
+    const request = decode(CertificateRequest13, message.body);
+    // RFC 8446 §4.3.2: the context is empty in the main handshake.
+    if (request.certificateRequestContext.length !== 0) {
+      fail(AlertDescription.illegal_parameter, 'CertificateRequest with a context');
+    }
+    // Unknown extensions are ignored (§4.3.2); known ones must belong in CertificateRequest.
+    for (const { extensionType } of request.extensions) {
+      if (extensionType in ExtensionType && !ALLOWED_EXTENSIONS.certificateRequest.has(extensionType)) {
+        fail(AlertDescription.illegal_parameter, `CertificateRequest with extension ${extensionType}`);
+      }
+    }
+    if (!findExtension(request.extensions, ExtensionType.signature_algorithms)) {
+      fail(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
+    }
+    this.ctx.core.transcript.add(message.raw);
+    const answer = new ClientCertificateAnswer(request, this.ctx.settings.clientCertificateStore);
+    return new ExpectCertificate(this.ctx, this.keys, answer);
+  }
+}
+
+class ExpectCertificate implements HandshakeState {
+  readonly name = 'ExpectCertificate';
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: HandshakeKeys,
+    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.certificate, this.name);
+    const { ctx } = this;
+    const certificate = decode(Certificate13, message.body);
+    if (certificate.certificateRequestContext.length !== 0) {
+      fail(AlertDescription.illegal_parameter, 'server Certificate with a context');
+    }
+    // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
+    if (certificate.certificateList.length === 0)
+      fail(AlertDescription.decode_error, 'empty server Certificate');
+    const chain = parsePeerCertificates(certificate.certificateList);
+    ctx.core.transcript.add(message.raw);
+    const { settings } = ctx;
+    validatePeerChain(
+      ctx.core,
+      chain,
+      'server',
+      settings.trustStore,
+      settings.hostname,
+      settings.verifyCallback,
+    );
+    return new ExpectCertificateVerify(ctx, this.keys, chain[0]!, this.clientCertificate);
+  }
+}
+
+class ExpectCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectCertificateVerify';
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: HandshakeKeys,
+    private readonly leaf: Certificate,
+    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.certificate_verify, this.name);
+    const { core } = this.ctx;
+    const cv = decode(CertificateVerify, message.body);
+    const th = core.transcript.current();
+    core.facts.signatureScheme = verifyCertificateVerify(
+      core,
+      cv.algorithm,
+      cv.signature,
+      this.leaf.publicKey,
+      'server',
+      th,
+    );
+    core.transcript.add(message.raw);
+    return new ExpectFinished(this.ctx, this.keys, this.clientCertificate);
+  }
+}
+
+class ExpectFinished implements HandshakeState {
+  readonly name = 'ExpectFinished';
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly keys: HandshakeKeys,
+    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.finished, this.name);
+    const { ctx, keys } = this;
+    const { core } = ctx;
+    const { suite } = keys;
+    if (message.body.length !== suite.hashLength)
+      fail(AlertDescription.decode_error, 'Finished of the wrong length');
+    checkFinished(core, suite, keys.serverSecret, core.transcript.current(), message.body);
+    core.transcript.add(message.raw);
+    const master = keys.hs.master();
+    const th = core.transcript.current();
+    const clientApp = master.clientTrafficSecret(th);
+    const serverApp = master.serverTrafficSecret(th);
+    const exporter = master.exporterSecret(th);
+    core.keyLog('CLIENT_TRAFFIC_SECRET_0', clientApp);
+    core.keyLog('SERVER_TRAFFIC_SECRET_0', serverApp);
+    core.keyLog('EXPORTER_SECRET', exporter);
+    core.setReadSecret(suite, serverApp);
+    const finish = (chain: LocalChain | null | undefined): HandshakeState => {
+      core.sendChangeCipherSpecOnce();
+      if (this.clientCertificate) this.sendClientCertificate(this.clientCertificate.request, chain ?? null);
+      const verifyData = finishedVerifyData(
+        core.config.provider,
+        suite,
+        keys.clientSecret,
+        core.transcript.current(),
+      );
+      core.sendHandshake(HandshakeType.finished, verifyData);
+      core.setWriteSecret(suite, clientApp);
+      const resumption = master.resumptionSecret(core.transcript.current());
+      const traffic = new Traffic13(core, suite, serverApp, clientApp, exporter, (ticket) => {
+        ctx.settings.onTicket({
+          ticket: ticket.ticket.slice(),
+          psk: resumptionPsk(core.config.provider, suite, resumption, ticket.ticketNonce),
+          suite,
+          ageAdd: ticket.ticketAgeAdd,
+          receivedAt: core.config.clock(),
+          lifetimeMs: ticket.ticketLifetime * 1000,
+          peerCertificates: core.facts.peerCertificates,
+          alpn: core.facts.alpnProtocol,
+        });
+      });
+      core.handshakeComplete();
+      return traffic;
+    };
+    if (!this.clientCertificate) return finish(undefined);
+    const answer = this.clientCertificate;
+    return core.waitFor<LocalChain | null>((cb) => answer.register(cb), finish, 'ClientCertificateStore');
+  }
+
+  /** RFC 8446 §4.4.2, §4.4.3: our Certificate (maybe empty) and CertificateVerify. */
+  private sendClientCertificate(request: CertificateRequest13Message, chain: LocalChain | null): void {
+    const { core } = this.ctx;
+    const peerSchemes =
+      findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
+        .supportedSignatureAlgorithms ?? [];
+    const scheme = chain
+      ? chooseSignatureScheme(core.config.signatureSchemes, peerSchemes, chain.privateKey)
+      : undefined;
+    if (!chain || !scheme) {
+      sendCertificate(core, request.certificateRequestContext, []);
+      return;
+    }
+    sendCertificate(core, request.certificateRequestContext, chain.certificates);
+    sendCertificateVerify(core, scheme, chain.privateKey, 'client');
+  }
+}

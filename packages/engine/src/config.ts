@@ -1,0 +1,201 @@
+// Options of ClientTLS / ServerTLS beyond the seed's parameters, their safe defaults, and the
+// resolved configuration the handshakes read.
+import type { CryptoProvider, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { TLS13_SIGNATURE_SCHEMES } from './algorithms.js';
+import { TLSUsageError } from './errors.js';
+import { MAX_PLAINTEXT } from './protocol.js';
+import {
+  type CipherSuite,
+  suite12ByName,
+  suiteByName,
+  TLS12_SUITES,
+  TLS13_SUITES,
+  type Tls12CipherSuite,
+} from './suites.js';
+
+export type TLSVersion = 'TLSv1.3' | 'TLSv1.2';
+
+/** Options shared by ClientTLS and ServerTLS. */
+export interface CommonOptions {
+  /** Crypto backend; defaults to @tls-kit/crypto/default (node:crypto under Node). */
+  readonly provider?: CryptoProvider;
+  /** Protocol versions to negotiate. Default: ['TLSv1.3', 'TLSv1.2']. */
+  readonly versions?: readonly TLSVersion[];
+  /**
+   * Cipher suite names in preference order (the seed's cipher_suites), TLS 1.3 and TLS 1.2 names
+   * mixed. Default: the three TLS 1.3 suites and TLS12_SUITES.
+   */
+  readonly cipherSuites?: readonly string[];
+  /** supported_groups in preference order. Default: x25519mlkem768, x25519, secp256r1, secp384r1. */
+  readonly groups?: readonly NamedGroupName[];
+  /** Signature schemes we accept from the peer and may use ourselves, in preference order. */
+  readonly signatureSchemes?: readonly SignatureSchemeName[];
+  /** ALPN protocol names in preference order (RFC 7301). Default: none. */
+  readonly alpnProtocols?: readonly string[];
+  /** Milliseconds since the epoch; drives certificate validity and ticket ages. Default: Date.now. */
+  readonly clock?: () => number;
+  /** record_size_limit we advertise (RFC 8449), 64..16385. Default 16385 (no limit beyond TLS's). */
+  readonly recordSizeLimit?: number;
+  /** Largest plaintext we put in one record (our own send-side limit). Default 16384. */
+  readonly maxFragmentSize?: number;
+  /** Called with NSS key log lines (SSLKEYLOGFILE format) so tools like Wireshark can decrypt. */
+  readonly keyLog?: (line: string) => void;
+  /**
+   * Records one TLS 1.3 key may protect before we send a KeyUpdate on our own (RFC 8446 §5.5 puts
+   * AES-GCM's limit near 2^24.5 full records). Default 2^24.
+   */
+  readonly keyUpdateAfterRecords?: number;
+  /** Pad protected records to a multiple of this many bytes (RFC 8446 §5.4). Default 0: no padding. */
+  readonly recordPadding?: number;
+  /** Send a dummy change_cipher_spec and a legacy session id (RFC 8446 §D.4). Default true. */
+  readonly middleboxCompatibility?: boolean;
+  /** Bytes of input that may wait unprocessed while a certificate callback is pending. Default 256 KiB. */
+  readonly maxBufferedInput?: number;
+  /** Largest handshake message accepted. Default 256 KiB. */
+  readonly maxHandshakeMessageSize?: number;
+  /** Bytes dataFromApplication may queue before the handshake completes. Default 1 MiB. */
+  readonly maxQueuedApplicationData?: number;
+  /** Test hook: randomness for hello randoms and session ids (e.g. to replay RFC 8448). */
+  readonly random?: (length: number) => Uint8Array;
+  /** Test hook: fixed key-share private keys per group (e.g. to replay RFC 8448). */
+  readonly keySharePrivateKeys?: Partial<Record<NamedGroupName, Uint8Array>>;
+}
+
+export interface ResolvedConfig {
+  readonly provider: CryptoProvider;
+  readonly versions: readonly TLSVersion[];
+  readonly suites: readonly CipherSuite[];
+  /** The TLS 1.2 suites of `cipherSuites` (issue 7). */
+  readonly suites12: readonly Tls12CipherSuite[];
+  readonly groups: readonly NamedGroupName[];
+  readonly signatureSchemes: readonly SignatureSchemeName[];
+  readonly alpnProtocols: readonly string[];
+  readonly clock: () => number;
+  readonly recordSizeLimit: number;
+  readonly maxFragmentSize: number;
+  readonly keyLog: ((line: string) => void) | undefined;
+  readonly middleboxCompatibility: boolean;
+  readonly recordPadding: number;
+  readonly keyUpdateAfterRecords: number;
+  readonly maxBufferedInput: number;
+  readonly maxHandshakeMessageSize: number;
+  readonly maxQueuedApplicationData: number;
+  readonly random: (length: number) => Uint8Array;
+  readonly keySharePrivateKeys: Partial<Record<NamedGroupName, Uint8Array>>;
+}
+
+export const DEFAULT_GROUPS: readonly NamedGroupName[] = [
+  'x25519mlkem768',
+  'x25519',
+  'secp256r1',
+  'secp384r1',
+];
+
+/** Certificates are also signed with PKCS#1 v1.5, which RFC 8446 §4.2.3 allows in certificates only. */
+export const DEFAULT_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
+  ...TLS13_SIGNATURE_SCHEMES,
+  'rsa_pkcs1_sha256',
+  'rsa_pkcs1_sha384',
+  'rsa_pkcs1_sha512',
+];
+
+function nonEmpty<T>(list: readonly T[] | undefined, fallback: readonly T[], what: string): readonly T[] {
+  if (list === undefined) return fallback;
+  if (list.length === 0) throw new TLSUsageError(`${what} must not be empty`);
+  return list;
+}
+
+function inRange(
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  what: string,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TLSUsageError(`${what} must be an integer in ${min}..${max}`);
+  }
+  return value;
+}
+
+export function resolveConfig(options: CommonOptions): ResolvedConfig {
+  const provider = options.provider ?? defaultProvider;
+  const names = nonEmpty(
+    options.cipherSuites,
+    [...TLS13_SUITES, ...TLS12_SUITES].map((s) => s.name),
+    'cipherSuites',
+  );
+  const suites: CipherSuite[] = [];
+  const suites12: Tls12CipherSuite[] = [];
+  for (const name of names) {
+    const suite = suiteByName(name);
+    const suite12 = suite ? undefined : suite12ByName(name);
+    if (suite) suites.push(suite);
+    else if (suite12) suites12.push(suite12);
+    else throw new TLSUsageError(`unknown or unsupported cipher suite ${name}`);
+  }
+  // A version without any of its suites is not offered.
+  const versions = nonEmpty<TLSVersion>(options.versions, ['TLSv1.3', 'TLSv1.2'], 'versions').filter((v) =>
+    v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0,
+  );
+  if (versions.length === 0) throw new TLSUsageError('no cipher suite for any enabled version');
+  const groups = nonEmpty(options.groups, DEFAULT_GROUPS, 'groups');
+  for (const g of groups) {
+    if (!provider.supportsGroup(g))
+      throw new TLSUsageError(`provider ${provider.name} does not support ${g}`);
+  }
+  // ALPN ids are bytes; as strings, one character per byte (RFC 7301 §3.1: 1..255 bytes).
+  const alpnProtocols = options.alpnProtocols ?? [];
+  for (const p of alpnProtocols) {
+    if (p.length < 1 || p.length > 255 || [...p].some((c) => c.charCodeAt(0) > 0xff)) {
+      throw new TLSUsageError(`bad ALPN protocol name "${p}"`);
+    }
+  }
+  return {
+    provider,
+    versions,
+    suites,
+    suites12,
+    groups,
+    signatureSchemes: nonEmpty(options.signatureSchemes, DEFAULT_SIGNATURE_SCHEMES, 'signatureSchemes'),
+    alpnProtocols,
+    clock: options.clock ?? Date.now,
+    recordSizeLimit: inRange(
+      options.recordSizeLimit,
+      MAX_PLAINTEXT + 1,
+      64,
+      MAX_PLAINTEXT + 1,
+      'recordSizeLimit',
+    ),
+    maxFragmentSize: inRange(options.maxFragmentSize, MAX_PLAINTEXT, 64, MAX_PLAINTEXT, 'maxFragmentSize'),
+    keyLog: options.keyLog,
+    middleboxCompatibility: options.middleboxCompatibility ?? true,
+    keyUpdateAfterRecords: inRange(
+      options.keyUpdateAfterRecords,
+      2 ** 24,
+      1,
+      2 ** 48,
+      'keyUpdateAfterRecords',
+    ),
+    recordPadding: inRange(options.recordPadding, 0, 0, MAX_PLAINTEXT, 'recordPadding'),
+    maxBufferedInput: inRange(options.maxBufferedInput, 256 * 1024, 20 * 1024, 2 ** 30, 'maxBufferedInput'),
+    maxHandshakeMessageSize: inRange(
+      options.maxHandshakeMessageSize,
+      256 * 1024,
+      1024,
+      2 ** 24 - 1,
+      'maxHandshakeMessageSize',
+    ),
+    maxQueuedApplicationData: inRange(
+      options.maxQueuedApplicationData,
+      1 << 20,
+      0,
+      2 ** 31,
+      'maxQueuedApplicationData',
+    ),
+    random: options.random ?? ((n) => provider.randomBytes(n)),
+    keySharePrivateKeys: options.keySharePrivateKeys ?? {},
+  };
+}

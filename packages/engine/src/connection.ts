@@ -1,0 +1,115 @@
+// The seed's Connection: the application's handle on one TLS connection.
+import type { Certificate } from '@tls-kit/certs';
+import type { TLSVersion } from './config.js';
+import type { ConnectionCore, ConnectionState } from './core.js';
+import { TLSUsageError } from './errors.js';
+import { AppData12 } from './handshake/common12.js';
+import { Traffic13 } from './handshake/traffic13.js';
+
+export class Connection {
+  /** @internal */
+  constructor(private readonly core: ConnectionCore) {
+    core.publicConnection = this;
+  }
+
+  /**
+   * Feeds bytes read from the transport. Returns the application data they completed (possibly
+   * empty). Incomplete records are buffered (bounded by `maxBufferedInput`).
+   * Raises TLSAlertError (the peer sent an alert), BadTLSDataError (we sent an alert), or
+   * InvalidatedError (the connection already failed or closed).
+   */
+  dataFromWire(input: Uint8Array): Uint8Array {
+    return this.core.dataFromWire(input);
+  }
+
+  /** Encrypts and writes application data; before the handshake completes it is queued. */
+  dataFromApplication(output: Uint8Array): void {
+    this.core.dataFromApplication(output);
+  }
+
+  /**
+   * Writes an alert. Without `level` the level the RFC fixes for `alertCode` is used, and an
+   * ambiguous code raises InvalidAlertLevel, as does a level the code does not allow. A fatal
+   * alert invalidates the connection; close_notify is applicationFinished().
+   */
+  sendAlert(alertCode: number, level?: number): void {
+    this.core.sendAlert(alertCode, level);
+  }
+
+  /** No more data from the application: sends close_notify (seed: "Finished" means close_notify). */
+  applicationFinished(): void {
+    this.core.applicationFinished();
+  }
+
+  /** TLS 1.3 KeyUpdate (RFC 8446 §4.6.3); `requestPeer` asks the peer to update its keys too. */
+  keyUpdate(requestPeer = true): void {
+    const traffic = this.traffic();
+    this.core.perform(() => traffic.updateKeys(requestPeer));
+  }
+
+  /** RFC 8446 §7.5 / RFC 5705 keying material exporter. */
+  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
+    const state = this.core.currentState;
+    // TLS 1.2 (issue 7): RFC 5705 on the master secret, see handshake/common12.ts.
+    if (state instanceof AppData12 && this.core.status === 'open') {
+      this.core.assertUsable();
+      return state.exportKeyingMaterial(label, context, length);
+    }
+    return this.traffic().exportKeyingMaterial(label, context, length);
+  }
+
+  private traffic(): Traffic13 {
+    this.core.assertUsable();
+    const state = this.core.currentState;
+    if (!(state instanceof Traffic13) || this.core.status !== 'open') {
+      throw new TLSUsageError('the handshake has not completed');
+    }
+    return state;
+  }
+
+  get state(): ConnectionState {
+    return this.core.status;
+  }
+  /** True once the peer's close_notify arrived (end of stream). */
+  get ended(): boolean {
+    return this.core.ended;
+  }
+  get handshakeComplete(): boolean {
+    return this.core.completedHandshake;
+  }
+  get tlsVersion(): TLSVersion | undefined {
+    return this.core.facts.tlsVersion;
+  }
+  get cipherSuite(): string | undefined {
+    return this.core.facts.cipherSuite;
+  }
+  get namedGroup(): string | undefined {
+    return this.core.facts.namedGroup;
+  }
+  /** The scheme of the server's CertificateVerify (ours on a server). */
+  get signatureScheme(): string | undefined {
+    return this.core.facts.signatureScheme;
+  }
+  get alpnProtocol(): string | undefined {
+    return this.core.facts.alpnProtocol;
+  }
+  /** The SNI name: the one we sent (client) or received (server). */
+  get serverName(): string | undefined {
+    return this.core.facts.serverName;
+  }
+  /** TLS 1.3: the legacy_session_id of the hellos (middlebox compatibility), else undefined. */
+  get sessionId(): Uint8Array | undefined {
+    return this.core.facts.sessionId;
+  }
+  /** The peer's validated chain, leaf first (from the ticket's handshake when resumed). */
+  get peerCertificates(): readonly Certificate[] {
+    return this.core.facts.peerCertificates;
+  }
+  get resumed(): boolean {
+    return this.core.facts.resumed;
+  }
+  /** The name of the current handshake state (for debugging and tests). */
+  get handshakeState(): string {
+    return this.core.stateName;
+  }
+}

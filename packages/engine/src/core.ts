@@ -1,0 +1,614 @@
+// The machinery shared by every connection, whatever the role and version: input deframing and
+// deprotection, handshake message reassembly, dispatch to the current handshake state, alerts,
+// close semantics (seed chapter 15), output batching, and pausing for certificate callbacks.
+import type { Certificate } from '@tls-kit/certs';
+import { InvalidatedError } from '@tls-kit/certs';
+import { alertName, resolveAlertLevel } from './alerts.js';
+import { concat } from './bytes.js';
+import type { ResolvedConfig, TLSVersion } from './config.js';
+import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
+import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
+import { Deframer, type RawRecord } from './record/deframer.js';
+import { HandshakeJoiner } from './record/handshake-joiner.js';
+import { PlaintextProtection, type RecordProtection, Tls13Protection } from './record/protection.js';
+import { trafficKeys } from './keyschedule/key-schedule.js';
+import { Alert, AlertDescription, AlertLevel, ContentType, ProtocolVersion } from '@tls-kit/messages';
+import type { CipherSuite } from './suites.js';
+import { Transcript } from './transcript/transcript.js';
+
+/** One state of a handshake state machine: handles one message and returns the next state. */
+export interface HandshakeState {
+  readonly name: string;
+  handle(message: HandshakeMessage): HandshakeState;
+  /**
+   * For protocols where ChangeCipherSpec means something (TLS 1.2): the state handles it and
+   * returns the next state. Absent, the TLS 1.3 rule applies (RFC 8446 §5: drop it during the
+   * handshake, unexpected_message otherwise).
+   */
+  handleChangeCipherSpec?(): HandshakeState;
+  /** Post-handshake states that can change our write key (TLS 1.3 KeyUpdate) do it here. */
+  rekey?(): void;
+}
+
+/** Where a connection is, as reported by `Connection.state`. */
+export type ConnectionState =
+  /** Handshake messages are being exchanged. */
+  | 'handshaking'
+  /** The handshake waits for a certificate callback; input is buffered. */
+  | 'waiting'
+  /** Handshake complete; application data flows both ways. */
+  | 'open'
+  /** We sent close_notify (applicationFinished); the peer may still send data. */
+  | 'closing'
+  /** Both close_notify alerts were exchanged, or the peer closed: the stream has ended. */
+  | 'closed'
+  /** A fatal error happened; every further call raises InvalidatedError. */
+  | 'invalidated';
+
+/** Optional per-connection event callbacks (the fourth argument of `start`). */
+export interface ConnectionEvents {
+  /**
+   * Application data decrypted outside a dataFromWire call, i.e. after a certificate callback
+   * resumed the handshake. Without this callback such data is returned by the next dataFromWire.
+   */
+  readonly onApplicationData?: (data: Uint8Array) => void;
+  /** The peer ended the stream (close_notify received); `Connection.ended` is now true. */
+  readonly onEnd?: () => void;
+  /** The handshake completed; the connection's facts are known. */
+  readonly onHandshakeComplete?: () => void;
+  /**
+   * An error raised while resuming after an asynchronous certificate callback. Without this
+   * callback the error is raised by the next dataFromWire / dataFromApplication call.
+   */
+  readonly onError?: (error: Error) => void;
+}
+
+export interface ConnectionFacts {
+  tlsVersion: TLSVersion | undefined;
+  cipherSuite: string | undefined;
+  namedGroup: string | undefined;
+  signatureScheme: string | undefined;
+  alpnProtocol: string | undefined;
+  serverName: string | undefined;
+  sessionId: Uint8Array | undefined;
+  peerCertificates: readonly Certificate[];
+  resumed: boolean;
+}
+
+export type WriteToWire = (data: Uint8Array) => void;
+export type WireClose = (immediate: boolean) => void;
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export class ConnectionCore {
+  readonly transcript: Transcript;
+  readonly facts: ConnectionFacts = {
+    tlsVersion: undefined,
+    cipherSuite: undefined,
+    namedGroup: undefined,
+    signatureScheme: undefined,
+    alpnProtocol: undefined,
+    serverName: undefined,
+    sessionId: undefined,
+    peerCertificates: [],
+    resumed: false,
+  };
+  status: ConnectionState = 'handshaking';
+  ended = false;
+  /** Set by the handshake once ClientHello.random is known, for key log lines. */
+  clientRandom: Uint8Array = new Uint8Array(32);
+  /** Set by the handshake: records the peer may not send us over this size (RFC 8449). */
+  readLimit: number | undefined;
+  /** Set by the handshake: the peer's record_size_limit (RFC 8449). */
+  writeLimit: number | undefined;
+  /** Server: bytes of undecryptable records still skippable after rejecting 0-RTT (RFC 8446 §4.2.10). */
+  earlyDataBudget = 0;
+  /** Server: skip undecryptable records until one decrypts (RFC 8446 §4.2.10). */
+  skippingEarlyData = false;
+  /** Protocol version once fixed; selects CCS and alert rules. */
+  version: TLSVersion | undefined;
+  /** The connection object handed to user callbacks (verifyCallback). */
+  publicConnection: unknown;
+  /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
+  onInvalidate: (() => void) | undefined;
+
+  private state: HandshakeState;
+  private readonly deframer: Deframer;
+  private readonly joiner: HandshakeJoiner;
+  private readProtection: RecordProtection = new PlaintextProtection();
+  private writeProtection: RecordProtection;
+  private output: Uint8Array[] = [];
+  private received: Uint8Array[] = [];
+  private queuedApplicationData: Uint8Array[] = [];
+  private queuedBytes = 0;
+  private sentChangeCipherSpec = false;
+  private helloSeen = false;
+  private closeRequested = false;
+  private completed = false;
+  private paused = false;
+  private inCall = false;
+  private pendingError: Error | undefined;
+
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly role: 'client' | 'server',
+    private readonly writeToWire: WriteToWire,
+    private readonly wireClose: WireClose,
+    readonly events: ConnectionEvents,
+    initial: (core: ConnectionCore) => HandshakeState,
+  ) {
+    this.transcript = new Transcript(config.provider);
+    this.deframer = new Deframer(config.maxBufferedInput);
+    this.joiner = new HandshakeJoiner(config.maxHandshakeMessageSize);
+    // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301.
+    this.writeProtection = new PlaintextProtection(role === 'client' ? 0x0301 : 0x0303);
+    this.state = { name: 'Start', handle: () => fail(AlertDescription.internal_error, 'not started') };
+    this.call(() => {
+      this.state = initial(this);
+    });
+  }
+
+  get stateName(): string {
+    return this.state.name;
+  }
+
+  get currentState(): HandshakeState {
+    return this.state;
+  }
+
+  /** Runs an action of the current state as an API call: output flushed, failures handled. */
+  perform(fn: () => void): void {
+    this.assertUsable();
+    this.call(fn);
+  }
+
+  // --- Entry points (from Connection) ---
+
+  dataFromWire(input: Uint8Array): Uint8Array {
+    this.assertUsable();
+    // Input must not be fed from inside one of our callbacks: the state machine is mid-step.
+    if (this.inCall) throw new TLSUsageError('dataFromWire called from inside a connection callback');
+    this.call(() => {
+      // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
+      // record, or everything while a callback is pending) counts against maxBufferedInput.
+      const slice = Math.max(1, Math.min(1 << 16, this.config.maxBufferedInput >> 1));
+      for (let at = 0; at < input.length && !this.stopped; at += slice) {
+        this.deframer.push(input.subarray(at, at + slice));
+        this.process();
+      }
+    });
+    const out = this.received.length === 1 ? this.received[0]! : concat(this.received);
+    this.received = [];
+    return out;
+  }
+
+  dataFromApplication(data: Uint8Array): void {
+    this.assertUsable();
+    if (this.status === 'closing' || this.closeRequested) {
+      throw new TLSUsageError('applicationFinished() was called: no more data may be sent');
+    }
+    if (this.status !== 'open') {
+      // Before the handshake completes data waits, bounded, and goes out right after.
+      if (this.queuedBytes + data.length > this.config.maxQueuedApplicationData) {
+        throw new TLSUsageError('too much application data queued before the handshake completed');
+      }
+      if (data.length > 0) this.queuedApplicationData.push(data.slice());
+      this.queuedBytes += data.length;
+      return;
+    }
+    if (data.length > 0) this.call(() => this.sendApplicationData(data));
+  }
+
+  sendAlert(code: number, level?: number): void {
+    this.assertUsable();
+    // RFC 5246 §7.2 has level rules of its own (e.g. no_renegotiation is a warning).
+    const resolved = resolveAlertLevel(
+      code,
+      level,
+      this.version === 'TLSv1.2' ? ProtocolVersion.TLS1_2 : undefined,
+    );
+    if (code === AlertDescription.close_notify) {
+      this.applicationFinished();
+      return;
+    }
+    this.call(() => {
+      this.writeAlert(code, resolved);
+      // RFC 8446 §6.2: after a fatal alert both sides close; a warning (TLS 1.3: only
+      // user_canceled) leaves the connection usable.
+      if (resolved === AlertLevel.fatal) this.invalidate(true);
+    });
+  }
+
+  applicationFinished(): void {
+    this.assertUsable();
+    if (this.status === 'closing' || this.closeRequested) return;
+    if (this.status !== 'open') {
+      // During the handshake: close_notify follows the queued data once the handshake completes.
+      this.closeRequested = true;
+      return;
+    }
+    this.call(() => this.sendCloseNotify());
+  }
+
+  private sendCloseNotify(): void {
+    this.writeAlert(AlertDescription.close_notify, AlertLevel.warning);
+    this.status = 'closing';
+  }
+
+  // --- Used by handshake states ---
+
+  /** A warning alert that leaves the connection usable (TLS 1.2 no_renegotiation, RFC 5246 §7.2.2). */
+  sendWarningAlert(code: number): void {
+    this.writeAlert(code, AlertLevel.warning);
+  }
+
+  /** Frames a handshake message, adds it to the transcript and queues it protected. */
+  sendHandshake(type: number, body: Uint8Array): Uint8Array {
+    const raw = frameHandshake(type, body);
+    this.transcript.add(raw);
+    this.queueRecords(ContentType.handshake, raw);
+    return raw;
+  }
+
+  /** Queues an already framed message without touching the transcript (ClientHello replays). */
+  sendRaw(type: number, data: Uint8Array): void {
+    this.queueRecords(type, data);
+  }
+
+  /** RFC 8446 §D.4: one dummy change_cipher_spec per connection in middlebox compatibility mode. */
+  sendChangeCipherSpecOnce(): void {
+    if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
+    this.sentChangeCipherSpec = true;
+    this.output.push(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+  }
+
+  setReadSecret(suite: CipherSuite, secret: Uint8Array): void {
+    // RFC 8446 §5.1: handshake messages must not span a key change.
+    if (!this.joiner.empty)
+      fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
+    const { key, iv } = trafficKeys(this.config.provider, suite, secret);
+    this.readProtection = new Tls13Protection(this.config.provider, suite, key, iv, this.readLimit);
+  }
+
+  setWriteSecret(suite: CipherSuite, secret: Uint8Array): void {
+    const { key, iv } = trafficKeys(this.config.provider, suite, secret);
+    const { provider, recordPadding } = this.config;
+    this.writeProtection = new Tls13Protection(provider, suite, key, iv, this.writeLimit, recordPadding);
+  }
+
+  /** Called once the first ClientHello is sent or received: later records use version 0x0303
+   * (RFC 8446 §5.1), and a change_cipher_spec may now arrive (§5). */
+  clientHelloExchanged(): void {
+    this.helloSeen = true;
+    if (!this.writeProtection.encrypted) this.writeProtection = new PlaintextProtection(0x0303);
+  }
+
+  keyLog(label: string, secret: Uint8Array): void {
+    this.config.keyLog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
+  }
+
+  /**
+   * Waits for a user callback that may answer now or later. `register` receives a once-only
+   * callback; `then` turns its value into the next state. If the answer is synchronous the
+   * handshake just continues; otherwise it pauses and input is buffered until the answer.
+   */
+  waitFor<T>(
+    register: (answer: (value: T) => void) => void,
+    then: (value: T) => HandshakeState,
+    name: string,
+  ): HandshakeState {
+    let answered = false;
+    let value: T | undefined;
+    let waiting = false;
+    register((v: T) => {
+      if (this.status === 'invalidated') throw new InvalidatedError('the connection was invalidated');
+      if (answered) throw new InvalidatedError('the certificate chain callback was already invoked');
+      answered = true;
+      value = v;
+      if (waiting) this.resume(() => then(v));
+    });
+    if (answered) return then(value as T);
+    waiting = true;
+    this.paused = true;
+    this.status = 'waiting';
+    return {
+      name,
+      handle: () => fail(AlertDescription.internal_error, `message while waiting for ${name}`),
+    };
+  }
+
+  handshakeComplete(): void {
+    this.completed = true;
+    this.status = 'open';
+    this.events.onHandshakeComplete?.();
+    const queued = this.queuedApplicationData;
+    this.queuedApplicationData = [];
+    this.queuedBytes = 0;
+    for (const data of queued) this.sendApplicationData(data);
+    if (this.closeRequested) this.sendCloseNotify();
+  }
+
+  /** For protections other than TLS 1.3's (TLS 1.2 installs its own at ChangeCipherSpec). */
+  replaceWriteProtection(protection: RecordProtection): void {
+    this.writeProtection = protection;
+  }
+
+  replaceReadProtection(protection: RecordProtection): void {
+    if (!this.joiner.empty)
+      fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
+    this.readProtection = protection;
+  }
+
+  /** The handshake completed at some point (the connection may have closed since). */
+  get completedHandshake(): boolean {
+    return this.completed;
+  }
+
+  /** Closed or invalidated: input is no longer read (RFC 8446 §6.1: data after close_notify is ignored). */
+  private get stopped(): boolean {
+    return this.status === 'closed' || this.status === 'invalidated';
+  }
+
+  get handshakeDone(): boolean {
+    return this.status === 'open' || this.status === 'closing';
+  }
+
+  /** Raises the pending async error, or InvalidatedError after a fatal error or the close. */
+  assertUsable(): void {
+    if (this.pendingError) {
+      const e = this.pendingError;
+      this.pendingError = undefined;
+      throw e;
+    }
+    if (this.status === 'invalidated')
+      throw new InvalidatedError('the connection was invalidated by an earlier error');
+    if (this.status === 'closed') throw new InvalidatedError('the connection is closed');
+  }
+
+  // --- Internals ---
+
+  /**
+   * Runs `fn`, flushes output, and turns failures into alert + invalidation + exception. Called
+   * from inside another call (an event handler sending data), `fn` just queues its output for the
+   * outer call to flush, and its failures go to the outer call.
+   */
+  private call(fn: () => void): void {
+    if (this.inCall) {
+      fn();
+      return;
+    }
+    this.inCall = true;
+    try {
+      fn();
+    } catch (error) {
+      this.inCall = false;
+      throw this.failWith(error);
+    } finally {
+      this.inCall = false;
+    }
+    this.flush();
+  }
+
+  private failWith(error: unknown): unknown {
+    if (error instanceof ProtocolViolation) {
+      this.writeAlert(error.alert, AlertLevel.fatal);
+      this.invalidate(true);
+      return new BadTLSDataError(error.message, error.alert);
+    }
+    if (error instanceof TLSAlertError) {
+      this.invalidate(true);
+      return error;
+    }
+    // A user callback's exception (verifyCallback: seed ch. 1) or an internal failure: no alert
+    // is owed for the former; for anything else the peer gets internal_error.
+    if (!(error instanceof UserCallbackError))
+      this.writeAlert(AlertDescription.internal_error, AlertLevel.fatal);
+    this.invalidate(true);
+    return error instanceof UserCallbackError ? error.cause : error;
+  }
+
+  private resume(next: () => HandshakeState): void {
+    this.paused = false;
+    this.status = 'handshaking';
+    try {
+      this.call(() => {
+        this.state = next();
+        this.process();
+      });
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      if (this.events.onError) this.events.onError(e);
+      else this.pendingError = e;
+      return;
+    }
+    if (this.received.length > 0) {
+      const data = concat(this.received);
+      this.received = [];
+      if (this.events.onApplicationData) this.events.onApplicationData(data);
+      else this.received.push(data);
+    }
+  }
+
+  private flush(): void {
+    if (this.output.length === 0) return;
+    const data = this.output.length === 1 ? this.output[0]! : concat(this.output);
+    this.output = [];
+    this.writeToWire(data);
+  }
+
+  private invalidate(immediate: boolean): void {
+    if (this.status === 'invalidated') return;
+    this.status = 'invalidated';
+    this.onInvalidate?.();
+    this.flush();
+    this.wireClose(immediate);
+  }
+
+  private writeAlert(code: number, level: number): void {
+    try {
+      this.queueRecords(ContentType.alert, new Uint8Array([level, code]));
+    } catch {
+      // Keys exhausted: nothing more can be sent; the close still happens.
+    }
+  }
+
+  private queueRecords(type: number, data: Uint8Array): void {
+    const max = Math.min(this.writeProtection.maxFragment, this.config.maxFragmentSize);
+    if (data.length === 0) {
+      this.output.push(this.writeProtection.seal(type, data));
+      return;
+    }
+    for (let at = 0; at < data.length; at += max) {
+      this.output.push(this.writeProtection.seal(type, data.subarray(at, Math.min(at + max, data.length))));
+    }
+  }
+
+  private sendApplicationData(data: Uint8Array): void {
+    const max = this.config.keyUpdateAfterRecords;
+    for (let at = 0; at < data.length; ) {
+      // RFC 8446 §5.5: change keys before one has protected too many records.
+      if (this.writeProtection instanceof Tls13Protection && this.writeProtection.records >= max)
+        this.state.rekey?.();
+      const protection = this.writeProtection;
+      const fragment = Math.min(protection.maxFragment, this.config.maxFragmentSize);
+      const records =
+        protection instanceof Tls13Protection
+          ? Math.max(1, max - protection.records)
+          : Number.POSITIVE_INFINITY;
+      const end = Math.min(data.length, at + records * fragment);
+      this.queueRecords(ContentType.application_data, data.subarray(at, end));
+      at = end;
+    }
+  }
+
+  private process(): void {
+    while (
+      !this.paused &&
+      (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
+    ) {
+      const message = this.joiner.next();
+      if (message) {
+        this.state = this.state.handle(message);
+        continue;
+      }
+      const record = this.deframer.next();
+      if (!record) break;
+      this.handleRecord(record);
+    }
+  }
+
+  private handleRecord(record: RawRecord): void {
+    if (record.type === ContentType.change_cipher_spec) {
+      this.handleChangeCipherSpec(record.fragment);
+      return;
+    }
+    if (this.skippingEarlyData && record.type === ContentType.application_data) {
+      // RFC 8446 §4.2.10: a server rejecting 0-RTT skips records it cannot decrypt, up to
+      // max_early_data_size, then treats failures as usual.
+      if (!this.readProtection.encrypted) {
+        this.skipEarlyData(record.fragment.length);
+        return;
+      }
+      try {
+        const opened = this.readProtection.open(record);
+        this.skippingEarlyData = false;
+        this.dispatch(opened.type, opened.fragment);
+      } catch (error) {
+        if (!(error instanceof ProtocolViolation) || error.alert !== AlertDescription.bad_record_mac)
+          throw error;
+        this.skipEarlyData(record.fragment.length);
+      }
+      return;
+    }
+    const opened = this.readProtection.open(record);
+    this.dispatch(opened.type, opened.fragment);
+  }
+
+  private skipEarlyData(length: number): void {
+    if (length > this.earlyDataBudget) fail(AlertDescription.bad_record_mac, 'too much rejected early data');
+    this.earlyDataBudget -= length;
+  }
+
+  private handleChangeCipherSpec(fragment: Uint8Array): void {
+    // RFC 8446 §5 / RFC 5246 §7.1: exactly one byte, 0x01, never inside a handshake message.
+    if (fragment.length !== 1 || fragment[0] !== 1) {
+      fail(AlertDescription.unexpected_message, 'malformed change_cipher_spec');
+    }
+    if (!this.joiner.empty)
+      fail(AlertDescription.unexpected_message, 'change_cipher_spec inside a handshake message');
+    if (this.state.handleChangeCipherSpec) {
+      this.state = this.state.handleChangeCipherSpec();
+      return;
+    }
+    // TLS 1.3 (RFC 8446 §5): dropped between the first ClientHello and the peer's Finished.
+    if (!this.helloSeen)
+      fail(AlertDescription.unexpected_message, 'change_cipher_spec before the ClientHello');
+    if (this.completed) fail(AlertDescription.unexpected_message, 'change_cipher_spec after the handshake');
+  }
+
+  private dispatch(type: number, fragment: Uint8Array): void {
+    if (type !== ContentType.handshake && !this.joiner.empty) {
+      // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
+      fail(AlertDescription.unexpected_message, 'record interleaved with a fragmented handshake message');
+    }
+    switch (type) {
+      case ContentType.handshake:
+        this.joiner.push(fragment);
+        return;
+      case ContentType.alert:
+        this.handleAlert(fragment);
+        return;
+      case ContentType.application_data:
+        if (!this.handshakeDone)
+          fail(AlertDescription.unexpected_message, 'application data before the handshake completed');
+        if (fragment.length > 0) this.received.push(fragment.slice());
+        return;
+      case ContentType.change_cipher_spec:
+        fail(AlertDescription.unexpected_message, 'protected change_cipher_spec');
+        break;
+      default:
+        fail(AlertDescription.unexpected_message, `unknown inner content type ${type}`);
+    }
+  }
+
+  private handleAlert(fragment: Uint8Array): void {
+    // RFC 8446 §6: an alert is exactly level + description.
+    const { level, description: code } = decode(Alert, fragment);
+    if (level !== AlertLevel.warning && level !== AlertLevel.fatal) {
+      fail(AlertDescription.illegal_parameter, `alert with level ${level}`);
+    }
+    if (code === AlertDescription.close_notify) {
+      this.peerClosed();
+      return;
+    }
+    // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not an error by itself.
+    if (code === AlertDescription.user_canceled && level === AlertLevel.warning) return;
+    // RFC 8446 §6.2: every other alert is an error alert whatever its level; both sides close.
+    throw new TLSAlertError(code, level);
+  }
+
+  /** Seed chapter 15: the peer's close_notify. */
+  private peerClosed(): void {
+    const weStarted = this.status === 'closing';
+    if (!weStarted) this.writeAlert(AlertDescription.close_notify, AlertLevel.warning);
+    this.status = 'closed';
+    this.ended = true;
+    this.flush();
+    // RFC 8446 §6.1: data after close_notify is ignored; the read side is shut.
+    this.wireClose(weStarted);
+    this.events.onEnd?.();
+  }
+
+  describe(): string {
+    return `${this.role} ${this.status} in ${this.state.name}${this.facts.tlsVersion ? ` (${this.facts.tlsVersion})` : ''}`;
+  }
+}
+
+/** Wraps an exception raised by a user callback (verifyCallback) so no alert is sent for it. */
+export class UserCallbackError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('user callback raised');
+  }
+}
+
+export { alertName };

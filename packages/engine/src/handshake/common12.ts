@@ -1,0 +1,263 @@
+// Pieces of the TLS 1.2 handshake (RFC 5246) both roles use: the state base class (a
+// ChangeCipherSpec nobody expects is unexpected_message, §7.1), key installation at
+// ChangeCipherSpec, Finished (§7.4.9), digitally-signed checks (§4.7, §7.4.3, §7.4.8), the
+// APP_DATA state with the seed's no_renegotiation answers, and the pre-master secret of DHE.
+import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
+import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
+import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
+import { schemeCode, schemeName } from '../algorithms.js';
+import type { ConnectionCore, HandshakeState } from '../core.js';
+import { concat } from '../bytes.js';
+import { fail, TLSUsageError } from '../errors.js';
+import {
+  finishedVerifyData12,
+  keyBlock12,
+  type KeyBlock12,
+  VERIFY_DATA_LENGTH,
+} from '../keyschedule/tls12.js';
+import { MAX_PLAINTEXT } from '../protocol.js';
+import { Tls12Protection } from '../record/protection12.js';
+import type { Tls12CipherSuite } from '../suites.js';
+import { type HandshakeMessage, handshakeName } from './messages.js';
+
+/**
+ * A TLS 1.2 state. `name` is the state of the seed's tables (chapters 13-15) it belongs to;
+ * the class name says which message it expects inside that state.
+ */
+export abstract class State12 implements HandshakeState {
+  abstract readonly name: string;
+  abstract handle(message: HandshakeMessage): HandshakeState;
+
+  /** RFC 5246 §7.1: ChangeCipherSpec only where the handshake expects it. */
+  handleChangeCipherSpec(): HandshakeState {
+    return fail(AlertDescription.unexpected_message, `${this.name}: unexpected ChangeCipherSpec`);
+  }
+}
+
+export function expect12(message: HandshakeMessage, type: number, state: string): void {
+  if (message.type !== type) {
+    fail(
+      AlertDescription.unexpected_message,
+      `${state}: got ${handshakeName(message.type)}, expected ${handshakeName(type)}`,
+    );
+  }
+}
+
+/** Can `scheme` sign with `key` in TLS 1.2? Unlike 1.3, PKCS#1 is allowed and ECDSA is not bound to a curve. */
+export function schemeFitsKey12(scheme: SignatureSchemeName, key: PublicKey | PrivateKey): boolean {
+  return signatureSchemeInfo(scheme).keyTypes.includes(key.type);
+}
+
+/** Our preferred scheme the peer offered that `key` can make (RFC 5246 §7.4.1.4.1). */
+export function chooseScheme12(
+  ours: readonly SignatureSchemeName[],
+  peerCodes: readonly number[],
+  key: PrivateKey,
+): SignatureSchemeName | undefined {
+  const offered = new Set(peerCodes);
+  return ours.find(
+    (s) => offered.has(schemeCode(s)) && schemeFitsKey12(s, key) && !signatureSchemeInfo(s).verifyOnly,
+  );
+}
+
+/** Does the certificate key fit the suite's authentication (RFC 8422 §5.1 puts EdDSA with ECDSA)? */
+export function keyFitsSuite(suite: Tls12CipherSuite, key: PublicKey | PrivateKey): boolean {
+  return suite.auth === 'ecdsa'
+    ? key.type === 'ec' || key.type === 'ed25519'
+    : key.type === 'rsa' || key.type === 'rsa-pss';
+}
+
+/**
+ * Checks a digitally-signed struct (RFC 5246 §4.7): the scheme must be one we offered and fit
+ * the key (illegal_parameter), the signature must verify (decrypt_error, §7.2.2).
+ */
+export function verifySigned12(
+  core: ConnectionCore,
+  scheme: number,
+  signature: Uint8Array,
+  key: PublicKey,
+  data: Uint8Array,
+  what: string,
+): SignatureSchemeName {
+  const name = schemeName(scheme);
+  if (!name || !core.config.signatureSchemes.includes(name)) {
+    fail(
+      AlertDescription.illegal_parameter,
+      `${what} with a scheme we did not offer (0x${scheme.toString(16)})`,
+    );
+  }
+  if (!schemeFitsKey12(name, key))
+    fail(AlertDescription.illegal_parameter, `${what}: ${name} does not fit the ${key.type} key`);
+  let ok: boolean;
+  try {
+    ok = core.config.provider.verify(name, key, data, signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(AlertDescription.decrypt_error, `bad ${what} signature`);
+  return name;
+}
+
+/** RFC 5246 §8.1.2: the DH pre-master secret is Z with its leading zero bytes stripped. */
+export function stripLeadingZeros(secret: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < secret.length - 1 && secret[i] === 0) i++;
+  return secret.subarray(i);
+}
+
+/** The negotiated keys of one connection, turned into record protection at each ChangeCipherSpec. */
+export class Keys12 {
+  private readonly block: KeyBlock12;
+
+  constructor(
+    private readonly core: ConnectionCore,
+    readonly suite: Tls12CipherSuite,
+    readonly master: Uint8Array,
+    readonly clientRandom: Uint8Array,
+    readonly serverRandom: Uint8Array,
+  ) {
+    this.block = keyBlock12(core.config.provider, suite, master, clientRandom, serverRandom);
+    // NSS key log format for TLS 1.2: CLIENT_RANDOM <client random> <master secret>.
+    core.keyLog('CLIENT_RANDOM', master);
+  }
+
+  private protection(sender: 'client' | 'server', limit: number | undefined): Tls12Protection {
+    const key = sender === 'client' ? this.block.clientKey : this.block.serverKey;
+    const iv = sender === 'client' ? this.block.clientIv : this.block.serverIv;
+    return new Tls12Protection(
+      this.core.config.provider,
+      this.suite,
+      key,
+      iv,
+      Math.min(limit ?? MAX_PLAINTEXT, MAX_PLAINTEXT),
+    );
+  }
+
+  /** Sends ChangeCipherSpec and switches our writes to the pending keys (RFC 5246 §7.1). */
+  sendChangeCipherSpec(): void {
+    const { core } = this;
+    core.sendRaw(ContentType.change_cipher_spec, new Uint8Array([1]));
+    const sender = core.role;
+    core.replaceWriteProtection(this.protection(sender, core.writeLimit));
+  }
+
+  /** The peer's ChangeCipherSpec: its records are protected from now on. */
+  receiveChangeCipherSpec(): void {
+    const { core } = this;
+    const sender = core.role === 'client' ? 'server' : 'client';
+    core.replaceReadProtection(this.protection(sender, core.readLimit));
+  }
+
+  verifyData(sender: 'client' | 'server'): Uint8Array {
+    return finishedVerifyData12(
+      this.core.config.provider,
+      this.suite,
+      this.master,
+      sender,
+      this.core.transcript.current(),
+    );
+  }
+
+  sendFinished(): void {
+    this.core.sendHandshake(HandshakeType.finished, this.verifyData(this.core.role));
+  }
+
+  /** RFC 5246 §7.4.9: the peer's Finished, compared in constant time (decrypt_error). */
+  checkFinished(message: HandshakeMessage): void {
+    if (message.body.length !== VERIFY_DATA_LENGTH)
+      fail(AlertDescription.decode_error, 'Finished of the wrong length');
+    const expected = this.verifyData(this.core.role === 'client' ? 'server' : 'client');
+    if (!this.core.config.provider.timingSafeEqual(expected, message.body)) {
+      fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
+    }
+    this.core.transcript.add(message.raw);
+  }
+}
+
+/** Waits for the peer's ChangeCipherSpec inside `name` (WAIT_1, WAIT_2, WAIT or WAIT_RESUME). */
+export class ExpectChangeCipherSpec12 extends State12 {
+  constructor(
+    readonly name: string,
+    private readonly keys: Keys12,
+    private readonly next: () => HandshakeState,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    return fail(
+      AlertDescription.unexpected_message,
+      `${this.name}: got ${handshakeName(message.type)}, expected ChangeCipherSpec`,
+    );
+  }
+
+  override handleChangeCipherSpec(): HandshakeState {
+    this.keys.receiveChangeCipherSpec();
+    return this.next();
+  }
+}
+
+const RESERVED_EXPORTER_LABELS = new Set([
+  'client finished',
+  'server finished',
+  'master secret',
+  'extended master secret',
+  'key expansion',
+]);
+
+/**
+ * APP_DATA (seed chapters 13-15): application data flows; a renegotiation attempt (ClientHello
+ * to a server, HelloRequest to a client) gets Alert(no_renegotiation) as a warning and the
+ * connection stays in APP_DATA. Any other handshake message is unexpected_message.
+ */
+export class AppData12 extends State12 {
+  readonly name = 'APP_DATA';
+
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly keys: Keys12,
+  ) {
+    super();
+  }
+
+  /**
+   * RFC 5705 §4: PRF(master_secret, label, client_random + server_random + context_length +
+   * context). A context is always given (possibly empty), as in TLS 1.3.
+   */
+  exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
+    // RFC 5705 §4: labels the key schedule itself uses are refused.
+    if (RESERVED_EXPORTER_LABELS.has(label)) throw new TLSUsageError(`exporter label "${label}" is reserved`);
+    if (context.length > 0xffff) throw new TLSUsageError('exporter context over 65535 bytes');
+    const { keys } = this;
+    const seed = concat([
+      keys.clientRandom,
+      keys.serverRandom,
+      new Uint8Array([context.length >> 8, context.length & 0xff]),
+      context,
+    ]);
+    return tls12Prf(this.core.config.provider, keys.suite.hash, keys.master, label, seed, length);
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    const renegotiation =
+      this.core.role === 'server' ? HandshakeType.client_hello : HandshakeType.hello_request;
+    if (message.type === renegotiation) {
+      // RFC 5246 §7.2.2, RFC 5746 §4.2/§4.4: refuse with a warning; the peer decides whether to go on.
+      this.core.sendWarningAlert(AlertDescription.no_renegotiation);
+      return this;
+    }
+    return fail(AlertDescription.unexpected_message, `${handshakeName(message.type)} after the handshake`);
+  }
+}
+
+/** The facts every finished TLS 1.2 handshake reports. */
+export function tls12Facts(core: ConnectionCore, suite: Tls12CipherSuite): void {
+  core.version = 'TLSv1.2';
+  core.facts.tlsVersion = 'TLSv1.2';
+  core.facts.cipherSuite = suite.name;
+}
+
+/** RFC 6066 §4: max_fragment_length code -> bytes. */
+export function maxFragmentLengthBytes(code: number): number | undefined {
+  return code >= 1 && code <= 4 ? 1 << (8 + code) : undefined;
+}

@@ -1,0 +1,251 @@
+// Pieces of the TLS 1.3 handshake both roles use: extension permission checks (RFC 8446 §4.2),
+// CertificateVerify (§4.4.3), Finished (§4.4.4), peer certificate validation, and signature
+// scheme choice.
+import { Certificate, type TrustStore, VerifyFailureReason, verifyChain } from '@tls-kit/certs';
+import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
+import { schemeCode, schemeName, tls13SchemeFitsKey } from '../algorithms.js';
+import {
+  AlertDescription,
+  Certificate13,
+  CertificateVerify,
+  ExtensionType,
+  HandshakeType,
+} from '@tls-kit/messages';
+import { concat } from '../bytes.js';
+import type { ConnectionCore } from '../core.js';
+import { UserCallbackError } from '../core.js';
+import { fail } from '../errors.js';
+import { finishedVerifyData } from '../keyschedule/key-schedule.js';
+import type { CipherSuite } from '../suites.js';
+import { extensionName, type HandshakeMessage, handshakeName } from './messages.js';
+
+const E = ExtensionType;
+
+/** RFC 8446 §4.2 table: which extensions may appear in which message (plus RFC 8449 in EE). */
+export const ALLOWED_EXTENSIONS = {
+  serverHello: new Set<number>([E.key_share, E.pre_shared_key, E.supported_versions]),
+  helloRetryRequest: new Set<number>([E.key_share, E.cookie, E.supported_versions]),
+  encryptedExtensions: new Set<number>([
+    E.server_name,
+    E.max_fragment_length,
+    E.supported_groups,
+    E.application_layer_protocol_negotiation,
+    E.early_data,
+    E.record_size_limit,
+  ]),
+  certificateRequest: new Set<number>([
+    E.status_request,
+    E.signature_algorithms,
+    E.signed_certificate_timestamp,
+    E.certificate_authorities,
+    E.signature_algorithms_cert,
+    E.oid_filters,
+  ]),
+};
+
+/**
+ * Extensions in a server message must answer ones we sent (else unsupported_extension) and be
+ * allowed in that message (else illegal_parameter), RFC 8446 §4.2.
+ */
+export function checkResponseExtensions(
+  extensions: readonly { readonly extensionType: number }[] | undefined,
+  sent: ReadonlySet<number>,
+  allowed: ReadonlySet<number>,
+  message: string,
+): void {
+  for (const { extensionType: type } of extensions ?? []) {
+    const name = extensionName(type);
+    if (!sent.has(type))
+      fail(AlertDescription.unsupported_extension, `${message}: unsolicited extension ${name}`);
+    if (!allowed.has(type))
+      fail(AlertDescription.illegal_parameter, `${message}: extension ${name} not allowed here`);
+  }
+}
+
+export function expectMessage(message: HandshakeMessage, type: number, state: string): void {
+  if (message.type !== type) {
+    fail(
+      AlertDescription.unexpected_message,
+      `${state}: got ${handshakeName(message.type)}, expected ${handshakeName(type)}`,
+    );
+  }
+}
+
+const SPACES = new Uint8Array(64).fill(0x20);
+const SERVER_CONTEXT = new TextEncoder().encode('TLS 1.3, server CertificateVerify\0');
+const CLIENT_CONTEXT = new TextEncoder().encode('TLS 1.3, client CertificateVerify\0');
+
+/** The signed content of CertificateVerify (RFC 8446 §4.4.3). */
+export function certificateVerifyContent(
+  signer: 'client' | 'server',
+  transcriptHash: Uint8Array,
+): Uint8Array {
+  return concat([SPACES, signer === 'server' ? SERVER_CONTEXT : CLIENT_CONTEXT, transcriptHash]);
+}
+
+/** Our preferred scheme that the peer offered and `key` can make; undefined if none. */
+export function chooseSignatureScheme(
+  ours: readonly SignatureSchemeName[],
+  peerCodes: readonly number[],
+  key: PrivateKey,
+): SignatureSchemeName | undefined {
+  const offered = new Set(peerCodes);
+  return ours.find((s) => offered.has(schemeCode(s)) && tls13SchemeFitsKey(s, key));
+}
+
+/** Checks a peer's CertificateVerify (RFC 8446 §4.4.3); returns the scheme name. */
+export function verifyCertificateVerify(
+  core: ConnectionCore,
+  scheme: number,
+  signature: Uint8Array,
+  key: PublicKey,
+  signer: 'client' | 'server',
+  transcriptHash: Uint8Array,
+): SignatureSchemeName {
+  const name = schemeName(scheme);
+  // RFC 8446 §4.4.3: the scheme must be one we offered and fit the key (illegal_parameter).
+  if (!name || !core.config.signatureSchemes.includes(name)) {
+    fail(
+      AlertDescription.illegal_parameter,
+      `CertificateVerify with a scheme we did not offer (0x${scheme.toString(16)})`,
+    );
+  }
+  if (!tls13SchemeFitsKey(name, key)) {
+    fail(
+      AlertDescription.illegal_parameter,
+      `CertificateVerify scheme ${name} does not fit the ${key.type} key`,
+    );
+  }
+  let ok: boolean;
+  try {
+    ok = core.config.provider.verify(name, key, certificateVerifyContent(signer, transcriptHash), signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(AlertDescription.decrypt_error, `bad ${signer} CertificateVerify signature`);
+  return name;
+}
+
+/** Our Certificate message, with the chain leaf first (RFC 8446 §4.4.2). */
+export function sendCertificate(
+  core: ConnectionCore,
+  context: Uint8Array,
+  chain: readonly Certificate[],
+): void {
+  const certificateList = chain.map((c) => ({ certData: c.getAsn1Bytes(), extensions: [] }));
+  core.sendHandshake(
+    HandshakeType.certificate,
+    Certificate13.build({ certificateRequestContext: context, certificateList }),
+  );
+}
+
+/** Our CertificateVerify over the transcript so far (RFC 8446 §4.4.3). */
+export function sendCertificateVerify(
+  core: ConnectionCore,
+  scheme: SignatureSchemeName,
+  key: PrivateKey,
+  signer: 'client' | 'server',
+): void {
+  const signature = core.config.provider.sign(
+    scheme,
+    key,
+    certificateVerifyContent(signer, core.transcript.current()),
+  );
+  core.sendHandshake(
+    HandshakeType.certificate_verify,
+    CertificateVerify.build({ algorithm: schemeCode(scheme), signature }),
+  );
+}
+
+/** Checks the peer's Finished in constant time (RFC 8446 §4.4.4: decrypt_error). */
+export function checkFinished(
+  core: ConnectionCore,
+  suite: CipherSuite,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+  verifyData: Uint8Array,
+): void {
+  const expected = finishedVerifyData(core.config.provider, suite, baseKey, transcriptHash);
+  if (verifyData.length !== expected.length || !core.config.provider.timingSafeEqual(expected, verifyData)) {
+    fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
+  }
+}
+
+/** Parses the peer's certificate_list; an unparsable certificate is bad_certificate. */
+export function parsePeerCertificates(
+  entries: readonly {
+    readonly certData: Uint8Array;
+    readonly extensions?: readonly { extensionType: number }[];
+  }[],
+): Certificate[] {
+  return entries.map((entry, i) => {
+    // RFC 8446 §4.4.2: CertificateEntry extensions answer ones from the ClientHello or the
+    // CertificateRequest; we never ask for status_request or signed_certificate_timestamp, so any
+    // extension is unsolicited (§4.2: unsupported_extension).
+    const first = entry.extensions?.[0];
+    if (first) {
+      fail(
+        AlertDescription.unsupported_extension,
+        `CertificateEntry extension ${extensionName(first.extensionType)}`,
+      );
+    }
+    try {
+      return Certificate.fromDer(entry.certData);
+    } catch (error) {
+      return fail(
+        AlertDescription.bad_certificate,
+        `certificate ${i} does not parse: ${(error as Error).message}`,
+      );
+    }
+  });
+}
+
+/** The alert for each way a chain can fail validation (RFC 8446 §6.2). */
+function alertForReason(reason: string): number {
+  switch (reason) {
+    case VerifyFailureReason.Expired:
+    case VerifyFailureReason.NotYetValid:
+      return AlertDescription.certificate_expired;
+    case VerifyFailureReason.UnknownIssuer:
+    case VerifyFailureReason.DepthExceeded:
+      return AlertDescription.unknown_ca;
+    case VerifyFailureReason.UnsupportedAlgorithm:
+      return AlertDescription.unsupported_certificate;
+    default:
+      return AlertDescription.bad_certificate;
+  }
+}
+
+/**
+ * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
+ * servers), then runs the user's verifyCallback, whose exceptions invalidate without an alert.
+ */
+export function validatePeerChain(
+  core: ConnectionCore,
+  certificates: readonly Certificate[],
+  purpose: 'server' | 'client',
+  trustStore: TrustStore,
+  hostname: string | undefined,
+  verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined,
+): void {
+  const [leaf, ...intermediates] = certificates;
+  if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
+  const result = verifyChain({
+    leaf,
+    intermediates,
+    trustStore,
+    time: new Date(core.config.clock()),
+    purpose,
+    ...(hostname === undefined ? {} : { hostname }),
+    provider: core.config.provider,
+  });
+  if (!result.ok) fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
+  core.facts.peerCertificates = result.chain;
+  if (verifyCallback) {
+    try {
+      verifyCallback([...result.chain], core.publicConnection);
+    } catch (error) {
+      throw new UserCallbackError(error);
+    }
+  }
+}

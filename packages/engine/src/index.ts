@@ -1,0 +1,35 @@
+// @tls-kit/engine: the sans-IO TLS client and server of the seed's chapter 1.
+export { ClientTLS, type ClientOptions, type VerifyCallback } from './client/client-tls.js';
+export { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './client/tickets.js';
+export { ServerTLS, type ServerOptions } from './server/server-tls.js';
+export { TicketKeys, type TicketKeysOptions } from './server/ticket-keys.js';
+// TLS 1.2 (issue 7): session caches and suites.
+export {
+  type ClientSession12,
+  type ClientSession12Cache,
+  MemoryClientSession12Cache,
+} from './client/session12.js';
+export {
+  MemoryServerSessionCache,
+  type MemoryServerSessionCacheOptions,
+  type ServerSessionCache,
+  type Session12,
+} from './server/session-cache.js';
+export { TLS12_SUITES, type Tls12CipherSuite } from './suites.js';
+export { Connection } from './connection.js';
+export type { ConnectionEvents, ConnectionState, WireClose, WriteToWire } from './core.js';
+export type { CommonOptions, TLSVersion } from './config.js';
+export { alertName } from './alerts.js';
+export { BadTLSDataError, InvalidAlertLevel, TLSAlertError, TLSUsageError } from './errors.js';
+// The alert constants for sendAlert (the seed's "constants specified in this module").
+export { AlertDescription, AlertLevel, alertLevelRule } from '@tls-kit/messages';
+export { TLS13_SUITES, type CipherSuite } from './suites.js';
+// The certificate-side exceptions of the seed's chapter 3 live in @tls-kit/certs.
+export {
+  ExtraneousPrivateKeyError,
+  InvalidatedError,
+  LeafCertificateHasNoPrivateKeyError,
+  MoreThanOneLeafCertificateError,
+  NoCertificateChainError,
+  NoLeafCertificateError,
+} from '@tls-kit/certs';

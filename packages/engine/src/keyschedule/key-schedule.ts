@@ -1,0 +1,152 @@
+// The TLS 1.3 key schedule as typed stages (RFC 8446 §7.1): each stage can only produce the
+// secrets of its stage and the next stage, so a secret cannot be derived out of order.
+//
+//   0 -> HKDF-Extract(PSK) = EarlySecret -> Derive-Secret("derived")
+//     -> HKDF-Extract((EC)DHE) = HandshakeSecret -> Derive-Secret("derived")
+//     -> HKDF-Extract(0) = MasterSecret
+import { type CryptoProvider, deriveSecret, hkdfExpandLabel } from '@tls-kit/crypto';
+import type { CipherSuite } from '../suites.js';
+
+const EMPTY = new Uint8Array(0);
+
+abstract class Stage {
+  constructor(
+    protected readonly provider: CryptoProvider,
+    readonly suite: CipherSuite,
+    protected readonly secret: Uint8Array,
+  ) {}
+
+  protected derive(label: string, transcriptHash: Uint8Array): Uint8Array {
+    return deriveSecret(this.provider, this.suite.hash, this.secret, label, transcriptHash);
+  }
+
+  /** Derive-Secret(., "derived", "") then HKDF-Extract with `ikm` (zeros when absent). */
+  protected next(ikm: Uint8Array | undefined): Uint8Array {
+    const salt = this.derive('derived', this.provider.hash(this.suite.hash, EMPTY));
+    return this.provider.hkdfExtract(this.suite.hash, salt, ikm ?? new Uint8Array(this.suite.hashLength));
+  }
+}
+
+export class EarlySecret extends Stage {
+  /** `psk` absent means the all-zero PSK of a full handshake. */
+  static create(provider: CryptoProvider, suite: CipherSuite, psk?: Uint8Array): EarlySecret {
+    const ikm = psk ?? new Uint8Array(suite.hashLength);
+    return new EarlySecret(
+      provider,
+      suite,
+      provider.hkdfExtract(suite.hash, new Uint8Array(suite.hashLength), ikm),
+    );
+  }
+
+  /** binder_key for a resumption PSK (RFC 8446 §7.1, "res binder"). */
+  resumptionBinderKey(): Uint8Array {
+    return this.derive('res binder', this.provider.hash(this.suite.hash, EMPTY));
+  }
+
+  clientEarlyTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('c e traffic', transcriptHash);
+  }
+
+  handshake(sharedSecret: Uint8Array | undefined): HandshakeSecret {
+    return new HandshakeSecret(this.provider, this.suite, this.next(sharedSecret));
+  }
+}
+
+export class HandshakeSecret extends Stage {
+  clientTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('c hs traffic', transcriptHash);
+  }
+
+  serverTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('s hs traffic', transcriptHash);
+  }
+
+  master(): MasterSecret {
+    return new MasterSecret(this.provider, this.suite, this.next(undefined));
+  }
+}
+
+export class MasterSecret extends Stage {
+  clientTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('c ap traffic', transcriptHash);
+  }
+
+  serverTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('s ap traffic', transcriptHash);
+  }
+
+  exporterSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('exp master', transcriptHash);
+  }
+
+  resumptionSecret(transcriptHash: Uint8Array): Uint8Array {
+    return this.derive('res master', transcriptHash);
+  }
+}
+
+export interface TrafficKeys {
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+}
+
+/** [sender]_write_key and [sender]_write_iv (RFC 8446 §7.3). */
+export function trafficKeys(provider: CryptoProvider, suite: CipherSuite, secret: Uint8Array): TrafficKeys {
+  return {
+    key: hkdfExpandLabel(provider, suite.hash, secret, 'key', EMPTY, suite.keyLength),
+    iv: hkdfExpandLabel(provider, suite.hash, secret, 'iv', EMPTY, 12),
+  };
+}
+
+/** finished_key (RFC 8446 §4.4.4). */
+function finishedKey(provider: CryptoProvider, suite: CipherSuite, secret: Uint8Array): Uint8Array {
+  return hkdfExpandLabel(provider, suite.hash, secret, 'finished', EMPTY, suite.hashLength);
+}
+
+/** verify_data = HMAC(finished_key, Transcript-Hash(...)) (RFC 8446 §4.4.4). */
+export function finishedVerifyData(
+  provider: CryptoProvider,
+  suite: CipherSuite,
+  baseKey: Uint8Array,
+  transcriptHash: Uint8Array,
+): Uint8Array {
+  return provider.hmac(suite.hash, finishedKey(provider, suite, baseKey), transcriptHash);
+}
+
+/** application_traffic_secret_N+1 (RFC 8446 §7.2). */
+export function nextTrafficSecret(
+  provider: CryptoProvider,
+  suite: CipherSuite,
+  secret: Uint8Array,
+): Uint8Array {
+  return hkdfExpandLabel(provider, suite.hash, secret, 'traffic upd', EMPTY, suite.hashLength);
+}
+
+/** The PSK of a ticket (RFC 8446 §4.6.1). */
+export function resumptionPsk(
+  provider: CryptoProvider,
+  suite: CipherSuite,
+  resumptionSecret: Uint8Array,
+  ticketNonce: Uint8Array,
+): Uint8Array {
+  return hkdfExpandLabel(provider, suite.hash, resumptionSecret, 'resumption', ticketNonce, suite.hashLength);
+}
+
+/** TLS-Exporter (RFC 8446 §7.5). */
+export function exportKeyingMaterial(
+  provider: CryptoProvider,
+  suite: CipherSuite,
+  exporterSecret: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Uint8Array {
+  const secret = deriveSecret(provider, suite.hash, exporterSecret, label, provider.hash(suite.hash, EMPTY));
+  return hkdfExpandLabel(
+    provider,
+    suite.hash,
+    secret,
+    'exporter',
+    provider.hash(suite.hash, context),
+    length,
+  );
+}

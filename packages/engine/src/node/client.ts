@@ -1,0 +1,133 @@
+// connect(): node:tls.connect for this engine, plus an https.Agent that uses it.
+import https from 'node:https';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type Certificate, ClientCertificateStore, type CertificateChainCallback } from '@tls-kit/certs';
+import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
+import { TLSUsageError } from '../errors.js';
+import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
+import { type PeerCertificate, peerCertificateChain } from './peer-certificate.js';
+import { ConnectionSessionCache, decodeSession, encodeSession } from './session.js';
+import { TLSSocket } from './tls-socket.js';
+
+export interface ConnectionOptions extends SecureContextOptions {
+  /** Default 'localhost'. */
+  readonly host?: string;
+  /** Default 443. */
+  readonly port?: number;
+  /** An already connected transport (net.Socket or any Duplex); host/port are then not dialled. */
+  readonly socket?: Duplex;
+  /** SNI and the name the certificate must match. Default: `host`. An IP address sends no SNI. */
+  readonly servername?: string;
+  /**
+   * Default true. `false` (accept unverified peers) needs the engine's report mode, which it does
+   * not have yet: it is refused with TLSUsageError rather than silently ignored.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * Extra check of the verified chain (node:tls signature): return an Error to refuse it. It runs
+   * after the engine's own RFC 9525 hostname check, which it cannot relax.
+   */
+  readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /** A session from getSession() or the 'session' event, to resume. */
+  readonly session?: Uint8Array;
+  /** Milliseconds the handshake may take. Default 0: no limit beyond the transport's. */
+  readonly handshakeTimeout?: number;
+  /** Engine options beyond node:tls' (recordSizeLimit, maxFragmentSize, clock...). */
+  readonly engine?: Partial<
+    Omit<ClientOptions, 'serverHostname' | 'sessionCache' | 'sessionCache12' | 'keyLog'>
+  >;
+}
+
+/** Sends the configured chain whatever the server asks for, as node:tls does. */
+class FixedClientCertificate extends ClientCertificateStore {
+  constructor(private readonly chain: readonly Certificate[]) {
+    super();
+  }
+  override getCertificateChainForRoots(
+    _roots: ReadonlySet<unknown>,
+    callback: CertificateChainCallback,
+  ): void {
+    try {
+      callback(this.chain);
+    } catch {
+      // A chain that leads to none of the server's roots is refused by the callback, which also
+      // reports it to the handshake: the connection fails with NoCertificateChainError.
+    }
+  }
+  override getDefaultCertificateChain(callback: CertificateChainCallback): void {
+    callback(this.chain);
+  }
+}
+
+/**
+ * Opens a TLS connection (node:tls.connect). `onSecureConnect` is added as a 'secureConnect'
+ * listener. Events: 'secureConnect', 'session' (Buffer), 'keylog' (Buffer line), 'error', and
+ * the stream events.
+ */
+export function connect(options: ConnectionOptions, onSecureConnect?: () => void): TLSSocket {
+  if (options.rejectUnauthorized === false) {
+    throw new TLSUsageError('rejectUnauthorized: false is not supported yet (the engine always verifies)');
+  }
+  const host = options.host ?? 'localhost';
+  const servername = options.servername ?? host;
+  const chain = chainFrom(options);
+  const trustRoot = trustStoreFrom(options.ca);
+  const offered = options.session ? decodeSession(options.session) : undefined;
+  const check = options.checkServerIdentity;
+  let latestSession: Uint8Array | undefined = options.session;
+  const sessionCaches = (self: TLSSocket) => {
+    const cache = new ConnectionSessionCache(offered, (session) => {
+      latestSession = encodeSession(session);
+      self.emit('session', Buffer.from(latestSession));
+    });
+    return { sessionCache: cache, sessionCache12: cache };
+  };
+  const engineOptions = (self: TLSSocket): ClientOptions => ({
+    ...commonOptionsFrom(options),
+    ...options.engine,
+    serverHostname: servername,
+    ...(trustRoot ? { trustRoot } : {}),
+    ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
+    ...sessionCaches(self),
+    keyLog: (line) => self.emit('keylog', Buffer.from(`${line}\n`)),
+  });
+  const transport = options.socket ?? net.connect({ host, port: options.port ?? 443 });
+  const socket = new TLSSocket(transport, {
+    isServer: false,
+    tls: (self) => new ClientTLS(engineOptions(self)),
+    ...(check
+      ? {
+          verifyCallback: (certificates) => {
+            const error = check(servername, peerCertificateChain(certificates)!);
+            if (error) throw error;
+          },
+        }
+      : {}),
+    ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
+    getSession: () => latestSession,
+  });
+  socket.once('secure', () => socket.emit('secureConnect'));
+  if (onSecureConnect) socket.once('secureConnect', onSecureConnect);
+  return socket;
+}
+
+/**
+ * An https.Agent whose connections are ours: `https.get(url, { agent: new Agent({ ca }) })`.
+ * Agent options (ca, cert, key, ALPNProtocols...) apply to every connection it opens.
+ */
+export class Agent extends https.Agent {
+  constructor(private readonly tlsOptions: Omit<ConnectionOptions, 'host' | 'port' | 'socket'> = {}) {
+    super({ keepAlive: false });
+  }
+
+  /** http's Agent uses the returned socket at once; errors reach the request through it. */
+  override createConnection(options: https.RequestOptions): Duplex {
+    return connect({
+      ...this.tlsOptions,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.port ? { port: Number(options.port) } : {}),
+      ...(options.servername && !this.tlsOptions.servername ? { servername: options.servername } : {}),
+    });
+  }
+}

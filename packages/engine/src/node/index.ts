@@ -1,0 +1,21 @@
+// @tls-kit/engine/node: the engine behind node:tls-style sockets (connect, createServer, an
+// https.Agent) and, browser-safe, behind WHATWG streams (secureStreams).
+export { Agent, type ConnectionOptions, connect } from './client.js';
+export { createServer, type SNICallback, Server, type TlsServerOptions } from './server.js';
+export { type CipherInfo, TLSSocket } from './tls-socket.js';
+export {
+  createSecureContext,
+  groupDisplayName,
+  type PemInput,
+  type SecureContext,
+  type SecureContextOptions,
+} from './options.js';
+export { type PeerCertificate, peerCertificate } from './peer-certificate.js';
+export { type DecodedSession, decodeSession, encodeSession } from './session.js';
+export {
+  type SecureStreams,
+  type SecureStreamsOptions,
+  type StreamStarter,
+  type StreamTransport,
+  secureStreams,
+} from './web-streams.js';

@@ -1,0 +1,133 @@
+// createServer(): node:tls.createServer for this engine. A net.Server whose connections become
+// TLSSockets; one ServerTLS per connection (so 'keylog' and SNICallback know their socket) sharing
+// the server's TicketKeys, so tickets issued on one connection resume on another.
+import net from 'node:net';
+import {
+  type Certificate,
+  type CertificateChainCallback,
+  ServerCertificateChain,
+  ServerCertificates,
+  TrustStore,
+} from '@tls-kit/certs';
+import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
+import { TicketKeys } from '../server/ticket-keys.js';
+import { TLSUsageError } from '../errors.js';
+import {
+  chainFrom,
+  commonOptionsFrom,
+  type SecureContext,
+  type SecureContextOptions,
+  trustStoreFrom,
+} from './options.js';
+import { TLSSocket } from './tls-socket.js';
+
+export type SNICallback = (
+  servername: string,
+  callback: (error: Error | null, context?: SecureContext) => void,
+) => void;
+
+export interface TlsServerOptions extends SecureContextOptions {
+  /** Ask clients for a certificate, checked against `ca` (default: Node's bundled roots). */
+  readonly requestCert?: boolean;
+  /** With requestCert: refuse clients without a valid certificate. Default true. */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * Chooses the certificate by SNI name, now or later (node:tls signature; answer with
+   * createSecureContext({ cert, key })). An error aborts the handshake; no context uses cert/key.
+   */
+  readonly SNICallback?: SNICallback;
+  /** Milliseconds a client may take to complete the handshake. Default 120000, as node:tls. */
+  readonly handshakeTimeout?: number;
+  /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
+  readonly ticketKeys?: TicketKeys | false;
+  /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
+  readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
+}
+
+/** Asks SNICallback for each named connection, falling back to the default chain. */
+class SNICallbackCertificates extends ServerCertificates {
+  constructor(
+    private readonly callback: SNICallback,
+    private readonly fallback: readonly Certificate[] | null,
+  ) {
+    super();
+  }
+  override getCertificateChainForServerName(
+    serverName: string | null,
+    deliver: CertificateChainCallback,
+  ): void {
+    if (serverName === null) {
+      deliver(this.fallback);
+      return;
+    }
+    this.callback(serverName, (error, context) => deliver(error ? null : (context?.chain ?? this.fallback)));
+  }
+}
+
+export class Server extends net.Server {
+  private readonly engineOptions: (socket: TLSSocket) => ServerOptions;
+  private readonly handshakeTimeout: number;
+
+  constructor(options: TlsServerOptions, onSecureConnection?: (socket: TLSSocket) => void) {
+    super();
+    const chain = chainFrom(options);
+    if (!chain && !options.SNICallback)
+      throw new TLSUsageError('a server needs cert and key, or an SNICallback');
+    const certificates: ServerCertificates = options.SNICallback
+      ? new SNICallbackCertificates(options.SNICallback, chain ?? null)
+      : new ServerCertificateChain(chain!);
+    const clientAuth = !options.requestCert
+      ? 'none'
+      : options.rejectUnauthorized === false
+        ? 'request'
+        : 'require';
+    const clientTrustRoot =
+      clientAuth === 'none' ? undefined : (trustStoreFrom(options.ca) ?? TrustStore.system());
+    const common = commonOptionsFrom(options);
+    const ticketKeys =
+      options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+    this.handshakeTimeout = options.handshakeTimeout ?? 120_000;
+    this.engineOptions = (socket) => ({
+      ...common,
+      ...options.engine,
+      certificates,
+      clientAuth,
+      ...(clientTrustRoot ? { clientTrustRoot } : {}),
+      ticketKeys,
+      keyLog: (line) => this.emit('keylog', Buffer.from(`${line}\n`), socket),
+    });
+    // Bad options fail here, not on the first connection.
+    new ServerTLS(this.engineOptions(undefined as unknown as TLSSocket));
+    if (onSecureConnection) this.on('secureConnection', onSecureConnection);
+    this.on('connection', (raw: net.Socket) => this.accept(raw));
+  }
+
+  private accept(raw: net.Socket): void {
+    let socket: TLSSocket;
+    try {
+      socket = new TLSSocket(raw, {
+        isServer: true,
+        tls: (self) => new ServerTLS(this.engineOptions(self)),
+        handshakeTimeout: this.handshakeTimeout,
+      });
+    } catch (error) {
+      this.emit('tlsClientError', error, undefined);
+      return;
+    }
+    // Until the handshake completes, failures belong to the server ('tlsClientError'), as in node:tls.
+    const onError = (error: Error) => this.emit('tlsClientError', error, socket);
+    socket.on('error', onError);
+    socket.once('secure', () => {
+      socket.off('error', onError);
+      this.emit('secureConnection', socket);
+    });
+  }
+}
+
+/** node:tls.createServer: 'secureConnection' (TLSSocket), 'tlsClientError' (error, socket), 'keylog' (line, socket). */
+export function createServer(
+  options: TlsServerOptions,
+  onSecureConnection?: (socket: TLSSocket) => void,
+): Server {
+  return new Server(options, onSecureConnection);
+}

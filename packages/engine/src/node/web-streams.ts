@@ -1,0 +1,166 @@
+// TLS over WHATWG streams: a plaintext ReadableStream/WritableStream pair over any byte transport
+// given as a ReadableStream/WritableStream pair (a WebSocket wrapper, a WebTransport stream, Node's
+// Duplex.toWeb(socket)...). No node: imports, so it runs in browsers and workers too.
+// Backpressure: after the handshake the transport is read only while the plaintext readable
+// wants data; a write resolves once the transport's writer is ready again.
+import type { VerifyCallback } from '../client/client-tls.js';
+import type { Connection } from '../connection.js';
+import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
+
+export interface StreamTransport {
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly writable: WritableStream<Uint8Array>;
+}
+
+/** A ClientTLS or a ServerTLS. */
+export interface StreamStarter {
+  start(
+    writeToWire: WriteToWire,
+    wireClose: WireClose,
+    verifyCallback?: VerifyCallback,
+    events?: ConnectionEvents,
+  ): Connection;
+}
+
+export interface SecureStreams {
+  /** Plaintext from the peer; ends at the peer's close_notify, errors on any failure. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Plaintext to the peer; writes wait for the handshake; close() sends close_notify. */
+  readonly writable: WritableStream<Uint8Array>;
+  /** Resolves with the connection once the handshake completed (facts: tlsVersion, cipherSuite...). */
+  readonly handshake: Promise<Connection>;
+  readonly connection: Connection;
+}
+
+export interface SecureStreamsOptions {
+  readonly verifyCallback?: VerifyCallback;
+  /** Bytes of plaintext the readable side holds before the transport stops being read. Default 64 KiB. */
+  readonly highWaterMark?: number;
+}
+
+/** Starts `tls` (a ClientTLS or ServerTLS) over `transport`. */
+export function secureStreams(
+  transport: StreamTransport,
+  tls: StreamStarter,
+  options: SecureStreamsOptions = {},
+): SecureStreams {
+  const reader = transport.readable.getReader();
+  const writer = transport.writable.getWriter();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let failed: Error | undefined;
+  let readableDone = false;
+  let transportClosed = false;
+  let wake: (() => void) | undefined;
+  let resolveHandshake!: (c: Connection) => void;
+  let rejectHandshake!: (e: Error) => void;
+  const handshake = new Promise<Connection>((resolve, reject) => {
+    resolveHandshake = resolve;
+    rejectHandshake = reject;
+  });
+  handshake.catch(() => {}); // observed through the streams as well
+
+  const fail = (error: unknown) => {
+    if (failed) return;
+    failed = error instanceof Error ? error : new Error(String(error));
+    rejectHandshake(failed);
+    if (!readableDone) {
+      readableDone = true;
+      controller.error(failed);
+    }
+    reader.cancel(failed).catch(() => {});
+    // The engine may have queued an alert and asked for the close: let it out, else abort.
+    if (!transportClosed) writer.abort(failed).catch(() => {});
+    wake?.();
+  };
+  const endReadable = () => {
+    if (readableDone) return;
+    readableDone = true;
+    controller.close();
+    wake?.();
+  };
+  const enqueue = (data: Uint8Array) => {
+    if (data.length > 0 && !readableDone) controller.enqueue(data);
+  };
+
+  const connection = tls.start(
+    (data) => {
+      writer.write(data).catch(fail);
+    },
+    () => {
+      // Seed chapter 1: the read side is done; the write side closes once queued records are out.
+      transportClosed = true;
+      writer.close().catch(() => {});
+      reader.cancel().catch(() => {});
+    },
+    options.verifyCallback,
+    {
+      onHandshakeComplete: () => queueMicrotask(() => resolveHandshake(connection)),
+      onApplicationData: enqueue,
+      onError: fail,
+      onEnd: () => queueMicrotask(endReadable),
+    },
+  );
+
+  const readable = new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        wake?.();
+      },
+      cancel(reason) {
+        readableDone = true;
+        fail(reason ?? new Error('the readable side was cancelled'));
+      },
+    },
+    { highWaterMark: options.highWaterMark ?? 64 * 1024, size: (chunk) => chunk.length },
+  );
+
+  const pump = async () => {
+    for (;;) {
+      if (failed || readableDone) return;
+      // The handshake always proceeds; after it, read only while the application wants data.
+      if (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        wake = undefined;
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) {
+        if (!connection.ended && !failed) {
+          fail(
+            new Error(
+              connection.handshakeComplete
+                ? 'the transport ended without close_notify'
+                : 'the transport ended before the TLS handshake completed',
+            ),
+          );
+        }
+        return;
+      }
+      enqueue(connection.dataFromWire(value));
+    }
+  };
+  pump().catch(fail);
+
+  const writable = new WritableStream<Uint8Array>({
+    async write(chunk) {
+      await handshake;
+      connection.dataFromApplication(chunk);
+      await writer.ready;
+    },
+    async close() {
+      await handshake;
+      if (connection.state === 'open') connection.applicationFinished();
+      await writer.ready;
+    },
+    abort(reason) {
+      fail(reason ?? new Error('the writable side was aborted'));
+    },
+  });
+
+  return { readable, writable, handshake, connection };
+}

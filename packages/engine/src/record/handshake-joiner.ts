@@ -1,0 +1,34 @@
+// Reassembles handshake messages from record fragments with @tls-kit/messages' HandshakeSplitter
+// (RFC 8446 §5.1), bounded by the largest message we accept.
+import { AlertDescription, HandshakeSplitter } from '@tls-kit/messages';
+import { WireError } from '@tls-kit/wire';
+import { fail } from '../errors.js';
+import type { HandshakeMessage } from '../handshake/messages.js';
+
+export class HandshakeJoiner {
+  private readonly splitter: HandshakeSplitter;
+
+  constructor(maxMessage: number) {
+    this.splitter = new HandshakeSplitter({ maxMessageLength: maxMessage });
+  }
+
+  get empty(): boolean {
+    return this.splitter.buffered === 0;
+  }
+
+  push(fragment: Uint8Array): void {
+    // RFC 8446 §5.1: zero-length handshake fragments are forbidden.
+    if (fragment.length === 0) fail(AlertDescription.unexpected_message, 'empty handshake record');
+    try {
+      this.splitter.push(fragment);
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      fail(AlertDescription.decode_error, `handshake message: ${error.message}`);
+    }
+  }
+
+  next(): HandshakeMessage | undefined {
+    const message = this.splitter.next();
+    return message && { type: message.msgType, body: message.body, raw: message.bytes };
+  }
+}

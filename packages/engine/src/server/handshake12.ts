@@ -1,0 +1,699 @@
+// The TLS 1.2 server handshake (RFC 5246 §7.3), as the seed's "server as a state machine" table
+// (chapter 13) names it:
+//
+//   Input               Current state        Next state     Output
+//   ClientHello         IDLE                 CHECK_SESSION_CACHE
+//   (id found)          CHECK_SESSION_CACHE  WAIT_RESUME    ServerHello, [ChangeCipherSpec], Finished
+//   (id not found)      CHECK_SESSION_CACHE  WAIT           ServerHello, Certificate*, ServerKeyExchange*,
+//                                                           CertificateRequest*, ServerHelloDone
+//   Finished (client)   WAIT                 APP_DATA       [NewSessionTicket], [ChangeCipherSpec], Finished
+//   Finished (client)   WAIT_RESUME          APP_DATA       -
+//   ClientHello         APP_DATA             APP_DATA       Alert(no_renegotiation)
+//
+// WAIT takes, in order: Certificate* (if we asked), ClientKeyExchange, CertificateVerify* (if the
+// client sent a certificate), ChangeCipherSpec, Finished; WAIT_RESUME takes ChangeCipherSpec,
+// Finished. "id found" covers a session ID in our cache and a session ticket we sealed (RFC 5077).
+// CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
+import type { Certificate as X509Certificate } from '@tls-kit/certs';
+import type {
+  DhParameters,
+  KeyExchangeGroup,
+  KeyExchangeInitiator,
+  NamedGroupName,
+  SignatureSchemeName,
+} from '@tls-kit/crypto';
+import { FFDHE_PRIMES_HEX } from '@tls-kit/crypto';
+import {
+  AlertDescription,
+  Certificate12,
+  CertificateRequest12,
+  CertificateVerify,
+  CipherSuite as CipherSuiteCode,
+  ClientCertificateType,
+  ClientHello,
+  type ClientHelloMessage,
+  ClientKeyExchangeDHE,
+  ClientKeyExchangeECDHE,
+  DOWNGRADE_TLS12,
+  ECCurveType,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  NewSessionTicket12,
+  ProtocolVersion,
+  ServerDHParams,
+  ServerECDHParams,
+  ServerHello,
+  type ServerHelloExtension,
+  ServerHelloDone,
+  ServerKeyExchangeDHE,
+  ServerKeyExchangeECDHE,
+  SignatureScheme,
+} from '@tls-kit/messages';
+import { GROUP_CODES, schemeCode } from '../algorithms.js';
+import { concat } from '../bytes.js';
+import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
+import type { ConnectionCore, HandshakeState } from '../core.js';
+import { fail } from '../errors.js';
+import {
+  AppData12,
+  chooseScheme12,
+  ExpectChangeCipherSpec12,
+  expect12,
+  Keys12,
+  keyFitsSuite,
+  maxFragmentLengthBytes,
+  State12,
+  stripLeadingZeros,
+  tls12Facts,
+  verifySigned12,
+} from '../handshake/common12.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
+import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
+import { masterSecret12 } from '../keyschedule/tls12.js';
+import { LimitedPlaintextProtection } from '../record/protection12.js';
+import { MAX_PLAINTEXT } from '../protocol.js';
+import { suite12ById, type Tls12CipherSuite } from '../suites.js';
+import type { ServerSettings } from './handshake13.js';
+import {
+  type ServerSessionCache,
+  type Session12,
+  Session12Codec,
+  SESSION12_TAG,
+  sessionCreatedAt,
+  sessionTime,
+} from './session-cache.js';
+
+/** What ServerTLS adds for TLS 1.2. */
+export interface Server12Settings {
+  /** The seed's dh_params, parsed; without them DHE uses an RFC 7919 group. */
+  readonly dhParams: DhParameters | undefined;
+  /** Sessions by ID; undefined turns session-ID resumption off. */
+  readonly sessionCache: ServerSessionCache | undefined;
+}
+
+/** The groups TLS 1.2 ECDHE can use (RFC 8422 §5.1.1, RFC 7748); hybrids are TLS 1.3 only. */
+const ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set(['x25519', 'secp256r1', 'secp384r1']);
+const FFDHE_GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'] as const;
+const SESSION_ID_LENGTH = 32;
+
+function hexBytes(hex: string): Uint8Array {
+  return Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
+}
+
+/** A server configured for TLS 1.2 only starts here (the seed's IDLE). */
+export function startServer12(core: ConnectionCore, settings: ServerSettings): HandshakeState {
+  return new Idle(core, settings);
+}
+
+class Idle extends State12 {
+  readonly name = 'IDLE';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly settings: ServerSettings,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.client_hello, this.name);
+    const ch = decode(ClientHello, message.body);
+    this.core.clientRandom = ch.random;
+    this.core.clientHelloExchanged();
+    return clientHello12(this.core, this.settings, message, ch);
+  }
+}
+
+/** What the ClientHello asked for, as far as TLS 1.2 cares. */
+interface Offer {
+  readonly ch: ClientHelloMessage;
+  readonly secureRenegotiation: boolean;
+  readonly extendedMasterSecret: boolean;
+  /** The session_ticket extension's content (empty: the client wants a ticket), if sent. */
+  readonly ticket: Uint8Array | undefined;
+  readonly alpn: string | undefined;
+  readonly groups: readonly number[] | undefined;
+  readonly schemes: readonly number[];
+  readonly pointFormats: boolean;
+  /** Our answer to record_size_limit or max_fragment_length (RFC 8449 §5: the former wins). */
+  readonly limitExtension: ServerHelloExtension | undefined;
+}
+
+/**
+ * A ClientHello for which we negotiate TLS 1.2: from IDLE, or handed over by the TLS 1.3
+ * server when the client does not offer 1.3 (or we do not enable it).
+ */
+export function clientHello12(
+  core: ConnectionCore,
+  settings: ServerSettings,
+  message: HandshakeMessage,
+  ch: ClientHelloMessage,
+): HandshakeState {
+  const { config } = core;
+  const tls12 = settings.tls12;
+  if (!tls12) return fail(AlertDescription.protocol_version, 'TLS 1.2 is not enabled');
+  const extensions = ch.extensions ?? [];
+  const T = ExtensionType;
+  // RFC 8446 §4.2.1 / RFC 5246 §7.4.1.2: the client's versions must include 1.2.
+  const versions = findExtension(extensions, T.supported_versions)?.extensionData.versions;
+  if (versions ? !versions.includes(ProtocolVersion.TLS1_2) : ch.legacyVersion < ProtocolVersion.TLS1_2) {
+    fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.2 or 1.3');
+  }
+  // RFC 7507 §3: a fallback connection to a server that knows a higher version.
+  if (ch.cipherSuites.includes(CipherSuiteCode.TLS_FALLBACK_SCSV) && config.versions.includes('TLSv1.3')) {
+    fail(AlertDescription.inappropriate_fallback, 'TLS_FALLBACK_SCSV while we support TLS 1.3');
+  }
+  // RFC 5246 §7.4.1.2: the list must include null compression, which is what we use.
+  if (!ch.legacyCompressionMethods.includes(0))
+    fail(AlertDescription.illegal_parameter, 'no null compression');
+
+  // RFC 5746 §3.6: an initial ClientHello's renegotiation_info is empty; SCSV means the same.
+  const renegotiation = findExtension(extensions, T.renegotiation_info)?.extensionData;
+  if (renegotiation && renegotiation.renegotiatedConnection.length !== 0) {
+    fail(AlertDescription.handshake_failure, 'non-empty renegotiation_info in an initial handshake');
+  }
+  const names = findExtension(extensions, T.server_name)?.extensionData.serverNameList;
+  if (names) {
+    // RFC 6066 §3: one host name, ASCII.
+    const name = names[0]!.hostName;
+    if (names.length !== 1 || !/^[\x21-\x7e]+$/.test(name)) {
+      fail(AlertDescription.illegal_parameter, 'server_name: not a single ASCII host name');
+    }
+    core.facts.serverName = name.toLowerCase();
+  }
+  const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
+  // RFC 8422 §5.1.2: uncompressed points are the only format; a list without it is unusable.
+  if (pointFormats && !pointFormats.includes(0))
+    fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
+
+  let limitExtension: ServerHelloExtension | undefined;
+  const recordSizeLimit = findExtension(extensions, T.record_size_limit)?.extensionData.recordSizeLimit;
+  const maxFragment = findExtension(extensions, T.max_fragment_length)?.extensionData.maxFragmentLength;
+  if (recordSizeLimit !== undefined) {
+    // RFC 8449 §4: under 64 is illegal_parameter; TLS 1.2 limits count plaintext, at most 2^14.
+    if (recordSizeLimit < 64)
+      fail(AlertDescription.illegal_parameter, `record_size_limit ${recordSizeLimit}`);
+    core.writeLimit = Math.min(recordSizeLimit, MAX_PLAINTEXT);
+    core.readLimit = Math.min(config.recordSizeLimit, MAX_PLAINTEXT);
+    limitExtension = {
+      extensionType: T.record_size_limit,
+      extensionData: { recordSizeLimit: core.readLimit },
+    };
+  } else if (maxFragment !== undefined) {
+    // RFC 6066 §4: an unknown value is illegal_parameter; the limit then binds both directions.
+    const bytes = maxFragmentLengthBytes(maxFragment);
+    if (bytes === undefined) fail(AlertDescription.illegal_parameter, `max_fragment_length ${maxFragment}`);
+    core.writeLimit = bytes;
+    core.readLimit = bytes;
+    core.replaceWriteProtection(new LimitedPlaintextProtection(bytes));
+    limitExtension = {
+      extensionType: T.max_fragment_length,
+      extensionData: { maxFragmentLength: maxFragment },
+    };
+  }
+
+  const offered = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
+    .protocolNameList;
+  let alpn: string | undefined;
+  if (offered && config.alpnProtocols.length > 0) {
+    // RFC 7301 §3.2: our preferred protocol the client offers; none in common is fatal.
+    alpn = config.alpnProtocols.find((p) => offered.includes(p));
+    if (!alpn) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
+  }
+
+  const offer: Offer = {
+    ch,
+    secureRenegotiation:
+      renegotiation !== undefined ||
+      ch.cipherSuites.includes(CipherSuiteCode.TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
+    extendedMasterSecret: findExtension(extensions, T.extended_master_secret) !== undefined,
+    ticket: findExtension(extensions, T.session_ticket)?.extensionData.ticket,
+    alpn,
+    groups: findExtension(extensions, T.supported_groups)?.extensionData.namedGroupList,
+    // RFC 5246 §7.4.1.4.1: no signature_algorithms means {sha1,rsa} and {sha1,ecdsa}, which we never sign with.
+    schemes: findExtension(extensions, T.signature_algorithms)?.extensionData
+      .supportedSignatureAlgorithms ?? [SignatureScheme.rsa_pkcs1_sha1, SignatureScheme.ecdsa_sha1],
+    pointFormats: pointFormats !== undefined,
+    limitExtension,
+  };
+  const server = new Server12(core, settings, tls12, offer);
+  if (settings.clientAuth !== 'none') core.transcript.keepMessages();
+  core.transcript.add(message.raw);
+  return server.checkSessionCache();
+}
+
+interface Resumable {
+  readonly session: Session12;
+  readonly suite: Tls12CipherSuite;
+}
+
+/** One server handshake: the negotiation state the WAIT / WAIT_RESUME states share. */
+class Server12 {
+  readonly serverRandom: Uint8Array;
+  sessionId: Uint8Array = new Uint8Array(0);
+  issueTicket = false;
+
+  constructor(
+    readonly core: ConnectionCore,
+    readonly settings: ServerSettings,
+    readonly tls12: Server12Settings,
+    readonly offer: Offer,
+  ) {
+    this.serverRandom = core.config.random(32).slice();
+    // RFC 8446 §4.1.3: a TLS 1.3 server negotiating TLS 1.2 says so in the last 8 random bytes.
+    if (core.config.versions.includes('TLSv1.3')) this.serverRandom.set(DOWNGRADE_TLS12, 24);
+  }
+
+  /** CHECK_SESSION_CACHE (seed chapters 10 and 13). */
+  checkSessionCache(): HandshakeState {
+    const { core, settings } = this;
+    const found = this.findSession();
+    if (found) return this.resume(found);
+    // id_not_found_somehow: full handshake, once ServerCertificates has answered.
+    return core.waitFor<ChainAnswer>(
+      (answer) => askServerCertificates(settings.certificates, core.facts.serverName, answer),
+      (chain) => {
+        if (chain instanceof Error)
+          return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
+        return this.fullHandshake(chain);
+      },
+      'CHECK_SESSION_CACHE',
+    );
+  }
+
+  /** A session from our ticket, else from the cache, that we are willing to resume (RFC 5246 §7.4.1.2). */
+  private findSession(): Resumable | undefined {
+    const { offer, settings, tls12 } = this;
+    const id = offer.ch.legacySessionId;
+    // RFC 5077 §3.4: the client's session ID is how we tell it we resumed.
+    if (offer.ticket && offer.ticket.length > 0 && settings.ticketKeys && id.length > 0) {
+      const sealed = settings.ticketKeys.open(offer.ticket);
+      let session: Session12 | undefined;
+      try {
+        session = sealed && Session12Codec.parse(sealed);
+      } catch {
+        session = undefined;
+      }
+      const usable = session && this.usable(session);
+      if (usable) return usable;
+    }
+    if (tls12.sessionCache && id.length > 0) {
+      const session = tls12.sessionCache.get(id);
+      const usable = session && this.usable(session);
+      if (usable) return usable;
+      // Only expiry evicts here: session IDs travel in clear, so a ClientHello must not be able
+      // to delete someone else's session by naming it with another server name.
+      if (session && this.expired(session)) tls12.sessionCache.remove(id);
+    }
+    return undefined;
+  }
+
+  private expired(session: Session12): boolean {
+    return this.core.config.clock() - sessionCreatedAt(session) > session.lifetimeSeconds * 1000;
+  }
+
+  private usable(session: Session12): Resumable | undefined {
+    const { core, offer } = this;
+    const suite = suite12ById(session.suite);
+    if (session.tag !== SESSION12_TAG || !suite || !core.config.suites12.includes(suite)) return undefined;
+    // RFC 5246 §7.4.1.2: the ClientHello must still offer the session's suite.
+    if (!offer.ch.cipherSuites.includes(suite.id)) return undefined;
+    if (this.expired(session)) return undefined;
+    // A session made without a client certificate does not satisfy clientAuth 'require'.
+    if (this.settings.clientAuth === 'require' && session.clientCertificates.length === 0) return undefined;
+    // RFC 6066 §3: resume only for the same server name.
+    if (latin1(session.serverName) !== (core.facts.serverName ?? '')) return undefined;
+    // RFC 7627 §5.3: we only keep extended-master-secret sessions; a ClientHello without the
+    // extension resuming one is aborted.
+    if (session.extendedMasterSecret !== 1) return undefined;
+    if (!offer.extendedMasterSecret) {
+      fail(AlertDescription.handshake_failure, 'resumption without extended_master_secret (RFC 7627 §5.3)');
+    }
+    return { session, suite };
+  }
+
+  private serverHelloExtensions(full: boolean, ecc: boolean): ServerHelloExtension[] {
+    const { core, offer } = this;
+    const T = ExtensionType;
+    const out: ServerHelloExtension[] = [];
+    // RFC 6066 §3: an empty server_name acknowledges the name; not when resuming.
+    if (full && core.facts.serverName !== undefined)
+      out.push({ extensionType: T.server_name, extensionData: {} });
+    if (offer.secureRenegotiation) {
+      out.push({
+        extensionType: T.renegotiation_info,
+        extensionData: { renegotiatedConnection: new Uint8Array(0) },
+      });
+    }
+    if (offer.extendedMasterSecret) out.push({ extensionType: T.extended_master_secret, extensionData: {} });
+    if (this.issueTicket) out.push({ extensionType: T.session_ticket, extensionData: {} });
+    if (offer.alpn) {
+      out.push({
+        extensionType: T.application_layer_protocol_negotiation,
+        extensionData: { protocolNameList: [offer.alpn] },
+      });
+    }
+    // RFC 8422 §5.2: answer ec_point_formats when an ECC suite was chosen.
+    if (ecc && offer.pointFormats)
+      out.push({ extensionType: T.ec_point_formats, extensionData: { ecPointFormatList: [0] } });
+    if (offer.limitExtension) out.push(offer.limitExtension);
+    return out;
+  }
+
+  private sendServerHello(suite: Tls12CipherSuite, extensions: ServerHelloExtension[]): void {
+    const { core, offer } = this;
+    core.transcript.start(suite.hash);
+    core.sendHandshake(
+      HandshakeType.server_hello,
+      ServerHello.build({
+        legacyVersion: ProtocolVersion.TLS1_2,
+        random: this.serverRandom,
+        legacySessionIdEcho: this.sessionId,
+        cipherSuite: suite.id,
+        legacyCompressionMethod: 0,
+        isHelloRetryRequest: false,
+        extensions,
+      }),
+    );
+    tls12Facts(core, suite);
+    core.facts.sessionId = this.sessionId;
+    core.facts.alpnProtocol = offer.alpn;
+  }
+
+  /** id_found_somehow -> WAIT_RESUME: ServerHello, ChangeCipherSpec, Finished (seed chapter 13). */
+  private resume({ session, suite }: Resumable): HandshakeState {
+    const { core, offer, tls12 } = this;
+    this.sessionId = offer.ch.legacySessionId;
+    this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'));
+    core.facts.resumed = true;
+    core.facts.peerCertificates = parsePeerCertificates(
+      session.clientCertificates.map((certData) => ({ certData })),
+    );
+    const id = this.sessionId;
+    if (tls12.sessionCache) core.onInvalidate = () => tls12.sessionCache?.remove(id);
+    core.transcript.releaseMessages();
+    const keys = new Keys12(core, suite, session.masterSecret, offer.ch.random, this.serverRandom);
+    keys.sendChangeCipherSpec();
+    keys.sendFinished();
+    return new ExpectChangeCipherSpec12(
+      'WAIT_RESUME',
+      keys,
+      () => new ExpectClientFinishedResumed(core, keys),
+    );
+  }
+
+  /** Our preferred suite the client offers that our key, its groups and its schemes allow. */
+  private negotiate(chain: LocalChain): {
+    suite: Tls12CipherSuite;
+    group: KeyExchangeGroup;
+    scheme: SignatureSchemeName;
+  } {
+    const { core, offer, tls12 } = this;
+    const { config } = core;
+    const key = chain.privateKey;
+    const scheme = chooseScheme12(config.signatureSchemes, offer.schemes, key);
+    const clientGroups = offer.groups;
+    const ecdhe = config.groups.find(
+      (g) => ECDHE_GROUPS.has(g) && (clientGroups === undefined || clientGroups.includes(GROUP_CODES[g])),
+    );
+    // RFC 7919 §4: a client listing FFDHE groups gets one of them or no DHE at all.
+    const clientFfdhe = FFDHE_GROUPS.filter((g) => clientGroups?.includes(GROUP_CODES[g]));
+    const dhe: KeyExchangeGroup | undefined =
+      clientFfdhe.length > 0
+        ? clientFfdhe.find((g) => config.provider.supportsGroup(g))
+        : tls12.dhParams
+          ? { custom: tls12.dhParams }
+          : 'ffdhe2048';
+    for (const suite of config.suites12) {
+      if (!offer.ch.cipherSuites.includes(suite.id) || !keyFitsSuite(suite, key) || !scheme) continue;
+      const group = suite.kx === 'ecdhe' ? ecdhe : dhe;
+      if (group !== undefined) return { suite, group, scheme };
+    }
+    return fail(AlertDescription.handshake_failure, 'no cipher suite in common for our certificate');
+  }
+
+  /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
+  private fullHandshake(chain: LocalChain | null): HandshakeState {
+    const { core, offer, settings, tls12 } = this;
+    const { config } = core;
+    if (!chain) {
+      fail(
+        core.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
+        `no certificate for "${core.facts.serverName ?? ''}"`,
+      );
+    }
+    const { suite, group, scheme } = this.negotiate(chain);
+    // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
+    this.issueTicket =
+      offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;
+    if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
+      this.sessionId = config.random(SESSION_ID_LENGTH).slice();
+    this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe'));
+    core.sendHandshake(
+      HandshakeType.certificate,
+      Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),
+    );
+    const kx = this.sendServerKeyExchange(suite, group, scheme, chain);
+    const requested = settings.clientAuth !== 'none';
+    if (requested) {
+      core.sendHandshake(
+        HandshakeType.certificate_request,
+        CertificateRequest12.build({
+          certificateTypes: [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
+          supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode),
+          certificateAuthorities: [...settings.certificateAuthorities],
+        }),
+      );
+    }
+    core.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}));
+    core.facts.signatureScheme = scheme;
+    const next = new ExpectClientKeyExchange(this, suite, kx);
+    return requested ? new ExpectClientCertificate(this, next) : next;
+  }
+
+  /** RFC 8422 §5.4 / RFC 5246 §7.4.3: our (EC)DH share, signed with client_random + server_random. */
+  private sendServerKeyExchange(
+    suite: Tls12CipherSuite,
+    group: KeyExchangeGroup,
+    scheme: SignatureSchemeName,
+    chain: LocalChain,
+  ): KeyExchangeInitiator {
+    const { core, offer } = this;
+    const { provider } = core.config;
+    const kx = provider.startKeyExchange(group);
+    const sign = (params: Uint8Array) => ({
+      algorithm: schemeCode(scheme),
+      signature: provider.sign(
+        scheme,
+        chain.privateKey,
+        concat([offer.ch.random, this.serverRandom, params]),
+      ),
+    });
+    if (suite.kx === 'ecdhe') {
+      const name = group as NamedGroupName;
+      const params = {
+        curveParams: { curveType: ECCurveType.named_curve, namedCurve: GROUP_CODES[name] },
+        public: kx.publicKey,
+      };
+      core.sendHandshake(
+        HandshakeType.server_key_exchange,
+        ServerKeyExchangeECDHE.build({ params, signedParams: sign(ServerECDHParams.build(params)) }),
+      );
+      core.facts.namedGroup = name;
+    } else {
+      const custom = typeof group === 'object' ? group.custom : undefined;
+      const named = typeof group === 'string' ? (group as (typeof FFDHE_GROUPS)[number]) : undefined;
+      const params = {
+        dhP: custom ? custom.p : hexBytes(FFDHE_PRIMES_HEX[named!]),
+        dhG: custom ? custom.g : new Uint8Array([2]),
+        dhYs: kx.publicKey,
+      };
+      core.sendHandshake(
+        HandshakeType.server_key_exchange,
+        ServerKeyExchangeDHE.build({ params, signedParams: sign(ServerDHParams.build(params)) }),
+      );
+      core.facts.namedGroup = named ?? `dh${stripLeadingZeros(params.dhP).length * 8}`;
+    }
+    return kx;
+  }
+
+  /** The session this full handshake made, for the cache and for tickets. */
+  session(suite: Tls12CipherSuite, master: Uint8Array): Session12 {
+    const { core, settings } = this;
+    return {
+      tag: SESSION12_TAG,
+      suite: suite.id,
+      ...sessionTime(core.config.clock()),
+      lifetimeSeconds: settings.ticketKeys
+        ? Math.min(settings.ticketLifetimeSeconds, settings.ticketKeys.maxLifetimeSeconds)
+        : settings.ticketLifetimeSeconds,
+      masterSecret: master,
+      extendedMasterSecret: this.offer.extendedMasterSecret ? 1 : 0,
+      serverName: new TextEncoder().encode(core.facts.serverName ?? ''),
+      clientCertificates: core.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
+    };
+  }
+}
+
+/** WAIT, Certificate* from the client (RFC 5246 §7.4.6). */
+class ExpectClientCertificate extends State12 {
+  readonly name = 'WAIT';
+  constructor(
+    private readonly server: Server12,
+    private readonly next: ExpectClientKeyExchange,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.certificate, 'WAIT (client Certificate)');
+    const { core, settings } = this.server;
+    const { certificateList } = decode(Certificate12, message.body);
+    core.transcript.add(message.raw);
+    if (certificateList.length === 0) {
+      // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
+      if (settings.clientAuth === 'require')
+        fail(AlertDescription.handshake_failure, 'the client sent no certificate');
+      core.transcript.releaseMessages();
+      return this.next;
+    }
+    const chain = parsePeerCertificates(certificateList.map((certData) => ({ certData })));
+    if (!settings.clientTrustStore)
+      fail(AlertDescription.internal_error, 'no trust store for client certificates');
+    validatePeerChain(core, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
+    this.next.clientLeaf = chain[0];
+    return this.next;
+  }
+}
+
+/** WAIT, ClientKeyExchange (RFC 8422 §5.7, RFC 5246 §7.4.7.2). */
+class ExpectClientKeyExchange extends State12 {
+  readonly name = 'WAIT';
+  clientLeaf: X509Certificate | undefined;
+
+  constructor(
+    private readonly server: Server12,
+    private readonly suite: Tls12CipherSuite,
+    private readonly kx: KeyExchangeInitiator,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
+    const { core, offer } = this.server;
+    const { suite } = this;
+    const peer =
+      suite.kx === 'ecdhe'
+        ? decode(ClientKeyExchangeECDHE, message.body).ecdhYc
+        : decode(ClientKeyExchangeDHE, message.body).dhYc;
+    let shared: Uint8Array;
+    try {
+      shared = this.kx.complete(peer);
+    } catch (error) {
+      // RFC 8422 §5.10 / RFC 7919 §3: an invalid point or DH value (0, 1, p-1, >= p).
+      return fail(
+        AlertDescription.illegal_parameter,
+        `bad client key exchange value: ${(error as Error).message}`,
+      );
+    }
+    const preMaster = suite.kx === 'dhe' ? stripLeadingZeros(shared) : shared;
+    core.transcript.add(message.raw);
+    // RFC 7627 §3: session_hash covers the messages up to and including ClientKeyExchange.
+    const sessionHash = offer.extendedMasterSecret ? core.transcript.current() : undefined;
+    const master = masterSecret12(
+      core.config.provider,
+      suite,
+      preMaster,
+      offer.ch.random,
+      this.server.serverRandom,
+      sessionHash,
+    );
+    const keys = new Keys12(core, suite, master, offer.ch.random, this.server.serverRandom);
+    const next = () => new ExpectClientFinished(this.server, keys);
+    if (this.clientLeaf) return new ExpectClientCertificateVerify(this.server, this.clientLeaf, keys, next);
+    return new ExpectChangeCipherSpec12('WAIT', keys, next);
+  }
+}
+
+/** WAIT, CertificateVerify* (RFC 5246 §7.4.8): signs all handshake messages so far. */
+class ExpectClientCertificateVerify extends State12 {
+  readonly name = 'WAIT';
+  constructor(
+    private readonly server: Server12,
+    private readonly leaf: X509Certificate,
+    private readonly keys: Keys12,
+    private readonly next: () => HandshakeState,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
+    const { core } = this.server;
+    const cv = decode(CertificateVerify, message.body);
+    const signed = concat([...core.transcript.keptMessages()]);
+    verifySigned12(core, cv.algorithm, cv.signature, this.leaf.publicKey, signed, 'client CertificateVerify');
+    core.transcript.releaseMessages();
+    core.transcript.add(message.raw);
+    return new ExpectChangeCipherSpec12('WAIT', this.keys, this.next);
+  }
+}
+
+/** WAIT, client Finished -> APP_DATA with [NewSessionTicket], ChangeCipherSpec, Finished. */
+class ExpectClientFinished extends State12 {
+  readonly name = 'WAIT';
+  constructor(
+    private readonly server: Server12,
+    private readonly keys: Keys12,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.finished, 'WAIT (Finished)');
+    const { server, keys } = this;
+    const { core, settings, tls12 } = server;
+    keys.checkFinished(message);
+    const session = server.session(keys.suite, keys.master);
+    if (server.issueTicket && settings.ticketKeys) {
+      // RFC 5077 §3.3: the ticket goes before our ChangeCipherSpec and is part of the transcript.
+      core.sendHandshake(
+        HandshakeType.new_session_ticket,
+        NewSessionTicket12.build({
+          ticketLifetimeHint: session.lifetimeSeconds,
+          ticket: settings.ticketKeys.seal(Session12Codec.build(session)),
+        }),
+      );
+    }
+    keys.sendChangeCipherSpec();
+    keys.sendFinished();
+    const cache = tls12.sessionCache;
+    const id = server.sessionId;
+    if (cache && id.length > 0 && session.extendedMasterSecret === 1) {
+      cache.put(id, session);
+      // RFC 5246 §7.2.2: a fatal alert invalidates the session.
+      core.onInvalidate = () => cache.remove(id);
+    }
+    core.handshakeComplete();
+    return new AppData12(core, keys);
+  }
+}
+
+/** WAIT_RESUME, client Finished -> APP_DATA (nothing to send: our Finished went first). */
+class ExpectClientFinishedResumed extends State12 {
+  readonly name = 'WAIT_RESUME';
+  constructor(
+    private readonly core: ConnectionCore,
+    private readonly keys: Keys12,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expect12(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
+    this.keys.checkFinished(message);
+    this.core.handshakeComplete();
+    return new AppData12(this.core, this.keys);
+  }
+}

@@ -1,0 +1,666 @@
+// The TLS 1.3 server handshake (RFC 8446 §2, §4), one state per expected message:
+//
+//   ExpectClientHello --no usable share--> (HelloRetryRequest) ExpectSecondClientHello
+//   ExpectClientHello -> [certificate callback, maybe asynchronous]
+//     -> (ServerHello, EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished)
+//     -> [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished
+//     -> (NewSessionTicket*) -> Traffic13
+//   (a PSK handshake skips the certificates)
+import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
+import type { NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import {
+  AlertDescription,
+  Certificate13,
+  CertificateRequest13,
+  type CertificateRequestExtension,
+  CertificateVerify,
+  ClientHello,
+  type ClientHelloMessage,
+  ContentType,
+  EncryptedExtensions,
+  type EncryptedExtension,
+  ExtensionType,
+  findExtension,
+  HandshakeType,
+  HELLO_RETRY_REQUEST_RANDOM,
+  type HelloRetryRequestExtension,
+  type KeyShareEntryValue,
+  NewSessionTicket13,
+  ProtocolVersion,
+  PskKeyExchangeMode,
+  ServerHello,
+  type ServerHelloExtension,
+} from '@tls-kit/messages';
+import { GROUP_CODES, schemeCode } from '../algorithms.js';
+import { bytesEqual } from '../bytes.js';
+import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
+import type { ConnectionCore, HandshakeState } from '../core.js';
+import { fail } from '../errors.js';
+import {
+  checkFinished,
+  chooseSignatureScheme,
+  expectMessage,
+  parsePeerCertificates,
+  sendCertificate,
+  sendCertificateVerify,
+  validatePeerChain,
+  verifyCertificateVerify,
+} from '../handshake/common13.js';
+import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
+import { Traffic13 } from '../handshake/traffic13.js';
+import {
+  EarlySecret,
+  finishedVerifyData,
+  type HandshakeSecret,
+  type MasterSecret,
+  resumptionPsk,
+} from '../keyschedule/key-schedule.js';
+import { MAX_PLAINTEXT } from '../protocol.js';
+import { type CipherSuite, suiteById } from '../suites.js';
+import { clientHello12, type Server12Settings } from './handshake12.js';
+import type { TicketKeys } from './ticket-keys.js';
+import { createdAt, splitTime, type TicketState, TicketStateCodec } from './ticket-state.js';
+
+export interface ServerSettings {
+  readonly certificates: ServerCertificates;
+  /** Further sources, tried when `certificates` has no chain the client can verify (key type). */
+  readonly moreCertificates: readonly ServerCertificates[];
+  readonly clientAuth: 'none' | 'request' | 'require';
+  readonly clientTrustStore: TrustStore | undefined;
+  /** DistinguishedName DER values for certificate_authorities in CertificateRequest. */
+  readonly certificateAuthorities: readonly Uint8Array[];
+  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  readonly ticketKeys: TicketKeys | undefined;
+  readonly ticketCount: number;
+  readonly ticketLifetimeSeconds: number;
+  /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
+  readonly forceHelloRetry: boolean;
+  /** Bytes of rejected 0-RTT data we skip (RFC 8446 §4.2.10). */
+  readonly maxSkippedEarlyData: number;
+  /** TLS 1.2 settings when 1.2 is enabled (server/handshake12.ts, issue 7). */
+  readonly tls12?: Server12Settings;
+}
+
+interface Retry {
+  readonly suite: CipherSuite;
+  /** The group the HelloRetryRequest asked a share for; undefined for a cookie-only retry. */
+  readonly group: NamedGroupName | undefined;
+  readonly cookie: Uint8Array;
+  readonly sessionId: Uint8Array;
+}
+
+class ServerContext {
+  constructor(
+    readonly core: ConnectionCore,
+    readonly settings: ServerSettings,
+  ) {}
+  get config() {
+    return this.core.config;
+  }
+}
+
+export function startServer13(core: ConnectionCore, settings: ServerSettings): HandshakeState {
+  return new ExpectClientHello(new ServerContext(core, settings), undefined);
+}
+
+/** What the ClientHello decided, carried to the flight we send. */
+interface Negotiated {
+  readonly ch: ClientHelloMessage;
+  readonly chRaw: Uint8Array;
+  readonly suite: CipherSuite;
+  readonly group: NamedGroupName;
+  readonly clientShare: KeyShareEntryValue;
+  readonly clientSchemes: readonly number[];
+  readonly alpn: string | undefined;
+  readonly sentRecordSizeLimit: boolean;
+  readonly psk: { index: number; state: TicketState } | undefined;
+}
+
+/** RFC 6066 §3: a host name is ASCII; we compare it in lower case. */
+function hostName(name: string): string {
+  if (!/^[\x21-\x7e]+$/.test(name))
+    fail(AlertDescription.illegal_parameter, 'server_name: not an ASCII host name');
+  return name.toLowerCase();
+}
+
+class ExpectClientHello implements HandshakeState {
+  readonly name: string;
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly retry: Retry | undefined,
+  ) {
+    this.name = retry ? 'ExpectSecondClientHello' : 'ExpectClientHello';
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.client_hello, this.name);
+    const { ctx, retry } = this;
+    const { core, config, settings } = { core: ctx.core, config: ctx.config, settings: ctx.settings };
+    const ch = decode(ClientHello, message.body);
+    const extensions = ch.extensions ?? [];
+    core.clientRandom = ch.random;
+    core.clientHelloExchanged();
+
+    // RFC 8446 §4.2.1: without supported_versions the client speaks TLS 1.2 at most.
+    if (
+      !findExtension(extensions, ExtensionType.supported_versions)?.extensionData?.versions.includes(
+        ProtocolVersion.TLS1_3,
+      ) ||
+      !config.versions.includes('TLSv1.3')
+    ) {
+      // TLS 1.2 (issue 7): negotiated in server/handshake12.ts, never after a HelloRetryRequest.
+      if (settings.tls12 && !retry) return clientHello12(core, settings, message, ch);
+      fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.3');
+    }
+    // RFC 8446 §4.1.2: legacy_compression_method is exactly [null].
+    if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
+      fail(AlertDescription.illegal_parameter, 'ClientHello compression methods other than null');
+    }
+    // RFC 8446 §4.2.11: pre_shared_key must be the last extension.
+    const pskIndex = extensions.findIndex((e) => e.extensionType === ExtensionType.pre_shared_key);
+    if (pskIndex >= 0 && pskIndex !== extensions.length - 1) {
+      fail(AlertDescription.illegal_parameter, 'pre_shared_key is not the last extension');
+    }
+    const suite = config.suites.find((s) => ch.cipherSuites.includes(s.id));
+    if (!suite) fail(AlertDescription.handshake_failure, 'no cipher suite in common');
+
+    // RFC 8446 §9.2: key_share and supported_groups go together; we need (EC)DHE.
+    const clientGroups = findExtension(extensions, ExtensionType.supported_groups)?.extensionData
+      ?.namedGroupList;
+    const shares = findExtension(extensions, ExtensionType.key_share)?.extensionData?.clientShares;
+    if (!clientGroups || !shares) {
+      fail(AlertDescription.missing_extension, 'ClientHello without supported_groups/key_share');
+    }
+    const seen = new Set<number>();
+    for (const s of shares) {
+      // RFC 8446 §4.2.8: one share per group, each for a group listed in supported_groups.
+      if (seen.has(s.group)) fail(AlertDescription.illegal_parameter, 'two key shares for one group');
+      if (!clientGroups.includes(s.group))
+        fail(AlertDescription.illegal_parameter, 'key share for an unlisted group');
+      seen.add(s.group);
+    }
+
+    if (retry) {
+      // RFC 8446 §4.1.2: the second ClientHello repeats the first except for what the HRR asked.
+      if (retry.suite !== suite)
+        fail(AlertDescription.illegal_parameter, 'second ClientHello changes the cipher suite');
+      if (!bytesEqual(retry.sessionId, ch.legacySessionId)) {
+        fail(AlertDescription.illegal_parameter, 'second ClientHello changes the session id');
+      }
+      const cookie = findExtension(extensions, ExtensionType.cookie)?.extensionData?.cookie;
+      if (!cookie || !config.provider.timingSafeEqual(cookie, retry.cookie)) {
+        fail(AlertDescription.illegal_parameter, 'second ClientHello without our cookie');
+      }
+      if (retry.group && (shares.length !== 1 || shares[0]!.group !== GROUP_CODES[retry.group])) {
+        fail(AlertDescription.illegal_parameter, 'second ClientHello without the key share we asked for');
+      }
+      // RFC 8446 §4.2.10: no early_data after a HelloRetryRequest.
+      if (findExtension(extensions, ExtensionType.early_data)?.extensionData)
+        fail(AlertDescription.illegal_parameter, 'early_data after HRR');
+      core.skippingEarlyData = false;
+    }
+
+    // Our most preferred group the client sent a share for; else HelloRetryRequest for our most
+    // preferred group it supports.
+    const mutual = config.groups.filter((g) => clientGroups.includes(GROUP_CODES[g]));
+    if (mutual.length === 0) fail(AlertDescription.handshake_failure, 'no key exchange group in common');
+    const withShare = mutual.find((g) => shares.some((s) => s.group === GROUP_CODES[g]));
+    if (!retry && (!withShare || settings.forceHelloRetry)) {
+      // RFC 8446 §4.1.4: never ask for a share the client already sent; then only a cookie.
+      return this.helloRetryRequest(ch, message.raw, suite, withShare ? undefined : mutual[0]!);
+    }
+    if (!withShare) fail(AlertDescription.illegal_parameter, 'second ClientHello without a usable key share');
+    const clientShare = shares.find((s) => s.group === GROUP_CODES[withShare])!;
+
+    // RFC 8446 §4.2.10: we never accept 0-RTT; skip the early data the client may send.
+    if (findExtension(extensions, ExtensionType.early_data)?.extensionData) {
+      core.skippingEarlyData = true;
+      core.earlyDataBudget = settings.maxSkippedEarlyData;
+    }
+
+    const names = findExtension(extensions, ExtensionType.server_name)?.extensionData?.serverNameList;
+    if (names) {
+      // RFC 6066 §3: at most one name of each type.
+      if (names.length !== 1) fail(AlertDescription.illegal_parameter, 'server_name with several host names');
+      core.facts.serverName = hostName(names[0]!.hostName);
+    }
+
+    const limit = findExtension(extensions, ExtensionType.record_size_limit)?.extensionData?.recordSizeLimit;
+    if (limit !== undefined) {
+      // RFC 8449 §4: under 64 is illegal_parameter.
+      if (limit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${limit}`);
+      core.writeLimit = Math.min(limit, MAX_PLAINTEXT + 1);
+      core.readLimit = config.recordSizeLimit;
+    }
+
+    const sigalgs = findExtension(extensions, ExtensionType.signature_algorithms)?.extensionData
+      ?.supportedSignatureAlgorithms;
+    const negotiated: Negotiated = {
+      ch,
+      chRaw: message.raw,
+      suite,
+      group: withShare,
+      clientShare,
+      clientSchemes: sigalgs ?? [],
+      alpn: this.chooseAlpn(
+        findExtension(extensions, ExtensionType.application_layer_protocol_negotiation)?.extensionData
+          ?.protocolNameList,
+      ),
+      sentRecordSizeLimit: limit !== undefined,
+      psk: this.choosePsk(ch, message.raw, suite),
+    };
+    if (negotiated.psk) return sendServerFlight(ctx, negotiated, undefined);
+    // RFC 8446 §4.2.3: certificate authentication needs signature_algorithms.
+    if (!sigalgs) fail(AlertDescription.missing_extension, 'ClientHello without signature_algorithms');
+    return chooseCertificate(ctx, negotiated, [settings.certificates, ...settings.moreCertificates]);
+  }
+
+  /** RFC 7301 §3.2: our preferred protocol the client offers; none in common is fatal. */
+  private chooseAlpn(offered: readonly string[] | undefined): string | undefined {
+    const ours = this.ctx.config.alpnProtocols;
+    if (!offered || ours.length === 0) return undefined;
+    const chosen = ours.find((p) => offered.includes(p));
+    if (!chosen) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
+    return chosen;
+  }
+
+  /** RFC 8446 §4.2.11: the first identity that is our valid ticket and whose binder verifies. */
+  private choosePsk(ch: ClientHelloMessage, raw: Uint8Array, suite: CipherSuite): Negotiated['psk'] {
+    const offered = findExtension(ch.extensions, ExtensionType.pre_shared_key)?.extensionData;
+    if (!offered) return undefined;
+    const modes = findExtension(ch.extensions, ExtensionType.psk_key_exchange_modes)?.extensionData.keModes;
+    // RFC 8446 §4.2.9: a PSK offer without psk_key_exchange_modes is missing_extension.
+    if (!modes) fail(AlertDescription.missing_extension, 'pre_shared_key without psk_key_exchange_modes');
+    // RFC 8446 §4.2.11: one binder per identity.
+    if (offered.binders.length !== offered.identities.length) {
+      fail(AlertDescription.illegal_parameter, 'pre_shared_key: binders do not match identities');
+    }
+    const keys = this.ctx.settings.ticketKeys;
+    if (!keys || !modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
+    const { core, config } = this.ctx;
+    const now = config.clock();
+    // The binders list (with its length) ends the ClientHello.
+    const bindersLength = offered.binders.reduce((n, b) => n + 1 + b.length, 2);
+    for (let i = 0; i < offered.identities.length; i++) {
+      const sealed = keys.open(offered.identities[i]!.identity);
+      let state: TicketState | undefined;
+      try {
+        state = sealed && TicketStateCodec.parse(sealed);
+      } catch {
+        state = undefined;
+      }
+      const ticketSuite = state && suiteById(state.suite);
+      if (!state || ticketSuite?.hash !== suite.hash) continue;
+      if (now - createdAt(state) > state.lifetimeSeconds * 1000) continue;
+      if (latin1(state.serverName) !== (core.facts.serverName ?? '')) continue;
+      const early = EarlySecret.create(config.provider, suite, state.psk);
+      const truncated = raw.subarray(0, raw.length - bindersLength);
+      const expected = finishedVerifyData(
+        config.provider,
+        suite,
+        early.resumptionBinderKey(),
+        core.transcript.hashWith(suite.hash, truncated),
+      );
+      const binder = offered.binders[i]!;
+      // RFC 8446 §4.2.11.2: a binder that does not verify is decrypt_error.
+      if (binder.length !== expected.length || !config.provider.timingSafeEqual(binder, expected)) {
+        fail(AlertDescription.decrypt_error, 'PSK binder does not verify');
+      }
+      return { index: i, state };
+    }
+    return undefined;
+  }
+
+  private helloRetryRequest(
+    ch: ClientHelloMessage,
+    raw: Uint8Array,
+    suite: CipherSuite,
+    group: NamedGroupName | undefined,
+  ): HandshakeState {
+    const { core, config } = this.ctx;
+    const cookie = config.random(32);
+    core.transcript.start(suite.hash);
+    core.transcript.add(raw);
+    core.transcript.replaceWithMessageHash(suite.hash);
+    const extensions: HelloRetryRequestExtension[] = [];
+    if (group)
+      extensions.push({
+        extensionType: ExtensionType.key_share,
+        extensionData: { selectedGroup: GROUP_CODES[group] },
+      });
+    extensions.push(
+      {
+        extensionType: ExtensionType.supported_versions,
+        extensionData: { selectedVersion: ProtocolVersion.TLS1_3 },
+      },
+      { extensionType: ExtensionType.cookie, extensionData: { cookie } },
+    );
+    core.sendHandshake(
+      HandshakeType.server_hello,
+      ServerHello.build({
+        legacyVersion: ProtocolVersion.TLS1_2,
+        random: HELLO_RETRY_REQUEST_RANDOM,
+        legacySessionIdEcho: ch.legacySessionId,
+        cipherSuite: suite.id,
+        legacyCompressionMethod: 0,
+        isHelloRetryRequest: true,
+        extensions,
+      }),
+    );
+    // RFC 8446 §D.4: the dummy change_cipher_spec follows our first handshake message.
+    if (ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
+    if (findExtension(ch.extensions, ExtensionType.early_data)) {
+      core.skippingEarlyData = true;
+      core.earlyDataBudget = this.ctx.settings.maxSkippedEarlyData;
+    }
+    return new ExpectClientHello(this.ctx, { suite, group, cookie, sessionId: ch.legacySessionId });
+  }
+}
+
+/**
+ * Asks each certificate source in turn (the seed's callback may answer later) until one gives a
+ * chain whose key can sign a scheme the client offered: this is how an RSA and an ECDSA chain for the
+ * same name are chosen between (RFC 8446 §4.4.2.2). The last answer is used as it is.
+ */
+function chooseCertificate(
+  ctx: ServerContext,
+  n: Negotiated,
+  sources: readonly ServerCertificates[],
+): HandshakeState {
+  const { core, config } = ctx;
+  const [source, ...rest] = sources;
+  return core.waitFor<ChainAnswer>(
+    (answer) => askServerCertificates(source!, core.facts.serverName, answer),
+    (chain) => {
+      if (chain instanceof Error)
+        return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
+      const fits = chain && chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
+      if (!fits && rest.length > 0) return chooseCertificate(ctx, n, rest);
+      return sendServerFlight(ctx, n, chain);
+    },
+    'ServerCertificates',
+  );
+}
+
+/** ServerHello through server Finished, as one flight (RFC 8446 §2). */
+function sendServerFlight(
+  ctx: ServerContext,
+  n: Negotiated,
+  chain: LocalChain | null | undefined,
+): HandshakeState {
+  const { core, config, settings } = ctx;
+  const { suite } = n;
+  let scheme: SignatureSchemeName | undefined;
+  if (!n.psk) {
+    if (!chain) {
+      fail(
+        core.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
+        `no certificate for "${core.facts.serverName ?? ''}"`,
+      );
+    }
+    scheme = chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
+    if (!scheme)
+      fail(AlertDescription.handshake_failure, 'no signature scheme in common for our certificate');
+  }
+
+  // Key exchange: respond to the client's share (fixed private keys are a test hook for KATs).
+  let ourShare: Uint8Array;
+  let shared: Uint8Array;
+  try {
+    const fixed = config.keySharePrivateKeys[n.group];
+    if (fixed && n.group !== 'x25519mlkem768') {
+      const initiator = config.provider.startKeyExchange(n.group, fixed);
+      ourShare = initiator.publicKey;
+      shared = initiator.complete(n.clientShare.keyExchange);
+    } else {
+      const response = config.provider.respondKeyExchange(n.group, n.clientShare.keyExchange);
+      ourShare = response.publicKey;
+      shared = response.sharedSecret;
+    }
+  } catch (error) {
+    return fail(AlertDescription.illegal_parameter, `bad client key share: ${(error as Error).message}`);
+  }
+
+  core.transcript.start(suite.hash);
+  core.transcript.add(n.chRaw);
+  const shExtensions: ServerHelloExtension[] = [
+    {
+      extensionType: ExtensionType.key_share,
+      extensionData: { serverShare: { group: GROUP_CODES[n.group], keyExchange: ourShare } },
+    },
+    {
+      extensionType: ExtensionType.supported_versions,
+      extensionData: { selectedVersion: ProtocolVersion.TLS1_3 },
+    },
+  ];
+  if (n.psk) {
+    shExtensions.push({
+      extensionType: ExtensionType.pre_shared_key,
+      extensionData: { selectedIdentity: n.psk.index },
+    });
+  }
+  core.sendHandshake(
+    HandshakeType.server_hello,
+    ServerHello.build({
+      legacyVersion: ProtocolVersion.TLS1_2,
+      random: config.random(32),
+      legacySessionIdEcho: n.ch.legacySessionId,
+      cipherSuite: suite.id,
+      legacyCompressionMethod: 0,
+      isHelloRetryRequest: false,
+      extensions: shExtensions,
+    }),
+  );
+  if (n.ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
+
+  const hs = EarlySecret.create(config.provider, suite, n.psk?.state.psk).handshake(shared);
+  const th = core.transcript.current();
+  const clientSecret = hs.clientTrafficSecret(th);
+  const serverSecret = hs.serverTrafficSecret(th);
+  core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
+  core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
+  core.setWriteSecret(suite, serverSecret);
+  core.setReadSecret(suite, clientSecret);
+
+  core.version = 'TLSv1.3';
+  Object.assign(core.facts, {
+    tlsVersion: 'TLSv1.3',
+    cipherSuite: suite.name,
+    namedGroup: n.group,
+    sessionId: n.ch.legacySessionId,
+    alpnProtocol: n.alpn,
+    resumed: n.psk !== undefined,
+  });
+
+  const ee: EncryptedExtension[] = [];
+  // RFC 6066 §3: an empty server_name tells the client we used its name.
+  if (core.facts.serverName !== undefined && !n.psk)
+    ee.push({ extensionType: ExtensionType.server_name, extensionData: {} });
+  if (n.alpn) {
+    ee.push({
+      extensionType: ExtensionType.application_layer_protocol_negotiation,
+      extensionData: { protocolNameList: [n.alpn] },
+    });
+  }
+  if (n.sentRecordSizeLimit) {
+    ee.push({
+      extensionType: ExtensionType.record_size_limit,
+      extensionData: { recordSizeLimit: config.recordSizeLimit },
+    });
+  }
+  core.sendHandshake(HandshakeType.encrypted_extensions, EncryptedExtensions.build({ extensions: ee }));
+
+  const requestContext = new Uint8Array(0);
+  const requestClientCertificate = settings.clientAuth !== 'none' && !n.psk;
+  if (requestClientCertificate) {
+    const extensions: CertificateRequestExtension[] = [
+      {
+        extensionType: ExtensionType.signature_algorithms,
+        extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
+      },
+    ];
+    if (settings.certificateAuthorities.length > 0) {
+      extensions.push({
+        extensionType: ExtensionType.certificate_authorities,
+        extensionData: { authorities: [...settings.certificateAuthorities] },
+      });
+    }
+    core.sendHandshake(
+      HandshakeType.certificate_request,
+      CertificateRequest13.build({ certificateRequestContext: requestContext, extensions }),
+    );
+  }
+  if (chain && scheme) {
+    sendCertificate(core, new Uint8Array(0), chain.certificates);
+    sendCertificateVerify(core, scheme, chain.privateKey, 'server');
+    core.facts.signatureScheme = scheme;
+  }
+  if (n.psk) {
+    core.facts.peerCertificates = parsePeerCertificates(
+      n.psk.state.clientCertificates.map((certData) => ({ certData })),
+    );
+  }
+  core.sendHandshake(
+    HandshakeType.finished,
+    finishedVerifyData(config.provider, suite, serverSecret, core.transcript.current()),
+  );
+  const master = hs.master();
+  const thServerFinished = core.transcript.current();
+  const keys: ServerKeys = {
+    suite,
+    hs,
+    master,
+    clientSecret,
+    clientApp: master.clientTrafficSecret(thServerFinished),
+    serverApp: master.serverTrafficSecret(thServerFinished),
+    exporter: master.exporterSecret(thServerFinished),
+  };
+  core.keyLog('CLIENT_TRAFFIC_SECRET_0', keys.clientApp);
+  core.keyLog('SERVER_TRAFFIC_SECRET_0', keys.serverApp);
+  core.keyLog('EXPORTER_SECRET', keys.exporter);
+  core.setWriteSecret(suite, keys.serverApp);
+  if (requestClientCertificate) return new ExpectClientCertificate(ctx, keys, requestContext);
+  return new ExpectClientFinished(ctx, keys);
+}
+
+interface ServerKeys {
+  readonly suite: CipherSuite;
+  readonly hs: HandshakeSecret;
+  readonly master: MasterSecret;
+  readonly clientSecret: Uint8Array;
+  readonly clientApp: Uint8Array;
+  readonly serverApp: Uint8Array;
+  readonly exporter: Uint8Array;
+}
+
+class ExpectClientCertificate implements HandshakeState {
+  readonly name = 'ExpectClientCertificate';
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly keys: ServerKeys,
+    private readonly requestContext: Uint8Array,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.certificate, this.name);
+    const { core, settings } = this.ctx;
+    const certificate = decode(Certificate13, message.body);
+    if (!bytesEqual(certificate.certificateRequestContext, this.requestContext)) {
+      fail(AlertDescription.illegal_parameter, 'client Certificate with the wrong context');
+    }
+    core.transcript.add(message.raw);
+    if (certificate.certificateList.length === 0) {
+      // RFC 8446 §4.4.2.4: no certificate when we require one is certificate_required.
+      if (settings.clientAuth === 'require')
+        fail(AlertDescription.certificate_required, 'the client sent no certificate');
+      return new ExpectClientFinished(this.ctx, this.keys);
+    }
+    const chain = parsePeerCertificates(certificate.certificateList);
+    if (!settings.clientTrustStore)
+      fail(AlertDescription.internal_error, 'no trust store for client certificates');
+    validatePeerChain(core, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
+    return new ExpectClientCertificateVerify(this.ctx, this.keys, chain[0]!);
+  }
+}
+
+class ExpectClientCertificateVerify implements HandshakeState {
+  readonly name = 'ExpectClientCertificateVerify';
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly keys: ServerKeys,
+    private readonly leaf: Certificate,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.certificate_verify, this.name);
+    const { core } = this.ctx;
+    const cv = decode(CertificateVerify, message.body);
+    verifyCertificateVerify(
+      core,
+      cv.algorithm,
+      cv.signature,
+      this.leaf.publicKey,
+      'client',
+      core.transcript.current(),
+    );
+    core.transcript.add(message.raw);
+    return new ExpectClientFinished(this.ctx, this.keys);
+  }
+}
+
+class ExpectClientFinished implements HandshakeState {
+  readonly name = 'ExpectClientFinished';
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly keys: ServerKeys,
+  ) {}
+
+  handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.finished, this.name);
+    const { core, settings } = this.ctx;
+    const { keys } = this;
+    const { suite } = keys;
+    if (message.body.length !== suite.hashLength)
+      fail(AlertDescription.decode_error, 'Finished of the wrong length');
+    checkFinished(core, suite, keys.clientSecret, core.transcript.current(), message.body);
+    core.transcript.add(message.raw);
+    core.setReadSecret(suite, keys.clientApp);
+    const resumption = keys.master.resumptionSecret(core.transcript.current());
+    if (settings.ticketKeys) {
+      for (let i = 0; i < settings.ticketCount; i++) this.sendTicket(settings.ticketKeys, resumption, i);
+    }
+    const traffic = new Traffic13(core, suite, keys.clientApp, keys.serverApp, keys.exporter, undefined);
+    core.handshakeComplete();
+    return traffic;
+  }
+
+  /** RFC 8446 §4.6.1. */
+  private sendTicket(ticketKeys: TicketKeys, resumption: Uint8Array, index: number): void {
+    const { core, config, settings } = this.ctx;
+    const { suite } = this.keys;
+    const ticketNonce = new Uint8Array([index]);
+    const a = config.provider.randomBytes(4);
+    const ticketAgeAdd = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+    const ticketLifetime = Math.min(settings.ticketLifetimeSeconds, ticketKeys.maxLifetimeSeconds);
+    const encoder = new TextEncoder();
+    const ticket = ticketKeys.seal(
+      TicketStateCodec.build({
+        suite: suite.id,
+        ...splitTime(config.clock()),
+        ageAdd: ticketAgeAdd,
+        lifetimeSeconds: ticketLifetime,
+        psk: resumptionPsk(config.provider, suite, resumption, ticketNonce),
+        serverName: encoder.encode(core.facts.serverName ?? ''),
+        alpn: encoder.encode(core.facts.alpnProtocol ?? ''),
+        clientCertificates: core.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
+      }),
+    );
+    core.sendRaw(
+      ContentType.handshake,
+      frameHandshake(
+        HandshakeType.new_session_ticket,
+        NewSessionTicket13.build({ ticketLifetime, ticketAgeAdd, ticketNonce, ticket, extensions: [] }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,126 @@
+// The seed's ServerTLS: configuration shared by the server connections it starts.
+import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
+import { type DhParameters, dhParametersFromDer } from '@tls-kit/crypto';
+import type { VerifyCallback } from '../client/client-tls.js';
+import { type CommonOptions, type ResolvedConfig, resolveConfig } from '../config.js';
+import { Connection } from '../connection.js';
+import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
+import { TLSUsageError } from '../errors.js';
+import { startServer12 } from './handshake12.js';
+import { type ServerSettings, startServer13 } from './handshake13.js';
+import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
+import { TicketKeys } from './ticket-keys.js';
+
+export interface ServerOptions extends CommonOptions {
+  /**
+   * The seed's `certificates`: ServerCertificateChain, SNIServerCertificates or your own. A list is
+   * tried in order until a chain's key can sign one of the client's signature_algorithms, e.g.
+   * `[ecdsaCertificates, rsaCertificates]` (TLS 1.3; TLS 1.2 uses the first).
+   */
+  readonly certificates: ServerCertificates | readonly ServerCertificates[];
+  /** The seed's `dh_params` (DER) for TLS 1.2 DHE suites; unused by TLS 1.3 (RFC 7919 groups). */
+  readonly dhParams?: Uint8Array;
+  /**
+   * TLS 1.2 sessions by session ID (the seed's CHECK_SESSION_CACHE). Default: an in-memory LRU
+   * cache per ServerTLS; `false` turns session-ID resumption off (tickets follow `ticketKeys`).
+   */
+  readonly sessionCache?: ServerSessionCache | false;
+  /** Ask for a client certificate ('request') or insist on one ('require'). Default 'none'. */
+  readonly clientAuth?: 'none' | 'request' | 'require';
+  /** Roots client certificates must chain to; required when clientAuth is not 'none'. */
+  readonly clientTrustRoot?: TrustStore;
+  /**
+   * Session ticket keys (rotating). Default: fresh keys per ServerTLS; `false` turns tickets off.
+   * Share one TicketKeys between ServerTLS instances (or processes, by persisting) as you need.
+   */
+  readonly ticketKeys?: TicketKeys | false;
+  /** NewSessionTicket messages per full handshake. Default 1. */
+  readonly ticketCount?: number;
+  /** Ticket lifetime in seconds (at most 7 days, RFC 8446 §4.6.1). Default 2 hours. */
+  readonly ticketLifetime?: number;
+  /** Always answer the first ClientHello with a HelloRetryRequest carrying a cookie. Default false. */
+  readonly alwaysHelloRetry?: boolean;
+}
+
+/** The seed's dh_params (PKCS#3 DER, as `openssl dhparam -outform DER` writes). */
+function parseDhParams(der: Uint8Array): DhParameters {
+  try {
+    return dhParametersFromDer(der);
+  } catch (error) {
+    throw new TLSUsageError(`dhParams is not PKCS#3 DHParameter DER: ${(error as Error).message}`);
+  }
+}
+
+function certificateSources(certificates: ServerOptions['certificates']) {
+  const list = Array.isArray(certificates) ? certificates : [certificates as ServerCertificates];
+  const [first, ...more] = list;
+  if (!first) throw new TLSUsageError('certificates must not be empty');
+  return { certificates: first, moreCertificates: more };
+}
+
+export class ServerTLS {
+  private readonly config: ResolvedConfig;
+  private readonly settings: Omit<ServerSettings, 'verifyCallback'>;
+
+  constructor(options: ServerOptions) {
+    this.config = resolveConfig(options);
+    const clientAuth = options.clientAuth ?? 'none';
+    if (clientAuth !== 'none' && !options.clientTrustRoot) {
+      throw new TLSUsageError('clientAuth needs clientTrustRoot to validate client certificates');
+    }
+    const lifetime = options.ticketLifetime ?? 7200;
+    if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604800) {
+      throw new TLSUsageError('ticketLifetime must be 1..604800 seconds');
+    }
+    this.settings = {
+      ...certificateSources(options.certificates),
+      clientAuth,
+      clientTrustStore: options.clientTrustRoot,
+      certificateAuthorities: (options.clientTrustRoot?.certificates ?? []).map(
+        (c: Certificate) => c.subject.der,
+      ),
+      ticketKeys:
+        options.ticketKeys === false
+          ? undefined
+          : (options.ticketKeys ??
+            new TicketKeys({ provider: this.config.provider, clock: this.config.clock })),
+      ticketCount: options.ticketCount ?? 1,
+      ticketLifetimeSeconds: lifetime,
+      forceHelloRetry: options.alwaysHelloRetry ?? false,
+      maxSkippedEarlyData: 1 << 16,
+      tls12: this.config.versions.includes('TLSv1.2')
+        ? {
+            dhParams: options.dhParams ? parseDhParams(options.dhParams) : undefined,
+            sessionCache:
+              options.sessionCache === false
+                ? undefined
+                : (options.sessionCache ?? new MemoryServerSessionCache()),
+          }
+        : undefined,
+    };
+  }
+
+  /** Starts a connection that waits for a ClientHello. See ClientTLS.start for the arguments. */
+  start(
+    writeToWire: WriteToWire,
+    wireClose: WireClose,
+    verifyCallback?: VerifyCallback,
+    events: ConnectionEvents = {},
+  ): Connection {
+    let connection: Connection | undefined;
+    const core = new ConnectionCore(this.config, 'server', writeToWire, wireClose, events, (c) => {
+      connection = new Connection(c);
+      const settings = {
+        ...this.settings,
+        verifyCallback: verifyCallback as
+          | ((certificates: Certificate[], connection: unknown) => void)
+          | undefined,
+      };
+      // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts, issue 7).
+      return this.config.versions.includes('TLSv1.3')
+        ? startServer13(c, settings)
+        : startServer12(c, settings);
+    });
+    return connection ?? new Connection(core);
+  }
+}

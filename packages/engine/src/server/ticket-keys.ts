@@ -1,0 +1,76 @@
+// Session ticket protection for the server (RFC 8446 §4.6.1, RFC 5077 §4 layout): a ticket is
+// key_name || nonce || AES-256-GCM(state), with keys rotated on a schedule and the previous
+// key still accepted so tickets survive one rotation.
+import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { bytesEqual, concat } from '../bytes.js';
+
+interface TicketKey {
+  readonly name: Uint8Array;
+  readonly aead: AeadKey;
+  readonly createdAt: number;
+}
+
+export interface TicketKeysOptions {
+  readonly provider?: CryptoProvider;
+  /** How often a new key is made, in ms. Default: 12 hours. Tickets stay valid for two periods at most. */
+  readonly rotationMs?: number;
+  readonly clock?: () => number;
+}
+
+const NAME = 16;
+const NONCE = 12;
+
+export class TicketKeys {
+  private readonly provider: CryptoProvider;
+  private readonly rotationMs: number;
+  private readonly clock: () => number;
+  private current: TicketKey;
+  private previous: TicketKey | undefined;
+
+  constructor(options: TicketKeysOptions = {}) {
+    this.provider = options.provider ?? defaultProvider;
+    this.rotationMs = options.rotationMs ?? 12 * 3600 * 1000;
+    this.clock = options.clock ?? Date.now;
+    this.current = this.makeKey();
+  }
+
+  /** The ticket lifetime these keys can honour, in seconds. */
+  get maxLifetimeSeconds(): number {
+    return Math.floor(this.rotationMs / 1000);
+  }
+
+  private makeKey(): TicketKey {
+    return {
+      name: this.provider.randomBytes(NAME),
+      aead: this.provider.importAeadKey('aes-256-gcm', this.provider.randomBytes(32)),
+      createdAt: this.clock(),
+    };
+  }
+
+  private rotate(): void {
+    if (this.clock() - this.current.createdAt < this.rotationMs) return;
+    this.previous = this.current;
+    this.current = this.makeKey();
+  }
+
+  seal(state: Uint8Array): Uint8Array {
+    this.rotate();
+    const nonce = this.provider.randomBytes(NONCE);
+    return concat([this.current.name, nonce, this.current.aead.seal(nonce, state, this.current.name)]);
+  }
+
+  /** The state inside `ticket`, or undefined if it is not ours, expired with its key, or forged. */
+  open(ticket: Uint8Array): Uint8Array | undefined {
+    this.rotate();
+    if (ticket.length < NAME + NONCE + 16) return undefined;
+    const name = ticket.subarray(0, NAME);
+    const key = [this.current, this.previous].find((k) => k && bytesEqual(k.name, name));
+    if (!key) return undefined;
+    try {
+      return key.aead.open(ticket.subarray(NAME, NAME + NONCE), ticket.subarray(NAME + NONCE), name);
+    } catch {
+      return undefined;
+    }
+  }
+}

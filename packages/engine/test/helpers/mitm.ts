@@ -1,0 +1,152 @@
+// A man in the middle for bad-input tests: runs a real handshake up to a flight, decrypts the
+// flight with the secrets from the key log, lets the test rewrite its messages, and re-encrypts.
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { concat } from '../../src/bytes.js';
+import {
+  ClientTLS,
+  type ClientOptions,
+  type Connection,
+  ServerTLS,
+  type ServerOptions,
+} from '../../src/index.js';
+import { trafficKeys } from '../../src/keyschedule/key-schedule.js';
+import { Deframer, type RawRecord } from '../../src/record/deframer.js';
+import { PlaintextProtection, Tls13Protection } from '../../src/record/protection.js';
+import { ContentType } from '@tls-kit/messages';
+import { suiteByName } from '../../src/suites.js';
+import { pki } from './pki.js';
+
+export const suite = suiteByName('TLS_AES_128_GCM_SHA256')!;
+
+export function records(bytes: Uint8Array): RawRecord[] {
+  const d = new Deframer(1 << 24);
+  d.push(bytes);
+  const out: RawRecord[] = [];
+  for (let r = d.next(); r; r = d.next()) out.push(r);
+  return out;
+}
+
+export function protection(secret: Uint8Array) {
+  const k = trafficKeys(defaultProvider, suite, secret);
+  return new Tls13Protection(defaultProvider, suite, k.key, k.iv);
+}
+
+/** Splits concatenated handshake messages. */
+export function splitMessages(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const len = (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    out.push(bytes.slice(at, at + 4 + len));
+    at += 4 + len;
+  }
+  return out;
+}
+
+export interface Endpoint {
+  readonly connection: Connection;
+  readonly out: Uint8Array[];
+  readonly secrets: Map<string, Uint8Array>;
+  closed: boolean | undefined;
+  take(): Uint8Array;
+}
+
+function endpoint(
+  start: (w: (d: Uint8Array) => void, c: (i: boolean) => void) => Connection,
+  secrets: Map<string, Uint8Array>,
+): Endpoint {
+  const e = { out: [] as Uint8Array[], secrets, closed: undefined as boolean | undefined } as Endpoint;
+  (e as { connection: Connection }).connection = start(
+    (d) => e.out.push(d),
+    (i) => {
+      e.closed = i;
+    },
+  );
+  e.take = () => concat(e.out.splice(0));
+  return e;
+}
+
+const keyLogInto = (m: Map<string, Uint8Array>) => (line: string) => {
+  const [label, , secret] = line.split(' ');
+  m.set(label!, Uint8Array.from(Buffer.from(secret!, 'hex')));
+};
+
+export function makeClient(options: Partial<ClientOptions> = {}): Endpoint {
+  const secrets = new Map<string, Uint8Array>();
+  const tls = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    versions: ['TLSv1.3'],
+    cipherSuites: [suite.name],
+    keyLog: keyLogInto(secrets),
+    ...options,
+  });
+  return endpoint((w, c) => tls.start(w, c), secrets);
+}
+
+export function makeServer(options: Partial<ServerOptions> = {}): Endpoint {
+  const secrets = new Map<string, Uint8Array>();
+  const tls = new ServerTLS({
+    certificates: pki().chain('ecdsa'),
+    versions: ['TLSv1.3'],
+    keyLog: keyLogInto(secrets),
+    ...options,
+  });
+  return endpoint((w, c) => tls.start(w, c), secrets);
+}
+
+/** The server's first flight, decrypted: ServerHello and the encrypted handshake messages. */
+export function serverFlight(
+  client: Endpoint,
+  server: Endpoint,
+): { serverHello: Uint8Array; messages: Uint8Array[] } {
+  server.connection.dataFromWire(client.take());
+  const recs = records(server.take());
+  const serverHello = recs[0]!.fragment.slice();
+  const read = protection(server.secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')!);
+  const inner = recs.filter((r) => r.type === ContentType.application_data).map((r) => read.open(r).fragment);
+  return { serverHello, messages: splitMessages(concat(inner)) };
+}
+
+/** ServerHello in clear, then `messages` in one record under the server handshake key. */
+export function encodeServerFlight(
+  server: Endpoint,
+  serverHello: Uint8Array,
+  messages: Uint8Array[],
+): Uint8Array {
+  const write = protection(server.secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')!);
+  const parts = [new PlaintextProtection().seal(ContentType.handshake, serverHello)];
+  if (messages.length > 0) parts.push(write.seal(ContentType.handshake, concat(messages)));
+  return concat(parts);
+}
+
+/**
+ * The alert descriptions in `bytes`, decrypting with `secret` when given. Records under other keys
+ * (the rest of a flight) fail to open and are skipped.
+ */
+export function alertsIn(bytes: Uint8Array, secret?: Uint8Array): number[] {
+  let read = secret ? protection(secret) : undefined;
+  const out: number[] = [];
+  for (const r of records(bytes)) {
+    if (r.type === ContentType.change_cipher_spec) continue;
+    let opened = { type: r.type, fragment: r.fragment };
+    if (r.type === ContentType.application_data) {
+      if (!read || !secret) continue;
+      try {
+        opened = read.open(r);
+      } catch {
+        read = protection(secret);
+        continue;
+      }
+    }
+    if (opened.type === ContentType.alert) out.push(opened.fragment[1]!);
+  }
+  return out;
+}
+
+/** Handshake message bytes with a new body. */
+export function message(type: number, body: Uint8Array): Uint8Array {
+  return concat([
+    new Uint8Array([type, body.length >>> 16, (body.length >>> 8) & 0xff, body.length & 0xff]),
+    body,
+  ]);
+}

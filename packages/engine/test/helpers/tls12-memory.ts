@@ -1,0 +1,144 @@
+// In-memory TLS 1.2 endpoints for the state-table and bad-input tests: our client and server
+// joined by hand, so a test can look at (and change) each flight between them.
+import { type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
+import { ContentType } from '@tls-kit/messages';
+import { concat } from '../../src/bytes.js';
+import type { ConnectionCore } from '../../src/core.js';
+import { frameHandshake } from '../../src/handshake/messages.js';
+import {
+  ClientTLS,
+  type ClientOptions,
+  type Connection,
+  ServerTLS,
+  type ServerOptions,
+} from '../../src/index.js';
+import { records, splitMessages } from './mitm.js';
+import { type KeyKind, pki } from './pki.js';
+
+export interface End {
+  readonly connection: Connection;
+  readonly out: Uint8Array[];
+  /** wireClose's argument once called. */
+  closed: boolean | undefined;
+  ended: boolean;
+  /** NSS key log lines. */
+  readonly keyLog: string[];
+  /** Takes everything written so far. */
+  take(): Uint8Array;
+}
+
+function end(
+  start: (w: (d: Uint8Array) => void, c: (i: boolean) => void, onEnd: () => void) => Connection,
+  keyLog: string[],
+): End {
+  const e = { out: [] as Uint8Array[], closed: undefined, ended: false, keyLog } as unknown as End;
+  (e as { connection: Connection }).connection = start(
+    (d) => e.out.push(d),
+    (i) => {
+      e.closed = i;
+    },
+    () => {
+      e.ended = true;
+    },
+  );
+  e.take = () => concat(e.out.splice(0));
+  return e;
+}
+
+/** A ClientTLS for TLS 1.2 only; reuse it to resume. */
+export function clientTLS12(options: Partial<ClientOptions> = {}, keyLog: string[] = []): ClientTLS {
+  return new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    versions: ['TLSv1.2'],
+    keyLog: (l) => keyLog.push(l),
+    ...options,
+  });
+}
+
+export function serverTLS12(options: Partial<ServerOptions> = {}, keyLog: string[] = []): ServerTLS {
+  return new ServerTLS({ certificates: pki().chain('ecdsa'), keyLog: (l) => keyLog.push(l), ...options });
+}
+
+export function startClient(tls: ClientTLS, keyLog: string[] = []): End {
+  return end((w, c, onEnd) => tls.start(w, c, undefined, { onEnd }), keyLog);
+}
+
+export function startServer(tls: ServerTLS, keyLog: string[] = []): End {
+  return end((w, c, onEnd) => tls.start(w, c, undefined, { onEnd }), keyLog);
+}
+
+/** Moves what `from` wrote to `to`; returns the application data `to` got. */
+export function send(from: End, to: End): Uint8Array {
+  return to.connection.dataFromWire(from.take());
+}
+
+/** Runs the handshake to completion (both sides open). */
+export function complete(client: End, server: End): void {
+  for (let i = 0; i < 10 && (client.out.length > 0 || server.out.length > 0); i++) {
+    if (client.out.length > 0) send(client, server);
+    if (server.out.length > 0) send(server, client);
+  }
+}
+
+/** The content types of the records in `bytes`. */
+export function recordTypes(bytes: Uint8Array): number[] {
+  return records(bytes).map((r) => r.type);
+}
+
+/** The handshake message types in the unprotected handshake records of `bytes`. */
+export function plainHandshakeTypes(bytes: Uint8Array): number[] {
+  const plain: Uint8Array[] = [];
+  for (const r of records(bytes)) {
+    if (r.type === ContentType.change_cipher_spec) break;
+    if (r.type === ContentType.handshake) plain.push(r.fragment);
+  }
+  return splitMessages(concat(plain)).map((m) => m[0]!);
+}
+
+/** The handshake messages (framed) in the unprotected handshake records of `bytes`. */
+export function plainHandshakeMessages(bytes: Uint8Array): Uint8Array[] {
+  const plain: Uint8Array[] = [];
+  for (const r of records(bytes)) {
+    if (r.type === ContentType.change_cipher_spec) break;
+    if (r.type === ContentType.handshake) plain.push(r.fragment);
+  }
+  return splitMessages(concat(plain));
+}
+
+/** Unprotected handshake records carrying `messages`, one record per message. */
+export function plainRecords(messages: readonly Uint8Array[]): Uint8Array {
+  return concat(
+    messages.map((m) =>
+      concat([new Uint8Array([ContentType.handshake, 3, 3, m.length >> 8, m.length & 0xff]), m]),
+    ),
+  );
+}
+
+export const CCS_RECORD = new Uint8Array([ContentType.change_cipher_spec, 3, 3, 0, 1, 1]);
+
+export function coreOf(connection: Connection): ConnectionCore {
+  return (connection as unknown as { core: ConnectionCore }).core;
+}
+
+/** Makes `connection` send a handshake message under its current keys (e.g. a renegotiation attempt). */
+export function inject(connection: Connection, type: number, body: Uint8Array): void {
+  const core = coreOf(connection);
+  core.perform(() => core.sendRaw(ContentType.handshake, frameHandshake(type, body)));
+}
+
+/** A ClientCertificateStore answering with the test PKI's leaf of `kind` (synchronously). */
+export class PkiStore extends ClientCertificateStore {
+  roots = -1;
+  constructor(private readonly kind: KeyKind) {
+    super();
+  }
+  getCertificateChainForRoots(roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
+    this.roots = roots.size;
+    callback([pki().leaf(this.kind)]);
+  }
+  getDefaultCertificateChain(callback: CertificateChainCallback): void {
+    this.roots = 0;
+    callback([pki().leaf(this.kind)]);
+  }
+}

@@ -1,0 +1,149 @@
+// TLS 1.2 interop glue on top of openssl.ts / socket.ts: our client against `openssl s_server
+// -tls1_2`, and `openssl s_client -tls1_2` against our server.
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import {
+  ClientTLS,
+  type ClientOptions,
+  type Connection,
+  ServerTLS,
+  type ServerOptions,
+} from '../../src/index.js';
+import { type Child, openssl, pemFiles } from './openssl.js';
+import { type KeyKind, pki } from './pki.js';
+import { connect, listen } from './socket.js';
+
+/**
+ * The child's whole output once it exited: 'exit' can come before the last stdout/stderr data
+ * events, so this also waits for both streams to close.
+ */
+export async function outputAtExit(child: Child): Promise<string> {
+  await child.exited;
+  const streams = [child.process.stdout, child.process.stderr];
+  await Promise.all(streams.map((s) => (s.closed ? undefined : once(s, 'close'))));
+  return child.output();
+}
+
+/** `openssl s_server -tls1_2` on a free port. */
+export async function sServer12(
+  args: string[],
+  kind: KeyKind = 'ecdsa',
+): Promise<{ child: Child; port: number }> {
+  const files = pemFiles(kind);
+  const child = openssl([
+    's_server',
+    '-accept',
+    '127.0.0.1:0',
+    '-tls1_2',
+    '-cert',
+    files.cert,
+    '-key',
+    files.key,
+    ...args,
+  ]);
+  const m = await child.waitFor(/ACCEPT .*:(\d+)/);
+  return { child, port: Number(m[1]) };
+}
+
+/**
+ * One connection of our client to a running `s_server -rev`: sends a line, checks the reversed
+ * echo, closes with close_notify.
+ */
+export async function revEchoOnce(
+  port: number,
+  client: ClientTLS,
+  during?: (c: Connection) => void,
+): Promise<Connection> {
+  const line = `${randomBytes(100).toString('hex')}\n`;
+  const expected = [...line.trimEnd()].reverse().join('');
+  let text = '';
+  const session = await connect(
+    port,
+    (w, c, e) => client.start(w, c, undefined, e),
+    (d, s) => {
+      text += new TextDecoder().decode(d);
+      if (text.includes(expected)) s.connection.applicationFinished();
+    },
+  );
+  await session.handshake;
+  during?.(session.connection);
+  session.connection.dataFromApplication(new TextEncoder().encode(line));
+  await session.done;
+  if (!text.includes(expected)) throw new Error(`no echo; got ${JSON.stringify(text)}`);
+  return session.connection;
+}
+
+/** Our client against a fresh `s_server -tls1_2 -rev`. */
+export async function clientToSServer(
+  serverArgs: string[],
+  options: Partial<ClientOptions>,
+  kind: KeyKind = 'ecdsa',
+): Promise<{ connection: Connection; output: string }> {
+  const { child, port } = await sServer12(['-rev', ...serverArgs], kind);
+  try {
+    const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore, ...options });
+    const connection = await revEchoOnce(port, client);
+    return { connection, output: child.output() };
+  } finally {
+    child.kill();
+  }
+}
+
+export interface ServerUnderTest {
+  readonly port: number;
+  readonly connections: Connection[];
+  close(): Promise<void>;
+}
+
+/** Our server on a free port, echoing what it receives; "BYE" makes it close. */
+export async function echoServer(
+  options: Partial<ServerOptions>,
+  kind: KeyKind = 'ecdsa',
+): Promise<ServerUnderTest> {
+  const server = new ServerTLS({ certificates: pki().chain(kind), ...options });
+  const connections: Connection[] = [];
+  let seen = '';
+  const listener = await listen(
+    (w, c, e) => server.start(w, c, undefined, e),
+    (s) => connections.push(s.connection),
+    (d, s) => {
+      s.connection.dataFromApplication(d);
+      seen += new TextDecoder().decode(d);
+      if (seen.includes('BYE')) s.connection.applicationFinished();
+    },
+  );
+  return { port: listener.port, connections, close: () => listener.close() };
+}
+
+/** `openssl s_client -tls1_2` against `port`: writes `lines` (one every 50 ms) and waits for its exit. */
+export async function sClient12(
+  port: number,
+  args: string[],
+  lines: string[],
+  kind: KeyKind = 'ecdsa',
+): Promise<string> {
+  const files = pemFiles(kind);
+  const child = openssl([
+    's_client',
+    '-connect',
+    `127.0.0.1:${port}`,
+    '-servername',
+    'localhost',
+    '-CAfile',
+    files.root,
+    '-verify_return_error',
+    '-tls1_2',
+    ...args,
+  ]);
+  try {
+    await child.waitFor(/Verify return code|CONNECTED/);
+    for (const line of lines) {
+      child.process.stdin.write(`${line}\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.process.stdin.end();
+    return await outputAtExit(child);
+  } finally {
+    child.kill();
+  }
+}

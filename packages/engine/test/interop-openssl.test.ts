@@ -1,0 +1,279 @@
+// Our client against `openssl s_server` and `openssl s_client` against our server, over loopback.
+import { randomBytes } from 'node:crypto';
+import { ClientCertificateStore, type CertificateChainCallback } from '@tls-kit/certs';
+import test from 'ava';
+import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
+import { haveOpenssl, openssl, pemFiles, sServer } from './helpers/openssl.js';
+import { type KeyKind, pki } from './helpers/pki.js';
+import { connect, listen } from './helpers/socket.js';
+
+const available = haveOpenssl();
+const maybe = available ? test.serial : test.skip;
+if (!available) test('openssl is absent', (t) => t.log('openssl not installed: interop skipped'));
+
+/** Sends `lines` to `s_server -rev` and checks the reversed echo. */
+async function revEcho(
+  serverArgs: string[],
+  clientOptions: Partial<ConstructorParameters<typeof ClientTLS>[0]>,
+  kind: KeyKind = 'ecdsa',
+  during?: (c: Connection) => void,
+): Promise<{ connection: Connection; output: string }> {
+  const files = pemFiles(kind);
+  const { child, port } = await sServer(['-cert', files.cert, '-key', files.key, '-rev', ...serverArgs]);
+  try {
+    const client = new ClientTLS({
+      serverHostname: 'localhost',
+      trustRoot: pki().trustStore,
+      ...clientOptions,
+    });
+    const line = `${randomBytes(300).toString('hex')}\n`;
+    const expected = `${[...line.trimEnd()].reverse().join('')}\n`;
+    let text = '';
+    const session = await connect(
+      port,
+      (w, c, e) => client.start(w, c, undefined, e),
+      (d, s) => {
+        text += new TextDecoder().decode(d);
+        if (text.includes(expected)) s.connection.applicationFinished();
+      },
+    );
+    await session.handshake;
+    during?.(session.connection);
+    session.connection.dataFromApplication(new TextEncoder().encode(line));
+    await session.done;
+    if (!text.includes(expected)) throw new Error(`no echo; got ${JSON.stringify(text)}\n${child.output()}`);
+    return { connection: session.connection, output: child.output() };
+  } finally {
+    child.kill();
+  }
+}
+
+for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+  maybe(`our client -> s_server: ${suite}`, async (t) => {
+    const { connection } = await revEcho(['-ciphersuites', suite], { cipherSuites: [suite] });
+    t.is(connection.cipherSuite, suite);
+  });
+}
+
+for (const [group, name] of [
+  ['x25519', 'X25519'],
+  ['secp256r1', 'P-256'],
+  ['secp384r1', 'P-384'],
+  ['ffdhe2048', 'ffdhe2048'],
+] as const) {
+  maybe(`our client -> s_server: group ${name}`, async (t) => {
+    const { connection } = await revEcho(['-groups', name], { groups: [group] });
+    t.is(connection.namedGroup, group);
+  });
+}
+
+for (const kind of ['ecdsa', 'ecdsa384', 'rsa', 'ed25519'] as const) {
+  maybe(`our client -> s_server: ${kind} certificate`, async (t) => {
+    const { connection } = await revEcho([], {}, kind);
+    t.truthy(connection.signatureScheme);
+  });
+}
+
+maybe('our client -> s_server: HelloRetryRequest (server takes only P-384)', async (t) => {
+  const { connection } = await revEcho(['-groups', 'P-384'], {});
+  t.is(connection.namedGroup, 'secp384r1');
+});
+
+maybe('our client -> s_server: ALPN', async (t) => {
+  const { connection } = await revEcho(['-alpn', 'h2'], { alpnProtocols: ['http/1.1', 'h2'] });
+  t.is(connection.alpnProtocol, 'h2');
+});
+
+maybe('our client -> s_server: KeyUpdate requested by us, answered by openssl', async (t) => {
+  const { connection, output } = await revEcho(['-msg'], {}, 'ecdsa', (c) => c.keyUpdate(true));
+  t.is(connection.state, 'closed');
+  t.regex(output, /<<< TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
+  t.regex(output, />>> TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
+});
+
+class OneChainStore extends ClientCertificateStore {
+  roots = 0;
+  constructor(private readonly kind: KeyKind) {
+    super();
+  }
+  getCertificateChainForRoots(roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
+    this.roots = roots.size;
+    setTimeout(() => callback([pki().leaf(this.kind)]), 5);
+  }
+  getDefaultCertificateChain(callback: CertificateChainCallback): void {
+    callback([pki().leaf(this.kind)]);
+  }
+}
+
+maybe(
+  'our client -> s_server: client certificate (asynchronous store), certificate_authorities',
+  async (t) => {
+    const files = pemFiles('rsa');
+    const store = new OneChainStore('ed25519');
+    const { output } = await revEcho(['-Verify', '1', '-CAfile', files.root, '-verify_return_error'], {
+      clientCertificateStore: store,
+    });
+    t.is(store.roots, 1);
+    t.regex(output, /CN ?= ?localhost/);
+  },
+);
+
+// --- openssl s_client against our server ---
+
+async function sClientAgainstOurServer(
+  serverOptions: Partial<ConstructorParameters<typeof ServerTLS>[0]>,
+  clientArgs: string[],
+  input: string,
+  kind: KeyKind = 'ecdsa',
+): Promise<{ output: string; connection: Connection }> {
+  const files = pemFiles(kind);
+  const server = new ServerTLS({ certificates: pki().chain(kind), ...serverOptions });
+  let connection: Connection | undefined;
+  let seen = '';
+  const listener = await listen(
+    (w, c, e) => server.start(w, c, undefined, e),
+    (s) => {
+      connection = s.connection;
+    },
+    (d, s) => {
+      s.connection.dataFromApplication(d);
+      seen += new TextDecoder().decode(d);
+      if (seen.includes('BYE')) s.connection.applicationFinished();
+    },
+  );
+  const child = openssl([
+    's_client',
+    '-connect',
+    `127.0.0.1:${listener.port}`,
+    '-servername',
+    'localhost',
+    '-CAfile',
+    files.root,
+    '-verify_return_error',
+    '-tls1_3',
+    ...clientArgs,
+  ]);
+  try {
+    await child.waitFor(/Verify return code|CONNECTED/);
+    for (const line of input.split('\n')) {
+      child.process.stdin.write(`${line}\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await child.exited;
+    return { output: child.output(), connection: connection! };
+  } finally {
+    child.kill();
+    await listener.close();
+  }
+}
+
+for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+  maybe(`s_client -> our server: ${suite}`, async (t) => {
+    const { output, connection } = await sClientAgainstOurServer({}, ['-ciphersuites', suite], 'hello\nBYE');
+    t.is(connection.cipherSuite, suite);
+    t.regex(output, /Verify return code: 0 \(ok\)/);
+    t.regex(output, /hello/);
+    t.true(connection.ended);
+  });
+}
+
+for (const kind of ['rsa', 'ecdsa384', 'ed25519'] as const) {
+  maybe(`s_client -> our server: ${kind} certificate`, async (t) => {
+    const { output } = await sClientAgainstOurServer({}, [], 'BYE', kind);
+    t.regex(output, /Verify return code: 0 \(ok\)/);
+  });
+}
+
+for (const [group, name] of [
+  ['secp256r1', 'P-256'],
+  ['secp384r1', 'P-384'],
+  ['x25519', 'X25519'],
+  ['ffdhe3072', 'ffdhe3072'],
+] as const) {
+  maybe(`s_client -> our server: group ${name}`, async (t) => {
+    const { connection } = await sClientAgainstOurServer(
+      { groups: ['x25519mlkem768', 'x25519', 'secp256r1', 'secp384r1', 'ffdhe3072'] },
+      ['-groups', name],
+      'BYE',
+    );
+    t.is(connection.namedGroup, group);
+  });
+}
+
+maybe('s_client -> our server: HelloRetryRequest (client shares X25519, server wants P-384)', async (t) => {
+  const { connection, output } = await sClientAgainstOurServer(
+    { groups: ['secp384r1'] },
+    ['-groups', 'X25519:P-384'],
+    'BYE',
+  );
+  t.is(connection.namedGroup, 'secp384r1');
+  t.regex(output, /Verify return code: 0/);
+});
+
+maybe('s_client -> our server: KeyUpdate requested by openssl is answered', async (t) => {
+  const { output, connection } = await sClientAgainstOurServer({}, ['-msg'], 'before\nK\nafter\nBYE');
+  t.regex(output, /KeyUpdate/);
+  t.regex(output, /after/);
+  t.true(connection.ended);
+});
+
+maybe('s_client -> our server: client certificate required and verified', async (t) => {
+  const files = pemFiles('ecdsa384');
+  const { connection } = await sClientAgainstOurServer(
+    { clientAuth: 'require', clientTrustRoot: pki().trustStore },
+    ['-cert', files.cert, '-key', files.key],
+    'BYE',
+  );
+  t.is(connection.peerCertificates.length, 2);
+});
+
+maybe('s_client -> our server: missing required client certificate gets certificate_required', async (t) => {
+  const { output } = await sClientAgainstOurServer(
+    { clientAuth: 'require', clientTrustRoot: pki().trustStore },
+    [],
+    'BYE',
+  );
+  t.regex(output, /certificate required/i);
+});
+
+maybe('s_client -> our server: resumption with our ticket', async (t) => {
+  const files = pemFiles('ecdsa');
+  const sess = `${files.root}.sess`;
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa') });
+  const connections: Connection[] = [];
+  const listener = await listen(
+    (w, c, e) => server.start(w, c, undefined, e),
+    (s) => connections.push(s.connection),
+    (d, s) => {
+      if (new TextDecoder().decode(d).includes('BYE')) s.connection.applicationFinished();
+    },
+  );
+  try {
+    for (const args of [
+      ['-sess_out', sess],
+      ['-sess_in', sess],
+    ]) {
+      const child = openssl([
+        's_client',
+        '-connect',
+        `127.0.0.1:${listener.port}`,
+        '-servername',
+        'localhost',
+        '-CAfile',
+        files.root,
+        '-tls1_3',
+        '-ign_eof',
+        ...args,
+      ]);
+      await child.waitFor(/Verify return code|Reused/);
+      await new Promise((r) => setTimeout(r, 200));
+      child.process.stdin.write('BYE\n');
+      await child.exited;
+      child.kill();
+    }
+    t.false(connections[0]!.resumed);
+    t.true(connections[1]!.resumed);
+  } finally {
+    await listener.close();
+  }
+});

@@ -1,0 +1,568 @@
+// The Node adapter (@tls-kit/engine/node) against Node's own tls/https, and against itself.
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
+import { privateKeyToPem } from '@tls-kit/certs';
+import test from 'ava';
+import {
+  Agent,
+  connect,
+  createSecureContext,
+  createServer,
+  type Server,
+  type TLSSocket,
+} from '../src/node/index.js';
+import { pki } from './helpers/pki.js';
+
+const MiB = 1024 * 1024;
+
+function pem(kind: 'ecdsa' | 'rsa' | 'ed25519' = 'ecdsa', names?: readonly string[]) {
+  const p = pki();
+  const leaf = p.leaf(kind, names);
+  return { cert: leaf.toPem(), key: privateKeyToPem(leaf.privateKey!), ca: p.root.toPem() };
+}
+
+async function listening<T extends net.Server>(server: T): Promise<{ server: T; port: number }> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as net.AddressInfo).port };
+}
+
+function closeServer(server: net.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  });
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** A node:tls echo server (TLS 1.3 only, as the engine). */
+function nodeEchoServer(options: tls.TlsOptions = {}) {
+  const { cert, key } = pem();
+  const server = tls.createServer({ cert, key, minVersion: 'TLSv1.3', ...options }, (s) => {
+    s.on('error', () => {});
+    s.pipe(s);
+  });
+  return listening(server);
+}
+
+/** Our echo server. */
+function ourEchoServer(options: Partial<Parameters<typeof createServer>[0]> = {}) {
+  const { cert, key } = pem();
+  const server = createServer({ cert, key, ...options }, (s) => {
+    s.on('error', () => {});
+    s.pipe(s);
+  });
+  server.on('tlsClientError', () => {});
+  return listening(server);
+}
+
+test('connect() to a node:tls server: facts, peer certificate, echo, clean close', async (t) => {
+  const { server, port } = await nodeEchoServer({ ALPNProtocols: ['h2', 'http/1.1'] });
+  try {
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca: pem().ca,
+      ALPNProtocols: ['http/1.1'],
+    });
+    await once(socket, 'secureConnect');
+    t.is(socket.getProtocol(), 'TLSv1.3');
+    t.regex(
+      socket.getCipher()!.name,
+      /^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$/,
+    );
+    t.is(socket.alpnProtocol, 'http/1.1');
+    t.true(socket.authorized);
+    t.is(socket.authorizationError, null);
+    const peer = socket.getPeerCertificate(true);
+    t.is(peer.subject?.CN, 'localhost');
+    t.is(peer.subjectaltname, 'DNS:localhost, IP Address:127.0.0.1');
+    t.is(peer.issuerCertificate?.subject.CN, 'tls-kit test root');
+    t.regex(peer.fingerprint256!, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    socket.end('hello, node');
+    t.is((await readAll(socket)).toString(), 'hello, node');
+    t.true(socket.connection.ended, 'the peer close_notify ended the stream');
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('node:tls client -> createServer(): secureConnection, echo, client certificate required', async (t) => {
+  const { cert, key, ca } = pem();
+  const client = pem('ed25519');
+  let serverSide: TLSSocket | undefined;
+  const { server, port } = await listening(
+    createServer({ cert, key, ca, requestCert: true, ALPNProtocols: ['x-echo'] }, (s) => {
+      serverSide = s;
+      s.on('error', () => {});
+      s.pipe(s);
+    }),
+  );
+  try {
+    const socket = tls.connect({
+      port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca,
+      cert: client.cert,
+      key: client.key,
+      ALPNProtocols: ['x-echo'],
+    });
+    await once(socket, 'secureConnect');
+    t.is(socket.getProtocol(), 'TLSv1.3');
+    t.is(socket.alpnProtocol, 'x-echo');
+    socket.write('ping');
+    const [echo] = (await once(socket, 'data')) as [Buffer];
+    t.is(echo.toString(), 'ping');
+    socket.end();
+    t.is((await readAll(socket)).length, 0);
+    t.truthy(serverSide);
+    t.true(serverSide!.authorized);
+    t.is(serverSide!.servername, 'localhost');
+    t.is(serverSide!.getPeerCertificate().subject?.CN, 'localhost');
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('createServer() refuses a node:tls client without the required certificate (tlsClientError)', async (t) => {
+  const { cert, key, ca } = pem();
+  const { server, port } = await listening(
+    createServer({ cert, key, ca, requestCert: true }, () => t.fail()),
+  );
+  try {
+    const serverError = once(server, 'tlsClientError');
+    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca });
+    const clientError = new Promise<Error>((resolve) => {
+      socket.on('error', resolve);
+      socket.on('data', () => {});
+      socket.on('end', () => resolve(new Error('ended')));
+    });
+    const [error] = (await serverError) as [Error];
+    t.regex(error.message, /certificate/i);
+    t.truthy(await clientError);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('https.get through our Agent to a node https server (the README example)', async (t) => {
+  const { cert, key, ca } = pem();
+  const { server, port } = await listening(
+    https.createServer({ cert, key, minVersion: 'TLSv1.3' }, (req, res) => {
+      res.end(`hello ${req.url} over ${(req.socket as tls.TLSSocket).getProtocol()}`);
+    }),
+  );
+  try {
+    const body = await new Promise<string>((resolve, reject) => {
+      https
+        .get(`https://localhost:${port}/greeting`, { agent: new Agent({ ca }) }, (res) => {
+          readAll(res).then((b) => resolve(b.toString()), reject);
+        })
+        .on('error', reject);
+    });
+    t.is(body, 'hello /greeting over TLSv1.3');
+    // The same through http.get and createConnection, for code that takes a socket factory.
+    const again = await new Promise<string>((resolve, reject) => {
+      http
+        .get(
+          {
+            host: 'localhost',
+            port,
+            path: '/x',
+            createConnection: () => connect({ host: 'localhost', port, ca }),
+          },
+          (res) => readAll(res).then((b) => resolve(b.toString()), reject),
+        )
+        .on('error', reject);
+    });
+    t.is(again, 'hello /x over TLSv1.3');
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('a slow reader pauses the transport: plaintext buffered stays bounded, nothing is lost', async (t) => {
+  const size = 8 * MiB;
+  const { cert, key, ca } = pem();
+  const { server, port } = await listening(
+    tls.createServer({ cert, key, minVersion: 'TLSv1.3' }, (s) => {
+      s.on('error', () => {});
+      s.end(Buffer.alloc(size, 7));
+    }),
+  );
+  try {
+    const socket = connect({ host: 'localhost', port, ca });
+    socket.pause();
+    await once(socket, 'secureConnect');
+    // Let the server push as much as it can; flow control must stop it well short of 8 MiB.
+    for (let i = 0; i < 20 && !socket.socket.isPaused(); i++) await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 200));
+    t.true(socket.socket.isPaused(), 'the transport is paused while the reader is full');
+    t.true(socket.readableLength < 1 * MiB, `buffered ${socket.readableLength} bytes`);
+    socket.resume();
+    const all = await readAll(socket);
+    t.is(all.length, size);
+    t.true(all.every((b) => b === 7));
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('a peer that does not read makes write() report backpressure; all data arrives later', async (t) => {
+  const { cert, key, ca } = pem();
+  let peer: tls.TLSSocket | undefined;
+  const { server, port } = await listening(
+    tls.createServer({ cert, key, minVersion: 'TLSv1.3' }, (s) => {
+      peer = s;
+      s.on('error', () => {});
+      s.pause();
+    }),
+  );
+  try {
+    const socket = connect({ host: 'localhost', port, ca });
+    await once(socket, 'secureConnect');
+    const chunk = Buffer.alloc(64 * 1024, 1);
+    let written = 0;
+    // Write until the stream says stop, waiting for a drain that cannot come while the peer is paused.
+    for (;;) {
+      written += chunk.length;
+      if (!socket.write(chunk)) {
+        const drained = await Promise.race([
+          once(socket, 'drain').then(() => true),
+          new Promise((r) => setTimeout(() => r(false), 300)),
+        ]);
+        if (!drained) break;
+      }
+      if (written > 64 * MiB) break;
+    }
+    t.true(written < 32 * MiB, `stopped after ${written} bytes`);
+    // Now the peer reads: everything written arrives, and the drain comes.
+    const received = new Promise<number>((resolve) => {
+      let n = 0;
+      peer!.on('data', (d: Buffer) => {
+        n += d.length;
+        if (n === written) resolve(n);
+      });
+    });
+    peer!.resume();
+    t.is(await received, written);
+    socket.destroy();
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('half-close: end() sends close_notify, the peer answers, both sides end without error', async (t) => {
+  let serverEnded = false;
+  const { cert, key, ca } = pem();
+  const { server, port } = await listening(
+    createServer({ cert, key }, (s) => {
+      s.on('data', () => {});
+      s.on('end', () => {
+        serverEnded = true;
+      });
+    }),
+  );
+  try {
+    const socket = connect({ host: 'localhost', port, ca });
+    await once(socket, 'secureConnect');
+    socket.write('x');
+    socket.end();
+    socket.on('data', () => {});
+    await once(socket, 'close');
+    t.true(socket.connection.ended);
+    t.is(socket.connection.state, 'closed');
+    await new Promise((r) => setTimeout(r, 20));
+    t.true(serverEnded);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('destroy() closes the transport at once; the peer sees the connection go', async (t) => {
+  const { server, port } = await ourEchoServer();
+  try {
+    const serverSocket = once(server, 'secureConnection') as Promise<[TLSSocket]>;
+    const socket = connect({ host: 'localhost', port, ca: pem().ca });
+    await once(socket, 'secureConnect');
+    const [peer] = await serverSocket;
+    peer.on('error', () => {});
+    const peerClosed = new Promise((resolve) => peer.on('close', resolve));
+    socket.destroy();
+    await peerClosed;
+    t.true(socket.socket.destroyed);
+    t.true(peer.destroyed);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('errors propagate: wrong host name, a non-TLS peer, a peer vanishing mid-handshake', async (t) => {
+  const { server, port } = await ourEchoServer();
+  try {
+    const wrongName = connect({ host: '127.0.0.1', port, servername: 'other.example', ca: pem().ca });
+    const [e1] = (await once(wrongName, 'error')) as [Error];
+    t.regex(e1.message, /not valid for "other.example"/);
+  } finally {
+    await closeServer(server);
+  }
+  const garbage = await listening(
+    net.createServer((s) => {
+      s.resume();
+      s.end('HTTP/1.0 400 no tls here\r\n\r\n');
+    }),
+  );
+  try {
+    const s = connect({ host: 'localhost', port: garbage.port, ca: pem().ca });
+    const [e2] = (await once(s, 'error')) as [Error];
+    t.truthy(e2.message);
+  } finally {
+    await closeServer(garbage.server);
+  }
+  const vanishing = await listening(net.createServer((s) => s.once('data', () => s.destroy())));
+  try {
+    const s = connect({ host: 'localhost', port: vanishing.port, ca: pem().ca });
+    const [e3] = (await once(s, 'error')) as [Error & { code?: string }];
+    t.is(e3.code, 'ECONNRESET');
+  } finally {
+    await closeServer(vanishing.server);
+  }
+});
+
+test('a client that never sends a ClientHello gets the handshake timeout', async (t) => {
+  const { server, port } = await ourEchoServer({ handshakeTimeout: 150 });
+  try {
+    const raw = net.connect(port, '127.0.0.1');
+    raw.on('error', () => {});
+    const [error] = (await once(server, 'tlsClientError')) as [Error & { code?: string }];
+    t.is(error.code, 'ERR_TLS_HANDSHAKE_TIMEOUT');
+    raw.destroy();
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('sessions: the session event, then resumption with `session`, against node:tls and our server', async (t) => {
+  for (const [name, start] of [
+    ['node:tls', () => nodeEchoServer()],
+    ['ours', () => ourEchoServer()],
+  ] as const) {
+    const { server, port } = await start();
+    try {
+      const first = connect({ host: 'localhost', port, ca: pem().ca });
+      const sessions: Buffer[] = [];
+      first.on('session', (s: Buffer) => sessions.push(s));
+      await once(first, 'session');
+      t.false(first.isSessionReused(), name);
+      first.end();
+      await readAll(first);
+      const session = sessions.at(-1)!;
+      t.deepEqual(first.getSession(), session, 'getSession() is the latest ticket');
+      const second = connect({ host: 'localhost', port, ca: pem().ca, session });
+      await once(second, 'secureConnect');
+      t.true(second.isSessionReused(), `${name}: resumed`);
+      t.is(second.getPeerCertificate().subject?.CN, 'localhost');
+      second.write('again');
+      const [echo] = (await once(second, 'data')) as [Buffer];
+      t.is(echo.toString(), 'again');
+      second.end();
+      await readAll(second);
+    } finally {
+      await closeServer(server);
+    }
+  }
+});
+
+test('keylog events carry the same secrets on both sides', async (t) => {
+  const { server, port } = await ourEchoServer();
+  const serverLines: string[] = [];
+  server.on('keylog', (line: Buffer) => serverLines.push(line.toString()));
+  try {
+    const socket = connect({ host: 'localhost', port, ca: pem().ca });
+    const clientLines: string[] = [];
+    socket.on('keylog', (line: Buffer) => clientLines.push(line.toString()));
+    await once(socket, 'secureConnect');
+    socket.end();
+    await readAll(socket);
+    const labels = clientLines.map((l) => l.split(' ')[0]);
+    t.deepEqual(labels.sort(), [
+      'CLIENT_HANDSHAKE_TRAFFIC_SECRET',
+      'CLIENT_TRAFFIC_SECRET_0',
+      'EXPORTER_SECRET',
+      'SERVER_HANDSHAKE_TRAFFIC_SECRET',
+      'SERVER_TRAFFIC_SECRET_0',
+    ]);
+    for (const line of clientLines) {
+      t.regex(line, /^[A-Z_0-9]+ [0-9a-f]{64} [0-9a-f]{64,96}\n$/);
+      t.true(serverLines.includes(line), `server logged ${line.split(' ')[0]}`);
+    }
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('SNICallback picks the certificate by name, asynchronously', async (t) => {
+  const other = pem('ecdsa', ['DNS:other.test']);
+  const asked: string[] = [];
+  const { server, port } = await ourEchoServer({
+    SNICallback: (name, cb) => {
+      asked.push(name);
+      setTimeout(() => cb(null, name === 'other.test' ? createSecureContext(other) : undefined), 5);
+    },
+  });
+  try {
+    for (const name of ['other.test', 'localhost']) {
+      const socket = connect({ host: '127.0.0.1', port, servername: name, ca: pem().ca });
+      await once(socket, 'secureConnect');
+      t.is(socket.getPeerCertificate().subject?.CN, name);
+      socket.end();
+      await readAll(socket);
+    }
+    t.deepEqual(asked, ['other.test', 'localhost']);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('checkServerIdentity can refuse a verified certificate; its error reaches the caller', async (t) => {
+  const { server, port } = await ourEchoServer();
+  try {
+    const seen: string[] = [];
+    const socket = connect({
+      host: 'localhost',
+      port,
+      ca: pem().ca,
+      checkServerIdentity: (host, cert) => {
+        seen.push(`${host} ${cert.subject.CN}`);
+        return new Error('pinned key mismatch');
+      },
+    });
+    const [error] = (await once(socket, 'error')) as [Error];
+    t.is(error.message, 'pinned key mismatch');
+    t.deepEqual(seen, ['localhost localhost']);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('options map: minVersion/maxVersion, ciphers, ecdhCurve; bad ones are refused before dialling', async (t) => {
+  const { server, port } = await nodeEchoServer();
+  try {
+    const socket = connect({
+      host: 'localhost',
+      port,
+      ca: pem().ca,
+      minVersion: 'TLSv1.3',
+      ciphers: 'TLS_CHACHA20_POLY1305_SHA256:!aNULL',
+      ecdhCurve: 'P-384',
+    });
+    await once(socket, 'secureConnect');
+    t.is(socket.getCipher()?.name, 'TLS_CHACHA20_POLY1305_SHA256');
+    t.is(socket.connection.namedGroup, 'secp384r1');
+    socket.end();
+    await readAll(socket);
+  } finally {
+    await closeServer(server);
+  }
+  t.throws(() => connect({ port: 1, ecdhCurve: 'P-999' }), { message: /unknown group/ });
+  t.throws(() => connect({ port: 1, ciphers: 'AES128-SHA' }), { message: /unsupported cipher suite/ });
+  t.throws(() => connect({ port: 1, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' }), { message: /above/ });
+  t.throws(() => connect({ port: 1, cert: pem().cert }), { message: /together/ });
+});
+
+test('rejectUnauthorized: false is refused while the engine cannot report instead of reject', (t) => {
+  t.throws(() => connect({ port: 1, rejectUnauthorized: false }), { message: /not supported yet/ });
+});
+
+test('our client and our server: 1 MiB both ways through the adapter', async (t) => {
+  const { server, port } = await ourEchoServer();
+  try {
+    const socket = connect({ host: 'localhost', port, ca: pem().ca });
+    const payload = Buffer.alloc(MiB);
+    for (let i = 0; i < payload.length; i++) payload[i] = (i * 31) & 0xff;
+    socket.write(payload);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of socket) {
+      chunks.push(chunk as Buffer);
+      received += (chunk as Buffer).length;
+      if (received >= payload.length) break;
+    }
+    t.true(Buffer.concat(chunks).equals(payload));
+  } finally {
+    await closeServer(server as Server);
+  }
+});
+
+// TLS 1.2 through the adapter: these run when the engine accepts `versions: ['TLSv1.2']`.
+const engineHasTls12 = (() => {
+  try {
+    connect({ port: 1, maxVersion: 'TLSv1.2' }).destroy();
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const tls12 = engineHasTls12 ? test : test.skip;
+
+tls12('TLS 1.2: connect() to node:tls and node:tls to createServer(), with resumption', async (t) => {
+  for (const [name, start] of [
+    ['node:tls server', () => nodeEchoServer({ minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' })],
+    ['our server', () => ourEchoServer({ maxVersion: 'TLSv1.2' })],
+  ] as const) {
+    const { server, port } = await start();
+    try {
+      const first = connect({ host: 'localhost', port, ca: pem().ca, maxVersion: 'TLSv1.2' });
+      const sessions: Buffer[] = [];
+      first.on('session', (s: Buffer) => sessions.push(s));
+      await once(first, 'secureConnect');
+      t.is(first.getProtocol(), 'TLSv1.2', name);
+      t.regex(first.getCipher()!.name, /^TLS_ECDHE_ECDSA_WITH_/);
+      first.write('twelve');
+      t.is(((await once(first, 'data')) as [Buffer])[0].toString(), 'twelve');
+      first.end();
+      await readAll(first);
+      t.true(sessions.length > 0, `${name}: a session to resume`);
+      const second = connect({
+        host: 'localhost',
+        port,
+        ca: pem().ca,
+        maxVersion: 'TLSv1.2',
+        session: sessions.at(-1)!,
+      });
+      await once(second, 'secureConnect');
+      t.true(second.isSessionReused(), `${name}: resumed`);
+      second.end();
+      await readAll(second);
+    } finally {
+      await closeServer(server);
+    }
+  }
+  const { server, port } = await ourEchoServer({ maxVersion: 'TLSv1.2' });
+  try {
+    const socket = tls.connect({
+      port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca: pem().ca,
+      maxVersion: 'TLSv1.2',
+    });
+    await once(socket, 'secureConnect');
+    t.is(socket.getProtocol(), 'TLSv1.2');
+    socket.write('node client');
+    t.is(((await once(socket, 'data')) as [Buffer])[0].toString(), 'node client');
+    socket.end();
+  } finally {
+    await closeServer(server);
+  }
+});

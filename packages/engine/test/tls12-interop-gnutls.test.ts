@@ -1,0 +1,119 @@
+// TLS 1.2 against GnuTLS: `gnutls-cli` against our server over loopback (suites, RFC 7919 FFDHE
+// negotiation, resumption, a refused rehandshake). `gnutls-serv` cannot be bound to loopback
+// only, so the other role is tested against OpenSSL and Node instead.
+import { execFileSync, spawn } from 'node:child_process';
+import test from 'ava';
+import { pemFiles } from './helpers/openssl.js';
+import type { KeyKind } from './helpers/pki.js';
+import { echoServer } from './helpers/tls12-peers.js';
+
+function haveGnutls(): boolean {
+  try {
+    execFileSync('which', ['gnutls-cli'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const available = haveGnutls();
+const maybe = available ? test.serial : test.skip;
+if (!available)
+  test('gnutls-cli is absent', (t) => t.log('gnutls-cli not installed: GnuTLS interop skipped'));
+
+/** Runs gnutls-cli against `port` with `input` on stdin; resolves with its output (killed after 15 s). */
+function gnutlsCli(port: number, args: string[], input: string, kind: KeyKind = 'ecdsa'): Promise<string> {
+  const files = pemFiles(kind);
+  return new Promise((resolve) => {
+    const child = spawn('gnutls-cli', [
+      '-p',
+      String(port),
+      '--x509cafile',
+      files.root,
+      '--sni-hostname',
+      'localhost',
+      ...args,
+      '127.0.0.1',
+    ]);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('latin1');
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString('latin1');
+    });
+    child.stdin.on('error', () => {});
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    setTimeout(() => child.stdin.end(input), 300);
+  });
+}
+
+const TLS12 = 'NORMAL:-VERS-ALL:+VERS-TLS1.2';
+
+for (const [suite, cipher, kx, kind] of [
+  ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'AES-128-GCM', 'ECDHE-ECDSA', 'ecdsa'],
+  ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'AES-256-GCM', 'ECDHE-ECDSA', 'ecdsa'],
+  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'CHACHA20-POLY1305', 'ECDHE-ECDSA', 'ecdsa'],
+  ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'AES-128-GCM', 'ECDHE-RSA', 'rsa'],
+  ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'AES-256-GCM', 'ECDHE-RSA', 'rsa'],
+  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'CHACHA20-POLY1305', 'ECDHE-RSA', 'rsa'],
+  ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'AES-128-GCM', 'DHE-RSA', 'rsa'],
+] as const) {
+  maybe(`gnutls-cli -> our server: ${suite}`, async (t) => {
+    const server = await echoServer({}, kind);
+    try {
+      const priority = `${TLS12}:-CIPHER-ALL:+${cipher}:-KX-ALL:+${kx}`;
+      const output = await gnutlsCli(server.port, [`--priority=${priority}`], 'hello\nBYE\n', kind);
+      t.regex(output, /Handshake was completed/);
+      t.regex(output, /hello/);
+      t.is(server.connections[0]?.cipherSuite, suite);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+maybe('gnutls-cli offering FFDHE groups -> our server picks an RFC 7919 group (RFC 7919 §4)', async (t) => {
+  const server = await echoServer({ cipherSuites: ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'] }, 'rsa');
+  try {
+    const priority = `${TLS12}:-KX-ALL:+DHE-RSA:-GROUP-ALL:+GROUP-FFDHE3072`;
+    const output = await gnutlsCli(server.port, [`--priority=${priority}`], 'BYE\n', 'rsa');
+    t.regex(output, /Handshake was completed/);
+    t.is(server.connections[0]?.namedGroup, 'ffdhe3072');
+  } finally {
+    await server.close();
+  }
+});
+
+for (const [what, options] of [
+  ['session ID', { ticketKeys: false }],
+  ['session ticket', { sessionCache: false }],
+] as const) {
+  maybe(`gnutls-cli -r resumes with our server by ${what}`, async (t) => {
+    const server = await echoServer(options);
+    try {
+      const output = await gnutlsCli(server.port, [`--priority=${TLS12}`, '-r'], 'BYE\n');
+      t.regex(output, /This is a resumed session/);
+      t.true(server.connections[1]?.resumed);
+    } finally {
+      await server.close();
+    }
+  });
+}
+
+maybe('gnutls-cli -e (rehandshake) gets no_renegotiation from our server', async (t) => {
+  const server = await echoServer({});
+  try {
+    const output = await gnutlsCli(server.port, [`--priority=${TLS12}`, '-e'], 'BYE\n');
+    t.regex(output, /Received alert \[100\]: No renegotiation is allowed/);
+    t.regex(output, /ReHandshake has failed/);
+    // The warning leaves our side usable: GnuTLS retries, and each attempt gets its own answer.
+    t.true((output.match(/Received alert \[100\]/g)?.length ?? 0) >= 2);
+  } finally {
+    await server.close();
+  }
+});
