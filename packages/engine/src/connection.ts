@@ -97,7 +97,7 @@ export class Connection {
   get serverName(): string | undefined {
     return this.core.facts.serverName;
   }
-  /** TLS 1.3: the legacy_session_id of the hellos (middlebox compatibility), else undefined. */
+  /** TLS 1.3: the legacy_session_id of the hellos (middlebox compatibility); TLS 1.2: the session ID (may be empty). */
   get sessionId(): Uint8Array | undefined {
     return this.core.facts.sessionId;
   }

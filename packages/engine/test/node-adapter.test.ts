@@ -566,3 +566,54 @@ tls12('TLS 1.2: connect() to node:tls and node:tls to createServer(), with resum
     await closeServer(server);
   }
 });
+
+test('connect() with cert/key answers a node:tls server that requires a client certificate', async (t) => {
+  const { cert, key, ca } = pem();
+  const client = pem('rsa');
+  let peerSubject: string | undefined;
+  const { server, port } = await listening(
+    tls.createServer(
+      { cert, key, ca, requestCert: true, rejectUnauthorized: true, minVersion: 'TLSv1.3' },
+      (s) => {
+        s.on('error', () => {});
+        peerSubject = String(s.getPeerCertificate().subject?.CN);
+        // Not end() right away: node:tls then closes without close_notify, which we report as truncation.
+        s.write(s.authorized ? 'authorized' : `refused: ${s.authorizationError}`);
+        s.on('end', () => s.end());
+        s.resume();
+      },
+    ),
+  );
+  try {
+    const socket = connect({ host: 'localhost', port, ca, cert: client.cert, key: client.key });
+    const [answer] = (await once(socket, 'data')) as [Buffer];
+    t.is(answer.toString(), 'authorized');
+    socket.end();
+    await readAll(socket);
+    t.is(peerSubject, 'localhost');
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('a TCP FIN without close_notify after the handshake is reported as possible truncation', async (t) => {
+  const { cert, key, ca } = pem();
+  const { server, port } = await listening(
+    createServer({ cert, key }, (s) => {
+      s.on('error', () => {});
+      s.write('partial');
+      // Close the TCP connection under the TLS layer: no close_notify.
+      s.socket.end();
+    }),
+  );
+  try {
+    const socket = connect({ host: 'localhost', port, ca });
+    const received: Buffer[] = [];
+    socket.on('data', (d: Buffer) => received.push(d));
+    const [error] = (await once(socket, 'error')) as [Error & { code?: string }];
+    t.is(error.code, 'ERR_TLS_UNEXPECTED_EOF');
+    t.is(Buffer.concat(received).toString(), 'partial', 'the data before the FIN was delivered');
+  } finally {
+    await closeServer(server);
+  }
+});

@@ -1,14 +1,25 @@
 // TLS 1.2 features in memory: version negotiation between our own endpoints, SNI certificate
 // choice, ALPN, record limits, large transfers, key log lines, queued early application data.
 import { SNIServerCertificates } from '@tls-kit/certs';
-import { AlertDescription, ContentType } from '@tls-kit/messages';
+import {
+  AlertDescription,
+  CipherSuite,
+  ClientHello,
+  ContentType,
+  ExtensionType,
+  HandshakeType,
+  ServerHello,
+} from '@tls-kit/messages';
 import test from 'ava';
+import { frameHandshake } from '../src/handshake/messages.js';
 import { BadTLSDataError, TLSAlertError } from '../src/index.js';
 import { records } from './helpers/mitm.js';
 import { pki } from './helpers/pki.js';
 import {
   clientTLS12,
   complete,
+  plainHandshakeMessages,
+  plainRecords,
   send,
   serverTLS12,
   startClient,
@@ -127,4 +138,43 @@ test('facts of a TLS 1.2 connection', (t) => {
     t.true(end.connection.handshakeComplete);
   }
   t.is(c.connection.peerCertificates.length, 2);
+});
+
+test('verifyCallback runs once with the validated chain; its exception invalidates without an alert', (t) => {
+  const tls = clientTLS12();
+  const seen: number[] = [];
+  const out: Uint8Array[] = [];
+  const connection = tls.start(
+    (d) => out.push(d),
+    () => {},
+    (chain) => {
+      seen.push(chain.length);
+      throw new Error('not this one');
+    },
+  );
+  const s = startServer(serverTLS12());
+  s.connection.dataFromWire(out.splice(0)[0]!);
+  t.throws(() => connection.dataFromWire(s.take()), { message: 'not this one' });
+  t.deepEqual(seen, [2]);
+  t.is(connection.state, 'invalidated');
+  t.is(out.length, 0);
+});
+
+test('TLS_EMPTY_RENEGOTIATION_INFO_SCSV instead of the extension: the server still answers renegotiation_info (RFC 5746 §3.6)', (t) => {
+  const c = startClient(clientTLS12());
+  const s = startServer(serverTLS12());
+  const [hello] = plainHandshakeMessages(c.take());
+  const ch = ClientHello.parse(hello!.subarray(4));
+  const modified = frameHandshake(
+    HandshakeType.client_hello,
+    ClientHello.build({
+      ...ch,
+      cipherSuites: [...ch.cipherSuites, CipherSuite.TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+      extensions: ch.extensions?.filter((e) => e.extensionType !== ExtensionType.renegotiation_info),
+    }),
+  );
+  s.connection.dataFromWire(plainRecords([modified]));
+  const sh = ServerHello.parse(plainHandshakeMessages(s.take())[0]!.subarray(4));
+  const info = sh.extensions?.find((e) => e.extensionType === ExtensionType.renegotiation_info);
+  t.deepEqual(info?.extensionData, { renegotiatedConnection: new Uint8Array(0) });
 });

@@ -21,8 +21,18 @@ const maybe = available ? test.serial : test.skip;
 if (!available)
   test('gnutls-cli is absent', (t) => t.log('gnutls-cli not installed: GnuTLS interop skipped'));
 
-/** Runs gnutls-cli against `port` with `input` on stdin; resolves with its output (killed after 15 s). */
-function gnutlsCli(port: number, args: string[], input: string, kind: KeyKind = 'ecdsa'): Promise<string> {
+/**
+ * Runs gnutls-cli against `port` with `input` on stdin; resolves with its output (killed after
+ * 15 s). Without `endInput` stdin stays open and the run ends when our server closes (on "BYE"),
+ * so the echo is surely read first.
+ */
+function gnutlsCli(
+  port: number,
+  args: string[],
+  input: string,
+  kind: KeyKind = 'ecdsa',
+  endInput = false,
+): Promise<string> {
   const files = pemFiles(kind);
   return new Promise((resolve) => {
     const child = spawn('gnutls-cli', [
@@ -48,7 +58,10 @@ function gnutlsCli(port: number, args: string[], input: string, kind: KeyKind = 
       clearTimeout(timer);
       resolve(out);
     });
-    setTimeout(() => child.stdin.end(input), 300);
+    setTimeout(() => {
+      child.stdin.write(input);
+      if (endInput) child.stdin.end();
+    }, 300);
   });
 }
 
@@ -96,7 +109,7 @@ for (const [what, options] of [
   maybe(`gnutls-cli -r resumes with our server by ${what}`, async (t) => {
     const server = await echoServer(options);
     try {
-      const output = await gnutlsCli(server.port, [`--priority=${TLS12}`, '-r'], 'BYE\n');
+      const output = await gnutlsCli(server.port, [`--priority=${TLS12}`, '-r'], 'BYE\n', 'ecdsa', true);
       t.regex(output, /This is a resumed session/);
       t.true(server.connections[1]?.resumed);
     } finally {
@@ -108,7 +121,7 @@ for (const [what, options] of [
 maybe('gnutls-cli -e (rehandshake) gets no_renegotiation from our server', async (t) => {
   const server = await echoServer({});
   try {
-    const output = await gnutlsCli(server.port, [`--priority=${TLS12}`, '-e'], 'BYE\n');
+    const output = await gnutlsCli(server.port, [`--priority=${TLS12}`, '-e'], 'BYE\n', 'ecdsa', true);
     t.regex(output, /Received alert \[100\]: No renegotiation is allowed/);
     t.regex(output, /ReHandshake has failed/);
     // The warning leaves our side usable: GnuTLS retries, and each attempt gets its own answer.

@@ -65,7 +65,8 @@ class SNICallbackCertificates extends ServerCertificates {
 }
 
 export class Server extends net.Server {
-  private readonly engineOptions: (socket: TLSSocket) => ServerOptions;
+  /** The engine options of one connection; `socket` receives its key log lines. */
+  private readonly engineOptions: (socket?: TLSSocket) => ServerOptions;
   private readonly handshakeTimeout: number;
 
   constructor(options: TlsServerOptions, onSecureConnection?: (socket: TLSSocket) => void) {
@@ -94,10 +95,10 @@ export class Server extends net.Server {
       clientAuth,
       ...(clientTrustRoot ? { clientTrustRoot } : {}),
       ticketKeys,
-      keyLog: (line) => this.emit('keylog', Buffer.from(`${line}\n`), socket),
+      ...(socket ? { keyLog: (line: string) => this.emit('keylog', Buffer.from(`${line}\n`), socket) } : {}),
     });
     // Bad options fail here, not on the first connection.
-    new ServerTLS(this.engineOptions(undefined as unknown as TLSSocket));
+    new ServerTLS(this.engineOptions());
     if (onSecureConnection) this.on('secureConnection', onSecureConnection);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
   }

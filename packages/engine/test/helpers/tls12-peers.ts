@@ -141,7 +141,8 @@ export async function sClient12(
       child.process.stdin.write(`${line}\n`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    child.process.stdin.end();
+    // stdin stays open: s_client exits when our server closes (on "BYE") or the handshake fails,
+    // so everything the server sent is in the output.
     return await outputAtExit(child);
   } finally {
     child.kill();
