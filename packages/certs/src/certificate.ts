@@ -59,8 +59,6 @@ interface ParsedCertificate {
   readonly extensions: ParsedExtensions;
 }
 
-const derHexCache = new WeakMap<ParsedCertificate, string>();
-
 export class Certificate {
   private constructor(
     /** @internal Parsed data; also the identity used by verification caches. */
@@ -183,14 +181,10 @@ export class Certificate {
   get isSelfIssued(): boolean {
     return this.parsed.subject.equals(this.parsed.issuer);
   }
-  /** Hex of the DER: an identity for maps and sets. */
+  /** Hex of the DER: an identity for maps and sets. Computed on each call and kept nowhere, so
+   * certificates held by connections do not carry twice their size in text. */
   get derHex(): string {
-    let hex = derHexCache.get(this.parsed);
-    if (hex === undefined) {
-      hex = toHex(this.parsed.der);
-      derHexCache.set(this.parsed, hex);
-    }
-    return hex;
+    return toHex(this.parsed.der);
   }
 
   /** Same certificate bytes (keys are not compared). */

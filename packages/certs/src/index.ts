@@ -5,6 +5,7 @@ export type { AlgorithmIdentifier, SignatureAlgorithm, SubjectPublicKeyInfo } fr
 export { CertificateBuilder, type CertificateOptions, encodeName } from './builder.js';
 export type { CertificateChainCallback, ChainDelivery } from './callback.js';
 export { Certificate } from './certificate.js';
+export { CertificateCache } from './certificate-cache.js';
 export { assembleChain, assembleChains } from './chain.js';
 export {
   ClientCertificateStore,

@@ -7,9 +7,25 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  bench: {
+    summary: 'handshakes/s, bulk MB/s, memory per connection: tls-kit vs node:tls and node-forge',
+    load: () => import('./commands/bench.js'),
+  },
   dissect: {
     summary: 'decode a raw TLS stream or a pcap/pcapng capture into a readable transcript',
     load: () => import('./commands/dissect.js'),
+  },
+  s_client: {
+    summary: 'connect to a TLS server, print the negotiated parameters, relay stdin/stdout (openssl style)',
+    load: () => import('./commands/s_client.js'),
+  },
+  s_server: {
+    summary: 'serve TLS connections: echo to stdout, or --www status pages (openssl style)',
+    load: () => import('./commands/s_server.js'),
+  },
+  demo: {
+    summary: 'a complete TLS exchange on loopback, decoded and decrypted, with no setup',
+    load: () => import('./commands/demo.js'),
   },
   verify: {
     summary: 'verify a certificate chain (openssl verify style)',

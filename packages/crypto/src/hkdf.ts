@@ -21,6 +21,14 @@ export function hkdfExpandWithHmac(
 ): Uint8Array {
   checkHkdfExpandLength(algorithm, length);
   const hashLength = HASH_LENGTH[algorithm];
+  if (length > 0 && length <= hashLength) {
+    // One block, T(1) = HMAC(PRK, info || 0x01): the common case in TLS, with no copies.
+    const input = new Uint8Array(info.length + 1);
+    input.set(info);
+    input[info.length] = 1;
+    const block = hmac(algorithm, prk, input);
+    return length === hashLength ? block : block.slice(0, length);
+  }
   const out = new Uint8Array(length);
   // T(i) = HMAC(PRK, T(i-1) || info || i); the input buffer is reused across blocks.
   const input = new Uint8Array(hashLength + info.length + 1);

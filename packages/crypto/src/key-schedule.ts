@@ -14,18 +14,34 @@ export function hkdfExpandLabel(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const fullLabel = concatBytes(utf8('tls13 '), typeof label === 'string' ? utf8(label) : label);
-  if (fullLabel.length > 255 || context.length > 255 || length > 0xffff || length < 0) {
+  // Called a few dozen times per handshake: info is built in one allocation, the protocol's
+  // (ASCII) labels written straight into it.
+  const labelBytes = typeof label === 'string' && !isAscii(label) ? utf8(label) : label;
+  const fullLength = TLS13_PREFIX.length + labelBytes.length;
+  if (fullLength > 255 || context.length > 255 || length > 0xffff || length < 0) {
     throw new CryptoError('HKDF-Expand-Label input out of range');
   }
-  const info = new Uint8Array(2 + 1 + fullLabel.length + 1 + context.length);
+  const info = new Uint8Array(2 + 1 + fullLength + 1 + context.length);
   info[0] = length >> 8;
   info[1] = length & 0xff;
-  info[2] = fullLabel.length;
-  info.set(fullLabel, 3);
-  info[3 + fullLabel.length] = context.length;
-  info.set(context, 4 + fullLabel.length);
+  info[2] = fullLength;
+  info.set(TLS13_PREFIX, 3);
+  const at = 3 + TLS13_PREFIX.length;
+  if (typeof labelBytes === 'string') {
+    for (let i = 0; i < labelBytes.length; i++) info[at + i] = labelBytes.charCodeAt(i);
+  } else {
+    info.set(labelBytes, at);
+  }
+  info[3 + fullLength] = context.length;
+  info.set(context, 4 + fullLength);
   return provider.hkdfExpand(hash, secret, info, length);
+}
+
+const TLS13_PREFIX = utf8('tls13 ');
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
 
 /** Derive-Secret(Secret, Label, Messages) = HKDF-Expand-Label(Secret, Label,

@@ -30,7 +30,7 @@ import {
   rsaBits,
 } from './key-der.js';
 import type { KeyAgreementPrimitives } from './key-exchange.js';
-import { checkAeadNonce, checkRsaModulus, cryptoRandomBytes } from './policy.js';
+import { checkAeadNonce, checkRsaModulus, checkSealOutput, cryptoRandomBytes } from './policy.js';
 import type {
   AeadAlgorithm,
   AeadKey,
@@ -73,6 +73,17 @@ class NobleAeadKey implements AeadKey {
   seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Uint8Array {
     checkAeadNonce(nonce);
     return AEADS[this.algorithm](this.key, nonce, additionalData).encrypt(plaintext);
+  }
+  sealInto(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array, output: Uint8Array): void {
+    checkAeadNonce(nonce);
+    checkSealOutput(plaintext, output);
+    if (this.algorithm === 'chacha20-poly1305') {
+      // noble's ChaCha20-Poly1305 writes into a given output, in place included.
+      chacha20poly1305(this.key, nonce, additionalData).encrypt(plaintext, output);
+    } else {
+      // noble's GCM has no output parameter.
+      output.set(gcm(this.key, nonce, additionalData).encrypt(plaintext));
+    }
   }
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array {
     checkAeadNonce(nonce);

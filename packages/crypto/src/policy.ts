@@ -18,6 +18,18 @@ export function checkAeadNonce(nonce: Uint8Array): void {
   if (nonce.length !== 12) throw new CryptoError(`AEAD nonce must be 12 bytes, got ${nonce.length}`);
 }
 
+/** sealInto's output: ciphertext || tag in exactly its room, in place or apart from the input. */
+export function checkSealOutput(plaintext: Uint8Array, output: Uint8Array): void {
+  if (output.length !== plaintext.length + 16)
+    throw new CryptoError(`AEAD output must be ${plaintext.length + 16} bytes, got ${output.length}`);
+  const overlaps =
+    plaintext.buffer === output.buffer &&
+    plaintext.byteOffset < output.byteOffset + output.length &&
+    output.byteOffset < plaintext.byteOffset + plaintext.length;
+  if (overlaps && plaintext.byteOffset !== output.byteOffset)
+    throw new CryptoError('AEAD output overlaps the plaintext at another offset');
+}
+
 /** RSA keys between 1024 and 16384 bits with an odd exponent >= 3: smaller moduli are broken,
  * larger ones are a denial-of-service vector. */
 export function checkRsaModulus(bits: number, exponent: bigint): void {

@@ -21,8 +21,16 @@ export interface AeadKey {
   readonly algorithm: AeadAlgorithm;
   /** Returns ciphertext || tag. */
   seal(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array): Uint8Array;
+  /**
+   * `seal` writing ciphertext || tag into `output`, exactly `plaintext.length + 16` bytes, so a
+   * caller can assemble a whole record in one buffer. `plaintext` may be the start of `output`
+   * itself (in place); any other overlap is not allowed. Optional so that AeadKeys from other
+   * providers stay valid: callers fall back to `seal` and a copy. Both built-in providers have it.
+   */
+  sealInto?(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array, output: Uint8Array): void;
   /** Input is ciphertext || tag. Throws AeadAuthenticationError on a bad tag and
-   * never returns unauthenticated plaintext. */
+   * never returns unauthenticated plaintext. The result is memory of its own (never a view of the
+   * input, never reused by a later call): the caller may keep it. */
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array;
 }
 

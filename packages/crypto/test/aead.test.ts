@@ -135,3 +135,62 @@ test('an AEAD key does not depend on the caller keeping its key buffer intact', 
     t.deepEqual(key.seal(nonce, new Uint8Array(5), new Uint8Array(0)), before, provider.name);
   }
 });
+
+// sealInto: the same bytes as seal, written into a caller's buffer (apart or in place).
+for (const provider of providers) {
+  for (const { algorithm, keyLength } of ALGORITHMS) {
+    test(`${provider.name}: ${algorithm} sealInto equals seal, apart and in place`, (t) => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: keyLength, maxLength: keyLength }),
+          fc.uint8Array({ minLength: 12, maxLength: 12 }),
+          fc.uint8Array({ maxLength: 300 }),
+          fc.uint8Array({ maxLength: 20 }),
+          fc.nat({ max: 7 }),
+          (rawKey, nonce, plaintext, aad, offset) => {
+            const key = provider.importAeadKey(algorithm, rawKey);
+            const expected = hex(key.seal(nonce, plaintext, aad));
+            t.truthy(key.sealInto);
+            // Apart, at an offset inside a larger buffer whose other bytes must stay untouched.
+            const big = new Uint8Array(offset + plaintext.length + 16 + 3).fill(0xa5);
+            key.sealInto?.(nonce, plaintext, aad, big.subarray(offset, offset + plaintext.length + 16));
+            t.is(hex(big.subarray(offset, offset + plaintext.length + 16)), expected);
+            t.true(big.subarray(0, offset).every((b) => b === 0xa5));
+            t.true(big.subarray(offset + plaintext.length + 16).every((b) => b === 0xa5));
+            // In place: the plaintext laid out at the start of the output.
+            const record = new Uint8Array(offset + plaintext.length + 16);
+            record.set(plaintext, offset);
+            const output = record.subarray(offset);
+            key.sealInto?.(nonce, output.subarray(0, plaintext.length), aad, output);
+            t.is(hex(output), expected);
+            t.is(hex(key.open(nonce, output, aad)), hex(plaintext));
+          },
+        ),
+        { numRuns: 40 },
+      );
+    });
+
+    test(`${provider.name}: ${algorithm} sealInto refuses a wrong output size or a shifted overlap`, (t) => {
+      const key = provider.importAeadKey(algorithm, new Uint8Array(keyLength).fill(1));
+      const nonce = new Uint8Array(12);
+      const plaintext = new Uint8Array(32).fill(7);
+      for (const size of [0, 47, 49]) {
+        t.throws(() => key.sealInto?.(nonce, plaintext, new Uint8Array(0), new Uint8Array(size)), {
+          instanceOf: CryptoError,
+          message: /output must be 48 bytes/,
+        });
+      }
+      const buffer = new Uint8Array(64);
+      t.throws(
+        () => key.sealInto?.(nonce, buffer.subarray(4, 36), new Uint8Array(0), buffer.subarray(0, 48)),
+        {
+          instanceOf: CryptoError,
+          message: /overlaps/,
+        },
+      );
+      t.throws(() => key.sealInto?.(new Uint8Array(8), plaintext, new Uint8Array(0), new Uint8Array(48)), {
+        instanceOf: CryptoError,
+      });
+    });
+  }
+}

@@ -247,6 +247,11 @@ for (const provider of providers) {
     // A P-256 SPKI whose point is not on the curve.
     const offCurve = flipLast(keys.p256.spki);
     t.throws(() => provider.importPublicKey(offCurve), { instanceOf: InvalidKeyError });
+    // The same for P-384, and for points given as coordinates that are not the curve's field.
+    t.throws(() => provider.importPublicKey(flipLast(keys.p384.spki)), { instanceOf: InvalidKeyError });
+    const prefix = keys.p256.spki.subarray(0, keys.p256.spki.length - 64);
+    const outOfField = Uint8Array.of(...prefix, ...new Uint8Array(64).fill(0xff));
+    t.throws(() => provider.importPublicKey(outOfField), { instanceOf: InvalidKeyError });
     t.throws(() => provider.importPrivateKey(keys.p256.pkcs8.subarray(0, 20), 'pkcs8'), {
       instanceOf: InvalidKeyError,
     });

@@ -2,6 +2,7 @@
 // resolved configuration the handshakes read.
 import type { CryptoProvider, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
+import { type Certificate, CertificateCache } from '@tls-kit/certs';
 import { TLS13_SIGNATURE_SCHEMES } from './algorithms.js';
 import { TLSUsageError } from './errors.js';
 import { MAX_PLAINTEXT } from './protocol.js';
@@ -15,6 +16,12 @@ import {
 } from './suites.js';
 
 export type TLSVersion = 'TLSv1.3' | 'TLSv1.2';
+
+/**
+ * A hostname check replacing the built-in one (RFC 9525), as node:tls' checkServerIdentity: it
+ * gets the name and the validated chain (leaf first) and returns an Error to refuse the chain.
+ */
+export type CheckServerIdentity = (hostname: string, chain: readonly Certificate[]) => Error | undefined;
 
 /** Options shared by ClientTLS and ServerTLS. */
 export interface CommonOptions {
@@ -56,6 +63,20 @@ export interface CommonOptions {
   readonly maxHandshakeMessageSize?: number;
   /** Bytes dataFromApplication may queue before the handshake completes. Default 1 MiB. */
   readonly maxQueuedApplicationData?: number;
+  /**
+   * Default true: a peer chain that fails validation (path, validity, usage, hostname) aborts the
+   * handshake with the matching alert. false ("report" mode): the handshake goes on and
+   * `Connection.peerVerification` tells why the chain is not trusted. The CertificateVerify
+   * signature and the Finished checks stay mandatory in every mode. Server: client certificates.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * TLS 1.3 half-close (RFC 8446 §6.1). Default false (seed chapter 15: the peer's close_notify is
+   * answered at once). true: the peer's close_notify only ends the read side (`ended`, `onEnd`,
+   * state 'peerClosed'); we may go on sending until `applicationFinished()` sends our close_notify
+   * and calls `wireClose(false)`. TLS 1.2 always answers at once (RFC 5246 §7.2.1).
+   */
+  readonly halfClose?: boolean;
   /** Test hook: randomness for hello randoms and session ids (e.g. to replay RFC 8448). */
   readonly random?: (length: number) => Uint8Array;
   /** Test hook: fixed key-share private keys per group (e.g. to replay RFC 8448). */
@@ -83,7 +104,19 @@ export interface ResolvedConfig {
   readonly maxQueuedApplicationData: number;
   readonly random: (length: number) => Uint8Array;
   readonly keySharePrivateKeys: Partial<Record<NamedGroupName, Uint8Array>>;
+  readonly rejectUnauthorized: boolean;
+  readonly halfClose: boolean;
+  /** Client only (ClientOptions.checkServerIdentity): replaces the built-in hostname check. */
+  readonly checkServerIdentity?: CheckServerIdentity;
+  /**
+   * Peer certificates parsed earlier by the connections of one ClientTLS / ServerTLS, by their
+   * exact bytes: a chain seen again reuses its parsed objects and so its verified signatures.
+   */
+  readonly certificateCache: CertificateCache;
 }
+
+/** Distinct peer certificates kept parsed per ClientTLS / ServerTLS (a few chains' worth). */
+const PEER_CERTIFICATE_CACHE_SIZE = 32;
 
 export const DEFAULT_GROUPS: readonly NamedGroupName[] = [
   'x25519mlkem768',
@@ -155,6 +188,7 @@ export function resolveConfig(options: CommonOptions): ResolvedConfig {
   }
   return {
     provider,
+    certificateCache: new CertificateCache(PEER_CERTIFICATE_CACHE_SIZE),
     versions,
     suites,
     suites12,
@@ -197,5 +231,7 @@ export function resolveConfig(options: CommonOptions): ResolvedConfig {
     ),
     random: options.random ?? ((n) => provider.randomBytes(n)),
     keySharePrivateKeys: options.keySharePrivateKeys ?? {},
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+    halfClose: options.halfClose ?? false,
   };
 }

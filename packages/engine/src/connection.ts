@@ -1,7 +1,7 @@
 // The seed's Connection: the application's handle on one TLS connection.
 import type { Certificate } from '@tls-kit/certs';
 import type { TLSVersion } from './config.js';
-import type { ConnectionCore, ConnectionState } from './core.js';
+import type { ConnectionCore, ConnectionState, PeerVerification } from './core.js';
 import { TLSUsageError } from './errors.js';
 import { AppData12 } from './handshake/common12.js';
 import { Traffic13 } from './handshake/traffic13.js';
@@ -104,6 +104,19 @@ export class Connection {
   /** The peer's validated chain, leaf first (from the ticket's handshake when resumed). */
   get peerCertificates(): readonly Certificate[] {
     return this.core.facts.peerCertificates;
+  }
+  /**
+   * How the peer's chain fared: `{ ok: true }`, or with `rejectUnauthorized: false` the reason it
+   * is not trusted (`{ ok: false, reason, message }`, reason a certs VerifyFailureReason; then
+   * `peerCertificates` is the chain as received). Undefined before a chain arrived and for a
+   * server's client that sent none. A resumed connection reports the verdict of a verified
+   * session: sessions from unverified handshakes are never kept for resumption.
+   */
+  get peerVerification(): PeerVerification | undefined {
+    const { facts } = this.core;
+    if (facts.peerVerification === undefined && facts.resumed && facts.peerCertificates.length > 0)
+      return { ok: true };
+    return facts.peerVerification;
   }
   get resumed(): boolean {
     return this.core.facts.resumed;

@@ -1,7 +1,7 @@
 // The machinery shared by every connection, whatever the role and version: input deframing and
 // deprotection, handshake message reassembly, dispatch to the current handshake state, alerts,
 // close semantics (seed chapter 15), output batching, and pausing for certificate callbacks.
-import type { Certificate } from '@tls-kit/certs';
+import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
 import { alertName, resolveAlertLevel } from './alerts.js';
 import { concat } from './bytes.js';
@@ -10,7 +10,12 @@ import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError 
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/handshake-joiner.js';
-import { PlaintextProtection, type RecordProtection, Tls13Protection } from './record/protection.js';
+import {
+  PlaintextProtection,
+  type RecordProtection,
+  sealRecords,
+  Tls13Protection,
+} from './record/protection.js';
 import { trafficKeys } from './keyschedule/key-schedule.js';
 import { Alert, AlertDescription, AlertLevel, ContentType, ProtocolVersion } from '@tls-kit/messages';
 import type { CipherSuite } from './suites.js';
@@ -72,8 +77,15 @@ export interface ConnectionFacts {
   serverName: string | undefined;
   sessionId: Uint8Array | undefined;
   peerCertificates: readonly Certificate[];
+  /** How the peer's chain fared; set when one was validated (see Connection.peerVerification). */
+  peerVerification: PeerVerification | undefined;
   resumed: boolean;
 }
+
+/** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
+export type PeerVerification =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: VerifyFailureReason; readonly message: string };
 
 export type WriteToWire = (data: Uint8Array) => void;
 export type WireClose = (immediate: boolean) => void;
@@ -91,6 +103,7 @@ export class ConnectionCore {
     serverName: undefined,
     sessionId: undefined,
     peerCertificates: [],
+    peerVerification: undefined,
     resumed: false,
   };
   status: ConnectionState = 'handshaking';
@@ -454,13 +467,7 @@ export class ConnectionCore {
 
   private queueRecords(type: number, data: Uint8Array): void {
     const max = Math.min(this.writeProtection.maxFragment, this.config.maxFragmentSize);
-    if (data.length === 0) {
-      this.output.push(this.writeProtection.seal(type, data));
-      return;
-    }
-    for (let at = 0; at < data.length; at += max) {
-      this.output.push(this.writeProtection.seal(type, data.subarray(at, Math.min(at + max, data.length))));
-    }
+    this.output.push(sealRecords(this.writeProtection, type, data, max));
   }
 
   private sendApplicationData(data: Uint8Array): void {
@@ -512,7 +519,7 @@ export class ConnectionCore {
       try {
         const opened = this.readProtection.open(record);
         this.skippingEarlyData = false;
-        this.dispatch(opened.type, opened.fragment);
+        this.dispatch(opened.type, opened.fragment, record);
       } catch (error) {
         if (!(error instanceof ProtocolViolation) || error.alert !== AlertDescription.bad_record_mac)
           throw error;
@@ -521,7 +528,7 @@ export class ConnectionCore {
       return;
     }
     const opened = this.readProtection.open(record);
-    this.dispatch(opened.type, opened.fragment);
+    this.dispatch(opened.type, opened.fragment, record);
   }
 
   private skipEarlyData(length: number): void {
@@ -546,7 +553,8 @@ export class ConnectionCore {
     if (this.completed) fail(AlertDescription.unexpected_message, 'change_cipher_spec after the handshake');
   }
 
-  private dispatch(type: number, fragment: Uint8Array): void {
+  /** `record` is the one `fragment` came from: a view of it must be copied to be kept. */
+  private dispatch(type: number, fragment: Uint8Array, record: RawRecord): void {
     if (type !== ContentType.handshake && !this.joiner.empty) {
       // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
       fail(AlertDescription.unexpected_message, 'record interleaved with a fragmented handshake message');
@@ -561,7 +569,10 @@ export class ConnectionCore {
       case ContentType.application_data:
         if (!this.handshakeDone)
           fail(AlertDescription.unexpected_message, 'application data before the handshake completed');
-        if (fragment.length > 0) this.received.push(fragment.slice());
+        // Decrypted data is fresh memory, kept as is; a view of the input buffer (which the next
+        // push reuses) is copied.
+        if (fragment.length > 0)
+          this.received.push(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
         return;
       case ContentType.change_cipher_spec:
         fail(AlertDescription.unexpected_message, 'protected change_cipher_spec');

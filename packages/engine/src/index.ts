@@ -17,8 +17,14 @@ export {
 } from './server/session-cache.js';
 export { TLS12_SUITES, type Tls12CipherSuite } from './suites.js';
 export { Connection } from './connection.js';
-export type { ConnectionEvents, ConnectionState, WireClose, WriteToWire } from './core.js';
-export type { CommonOptions, TLSVersion } from './config.js';
+export type {
+  ConnectionEvents,
+  ConnectionState,
+  PeerVerification,
+  WireClose,
+  WriteToWire,
+} from './core.js';
+export type { CheckServerIdentity, CommonOptions, TLSVersion } from './config.js';
 export { alertName } from './alerts.js';
 export { BadTLSDataError, InvalidAlertLevel, TLSAlertError, TLSUsageError } from './errors.js';
 // The alert constants for sendAlert (the seed's "constants specified in this module").

@@ -617,3 +617,24 @@ test('a TCP FIN without close_notify after the handshake is reported as possible
     await closeServer(server);
   }
 });
+
+test('addContext chooses the chain by SNI name, wildcards included; other names get cert/key', async (t) => {
+  const { server, port } = await ourEchoServer();
+  (server as Server).addContext('other.test', pem('ecdsa', ['DNS:other.test']));
+  (server as Server).addContext('*.wild.test', createSecureContext(pem('ecdsa', ['DNS:a.wild.test'])));
+  try {
+    for (const [name, cn] of [
+      ['other.test', 'other.test'],
+      ['a.wild.test', 'a.wild.test'],
+      ['localhost', 'localhost'],
+    ] as const) {
+      const socket = connect({ host: '127.0.0.1', port, servername: name, ca: pem().ca });
+      await once(socket, 'secureConnect');
+      t.is(socket.getPeerCertificate().subject?.CN, cn, name);
+      socket.end();
+      await readAll(socket);
+    }
+  } finally {
+    await closeServer(server);
+  }
+});

@@ -1,12 +1,12 @@
 // The seed's ClientTLS: configuration shared by the client connections it starts.
 import { type Certificate, type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
-import { type CommonOptions, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type CheckServerIdentity, type CommonOptions, type ResolvedConfig, resolveConfig } from '../config.js';
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
-import { type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
+import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
 import { type ClientSessionCache, MemorySessionCache } from './tickets.js';
 
 export interface ClientOptions extends CommonOptions {
@@ -26,6 +26,11 @@ export interface ClientOptions extends CommonOptions {
    * cache per ClientTLS; off when `sessionCache` is false.
    */
   readonly sessionCache12?: ClientSession12Cache;
+  /**
+   * Replaces the built-in hostname check (RFC 9525) of a chain that validated otherwise, as
+   * node:tls' option: return an Error to refuse. Its refusal counts as 'hostname-mismatch'.
+   */
+  readonly checkServerIdentity?: CheckServerIdentity;
 }
 
 export type VerifyCallback = (certificates: Certificate[], connection: Connection) => void;
@@ -38,7 +43,7 @@ export class ClientTLS {
   private readonly sessionCache12: ClientSession12Cache | undefined;
 
   constructor(private readonly options: ClientOptions) {
-    this.config = resolveConfig(options);
+    this.config = { ...resolveConfig(options), checkServerIdentity: options.checkServerIdentity };
     const name = options.serverHostname;
     this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
     if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
@@ -79,12 +84,27 @@ export class ClientTLS {
       };
       // TLS 1.2 (issue 7): offered beside 1.3 in one ClientHello, or alone.
       const versions = this.config.versions;
-      const settings12 = { ...common, sessions: this.sessionCache12 };
+      // Sessions of a handshake whose chain did not verify (rejectUnauthorized: false) are not
+      // kept: a resumption would skip the certificate and hide the failure.
+      const verified = () => c.facts.peerVerification?.ok !== false;
+      const sessions12 = this.sessionCache12;
+      const settings12 = {
+        ...common,
+        sessions: sessions12 && {
+          get: (name: string) => sessions12.get(name),
+          put: (name: string, session: ClientSession12) => {
+            if (verified()) sessions12.put(name, session);
+          },
+          remove: (name: string, session: ClientSession12) => sessions12.remove(name, session),
+        },
+      };
       if (!versions.includes('TLSv1.3')) return startClient12(c, settings12);
       return startClient13(c, {
         ...common,
         ticket: cache?.take(hostname),
-        onTicket: (ticket) => cache?.put(hostname, ticket),
+        onTicket: (ticket) => {
+          if (verified()) cache?.put(hostname, ticket);
+        },
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,
       });
     });

@@ -408,7 +408,10 @@ class ExpectServerCertificate extends ClientState12 {
     const { core, client, suite } = this.hs;
     const { certificateList } = decode(Certificate12, message.body);
     if (certificateList.length === 0) fail(AlertDescription.decode_error, 'empty server Certificate');
-    const chain = parsePeerCertificates(certificateList.map((certData) => ({ certData })));
+    const chain = parsePeerCertificates(
+      core.config.certificateCache,
+      certificateList.map((certData) => ({ certData })),
+    );
     core.transcript.add(message.raw);
     const { settings } = client;
     validatePeerChain(core, chain, 'server', settings.trustStore, settings.hostname, settings.verifyCallback);

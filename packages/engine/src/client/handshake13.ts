@@ -24,6 +24,7 @@ import {
   findExtension,
   HandshakeType,
   NameType,
+  type NewSessionTicket13Message,
   ProtocolVersion,
   PskKeyExchangeMode,
   ServerHello,
@@ -511,7 +512,7 @@ class ExpectCertificate implements HandshakeState {
     // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
     if (certificate.certificateList.length === 0)
       fail(AlertDescription.decode_error, 'empty server Certificate');
-    const chain = parsePeerCertificates(certificate.certificateList);
+    const chain = parsePeerCertificates(ctx.core.config.certificateCache, certificate.certificateList);
     ctx.core.transcript.add(message.raw);
     const { settings } = ctx;
     validatePeerChain(
@@ -553,6 +554,29 @@ class ExpectCertificateVerify implements HandshakeState {
   }
 }
 
+/**
+ * Turns NewSessionTicket messages into stored tickets. Built outside the handshake states so the
+ * connection keeps only what tickets need, not the handshake's secrets and key shares.
+ */
+function ticketReceiver(
+  core: ConnectionCore,
+  suite: CipherSuite,
+  resumption: Uint8Array,
+  onTicket: ClientSettings['onTicket'],
+): (ticket: NewSessionTicket13Message) => void {
+  return (ticket) =>
+    onTicket({
+      ticket: ticket.ticket.slice(),
+      psk: resumptionPsk(core.config.provider, suite, resumption, ticket.ticketNonce),
+      suite,
+      ageAdd: ticket.ticketAgeAdd,
+      receivedAt: core.config.clock(),
+      lifetimeMs: ticket.ticketLifetime * 1000,
+      peerCertificates: core.facts.peerCertificates,
+      alpn: core.facts.alpnProtocol,
+    });
+}
+
 class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
   constructor(
@@ -591,18 +615,14 @@ class ExpectFinished implements HandshakeState {
       core.sendHandshake(HandshakeType.finished, verifyData);
       core.setWriteSecret(suite, clientApp);
       const resumption = master.resumptionSecret(core.transcript.current());
-      const traffic = new Traffic13(core, suite, serverApp, clientApp, exporter, (ticket) => {
-        ctx.settings.onTicket({
-          ticket: ticket.ticket.slice(),
-          psk: resumptionPsk(core.config.provider, suite, resumption, ticket.ticketNonce),
-          suite,
-          ageAdd: ticket.ticketAgeAdd,
-          receivedAt: core.config.clock(),
-          lifetimeMs: ticket.ticketLifetime * 1000,
-          peerCertificates: core.facts.peerCertificates,
-          alpn: core.facts.alpnProtocol,
-        });
-      });
+      const traffic = new Traffic13(
+        core,
+        suite,
+        serverApp,
+        clientApp,
+        exporter,
+        ticketReceiver(core, suite, resumption, ctx.settings.onTicket),
+      );
       core.handshakeComplete();
       return traffic;
     };

@@ -1,7 +1,13 @@
 // Pieces of the TLS 1.3 handshake both roles use: extension permission checks (RFC 8446 §4.2),
 // CertificateVerify (§4.4.3), Finished (§4.4.4), peer certificate validation, and signature
 // scheme choice.
-import { Certificate, type TrustStore, VerifyFailureReason, verifyChain } from '@tls-kit/certs';
+import {
+  type Certificate,
+  type CertificateCache,
+  type TrustStore,
+  VerifyFailureReason,
+  verifyChain,
+} from '@tls-kit/certs';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { schemeCode, schemeName, tls13SchemeFitsKey } from '../algorithms.js';
 import {
@@ -171,8 +177,12 @@ export function checkFinished(
   }
 }
 
-/** Parses the peer's certificate_list; an unparsable certificate is bad_certificate. */
+/**
+ * Parses the peer's certificate_list through the cache of its ClientTLS / ServerTLS; an
+ * unparsable certificate is bad_certificate.
+ */
 export function parsePeerCertificates(
+  cache: CertificateCache,
   entries: readonly {
     readonly certData: Uint8Array;
     readonly extensions?: readonly { extensionType: number }[];
@@ -190,7 +200,7 @@ export function parsePeerCertificates(
       );
     }
     try {
-      return Certificate.fromDer(entry.certData);
+      return cache.parse(entry.certData);
     } catch (error) {
       return fail(
         AlertDescription.bad_certificate,
@@ -218,7 +228,10 @@ function alertForReason(reason: string): number {
 
 /**
  * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
- * servers), then runs the user's verifyCallback, whose exceptions invalidate without an alert.
+ * servers, or the user's checkServerIdentity instead of the built-in hostname rule), then runs
+ * the user's verifyCallback, whose exceptions invalidate without an alert. With
+ * `rejectUnauthorized: false` a failure is recorded in `facts.peerVerification` instead of
+ * aborting; the caller still checks CertificateVerify against the leaf.
  */
 export function validatePeerChain(
   core: ConnectionCore,
@@ -230,20 +243,38 @@ export function validatePeerChain(
 ): void {
   const [leaf, ...intermediates] = certificates;
   if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
-  const result = verifyChain({
+  const { checkServerIdentity, rejectUnauthorized } = core.config;
+  const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
+  let result = verifyChain({
     leaf,
     intermediates,
     trustStore,
     time: new Date(core.config.clock()),
     purpose,
-    ...(hostname === undefined ? {} : { hostname }),
+    ...(hostname === undefined || customIdentity ? {} : { hostname }),
     provider: core.config.provider,
   });
-  if (!result.ok) fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
-  core.facts.peerCertificates = result.chain;
+  if (result.ok && customIdentity) {
+    let refusal: Error | undefined;
+    try {
+      refusal = checkServerIdentity(hostname, result.chain);
+    } catch (error) {
+      throw new UserCallbackError(error);
+    }
+    if (refusal) result = { ok: false, reason: VerifyFailureReason.HostnameMismatch, message: refusal.message };
+  }
+  if (!result.ok) {
+    if (rejectUnauthorized)
+      fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
+    core.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
+  } else {
+    core.facts.peerVerification = { ok: true };
+  }
+  // Unverified: the chain as received.
+  core.facts.peerCertificates = result.ok ? result.chain : certificates;
   if (verifyCallback) {
     try {
-      verifyCallback([...result.chain], core.publicConnection);
+      verifyCallback([...core.facts.peerCertificates], core.publicConnection);
     } catch (error) {
       throw new UserCallbackError(error);
     }

@@ -42,7 +42,7 @@ export interface SecureContextOptions {
 const textOf = (input: string | Uint8Array): string =>
   typeof input === 'string' ? input : new TextDecoder().decode(input);
 
-export function pemText(input: PemInput): string {
+function pemText(input: PemInput): string {
   if (typeof input === 'string' || input instanceof Uint8Array) return textOf(input);
   return input.map(textOf).join('\n');
 }
@@ -114,7 +114,7 @@ const OPENSSL_SUITE_NAMES: Record<string, string> = {
 const OPENSSL_KEYWORD = /^[!+\-@]|^[A-Za-z0-9]+$/;
 
 /** A ':' (or ',') separated list of suite names -> IANA names; undefined for "the defaults". */
-export function cipherSuitesFrom(ciphers: string | undefined): string[] | undefined {
+function cipherSuitesFrom(ciphers: string | undefined): string[] | undefined {
   if (ciphers === undefined) return undefined;
   const names: string[] = [];
   for (const token of ciphers.split(/[:,\s]+/)) {
@@ -140,7 +140,7 @@ const GROUP_ALIASES: Record<string, NamedGroupName> = {
 };
 
 /** "X25519:P-256" -> ['x25519', 'secp256r1']; 'auto' and undefined -> the engine's defaults. */
-export function groupsFrom(list: string | undefined): NamedGroupName[] | undefined {
+function groupsFrom(list: string | undefined): NamedGroupName[] | undefined {
   if (list === undefined || list.toLowerCase() === 'auto') return undefined;
   return list
     .split(/[:,\s]+/)

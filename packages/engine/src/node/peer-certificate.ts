@@ -53,7 +53,7 @@ function altName(n: GeneralName): string | undefined {
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** OpenSSL's ASN1_TIME_print form, which node:tls uses: "Nov 27 13:16:52 2026 GMT". */
-export function opensslTime(d: Date): string {
+function opensslTime(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()} GMT`;

@@ -15,6 +15,7 @@ import { TLSUsageError } from '../errors.js';
 import {
   chainFrom,
   commonOptionsFrom,
+  createSecureContext,
   type SecureContext,
   type SecureContextOptions,
   trustStoreFrom,
@@ -44,23 +45,43 @@ export interface TlsServerOptions extends SecureContextOptions {
   readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
 }
 
-/** Asks SNICallback for each named connection, falling back to the default chain. */
-class SNICallbackCertificates extends ServerCertificates {
+/** node:tls addContext patterns: an exact name, or "*.example.com" for one more label. */
+function matchesPattern(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (!p.startsWith('*.')) return p === n;
+  const dot = n.indexOf('.');
+  return dot > 0 && n.slice(dot + 1) === p.slice(2);
+}
+
+/**
+ * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
+ * addContext entries (latest first), else the default cert/key.
+ */
+class NodeServerCertificates extends ServerCertificates {
+  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+
   constructor(
-    private readonly callback: SNICallback,
+    private readonly callback: SNICallback | undefined,
     private readonly fallback: readonly Certificate[] | null,
   ) {
     super();
   }
+
   override getCertificateChainForServerName(
     serverName: string | null,
     deliver: CertificateChainCallback,
   ): void {
     if (serverName === null) {
       deliver(this.fallback);
-      return;
+    } else if (this.callback) {
+      this.callback(serverName, (error, context) =>
+        deliver(error ? null : (context?.chain ?? this.fallback)),
+      );
+    } else {
+      const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
+      deliver(match?.context.chain ?? this.fallback);
     }
-    this.callback(serverName, (error, context) => deliver(error ? null : (context?.chain ?? this.fallback)));
   }
 }
 
@@ -68,15 +89,18 @@ export class Server extends net.Server {
   /** The engine options of one connection; `socket` receives its key log lines. */
   private readonly engineOptions: (socket?: TLSSocket) => ServerOptions;
   private readonly handshakeTimeout: number;
+  private readonly certificates: NodeServerCertificates;
 
   constructor(options: TlsServerOptions, onSecureConnection?: (socket: TLSSocket) => void) {
     super();
     const chain = chainFrom(options);
     if (!chain && !options.SNICallback)
       throw new TLSUsageError('a server needs cert and key, or an SNICallback');
-    const certificates: ServerCertificates = options.SNICallback
-      ? new SNICallbackCertificates(options.SNICallback, chain ?? null)
-      : new ServerCertificateChain(chain!);
+    const certificates = new NodeServerCertificates(
+      options.SNICallback,
+      chain ? new ServerCertificateChain(chain).chain : null,
+    );
+    this.certificates = certificates;
     const clientAuth = !options.requestCert
       ? 'none'
       : options.rejectUnauthorized === false
@@ -101,6 +125,14 @@ export class Server extends net.Server {
     new ServerTLS(this.engineOptions());
     if (onSecureConnection) this.on('secureConnection', onSecureConnection);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
+  }
+
+  /** node:tls addContext: the chain for SNI names matching `hostname` ("*.example.com" allowed). */
+  addContext(hostname: string, context: SecureContext | Pick<SecureContextOptions, 'cert' | 'key'>): void {
+    this.certificates.contexts.push({
+      pattern: hostname,
+      context: 'chain' in context ? context : createSecureContext(context),
+    });
   }
 
   private accept(raw: net.Socket): void {

@@ -58,8 +58,6 @@ export class TLSSocket extends Duplex {
 
   private secure = false;
   private pausedTransport = false;
-  /** The transport refused more data: the current write completes on its 'drain'. */
-  private needDrain = false;
   private transportClosing = false;
   private waitingForSecure: (() => void)[] = [];
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
@@ -263,7 +261,7 @@ export class TLSSocket extends Duplex {
 
   private toWire(data: Uint8Array): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
-    if (!this.socket.write(data)) this.needDrain = true;
+    this.socket.write(data);
   }
 
   private whenSecure(run: () => void): void {
@@ -287,9 +285,12 @@ export class TLSSocket extends Duplex {
         return;
       }
       // The write is done when the transport took the records: that is our backpressure.
-      if (this.needDrain) {
-        this.needDrain = false;
-        this.socket.once('drain', () => callback());
+      if (this.socket.writableNeedDrain) {
+        this.pendingWriteCallback = callback;
+        this.socket.once('drain', () => {
+          this.pendingWriteCallback = undefined;
+          callback();
+        });
       } else callback();
     });
   }

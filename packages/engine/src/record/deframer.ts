@@ -1,9 +1,13 @@
 // Splits the incoming byte stream into records with @tls-kit/messages' RecordSplitter, bounding
 // what may wait unprocessed and turning header faults into their alerts (RFC 8446 §5, §5.1).
+// Records are views into the splitter's buffer (no copy per record): the connection handles each
+// one before it pushes more input, and keeps only what it copied (handshake fragments go into the
+// HandshakeJoiner's own buffer; decrypted data is fresh memory).
 import { AlertDescription, RecordSplitter } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
 import { fail } from '../errors.js';
 
+/** A record as received: `header` and `fragment` are valid only until the next `push`. */
 export interface RawRecord {
   readonly type: number;
   readonly version: number;
@@ -35,10 +39,11 @@ export class Deframer {
     }
   }
 
+  /** The next record, valid until the next `push` (see RawRecord), or undefined. */
   next(): RawRecord | undefined {
-    let split: ReturnType<RecordSplitter['next']>;
+    let split: ReturnType<RecordSplitter['nextView']>;
     try {
-      split = this.splitter.next();
+      split = this.splitter.nextView();
     } catch (error) {
       if (!(error instanceof WireError)) throw error;
       // RFC 8446 §5: an unknown content type is unexpected_message; §5.2: an overlong record is
@@ -53,6 +58,7 @@ export class Deframer {
       return fail(alert, `bad record header: ${error.message}`);
     }
     if (!split) return undefined;
-    return { ...split.record, header: split.bytes.subarray(0, 5) };
+    const { type, version, fragment } = split.record;
+    return { type, version, header: split.bytes.subarray(0, 5), fragment };
   }
 }

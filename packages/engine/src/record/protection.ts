@@ -3,13 +3,14 @@
 // its own implementation of the same interface.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
 import { fail } from '../errors.js';
-import { AlertDescription, ContentType, TLSInnerPlaintext } from '@tls-kit/messages';
+import { AlertDescription, ContentType } from '@tls-kit/messages';
 import { MAX_CIPHERTEXT_13, MAX_PLAINTEXT } from '../protocol.js';
 import type { CipherSuite } from '../suites.js';
 import type { RawRecord } from './deframer.js';
 
 export interface OpenedRecord {
   readonly type: number;
+  /** May be a view of the record's bytes (unprotected records): valid only as long as they are. */
   readonly fragment: Uint8Array;
 }
 
@@ -17,12 +18,68 @@ export interface RecordProtection {
   readonly encrypted: boolean;
   /** Largest plaintext fragment to put in one record. */
   readonly maxFragment: number;
+  /** Bytes on the wire, header included, of the record that carries `length` plaintext bytes. */
+  recordLength(length: number): number;
+  /** Writes that whole record into `record`, exactly `recordLength(fragment.length)` bytes. */
+  sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void;
+  /** One record in a buffer of its own. */
   seal(type: number, fragment: Uint8Array): Uint8Array;
   open(record: RawRecord): OpenedRecord;
 }
 
-function header(type: number, version: number, length: number): Uint8Array {
-  return new Uint8Array([type, version >>> 8, version & 0xff, length >>> 8, length & 0xff]);
+export const HEADER = 5;
+
+export function writeHeader(record: Uint8Array, type: number, version: number, length: number): void {
+  record[0] = type;
+  record[1] = version >>> 8;
+  record[2] = version & 0xff;
+  record[3] = length >>> 8;
+  record[4] = length & 0xff;
+}
+
+/**
+ * The records of `data`, cut into fragments of at most `maxFragment` bytes (one empty record for
+ * empty data), each sealed straight into its place in one buffer: a record is assembled once,
+ * and a call's records are sent as one write without concatenating them afterwards.
+ */
+export function sealRecords(
+  protection: RecordProtection,
+  type: number,
+  data: Uint8Array,
+  maxFragment: number,
+): Uint8Array {
+  const count = Math.max(1, Math.ceil(data.length / maxFragment));
+  const full = protection.recordLength(maxFragment);
+  const last = protection.recordLength(data.length - (count - 1) * maxFragment);
+  const out = new Uint8Array((count - 1) * full + last);
+  for (let i = 0, at = 0, offset = 0; i < count; i++, at += maxFragment) {
+    const length = i < count - 1 ? full : last;
+    protection.sealInto(
+      type,
+      data.subarray(at, Math.min(at + maxFragment, data.length)),
+      out.subarray(offset, offset + length),
+    );
+    offset += length;
+  }
+  return out;
+}
+
+export function sealRecord(protection: RecordProtection, type: number, fragment: Uint8Array): Uint8Array {
+  const out = new Uint8Array(protection.recordLength(fragment.length));
+  protection.sealInto(type, fragment, out);
+  return out;
+}
+
+/** AeadKey.sealInto, or seal and a copy for a provider without it. `plaintext` may start `output`. */
+export function aeadSealInto(
+  aead: AeadKey,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  additionalData: Uint8Array,
+  output: Uint8Array,
+): void {
+  if (aead.sealInto) aead.sealInto(nonce, plaintext, additionalData, output);
+  else output.set(aead.seal(nonce, plaintext, additionalData));
 }
 
 /** The null protection before keys exist (TLSPlaintext, RFC 8446 §5.1). */
@@ -33,11 +90,17 @@ export class PlaintextProtection implements RecordProtection {
   /** @param version legacy_record_version: 0x0301 for the first ClientHello, 0x0303 otherwise. */
   constructor(private readonly version = 0x0303) {}
 
+  recordLength(length: number): number {
+    return HEADER + length;
+  }
+
+  sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void {
+    writeHeader(record, type, this.version, fragment.length);
+    record.set(fragment, HEADER);
+  }
+
   seal(type: number, fragment: Uint8Array): Uint8Array {
-    const out = new Uint8Array(5 + fragment.length);
-    out.set(header(type, this.version, fragment.length));
-    out.set(fragment, 5);
-    return out;
+    return sealRecord(this, type, fragment);
   }
 
   open(record: RawRecord): OpenedRecord {
@@ -101,18 +164,30 @@ export class Tls13Protection implements RecordProtection {
     return nonceFor(this.iv, this.seq++);
   }
 
+  /** TLSInnerPlaintext = content || type || zeros (RFC 8446 §5.2, §5.4 padding). */
+  private innerLength(length: number): number {
+    const inner = length + 1;
+    if (this.padTo === 0) return inner;
+    return Math.max(inner, Math.min(Math.ceil(inner / this.padTo) * this.padTo, this.limit));
+  }
+
+  recordLength(length: number): number {
+    return HEADER + this.innerLength(length) + TAG;
+  }
+
+  sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void {
+    const innerLength = this.innerLength(fragment.length);
+    writeHeader(record, ContentType.application_data, 0x0303, innerLength + TAG);
+    // The inner plaintext is laid out where its ciphertext goes and sealed in place.
+    const inner = record.subarray(HEADER, HEADER + innerLength);
+    inner.set(fragment);
+    inner[fragment.length] = type;
+    inner.fill(0, fragment.length + 1);
+    aeadSealInto(this.aead, this.nextNonce(), inner, record.subarray(0, HEADER), record.subarray(HEADER));
+  }
+
   seal(type: number, fragment: Uint8Array): Uint8Array {
-    // TLSInnerPlaintext = content || type || zeros (RFC 8446 §5.2, §5.4 padding).
-    let innerLength = fragment.length + 1;
-    if (this.padTo > 0) innerLength = Math.min(Math.ceil(innerLength / this.padTo) * this.padTo, this.limit);
-    const zeros = Math.max(0, innerLength - fragment.length - 1);
-    const inner = TLSInnerPlaintext.build({ content: fragment, type, zeros });
-    const aad = header(ContentType.application_data, 0x0303, inner.length + TAG);
-    const sealed = this.aead.seal(this.nextNonce(), inner, aad);
-    const out = new Uint8Array(5 + sealed.length);
-    out.set(aad);
-    out.set(sealed, 5);
-    return out;
+    return sealRecord(this, type, fragment);
   }
 
   open(record: RawRecord): OpenedRecord {

@@ -9,7 +9,15 @@ import { fail } from '../errors.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import type { RawRecord } from './deframer.js';
-import { type OpenedRecord, PlaintextProtection, type RecordProtection } from './protection.js';
+import {
+  aeadSealInto,
+  HEADER,
+  type OpenedRecord,
+  PlaintextProtection,
+  type RecordProtection,
+  sealRecord,
+  writeHeader,
+} from './protection.js';
 
 const TAG = 16;
 const VERSION = 0x0303;
@@ -76,24 +84,26 @@ export class Tls12Protection implements RecordProtection {
     return aad;
   }
 
-  seal(type: number, fragment: Uint8Array): Uint8Array {
+  recordLength(length: number): number {
+    return HEADER + this.suite.explicitNonceLength + length + TAG;
+  }
+
+  sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void {
     const seq = this.nextSeq();
-    const explicit = this.suite.explicitNonceLength > 0 ? seq : new Uint8Array(0);
-    const sealed = this.aead.seal(
+    const explicitLength = this.suite.explicitNonceLength;
+    writeHeader(record, type, VERSION, explicitLength + fragment.length + TAG);
+    if (explicitLength > 0) record.set(seq, HEADER);
+    aeadSealInto(
+      this.aead,
       this.nonce(seq, undefined),
       fragment,
       Tls12Protection.aad(seq, type, fragment.length),
+      record.subarray(HEADER + explicitLength),
     );
-    const length = explicit.length + sealed.length;
-    const out = new Uint8Array(5 + length);
-    out[0] = type;
-    out[1] = VERSION >>> 8;
-    out[2] = VERSION & 0xff;
-    out[3] = length >>> 8;
-    out[4] = length & 0xff;
-    out.set(explicit, 5);
-    out.set(sealed, 5 + explicit.length);
-    return out;
+  }
+
+  seal(type: number, fragment: Uint8Array): Uint8Array {
+    return sealRecord(this, type, fragment);
   }
 
   open(record: RawRecord): OpenedRecord {
@@ -146,6 +156,14 @@ export class LimitedPlaintextProtection implements RecordProtection {
   private readonly plain = new PlaintextProtection(VERSION);
 
   constructor(readonly maxFragment: number) {}
+
+  recordLength(length: number): number {
+    return this.plain.recordLength(length);
+  }
+
+  sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void {
+    this.plain.sealInto(type, fragment, record);
+  }
 
   seal(type: number, fragment: Uint8Array): Uint8Array {
     return this.plain.seal(type, fragment);

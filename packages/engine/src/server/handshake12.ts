@@ -387,6 +387,7 @@ class Server12 {
     this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'));
     core.facts.resumed = true;
     core.facts.peerCertificates = parsePeerCertificates(
+      core.config.certificateCache,
       session.clientCertificates.map((certData) => ({ certData })),
     );
     const id = this.sessionId;
@@ -557,7 +558,10 @@ class ExpectClientCertificate extends State12 {
       core.transcript.releaseMessages();
       return this.next;
     }
-    const chain = parsePeerCertificates(certificateList.map((certData) => ({ certData })));
+    const chain = parsePeerCertificates(
+      core.config.certificateCache,
+      certificateList.map((certData) => ({ certData })),
+    );
     if (!settings.clientTrustStore)
       fail(AlertDescription.internal_error, 'no trust store for client certificates');
     validatePeerChain(core, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
@@ -656,13 +660,16 @@ class ExpectClientFinished extends State12 {
     const { core, settings, tls12 } = server;
     keys.checkFinished(message);
     const session = server.session(keys.suite, keys.master);
+    // A client chain that did not verify (rejectUnauthorized: false) is not kept for resumption:
+    // an empty ticket (RFC 5077 §3.3) and no cache entry.
+    const resumable = core.facts.peerVerification?.ok !== false;
     if (server.issueTicket && settings.ticketKeys) {
       // RFC 5077 §3.3: the ticket goes before our ChangeCipherSpec and is part of the transcript.
       core.sendHandshake(
         HandshakeType.new_session_ticket,
         NewSessionTicket12.build({
-          ticketLifetimeHint: session.lifetimeSeconds,
-          ticket: settings.ticketKeys.seal(Session12Codec.build(session)),
+          ticketLifetimeHint: resumable ? session.lifetimeSeconds : 0,
+          ticket: resumable ? settings.ticketKeys.seal(Session12Codec.build(session)) : new Uint8Array(0),
         }),
       );
     }
@@ -670,7 +677,7 @@ class ExpectClientFinished extends State12 {
     keys.sendFinished();
     const cache = tls12.sessionCache;
     const id = server.sessionId;
-    if (cache && id.length > 0 && session.extendedMasterSecret === 1) {
+    if (cache && resumable && id.length > 0 && session.extendedMasterSecret === 1) {
       cache.put(id, session);
       // RFC 5246 §7.2.2: a fatal alert invalidates the session.
       core.onInvalidate = () => cache.remove(id);

@@ -517,6 +517,7 @@ function sendServerFlight(
   }
   if (n.psk) {
     core.facts.peerCertificates = parsePeerCertificates(
+      core.config.certificateCache,
       n.psk.state.clientCertificates.map((certData) => ({ certData })),
     );
   }
@@ -575,7 +576,7 @@ class ExpectClientCertificate implements HandshakeState {
         fail(AlertDescription.certificate_required, 'the client sent no certificate');
       return new ExpectClientFinished(this.ctx, this.keys);
     }
-    const chain = parsePeerCertificates(certificate.certificateList);
+    const chain = parsePeerCertificates(core.config.certificateCache, certificate.certificateList);
     if (!settings.clientTrustStore)
       fail(AlertDescription.internal_error, 'no trust store for client certificates');
     validatePeerChain(core, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
@@ -626,7 +627,8 @@ class ExpectClientFinished implements HandshakeState {
     core.transcript.add(message.raw);
     core.setReadSecret(suite, keys.clientApp);
     const resumption = keys.master.resumptionSecret(core.transcript.current());
-    if (settings.ticketKeys) {
+    // No ticket for a client chain that did not verify (rejectUnauthorized: false): resuming would hide it.
+    if (settings.ticketKeys && core.facts.peerVerification?.ok !== false) {
       for (let i = 0; i < settings.ticketCount; i++) this.sendTicket(settings.ticketKeys, resumption, i);
     }
     const traffic = new Traffic13(core, suite, keys.clientApp, keys.serverApp, keys.exporter, undefined);

@@ -1,0 +1,265 @@
+// The benchmark's output: Markdown tables (main comparison with ratios, record layer against
+// openssl speed, the pure-JS comparison), the issue's targets marked met or missed, and errors.
+import type { CaseResult, Cell } from './harness.js';
+
+export interface Target {
+  readonly target: string;
+  readonly figure: string;
+  /** undefined: not measured (a contender had no figure). */
+  readonly met: boolean | undefined;
+}
+
+/** Published figure of subtls, the pure-JS TLS 1.3 client, against a native server on this class of machine. */
+export const SUBTLS = { handshakes: 35, mbPerSecond: (100 * 2 ** 20) / 1e6 } as const;
+
+const MAIN_COLUMNS = ['tlskit-node', 'tlskit-noble', 'node', 'forge'] as const;
+const HEADINGS: Record<string, string> = {
+  'tlskit-node': 'tls-kit (node:crypto)',
+  'tlskit-noble': 'tls-kit (@noble)',
+  node: 'node:tls',
+  forge: 'node-forge ¹',
+  openssl: 'openssl speed',
+  'noble-vs-node': 'tls-kit (@noble) client ↔ node:tls server',
+};
+
+export function formatNumber(value: number, unit: string): string {
+  if (unit === 'bytes') return Math.round(value).toLocaleString('en-US');
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function cellText(cell: Cell | undefined, unit: string, showProtocol: boolean): string {
+  if (!cell) return '';
+  if (cell.value !== undefined) {
+    const figure = formatNumber(cell.value, unit);
+    return showProtocol && cell.protocol ? `${figure} (${cell.protocol.replace('TLSv', 'TLS ')})` : figure;
+  }
+  if (cell.error !== undefined) return 'error ²';
+  return (cell.na ?? '').replace(/: .*/, ')').replace(/\)\)$/, ')');
+}
+
+export function ratio(a: Cell | undefined, b: Cell | undefined): number | undefined {
+  if (a?.value === undefined || b?.value === undefined || b.value === 0) return undefined;
+  return a.value / b.value;
+}
+
+const ratioText = (r: number | undefined) => (r === undefined ? '' : `${r.toFixed(2)}x`);
+
+/** A Markdown table; columns from `numericFrom` on are right-aligned. */
+function table(head: string[], rows: string[][], numericFrom = 1): string {
+  const align = head.map((_, i) => (i < numericFrom ? '---' : '---:'));
+  return [head, align, ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+export function mainTable(results: readonly CaseResult[]): string {
+  const rows = results
+    .filter((r) => r.group !== 'record' && r.group !== 'pure-js')
+    .map((r) => {
+      const c = r.cells;
+      return [
+        r.title,
+        ...MAIN_COLUMNS.map((id) => cellText(c[id], r.unit, id === 'forge')),
+        ratioText(ratio(c['tlskit-node'], c.node)),
+        ratioText(ratio(c['tlskit-noble'], c.node)),
+        // For memory a smaller figure is better: the forge ratio is then forge / tls-kit, like the others "times better".
+        ratioText(r.higherIsBetter ? ratio(c['tlskit-node'], c.forge) : ratio(c.forge, c['tlskit-node'])),
+        ratioText(r.higherIsBetter ? ratio(c['tlskit-noble'], c.forge) : ratio(c.forge, c['tlskit-noble'])),
+      ];
+    });
+  return table(
+    [
+      'case',
+      ...MAIN_COLUMNS.map((id) => HEADINGS[id]!),
+      'tls-kit/node',
+      '@noble/node',
+      'tls-kit vs forge',
+      '@noble vs forge',
+    ],
+    rows,
+  );
+}
+
+/** The socket cases per wall-clock second (what a user waits), beside the per-CPU-second main table. */
+export function wallTable(results: readonly CaseResult[]): string {
+  const rows = results
+    .filter((r) => r.group === 'handshake' || r.group === 'resumption' || r.group === 'bulk')
+    .map((r) => {
+      const wall = (id: string): Cell | undefined => {
+        const cell = r.cells[id];
+        return cell?.wall === undefined
+          ? cell && { ...cell, value: undefined }
+          : { ...cell, value: cell.wall };
+      };
+      return [
+        r.title,
+        ...MAIN_COLUMNS.map((id) => cellText(wall(id), r.unit, false)),
+        ratioText(ratio(wall('tlskit-node'), wall('node'))),
+        ratioText(ratio(wall('tlskit-noble'), wall('node'))),
+        ratioText(ratio(wall('tlskit-node'), wall('forge'))),
+      ];
+    });
+  return table(
+    [
+      'case (per wall-clock second)',
+      ...MAIN_COLUMNS.map((id) => HEADINGS[id]!),
+      'tls-kit/node',
+      '@noble/node',
+      'tls-kit vs forge',
+    ],
+    rows,
+  );
+}
+
+export function recordTable(results: readonly CaseResult[]): string {
+  const rows = results
+    .filter((r) => r.group === 'record')
+    .map((r) => {
+      const c = r.cells;
+      const provider = (id: string) => [
+        cellText(c[id], r.unit, false),
+        c[id]?.detail ? formatNumber(c[id].detail.open ?? 0, r.unit) : '',
+        c[id]?.detail ? formatNumber(c[id].detail.sealOpen ?? 0, r.unit) : '',
+      ];
+      const vsOpenssl = ratio(c['tlskit-node'], c.openssl);
+      return [
+        r.id.replace('record-', ''),
+        ...provider('tlskit-node'),
+        ...provider('tlskit-noble'),
+        cellText(c.openssl, r.unit, false),
+        vsOpenssl === undefined ? '' : `${(vsOpenssl * 100).toFixed(1)}%`,
+      ];
+    });
+  return table(
+    [
+      'AEAD (MB/s per CPU s)',
+      'node:crypto seal',
+      'open',
+      'seal+open',
+      '@noble seal',
+      'open',
+      'seal+open',
+      'openssl speed -evp',
+      'node:crypto seal / openssl',
+    ],
+    rows,
+  );
+}
+
+export function pureJsTable(results: readonly CaseResult[]): string {
+  const rows = results
+    .filter((r) => r.group === 'pure-js')
+    .map((r) => {
+      const cell = r.cells['noble-vs-node'];
+      const subtls = r.unit === 'MB/s' ? SUBTLS.mbPerSecond : SUBTLS.handshakes;
+      const versus = cell?.wall === undefined ? '' : `${(cell.wall / subtls).toFixed(2)}x`;
+      const wall = cell?.wall === undefined ? cellText(cell, r.unit, false) : formatNumber(cell.wall, r.unit);
+      const cpu = cell?.value === undefined ? '' : formatNumber(cell.value, r.unit);
+      return [r.title, wall, cpu, formatNumber(subtls, r.unit), versus];
+    });
+  return table(
+    [
+      'case',
+      `${HEADINGS['noble-vs-node']!}, wall clock`,
+      'per CPU second',
+      'subtls (published, wall clock)',
+      'ratio (wall)',
+    ],
+    rows,
+  );
+}
+
+/** Memory in detail: V8 heap, external memory (ArrayBuffers, native objects Node reports) and RSS. */
+export function memoryTable(results: readonly CaseResult[]): string {
+  const rows: string[][] = [];
+  for (const r of results.filter((x) => x.group === 'memory')) {
+    for (const id of MAIN_COLUMNS) {
+      const cell = r.cells[id];
+      const figure = (n: number | undefined) => (n === undefined ? '' : formatNumber(n, 'bytes'));
+      rows.push([
+        `${r.id.replace('memory-', '')} side`,
+        HEADINGS[id]!,
+        cellText(cell, 'bytes', false),
+        figure(cell?.detail?.external),
+        figure(cell?.detail?.rss),
+        cell?.protocol ?? '',
+      ]);
+    }
+  }
+  return table(
+    ['role', 'stack', 'heap bytes/conn', 'external bytes/conn', 'RSS bytes/conn', 'protocol'],
+    rows,
+  );
+}
+
+export function evaluateTargets(results: readonly CaseResult[]): Target[] {
+  const targets: Target[] = [];
+  const add = (
+    target: string,
+    a: Cell | undefined,
+    b: Cell | undefined,
+    unit: string,
+    test: (r: number) => boolean,
+  ) => {
+    const r = ratio(a, b);
+    const wall = a?.wall !== undefined && b?.wall !== undefined ? a.wall / b.wall : undefined;
+    const figure =
+      r === undefined
+        ? `not measured (${[a, b].map((c) => c?.na ?? c?.error ?? (c?.value === undefined ? 'no figure' : 'ok')).join(' / ')})`
+        : `${formatNumber(a!.value!, unit)} vs ${formatNumber(b!.value!, unit)} = ${r.toFixed(2)}x` +
+          (wall === undefined ? '' : ` (wall clock: ${wall.toFixed(2)}x)`);
+    targets.push({ target, figure, met: r === undefined ? undefined : test(r) });
+  };
+  const rss = (cell: Cell | undefined): Cell | undefined => cell && { value: cell.detail?.rss };
+  for (const r of results) {
+    const c = r.cells;
+    const name = r.title;
+    if (r.group === 'handshake' || r.group === 'resumption' || r.group === 'bulk') {
+      add(`${name}: tls-kit >= 1.0x node:tls`, c['tlskit-node'], c.node, r.unit, (x) => x >= 1);
+    }
+    if (r.group === 'record') {
+      add(
+        `${name}: tls-kit seal >= 50% of openssl speed`,
+        c['tlskit-node'],
+        c.openssl,
+        r.unit,
+        (x) => x >= 0.5,
+      );
+    }
+    if (r.group === 'memory') {
+      add(`${name}: tls-kit heap <= node:tls heap`, c['tlskit-node'], c.node, r.unit, (x) => x <= 1);
+      add(`${name}: tls-kit RSS <= node:tls RSS`, rss(c['tlskit-node']), rss(c.node), r.unit, (x) => x <= 1);
+    }
+    if (r.group !== 'memory' && c.forge?.value !== undefined) {
+      add(`${name}: tls-kit >= 5x node-forge`, c['tlskit-node'], c.forge, r.unit, (x) => x >= 5);
+    }
+    if (r.group === 'pure-js') {
+      // subtls's figures are wall clock on an otherwise idle machine, where wall clock and CPU time
+      // of a one-thread process coincide: the per-CPU-second figure is the comparable one here.
+      const published = r.unit === 'MB/s' ? SUBTLS.mbPerSecond : SUBTLS.handshakes;
+      const subtls: Cell = { value: published, wall: published };
+      add(`${name}: >= 2x subtls`, c['noble-vs-node'], subtls, r.unit, (x) => x >= 2);
+    }
+  }
+  return targets;
+}
+
+export function targetsTable(targets: readonly Target[]): string {
+  const verdict = (met: boolean | undefined) => (met === undefined ? 'not measured' : met ? 'met' : 'MISSED');
+  return table(
+    ['target', 'figures (same run)', 'result'],
+    targets.map((t) => [t.target, t.figure, verdict(t.met)]),
+    3,
+  );
+}
+
+/** Every error and every n/a reason with its case and contender. */
+export function notes(results: readonly CaseResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    for (const [id, cell] of Object.entries(r.cells)) {
+      if (cell.error !== undefined) lines.push(`² ${r.id} / ${HEADINGS[id] ?? id}: ${cell.error}`);
+      else if (cell.na?.includes(': ')) lines.push(`${r.id} / ${HEADINGS[id] ?? id}: ${cell.na}`);
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,13 @@
+// The stacks the benchmark compares, by id (the memory child processes look them up by name).
+import { forgeStack } from './forge-stack.js';
+import { nodeStack } from './node-stack.js';
+import type { Stack } from './stack.js';
+import { tlsKitNode, tlsKitNoble } from './tls-kit-stack.js';
+
+export const STACKS: readonly Stack[] = [tlsKitNode, tlsKitNoble, nodeStack, forgeStack];
+
+export function stackById(id: string): Stack {
+  const stack = STACKS.find((s) => s.id === id);
+  if (!stack) throw new Error(`unknown stack ${id}`);
+  return stack;
+}

@@ -1,0 +1,310 @@
+// tls-kit's sans-IO engine on net sockets (the benchmark's own glue, so what is measured is the
+// engine and not the Node adapter), with the node:crypto or the @noble provider, and the same
+// engine wired to itself in memory for the record-layer figures.
+import net from 'node:net';
+import { Certificate, loadCertificateChainPem, ServerCertificateChain, TrustStore } from '@tls-kit/certs';
+import { type CryptoProvider, type NamedGroupName, nobleProvider } from '@tls-kit/crypto';
+import { nodeProvider } from '@tls-kit/crypto/node';
+import {
+  type ClientOptions,
+  type ClientSessionCache,
+  type ClientSession12,
+  type ClientSession12Cache,
+  ClientTLS,
+  type Connection,
+  MemoryClientSession12Cache,
+  MemorySessionCache,
+  type ServerOptions,
+  ServerTLS,
+  type StoredTicket,
+} from '@tls-kit/engine';
+import { SERVER_NAME } from './pki.js';
+import { oneLine } from './rounds.js';
+import {
+  type Client,
+  type Deferred,
+  deferred,
+  drainOf,
+  type Listener,
+  type Params,
+  type Side,
+  SideQueue,
+  type Stack,
+  type StackId,
+  TLS13_SUITE,
+} from './stack.js';
+
+const SUITES_12 = {
+  'aes-128-gcm': 'AES_128_GCM_SHA256',
+  'aes-256-gcm': 'AES_256_GCM_SHA384',
+  'chacha20-poly1305': 'CHACHA20_POLY1305_SHA256',
+} as const;
+
+/** The one suite a case negotiates, in tls-kit's (IANA) spelling. */
+export function suiteName(params: Params): string {
+  if (params.version === 'TLSv1.3') return TLS13_SUITE[params.aead];
+  return `TLS_ECDHE_${params.key === 'rsa' ? 'RSA' : 'ECDSA'}_WITH_${SUITES_12[params.aead]}`;
+}
+
+/**
+ * X25519 for the key exchange, as every stack does (the default would add an ML-KEM share). TLS
+ * 1.2 also lists P-256: an ECDSA certificate's curve must be a supported group (RFC 8422 §5.1),
+ * which OpenSSL enforces. In TLS 1.3 a second group would cost tls-kit's client a second share.
+ */
+function groupsFor(params: Params): NamedGroupName[] {
+  return params.version === 'TLSv1.2' ? ['x25519', 'secp256r1'] : ['x25519'];
+}
+
+function common(params: Params, provider: CryptoProvider) {
+  return {
+    provider,
+    versions: [params.version],
+    cipherSuites: [suiteName(params)],
+    groups: groupsFor(params),
+  };
+}
+
+export function serverOptions(params: Params, provider: CryptoProvider): ServerOptions {
+  const pem = params.pki[params.key];
+  const chain = loadCertificateChainPem(pem.chain, { provider, key: pem.key });
+  return { ...common(params, provider), certificates: new ServerCertificateChain(chain) };
+}
+
+export function clientOptions(
+  params: Params,
+  provider: CryptoProvider,
+  caches?: SignalingCaches,
+): ClientOptions {
+  return {
+    ...common(params, provider),
+    serverHostname: SERVER_NAME,
+    trustRoot: new TrustStore(Certificate.fromPem(params.pki[params.key].root)),
+    ...(caches
+      ? { sessionCache: caches.sessionCache, sessionCache12: caches.sessionCache12 }
+      : { sessionCache: false }),
+  };
+}
+
+/** Client session caches (TLS 1.3 tickets, TLS 1.2 sessions) that tell the harness when one arrived. */
+class SignalingCaches {
+  onPut: (() => void) | undefined;
+  private readonly tickets13 = new MemorySessionCache();
+  private readonly sessions12 = new MemoryClientSession12Cache();
+
+  readonly sessionCache: ClientSessionCache = {
+    put: (name: string, ticket: StoredTicket) => {
+      this.tickets13.put(name, ticket);
+      this.onPut?.();
+    },
+    take: (name: string) => this.tickets13.take(name),
+  };
+
+  readonly sessionCache12: ClientSession12Cache = {
+    get: (name: string) => this.sessions12.get(name),
+    put: (name: string, session: ClientSession12) => {
+      this.sessions12.put(name, session);
+      this.onPut?.();
+    },
+    remove: (name: string, session: ClientSession12) => this.sessions12.remove(name, session),
+  };
+}
+
+type Start = (
+  write: (d: Uint8Array) => void,
+  close: (immediate: boolean) => void,
+  events: { onHandshakeComplete: () => void; onApplicationData: (d: Uint8Array) => void },
+) => Connection;
+
+/**
+ * Wires a socket to a Connection; `established` gets the Side when the handshake completes,
+ * `failed` any error before or after.
+ */
+function attach(
+  socket: net.Socket,
+  start: Start,
+  ticket: Deferred | undefined,
+  established: (side: Side) => void,
+  failed: (error: unknown) => void,
+): void {
+  socket.setNoDelay(true);
+  let side: Side | undefined;
+  const deliver = (d: Uint8Array) => {
+    if (d.length > 0) side?.onData?.(d.length);
+  };
+  const report = (error: unknown) => (side ? side.onError?.(error) : failed(error));
+  const fail = (error: unknown) => {
+    socket.destroy();
+    report(error);
+  };
+  let connection: Connection;
+  try {
+    connection = start(
+      (d) => socket.write(d),
+      (immediate) => (immediate ? socket.destroy() : socket.end()),
+      {
+        onHandshakeComplete: () => {
+          side = {
+            protocol: connection.tlsVersion ?? '?',
+            cipher: connection.cipherSuite ?? '?',
+            resumed: connection.resumed,
+            send(data) {
+              connection.dataFromApplication(data);
+              return !socket.writableNeedDrain;
+            },
+            drained: () => drainOf(socket),
+            onData: undefined,
+            onError: undefined,
+            sessionReady: ticket?.promise ?? Promise.resolve(),
+            destroy: () => socket.destroy(),
+          };
+          // A TLS 1.2 session stays in the cache and serves again; a TLS 1.3 ticket is used once.
+          if (connection.resumed && connection.tlsVersion === 'TLSv1.2') ticket?.resolve();
+          // The handshake may complete inside start() (never for TLS) or inside dataFromWire.
+          queueMicrotask(() => established(side!));
+        },
+        onApplicationData: deliver,
+      },
+    );
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  socket.on('data', (buf: Buffer) => {
+    try {
+      deliver(connection.dataFromWire(buf));
+    } catch (error) {
+      fail(error);
+    }
+  });
+  socket.on('error', report);
+}
+
+export function tlsKitStack(id: StackId, label: string, provider: CryptoProvider): Stack {
+  return {
+    id,
+    label,
+    async listen(params): Promise<Listener> {
+      const tls = new ServerTLS(serverOptions(params, provider));
+      const queue = new SideQueue();
+      const sockets = new Set<net.Socket>();
+      const server = net.createServer((socket) => {
+        sockets.add(socket);
+        socket.on('close', () => sockets.delete(socket));
+        attach(
+          socket,
+          (w, c, e) => tls.start(w, c, undefined, e),
+          undefined,
+          (side) => queue.push(side),
+          (error) => queue.fail(error),
+        );
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return {
+        port: (server.address() as net.AddressInfo).port,
+        next: () => queue.next(),
+        close: () =>
+          new Promise<void>((resolve) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => resolve());
+          }),
+      };
+    },
+    client(params): Client {
+      const caches = params.resume ? new SignalingCaches() : undefined;
+      const tls = new ClientTLS(clientOptions(params, provider, caches));
+      return {
+        connect(port) {
+          return new Promise<Side>((resolve, reject) => {
+            const ticket = deferred();
+            if (caches) caches.onPut = () => ticket.resolve();
+            else ticket.resolve();
+            const socket = net.connect(port, '127.0.0.1');
+            socket.once('error', reject);
+            socket.once('connect', () =>
+              attach(
+                socket,
+                (w, c, e) => tls.start(w, c, undefined, e),
+                ticket,
+                resolve,
+                (error) => {
+                  ticket.reject(error);
+                  reject(error);
+                },
+              ),
+            );
+          });
+        },
+      };
+    },
+  };
+}
+
+export const tlsKitNode = tlsKitStack('tlskit-node', 'tls-kit (node:crypto)', nodeProvider);
+export const tlsKitNoble = tlsKitStack('tlskit-noble', 'tls-kit (@noble)', nobleProvider);
+
+/** A client and a server Connection joined in memory; `pump` moves bytes until both are idle. */
+export interface MemoryPair {
+  readonly client: Connection;
+  readonly server: Connection;
+  /** Bytes the client wrote that the server has not read yet (and the reverse). */
+  readonly toServer: Uint8Array[];
+  readonly toClient: Uint8Array[];
+  pump(): void;
+}
+
+/** Starts a connection of `client` against one of `server`, joined in memory. */
+export function joinInMemory(clientTls: ClientTLS, serverTls: ServerTLS): MemoryPair {
+  const toServer: Uint8Array[] = [];
+  const toClient: Uint8Array[] = [];
+  const ignoreClose = () => {};
+  const server = serverTls.start((d) => toClient.push(d), ignoreClose);
+  const client = clientTls.start((d) => toServer.push(d), ignoreClose);
+  const move = (queue: Uint8Array[], to: Connection) => {
+    const pending = queue.splice(0);
+    for (const bytes of pending) to.dataFromWire(bytes);
+    return pending.length > 0;
+  };
+  return {
+    client,
+    server,
+    toServer,
+    toClient,
+    pump() {
+      for (let i = 0; i < 100; i++) {
+        const moved = move(toServer, server) || move(toClient, client);
+        if (!moved) return;
+      }
+      throw new Error('the in-memory handshake did not settle');
+    },
+  };
+}
+
+export function memoryPair(params: Params, provider: CryptoProvider): MemoryPair {
+  return joinInMemory(
+    new ClientTLS(clientOptions(params, provider)),
+    new ServerTLS(serverOptions(params, provider)),
+  );
+}
+
+/**
+ * Whether the engine negotiates `params` (and, with `resume`, resumes it on a second
+ * connection), tried in memory with node:crypto; undefined when it does, else why not.
+ */
+export function probe(params: Params): string | undefined {
+  try {
+    const caches = params.resume ? new SignalingCaches() : undefined;
+    const client = new ClientTLS(clientOptions(params, nodeProvider, caches));
+    const server = new ServerTLS(serverOptions(params, nodeProvider));
+    for (let i = 0; i < (params.resume ? 2 : 1); i++) {
+      const pair = joinInMemory(client, server);
+      pair.pump();
+      if (!pair.client.handshakeComplete || !pair.server.handshakeComplete)
+        return 'the handshake did not complete';
+      if (pair.client.tlsVersion !== params.version) return `negotiated ${pair.client.tlsVersion}`;
+      if (i === 1 && !pair.client.resumed) return 'the second connection did not resume';
+    }
+    return undefined;
+  } catch (error) {
+    return oneLine(error);
+  }
+}

@@ -1,0 +1,284 @@
+// Decrypts the records of a captured transcript with an NSS key log (SSLKEYLOGFILE).
+// TLS 1.3: each direction's traffic secrets become record keys (RFC 8446 §7.3), records are opened
+// in order with per-key sequence numbers (§5.3), and the inner content type is recovered (§5.4).
+// The suite is not in the key log; it is found by trial among the suites whose hash length is
+// the secret's length (the AEAD tag tells a wrong guess). Key changes are found the same way: a
+// record the current key cannot open is tried with the next secret (handshake -> application
+// traffic secret 0 -> KeyUpdate successors, "traffic upd" of §7.2).
+// TLS 1.2: the CLIENT_RANDOM line's master secret and the ServerHello's random and suite give the
+// key block (RFC 5246 §6.3); AEAD records per RFC 5288 §3 (GCM) and RFC 7905 §2 (ChaCha20).
+import { type AeadKey, type CryptoProvider, hkdfExpandLabel, tls12Prf } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { TLS12_SUITES, TLS13_SUITES, type Tls12CipherSuite } from '@tls-kit/engine';
+import type { Direction, KeyLogEntry, RecordDecryptor, TLSRecord } from '@tls-kit/messages';
+
+type Suite = (typeof TLS13_SUITES)[number];
+
+/** The key log labels of each direction's secrets, in the order the connection uses them. */
+const LABELS: Record<Direction, readonly string[]> = {
+  client: ['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0'],
+  server: ['SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0'],
+};
+
+/** How many KeyUpdate steps past the last known secret a record may be tried with. */
+const MAX_KEY_UPDATES_AHEAD = 1;
+
+/** What was used to open a record, for displays. */
+export interface DecryptedRecord {
+  readonly from: Direction;
+  /** TLS 1.3: 'handshake', 'application', or 'application, key update N'; TLS 1.2: 'write'. */
+  readonly key: string;
+  readonly suite: string;
+  readonly seq: number;
+  /** Inner content type (RFC 8446 §5.4) and content. */
+  readonly type: number;
+  readonly content: Uint8Array;
+}
+
+interface RecordKeys {
+  readonly aead: AeadKey;
+  readonly iv: Uint8Array;
+}
+
+function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** RFC 8446 §5.3: the 64-bit sequence number, left-padded, XORed into the IV. */
+function nonce(iv: Uint8Array, seq: number): Uint8Array {
+  const out = iv.slice();
+  const hi = Math.floor(seq / 2 ** 32);
+  const lo = seq >>> 0;
+  for (let i = 0; i < 4; i++) {
+    out[out.length - 8 + i]! ^= (hi >>> (24 - 8 * i)) & 0xff;
+    out[out.length - 4 + i]! ^= (lo >>> (24 - 8 * i)) & 0xff;
+  }
+  return out;
+}
+
+/**
+ * One TLS 1.3 direction of one connection. Secret 0 is the handshake traffic secret, 1 the application
+ * traffic secret 0, and each later one the KeyUpdate successor of the one before.
+ */
+class Tls13Direction {
+  private epoch = 0;
+  private seq = 0;
+  private suite: Suite | undefined;
+  private readonly keyCache = new Map<string, RecordKeys>();
+
+  constructor(
+    private readonly secrets: (Uint8Array | undefined)[],
+    private readonly provider: CryptoProvider,
+  ) {}
+
+  open(record: TLSRecord): Omit<DecryptedRecord, 'from'> | undefined {
+    const aad = new Uint8Array([
+      record.type,
+      record.version >>> 8,
+      record.version & 0xff,
+      record.fragment.length >>> 8,
+      record.fragment.length & 0xff,
+    ]);
+    // The current key first, then the next ones (a key change happened just before this record).
+    for (let step = 0; step <= 1 + MAX_KEY_UPDATES_AHEAD; step++) {
+      const epoch = this.epoch + step;
+      const seq = step === 0 ? this.seq : 0;
+      for (const suite of this.suite ? [this.suite] : this.candidateSuites()) {
+        const keys = this.keys(suite, epoch);
+        if (!keys) break;
+        let plain: Uint8Array;
+        try {
+          plain = keys.aead.open(nonce(keys.iv, seq), record.fragment, aad);
+        } catch {
+          continue;
+        }
+        this.suite = suite;
+        this.epoch = epoch;
+        this.seq = seq + 1;
+        const inner = innerPlaintext(plain);
+        if (!inner) return undefined;
+        const key =
+          epoch === 0 ? 'handshake' : epoch === 1 ? 'application' : `application, key update ${epoch - 1}`;
+        return { ...inner, key, suite: suite.name, seq };
+      }
+    }
+    return undefined;
+  }
+
+  private candidateSuites(): Suite[] {
+    const length = this.secrets.find((s) => s !== undefined)?.length;
+    return TLS13_SUITES.filter((s) => s.hashLength === length);
+  }
+
+  private secret(epoch: number, suite: Suite): Uint8Array | undefined {
+    if (epoch <= 1) return this.secrets[epoch];
+    let secret = this.secrets[epoch];
+    if (!secret) {
+      // RFC 8446 §7.2: application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length).
+      const previous = this.secret(epoch - 1, suite);
+      if (!previous) return undefined;
+      secret = hkdfExpandLabel(
+        this.provider,
+        suite.hash,
+        previous,
+        'traffic upd',
+        new Uint8Array(0),
+        suite.hashLength,
+      );
+      this.secrets[epoch] = secret;
+    }
+    return secret;
+  }
+
+  private keys(suite: Suite, epoch: number): RecordKeys | undefined {
+    const id = `${suite.name}/${epoch}`;
+    let keys = this.keyCache.get(id);
+    if (keys) return keys;
+    const secret = this.secret(epoch, suite);
+    if (!secret) return undefined;
+    const none = new Uint8Array(0);
+    keys = {
+      aead: this.provider.importAeadKey(
+        suite.aead,
+        hkdfExpandLabel(this.provider, suite.hash, secret, 'key', none, suite.keyLength),
+      ),
+      iv: hkdfExpandLabel(this.provider, suite.hash, secret, 'iv', none, 12),
+    };
+    this.keyCache.set(id, keys);
+    return keys;
+  }
+}
+
+/** One TLS 1.2 direction: its write key and IV from the key block, and its sequence number. */
+class Tls12Direction {
+  private seq = 0;
+
+  constructor(
+    private readonly suite: Tls12CipherSuite,
+    private readonly aead: AeadKey,
+    private readonly iv: Uint8Array,
+  ) {}
+
+  open(record: TLSRecord): Omit<DecryptedRecord, 'from'> | undefined {
+    const explicit = this.suite.explicitNonceLength;
+    const body = record.fragment;
+    const length = body.length - explicit - 16;
+    if (length < 0) return undefined;
+    // GCM: nonce = salt || explicit part from the record; ChaCha20: iv XOR sequence number.
+    const nonceBytes =
+      explicit > 0 ? Uint8Array.from([...this.iv, ...body.subarray(0, explicit)]) : nonce(this.iv, this.seq);
+    const aad = new Uint8Array(13);
+    const view = new DataView(aad.buffer);
+    view.setUint32(0, Math.floor(this.seq / 2 ** 32));
+    view.setUint32(4, this.seq >>> 0);
+    aad.set([record.type, record.version >>> 8, record.version & 0xff, length >>> 8, length & 0xff], 8);
+    let content: Uint8Array;
+    try {
+      content = this.aead.open(nonceBytes, body.subarray(explicit), aad);
+    } catch {
+      return undefined;
+    }
+    const seq = this.seq++;
+    return { type: record.type, content, key: 'write', suite: this.suite.name, seq };
+  }
+}
+
+/** The TLS 1.2 directions of a connection from its master secret (RFC 5246 §6.3, §8.1). */
+function tls12Directions(
+  masterSecret: Uint8Array,
+  clientRandom: Uint8Array,
+  serverRandom: Uint8Array,
+  suite: Tls12CipherSuite,
+  provider: CryptoProvider,
+): Record<Direction, Tls12Direction> {
+  const seed = new Uint8Array([...serverRandom, ...clientRandom]);
+  const k = suite.keyLength;
+  const ivLength = suite.fixedIvLength;
+  const block = tls12Prf(provider, suite.hash, masterSecret, 'key expansion', seed, 2 * k + 2 * ivLength);
+  const at = (offset: number, length: number) => block.subarray(offset, offset + length);
+  return {
+    client: new Tls12Direction(suite, provider.importAeadKey(suite.aead, at(0, k)), at(2 * k, ivLength)),
+    server: new Tls12Direction(
+      suite,
+      provider.importAeadKey(suite.aead, at(k, k)),
+      at(2 * k + ivLength, ivLength),
+    ),
+  };
+}
+
+/** RFC 8446 §5.4: content || content type || zero padding. */
+function innerPlaintext(plain: Uint8Array): { type: number; content: Uint8Array } | undefined {
+  let end = plain.length - 1;
+  while (end >= 0 && plain[end] === 0) end--;
+  if (end < 0) return undefined;
+  return { type: plain[end]!, content: plain.subarray(0, end) };
+}
+
+/**
+ * What the decryptor is told about a record's connection: the dissector's hook info, and for TLS
+ * 1.2 the ServerHello's random and cipher suite (optional: without them TLS 1.2 stays encrypted).
+ */
+export interface RecordInfo {
+  readonly from: Direction;
+  readonly clientRandom?: Uint8Array;
+  readonly serverRandom?: Uint8Array;
+  readonly cipherSuite?: number;
+}
+
+/**
+ * A RecordDecryptor for the @tls-kit/messages dissector. Connections are told apart by their
+ * ClientHello random, as in the key log. Records it cannot open stay shown as encrypted.
+ * `observe` hears of every record opened.
+ */
+export function keylogDecryptor(
+  entries: readonly KeyLogEntry[],
+  options: {
+    provider?: CryptoProvider;
+    observe?: (record: TLSRecord, decrypted: DecryptedRecord) => void;
+  } = {},
+): RecordDecryptor {
+  const provider = options.provider ?? defaultProvider;
+  const byRandom = new Map<string, Map<string, string>>();
+  for (const e of entries) {
+    const labels = byRandom.get(e.clientRandom) ?? new Map<string, string>();
+    byRandom.set(e.clientRandom, labels);
+    labels.set(e.label, e.secret);
+  }
+  const states = new Map<string, Tls13Direction | Tls12Direction | null>();
+  const directionFor = (info: RecordInfo, random: string) => {
+    const labels = byRandom.get(random);
+    const master = labels?.get('CLIENT_RANDOM');
+    const suite12 = TLS12_SUITES.find((s) => s.id === info.cipherSuite);
+    if (master && suite12 && info.serverRandom && info.clientRandom) {
+      const both = tls12Directions(fromHex(master), info.clientRandom, info.serverRandom, suite12, provider);
+      states.set(`${random}/client`, both.client);
+      states.set(`${random}/server`, both.server);
+      return both[info.from];
+    }
+    const secrets = LABELS[info.from].map((l) => labels?.get(l));
+    if (secrets.every((s) => s === undefined)) return null;
+    return new Tls13Direction(
+      secrets.map((s) => (s === undefined ? undefined : fromHex(s))),
+      provider,
+    );
+  };
+  return (record, hookInfo) => {
+    const info = hookInfo as RecordInfo;
+    if (!info.clientRandom) return undefined;
+    const random = toHex(info.clientRandom);
+    const id = `${random}/${info.from}`;
+    let state = states.get(id);
+    if (state === undefined) {
+      state = directionFor(info, random);
+      states.set(id, state);
+    }
+    const opened = state?.open(record);
+    if (!opened) return undefined;
+    options.observe?.(record, { ...opened, from: info.from });
+    return { type: opened.type, content: opened.content };
+  };
+}

@@ -1,0 +1,61 @@
+// The flags s_client and s_server share (versions, ALPN, groups, suites, key log, PEM files),
+// turned into @tls-kit/engine/node options.
+import { appendFileSync, readFileSync } from 'node:fs';
+import type { SecureContextOptions } from '@tls-kit/engine/node';
+import { type FlagSpec, type FlagValues, parseList, str, UsageError } from './args.js';
+
+export const VERSION_FLAGS: Record<string, FlagSpec> = {
+  tls1_2: { type: 'boolean', help: 'TLS 1.2 only' },
+  tls1_3: { type: 'boolean', help: 'TLS 1.3 only' },
+};
+
+export const NEGOTIATION_FLAGS: Record<string, FlagSpec> = {
+  alpn: { type: 'string', value: 'a,b', help: 'ALPN protocols, in preference order' },
+  groups: {
+    type: 'string',
+    value: 'g1,g2',
+    help: 'key exchange groups: X25519, P-256, P-384, X25519MLKEM768',
+  },
+  ciphersuites: { type: 'string', value: 's1,s2', help: 'cipher suites, e.g. TLS_AES_128_GCM_SHA256' },
+  keylogfile: {
+    type: 'string',
+    value: 'FILE',
+    help: 'append NSS key log lines (SSLKEYLOGFILE format) to FILE',
+  },
+};
+
+/** Reads a file named by a flag; the error names the flag. */
+export function readFlagFile(flags: FlagValues, name: string): string | undefined {
+  const path = str(flags, name);
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `--${name} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+}
+
+/** The version, ALPN, group and suite flags as node:tls-style options. */
+export function negotiationOptions(flags: FlagValues): SecureContextOptions {
+  if (flags.tls1_2 && flags.tls1_3) throw new UsageError('--tls1_2 and --tls1_3 exclude each other');
+  const version = flags.tls1_2 ? 'TLSv1.2' : flags.tls1_3 ? 'TLSv1.3' : undefined;
+  const alpn = str(flags, 'alpn');
+  const groups = str(flags, 'groups');
+  const suites = str(flags, 'ciphersuites');
+  return {
+    ...(version ? { minVersion: version, maxVersion: version } : {}),
+    ...(alpn ? { ALPNProtocols: parseList(alpn, 'alpn') } : {}),
+    ...(groups ? { ecdhCurve: parseList(groups, 'groups').join(':') } : {}),
+    ...(suites ? { ciphers: parseList(suites, 'ciphersuites').join(':') } : {}),
+  };
+}
+
+/** A key log sink appending to --keylogfile (created 0600: the lines are secrets), or undefined. */
+export function keylogSink(flags: FlagValues): ((line: Buffer) => void) | undefined {
+  const path = str(flags, 'keylogfile');
+  if (path === undefined) return undefined;
+  appendFileSync(path, '', { mode: 0o600 });
+  return (line) => appendFileSync(path, line);
+}

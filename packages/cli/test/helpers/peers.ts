@@ -1,0 +1,220 @@
+// Test support for the CLI commands: in-process I/O doubles, PEM files of a fresh PKI, real peer
+// programs (openssl, curl) with kill timers, and Node TLS endpoints.
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
+import type { CommandIO } from '../../src/args.js';
+import { makePki } from '../../src/demo/pki.js';
+
+export interface FakeIO {
+  /** Aborting `io.signal` stops a running s_server. */
+  readonly io: CommandIO;
+  abort(): void;
+  readonly stdin: PassThrough;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when `pattern` appears on stderr (or stdout). */
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+}
+
+export function fakeIO(): FakeIO {
+  const stdin = new PassThrough();
+  const controller = new AbortController();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  });
+  stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    for (const l of listeners) l();
+  });
+  return {
+    io: { stdin, stdout, stderr, signal: controller.signal },
+    abort: () => controller.abort(),
+    stdin,
+    stdout: () => out,
+    stderr: () => err,
+    waitFor(pattern, ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = err.match(pattern) ?? out.match(pattern);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timeout waiting for ${pattern}; stderr:\n${err}\nstdout:\n${out}`));
+        }, ms);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+export interface PkiFiles {
+  readonly dir: string;
+  /** Server chain (leaf for localhost/127.0.0.1 + intermediate), its key, the root. */
+  readonly cert: string;
+  readonly key: string;
+  readonly leaf: string;
+  readonly intermediate: string;
+  readonly root: string;
+  /** A client certificate (leaf + intermediate) and its key; the leaf alone and the intermediate for openssl. */
+  readonly clientCert: string;
+  readonly clientLeaf: string;
+  readonly clientChain: string;
+  readonly clientKey: string;
+  /** A second server chain for the name other.test. */
+  readonly otherCert: string;
+  readonly otherKey: string;
+  /** A root that issued none of these. */
+  readonly strangerRoot: string;
+}
+
+let files: PkiFiles | undefined;
+
+export function pkiFiles(): PkiFiles {
+  if (files) return files;
+  const dir = mkdtempSync(join(tmpdir(), 'tls-kit-cli-test-'));
+  const pki = makePki();
+  const builder = new CertificateBuilder();
+  // The demo PKI's intermediate has no key outside makePki: issue the extra leaves from a new one.
+  const root = builder.root({ subject: 'CN=cli test root' });
+  const ca = builder.intermediate(root, { subject: 'CN=cli test intermediate' });
+  const client = builder.leaf(ca, { subject: 'CN=cli test client', extendedKeyUsage: ['clientAuth'] });
+  const other = builder.leaf(ca, { subject: 'CN=other.test', subjectAltNames: ['DNS:other.test'] });
+  const stranger = builder.root({ subject: 'CN=stranger root' });
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  files = {
+    dir,
+    cert: write('server.pem', pki.chainPem),
+    key: write('server.key', pki.keyPem),
+    leaf: write('leaf.pem', pki.leaf.toPem()),
+    intermediate: write('intermediate.pem', pki.intermediate.toPem()),
+    // The client-side root file trusts both PKIs, so one CAfile serves every test.
+    root: write('root.pem', pki.rootPem + root.toPem()),
+    clientCert: write('client.pem', client.toPem() + ca.toPem()),
+    clientLeaf: write('client-leaf.pem', client.toPem()),
+    clientChain: write('client-chain.pem', ca.toPem()),
+    clientKey: write('client.key', privateKeyToPem(client.privateKey!)),
+    otherCert: write('other.pem', other.toPem() + ca.toPem()),
+    otherKey: write('other.key', privateKeyToPem(other.privateKey!)),
+    strangerRoot: write('stranger.pem', stranger.toPem()),
+  };
+  return files;
+}
+
+export function have(binary: string): boolean {
+  try {
+    execFileSync('which', [binary], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Child {
+  readonly process: ChildProcessWithoutNullStreams;
+  output(): string;
+  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Exit code (null when killed). */
+  readonly exited: Promise<number | null>;
+  kill(): void;
+}
+
+/** Spawns a program that is killed after `timeoutMs` whatever happens. */
+export function spawnChild(command: string, args: string[], timeoutMs = 20_000): Child {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString('latin1');
+    for (const l of listeners) l();
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  child.stdin.on('error', () => {});
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+      for (const l of listeners) l();
+    }),
+  );
+  return {
+    process: child,
+    output: () => out,
+    exited,
+    kill: () => {
+      clearTimeout(timer);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+    waitFor(pattern, ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(pattern);
+          if (m) done(() => resolve(m));
+          else if (child.exitCode !== null || child.signalCode !== null)
+            done(() => reject(new Error(`${command} exited before ${pattern}:\n${out}`)));
+        };
+        const timer2 = setTimeout(
+          () => done(() => reject(new Error(`timeout waiting for ${pattern}:\n${out}`))),
+          ms,
+        );
+        const done = (then: () => void) => {
+          clearTimeout(timer2);
+          listeners.delete(check);
+          then();
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** `openssl s_server` on a free port; resolves once it listens. */
+export async function opensslServer(args: string[]): Promise<{ child: Child; port: number }> {
+  const child = spawnChild('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args]);
+  const m = await child.waitFor(/ACCEPT .*:(\d+)/);
+  return { child, port: Number(m[1]) };
+}
+
+/** The repository's `tls-kit` command as a child process (what `pnpm tls-kit` runs). */
+export function tlsKit(args: string[], timeoutMs = 30_000): Child {
+  const bin = new URL('../../src/bin.ts', import.meta.url).pathname;
+  return spawnChild(
+    process.execPath,
+    ['--conditions=@tls-kit/source', '--import', 'tsx', bin, ...args],
+    timeoutMs,
+  );
+}
+
+/** Whether the engine negotiates TLS 1.2 (issue 7); the TLS 1.2 tests run only then. */
+export async function engineHasTls12(): Promise<boolean> {
+  const { ClientTLS } = await import('@tls-kit/engine');
+  const { TrustStore } = await import('@tls-kit/certs');
+  try {
+    new ClientTLS({ serverHostname: 'probe', versions: ['TLSv1.2'], trustRoot: new TrustStore([]) });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,227 @@
+// keylogDecryptor: TLS 1.3 records of real captures (Node's tls on both sides, our engine with
+// KeyUpdate) decrypted from NSS key log lines that the peers wrote themselves.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import tls from 'node:tls';
+import { connect } from '@tls-kit/engine/node';
+import {
+  ContentType,
+  type DissectEvent,
+  HandshakeType,
+  type KeyLogEntry,
+  parseKeyLog,
+  TLSDissector,
+} from '@tls-kit/messages';
+import test from 'ava';
+import { startRelay } from '../src/demo/relay.js';
+import { type DecryptedRecord, keylogDecryptor } from '../src/keylog-decrypt.js';
+import { pkiFiles } from './helpers/peers.js';
+
+interface Capture {
+  readonly chunks: { from: 'client' | 'server'; data: Uint8Array }[];
+  readonly keylog: string;
+}
+
+/** A node:tls echo server behind the capture relay; its 'keylog' lines are collected. */
+async function echoServer(options: tls.TlsOptions = {}) {
+  const f = pkiFiles();
+  let keylog = '';
+  const server = tls.createServer(
+    { cert: readFileSync(f.cert), key: readFileSync(f.key), ...options },
+    (s) => {
+      s.on('error', () => {});
+      s.pipe(s);
+    },
+  );
+  server.on('keylog', (line: Buffer) => {
+    keylog += line.toString();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const relay = await startRelay((server.address() as AddressInfo).port);
+  return { relay, keylog: () => keylog, close: () => server.close() };
+}
+
+/** The ServerHello's random and suite, from a first pass of the dissector (for TLS 1.2). */
+function serverHelloOf(capture: Capture): { serverRandom: Uint8Array; cipherSuite: number } | undefined {
+  const dissector = new TLSDissector();
+  for (const c of capture.chunks) {
+    for (const e of dissector.push(0, c.from, c.data)) {
+      if (e.kind !== 'handshake') continue;
+      const m = e.message;
+      if (!m.unknown && m.msgType === HandshakeType.server_hello) {
+        return { serverRandom: m.body.random, cipherSuite: m.body.cipherSuite };
+      }
+    }
+  }
+  return undefined;
+}
+
+function decryptAll(capture: Capture, entries: KeyLogEntry[] = parseKeyLog(capture.keylog)) {
+  const opened: DecryptedRecord[] = [];
+  const decrypt = keylogDecryptor(entries, { observe: (_r, d) => opened.push(d) });
+  // The dissector's hook does not carry the ServerHello facts yet; TLS 1.2 needs them.
+  const hello = serverHelloOf(capture);
+  const dissector = new TLSDissector((record, info) => decrypt(record, { ...info, ...hello }));
+  const events: DissectEvent[] = [];
+  for (const c of capture.chunks) events.push(...dissector.push(0, c.from, c.data));
+  events.push(...dissector.finish());
+  const app = (from: 'client' | 'server') =>
+    Buffer.concat(
+      opened.filter((d) => d.from === from && d.type === ContentType.application_data).map((d) => d.content),
+    ).toString();
+  return {
+    opened,
+    events,
+    encryptedLeft: events.filter((e) => e.kind === 'record' && e.encrypted).length,
+    faults: events.filter((e) => e.kind === 'error').length,
+    app,
+  };
+}
+
+for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+  test(`node:tls client and server, ${suite}: every record decrypts with the server's key log`, async (t) => {
+    const f = pkiFiles();
+    const { relay, keylog, close } = await echoServer({ ciphers: suite, minVersion: 'TLSv1.3' });
+    try {
+      const client = tls.connect({
+        port: relay.port,
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: readFileSync(f.root),
+      });
+      await once(client, 'secureConnect');
+      client.write('a message for the capture');
+      await once(client, 'data');
+      client.end();
+      client.resume();
+      await relay.done;
+      const r = decryptAll({ chunks: relay.chunks, keylog: keylog() });
+      t.is(r.encryptedLeft, 0);
+      t.is(r.faults, 0);
+      t.true(r.opened.every((d) => d.suite === suite));
+      t.is(r.app('client'), 'a message for the capture');
+      t.is(r.app('server'), 'a message for the capture');
+      const messages = r.events.flatMap((e) => (e.kind === 'handshake' ? [e.message.msgType] : []));
+      // ClientHello, ServerHello, EncryptedExtensions, Certificate, CertificateVerify, Finished x2, tickets.
+      t.true(messages.length >= 7, String(messages));
+      t.is(r.events.filter((e) => e.kind === 'alert').length, 2, 'close_notify both ways');
+    } finally {
+      relay.close();
+      close();
+    }
+  });
+}
+
+test('KeyUpdate (our client asks, node answers): records after it decrypt with the derived secrets', async (t) => {
+  const f = pkiFiles();
+  const { relay, keylog, close } = await echoServer({ minVersion: 'TLSv1.3' });
+  try {
+    const socket = connect({
+      host: '127.0.0.1',
+      port: relay.port,
+      servername: 'localhost',
+      ca: readFileSync(f.root),
+    });
+    await once(socket, 'secureConnect');
+    socket.write('before');
+    await once(socket, 'data');
+    socket.connection.keyUpdate(true);
+    socket.write('after');
+    await once(socket, 'data');
+    socket.end();
+    socket.resume();
+    await relay.done;
+    const r = decryptAll({ chunks: relay.chunks, keylog: keylog() });
+    t.is(r.encryptedLeft, 0);
+    t.is(r.app('client'), 'beforeafter');
+    t.is(r.app('server'), 'beforeafter');
+    for (const from of ['client', 'server'] as const) {
+      t.true(
+        r.opened.some((d) => d.from === from && d.key === 'application, key update 1'),
+        `${from} records under the updated key`,
+      );
+    }
+  } finally {
+    relay.close();
+    close();
+  }
+});
+
+test('without the right secrets records stay encrypted; a tampered record is not opened', async (t) => {
+  const f = pkiFiles();
+  const { relay, keylog, close } = await echoServer({ minVersion: 'TLSv1.3' });
+  try {
+    const client = tls.connect({
+      port: relay.port,
+      host: '127.0.0.1',
+      servername: 'localhost',
+      ca: readFileSync(f.root),
+    });
+    await once(client, 'secureConnect');
+    client.end('x');
+    client.resume();
+    await relay.done;
+    const capture = { chunks: relay.chunks, keylog: keylog() };
+    // Secrets for another connection (a different client random): nothing decrypts, nothing throws.
+    const foreign = parseKeyLog(capture.keylog).map((e) => ({ ...e, clientRandom: 'ab'.repeat(32) }));
+    const none = decryptAll(capture, foreign);
+    t.is(none.opened.length, 0);
+    t.true(none.encryptedLeft > 0);
+    // Wrong secrets for this connection: the AEAD tag refuses them.
+    const wrong = parseKeyLog(capture.keylog).map((e) => ({
+      ...e,
+      secret: e.secret.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+    }));
+    t.is(decryptAll(capture, wrong).opened.length, 0);
+    // One flipped ciphertext bit in the server's first encrypted record.
+    const chunks = capture.chunks.map((c) => ({ ...c, data: c.data.slice() }));
+    const first = chunks.find((c) => c.from === 'server')!;
+    first.data[first.data.length - 1]! ^= 1;
+    const tampered = decryptAll({ chunks, keylog: capture.keylog });
+    t.true(tampered.encryptedLeft > 0);
+  } finally {
+    relay.close();
+    close();
+  }
+});
+
+for (const suite of [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+]) {
+  test(`TLS 1.2, node:tls both sides, ${suite}: CLIENT_RANDOM + ServerHello decrypt every record`, async (t) => {
+    const f = pkiFiles();
+    const { relay, keylog, close } = await echoServer({ ciphers: suite, maxVersion: 'TLSv1.2' });
+    try {
+      const client = tls.connect({
+        port: relay.port,
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: readFileSync(f.root),
+      });
+      await once(client, 'secureConnect');
+      t.is(client.getProtocol(), 'TLSv1.2');
+      client.write('twelve');
+      await once(client, 'data');
+      client.end();
+      client.resume();
+      await relay.done;
+      t.regex(keylog(), /^CLIENT_RANDOM /m);
+      const r = decryptAll({ chunks: relay.chunks, keylog: keylog() });
+      t.is(r.encryptedLeft, 0);
+      t.is(r.faults, 0);
+      t.is(r.app('client'), 'twelve');
+      t.is(r.app('server'), 'twelve');
+      const finished = r.events.filter(
+        (e) => e.kind === 'handshake' && e.message.msgType === HandshakeType.finished,
+      );
+      t.is(finished.length, 2, 'both Finished messages decrypted and decoded');
+    } finally {
+      relay.close();
+      close();
+    }
+  });
+}

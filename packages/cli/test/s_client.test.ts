@@ -1,0 +1,319 @@
+// `tls-kit s_client` against real servers: openssl s_server, Node's tls, and our own s_server.
+import { once } from 'node:events';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import tls from 'node:tls';
+import { createServer } from '@tls-kit/engine/node';
+import test from 'ava';
+import { run } from '../src/commands/s_client.js';
+import { engineHasTls12, fakeIO, have, opensslServer, pkiFiles, tlsKit } from './helpers/peers.js';
+
+const haveOpenssl = have('openssl');
+const withOpenssl = haveOpenssl ? test : test.skip;
+if (!haveOpenssl)
+  test('openssl is absent: the openssl interop tests are skipped', (t) => t.log('no openssl binary'));
+
+/** Runs s_client in-process with `input` on stdin (ended at once). */
+async function client(args: string[], input = '') {
+  const f = pkiFiles();
+  const fake = fakeIO();
+  fake.stdin.end(input);
+  const status = await run(['--servername', 'localhost', '--CAfile', f.root, ...args], fake.io);
+  return { status, out: fake.stdout(), err: fake.stderr() };
+}
+
+async function opensslWww(extra: string[] = []) {
+  const f = pkiFiles();
+  return opensslServer(['-cert', f.leaf, '-cert_chain', f.intermediate, '-key', f.key, '-www', ...extra]);
+}
+
+withOpenssl(
+  'against openssl s_server -www: the parameter lines, the page, a clean close (exit 0)',
+  async (t) => {
+    const { child, port } = await opensslWww(['-alpn', 'http/1.1']);
+    try {
+      const r = await client(
+        ['--connect', `127.0.0.1:${port}`, '--alpn', 'h2,http/1.1'],
+        'GET / HTTP/1.0\r\n\r\n',
+      );
+      t.is(r.status, 0, r.err);
+      t.regex(
+        r.err,
+        /^Protocol: TLSv1\.3\nCipher: TLS_\w+\nGroup: \S+\nSignature: ecdsa_secp256r1_sha256\nALPN: http\/1\.1\nResumed: no\n/,
+      );
+      t.regex(r.err, /\nVerification: OK\n/);
+      t.regex(r.out, /^HTTP\/1\.0 200 ok\r\n/);
+      t.notRegex(r.err, /error:/);
+    } finally {
+      child.kill();
+    }
+  },
+);
+
+withOpenssl('--groups and --ciphersuites are what openssl negotiates', async (t) => {
+  const { child, port } = await opensslWww();
+  try {
+    const r = await client(
+      [
+        '--connect',
+        `127.0.0.1:${port}`,
+        '--groups',
+        'P-384',
+        '--ciphersuites',
+        'TLS_CHACHA20_POLY1305_SHA256',
+      ],
+      'GET / HTTP/1.0\r\n\r\n',
+    );
+    t.is(r.status, 0, r.err);
+    t.regex(r.err, /Cipher: TLS_CHACHA20_POLY1305_SHA256\nGroup: P-384\n/);
+    t.regex(r.out, /TLSv1\.3, Cipher is TLS_CHACHA20_POLY1305_SHA256/);
+  } finally {
+    child.kill();
+  }
+});
+
+withOpenssl('--sess_out then --sess_in resumes with openssl s_server (TLS 1.3 ticket)', async (t) => {
+  const f = pkiFiles();
+  const sess = join(f.dir, 'openssl-13.sess');
+  const { child, port } = await opensslWww();
+  try {
+    const first = await client(
+      ['--connect', `127.0.0.1:${port}`, '--sess_out', sess],
+      'GET / HTTP/1.0\r\n\r\n',
+    );
+    t.is(first.status, 0, first.err);
+    t.regex(first.err, /Resumed: no/);
+    t.true(existsSync(sess));
+    t.is(statSync(sess).mode & 0o777, 0o600, 'the session file holds a secret');
+    const second = await client(
+      ['--connect', `127.0.0.1:${port}`, '--sess_in', sess],
+      'GET / HTTP/1.0\r\n\r\n',
+    );
+    t.is(second.status, 0, second.err);
+    t.regex(second.err, /Resumed: yes/);
+    t.regex(second.out, /Reused, TLSv1\.3/);
+  } finally {
+    child.kill();
+  }
+});
+
+withOpenssl(
+  '--cert/--key answer openssl s_server -Verify; --keylogfile matches openssl’s key log',
+  async (t) => {
+    const f = pkiFiles();
+    const ours = join(f.dir, 'client-keylog.txt');
+    const theirs = join(f.dir, 'server-openssl-keylog.txt');
+    const { child, port } = await opensslWww([
+      '-Verify',
+      '1',
+      '-CAfile',
+      f.root,
+      '-verify_return_error',
+      '-keylogfile',
+      theirs,
+    ]);
+    try {
+      const r = await client(
+        [
+          '--connect',
+          `127.0.0.1:${port}`,
+          '--cert',
+          f.clientCert,
+          '--key',
+          f.clientKey,
+          '--keylogfile',
+          ours,
+        ],
+        'GET / HTTP/1.0\r\n\r\n',
+      );
+      t.is(r.status, 0, r.err);
+      t.regex(r.out, /HTTP\/1\.0 200 ok/);
+      const lines = (path: string) =>
+        readFileSync(path, 'utf8')
+          .split('\n')
+          .filter((l) => /^[A-Z_0-9]+ [0-9a-f]+ [0-9a-f]+$/.test(l) && !l.startsWith('EXPORTER'))
+          .sort();
+      t.is(lines(ours).length, 4);
+      t.deepEqual(lines(ours), lines(theirs));
+    } finally {
+      child.kill();
+    }
+  },
+);
+
+test('against node:tls: stdin goes out, the echo comes back, close_notify both ways', async (t) => {
+  const f = pkiFiles();
+  const server = tls.createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
+    s.on('error', () => {});
+    s.pipe(s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const fake = fakeIO();
+    const status = run(
+      [
+        '--connect',
+        `127.0.0.1:${(server.address() as AddressInfo).port}`,
+        '--servername',
+        'localhost',
+        '--CAfile',
+        f.root,
+      ],
+      fake.io,
+    );
+    fake.stdin.write('first line\n');
+    await fake.waitFor(/first line\n/);
+    fake.stdin.end('second line\n');
+    t.is(await status, 0, fake.stderr());
+    t.is(fake.stdout(), 'first line\nsecond line\n');
+  } finally {
+    server.close();
+  }
+});
+
+test('the server closes first while stdin is still open: exit 0 at once, no late close_notify timeout', async (t) => {
+  const f = pkiFiles();
+  const server = createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
+    s.on('error', () => {});
+    s.end('goodbye\n');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const fake = fakeIO(); // stdin is never ended
+    const port = (server.address() as AddressInfo).port;
+    const status = await run(
+      ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.root, '--timeout', '1'],
+      fake.io,
+    );
+    t.is(status, 0, fake.stderr());
+    t.is(fake.stdout(), 'goodbye\n');
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    t.notRegex(fake.stderr(), /error:/);
+    t.true(fake.stdin.destroyed, 'stdin released so the process can exit');
+  } finally {
+    server.close();
+  }
+});
+
+test('a certificate the CAfile does not vouch for: the Verification line says why, exit 1', async (t) => {
+  const f = pkiFiles();
+  const server = tls.createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) =>
+    s.on('error', () => {}),
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const fake = fakeIO();
+    fake.stdin.end();
+    const port = (server.address() as AddressInfo).port;
+    t.is(
+      await run(
+        ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.strangerRoot],
+        fake.io,
+      ),
+      1,
+    );
+    const lines = fake.stderr().trim().split('\n');
+    t.is(lines.length, 2, fake.stderr());
+    t.regex(lines[0]!, /^Verification: .*issuer/);
+    t.regex(lines[1]!, /^error: server certificate rejected: /);
+  } finally {
+    server.close();
+  }
+});
+
+test('our s_client against our s_server, as child processes (the pnpm tls-kit entry point)', async (t) => {
+  const f = pkiFiles();
+  const server = tlsKit([
+    's_server',
+    '--accept',
+    '0',
+    '--cert',
+    f.cert,
+    '--key',
+    f.key,
+    '--www',
+    '--naccept',
+    '1',
+  ]);
+  try {
+    const port = (await server.waitFor(/ACCEPT 127\.0\.0\.1:(\d+)/))[1]!;
+    const c = tlsKit([
+      's_client',
+      '--connect',
+      `127.0.0.1:${port}`,
+      '--servername',
+      'localhost',
+      '--CAfile',
+      f.root,
+    ]);
+    // stdin stays open until the answer came (see the half-close test in s_server.test.ts).
+    c.process.stdin.write('GET /index.html HTTP/1.0\r\n\r\n');
+    await c.waitFor(/HTTP\/1\.0 200 ok/);
+    c.process.stdin.end();
+    t.is(await c.exited, 0, c.output());
+    t.regex(c.output(), /Protocol: TLSv1\.3/);
+    t.regex(c.output(), /HTTP\/1\.0 200 ok/);
+    t.is(await server.exited, 0, server.output());
+  } finally {
+    server.kill();
+  }
+});
+
+test('TLS 1.2 (when the engine has it): --tls1_2 against openssl, and --sess_out/--sess_in resumption', async (t) => {
+  if (!(await engineHasTls12()) || !haveOpenssl) {
+    t.log(haveOpenssl ? 'the engine does not negotiate TLS 1.2 yet' : 'openssl absent');
+    t.pass();
+    return;
+  }
+  const f = pkiFiles();
+  const sess = join(f.dir, 'openssl-12.sess');
+  const { child, port } = await opensslWww();
+  try {
+    const first = await client(
+      ['--connect', `127.0.0.1:${port}`, '--tls1_2', '--sess_out', sess],
+      'GET / HTTP/1.0\r\n\r\n',
+    );
+    t.is(first.status, 0, first.err);
+    t.regex(first.err, /Protocol: TLSv1\.2\nCipher: TLS_ECDHE_ECDSA_WITH_\w+\n/);
+    t.regex(first.out, /New, TLSv1\.2/);
+    const second = await client(
+      ['--connect', `127.0.0.1:${port}`, '--tls1_2', '--sess_in', sess],
+      'GET / HTTP/1.0\r\n\r\n',
+    );
+    t.is(second.status, 0, second.err);
+    t.regex(second.err, /Resumed: yes/);
+    t.regex(second.out, /Reused, TLSv1\.2/);
+  } finally {
+    child.kill();
+  }
+});
+
+test('usage errors: one line and the usage, exit 2; --help exit 0; --insecure refused', async (t) => {
+  for (const argv of [
+    [],
+    ['--connect', 'nohostport'],
+    ['--connect', 'a:1', '--tls1_2', '--tls1_3'],
+    ['--nope'],
+    ['--connect', 'a:1', '--cert', 'x'],
+  ]) {
+    const fake = fakeIO();
+    t.is(await run(argv, fake.io), 2, argv.join(' '));
+    const [first, second, third] = fake.stderr().split('\n');
+    t.regex(first!, /^error: \S/, argv.join(' '));
+    t.is(second, '');
+    t.regex(third!, /^usage: tls-kit s_client /);
+  }
+  const help = fakeIO();
+  t.is(await run(['--help'], help.io), 0);
+  t.regex(help.stdout(), /--sess_out FILE/);
+  const insecure = fakeIO();
+  t.is(await run(['--connect', '127.0.0.1:1', '--insecure'], insecure.io), 1);
+  t.regex(insecure.stderr(), /^error: --insecure is not supported yet/);
+  const badSession = fakeIO();
+  t.is(await run(['--connect', '127.0.0.1:1', '--sess_in', pkiFiles().root], badSession.io), 1);
+  t.is(badSession.stderr(), 'error: invalid session: not a tls-kit session\n');
+});

@@ -1,0 +1,478 @@
+#!/usr/bin/env node
+// Proves the packages work as published (issue 2): `pnpm -r pack` packs every workspace package
+// (each package's prepack builds it; workspace:* ranges become versions), npm installs the tarballs
+// into a fresh folder where @tls-kit/* can only come from those tarballs (their scope points at a
+// closed port; @noble/* come from the npm registry), and then, with plain Node (no tsx, no custom
+// conditions): every export of every package is imported, a few real operations run, the installed
+// `tls-kit` bin runs, and a consumer .ts file is type-checked against the shipped .d.ts files.
+// Prints one line per check; exits non-zero on the first failure.
+// Usage: node scripts/pack-check.mjs [--keep]   (--keep leaves the temporary folder for inspection)
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const keep = process.argv.includes('--keep');
+const started = Date.now();
+const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+const seconds = (since) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+class CheckFailed extends Error {}
+let checks = 0;
+function ok(message) {
+  checks++;
+  console.log(`ok - ${message}`);
+}
+function check(condition, message) {
+  if (!condition) throw new CheckFailed(message);
+}
+
+// Children that stand for "a consumer" get none of the variables a package manager or a test runner
+// sets (npm_config_local_prefix would even redirect `npm install` into the workspace), only the
+// registry/proxy/TLS settings a user may need to reach the npm registry.
+const keptNpmSettings =
+  /^npm_config_(registry|cafile|ca|cert|key|strict_ssl|proxy|https_proxy|noproxy|cache|userconfig)$/i;
+const consumerEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([name]) =>
+      !(/^(npm_|pnpm_|init_cwd$|node_options$|node_path$)/i.test(name) && !keptNpmSettings.test(name)),
+  ),
+);
+
+function run(command, args, { cwd, env = process.env }) {
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    shell: process.platform === 'win32',
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0) {
+    throw new CheckFailed(
+      `\`${[command, ...args].join(' ')}\` in ${cwd} exited with ${result.status ?? result.signal ?? result.error}\n${output}`,
+    );
+  }
+  return { stdout: result.stdout, output };
+}
+
+/** Every file under `dir`, as paths relative to it. */
+function walk(dir, prefix = '') {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
+    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? walk(dir, path) : [path];
+  });
+}
+
+/** The file targets of an exports entry, with the condition path that leads to each. */
+function exportTargets(entry, conditions = []) {
+  if (typeof entry === 'string') return [{ conditions, target: entry }];
+  return Object.entries(entry).flatMap(([condition, value]) =>
+    exportTargets(value, [...conditions, condition]),
+  );
+}
+
+/** Every condition object of an exports entry must offer the three ways in we promise. */
+function checkConditions(name, entry) {
+  const keys = Object.keys(entry);
+  const nested = keys.filter((key) => typeof entry[key] === 'object');
+  for (const key of nested) checkConditions(`${name}[${key}]`, entry[key]);
+  for (const condition of ['@tls-kit/source', 'types', 'default']) {
+    check(typeof entry[condition] === 'string', `${name} has no "${condition}" condition`);
+  }
+  // Node and TypeScript take the first matching condition: "default" last, "types" before it.
+  check(keys.at(-1) === 'default', `${name}: "default" must be the last condition`);
+}
+
+// Module specifiers in emitted JS and .d.ts: static imports/re-exports (one statement, no `;` in
+// between), side-effect imports, and dynamic import() / import("x").Type.
+const specifierPatterns = [
+  /^(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]/gm,
+  /^import\s*['"]([^'"]+)['"]/gm,
+  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+];
+const packageOf = (specifier) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/');
+
+const work = mkdtempSync(join(tmpdir(), 'tls-kit-pack-check-'));
+const tarballDir = join(work, 'tarballs');
+const consumer = join(work, 'consumer');
+
+try {
+  const pnpmVersion = readJson(join(root, 'package.json')).packageManager.replace(/^pnpm@/, '');
+  const packages = readdirSync(join(root, 'packages'))
+    .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
+    .map((dir) => ({ dir, manifest: readJson(join(root, 'packages', dir, 'package.json')) }))
+    .filter(({ manifest }) => !manifest.private);
+  console.log(`pack-check: ${packages.length} packages, temporary folder ${work}`);
+
+  // 1. Pack. `pnpm -r` runs each prepack (the package's build) in dependency order.
+  let since = Date.now();
+  run('npx', ['-y', `pnpm@${pnpmVersion}`, '-r', 'pack', '--pack-destination', tarballDir], { cwd: root });
+  const tarballs = new Map();
+  for (const { manifest } of packages) {
+    const file = `${manifest.name.replace(/^@/, '').replace('/', '-')}-${manifest.version}.tgz`;
+    check(existsSync(join(tarballDir, file)), `pnpm pack made no ${file}`);
+    tarballs.set(manifest.name, file);
+  }
+  ok(`pack: built and packed ${tarballs.size} tarballs with pnpm ${pnpmVersion} (${seconds(since)})`);
+
+  // 2. Install into a fresh folder. The @tls-kit scope's registry is a closed port, so a package
+  // that did not come from a tarball fails the install instead of arriving from npmjs.org.
+  since = Date.now();
+  const dependencies = Object.fromEntries(
+    [...tarballs].map(([name, file]) => [name, `file:../tarballs/${file}`]),
+  );
+  // overrides: the tarballs also answer the packages' dependencies on each other (without it npm asks
+  // the registry about them); step 3 checks that those ranges name the packed versions.
+  const consumerManifest = {
+    name: 'pack-check-consumer',
+    private: true,
+    type: 'module',
+    dependencies,
+    overrides: dependencies,
+  };
+  mkdirSync(consumer);
+  writeFileSync(join(consumer, 'package.json'), `${JSON.stringify(consumerManifest, null, 2)}\n`);
+  writeFileSync(
+    join(consumer, '.npmrc'),
+    '@tls-kit:registry=http://127.0.0.1:9/\nfetch-retries=0\naudit=false\nfund=false\n',
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: consumer, env: consumerEnv });
+  const lock = readJson(join(consumer, 'package-lock.json'));
+  const installed = Object.entries(lock.packages).filter(([path]) => /node_modules\/@tls-kit\//.test(path));
+  for (const [path, entry] of installed) {
+    const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    check(path === `node_modules/${name}`, `${name} was installed twice (nested at ${path})`);
+    check(tarballs.has(name), `${name} is not one of the packed packages`);
+    check(String(entry.resolved).includes(tarballs.get(name)), `${name} came from ${entry.resolved}`);
+  }
+  check(
+    installed.length === tarballs.size,
+    `npm installed ${installed.length} @tls-kit packages, not ${tarballs.size}`,
+  );
+  const thirdParty = Object.keys(lock.packages).filter((path) => path && !path.includes('@tls-kit/'));
+  ok(
+    `install: npm installed the ${tarballs.size} tarballs (+ ${thirdParty.length} packages from the registry: ${thirdParty
+      .map((path) => path.replace(/^.*node_modules\//, ''))
+      .join(', ')}) (${seconds(since)})`,
+  );
+
+  // 3. What each installed package ships.
+  const versions = new Map(packages.map(({ manifest }) => [manifest.name, manifest.version]));
+  for (const { name } of packages.map(({ manifest }) => manifest)) {
+    const home = join(consumer, 'node_modules', name);
+    const manifest = readJson(join(home, 'package.json'));
+    const files = walk(home);
+    const depRanges = {
+      ...manifest.dependencies,
+      ...manifest.peerDependencies,
+      ...manifest.optionalDependencies,
+    };
+    for (const [dep, range] of Object.entries(depRanges)) {
+      check(!String(range).startsWith('workspace:'), `${name} depends on ${dep}@${range}`);
+      if (versions.has(dep)) {
+        check(
+          range.replace(/^[\^~=]/, '') === versions.get(dep),
+          `${name} wants ${dep}@${range}, packed ${versions.get(dep)}`,
+        );
+      }
+    }
+    check(files.includes('README.md'), `${name} ships no README.md`);
+    const stray = files.filter((file) => /^(test|bench)\/|^tsconfig|\.tsbuildinfo$/.test(file));
+    check(stray.length === 0, `${name} ships ${stray.join(', ')}`);
+
+    // exports: every condition present, every target shipped.
+    const exportsMap = manifest.exports;
+    check(exportsMap && typeof exportsMap === 'object', `${name} has no exports map`);
+    for (const [subpath, entry] of Object.entries(exportsMap)) {
+      checkConditions(`${name} exports["${subpath}"]`, entry);
+      for (const { conditions, target } of exportTargets(entry)) {
+        const file = target.replace(/^\.\//, '');
+        check(
+          files.includes(file),
+          `${name} exports["${subpath}"][${conditions.join('][')}] -> ${target} is not shipped`,
+        );
+      }
+    }
+
+    // bin: shebang and executable.
+    for (const [command, target] of Object.entries(manifest.bin ?? {})) {
+      const file = join(home, target);
+      check(existsSync(file), `${name} bin ${command} -> ${target} is not shipped`);
+      check(readFileSync(file, 'utf8').startsWith('#!/usr/bin/env node\n'), `${target} has no node shebang`);
+      if (process.platform !== 'win32') {
+        check((statSync(file).mode & 0o111) !== 0, `${target} is not executable after npm install`);
+      }
+      check(existsSync(join(consumer, 'node_modules', '.bin', command)), `npm linked no .bin/${command}`);
+    }
+
+    // Every bare import in shipped JS and .d.ts is a declared dependency (or a Node builtin):
+    // the workspace hoists devDependencies, a consumer does not have them.
+    const undeclared = new Set();
+    for (const file of files.filter((f) => f.startsWith('dist/') && /\.(js|d\.ts)$/.test(f))) {
+      const text = readFileSync(join(home, file), 'utf8');
+      for (const pattern of specifierPatterns) {
+        for (const [, specifier] of text.matchAll(pattern)) {
+          if (specifier.startsWith('.') || isBuiltin(specifier)) continue;
+          const dep = packageOf(specifier);
+          if (dep !== name && !(dep in depRanges)) undeclared.add(`${dep} (${file})`);
+        }
+      }
+    }
+    check(undeclared.size === 0, `${name} imports undeclared packages: ${[...undeclared].join(', ')}`);
+
+    // Source maps and declaration maps point at shipped sources.
+    for (const file of files.filter((f) => f.startsWith('dist/') && f.endsWith('.map'))) {
+      for (const source of readJson(join(home, file)).sources) {
+        const target = relative(home, resolve(dirname(join(home, file)), source))
+          .split('\\')
+          .join('/');
+        check(files.includes(target), `${name} ${file} maps to ${source}, which is not shipped`);
+      }
+    }
+    const counts = ['dist', 'src'].map((d) => `${files.filter((f) => f.startsWith(`${d}/`)).length} ${d}`);
+    ok(
+      `files: ${name}@${manifest.version} ships ${counts.join(' + ')} files, README.md; exports ${Object.keys(exportsMap).join(' ')} resolve; no undeclared imports`,
+    );
+  }
+
+  // 4. Plain Node ESM: every entry point, then real work through the public API.
+  since = Date.now();
+  writeFileSync(join(consumer, 'smoke.mjs'), smokeScript([...tarballs.keys()]));
+  const smoke = run('node', ['smoke.mjs'], { cwd: consumer, env: consumerEnv });
+  for (const line of smoke.stdout.trim().split('\n')) ok(line);
+  ok(`node: imports and smoke checks passed (${seconds(since)})`);
+
+  // 5. The installed bin.
+  since = Date.now();
+  const help = run('npx', ['--no', '--', 'tls-kit', '--help'], { cwd: consumer, env: consumerEnv });
+  check(help.stdout.includes('usage: tls-kit <command>'), `tls-kit --help printed:\n${help.output}`);
+  ok('bin: `npx tls-kit --help` prints the usage');
+  const bin = join(consumer, 'node_modules', '.bin', 'tls-kit');
+  const commands = [...help.stdout.matchAll(/^ {2}(\w+) {2}/gm)].map(([, command]) => command);
+  check(commands.length > 0, 'tls-kit --help lists no commands');
+  for (const command of commands) {
+    const out = run(bin, [command, '--help'], { cwd: consumer, env: consumerEnv });
+    check(
+      out.stdout.includes(`usage: tls-kit ${command}`),
+      `tls-kit ${command} --help printed:\n${out.output}`,
+    );
+  }
+  ok(`bin: \`tls-kit <command> --help\` loads every command (${commands.join(', ')})`);
+  const demo = run(bin, ['demo', '--brief', '--no-color'], { cwd: consumer, env: consumerEnv });
+  check(demo.stdout.includes('Everything verified.'), `tls-kit demo printed:\n${demo.output}`);
+  ok(`bin: \`tls-kit demo\` completes a TLS 1.3 exchange over 127.0.0.1 (${seconds(since)})`);
+
+  // 6. TypeScript consumer against the shipped .d.ts: nodenext, no custom conditions, lib check on.
+  since = Date.now();
+  const requireFromRoot = createRequire(join(root, 'package.json'));
+  const tsc = join(dirname(requireFromRoot.resolve('typescript/package.json')), 'bin', 'tsc');
+  const typesNode = dirname(dirname(requireFromRoot.resolve('@types/node/package.json')));
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2022'],
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      verbatimModuleSyntax: true,
+      typeRoots: [typesNode],
+      types: ['node'],
+    },
+    files: ['consumer.ts'],
+  };
+  writeFileSync(join(consumer, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  writeFileSync(join(consumer, 'consumer.ts'), consumerSource());
+  run('node', [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env: consumerEnv });
+  const ts = readJson(join(dirname(tsc), '..', 'package.json')).version;
+  ok(
+    `types: a consumer .ts type-checks against the shipped .d.ts files (typescript ${ts}, nodenext) (${seconds(since)})`,
+  );
+
+  console.log(`pack-check: all ${checks} checks passed in ${seconds(started)}`);
+} catch (error) {
+  console.log(`not ok - ${error instanceof CheckFailed ? error.message : error?.stack}`);
+  console.log(`pack-check: FAILED after ${checks} checks (${seconds(started)})`);
+  process.exitCode = 1;
+} finally {
+  if (keep) console.log(`pack-check: kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+
+// Runs inside the consumer folder with plain `node`: only what the tarballs installed is reachable.
+function smokeScript(names) {
+  return `import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const names = ${JSON.stringify(names)};
+const hex = (bytes) => Buffer.from(bytes).toString('hex');
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// Every subpath by its public name, and every "default" file target by path (so the variants this
+// Node does not pick, e.g. crypto's browser default, load too).
+for (const name of names) {
+  const manifestPath = join(process.cwd(), 'node_modules', name, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  for (const subpath of Object.keys(manifest.exports)) {
+    const specifier = name + subpath.slice(1);
+    const module = await import(specifier);
+    assert(Object.keys(module).length > 0, specifier + ' exports nothing');
+    console.log('import ' + specifier + ': ' + Object.keys(module).length + ' exports');
+  }
+  const defaults = [];
+  const collect = (entry) => {
+    if (typeof entry === 'string') return;
+    for (const [condition, value] of Object.entries(entry)) {
+      if (typeof value === 'string' && condition === 'default') defaults.push(value);
+      else collect(value);
+    }
+  };
+  collect(manifest.exports);
+  for (const target of defaults) await import(new URL(target, pathToFileURL(manifestPath)).href);
+  console.log('import ' + name + ': every "default" target loads (' + defaults.join(', ') + ')');
+}
+
+const wire = await import('@tls-kit/wire');
+const Header = wire.Struct({ type: wire.UBInt8, body: wire.PrefixedBytes(wire.UBInt16) });
+const encoded = Header.build({ type: 22, body: Uint8Array.of(1, 2, 3) });
+assert(hex(encoded) === '160003010203', 'Struct.build gave ' + hex(encoded));
+const decoded = Header.parse(encoded);
+assert(decoded.type === 22 && hex(decoded.body) === '010203', 'Struct.parse round trip');
+let incomplete;
+try {
+  Header.parse(encoded.subarray(0, 4));
+} catch (error) {
+  incomplete = error;
+}
+assert(incomplete instanceof wire.IncompleteDataError && incomplete instanceof wire.WireError, 'truncated input: ' + incomplete);
+console.log('@tls-kit/wire: Struct round trip; truncated input raises IncompleteDataError');
+
+const { nodeProvider } = await import('@tls-kit/crypto/node');
+const { nobleProvider } = await import('@tls-kit/crypto');
+const { defaultProvider } = await import('@tls-kit/crypto/default');
+const abc = new TextEncoder().encode('abc');
+const sha256abc = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'; // FIPS 180-2 B.1
+assert(hex(nodeProvider.hash('sha256', abc)) === sha256abc, 'nodeProvider sha256');
+assert(hex(nobleProvider.hash('sha256', abc)) === sha256abc, 'nobleProvider sha256');
+assert(defaultProvider === nodeProvider, '@tls-kit/crypto/default is not the node provider under Node');
+console.log('@tls-kit/crypto: sha256("abc") from nodeProvider and nobleProvider (@noble from the registry); /default is nodeProvider');
+
+const certs = await import('@tls-kit/certs');
+const builder = new certs.CertificateBuilder();
+const root = builder.root({ subject: 'CN=pack-check root', key: { type: 'ec', curve: 'P-256' } });
+const leaf = builder.leaf(root, { subject: 'CN=localhost', subjectAltNames: ['DNS:localhost'] });
+assert(root.privateKey && leaf.privateKey, 'CertificateBuilder returned certificates without keys');
+console.log('@tls-kit/certs: CertificateBuilder made a root and a leaf');
+
+const engine = await import('@tls-kit/engine');
+const client = new engine.ClientTLS({
+  serverHostname: 'localhost',
+  trustRoot: new certs.TrustStore([root.withoutPrivateKey()]),
+});
+const server = new engine.ServerTLS({
+  certificates: new certs.ServerCertificateChain([leaf, root.withoutPrivateKey()]),
+});
+const side = (tls) => {
+  const s = { out: [], received: [] };
+  s.connection = tls.start((bytes) => s.out.push(bytes.slice()), () => {});
+  return s;
+};
+const c = side(client);
+const clientHelloRecord = Buffer.concat(c.out);
+const s = side(server);
+const pump = () => {
+  for (let i = 0; i < 100; i++) {
+    const [from, to] = c.out.length > 0 ? [c, s] : s.out.length > 0 ? [s, c] : [];
+    if (!from) return;
+    const data = to.connection.dataFromWire(Buffer.concat(from.out.splice(0)));
+    if (data.length > 0) to.received.push(data);
+  }
+  throw new Error('the handshake did not settle');
+};
+pump();
+c.connection.dataFromApplication(new TextEncoder().encode('ping'));
+s.connection.dataFromApplication(new TextEncoder().encode('pong'));
+pump();
+assert(c.connection.state === 'open' && s.connection.state === 'open', 'states ' + c.connection.state + '/' + s.connection.state);
+assert(Buffer.concat(s.received).toString() === 'ping' && Buffer.concat(c.received).toString() === 'pong', 'application data');
+console.log('@tls-kit/engine: in-memory ClientTLS<->ServerTLS handshake (' + c.connection.tlsVersion + ', ' +
+  c.connection.cipherSuite + ', ' + c.connection.namedGroup + '), data both ways');
+
+const messages = await import('@tls-kit/messages');
+// record header (5 bytes) + handshake header (4 bytes) + ClientHello body
+const hello = messages.ClientHello.parse(clientHelloRecord.subarray(9));
+const sni = messages.findExtension(hello.extensions, messages.ExtensionType.server_name);
+assert(hello.cipherSuites.includes(0x1301), 'ClientHello offers no TLS_AES_128_GCM_SHA256');
+assert(sni?.extensionData.serverNameList[0]?.hostName === 'localhost', 'ClientHello server_name');
+console.log('@tls-kit/messages: parsed the engine\\'s ClientHello (' + hello.cipherSuites.length + ' suites, ' +
+  hello.extensions.length + ' extensions, SNI localhost)');
+
+const cli = await import('@tls-kit/cli');
+assert(typeof cli.main === 'function', '@tls-kit/cli has no main()');
+console.log('@tls-kit/cli: main() exported');
+`;
+}
+
+// Uses each entry point's types the way a consumer would; the @ts-expect-error lines fail the check if
+// a type degraded to `any` (e.g. a .d.ts that did not resolve).
+function consumerSource() {
+  return `import { main } from '@tls-kit/cli';
+import { type Certificate, CertificateBuilder, ServerCertificateChain, TrustStore } from '@tls-kit/certs';
+import type { CryptoProvider } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { nodeProvider } from '@tls-kit/crypto/node';
+import { ClientTLS, type Connection, ServerTLS } from '@tls-kit/engine';
+import { connect, createServer, type TLSSocket } from '@tls-kit/engine/node';
+import { ClientHello, type ClientHelloMessage } from '@tls-kit/messages';
+import { type Codec, PrefixedBytes, Struct, UBInt8, UBInt16, WireError } from '@tls-kit/wire';
+
+const Header = Struct({ type: UBInt8, body: PrefixedBytes(UBInt16) });
+const codec: Codec<{ type: number; body: Uint8Array }> = Header;
+const type: number = codec.parse(Uint8Array.of(22, 0, 0)).type;
+// @ts-expect-error the parsed type is a number, not a string
+const wrong: string = Header.parse(Uint8Array.of(22, 0, 0)).type;
+
+const providers: CryptoProvider[] = [nodeProvider, defaultProvider];
+const digest: Uint8Array = nodeProvider.hash('sha256', new Uint8Array());
+// @ts-expect-error md5 is not a HashAlgorithm
+nodeProvider.hash('md5', new Uint8Array());
+
+const root: Certificate = new CertificateBuilder().root({ subject: 'CN=root' });
+const trustRoot = new TrustStore([root.withoutPrivateKey()]);
+const chain = new ServerCertificateChain([root]);
+const client = new ClientTLS({ serverHostname: 'localhost', trustRoot });
+const server = new ServerTLS({ certificates: chain });
+const connection: Connection = client.start(
+  (bytes: Uint8Array) => void bytes.length,
+  (immediate: boolean) => void immediate,
+);
+const hello: ClientHelloMessage = ClientHello.parse(new Uint8Array());
+const suites: number[] = hello.cipherSuites;
+const sockets: [typeof connect, typeof createServer] = [connect, createServer];
+let socket: TLSSocket | undefined;
+const exitCode: Promise<number> = main(['--help']);
+
+export { codec, connection, digest, exitCode, providers, socket, sockets, suites, type, WireError, wrong };
+`;
+}
