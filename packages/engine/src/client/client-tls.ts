@@ -1,6 +1,11 @@
 // The seed's ClientTLS: configuration shared by the client connections it starts.
 import { type Certificate, type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
-import { type CheckServerIdentity, type CommonOptions, type ResolvedConfig, resolveConfig } from '../config.js';
+import {
+  type CheckServerIdentity,
+  type CommonOptions,
+  type ResolvedConfig,
+  resolveConfig,
+} from '../config.js';
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';

@@ -261,7 +261,8 @@ export function validatePeerChain(
     } catch (error) {
       throw new UserCallbackError(error);
     }
-    if (refusal) result = { ok: false, reason: VerifyFailureReason.HostnameMismatch, message: refusal.message };
+    if (refusal)
+      result = { ok: false, reason: VerifyFailureReason.HostnameMismatch, message: refusal.message };
   }
   if (!result.ok) {
     if (rejectUnauthorized)
