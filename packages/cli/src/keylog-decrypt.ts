@@ -10,7 +10,13 @@
 import { type AeadKey, type CryptoProvider, hkdfExpandLabel, tls12Prf } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { TLS12_SUITES, TLS13_SUITES, type Tls12CipherSuite } from '@tls-kit/engine';
-import type { Direction, KeyLogEntry, RecordDecryptor, TLSRecord } from '@tls-kit/messages';
+import type {
+  Direction,
+  KeyLogEntry,
+  RecordDecryptor,
+  RecordDecryptorInfo,
+  TLSRecord,
+} from '@tls-kit/messages';
 
 type Suite = (typeof TLS13_SUITES)[number];
 
@@ -219,17 +225,6 @@ function innerPlaintext(plain: Uint8Array): { type: number; content: Uint8Array 
 }
 
 /**
- * What the decryptor is told about a record's connection: the dissector's hook info, and for TLS
- * 1.2 the ServerHello's random and cipher suite (optional: without them TLS 1.2 stays encrypted).
- */
-export interface RecordInfo {
-  readonly from: Direction;
-  readonly clientRandom?: Uint8Array;
-  readonly serverRandom?: Uint8Array;
-  readonly cipherSuite?: number;
-}
-
-/**
  * A RecordDecryptor for the @tls-kit/messages dissector. Connections are told apart by their
  * ClientHello random, as in the key log. Records it cannot open stay shown as encrypted.
  * `observe` hears of every record opened.
@@ -249,7 +244,8 @@ export function keylogDecryptor(
     labels.set(e.label, e.secret);
   }
   const states = new Map<string, Tls13Direction | Tls12Direction | null>();
-  const directionFor = (info: RecordInfo, random: string) => {
+  // TLS 1.2 needs the ServerHello's random and suite from the hook's info; without them it stays encrypted.
+  const directionFor = (info: RecordDecryptorInfo, random: string) => {
     const labels = byRandom.get(random);
     const master = labels?.get('CLIENT_RANDOM');
     const suite12 = TLS12_SUITES.find((s) => s.id === info.cipherSuite);
@@ -266,8 +262,7 @@ export function keylogDecryptor(
       provider,
     );
   };
-  return (record, hookInfo) => {
-    const info = hookInfo as RecordInfo;
+  return (record, info) => {
     if (!info.clientRandom) return undefined;
     const random = toHex(info.clientRandom);
     const id = `${random}/${info.from}`;

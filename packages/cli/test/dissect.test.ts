@@ -75,27 +75,36 @@ test.serial('--json prints the transcript as JSON with enum names and hex bytes'
   t.deepEqual(sh?.body?.cipherSuite, { value: 0x1301, name: 'TLS_AES_128_GCM_SHA256' });
 });
 
-test.serial('--keylog is accepted and matched; decryption is said to be missing', async (t) => {
-  const json = JSON.parse((await dissect(['--json', join(fixtures, 'node-tls13.pcap')])).stdout) as {
-    events: { message?: string; body?: { random?: string } }[];
-  };
-  const random = json.events.find((e) => e.message === 'ClientHello')!.body!.random!;
-  const keylog = join(work, 'keys.log');
-  writeFileSync(keylog, `CLIENT_HANDSHAKE_TRAFFIC_SECRET ${random} ${'00'.repeat(48)}\n`);
-  const { status, stdout } = await dissect(['--keylog', keylog, join(fixtures, 'node-tls13.pcap')]);
-  t.is(status, 0);
-  t.regex(stdout, /keylog: 1 secret\(s\), 1 for this input's connections; decryption is not implemented yet/);
-  writeFileSync(keylog, 'garbage\n');
-  const bad = await dissect(['--keylog', keylog, join(fixtures, 'node-tls13.pcap')]);
-  t.is(bad.status, 1);
-  t.regex(bad.stderr, /keylog: line 1/);
-});
+test.serial(
+  '--keylog with a wrong secret: matched, nothing decrypted, still exit 0; a bad file is exit 1',
+  async (t) => {
+    const json = JSON.parse((await dissect(['--json', join(fixtures, 'node-tls13.pcap')])).stdout) as {
+      events: { message?: string; body?: { random?: string } }[];
+    };
+    const random = json.events.find((e) => e.message === 'ClientHello')!.body!.random!;
+    const keylog = join(work, 'keys.log');
+    writeFileSync(keylog, `CLIENT_HANDSHAKE_TRAFFIC_SECRET ${random} ${'00'.repeat(48)}\n`);
+    const { status, stdout } = await dissect(['--keylog', keylog, join(fixtures, 'node-tls13.pcap')]);
+    t.is(status, 0);
+    // The secret names this connection but is wrong: the AEAD refuses it and records stay encrypted.
+    t.regex(
+      stdout,
+      /keylog: 1 secret\(s\), 1 for this input's connections; 0 record\(s\) decrypted, [1-9]\d* left encrypted/,
+    );
+    t.regex(stdout, /\[encrypted\]/);
+    writeFileSync(keylog, 'garbage\n');
+    const bad = await dissect(['--keylog', keylog, join(fixtures, 'node-tls13.pcap')]);
+    t.is(bad.status, 1);
+    t.regex(bad.stderr, /keylog: line 1/);
+  },
+);
 
 test.serial('--help, usage errors and unreadable files', async (t) => {
   const help = await dissect(['--help']);
   t.is(help.status, 0);
   t.regex(help.stdout, /usage: tls-kit dissect FILE \[--json\] \[--keylog FILE\]/);
-  t.regex(help.stdout, /decryption is not implemented yet/);
+  t.regex(help.stdout, /--keylog FILE +NSS key log \(SSLKEYLOGFILE format\) to decrypt with/);
+  t.notRegex(help.stdout, /not implemented/);
   t.is((await dissect([])).status, 2);
   t.is((await dissect(['--bogus', 'x'])).status, 2);
   const missing = await dissect([join(work, 'does-not-exist.pcap')]);

@@ -1,8 +1,11 @@
-// keylogDecryptor: TLS 1.3 records of real captures (Node's tls on both sides, our engine with
-// KeyUpdate) decrypted from NSS key log lines that the peers wrote themselves.
+// keylogDecryptor: TLS 1.3 and 1.2 records of real captures (Node's tls on both sides, our engine
+// with KeyUpdate) decrypted from NSS key log lines that the peers wrote themselves; and
+// `tls-kit dissect --keylog` on a pcap of such a capture.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import tls from 'node:tls';
 import { connect } from '@tls-kit/engine/node';
 import {
@@ -14,8 +17,10 @@ import {
   TLSDissector,
 } from '@tls-kit/messages';
 import test from 'ava';
+import { run as runDissect } from '../src/commands/dissect.js';
 import { startRelay } from '../src/demo/relay.js';
 import { type DecryptedRecord, keylogDecryptor } from '../src/keylog-decrypt.js';
+import { pcapOf } from './helpers/pcap.js';
 import { pkiFiles } from './helpers/peers.js';
 
 interface Capture {
@@ -43,27 +48,11 @@ async function echoServer(options: tls.TlsOptions = {}) {
   return { relay, keylog: () => keylog, close: () => server.close() };
 }
 
-/** The ServerHello's random and suite, from a first pass of the dissector (for TLS 1.2). */
-function serverHelloOf(capture: Capture): { serverRandom: Uint8Array; cipherSuite: number } | undefined {
-  const dissector = new TLSDissector();
-  for (const c of capture.chunks) {
-    for (const e of dissector.push(0, c.from, c.data)) {
-      if (e.kind !== 'handshake') continue;
-      const m = e.message;
-      if (!m.unknown && m.msgType === HandshakeType.server_hello) {
-        return { serverRandom: m.body.random, cipherSuite: m.body.cipherSuite };
-      }
-    }
-  }
-  return undefined;
-}
-
 function decryptAll(capture: Capture, entries: KeyLogEntry[] = parseKeyLog(capture.keylog)) {
   const opened: DecryptedRecord[] = [];
   const decrypt = keylogDecryptor(entries, { observe: (_r, d) => opened.push(d) });
-  // The dissector's hook does not carry the ServerHello facts yet; TLS 1.2 needs them.
-  const hello = serverHelloOf(capture);
-  const dissector = new TLSDissector((record, info) => decrypt(record, { ...info, ...hello }));
+  // The dissector's hook passes the ServerHello's random and suite, which TLS 1.2 needs.
+  const dissector = new TLSDissector(decrypt);
   const events: DissectEvent[] = [];
   for (const c of capture.chunks) events.push(...dissector.push(0, c.from, c.data));
   events.push(...dissector.finish());
@@ -220,6 +209,68 @@ for (const suite of [
       );
       t.is(finished.length, 2, 'both Finished messages decrypted and decoded');
     } finally {
+      relay.close();
+      close();
+    }
+  });
+}
+
+/** Runs `tls-kit dissect` with console output captured. */
+async function dissectCommand(argv: string[]): Promise<{ status: number; stdout: string }> {
+  const out: string[] = [];
+  const { log } = console;
+  console.log = (...args: unknown[]) => out.push(args.join(' '));
+  try {
+    return { status: await runDissect(argv), stdout: out.join('\n') };
+  } finally {
+    console.log = log;
+  }
+}
+
+for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+  test.serial(`tls-kit dissect --keylog decrypts a ${version} pcap, application data included`, async (t) => {
+    const f = pkiFiles();
+    const { relay, keylog, close } = await echoServer({ minVersion: version, maxVersion: version });
+    const dir = mkdtempSync(join(tmpdir(), 'tls-kit-dissect-keylog-'));
+    try {
+      const client = tls.connect({
+        port: relay.port,
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: readFileSync(f.root),
+      });
+      await once(client, 'secureConnect');
+      client.write('GET /secret HTTP/1.0\r\n\r\n');
+      await once(client, 'data');
+      client.end();
+      client.resume();
+      await relay.done;
+      writeFileSync(join(dir, 'c.pcap'), pcapOf(relay.chunks));
+      writeFileSync(join(dir, 'keys.log'), keylog());
+      const plain = await dissectCommand([join(dir, 'c.pcap')]);
+      t.is(plain.status, 0);
+      t.notRegex(plain.stdout, /GET \/secret/);
+      const r = await dissectCommand([join(dir, 'c.pcap'), '--keylog', join(dir, 'keys.log')]);
+      t.is(r.status, 0, r.stdout);
+      // Both directions: the request and its echo.
+      t.is(r.stdout.match(/\| GET \/secret HTTP\/1\.0\\r\\n/g)?.length, 2, r.stdout);
+      t.regex(r.stdout, /\[decrypted: handshake \(0x16\)/);
+      t.regex(r.stdout, /Finished \(\d+ bytes\)/);
+      t.regex(r.stdout, /description: close_notify/);
+      t.notRegex(r.stdout, /\[encrypted\]/);
+      t.regex(
+        r.stdout,
+        /keylog: \d+ secret\(s\), \d+ for this input's connections; \d+ record\(s\) decrypted, 0 left encrypted/,
+      );
+      const json = JSON.parse(
+        (await dissectCommand([join(dir, 'c.pcap'), '--json', '--keylog', join(dir, 'keys.log')])).stdout,
+      );
+      const app = json.events.filter(
+        (e: { decrypted?: { type: { name: string } } }) => e.decrypted?.type.name === 'application_data',
+      );
+      t.is(Buffer.from(app[0].decrypted.content, 'hex').toString(), 'GET /secret HTTP/1.0\r\n\r\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       relay.close();
       close();
     }

@@ -225,6 +225,28 @@ test('a certificate the CAfile does not vouch for: the Verification line says wh
   }
 });
 
+test('--insecure: the Verification line says why, and the connection goes on (exit 0)', async (t) => {
+  const f = pkiFiles();
+  const server = tls.createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
+    s.on('error', () => {});
+    s.pipe(s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const fake = fakeIO();
+    fake.stdin.end('echoed by an unverified server\n');
+    const port = (server.address() as AddressInfo).port;
+    const args = ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.strangerRoot];
+    t.is(await run([...args, '--insecure'], fake.io), 0, fake.stderr());
+    t.regex(fake.stderr(), /\nVerification: .*issuer/);
+    t.notRegex(fake.stderr(), /Verification: OK|error:/);
+    t.is(fake.stdout(), 'echoed by an unverified server\n');
+  } finally {
+    server.close();
+  }
+});
+
 test('our s_client against our s_server, as child processes (the pnpm tls-kit entry point)', async (t) => {
   const f = pkiFiles();
   const server = tlsKit([
@@ -292,7 +314,7 @@ test('TLS 1.2 (when the engine has it): --tls1_2 against openssl, and --sess_out
   }
 });
 
-test('usage errors: one line and the usage, exit 2; --help exit 0; --insecure refused', async (t) => {
+test('usage errors: one line and the usage, exit 2; --help exit 0; a bad --sess_in', async (t) => {
   for (const argv of [
     [],
     ['--connect', 'nohostport'],
@@ -310,9 +332,6 @@ test('usage errors: one line and the usage, exit 2; --help exit 0; --insecure re
   const help = fakeIO();
   t.is(await run(['--help'], help.io), 0);
   t.regex(help.stdout(), /--sess_out FILE/);
-  const insecure = fakeIO();
-  t.is(await run(['--connect', '127.0.0.1:1', '--insecure'], insecure.io), 1);
-  t.regex(insecure.stderr(), /^error: --insecure is not supported yet/);
   const badSession = fakeIO();
   t.is(await run(['--connect', '127.0.0.1:1', '--sess_in', pkiFiles().root], badSession.io), 1);
   t.is(badSession.stderr(), 'error: invalid session: not a tls-kit session\n');

@@ -270,10 +270,9 @@ test('usage: missing or unknown flags give one error line and the usage, exit 2;
   t.is(missing.stderr(), 'error: --cert /nonexistent.pem: ENOENT\n');
 });
 
-// Known gap: the engine answers a close_notify at once (seed chapter 15), so a request that comes
-// with the client's close_notify cannot be answered (no TLS 1.3 half-close, RFC 8446 §6.1). This
-// fails until the engine supports half-close; ava then reports it as passing unexpectedly.
-test.failing('half-close: a GET followed at once by close_notify still gets its answer', async (t) => {
+// TLS 1.3 half-close (RFC 8446 §6.1, the engine's halfClose option in the Node adapter): a
+// request that comes with the client's close_notify is still answered.
+test('half-close: a GET followed at once by close_notify still gets its answer', async (t) => {
   const { status, port } = await startServer(t, ['--www', '--naccept', '1']);
   const f = pkiFiles();
   const client = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: readFileSync(f.root) });

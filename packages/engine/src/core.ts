@@ -45,6 +45,11 @@ export type ConnectionState =
   | 'open'
   /** We sent close_notify (applicationFinished); the peer may still send data. */
   | 'closing'
+  /**
+   * halfClose (TLS 1.3): the peer's close_notify arrived (`ended`); we may still send until
+   * applicationFinished() (RFC 8446 §6.1).
+   */
+  | 'peerClosed'
   /** Both close_notify alerts were exchanged, or the peer closed: the stream has ended. */
   | 'closed'
   /** A fatal error happened; every further call raises InvalidatedError. */
@@ -141,6 +146,8 @@ export class ConnectionCore {
   private paused = false;
   private inCall = false;
   private pendingError: Error | undefined;
+  /** Half-close: wireClose(false) is due once the current call flushed our close_notify. */
+  private wireCloseAfterFlush = false;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -181,15 +188,24 @@ export class ConnectionCore {
     this.assertUsable();
     // Input must not be fed from inside one of our callbacks: the state machine is mid-step.
     if (this.inCall) throw new TLSUsageError('dataFromWire called from inside a connection callback');
-    this.call(() => {
-      // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
-      // record, or everything while a callback is pending) counts against maxBufferedInput.
-      const slice = Math.max(1, Math.min(1 << 16, this.config.maxBufferedInput >> 1));
-      for (let at = 0; at < input.length && !this.stopped; at += slice) {
-        this.deframer.push(input.subarray(at, at + slice));
-        this.process();
-      }
-    });
+    // RFC 8446 §6.1: data after the peer's close_notify is ignored.
+    if (this.status === 'peerClosed') return new Uint8Array(0);
+    try {
+      this.call(() => {
+        // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
+        // record, or everything while a callback is pending) counts against maxBufferedInput.
+        const slice = Math.max(1, Math.min(1 << 16, this.config.maxBufferedInput >> 1));
+        for (let at = 0; at < input.length && !this.stopped; ) {
+          at += this.deframer.feed(input.subarray(at), slice);
+          this.process();
+        }
+      });
+    } finally {
+      // Records are read in place from `input`: what is left is copied before the caller gets
+      // its buffer back.
+      this.deframer.detach();
+      this.joiner.release();
+    }
     const out = this.received.length === 1 ? this.received[0]! : concat(this.received);
     this.received = [];
     return out;
@@ -200,7 +216,7 @@ export class ConnectionCore {
     if (this.status === 'closing' || this.closeRequested) {
       throw new TLSUsageError('applicationFinished() was called: no more data may be sent');
     }
-    if (this.status !== 'open') {
+    if (this.status !== 'open' && this.status !== 'peerClosed') {
       // Before the handshake completes data waits, bounded, and goes out right after.
       if (this.queuedBytes + data.length > this.config.maxQueuedApplicationData) {
         throw new TLSUsageError('too much application data queued before the handshake completed');
@@ -235,6 +251,16 @@ export class ConnectionCore {
   applicationFinished(): void {
     this.assertUsable();
     if (this.status === 'closing' || this.closeRequested) return;
+    if (this.status === 'peerClosed') {
+      // Half-close: our close_notify ends our write side too; the transport closes after it drains
+      // (wireClose(false), in call() once the alert is flushed).
+      this.call(() => {
+        this.writeAlert(AlertDescription.close_notify, AlertLevel.warning);
+        this.status = 'closed';
+        this.wireCloseAfterFlush = true;
+      });
+      return;
+    }
     if (this.status !== 'open') {
       // During the handshake: close_notify follows the queued data once the handshake completes.
       this.closeRequested = true;
@@ -357,9 +383,9 @@ export class ConnectionCore {
     return this.completed;
   }
 
-  /** Closed or invalidated: input is no longer read (RFC 8446 §6.1: data after close_notify is ignored). */
+  /** Closed, invalidated or peerClosed: input is no longer read (RFC 8446 §6.1: data after close_notify is ignored). */
   private get stopped(): boolean {
-    return this.status === 'closed' || this.status === 'invalidated';
+    return this.status === 'closed' || this.status === 'invalidated' || this.status === 'peerClosed';
   }
 
   get handshakeDone(): boolean {
@@ -400,6 +426,10 @@ export class ConnectionCore {
       this.inCall = false;
     }
     this.flush();
+    if (this.wireCloseAfterFlush) {
+      this.wireCloseAfterFlush = false;
+      this.wireClose(false);
+    }
   }
 
   private failWith(error: unknown): unknown {
@@ -433,6 +463,8 @@ export class ConnectionCore {
       if (this.events.onError) this.events.onError(e);
       else this.pendingError = e;
       return;
+    } finally {
+      this.joiner.release();
     }
     if (this.received.length > 0) {
       const data = concat(this.received);
@@ -600,6 +632,14 @@ export class ConnectionCore {
 
   /** Seed chapter 15: the peer's close_notify. */
   private peerClosed(): void {
+    if (this.config.halfClose && this.status === 'open' && this.version === 'TLSv1.3') {
+      // RFC 8446 §6.1: close_notify closes the peer's write side only; ours stays open until
+      // applicationFinished(). (TLS 1.2 answers at once: RFC 5246 §7.2.1.)
+      this.status = 'peerClosed';
+      this.ended = true;
+      this.events.onEnd?.();
+      return;
+    }
     const weStarted = this.status === 'closing';
     if (!weStarted) this.writeAlert(AlertDescription.close_notify, AlertLevel.warning);
     this.status = 'closed';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { ClientCertificateStore, type CertificateChainCallback } from '@tls-kit/certs';
 import test from 'ava';
 import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
-import { haveOpenssl, openssl, pemFiles, sServer } from './helpers/openssl.js';
+import { haveOpenssl, openssl, pemFiles, sServer, typeLines } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
 import { connect, listen } from './helpers/socket.js';
 
@@ -154,11 +154,7 @@ async function sClientAgainstOurServer(
     ...clientArgs,
   ]);
   try {
-    await child.waitFor(/Verify return code|CONNECTED/);
-    for (const line of input.split('\n')) {
-      child.process.stdin.write(`${line}\n`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await typeLines(child, input.split('\n'));
     await child.exited;
     return { output: child.output(), connection: connection! };
   } finally {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
-import { privateKeyToPem } from '@tls-kit/certs';
+import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
 import test from 'ava';
 import {
   Agent,
@@ -480,8 +480,136 @@ test('options map: minVersion/maxVersion, ciphers, ecdhCurve; bad ones are refus
   t.throws(() => connect({ port: 1, cert: pem().cert }), { message: /together/ });
 });
 
-test('rejectUnauthorized: false is refused while the engine cannot report instead of reject', (t) => {
-  t.throws(() => connect({ port: 1, rejectUnauthorized: false }), { message: /not supported yet/ });
+/** A CA nobody here uses: trusting only it makes the test PKI's chains unverifiable. */
+const foreignCa = () =>
+  new CertificateBuilder().root({ subject: 'CN=foreign root', key: { type: 'ec', curve: 'P-256' } }).toPem();
+
+/** authorized / authorizationError of a client socket once the handshake completed. */
+async function verdict(socket: tls.TLSSocket | TLSSocket) {
+  socket.on('error', () => {});
+  await once(socket, 'secureConnect');
+  const result = { authorized: socket.authorized, authorizationError: socket.authorizationError ?? null };
+  socket.destroy();
+  return result;
+}
+
+test('rejectUnauthorized: false: authorized false with the authorizationError node:tls gives', async (t) => {
+  const { server, port } = await nodeEchoServer();
+  try {
+    for (const options of [
+      { servername: 'localhost', ca: foreignCa() }, // the leaf's issuer is unknown
+      { servername: 'wrong.example', ca: pem().ca }, // verified chain, wrong name
+      { servername: 'localhost', ca: pem().ca }, // all good
+    ]) {
+      const common = { host: '127.0.0.1', port, rejectUnauthorized: false, ...options };
+      const ours = await verdict(connect(common));
+      const nodes = await verdict(tls.connect(common));
+      t.deepEqual(ours, nodes, options.servername);
+    }
+    // By default the same chain fails the handshake.
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: foreignCa() });
+    const [error] = (await once(socket, 'error')) as [Error];
+    t.regex(error.message, /unknown_ca|issuer/);
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('rejectUnauthorized: false with checkServerIdentity: its error code becomes authorizationError', async (t) => {
+  const { server, port } = await nodeEchoServer();
+  try {
+    const socket = connect({
+      host: '127.0.0.1',
+      port,
+      servername: 'localhost',
+      ca: pem().ca,
+      rejectUnauthorized: false,
+      checkServerIdentity: () => Object.assign(new Error('pinned key mismatch'), { code: 'ERR_PINNED' }),
+    });
+    t.deepEqual(await verdict(socket), { authorized: false, authorizationError: 'ERR_PINNED' });
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('requestCert with rejectUnauthorized: false accepts an unverifiable client certificate, as node:tls', async (t) => {
+  const { cert, key } = pem();
+  const client = pem('ed25519');
+  const results: { authorized: boolean; authorizationError: unknown }[] = [];
+  const onSecure = (s: tls.TLSSocket | TLSSocket) => {
+    results.push({ authorized: s.authorized, authorizationError: s.authorizationError ?? null });
+    s.on('error', () => {});
+    s.end('ok');
+  };
+  const serverOptions = { cert, key, ca: foreignCa(), requestCert: true, rejectUnauthorized: false };
+  for (const server of [createServer(serverOptions, onSecure), tls.createServer(serverOptions, onSecure)]) {
+    const { port } = await listening(server as net.Server);
+    try {
+      const socket = tls.connect({
+        port,
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: pem().ca,
+        cert: client.cert,
+        key: client.key,
+      });
+      t.is((await readAll(socket)).toString(), 'ok');
+    } finally {
+      await closeServer(server as net.Server);
+    }
+  }
+  t.is(results.length, 2);
+  t.deepEqual(results[0], results[1]);
+  t.false(results[0]!.authorized);
+});
+
+test('half-close (TLS 1.3): data that arrives with the peer close_notify is still echoed', async (t) => {
+  const { server, port } = await ourEchoServer();
+  try {
+    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pem().ca });
+    await once(socket, 'secureConnect');
+    socket.end('last words');
+    t.is((await readAll(socket)).toString(), 'last words');
+  } finally {
+    await closeServer(server);
+  }
+});
+
+test('half-close with allowHalfOpen: our client writes after the server closed its side', async (t) => {
+  const { cert, key, ca } = pem();
+  let received = '';
+  let serverEnded!: () => void;
+  const serverSawEnd = new Promise<void>((resolve) => {
+    serverEnded = resolve;
+  });
+  const { server, port } = await listening(
+    createServer({ cert, key }, (s) => {
+      s.on('error', () => {});
+      s.on('data', (chunk: Buffer) => {
+        received += chunk;
+      });
+      s.on('end', serverEnded);
+      s.end('bye');
+    }),
+  );
+  try {
+    const socket = connect({ host: 'localhost', port, ca, allowHalfOpen: true });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk;
+    });
+    await once(socket, 'end');
+    t.is(answer, 'bye');
+    t.is(socket.connection.state, 'peerClosed');
+    socket.end('still here');
+    await once(socket, 'close');
+    t.is(socket.connection.state, 'closed');
+    // The server's readable side ends after our data and close_notify: no timing guess.
+    await serverSawEnd;
+    t.is(received, 'still here');
+  } finally {
+    await closeServer(server);
+  }
 });
 
 test('our client and our server: 1 MiB both ways through the adapter', async (t) => {

@@ -3,13 +3,18 @@ import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
 import {
   ClientHello,
+  ContentType,
+  type DecryptedContent,
   dissect,
   dissectStream,
   formatTranscript,
   Handshake,
+  HandshakeType,
   hasErrors,
   messageName,
   parseKeyLog,
+  type RecordDecryptor,
+  type RecordDecryptorInfo,
   ServerHello,
   transcriptToJson,
   TLSDissector,
@@ -152,4 +157,68 @@ test('a TLS 1.3-only client stream: its ChangeCipherSpec does not hide the Clien
   const names = transcript.events.flatMap((e) => (e.kind === 'handshake' ? [messageName(e)] : []));
   t.deepEqual(names, ['ClientHello', 'ClientHello']);
   t.false(hasErrors(transcript));
+});
+
+/** A stand-in decryptor (no crypto here): records the hook's info, "opens" every record. */
+function recordingDecryptor(content: (info: RecordDecryptorInfo) => DecryptedContent | undefined) {
+  const seen: RecordDecryptorInfo[] = [];
+  const decrypt: RecordDecryptor = (_record, info) => {
+    seen.push({ ...info });
+    return content(info);
+  };
+  return { seen, decrypt };
+}
+
+const serverHelloOf = (bytes: Uint8Array) => {
+  for (const e of dissect(bytes).events) {
+    if (
+      e.kind === 'handshake' &&
+      !e.message.unknown &&
+      e.message.msgType === HandshakeType.server_hello &&
+      !e.message.body.isHelloRetryRequest
+    )
+      return e.message.body;
+  }
+  throw new Error('no ServerHello');
+};
+
+test('the decryption hook gets the ServerHello random and suite (TLS 1.2), never a HelloRetryRequest one', (t) => {
+  for (const name of ['openssl-tls12-ecdhe-rsa.pcap', 'openssl-tls13-hrr-chacha.pcap']) {
+    const bytes = fixture(name);
+    const hello = serverHelloOf(bytes);
+    const { seen, decrypt } = recordingDecryptor(() => undefined);
+    dissect(bytes, decrypt);
+    t.true(seen.length > 0, name);
+    for (const info of seen) {
+      t.truthy(info.clientRandom, name);
+      t.deepEqual(info.serverRandom, hello.random, name);
+      t.is(info.cipherSuite, hello.cipherSuite, name);
+    }
+  }
+});
+
+test('decrypted records: tagged, application data shown as text, in JSON too', (t) => {
+  const { decrypt } = recordingDecryptor((info) =>
+    info.from === 'client'
+      ? {
+          type: ContentType.application_data,
+          content: new TextEncoder().encode('GET / HTTP/1.0\r\n\r\n\x00'),
+        }
+      : undefined,
+  );
+  const transcript = dissect(fixture('openssl-tls13-x25519.pcapng'), decrypt);
+  const text = formatTranscript(transcript).join('\n');
+  t.regex(
+    text,
+    /\[decrypted: application_data \(0x17\), 19 bytes\]\n {4}\| GET \/ HTTP\/1\.0\\r\\n\n {4}\| \\r\\n\n {4}\| \\x00/,
+  );
+  t.regex(text, /server .* \[encrypted\]/);
+  const json = transcriptToJson(transcript) as {
+    events: { decrypted?: { length: number; content: string } }[];
+  };
+  const first = json.events.find((e) => e.decrypted);
+  t.is(first?.decrypted?.length, 19);
+  t.is(Buffer.from(first!.decrypted!.content, 'hex').toString(), 'GET / HTTP/1.0\r\n\r\n\x00');
+  const record = transcript.events.find((e) => e.kind === 'record' && e.decrypted);
+  t.is(record?.kind === 'record' ? record.encrypted : undefined, false);
 });

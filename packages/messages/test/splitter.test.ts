@@ -150,3 +150,83 @@ testProp(
   },
   { numRuns: 200 },
 );
+
+test('pushBorrowed reads whole records in place; detach copies the partial rest out of the chunk', (t) => {
+  const splitter = new RecordSplitter();
+  const first = record(23, bytes(40, 1));
+  const second = record(23, bytes(30, 2));
+  const chunk = concat(first, second.subarray(0, 12));
+  splitter.pushBorrowed(chunk);
+  const view = splitter.nextView()!;
+  // No copy: the record is a view of the caller's chunk.
+  t.is(view.bytes.buffer, chunk.buffer);
+  t.deepEqual(view.record.fragment, bytes(40, 1));
+  t.is(splitter.nextView(), undefined);
+  t.is(splitter.buffered, 12);
+  splitter.detach();
+  chunk.fill(0xee); // the caller reuses its chunk
+  splitter.pushBorrowed(second.subarray(12)); // bytes buffered: copied like push
+  const rest = splitter.nextView()!;
+  t.deepEqual(rest.bytes, second);
+  t.is(rest.offset, first.length);
+  t.not(rest.bytes.buffer, chunk.buffer);
+  t.is(splitter.buffered, 0);
+});
+
+test('pushBorrowed: a bad header is still refused at once; detach with nothing left drops the buffer', (t) => {
+  const splitter = new RecordSplitter();
+  splitter.push(record(23, bytes(10, 3)).subarray(0, 8));
+  splitter.push(record(23, bytes(10, 3)).subarray(8));
+  t.truthy(splitter.next());
+  t.throws(() => splitter.pushBorrowed(hex('63 03 03 00 01 00')), { instanceOf: DecodeError });
+  const ok = new RecordSplitter();
+  ok.pushBorrowed(record(22, bytes(5, 4)));
+  t.truthy(ok.nextView());
+  ok.detach();
+  t.is(ok.buffered, 0);
+  t.is(ok.needed(), 5);
+});
+
+testProp(
+  'pushBorrowed + detach, in any chunking, yields the records push yields',
+  [
+    fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 8 }),
+    fc.array(fc.nat({ max: 700 })),
+  ],
+  (t, fragments, cuts) => {
+    const stream = concat(...fragments.map((f) => record(23, f)));
+    const expected = fragments.map((f) => Array.from(f));
+    const splitter = new RecordSplitter();
+    const got: number[][] = [];
+    let at = 0;
+    for (const cut of [...cuts, stream.length]) {
+      const end = Math.min(stream.length, at + cut);
+      const chunk = stream.slice(at, end);
+      splitter.pushBorrowed(chunk);
+      for (let r = splitter.nextView(); r; r = splitter.nextView()) got.push(Array.from(r.record.fragment));
+      splitter.detach();
+      chunk.fill(0xaa); // must not matter after detach
+      at = end;
+      if (at === stream.length) break;
+    }
+    t.deepEqual(got, expected);
+    t.is(splitter.buffered, 0);
+  },
+);
+
+test('release frees the buffer only when nothing is buffered; views stay valid', (t) => {
+  const splitter = new RecordSplitter();
+  const whole = record(23, bytes(20, 9));
+  const other = record(22, bytes(20, 8));
+  splitter.push(concat(whole, other.subarray(0, 3)));
+  t.deepEqual(splitter.nextView()?.bytes, whole);
+  splitter.release(); // 3 bytes buffered: kept
+  splitter.push(other.subarray(3));
+  const view = splitter.nextView()!;
+  t.deepEqual(view.bytes, other);
+  splitter.release(); // empty: freed
+  t.is(splitter.buffered, 0);
+  splitter.push(whole);
+  t.deepEqual(splitter.next()?.bytes, whole);
+  t.deepEqual(view.bytes, other, 'the view outlives the release and the next push');
+});

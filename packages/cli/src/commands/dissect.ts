@@ -14,6 +14,7 @@ import {
 } from '@tls-kit/messages';
 import { HandshakeType } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
+import { keylogDecryptor } from '../keylog-decrypt.js';
 
 const HELP = `usage: tls-kit dissect FILE [--json] [--keylog FILE]
 
@@ -23,9 +24,10 @@ every record and handshake message as an indented tree with field and enum names
 
 options:
   --json          print the transcript as JSON (enums as {value, name}, bytes as hex)
-  --keylog FILE   NSS key log (SSLKEYLOGFILE format). Accepted and matched against the
-                  connections' ClientHello randoms, but decryption is not implemented yet:
-                  encrypted records are still shown as encrypted.
+  --keylog FILE   NSS key log (SSLKEYLOGFILE format) to decrypt with: TLS 1.3 traffic secrets
+                  and TLS 1.2 CLIENT_RANDOM lines, matched by the ClientHello random. Decrypted
+                  records are tagged [decrypted] and show what they carry (handshake messages,
+                  alerts, application data); records without a usable secret stay [encrypted].
   -h, --help      show this help
 
 exit status: 0 when everything decoded, 1 when the input is truncated or malformed (what decoded
@@ -43,7 +45,14 @@ function clientRandoms(t: Transcript): string[] {
 function keylogSummary(entries: KeyLogEntry[], t: Transcript): string {
   const randoms = new Set(clientRandoms(t));
   const matching = entries.filter((e) => randoms.has(e.clientRandom));
-  return `keylog: ${entries.length} secret(s), ${matching.length} for this input's connections; decryption is not implemented yet`;
+  let decrypted = 0;
+  let encrypted = 0;
+  for (const e of t.events) {
+    if (e.kind !== 'record') continue;
+    if (e.decrypted) decrypted++;
+    else if (e.encrypted) encrypted++;
+  }
+  return `keylog: ${entries.length} secret(s), ${matching.length} for this input's connections; ${decrypted} record(s) decrypted, ${encrypted} left encrypted`;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -92,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let transcript: Transcript;
   try {
-    transcript = dissect(bytes);
+    transcript = dissect(bytes, keylog && keylogDecryptor(keylog));
   } catch (e) {
     // Only an unrecognisable file gets here; faults inside a capture are part of the transcript.
     if (!(e instanceof WireError)) throw e;

@@ -42,7 +42,10 @@ const spec: CommandSpec = {
     ...NEGOTIATION_FLAGS,
     sess_out: { type: 'string', value: 'FILE', help: 'write the session (ticket) to FILE for --sess_in' },
     sess_in: { type: 'string', value: 'FILE', help: 'resume the session saved in FILE' },
-    insecure: { type: 'boolean', help: 'do not verify the server certificate (not supported yet)' },
+    insecure: {
+      type: 'boolean',
+      help: 'go on when the server certificate does not verify (the Verification line says why)',
+    },
     timeout: { type: 'string', value: 'SECONDS', help: 'handshake and close_notify wait limit (default 10)' },
   },
   epilog:
@@ -77,9 +80,6 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
     const target = str(flags, 'connect');
     if (target === undefined) throw new UsageError('--connect HOST:PORT is required');
     const { host, port } = parseHostPort(target, 'connect');
-    if (flags.insecure) {
-      throw new Error('--insecure is not supported yet: the engine always verifies the server certificate');
-    }
     const timeoutMs = (str(flags, 'timeout') ? parseCount(str(flags, 'timeout')!, 'timeout') : 10) * 1000;
     if ((str(flags, 'cert') === undefined) !== (str(flags, 'key') === undefined)) {
       throw new UsageError('--cert and --key go together');
@@ -105,6 +105,7 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
       ...(cert && key ? { cert, key } : {}),
       ...negotiationOptions(flags),
       ...(session ? { session } : {}),
+      ...(flags.insecure ? { rejectUnauthorized: false } : {}),
       handshakeTimeout: timeoutMs,
     });
     if (keylog) socket.on('keylog', keylog);
@@ -127,8 +128,11 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
       };
       socket.once('secureConnect', () => {
         secure = true;
+        // With --insecure an unverified chain is reported and the connection goes on.
+        const verdict = socket.connection.peerVerification;
+        const verification = verdict?.ok === false ? verdict.message : 'OK';
         io.stderr.write(
-          `${[...handshakeLines(socket), ...chainLines(socket), 'Verification: OK'].join('\n')}\n`,
+          `${[...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`].join('\n')}\n`,
         );
         io.stdin.pipe(socket);
       });

@@ -92,10 +92,9 @@ export function renderTranscript(
 ): TranscriptSummary {
   const decrypted = new Map<TLSRecord, DecryptedRecord>();
   const decrypt = keylogDecryptor(keylog, { observe: (r, d) => decrypted.set(r, d) });
-  // TLS 1.2 keys need the ServerHello's random and suite, which the dissector's hook does not
-  // pass: they are taken from its events (the ServerHello always precedes encrypted records).
-  let hello: { serverRandom: Uint8Array; cipherSuite: number } | undefined;
-  const dissector = new TLSDissector((record, info) => decrypt(record, { ...info, ...hello }));
+  // The ServerHello's suite tells how to describe ChangeCipherSpec (TLS 1.2 or 1.3).
+  let helloSuite: number | undefined;
+  const dissector = new TLSDissector(decrypt);
   const events: DissectEvent[] = [];
   const bytes = { client: 0, server: 0 };
   for (const chunk of chunks) {
@@ -105,7 +104,7 @@ export function renderTranscript(
       if (e.kind !== 'handshake') continue;
       const m = e.message;
       if (!m.unknown && m.msgType === HandshakeType.server_hello && !m.body.isHelloRetryRequest) {
-        hello = { serverRandom: m.body.random, cipherSuite: m.body.cipherSuite };
+        helloSuite = m.body.cipherSuite;
       }
     }
   }
@@ -169,7 +168,7 @@ export function renderTranscript(
       case 'change_cipher_spec':
         lines.push(
           `  ${s.bold('ChangeCipherSpec')} ${s.dim(
-            hello && TLS12_IDS.has(hello.cipherSuite)
+            helloSuite !== undefined && TLS12_IDS.has(helloSuite)
               ? '(TLS 1.2: what follows from this side is encrypted)'
               : '(ignored in TLS 1.3: middlebox compatibility, RFC 8446 §D.4)',
           )}`,

@@ -4,7 +4,8 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type Certificate, ClientCertificateStore, type CertificateChainCallback } from '@tls-kit/certs';
 import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
-import { TLSUsageError } from '../errors.js';
+import { BadTLSDataError } from '../errors.js';
+import { AlertDescription } from '@tls-kit/messages';
 import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
 import { type PeerCertificate, peerCertificateChain } from './peer-certificate.js';
 import { ConnectionSessionCache, decodeSession, encodeSession } from './session.js';
@@ -20,13 +21,15 @@ export interface ConnectionOptions extends SecureContextOptions {
   /** SNI and the name the certificate must match. Default: `host`. An IP address sends no SNI. */
   readonly servername?: string;
   /**
-   * Default true. `false` (accept unverified peers) needs the engine's report mode, which it does
-   * not have yet: it is refused with TLSUsageError rather than silently ignored.
+   * Default true: a chain that does not verify fails the handshake. false: the handshake completes
+   * with `authorized === false` and `authorizationError` set (the engine's report mode); the
+   * CertificateVerify signature and Finished are checked all the same.
    */
   readonly rejectUnauthorized?: boolean;
   /**
-   * Extra check of the verified chain (node:tls signature): return an Error to refuse it. It runs
-   * after the engine's own RFC 9525 hostname check, which it cannot relax.
+   * Replaces the built-in hostname check (RFC 9525) of a chain that validated, as in node:tls:
+   * return an Error to refuse it (emitted as the 'error', or with rejectUnauthorized false its
+   * `code` or message becomes `authorizationError`).
    */
   readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
   /** A session from getSession() or the 'session' event, to resume. */
@@ -66,15 +69,14 @@ class FixedClientCertificate extends ClientCertificateStore {
  * the stream events.
  */
 export function connect(options: ConnectionOptions, onSecureConnect?: () => void): TLSSocket {
-  if (options.rejectUnauthorized === false) {
-    throw new TLSUsageError('rejectUnauthorized: false is not supported yet (the engine always verifies)');
-  }
   const host = options.host ?? 'localhost';
   const servername = options.servername ?? host;
   const chain = chainFrom(options);
   const trustRoot = trustStoreFrom(options.ca);
   const offered = options.session ? decodeSession(options.session) : undefined;
   const check = options.checkServerIdentity;
+  // The user's refusal, reported as node:tls does: the Error itself, or its code.
+  let refusal: Error | undefined;
   let latestSession: Uint8Array | undefined = options.session;
   const sessionCaches = (self: TLSSocket) => {
     const cache = new ConnectionSessionCache(offered, (session) => {
@@ -91,23 +93,35 @@ export function connect(options: ConnectionOptions, onSecureConnect?: () => void
     ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
     ...sessionCaches(self),
     keyLog: (line) => self.emit('keylog', Buffer.from(`${line}\n`)),
-  });
-  const transport = options.socket ?? net.connect({ host, port: options.port ?? 443 });
-  const socket = new TLSSocket(transport, {
-    isServer: false,
-    tls: (self) => new ClientTLS(engineOptions(self)),
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
     ...(check
       ? {
-          verifyCallback: (certificates) => {
-            const error = check(servername, peerCertificateChain(certificates)!);
-            if (error) throw error;
+          checkServerIdentity: (name: string, certificates: readonly Certificate[]) => {
+            refusal = check(name, peerCertificateChain(certificates)!);
+            return refusal;
           },
         }
       : {}),
+  });
+  // allowHalfOpen: after the peer's TCP FIN we may still have to send (our last data, close_notify).
+  const transport = options.socket ?? net.connect({ host, port: options.port ?? 443, allowHalfOpen: true });
+  const socket = new TLSSocket(transport, {
+    isServer: false,
+    tls: (self) => new ClientTLS(engineOptions(self)),
+    handshakeError: (error) =>
+      refusal && error instanceof BadTLSDataError && error.alertCode === AlertDescription.bad_certificate
+        ? refusal
+        : error,
     ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
     getSession: () => latestSession,
+    ...(options.allowHalfOpen ? { allowHalfOpen: true } : {}),
   });
-  socket.once('secure', () => socket.emit('secureConnect'));
+  socket.once('secure', () => {
+    if (refusal && !socket.authorized) {
+      socket.authorizationError = (refusal as { code?: string }).code ?? refusal.message;
+    }
+    socket.emit('secureConnect');
+  });
   if (onSecureConnect) socket.once('secureConnect', onSecureConnect);
   return socket;
 }

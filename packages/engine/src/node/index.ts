@@ -1,5 +1,6 @@
 // @tls-kit/engine/node: the engine behind node:tls-style sockets (connect, createServer, an
-// https.Agent) and, browser-safe, behind WHATWG streams (secureStreams).
+// https.Agent) and behind WHATWG streams (secureStreams, also in the browser-safe
+// '@tls-kit/engine/web').
 export { Agent, type ConnectionOptions, connect } from './client.js';
 export { createServer, type SNICallback, Server, type TlsServerOptions } from './server.js';
 export { type CipherInfo, TLSSocket } from './tls-socket.js';
@@ -18,4 +19,4 @@ export {
   type StreamStarter,
   type StreamTransport,
   secureStreams,
-} from './web-streams.js';
+} from '../web/streams.js';

@@ -37,6 +37,11 @@ export interface SecureContextOptions {
   readonly sigalgs?: string;
   /** Crypto backend (not a node:tls option). Default: @tls-kit/crypto/default. */
   readonly provider?: CryptoProvider;
+  /**
+   * node:net's allowHalfOpen: the writable side stays open after the peer's close_notify (TLS 1.3
+   * half-close) until end() is called. Default false: it ends after what was already written.
+   */
+  readonly allowHalfOpen?: boolean;
 }
 
 const textOf = (input: string | Uint8Array): string =>
@@ -182,5 +187,7 @@ export function commonOptionsFrom(options: SecureContextOptions): CommonOptions 
     ...(groups ? { groups } : {}),
     ...(signatureSchemes ? { signatureSchemes } : {}),
     ...(options.ALPNProtocols ? { alpnProtocols: [...options.ALPNProtocols] } : {}),
+    // The peer's close_notify ends only our readable side (RFC 8446 §6.1), as in node:tls.
+    halfClose: true,
   };
 }

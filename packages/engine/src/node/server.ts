@@ -30,7 +30,10 @@ export type SNICallback = (
 export interface TlsServerOptions extends SecureContextOptions {
   /** Ask clients for a certificate, checked against `ca` (default: Node's bundled roots). */
   readonly requestCert?: boolean;
-  /** With requestCert: refuse clients without a valid certificate. Default true. */
+  /**
+   * With requestCert: refuse clients without a valid certificate (default true). false: accept
+   * them, with `authorized === false` and `authorizationError` on the socket.
+   */
   readonly rejectUnauthorized?: boolean;
   /**
    * Chooses the certificate by SNI name, now or later (node:tls signature; answer with
@@ -91,8 +94,12 @@ export class Server extends net.Server {
   private readonly handshakeTimeout: number;
   private readonly certificates: NodeServerCertificates;
 
+  private readonly allowHalfOpen: boolean;
+
   constructor(options: TlsServerOptions, onSecureConnection?: (socket: TLSSocket) => void) {
-    super();
+    // The transport stays writable after the client's TCP FIN: our answer and close_notify may follow.
+    super({ allowHalfOpen: true });
+    this.allowHalfOpen = options.allowHalfOpen ?? false;
     const chain = chainFrom(options);
     if (!chain && !options.SNICallback)
       throw new TLSUsageError('a server needs cert and key, or an SNICallback');
@@ -117,6 +124,7 @@ export class Server extends net.Server {
       ...options.engine,
       certificates,
       clientAuth,
+      rejectUnauthorized: clientAuth !== 'request',
       ...(clientTrustRoot ? { clientTrustRoot } : {}),
       ticketKeys,
       ...(socket ? { keyLog: (line: string) => this.emit('keylog', Buffer.from(`${line}\n`), socket) } : {}),
@@ -142,6 +150,7 @@ export class Server extends net.Server {
         isServer: true,
         tls: (self) => new ServerTLS(this.engineOptions(self)),
         handshakeTimeout: this.handshakeTimeout,
+        allowHalfOpen: this.allowHalfOpen,
       });
     } catch (error) {
       this.emit('tlsClientError', error, undefined);

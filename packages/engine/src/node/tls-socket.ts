@@ -7,6 +7,7 @@ import type { Certificate } from '@tls-kit/certs';
 import type { VerifyCallback } from '../client/client-tls.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
+import { authorizationError } from './authorization.js';
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
 
 /** Both ClientTLS and ServerTLS start connections with this signature. */
@@ -26,6 +27,10 @@ export interface TLSSocketInit {
   readonly verifyCallback?: VerifyCallback;
   /** Milliseconds the handshake may take; 0 for no limit. */
   readonly handshakeTimeout?: number;
+  /** Replaces an engine error raised before the handshake completed (e.g. by the user's own Error). */
+  readonly handshakeError?: (error: Error) => Error;
+  /** node:tls allowHalfOpen: keep our writable side open after the peer's close_notify. Default false. */
+  readonly allowHalfOpen?: boolean;
   /** Called to fetch the current session bytes for getSession() (client). */
   readonly getSession?: () => Uint8Array | undefined;
 }
@@ -63,16 +68,19 @@ export class TLSSocket extends Duplex {
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private readonly getSessionBytes: (() => Uint8Array | undefined) | undefined;
+  private readonly handshakeError: ((error: Error) => Error) | undefined;
 
   constructor(
     /** The transport: a net.Socket or any Duplex of bytes. */
     readonly socket: Duplex,
     init: TLSSocketInit,
   ) {
-    // allowHalfOpen false: the engine answers the peer's close_notify with its own (RFC 8446 §6.1,
-    // seed chapter 15), so our writable side ends when the readable side does.
-    super({ allowHalfOpen: false });
+    // The engine runs with halfClose (TLS 1.3, RFC 8446 §6.1): after the peer's close_notify we may
+    // still write; with allowHalfOpen false (node's default) the writable side then ends by
+    // itself once the readable side has, sending our close_notify after what was written.
+    super({ allowHalfOpen: init.allowHalfOpen ?? false });
     this.getSessionBytes = init.getSession;
+    this.handshakeError = init.handshakeError;
     if (init.handshakeTimeout) {
       this.handshakeTimer = setTimeout(
         () => this.destroy(codeError('TLS handshake timeout', 'ERR_TLS_HANDSHAKE_TIMEOUT')),
@@ -202,7 +210,8 @@ export class TLSSocket extends Duplex {
     try {
       data = this.connection.dataFromWire(chunk);
     } catch (error) {
-      this.destroy(error as Error);
+      const e = error as Error;
+      this.destroy(!this.secure && this.handshakeError ? this.handshakeError(e) : e);
       return;
     }
     this.deliver(data);
@@ -245,8 +254,8 @@ export class TLSSocket extends Duplex {
     this.secure = true;
     this.alpnProtocol = c.alpnProtocol ?? false;
     this.servername = c.serverName ?? false;
-    this.authorized = c.peerCertificates.length > 0;
-    this.authorizationError = this.authorized ? null : 'no peer certificate';
+    this.authorizationError = authorizationError(c.peerVerification, c.peerCertificates);
+    this.authorized = this.authorizationError === null;
     // Listeners run after the engine call that completed the handshake has returned.
     queueMicrotask(() => {
       if (this.destroyed) return;
@@ -273,8 +282,8 @@ export class TLSSocket extends Duplex {
     this.pendingWriteCallback = callback;
     this.whenSecure(() => {
       this.pendingWriteCallback = undefined;
-      if (this.connection.ended) {
-        // The engine answered the peer's close_notify at once (seed chapter 15): no half-close.
+      if (this.connection.state === 'closed') {
+        // TLS 1.2 (RFC 5246 §7.2.1): the engine answered the peer's close_notify at once.
         callback(codeError('the peer closed the connection; no more data can be sent', 'EPIPE'));
         return;
       }
@@ -304,7 +313,7 @@ export class TLSSocket extends Duplex {
     this.whenSecure(() => {
       this.pendingWriteCallback = undefined;
       const state = this.connection.state;
-      if (state === 'open') {
+      if (state === 'open' || state === 'peerClosed') {
         try {
           // close_notify, then a TCP half-close; the peer may still send until its close_notify.
           this.connection.applicationFinished();

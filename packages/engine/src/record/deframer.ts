@@ -1,13 +1,15 @@
 // Splits the incoming byte stream into records with @tls-kit/messages' RecordSplitter, bounding
 // what may wait unprocessed and turning header faults into their alerts (RFC 8446 §5, §5.1).
-// Records are views into the splitter's buffer (no copy per record): the connection handles each
-// one before it pushes more input, and keeps only what it copied (handshake fragments go into the
-// HandshakeJoiner's own buffer; decrypted data is fresh memory).
+// Records are views (no copy per record), into the caller's input when they arrive whole (feed) or
+// into the splitter's buffer: the connection handles each one before it feeds more input, and
+// keeps only what it copied (handshake fragments go into the HandshakeJoiner's own buffer;
+// decrypted data is fresh memory); before dataFromWire returns, detach() copies what is left of
+// the caller's input (a partial record, or records waiting for a callback).
 import { AlertDescription, RecordSplitter } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
 import { fail } from '../errors.js';
 
-/** A record as received: `header` and `fragment` are valid only until the next `push`. */
+/** A record as received: `header` and `fragment` are valid only until the next push/feed/detach. */
 export interface RawRecord {
   readonly type: number;
   readonly version: number;
@@ -22,10 +24,46 @@ export class Deframer {
   /** @param maxBuffered how many unprocessed bytes may wait (e.g. while a callback is pending). */
   constructor(private readonly maxBuffered: number) {}
 
+  /** Copies `data` in: records then stay valid until the next push (no detach needed). */
   push(data: Uint8Array): void {
+    this.take(data, false);
+  }
+
+  /**
+   * Takes up to `limit` bytes of `data` and returns how many it took; take all records out with
+   * next() before feeding more. Whole records are read in place from `data` (no copy), which must
+   * stay unchanged until `detach()`; only a record split across calls is copied, by feeding first
+   * just the bytes it lacks.
+   */
+  feed(data: Uint8Array, limit: number): number {
+    let length = Math.min(data.length, limit);
+    if (this.splitter.buffered === 0) {
+      this.take(data.subarray(0, length), true);
+      return length;
+    }
+    let missing = 0;
+    try {
+      missing = this.splitter.needed();
+    } catch (error) {
+      // A faulty header is reported by next(), after the records before it.
+      if (!(error instanceof WireError)) throw error;
+    }
+    // Whole records still waiting (a callback is pending) take everything, copied and bounded.
+    if (missing > 0) length = Math.min(length, missing);
+    this.take(data.subarray(0, length), false);
+    return length;
+  }
+
+  /** Copies what is left of the bytes fed in place, before the caller may change them. */
+  detach(): void {
+    this.splitter.detach();
+  }
+
+  private take(data: Uint8Array, borrowed: boolean): void {
     if (data.length === 0) return;
     try {
-      this.splitter.push(data);
+      if (borrowed) this.splitter.pushBorrowed(data);
+      else this.splitter.push(data);
     } catch (error) {
       // The bytes are buffered; the faulty header is reported when next() reaches it, after the
       // records before it (a close_notify there makes the rest irrelevant: RFC 8446 §6.1).
@@ -39,7 +77,7 @@ export class Deframer {
     }
   }
 
-  /** The next record, valid until the next `push` (see RawRecord), or undefined. */
+  /** The next record, valid until the next push, feed or detach (see RawRecord), or undefined. */
   next(): RawRecord | undefined {
     let split: ReturnType<RecordSplitter['nextView']>;
     try {

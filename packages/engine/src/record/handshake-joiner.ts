@@ -27,6 +27,11 @@ export class HandshakeJoiner {
     }
   }
 
+  /** Frees the reassembly buffer when no message is partly received (idle connections). */
+  release(): void {
+    this.splitter.release();
+  }
+
   next(): HandshakeMessage | undefined {
     const message = this.splitter.next();
     return message && { type: message.msgType, body: message.body, raw: message.bytes };

@@ -36,8 +36,8 @@ export function pemFiles(kind: KeyKind): { cert: string; key: string; root: stri
 export interface Child {
   readonly process: ChildProcessWithoutNullStreams;
   output(): string;
-  /** Resolves when `pattern` shows up in stdout+stderr. */
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
+  /** Resolves when `pattern` shows up in stdout+stderr (from offset `from` on). */
+  waitFor(pattern: RegExp, ms?: number, from?: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
   kill(): void;
 }
@@ -75,10 +75,10 @@ export function spawnChild(binary: string, args: string[], timeoutMs = 20000): C
       clearTimeout(timer);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
-    waitFor(pattern, ms = 10000) {
+    waitFor(pattern, ms = 10000, from = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          const m = out.match(pattern);
+          const m = out.slice(from).match(pattern);
           if (m) {
             cleanup();
             resolve(m);
@@ -100,6 +100,35 @@ export function spawnChild(binary: string, args: string[], timeoutMs = 20000): C
       });
     },
   };
+}
+
+/** What s_client prints when it runs one of its one-letter stdin commands. */
+const S_CLIENT_COMMANDS: Readonly<Record<string, RegExp>> = {
+  K: /KEYUPDATE/,
+  k: /KEYUPDATE/,
+  R: /RENEGOTIATING/,
+};
+
+/**
+ * Types lines into `openssl s_client` towards a peer that echoes data. s_client reads stdin only
+ * after its handshake and takes a command letter only when it is a whole read, so each line waits
+ * for the effect of the one before (its echo, or the command's message), never for a timer that
+ * load can outrun. The last line is not awaited (it usually ends the connection); nor is anything
+ * once s_client has exited (a failed handshake: the caller reads the output).
+ */
+export async function typeLines(child: Child, lines: readonly string[]): Promise<void> {
+  try {
+    await child.waitFor(/Verify return code/);
+    for (const [i, line] of lines.entries()) {
+      const from = child.output().length;
+      child.process.stdin.write(`${line}\n`);
+      if (i === lines.length - 1) break;
+      const escaped = line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      await child.waitFor(S_CLIENT_COMMANDS[line] ?? new RegExp(`^${escaped}$`, 'm'), 10000, from);
+    }
+  } catch {
+    // s_client exited: nothing more to type.
+  }
 }
 
 /** Starts `openssl s_server` on a free port; resolves with the child and the port. */

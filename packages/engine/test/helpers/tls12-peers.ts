@@ -9,7 +9,7 @@ import {
   ServerTLS,
   type ServerOptions,
 } from '../../src/index.js';
-import { type Child, openssl, pemFiles } from './openssl.js';
+import { type Child, openssl, pemFiles, typeLines } from './openssl.js';
 import { type KeyKind, pki } from './pki.js';
 import { connect, listen } from './socket.js';
 
@@ -136,11 +136,7 @@ export async function sClient12(
     ...args,
   ]);
   try {
-    await child.waitFor(/Verify return code|CONNECTED/);
-    for (const line of lines) {
-      child.process.stdin.write(`${line}\n`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await typeLines(child, lines);
     // stdin stays open: s_client exits when our server closes (on "BYE") or the handshake fails,
     // so everything the server sent is in the output.
     return await outputAtExit(child);

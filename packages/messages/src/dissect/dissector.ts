@@ -33,7 +33,13 @@ export interface Location {
 }
 
 export type DissectEvent =
-  | (Location & { kind: 'record'; record: TLSRecord; encrypted: boolean })
+  | (Location & {
+      kind: 'record';
+      record: TLSRecord;
+      encrypted: boolean;
+      /** Set when the decryptor opened the record: its inner content type and plaintext. */
+      decrypted?: { type: number; content: Uint8Array };
+    })
   | (Location & {
       kind: 'handshake';
       message: HandshakeMessage;
@@ -46,14 +52,26 @@ export type DissectEvent =
   | (Location & { kind: 'error'; error: WireError });
 
 /**
- * Hook for decrypting records once an engine can derive keys from an NSS key log: given an
- * encrypted record and the connection's ClientHello random, return the TLSInnerPlaintext (1.3) or
- * plaintext fragment (1.2), or undefined to show the record as encrypted.
+ * Hook for decrypting records from an NSS key log (no crypto here: the caller brings it): given an
+ * encrypted record and what the connection's hellos said, return the inner content type and
+ * plaintext, or undefined to show the record as encrypted.
  */
-export type RecordDecryptor = (
-  record: TLSRecord,
-  info: { from: Direction; clientRandom?: Uint8Array },
-) => undefined | { type: number; content: Uint8Array };
+export type RecordDecryptor = (record: TLSRecord, info: RecordDecryptorInfo) => undefined | DecryptedContent;
+
+export interface DecryptedContent {
+  type: number;
+  content: Uint8Array;
+}
+
+export interface RecordDecryptorInfo {
+  from: Direction;
+  /** ClientHello.random: how key log lines name the connection. */
+  clientRandom?: Uint8Array;
+  /** ServerHello.random (not a HelloRetryRequest's): TLS 1.2 key derivation needs it (RFC 5246 §6.3). */
+  serverRandom?: Uint8Array;
+  /** The ServerHello's cipher suite. */
+  cipherSuite?: number;
+}
 
 interface Side {
   records: RecordSplitter;
@@ -78,6 +96,7 @@ function streamOffsetOf(me: Side, handshakeOffset: number): number {
 interface ConnectionState {
   context: HandshakeContext;
   clientRandom?: Uint8Array;
+  serverHello?: { serverRandom: Uint8Array; cipherSuite: number };
   client: Side;
   server: Side;
 }
@@ -175,15 +194,16 @@ export class TLSDissector {
         (!tls13 && me.changeCipherSpecSeen && record.type !== ContentType.change_cipher_spec);
       let type = record.type;
       let content = record.fragment;
+      let decrypted: DecryptedContent | undefined;
       if (encrypted && this.decrypt !== undefined) {
-        const plain = this.decrypt(record, { from, clientRandom: state.clientRandom });
-        if (plain !== undefined) {
+        decrypted = this.decrypt(record, { from, clientRandom: state.clientRandom, ...state.serverHello });
+        if (decrypted !== undefined) {
           encrypted = false;
-          type = plain.type;
-          content = plain.content;
+          type = decrypted.type;
+          content = decrypted.content;
         }
       }
-      events.push({ ...at(offset), kind: 'record', record, encrypted });
+      events.push({ ...at(offset), kind: 'record', record, encrypted, ...(decrypted ? { decrypted } : {}) });
       if (encrypted) continue;
       // Maps a fault's offset (in the unit being decoded) to the byte stream.
       let locate = (inner: number) => offset + RECORD_HEADER_LENGTH + inner;
@@ -210,6 +230,15 @@ export class TLSDissector {
             const message = Handshake(state.context).parse(m.bytes);
             if (!message.unknown && message.msgType === HandshakeType.client_hello)
               state.clientRandom = message.body.random;
+            if (
+              !message.unknown &&
+              message.msgType === HandshakeType.server_hello &&
+              !message.body.isHelloRetryRequest
+            )
+              state.serverHello = {
+                serverRandom: message.body.random,
+                cipherSuite: message.body.cipherSuite,
+              };
             state.context =
               contextFromServerHello(message) ??
               contextFromClientHello(message, state.context) ??

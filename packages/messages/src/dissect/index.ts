@@ -1,8 +1,10 @@
 export {
+  type DecryptedContent,
   type Direction,
   type DissectEvent,
   type Location,
   type RecordDecryptor,
+  type RecordDecryptorInfo,
   TLSDissector,
 } from './dissector.js';
 export { type KeyLogEntry, parseKeyLog } from './keylog.js';

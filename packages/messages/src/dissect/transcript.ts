@@ -99,6 +99,24 @@ export function describeError(error: WireError, location: string): string {
   return `error: ${location}${path}: ${error.reason}`;
 }
 
+/** Decrypted application data shown as text lines: printable ASCII kept, other bytes escaped. */
+const MAX_PLAINTEXT_SHOWN = 2048;
+
+function plaintextLines(content: Uint8Array, prefix: string): string[] {
+  let text = '';
+  for (const b of content.subarray(0, MAX_PLAINTEXT_SHOWN)) {
+    if (b === 0x0a) text += '\\n\n';
+    else if (b === 0x0d) text += '\\r';
+    else if (b >= 0x20 && b < 0x7f && b !== 0x5c) text += String.fromCharCode(b);
+    else text += `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  const more = content.length - MAX_PLAINTEXT_SHOWN;
+  if (more > 0) lines.push(`... ${more} more bytes`);
+  return lines.map((l) => prefix + l);
+}
+
 /** The transcript as indented text, one tree per record and per message. */
 export function formatTranscript(t: Transcript): string[] {
   const lines: string[] = [];
@@ -110,8 +128,15 @@ export function formatTranscript(t: Transcript): string[] {
       case 'record': {
         const type = describeEnum('type', e.record.type);
         const version = describeEnum('version', e.record.version);
-        const tag = e.encrypted ? ' [encrypted]' : '';
+        const tag = e.encrypted
+          ? ' [encrypted]'
+          : e.decrypted
+            ? ` [decrypted: ${describeEnum('type', e.decrypted.type)}, ${e.decrypted.content.length} bytes]`
+            : '';
         lines.push(`${where(e, multi)} record ${type} ${version} length ${e.record.fragment.length}${tag}`);
+        // Decrypted application data is shown (handshake messages and alerts follow as usual).
+        if (e.decrypted?.type === ContentType.application_data)
+          lines.push(...plaintextLines(e.decrypted.content, '    | '));
         break;
       }
       case 'handshake': {
@@ -160,6 +185,17 @@ export function transcriptToJson(t: Transcript): unknown {
           length: e.record.fragment.length,
           encrypted: e.encrypted,
           ...(e.encrypted ? { fragment: toHex(e.record.fragment) } : {}),
+          ...(e.decrypted
+            ? {
+                decrypted: {
+                  type: toJson(e.decrypted.type, 'type'),
+                  length: e.decrypted.content.length,
+                  ...(e.decrypted.type === ContentType.application_data
+                    ? { content: toHex(e.decrypted.content) }
+                    : {}),
+                },
+              }
+            : {}),
         };
       case 'handshake':
         return {

@@ -21,11 +21,13 @@ export interface Frame {
  * it returns undefined after each `push`.
  */
 abstract class FrameSplitter {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
   private end = 0;
   /** Stream offset of buf[start]. */
   private offset = 0;
+  /** While `buf` is a caller's chunk (pushBorrowed), the splitter's own buffer, kept for reuse. */
+  private own: Uint8Array | undefined;
 
   constructor(
     /** Header bytes before the body. */
@@ -37,6 +39,7 @@ abstract class FrameSplitter {
 
   /** Appends bytes from the stream; throws a DecodeError if the next frame's header is invalid. */
   push(data: Uint8Array): void {
+    this.detach();
     if (this.end + data.length > this.buf.length) {
       const pending = this.end - this.start;
       if (pending + data.length > this.buf.length) {
@@ -53,6 +56,51 @@ abstract class FrameSplitter {
     this.buf.set(data, this.end);
     this.end += data.length;
     this.needed();
+  }
+
+  /**
+   * `push` without the copy when nothing is buffered: frames are then read straight from `data`,
+   * which must not change until `detach()` (or the next push), where what was not taken yet is
+   * copied into the splitter's own buffer. With bytes already buffered it is `push`. Views from
+   * `nextView()` point into `data` and are valid as long as `data` is unchanged.
+   */
+  pushBorrowed(data: Uint8Array): void {
+    if (this.end > this.start) {
+      this.push(data);
+      return;
+    }
+    this.detach();
+    this.own = this.buf;
+    this.buf = data;
+    this.start = 0;
+    this.end = data.length;
+    this.needed();
+  }
+
+  /** Ends a pushBorrowed: the bytes not taken yet are copied out of the caller's chunk. */
+  detach(): void {
+    const own = this.own;
+    if (own === undefined) return;
+    this.own = undefined;
+    const pending = this.buf.subarray(this.start, this.end);
+    // Nothing left: the own buffer is dropped too, so an idle stream holds no memory.
+    if (pending.length === 0) this.buf = new Uint8Array(0);
+    else this.buf = own.length >= pending.length ? own : new Uint8Array(pending.length);
+    this.buf.set(pending);
+    this.start = 0;
+    this.end = pending.length;
+  }
+
+  /**
+   * Frees the buffer when nothing is buffered, so an idle stream holds no memory (the next push
+   * allocates again). Views already returned keep their own memory alive and stay valid.
+   */
+  release(): void {
+    if (this.end === this.start && this.own === undefined) {
+      this.buf = new Uint8Array(0);
+      this.start = 0;
+      this.end = 0;
+    }
   }
 
   /** Bytes buffered and not yet returned as frames. */
@@ -142,9 +190,10 @@ export class RecordSplitter extends FrameSplitter {
   }
 
   /**
-   * `next()` without the copy: `bytes` and `record.fragment` are views into the splitter's buffer,
-   * valid until the next `push` (even one that throws), which may reuse their memory; taking more
-   * records does not disturb them. Decrypting in place through a view is fine; `slice()` what must
+   * `next()` without the copy: `bytes` and `record.fragment` are views into the splitter's buffer
+   * (or into the chunk given to `pushBorrowed`), valid until the next `push`, `pushBorrowed` or
+   * `detach` (even one that throws), which may reuse their memory; taking more records does not
+   * disturb them. Decrypting in place through a view is fine; `slice()` what must
    * outlive the next push, and never transfer or detach `.buffer` (the splitter's own).
    */
   nextView(): SplitRecord | undefined {

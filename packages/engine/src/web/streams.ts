@@ -154,7 +154,9 @@ export function secureStreams(
     },
     async close() {
       await handshake;
-      if (connection.state === 'open') connection.applicationFinished();
+      // 'peerClosed': the peer ended first and the engine runs with halfClose (TLS 1.3).
+      const state = connection.state;
+      if (state === 'open' || state === 'peerClosed') connection.applicationFinished();
       await writer.ready;
     },
     abort(reason) {
