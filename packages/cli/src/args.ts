@@ -1,6 +1,6 @@
 // Flag parsing for the subcommands: a declared set of flags, `--flag value`, `--flag=value` and
 // the single-dash spelling openssl users type (`-connect host:443`). Wrong input is one line
-// (UsageError); `runCommand` prints it with the usage and returns exit status 2.
+// (UsageError); a command made by `command` prints it with the usage and returns exit status 2.
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -19,6 +19,11 @@ export interface CommandSpec {
   readonly flags: Readonly<Record<string, FlagSpec>>;
   /** Said after the options: exit statuses, examples. */
   readonly epilog?: string;
+}
+
+/** A flag naming a file, shown as FILE in the usage. */
+export function fileFlag(help: string): FlagSpec {
+  return { type: 'string', value: 'FILE', help };
 }
 
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -87,15 +92,26 @@ function parseFlags(spec: CommandSpec, argv: readonly string[]): FlagValues {
   return values;
 }
 
+/** A subcommand's entry point: `run(argv, io)` resolves to the exit status. */
+export type CommandRun = (argv: readonly string[], io?: CommandIO) => Promise<number>;
+
 /**
- * Runs a command body with parsed flags: --help prints the usage (exit 0); a UsageError prints
- * "error: ..." and the usage to stderr (exit 2); any other error prints "error: ..." (exit 1).
+ * The `run` of a command whose body gets the parsed flags (and the streams and arguments):
+ * --help prints the usage (exit 0); a UsageError prints "error: ..." and the usage to stderr
+ * (exit 2); any other error prints "error: ..." (exit 1). `io` defaults to the process's streams.
  */
-export async function runCommand(
+export function command(
+  spec: CommandSpec,
+  body: (flags: FlagValues, io: CommandIO, argv: readonly string[]) => Promise<number>,
+): CommandRun {
+  return (argv, io = processIO) => runCommand(spec, argv, io, body);
+}
+
+async function runCommand(
   spec: CommandSpec,
   argv: readonly string[],
   io: CommandIO,
-  body: (flags: FlagValues) => Promise<number>,
+  body: (flags: FlagValues, io: CommandIO, argv: readonly string[]) => Promise<number>,
 ): Promise<number> {
   let flags: FlagValues;
   try {
@@ -109,7 +125,7 @@ export async function runCommand(
     return 0;
   }
   try {
-    return await body(flags);
+    return await body(flags, io, argv);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`error: ${error.message}\n\n${usage(spec)}\n`);
@@ -141,9 +157,12 @@ export function parseHostPort(
   return { host, port };
 }
 
-export function parseCount(text: string, flag: string): number {
+/** A positive integer flag; undefined when not given (or given empty). */
+export function countFlag(flags: FlagValues, name: string): number | undefined {
+  const text = str(flags, name);
+  if (!text) return undefined;
   if (!/^\d+$/.test(text) || Number(text) < 1)
-    throw new UsageError(`--${flag} wants a positive integer, got '${text}'`);
+    throw new UsageError(`--${name} wants a positive integer, got '${text}'`);
   return Number(text);
 }
 

@@ -2,7 +2,7 @@
 // turned into @tls-kit/engine/node options.
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { SecureContextOptions } from '@tls-kit/engine/node';
-import { type FlagSpec, type FlagValues, parseList, str, UsageError } from './args.js';
+import { fileFlag, type FlagSpec, type FlagValues, parseList, str, UsageError } from './args.js';
 
 export const VERSION_FLAGS: Record<string, FlagSpec> = {
   tls1_2: { type: 'boolean', help: 'TLS 1.2 only' },
@@ -17,11 +17,7 @@ export const NEGOTIATION_FLAGS: Record<string, FlagSpec> = {
     help: 'key exchange groups: X25519, P-256, P-384, X25519MLKEM768',
   },
   ciphersuites: { type: 'string', value: 's1,s2', help: 'cipher suites, e.g. TLS_AES_128_GCM_SHA256' },
-  keylogfile: {
-    type: 'string',
-    value: 'FILE',
-    help: 'append NSS key log lines (SSLKEYLOGFILE format) to FILE',
-  },
+  keylogfile: fileFlag('append NSS key log lines (SSLKEYLOGFILE format) to FILE'),
 };
 
 /** Reads a file named by a flag; the error names the flag. */

@@ -1,13 +1,22 @@
 // `tls-kit s_client` against real servers: openssl s_server, Node's tls, and our own s_server.
 import { once } from 'node:events';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { createServer } from '@tls-kit/engine/node';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_client.js';
-import { engineHasTls12, fakeIO, have, opensslServer, pkiFiles, tlsKit } from './helpers/peers.js';
+import {
+  engineHasTls12,
+  fakeIO,
+  have,
+  keylogSecrets,
+  opensslServer,
+  pkiFiles,
+  tlsKit,
+} from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const withOpenssl = haveOpenssl ? test : test.skip;
@@ -21,6 +30,28 @@ async function client(args: string[], input = '') {
   fake.stdin.end(input);
   const status = await run(['--servername', 'localhost', '--CAfile', f.root, ...args], fake.io);
   return { status, out: fake.stdout(), err: fake.stderr() };
+}
+
+type ServerFactory = (options: { cert: Buffer; key: Buffer }, onSecure: (socket: Duplex) => void) => Server;
+
+/**
+ * A server made by `create` (node:tls's or ours) with the test chain, on 127.0.0.1 until the test
+ * ends; `handle` gets each connection. Resolves to the port.
+ */
+async function serve(
+  t: ExecutionContext,
+  handle: (socket: Duplex) => void,
+  create: ServerFactory = tls.createServer,
+): Promise<number> {
+  const f = pkiFiles();
+  const server = create({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
+    s.on('error', () => {});
+    handle(s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => server.close());
+  return (server.address() as AddressInfo).port;
 }
 
 async function opensslWww(extra: string[] = []) {
@@ -129,13 +160,8 @@ withOpenssl(
       );
       t.is(r.status, 0, r.err);
       t.regex(r.out, /HTTP\/1\.0 200 ok/);
-      const lines = (path: string) =>
-        readFileSync(path, 'utf8')
-          .split('\n')
-          .filter((l) => /^[A-Z_0-9]+ [0-9a-f]+ [0-9a-f]+$/.test(l) && !l.startsWith('EXPORTER'))
-          .sort();
-      t.is(lines(ours).length, 4);
-      t.deepEqual(lines(ours), lines(theirs));
+      t.is(keylogSecrets(ours).length, 4);
+      t.deepEqual(keylogSecrets(ours), keylogSecrets(theirs));
     } finally {
       child.kill();
     }
@@ -144,107 +170,62 @@ withOpenssl(
 
 test('against node:tls: stdin goes out, the echo comes back, close_notify both ways', async (t) => {
   const f = pkiFiles();
-  const server = tls.createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
-    s.on('error', () => {});
-    s.pipe(s);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  try {
-    const fake = fakeIO();
-    const status = run(
-      [
-        '--connect',
-        `127.0.0.1:${(server.address() as AddressInfo).port}`,
-        '--servername',
-        'localhost',
-        '--CAfile',
-        f.root,
-      ],
-      fake.io,
-    );
-    fake.stdin.write('first line\n');
-    await fake.waitFor(/first line\n/);
-    fake.stdin.end('second line\n');
-    t.is(await status, 0, fake.stderr());
-    t.is(fake.stdout(), 'first line\nsecond line\n');
-  } finally {
-    server.close();
-  }
+  const port = await serve(t, (s) => s.pipe(s));
+  const fake = fakeIO();
+  const status = run(
+    ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.root],
+    fake.io,
+  );
+  fake.stdin.write('first line\n');
+  await fake.waitFor(/first line\n/);
+  fake.stdin.end('second line\n');
+  t.is(await status, 0, fake.stderr());
+  t.is(fake.stdout(), 'first line\nsecond line\n');
 });
 
 test('the server closes first while stdin is still open: exit 0 at once, no late close_notify timeout', async (t) => {
   const f = pkiFiles();
-  const server = createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
-    s.on('error', () => {});
-    s.end('goodbye\n');
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  try {
-    const fake = fakeIO(); // stdin is never ended
-    const port = (server.address() as AddressInfo).port;
-    const status = await run(
-      ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.root, '--timeout', '1'],
-      fake.io,
-    );
-    t.is(status, 0, fake.stderr());
-    t.is(fake.stdout(), 'goodbye\n');
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    t.notRegex(fake.stderr(), /error:/);
-    t.true(fake.stdin.destroyed, 'stdin released so the process can exit');
-  } finally {
-    server.close();
-  }
+  const port = await serve(t, (s) => s.end('goodbye\n'), createServer);
+  const fake = fakeIO(); // stdin is never ended
+  const status = await run(
+    ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.root, '--timeout', '1'],
+    fake.io,
+  );
+  t.is(status, 0, fake.stderr());
+  t.is(fake.stdout(), 'goodbye\n');
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  t.notRegex(fake.stderr(), /error:/);
+  t.true(fake.stdin.destroyed, 'stdin released so the process can exit');
 });
 
 test('a certificate the CAfile does not vouch for: the Verification line says why, exit 1', async (t) => {
   const f = pkiFiles();
-  const server = tls.createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) =>
-    s.on('error', () => {}),
+  const port = await serve(t, () => {});
+  const fake = fakeIO();
+  fake.stdin.end();
+  t.is(
+    await run(
+      ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.strangerRoot],
+      fake.io,
+    ),
+    1,
   );
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  try {
-    const fake = fakeIO();
-    fake.stdin.end();
-    const port = (server.address() as AddressInfo).port;
-    t.is(
-      await run(
-        ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.strangerRoot],
-        fake.io,
-      ),
-      1,
-    );
-    const lines = fake.stderr().trim().split('\n');
-    t.is(lines.length, 2, fake.stderr());
-    t.regex(lines[0]!, /^Verification: .*issuer/);
-    t.regex(lines[1]!, /^error: server certificate rejected: /);
-  } finally {
-    server.close();
-  }
+  const lines = fake.stderr().trim().split('\n');
+  t.is(lines.length, 2, fake.stderr());
+  t.regex(lines[0]!, /^Verification: .*issuer/);
+  t.regex(lines[1]!, /^error: server certificate rejected: /);
 });
 
 test('--insecure: the Verification line says why, and the connection goes on (exit 0)', async (t) => {
   const f = pkiFiles();
-  const server = tls.createServer({ cert: readFileSync(f.cert), key: readFileSync(f.key) }, (s) => {
-    s.on('error', () => {});
-    s.pipe(s);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  try {
-    const fake = fakeIO();
-    fake.stdin.end('echoed by an unverified server\n');
-    const port = (server.address() as AddressInfo).port;
-    const args = ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.strangerRoot];
-    t.is(await run([...args, '--insecure'], fake.io), 0, fake.stderr());
-    t.regex(fake.stderr(), /\nVerification: .*issuer/);
-    t.notRegex(fake.stderr(), /Verification: OK|error:/);
-    t.is(fake.stdout(), 'echoed by an unverified server\n');
-  } finally {
-    server.close();
-  }
+  const port = await serve(t, (s) => s.pipe(s));
+  const fake = fakeIO();
+  fake.stdin.end('echoed by an unverified server\n');
+  const args = ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.strangerRoot];
+  t.is(await run([...args, '--insecure'], fake.io), 0, fake.stderr());
+  t.regex(fake.stderr(), /\nVerification: .*issuer/);
+  t.notRegex(fake.stderr(), /Verification: OK|error:/);
+  t.is(fake.stdout(), 'echoed by an unverified server\n');
 });
 
 test('our s_client against our s_server, as child processes (the pnpm tls-kit entry point)', async (t) => {

@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import { connect } from '@tls-kit/engine/node';
 import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_server.js';
-import { engineHasTls12, fakeIO, have, pkiFiles, spawnChild } from './helpers/peers.js';
+import { engineHasTls12, fakeIO, have, keylogSecrets, pkiFiles, spawnChild } from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const haveCurl = have('curl');
@@ -20,6 +20,21 @@ async function startServer(t: ExecutionContext, extra: string[]) {
   const status = run(['--accept', '0', '--cert', f.cert, '--key', f.key, ...extra], fake.io);
   const port = Number((await fake.waitFor(/ACCEPT 127\.0\.0\.1:(\d+)/))[1]);
   return { fake, status, port };
+}
+
+/** curl fetching https://localhost:PORT/ from the server, trusting the test root. */
+function curlGet(port: number, extra: string[] = []) {
+  const f = pkiFiles();
+  const url = `https://localhost:${port}/`;
+  return spawnChild('curl', [
+    '-sS',
+    ...extra,
+    '--cacert',
+    f.root,
+    '--resolve',
+    `localhost:${port}:127.0.0.1`,
+    url,
+  ]);
 }
 
 /** openssl s_client sending `input`; -ign_eof keeps it reading after stdin ends. */
@@ -63,16 +78,8 @@ withOpenssl(
 );
 
 (haveCurl ? test : test.skip)('--www answers curl --cacert', async (t) => {
-  const f = pkiFiles();
   const { status, port } = await startServer(t, ['--www', '--naccept', '1']);
-  const curl = spawnChild('curl', [
-    '-sS',
-    '--cacert',
-    f.root,
-    '--resolve',
-    `localhost:${port}:127.0.0.1`,
-    `https://localhost:${port}/`,
-  ]);
+  const curl = curlGet(port);
   t.is(await curl.exited, 0, curl.output());
   t.regex(curl.output(), /Protocol: TLSv1\.3/);
   t.is(await status, 0);
@@ -202,13 +209,8 @@ withOpenssl('--keylogfile writes the same secrets openssl logs on its side', asy
   const client = opensslClient(port, 'GET / HTTP/1.0\r\n\r\n', ['-keylogfile', theirs]);
   t.is(await client.exited, 0);
   t.is(await status, 0);
-  const lines = (path: string) =>
-    readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((l) => /^[A-Z_0-9]+ [0-9a-f]+ [0-9a-f]+$/.test(l) && !l.startsWith('EXPORTER'))
-      .sort();
-  t.is(lines(ours).length, 4);
-  t.deepEqual(lines(ours), lines(theirs));
+  t.is(keylogSecrets(ours).length, 4);
+  t.deepEqual(keylogSecrets(ours), keylogSecrets(theirs));
 });
 
 test('TLS 1.2 (when the engine has it): --tls1_2 serves openssl s_client -tls1_2 and curl --tls-max 1.2', async (t) => {
@@ -222,23 +224,13 @@ test('TLS 1.2 (when the engine has it): --tls1_2 serves openssl s_client -tls1_2
     t.pass();
     return;
   }
-  const f = pkiFiles();
   const { status, port } = await startServer(t, ['--www', '--tls1_2', '--naccept', haveCurl ? '2' : '1']);
   const client = opensslClient(port, 'GET / HTTP/1.0\r\n\r\n', ['-tls1_2']);
   t.is(await client.exited, 0, client.output());
   t.regex(client.output(), /Protocol: TLSv1\.2/);
   t.regex(client.output(), /Cipher: TLS_ECDHE_ECDSA_WITH_\w+/);
   if (haveCurl) {
-    const curl = spawnChild('curl', [
-      '-sS',
-      '--tls-max',
-      '1.2',
-      '--cacert',
-      f.root,
-      '--resolve',
-      `localhost:${port}:127.0.0.1`,
-      `https://localhost:${port}/`,
-    ]);
+    const curl = curlGet(port, ['--tls-max', '1.2']);
     t.is(await curl.exited, 0, curl.output());
     t.regex(curl.output(), /Protocol: TLSv1\.2/);
   }

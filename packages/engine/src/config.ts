@@ -1,9 +1,14 @@
 // Options of ClientTLS / ServerTLS beyond the seed's parameters, their safe defaults, and the
 // resolved configuration the handshakes read.
-import type { CryptoProvider, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import {
+  type CryptoProvider,
+  type NamedGroupName,
+  SIGNATURE_SCHEMES,
+  type SignatureSchemeName,
+} from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { type Certificate, CertificateCache } from '@tls-kit/certs';
-import { TLS13_SIGNATURE_SCHEMES } from './algorithms.js';
+import { GROUP_CODES, TLS13_SIGNATURE_SCHEMES } from './algorithms.js';
 import { TLSUsageError } from './errors.js';
 import { MAX_PLAINTEXT } from './protocol.js';
 import {
@@ -133,6 +138,37 @@ export const DEFAULT_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
   'rsa_pkcs1_sha512',
 ];
 
+/**
+ * `value` if it is one of `allowed`, else a TLSUsageError naming the option and the choices: a
+ * typo such as clientAuth 'required' must not quietly mean something else.
+ */
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  const choices = allowed.map((a) => `'${a}'`).join(', ');
+  throw new TLSUsageError(`${what}: unknown value ${JSON.stringify(value)} (expected one of ${choices})`);
+}
+
+const TLS_VERSIONS: readonly TLSVersion[] = ['TLSv1.3', 'TLSv1.2'];
+const GROUP_NAMES = Object.keys(GROUP_CODES) as NamedGroupName[];
+
+/** RFC 7301 §3.1: protocol names are 1..255 bytes, the list at most 2^16-1 bytes. */
+function alpnList(list: readonly string[] | undefined): readonly string[] {
+  if (list === undefined) return [];
+  let total = 0;
+  for (const p of list) {
+    // As strings, one character per byte (latin1), so the length is the byte count.
+    if (typeof p !== 'string' || [...p].some((c) => c.charCodeAt(0) > 0xff)) {
+      throw new TLSUsageError(`alpnProtocols: ${JSON.stringify(p)} is not a string of byte characters`);
+    }
+    if (p.length < 1 || p.length > 255) {
+      throw new TLSUsageError(`alpnProtocols: "${p}" is ${p.length} bytes long (RFC 7301: 1..255)`);
+    }
+    total += 1 + p.length;
+  }
+  if (total > 0xffff) throw new TLSUsageError('alpnProtocols: the list is over 65535 bytes (RFC 7301 §3.1)');
+  return list;
+}
+
 function nonEmpty<T>(list: readonly T[] | undefined, fallback: readonly T[], what: string): readonly T[] {
   if (list === undefined) return fallback;
   if (list.length === 0) throw new TLSUsageError(`${what} must not be empty`);
@@ -167,25 +203,22 @@ export function resolveConfig(options: CommonOptions): ResolvedConfig {
     const suite12 = suite ? undefined : suite12ByName(name);
     if (suite) suites.push(suite);
     else if (suite12) suites12.push(suite12);
-    else throw new TLSUsageError(`unknown or unsupported cipher suite ${name}`);
+    else throw new TLSUsageError(`cipherSuites: unknown or unsupported cipher suite ${JSON.stringify(name)}`);
   }
+  const requested = nonEmpty<TLSVersion>(options.versions, TLS_VERSIONS, 'versions');
+  for (const v of requested) oneOf(v, TLS_VERSIONS, 'versions');
   // A version without any of its suites is not offered.
-  const versions = nonEmpty<TLSVersion>(options.versions, ['TLSv1.3', 'TLSv1.2'], 'versions').filter((v) =>
-    v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0,
-  );
+  const versions = requested.filter((v) => (v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0));
   if (versions.length === 0) throw new TLSUsageError('no cipher suite for any enabled version');
   const groups = nonEmpty(options.groups, DEFAULT_GROUPS, 'groups');
   for (const g of groups) {
+    oneOf(g, GROUP_NAMES, 'groups');
     if (!provider.supportsGroup(g))
       throw new TLSUsageError(`provider ${provider.name} does not support ${g}`);
   }
-  // ALPN ids are bytes; as strings, one character per byte (RFC 7301 §3.1: 1..255 bytes).
-  const alpnProtocols = options.alpnProtocols ?? [];
-  for (const p of alpnProtocols) {
-    if (p.length < 1 || p.length > 255 || [...p].some((c) => c.charCodeAt(0) > 0xff)) {
-      throw new TLSUsageError(`bad ALPN protocol name "${p}"`);
-    }
-  }
+  const alpnProtocols = alpnList(options.alpnProtocols);
+  const signatureSchemes = nonEmpty(options.signatureSchemes, DEFAULT_SIGNATURE_SCHEMES, 'signatureSchemes');
+  for (const s of signatureSchemes) oneOf(s, SIGNATURE_SCHEMES, 'signatureSchemes');
   return {
     provider,
     certificateCache: new CertificateCache(PEER_CERTIFICATE_CACHE_SIZE),
@@ -193,7 +226,7 @@ export function resolveConfig(options: CommonOptions): ResolvedConfig {
     suites,
     suites12,
     groups,
-    signatureSchemes: nonEmpty(options.signatureSchemes, DEFAULT_SIGNATURE_SCHEMES, 'signatureSchemes'),
+    signatureSchemes,
     alpnProtocols,
     clock: options.clock ?? Date.now,
     recordSizeLimit: inRange(

@@ -97,8 +97,9 @@ export type WireClose = (immediate: boolean) => void;
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
+const EMPTY = new Uint8Array(0);
+
 export class ConnectionCore {
-  readonly transcript: Transcript;
   readonly facts: ConnectionFacts = {
     tlsVersion: undefined,
     cipherSuite: undefined,
@@ -113,8 +114,8 @@ export class ConnectionCore {
   };
   status: ConnectionState = 'handshaking';
   ended = false;
-  /** Set by the handshake once ClientHello.random is known, for key log lines. */
-  clientRandom: Uint8Array = new Uint8Array(32);
+  /** Set by the handshake once ClientHello.random is known, for key log lines (dropped once open). */
+  clientRandom: Uint8Array = EMPTY;
   /** Set by the handshake: records the peer may not send us over this size (RFC 8449). */
   readLimit: number | undefined;
   /** Set by the handshake: the peer's record_size_limit (RFC 8449). */
@@ -131,13 +132,20 @@ export class ConnectionCore {
   onInvalidate: (() => void) | undefined;
 
   private state: HandshakeState;
-  private readonly deframer: Deframer;
-  private readonly joiner: HandshakeJoiner;
+  /** Handshake-only: released (with clientRandom) at the end of the call that completed the handshake. */
+  private transcriptState: Transcript | undefined;
+  /**
+   * Created when input arrives and dropped when nothing is left in them, so an idle connection
+   * holds neither (a record or handshake message split across calls keeps them).
+   */
+  private deframer: Deframer | undefined;
+  private joiner: HandshakeJoiner | undefined;
   private readProtection: RecordProtection = new PlaintextProtection();
   private writeProtection: RecordProtection;
-  private output: Uint8Array[] = [];
-  private received: Uint8Array[] = [];
-  private queuedApplicationData: Uint8Array[] = [];
+  /** Records waiting for the end of the call, and application data for its caller (lazily). */
+  private output: Uint8Array[] | undefined;
+  private received: Uint8Array[] | undefined;
+  private queuedApplicationData: Uint8Array[] | undefined;
   private queuedBytes = 0;
   private sentChangeCipherSpec = false;
   private helloSeen = false;
@@ -157,15 +165,19 @@ export class ConnectionCore {
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.transcript = new Transcript(config.provider);
-    this.deframer = new Deframer(config.maxBufferedInput);
-    this.joiner = new HandshakeJoiner(config.maxHandshakeMessageSize);
+    this.transcriptState = new Transcript(config.provider);
     // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301.
     this.writeProtection = new PlaintextProtection(role === 'client' ? 0x0301 : 0x0303);
     this.state = { name: 'Start', handle: () => fail(AlertDescription.internal_error, 'not started') };
     this.call(() => {
       this.state = initial(this);
     });
+  }
+
+  /** The running transcript hash; only during the handshake. */
+  get transcript(): Transcript {
+    if (!this.transcriptState) throw new Error('transcript used after the handshake completed');
+    return this.transcriptState;
   }
 
   get stateName(): string {
@@ -195,20 +207,22 @@ export class ConnectionCore {
         // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
         // record, or everything while a callback is pending) counts against maxBufferedInput.
         const slice = Math.max(1, Math.min(1 << 16, this.config.maxBufferedInput >> 1));
+        this.deframer ??= new Deframer(this.config.maxBufferedInput);
+        const deframer = this.deframer;
         for (let at = 0; at < input.length && !this.stopped; ) {
-          at += this.deframer.feed(input.subarray(at), slice);
+          at += deframer.feed(input.subarray(at), slice);
           this.process();
         }
       });
     } finally {
       // Records are read in place from `input`: what is left is copied before the caller gets
       // its buffer back.
-      this.deframer.detach();
-      this.joiner.release();
+      this.deframer?.detach();
+      this.releaseInputBuffers();
     }
-    const out = this.received.length === 1 ? this.received[0]! : concat(this.received);
-    this.received = [];
-    return out;
+    const received = this.received ?? [];
+    this.received = undefined;
+    return received.length === 1 ? received[0]! : concat(received);
   }
 
   dataFromApplication(data: Uint8Array): void {
@@ -221,7 +235,10 @@ export class ConnectionCore {
       if (this.queuedBytes + data.length > this.config.maxQueuedApplicationData) {
         throw new TLSUsageError('too much application data queued before the handshake completed');
       }
-      if (data.length > 0) this.queuedApplicationData.push(data.slice());
+      if (data.length > 0) {
+        this.queuedApplicationData ??= [];
+        this.queuedApplicationData.push(data.slice());
+      }
       this.queuedBytes += data.length;
       return;
     }
@@ -298,12 +315,12 @@ export class ConnectionCore {
   sendChangeCipherSpecOnce(): void {
     if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
     this.sentChangeCipherSpec = true;
-    this.output.push(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+    this.queueOutput(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
   }
 
   setReadSecret(suite: CipherSuite, secret: Uint8Array): void {
     // RFC 8446 §5.1: handshake messages must not span a key change.
-    if (!this.joiner.empty)
+    if (!this.joinerEmpty)
       fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
     const { key, iv } = trafficKeys(this.config.provider, suite, secret);
     this.readProtection = new Tls13Protection(this.config.provider, suite, key, iv, this.readLimit);
@@ -360,8 +377,8 @@ export class ConnectionCore {
     this.completed = true;
     this.status = 'open';
     this.events.onHandshakeComplete?.();
-    const queued = this.queuedApplicationData;
-    this.queuedApplicationData = [];
+    const queued = this.queuedApplicationData ?? [];
+    this.queuedApplicationData = undefined;
     this.queuedBytes = 0;
     for (const data of queued) this.sendApplicationData(data);
     if (this.closeRequested) this.sendCloseNotify();
@@ -373,9 +390,14 @@ export class ConnectionCore {
   }
 
   replaceReadProtection(protection: RecordProtection): void {
-    if (!this.joiner.empty)
+    if (!this.joinerEmpty)
       fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
     this.readProtection = protection;
+  }
+
+  /** No handshake message is partly received (RFC 8446 §5.1: none may span a key change). */
+  private get joinerEmpty(): boolean {
+    return this.joiner === undefined || this.joiner.empty;
   }
 
   /** The handshake completed at some point (the connection may have closed since). */
@@ -425,6 +447,12 @@ export class ConnectionCore {
     } finally {
       this.inCall = false;
     }
+    // The handshake is over: what only it needed goes (KeyUpdate, tickets and exporters use
+    // the secrets kept by the traffic state).
+    if (this.completed && this.transcriptState) {
+      this.transcriptState = undefined;
+      this.clientRandom = EMPTY;
+    }
     this.flush();
     if (this.wireCloseAfterFlush) {
       this.wireCloseAfterFlush = false;
@@ -464,20 +492,37 @@ export class ConnectionCore {
       else this.pendingError = e;
       return;
     } finally {
-      this.joiner.release();
+      this.releaseInputBuffers();
     }
-    if (this.received.length > 0) {
+    if (this.received) {
       const data = concat(this.received);
-      this.received = [];
+      this.received = undefined;
       if (this.events.onApplicationData) this.events.onApplicationData(data);
-      else this.received.push(data);
+      else this.received = [data];
     }
   }
 
+  /** Drops the deframer and joiner when they hold nothing, else frees the joiner's buffer if it can. */
+  private releaseInputBuffers(): void {
+    if (this.deframer?.buffered === 0) this.deframer = undefined;
+    if (this.joiner?.empty) this.joiner = undefined;
+    else this.joiner?.release();
+  }
+
+  private queueOutput(records: Uint8Array): void {
+    if (this.output) this.output.push(records);
+    else this.output = [records];
+  }
+
+  private receive(data: Uint8Array): void {
+    if (this.received) this.received.push(data);
+    else this.received = [data];
+  }
+
   private flush(): void {
-    if (this.output.length === 0) return;
+    if (!this.output) return;
     const data = this.output.length === 1 ? this.output[0]! : concat(this.output);
-    this.output = [];
+    this.output = undefined;
     this.writeToWire(data);
   }
 
@@ -499,7 +544,7 @@ export class ConnectionCore {
 
   private queueRecords(type: number, data: Uint8Array): void {
     const max = Math.min(this.writeProtection.maxFragment, this.config.maxFragmentSize);
-    this.output.push(sealRecords(this.writeProtection, type, data, max));
+    this.queueOutput(sealRecords(this.writeProtection, type, data, max));
   }
 
   private sendApplicationData(data: Uint8Array): void {
@@ -525,12 +570,12 @@ export class ConnectionCore {
       !this.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {
-      const message = this.joiner.next();
+      const message = this.joiner?.next();
       if (message) {
         this.state = this.state.handle(message);
         continue;
       }
-      const record = this.deframer.next();
+      const record = this.deframer?.next();
       if (!record) break;
       this.handleRecord(record);
     }
@@ -573,7 +618,7 @@ export class ConnectionCore {
     if (fragment.length !== 1 || fragment[0] !== 1) {
       fail(AlertDescription.unexpected_message, 'malformed change_cipher_spec');
     }
-    if (!this.joiner.empty)
+    if (!this.joinerEmpty)
       fail(AlertDescription.unexpected_message, 'change_cipher_spec inside a handshake message');
     if (this.state.handleChangeCipherSpec) {
       this.state = this.state.handleChangeCipherSpec();
@@ -587,12 +632,13 @@ export class ConnectionCore {
 
   /** `record` is the one `fragment` came from: a view of it must be copied to be kept. */
   private dispatch(type: number, fragment: Uint8Array, record: RawRecord): void {
-    if (type !== ContentType.handshake && !this.joiner.empty) {
+    if (type !== ContentType.handshake && !this.joinerEmpty) {
       // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
       fail(AlertDescription.unexpected_message, 'record interleaved with a fragmented handshake message');
     }
     switch (type) {
       case ContentType.handshake:
+        this.joiner ??= new HandshakeJoiner(this.config.maxHandshakeMessageSize);
         this.joiner.push(fragment);
         return;
       case ContentType.alert:
@@ -604,7 +650,7 @@ export class ConnectionCore {
         // Decrypted data is fresh memory, kept as is; a view of the input buffer (which the next
         // push reuses) is copied.
         if (fragment.length > 0)
-          this.received.push(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
+          this.receive(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
         return;
       case ContentType.change_cipher_spec:
         fail(AlertDescription.unexpected_message, 'protected change_cipher_spec');

@@ -1,6 +1,5 @@
 // TLS 1.2 bad input: each case gets the right alert on the wire, the right exception, and an
 // invalidated connection (and, for sessions, an invalidated session: RFC 5246 §7.2.2).
-import { InvalidatedError } from '@tls-kit/certs';
 import { FFDHE_PRIMES_HEX, type NamedGroupName } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
@@ -17,72 +16,30 @@ import {
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { concat } from '../src/bytes.js';
 import { frameHandshake } from '../src/handshake/messages.js';
-import { BadTLSDataError, MemoryServerSessionCache, TLSAlertError } from '../src/index.js';
+import { MemoryServerSessionCache, TLSAlertError } from '../src/index.js';
 import { keyBlock12 } from '../src/keyschedule/tls12.js';
 import { Tls12Protection } from '../src/record/protection12.js';
 import { suite12ByName } from '../src/suites.js';
 import { records } from './helpers/mitm.js';
 import { pki } from './helpers/pki.js';
 import {
+  body,
   CCS_RECORD,
   clientTLS12,
   complete,
-  type End,
+  expectAlert,
   plainHandshakeMessages,
   plainRecords,
+  rewrite,
   send,
   serverTLS12,
   startClient,
   startServer,
+  withoutExtension,
 } from './helpers/tls12-memory.js';
-
-/** `deliver` fails with BadTLSDataError(alert), `end` wrote that alert, and is invalidated. */
-function expectAlert(t: ExecutionContext, end: End, alert: number, deliver: () => unknown): void {
-  const error = t.throws(deliver, { instanceOf: BadTLSDataError });
-  t.is(error?.alertCode, alert);
-  const last = records(end.take()).at(-1);
-  t.is(last?.type, ContentType.alert);
-  // Before ChangeCipherSpec the alert is readable: fatal + description.
-  if (last?.fragment.length === 2) t.deepEqual([...last.fragment], [2, alert]);
-  t.is(end.connection.state, 'invalidated');
-  t.not(end.closed, undefined);
-  t.throws(() => end.connection.dataFromWire(new Uint8Array(5)), { instanceOf: InvalidatedError });
-}
-
-/**
- * Rewrites (or drops, when `change` returns undefined) the message of `type` among the unprotected
- * handshake records of a flight; records from the first ChangeCipherSpec on are kept as they are.
- */
-function rewrite(
-  flight: Uint8Array,
-  type: number,
-  change: (message: Uint8Array) => Uint8Array | undefined,
-): Uint8Array {
-  const recs = records(flight);
-  const ccs = recs.findIndex((r) => r.type === ContentType.change_cipher_spec);
-  const tail = ccs < 0 ? [] : recs.slice(ccs);
-  const messages = plainHandshakeMessages(flight).flatMap((m) => {
-    if (m[0] !== type) return [m];
-    const changed = change(m);
-    return changed ? [changed] : [];
-  });
-  return concat([plainRecords(messages), ...tail.map((r) => concat([r.header, r.fragment]))]);
-}
-
-const body = (m: Uint8Array) => m.subarray(4);
-
-function withoutExtension(
-  message: Uint8Array,
-  extension: number,
-  codec: typeof ClientHello | typeof ServerHello,
-): Uint8Array {
-  const parsed = codec.parse(body(message)) as { extensions?: { extensionType: number }[] };
-  const extensions = parsed.extensions?.filter((e) => e.extensionType !== extension);
-  return frameHandshake(message[0]!, (codec as typeof ClientHello).build({ ...parsed, extensions } as never));
-}
 
 test('wrong order: ServerKeyExchange without the Certificate -> unexpected_message', (t) => {
   const client = startClient(clientTLS12());

@@ -13,6 +13,7 @@ import { type KeyKind, pki } from './helpers/pki.js';
 import { connect } from './helpers/socket.js';
 import {
   clientToSServer,
+  dhParamsDer,
   echoServer,
   outputAtExit,
   revEchoOnce,
@@ -311,18 +312,6 @@ maybe('record_size_limit from our client: s_server sends small records', async (
   const { connection } = await clientToSServer([], { versions: ['TLSv1.2'], recordSizeLimit: 256 });
   t.is(connection.tlsVersion, 'TLSv1.2');
 });
-
-/** PKCS#3 DHParameter DER: SEQUENCE { INTEGER p, INTEGER g }. */
-function dhParamsDer(p: Uint8Array, g: number): Uint8Array {
-  const integer = (bytes: Uint8Array) => {
-    const body = bytes[0]! & 0x80 ? Buffer.concat([Buffer.of(0), bytes]) : Buffer.from(bytes);
-    return Buffer.concat([Buffer.of(0x02), derLength(body.length), body]);
-  };
-  const derLength = (n: number) =>
-    n < 128 ? Buffer.of(n) : n < 256 ? Buffer.of(0x81, n) : Buffer.of(0x82, n >> 8, n & 0xff);
-  const content = Buffer.concat([integer(p), integer(Uint8Array.of(g))]);
-  return Buffer.concat([Buffer.of(0x30), derLength(content.length), content]);
-}
 
 maybe('DHE with our dhParams (RFC 3526 group 14, DER) -> s_client without FFDHE groups', async (t) => {
   const prime = new Uint8Array(getDiffieHellman('modp14').getPrime());

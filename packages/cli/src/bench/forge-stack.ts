@@ -8,6 +8,7 @@ import {
   type Client,
   drainOf,
   type Listener,
+  listenOnLoopback,
   type Params,
   type Side,
   SideQueue,
@@ -95,10 +96,7 @@ export const forgeStack: Stack = {
     // session" (handleClientHello -> getSession('')) and resumes a session nobody offered.
     const sessionCache = params.resume ? forge.tls.createSessionCache({}, 1000) : null;
     const queue = new SideQueue();
-    const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
       attach(
         socket,
         {
@@ -112,16 +110,7 @@ export const forgeStack: Stack = {
         (error) => queue.fail(error),
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      port: (server.address() as net.AddressInfo).port,
-      next: () => queue.next(),
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const s of sockets) s.destroy();
-          server.close(() => resolve());
-        }),
-    };
+    return listenOnLoopback(server, queue);
   },
   client(params): Client {
     const suite = suiteOf(params);

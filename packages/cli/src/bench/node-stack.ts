@@ -9,6 +9,7 @@ import {
   deferred,
   drainOf,
   type Listener,
+  listenOnLoopback,
   type Params,
   type Side,
   SideQueue,
@@ -59,24 +60,10 @@ export const nodeStack: Stack = {
   async listen(params): Promise<Listener> {
     const pem = params.pki[params.key];
     const queue = new SideQueue();
-    const sockets = new Set<tls.TLSSocket>();
     const server = tls.createServer({ ...nodeOptions(params), cert: pem.chain, key: pem.key, noDelay: true });
-    server.on('secureConnection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      queue.push(sideOf(socket, Promise.resolve()));
-    });
+    server.on('secureConnection', (socket) => queue.push(sideOf(socket, Promise.resolve())));
     server.on('tlsClientError', (error) => queue.fail(error));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return {
-      port: (server.address() as net.AddressInfo).port,
-      next: () => queue.next(),
-      close: () =>
-        new Promise<void>((resolve) => {
-          for (const s of sockets) s.destroy();
-          server.close(() => resolve());
-        }),
-    };
+    return listenOnLoopback(server, queue, 'secureConnection');
   },
   client(params): Client {
     const pem = params.pki[params.key];

@@ -96,6 +96,32 @@ export class SideQueue {
   }
 }
 
+/**
+ * `server` listening on 127.0.0.1 at a free port as a Listener handing out `queue`'s sides;
+ * close() destroys the sockets still open (tracked from each `openEvent`), then closes the server.
+ */
+export async function listenOnLoopback(
+  server: net.Server,
+  queue: SideQueue,
+  openEvent: 'connection' | 'secureConnection' = 'connection',
+): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  server.on(openEvent, (socket: net.Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    next: () => queue.next(),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** A promise with its resolve and reject. */
 export interface Deferred<T = void> {
   readonly promise: Promise<T>;

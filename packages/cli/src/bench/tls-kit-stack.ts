@@ -26,6 +26,7 @@ import {
   deferred,
   drainOf,
   type Listener,
+  listenOnLoopback,
   type Params,
   type Side,
   SideQueue,
@@ -186,28 +187,16 @@ export function tlsKitStack(id: StackId, label: string, provider: CryptoProvider
     async listen(params): Promise<Listener> {
       const tls = new ServerTLS(serverOptions(params, provider));
       const queue = new SideQueue();
-      const sockets = new Set<net.Socket>();
-      const server = net.createServer((socket) => {
-        sockets.add(socket);
-        socket.on('close', () => sockets.delete(socket));
+      const server = net.createServer((socket) =>
         attach(
           socket,
           (w, c, e) => tls.start(w, c, undefined, e),
           undefined,
           (side) => queue.push(side),
           (error) => queue.fail(error),
-        );
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      return {
-        port: (server.address() as net.AddressInfo).port,
-        next: () => queue.next(),
-        close: () =>
-          new Promise<void>((resolve) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => resolve());
-          }),
-      };
+        ),
+      );
+      return listenOnLoopback(server, queue);
     },
     client(params): Client {
       const caches = params.resume ? new SignalingCaches() : undefined;

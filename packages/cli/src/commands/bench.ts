@@ -4,15 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import {
-  type CommandIO,
-  type CommandSpec,
-  parseList,
-  processIO,
-  runCommand,
-  str,
-  UsageError,
-} from '../args.js';
+import { command, type CommandSpec, parseList, str, UsageError } from '../args.js';
 import { type BenchOptions, type CaseResult, runCase, selectCases } from '../bench/harness.js';
 import { makePki } from '../bench/pki.js';
 import {
@@ -153,38 +145,36 @@ export function markdown(report: BenchReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
-  return runCommand(spec, argv, io, async (flags) => {
-    const only = str(flags, 'only');
-    const options: BenchOptions = {
-      seconds: positive(str(flags, 'seconds'), 'seconds', 3, false, 600),
-      rounds: positive(str(flags, 'rounds'), 'rounds', ROUNDS, true, 101),
-      connections: positive(str(flags, 'connections'), 'connections', 1000, true, 20_000),
-    };
-    const cases = selectCases(only === undefined ? undefined : parseList(only, 'only'));
-    if (typeof cases === 'string') throw new UsageError(cases);
-    const report: BenchReport = {
-      command: `tls-kit bench ${argv.join(' ')}`.trim(),
-      machine: machine(),
-      options,
-      cases: [],
-      targets: [],
-    };
-    const pki = makePki();
-    for (const [i, def] of cases.entries()) {
-      io.stderr.write(`[${i + 1}/${cases.length}] ${def.id} ...`);
-      const result = await runCase(def, { pki, options });
-      report.cases.push(result);
-      const summary = Object.entries(result.cells).map(([id, cell]) => {
-        const figure =
-          cell.value !== undefined ? formatNumber(cell.value, result.unit) : cell.error ? 'error' : 'n/a';
-        return `${id} ${figure}`;
-      });
-      io.stderr.write(` ${summary.join(', ')} (${result.unit})\n`);
-    }
-    report.machine.loadAverage.end = os.loadavg();
-    report.targets.push(...evaluateTargets(report.cases));
-    io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : markdown(report));
-    return report.cases.some((c) => Object.values(c.cells).some((cell) => cell.error !== undefined)) ? 1 : 0;
-  });
-}
+export const run = command(spec, async (flags, io, argv) => {
+  const only = str(flags, 'only');
+  const options: BenchOptions = {
+    seconds: positive(str(flags, 'seconds'), 'seconds', 3, false, 600),
+    rounds: positive(str(flags, 'rounds'), 'rounds', ROUNDS, true, 101),
+    connections: positive(str(flags, 'connections'), 'connections', 1000, true, 20_000),
+  };
+  const cases = selectCases(only === undefined ? undefined : parseList(only, 'only'));
+  if (typeof cases === 'string') throw new UsageError(cases);
+  const report: BenchReport = {
+    command: `tls-kit bench ${argv.join(' ')}`.trim(),
+    machine: machine(),
+    options,
+    cases: [],
+    targets: [],
+  };
+  const pki = makePki();
+  for (const [i, def] of cases.entries()) {
+    io.stderr.write(`[${i + 1}/${cases.length}] ${def.id} ...`);
+    const result = await runCase(def, { pki, options });
+    report.cases.push(result);
+    const summary = Object.entries(result.cells).map(([id, cell]) => {
+      const figure =
+        cell.value !== undefined ? formatNumber(cell.value, result.unit) : cell.error ? 'error' : 'n/a';
+      return `${id} ${figure}`;
+    });
+    io.stderr.write(` ${summary.join(', ')} (${result.unit})\n`);
+  }
+  report.machine.loadAverage.end = os.loadavg();
+  report.targets.push(...evaluateTargets(report.cases));
+  io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : markdown(report));
+  return report.cases.some((c) => Object.values(c.cells).some((cell) => cell.error !== undefined)) ? 1 : 0;
+});

@@ -4,7 +4,7 @@
 // the verified chain. Exit 0 only if every check passed.
 import { execFileSync } from 'node:child_process';
 import type { Certificate } from '@tls-kit/certs';
-import { type CommandIO, type CommandSpec, processIO, runCommand, str, UsageError } from '../args.js';
+import { command, type CommandSpec, str, UsageError } from '../args.js';
 import { type Check, type LegResult, opensslToOurs, oursToOpenssl, oursToOurs } from '../demo/legs.js';
 import { keyDescription, makePki } from '../demo/pki.js';
 import { renderTranscript, type Style, style } from '../demo/render.js';
@@ -113,49 +113,47 @@ function printLeg(leg: LegResult, s: Style, brief: boolean, out: (lines: string[
   ];
 }
 
-export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
-  return runCommand(spec, argv, io, async (flags) => {
-    const peer = str(flags, 'peer') ?? 'ours';
-    if (peer !== 'ours' && peer !== 'openssl')
-      throw new UsageError(`--peer wants ours or openssl, got '${peer}'`);
-    if (peer === 'openssl' && !hasOpenssl())
-      throw new Error('--peer openssl: the openssl command was not found');
-    const color =
-      !flags['no-color'] && !process.env.NO_COLOR && Boolean((io.stdout as { isTTY?: boolean }).isTTY);
-    const s = style(color);
-    const brief = Boolean(flags.brief);
-    const negotiation = negotiationOptions(flags);
-    const out = (lines: string[]) => {
-      for (const line of lines) io.stdout.write(`${line}\n`);
-    };
+export const run = command(spec, async (flags, io) => {
+  const peer = str(flags, 'peer') ?? 'ours';
+  if (peer !== 'ours' && peer !== 'openssl')
+    throw new UsageError(`--peer wants ours or openssl, got '${peer}'`);
+  if (peer === 'openssl' && !hasOpenssl())
+    throw new Error('--peer openssl: the openssl command was not found');
+  const color =
+    !flags['no-color'] && !process.env.NO_COLOR && Boolean((io.stdout as { isTTY?: boolean }).isTTY);
+  const s = style(color);
+  const brief = Boolean(flags.brief);
+  const negotiation = negotiationOptions(flags);
+  const out = (lines: string[]) => {
+    for (const line of lines) io.stdout.write(`${line}\n`);
+  };
 
+  out([
+    s.bold('tls-kit demo'),
+    s.dim(
+      `${negotiation.maxVersion === 'TLSv1.2' ? 'TLS 1.2' : 'TLS 1.3'} on 127.0.0.1, every byte decoded. ` +
+        'Nothing is read from or written to disk.',
+    ),
+  ]);
+  const pki = makePki();
+  out(section('PKI, made just now with @tls-kit/certs CertificateBuilder', s));
+  out(chainLines([pki.leaf, pki.intermediate, pki.root], s));
+  out([s.dim('  The client trusts only the root; the server sends leaf + intermediate.')]);
+
+  const legs =
+    peer === 'openssl'
+      ? [() => oursToOpenssl(pki, negotiation), () => opensslToOurs(pki, negotiation)]
+      : [() => oursToOurs(pki, negotiation)];
+  const checks: Check[] = [];
+  for (const leg of legs) checks.push(...printLeg(await leg(), s, brief, out));
+
+  out(section('Checks', s));
+  for (const c of checks) {
     out([
-      s.bold('tls-kit demo'),
-      s.dim(
-        `${negotiation.maxVersion === 'TLSv1.2' ? 'TLS 1.2' : 'TLS 1.3'} on 127.0.0.1, every byte decoded. ` +
-          'Nothing is read from or written to disk.',
-      ),
+      `  ${c.ok ? s.green('✔') : s.red('✘')} ${c.what}${c.ok || !c.detail ? '' : s.red(`: ${c.detail}`)}`,
     ]);
-    const pki = makePki();
-    out(section('PKI, made just now with @tls-kit/certs CertificateBuilder', s));
-    out(chainLines([pki.leaf, pki.intermediate, pki.root], s));
-    out([s.dim('  The client trusts only the root; the server sends leaf + intermediate.')]);
-
-    const legs =
-      peer === 'openssl'
-        ? [() => oursToOpenssl(pki, negotiation), () => opensslToOurs(pki, negotiation)]
-        : [() => oursToOurs(pki, negotiation)];
-    const checks: Check[] = [];
-    for (const leg of legs) checks.push(...printLeg(await leg(), s, brief, out));
-
-    out(section('Checks', s));
-    for (const c of checks) {
-      out([
-        `  ${c.ok ? s.green('✔') : s.red('✘')} ${c.what}${c.ok || !c.detail ? '' : s.red(`: ${c.detail}`)}`,
-      ]);
-    }
-    const ok = checks.every((c) => c.ok);
-    out(['', ok ? s.green(s.bold('Everything verified.')) : s.red(s.bold('Some checks failed.'))]);
-    return ok ? 0 : 1;
-  });
-}
+  }
+  const ok = checks.every((c) => c.ok);
+  out(['', ok ? s.green(s.bold('Everything verified.')) : s.red(s.bold('Some checks failed.'))]);
+  return ok ? 0 : 1;
+});

@@ -4,13 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { connect, decodeSession, groupDisplayName, type TLSSocket } from '@tls-kit/engine/node';
 import {
-  type CommandIO,
+  command,
   type CommandSpec,
+  countFlag,
+  fileFlag,
   oneLine,
-  parseCount,
   parseHostPort,
-  processIO,
-  runCommand,
   str,
   UsageError,
 } from '../args.js';
@@ -31,17 +30,13 @@ const spec: CommandSpec = {
   flags: {
     connect: { type: 'string', value: 'HOST:PORT', help: 'the server to connect to' },
     servername: { type: 'string', value: 'NAME', help: 'SNI and certificate name (default: HOST)' },
-    CAfile: {
-      type: 'string',
-      value: 'FILE',
-      help: 'trusted CA certificates, PEM (default: Node’s bundled roots)',
-    },
-    cert: { type: 'string', value: 'FILE', help: 'client certificate chain, PEM, leaf first' },
-    key: { type: 'string', value: 'FILE', help: 'private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM)' },
+    CAfile: fileFlag('trusted CA certificates, PEM (default: Node’s bundled roots)'),
+    cert: fileFlag('client certificate chain, PEM, leaf first'),
+    key: fileFlag('private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM)'),
     ...VERSION_FLAGS,
     ...NEGOTIATION_FLAGS,
-    sess_out: { type: 'string', value: 'FILE', help: 'write the session (ticket) to FILE for --sess_in' },
-    sess_in: { type: 'string', value: 'FILE', help: 'resume the session saved in FILE' },
+    sess_out: fileFlag('write the session (ticket) to FILE for --sess_in'),
+    sess_in: fileFlag('resume the session saved in FILE'),
     insecure: {
       type: 'boolean',
       help: 'go on when the server certificate does not verify (the Verification line says why)',
@@ -75,84 +70,82 @@ export function chainLines(socket: TLSSocket): string[] {
     .map((cert, i) => `Certificate ${i}: ${cert.subject} (issuer: ${cert.issuer})`);
 }
 
-export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
-  return runCommand(spec, argv, io, async (flags) => {
-    const target = str(flags, 'connect');
-    if (target === undefined) throw new UsageError('--connect HOST:PORT is required');
-    const { host, port } = parseHostPort(target, 'connect');
-    const timeoutMs = (str(flags, 'timeout') ? parseCount(str(flags, 'timeout')!, 'timeout') : 10) * 1000;
-    if ((str(flags, 'cert') === undefined) !== (str(flags, 'key') === undefined)) {
-      throw new UsageError('--cert and --key go together');
-    }
-    const ca = readFlagFile(flags, 'CAfile');
-    const cert = readFlagFile(flags, 'cert');
-    const key = readFlagFile(flags, 'key');
-    const sessIn = str(flags, 'sess_in');
-    const sessOut = str(flags, 'sess_out');
-    let session: Uint8Array | undefined;
-    if (sessIn !== undefined) {
-      session = new Uint8Array(Buffer.from(readFlagFile(flags, 'sess_in')!, 'utf8'));
-      decodeSession(session); // a bad file is an error now, not a silent full handshake
-    }
-    const keylog = keylogSink(flags);
-    const servername = str(flags, 'servername');
+export const run = command(spec, async (flags, io) => {
+  const target = str(flags, 'connect');
+  if (target === undefined) throw new UsageError('--connect HOST:PORT is required');
+  const { host, port } = parseHostPort(target, 'connect');
+  const timeoutMs = (countFlag(flags, 'timeout') ?? 10) * 1000;
+  if ((str(flags, 'cert') === undefined) !== (str(flags, 'key') === undefined)) {
+    throw new UsageError('--cert and --key go together');
+  }
+  const ca = readFlagFile(flags, 'CAfile');
+  const cert = readFlagFile(flags, 'cert');
+  const key = readFlagFile(flags, 'key');
+  const sessIn = str(flags, 'sess_in');
+  const sessOut = str(flags, 'sess_out');
+  let session: Uint8Array | undefined;
+  if (sessIn !== undefined) {
+    session = new Uint8Array(Buffer.from(readFlagFile(flags, 'sess_in')!, 'utf8'));
+    decodeSession(session); // a bad file is an error now, not a silent full handshake
+  }
+  const keylog = keylogSink(flags);
+  const servername = str(flags, 'servername');
 
-    const socket = connect({
-      host,
-      port,
-      ...(servername ? { servername } : {}),
-      ...(ca ? { ca } : {}),
-      ...(cert && key ? { cert, key } : {}),
-      ...negotiationOptions(flags),
-      ...(session ? { session } : {}),
-      ...(flags.insecure ? { rejectUnauthorized: false } : {}),
-      handshakeTimeout: timeoutMs,
-    });
-    if (keylog) socket.on('keylog', keylog);
-    if (sessOut) socket.on('session', (bytes: Buffer) => writeFileSync(sessOut, bytes, { mode: 0o600 }));
-
-    return new Promise<number>((resolve) => {
-      let secure = false;
-      let finished = false;
-      let closeTimer: NodeJS.Timeout | undefined;
-      const finish = (status: number, message?: string) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(closeTimer);
-        // Done with stdin even if it is still open (a terminal, a pipe from a slow writer):
-        // a paused but open stdin would keep the process alive.
-        io.stdin.unpipe?.(socket);
-        (io.stdin as { destroy?: () => void }).destroy?.();
-        if (message) io.stderr.write(`error: ${message}\n`);
-        resolve(status);
-      };
-      socket.once('secureConnect', () => {
-        secure = true;
-        // With --insecure an unverified chain is reported and the connection goes on.
-        const verdict = socket.connection.peerVerification;
-        const verification = verdict?.ok === false ? verdict.message : 'OK';
-        io.stderr.write(
-          `${[...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`].join('\n')}\n`,
-        );
-        io.stdin.pipe(socket);
-      });
-      socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
-      socket.on('error', (error) => {
-        if (!secure && /certificate rejected/.test(error.message)) {
-          io.stderr.write(`Verification: ${oneLine(error).replace(/^.*certificate rejected: /, '')}\n`);
-        }
-        socket.destroy();
-        finish(1, oneLine(error));
-      });
-      // stdin ended: close_notify went out (stream end); the peer has `timeout` to answer.
-      socket.on('finish', () => {
-        if (finished) return; // the peer closed first; our side ended after it
-        closeTimer = setTimeout(() => {
-          socket.destroy();
-          finish(1, `no close_notify from the peer within ${timeoutMs / 1000} s`);
-        }, timeoutMs);
-      });
-      socket.on('end', () => finish(0));
-    });
+  const socket = connect({
+    host,
+    port,
+    ...(servername ? { servername } : {}),
+    ...(ca ? { ca } : {}),
+    ...(cert && key ? { cert, key } : {}),
+    ...negotiationOptions(flags),
+    ...(session ? { session } : {}),
+    ...(flags.insecure ? { rejectUnauthorized: false } : {}),
+    handshakeTimeout: timeoutMs,
   });
-}
+  if (keylog) socket.on('keylog', keylog);
+  if (sessOut) socket.on('session', (bytes: Buffer) => writeFileSync(sessOut, bytes, { mode: 0o600 }));
+
+  return new Promise<number>((resolve) => {
+    let secure = false;
+    let finished = false;
+    let closeTimer: NodeJS.Timeout | undefined;
+    const finish = (status: number, message?: string) => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(closeTimer);
+      // Done with stdin even if it is still open (a terminal, a pipe from a slow writer):
+      // a paused but open stdin would keep the process alive.
+      io.stdin.unpipe?.(socket);
+      (io.stdin as { destroy?: () => void }).destroy?.();
+      if (message) io.stderr.write(`error: ${message}\n`);
+      resolve(status);
+    };
+    socket.once('secureConnect', () => {
+      secure = true;
+      // With --insecure an unverified chain is reported and the connection goes on.
+      const verdict = socket.connection.peerVerification;
+      const verification = verdict?.ok === false ? verdict.message : 'OK';
+      io.stderr.write(
+        `${[...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`].join('\n')}\n`,
+      );
+      io.stdin.pipe(socket);
+    });
+    socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
+    socket.on('error', (error) => {
+      if (!secure && /certificate rejected/.test(error.message)) {
+        io.stderr.write(`Verification: ${oneLine(error).replace(/^.*certificate rejected: /, '')}\n`);
+      }
+      socket.destroy();
+      finish(1, oneLine(error));
+    });
+    // stdin ended: close_notify went out (stream end); the peer has `timeout` to answer.
+    socket.on('finish', () => {
+      if (finished) return; // the peer closed first; our side ended after it
+      closeTimer = setTimeout(() => {
+        socket.destroy();
+        finish(1, `no close_notify from the peer within ${timeoutMs / 1000} s`);
+      }, timeoutMs);
+    });
+    socket.on('end', () => finish(0));
+  });
+});

@@ -5,13 +5,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { verifyHostname } from '@tls-kit/certs';
 import { createSecureContext, createServer, groupDisplayName, type TLSSocket } from '@tls-kit/engine/node';
 import {
-  type CommandIO,
+  command,
   type CommandSpec,
+  countFlag,
+  fileFlag,
   oneLine,
-  parseCount,
   parseHostPort,
-  processIO,
-  runCommand,
   str,
   UsageError,
 } from '../args.js';
@@ -36,16 +35,12 @@ const spec: CommandSpec = {
       value: '[HOST:]PORT',
       help: 'where to listen (HOST default 127.0.0.1; PORT 0 picks one)',
     },
-    cert: { type: 'string', value: 'FILE', help: 'certificate chain, PEM, leaf first (sent whole)' },
-    key: { type: 'string', value: 'FILE', help: 'private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM)' },
-    chain: { type: 'string', value: 'FILE', help: 'more chain certificates, PEM, appended to --cert' },
-    cert2: {
-      type: 'string',
-      value: 'FILE',
-      help: 'a second chain, served to clients whose SNI name it matches',
-    },
-    key2: { type: 'string', value: 'FILE', help: 'private key of --cert2' },
-    CAfile: { type: 'string', value: 'FILE', help: 'CA certificates client certificates must chain to' },
+    cert: fileFlag('certificate chain, PEM, leaf first (sent whole)'),
+    key: fileFlag('private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM)'),
+    chain: fileFlag('more chain certificates, PEM, appended to --cert'),
+    cert2: fileFlag('a second chain, served to clients whose SNI name it matches'),
+    key2: fileFlag('private key of --cert2'),
+    CAfile: fileFlag('CA certificates client certificates must chain to'),
     verify: { type: 'boolean', help: 'request a client certificate (needs --CAfile)' },
     Verify: { type: 'boolean', help: 'require a client certificate (needs --CAfile)' },
     ...VERSION_FLAGS,
@@ -100,108 +95,104 @@ function answerHttp(socket: TLSSocket): void {
   socket.on('data', onData);
 }
 
-export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
-  return runCommand(spec, argv, io, async (flags) => {
-    const accept = str(flags, 'accept');
-    if (accept === undefined) throw new UsageError('--accept [HOST:]PORT is required');
-    const { host, port } = parseHostPort(accept, 'accept', '127.0.0.1');
-    if (!str(flags, 'cert') || !str(flags, 'key')) throw new UsageError('--cert and --key are required');
-    if (Boolean(str(flags, 'cert2')) !== Boolean(str(flags, 'key2')))
-      throw new UsageError('--cert2 and --key2 go together');
-    if (flags.verify && flags.Verify) throw new UsageError('--verify and --Verify exclude each other');
-    const clientAuth = Boolean(flags.verify || flags.Verify);
-    if (clientAuth && !str(flags, 'CAfile')) throw new UsageError('--verify/--Verify need --CAfile');
-    const naccept = str(flags, 'naccept') ? parseCount(str(flags, 'naccept')!, 'naccept') : undefined;
+export const run = command(spec, async (flags, io) => {
+  const accept = str(flags, 'accept');
+  if (accept === undefined) throw new UsageError('--accept [HOST:]PORT is required');
+  const { host, port } = parseHostPort(accept, 'accept', '127.0.0.1');
+  if (!str(flags, 'cert') || !str(flags, 'key')) throw new UsageError('--cert and --key are required');
+  if (Boolean(str(flags, 'cert2')) !== Boolean(str(flags, 'key2')))
+    throw new UsageError('--cert2 and --key2 go together');
+  if (flags.verify && flags.Verify) throw new UsageError('--verify and --Verify exclude each other');
+  const clientAuth = Boolean(flags.verify || flags.Verify);
+  if (clientAuth && !str(flags, 'CAfile')) throw new UsageError('--verify/--Verify need --CAfile');
+  const naccept = countFlag(flags, 'naccept');
 
-    const cert = [readFlagFile(flags, 'cert')!, readFlagFile(flags, 'chain') ?? ''].join('\n');
-    const key = readFlagFile(flags, 'key')!;
-    const second = str(flags, 'cert2')
-      ? createSecureContext({ cert: readFlagFile(flags, 'cert2')!, key: readFlagFile(flags, 'key2')! })
-      : undefined;
-    const ca = readFlagFile(flags, 'CAfile');
-    const keylog = keylogSink(flags);
+  const cert = [readFlagFile(flags, 'cert')!, readFlagFile(flags, 'chain') ?? ''].join('\n');
+  const key = readFlagFile(flags, 'key')!;
+  const second = str(flags, 'cert2')
+    ? createSecureContext({ cert: readFlagFile(flags, 'cert2')!, key: readFlagFile(flags, 'key2')! })
+    : undefined;
+  const ca = readFlagFile(flags, 'CAfile');
+  const keylog = keylogSink(flags);
 
-    const server = createServer({
-      cert,
-      key,
-      ...(ca ? { ca } : {}),
-      ...(clientAuth ? { requestCert: true, rejectUnauthorized: Boolean(flags.Verify) } : {}),
-      ...negotiationOptions(flags),
-      ...(second
-        ? {
-            SNICallback: (name: string, cb: (e: Error | null, ctx?: typeof second) => void) =>
-              cb(null, verifyHostname(second.chain[0]!, name) ? second : undefined),
-          }
-        : {}),
-      handshakeTimeout: 30_000,
-    });
+  const server = createServer({
+    cert,
+    key,
+    ...(ca ? { ca } : {}),
+    ...(clientAuth ? { requestCert: true, rejectUnauthorized: Boolean(flags.Verify) } : {}),
+    ...negotiationOptions(flags),
+    ...(second
+      ? {
+          SNICallback: (name: string, cb: (e: Error | null, ctx?: typeof second) => void) =>
+            cb(null, verifyHostname(second.chain[0]!, name) ? second : undefined),
+        }
+      : {}),
+    handshakeTimeout: 30_000,
+  });
 
-    // Connection numbers and one log line per outcome.
-    let accepted = 0;
-    let open = 0;
-    const ids = new WeakMap<object, string>();
-    const label = (raw: Socket) => {
-      let id = ids.get(raw);
-      if (!id) {
-        id = `#${++accepted} ${raw.remoteAddress}:${raw.remotePort}`;
-        ids.set(raw, id);
+  // Connection numbers and one log line per outcome.
+  let accepted = 0;
+  let open = 0;
+  const ids = new WeakMap<object, string>();
+  const label = (raw: Socket) => {
+    let id = ids.get(raw);
+    if (!id) {
+      id = `#${++accepted} ${raw.remoteAddress}:${raw.remotePort}`;
+      ids.set(raw, id);
+    }
+    return id;
+  };
+  const log = (line: string) => io.stderr.write(`${line}\n`);
+
+  return new Promise<number>((resolve, reject) => {
+    const maybeDone = () => {
+      if (naccept !== undefined && accepted >= naccept && open === 0) {
+        server.close(() => resolve(0));
       }
-      return id;
     };
-    const log = (line: string) => io.stderr.write(`${line}\n`);
-
-    return new Promise<number>((resolve, reject) => {
-      const maybeDone = () => {
-        if (naccept !== undefined && accepted >= naccept && open === 0) {
-          server.close(() => resolve(0));
-        }
-      };
-      const sockets = new Set<Socket>();
-      io.signal?.addEventListener('abort', () => {
-        server.close(() => resolve(1));
-        for (const s of sockets) s.destroy();
+    const sockets = new Set<Socket>();
+    io.signal?.addEventListener('abort', () => {
+      server.close(() => resolve(1));
+      for (const s of sockets) s.destroy();
+    });
+    server.on('connection', (raw: Socket) => {
+      label(raw);
+      open++;
+      sockets.add(raw);
+      raw.once('close', () => sockets.delete(raw));
+      raw.on('error', () => {});
+      raw.once('close', () => {
+        open--;
+        maybeDone();
       });
-      server.on('connection', (raw: Socket) => {
-        label(raw);
-        open++;
-        sockets.add(raw);
-        raw.once('close', () => sockets.delete(raw));
-        raw.on('error', () => {});
-        raw.once('close', () => {
-          open--;
-          maybeDone();
-        });
-        if (naccept !== undefined && accepted >= naccept) server.close();
-      });
-      if (keylog) server.on('keylog', (line: Buffer) => keylog(line));
-      server.on('tlsClientError', (error: Error, socket?: TLSSocket) => {
-        log(`${socket ? label(socket.socket as Socket) : '#?'} error: ${oneLine(error)}`);
-      });
-      server.on('secureConnection', (socket: TLSSocket) => {
-        const id = label(socket.socket as Socket);
-        const c = socket.connection;
-        const peer = socket.getPeerCertificates()[0];
-        log(
-          `${id} handshake: ${c.tlsVersion} ${c.cipherSuite} ${groupDisplayName(c.namedGroup) ?? '-'} ` +
-            `ALPN=${c.alpnProtocol ?? '-'} resumed=${c.resumed ? 'yes' : 'no'}` +
-            (peer ? ` client=${peer.subject}` : ''),
-        );
-        socket.on('error', (error) => log(`${id} error: ${oneLine(error)}`));
-        socket.on('end', () => log(`${id} closed`));
-        if (flags.www) answerHttp(socket);
-        else {
-          socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
-          // The client's close_notify is answered by the engine; our side then ends too.
-        }
-      });
-      server.once('error', (error) =>
-        reject(new Error(`cannot listen on ${host}:${port}: ${oneLine(error)}`)),
+      if (naccept !== undefined && accepted >= naccept) server.close();
+    });
+    if (keylog) server.on('keylog', (line: Buffer) => keylog(line));
+    server.on('tlsClientError', (error: Error, socket?: TLSSocket) => {
+      log(`${socket ? label(socket.socket as Socket) : '#?'} error: ${oneLine(error)}`);
+    });
+    server.on('secureConnection', (socket: TLSSocket) => {
+      const id = label(socket.socket as Socket);
+      const c = socket.connection;
+      const peer = socket.getPeerCertificates()[0];
+      log(
+        `${id} handshake: ${c.tlsVersion} ${c.cipherSuite} ${groupDisplayName(c.namedGroup) ?? '-'} ` +
+          `ALPN=${c.alpnProtocol ?? '-'} resumed=${c.resumed ? 'yes' : 'no'}` +
+          (peer ? ` client=${peer.subject}` : ''),
       );
-      server.listen(port, host, () => {
-        const address = server.address() as AddressInfo;
-        const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-        log(`ACCEPT ${shown}:${address.port}`);
-      });
+      socket.on('error', (error) => log(`${id} error: ${oneLine(error)}`));
+      socket.on('end', () => log(`${id} closed`));
+      if (flags.www) answerHttp(socket);
+      else {
+        socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
+        // The client's close_notify is answered by the engine; our side then ends too.
+      }
+    });
+    server.once('error', (error) => reject(new Error(`cannot listen on ${host}:${port}: ${oneLine(error)}`)));
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      log(`ACCEPT ${shown}:${address.port}`);
     });
   });
-}
+});

@@ -1,7 +1,7 @@
 // Test support for the CLI commands: in-process I/O doubles, PEM files of a fresh PKI, real peer
 // programs (openssl, curl) with kill timers, and Node TLS endpoints.
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -217,4 +217,12 @@ export async function engineHasTls12(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The secret lines of an NSS key log file, sorted, without EXPORTER_SECRET: what two peers' logs share. */
+export function keylogSecrets(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => /^[A-Z_0-9]+ [0-9a-f]+ [0-9a-f]+$/.test(l) && !l.startsWith('EXPORTER'))
+    .sort();
 }

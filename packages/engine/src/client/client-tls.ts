@@ -12,7 +12,7 @@ import { TLSUsageError } from '../errors.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
-import { type ClientSessionCache, MemorySessionCache } from './tickets.js';
+import { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './tickets.js';
 
 export interface ClientOptions extends CommonOptions {
   /** The server's name: sent as SNI (unless an IP address) and checked against its certificate. */
@@ -36,6 +36,27 @@ export interface ClientOptions extends CommonOptions {
    * node:tls' option: return an Error to refuse. Its refusal counts as 'hostname-mismatch'.
    */
   readonly checkServerIdentity?: CheckServerIdentity;
+  /**
+   * TLS 1.2: abort with handshake_failure when the server does not answer renegotiation_info
+   * (RFC 5746 §4.1). Default false: we never renegotiate, so the attack RFC 5746 closes (a
+   * prefix spliced in by renegotiation) cannot reach us, and §4.1 lets a client go on; RFC 9325
+   * §3.5 still recommends using the extension, so set it true if no legacy server must work.
+   */
+  readonly requireSecureRenegotiation?: boolean;
+}
+
+/**
+ * Stores the tickets of a connection whose chain verified (see start). Built apart from start()
+ * because it lives as long as the connection: a closure there would keep start's whole scope.
+ */
+function ticketSink(
+  cache: ClientSessionCache,
+  hostname: string,
+  core: ConnectionCore,
+): (ticket: StoredTicket) => void {
+  return (ticket) => {
+    if (core.facts.peerVerification?.ok !== false) cache.put(hostname, ticket);
+  };
 }
 
 export type VerifyCallback = (certificates: Certificate[], connection: Connection) => void;
@@ -52,6 +73,9 @@ export class ClientTLS {
     const name = options.serverHostname;
     this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
     if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
+    const strict = options.requireSecureRenegotiation;
+    if (strict !== undefined && typeof strict !== 'boolean')
+      throw new TLSUsageError('requireSecureRenegotiation must be a boolean');
     this.trustStore = options.trustRoot ?? TrustStore.system();
     this.sessionCache =
       options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
@@ -95,6 +119,7 @@ export class ClientTLS {
       const sessions12 = this.sessionCache12;
       const settings12 = {
         ...common,
+        requireSecureRenegotiation: this.options.requireSecureRenegotiation ?? false,
         sessions: sessions12 && {
           get: (name: string) => sessions12.get(name),
           put: (name: string, session: ClientSession12) => {
@@ -107,9 +132,7 @@ export class ClientTLS {
       return startClient13(c, {
         ...common,
         ticket: cache?.take(hostname),
-        onTicket: (ticket) => {
-          if (verified()) cache?.put(hostname, ticket);
-        },
+        onTicket: cache && ticketSink(cache, hostname, c),
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,
       });
     });

@@ -54,6 +54,7 @@ import {
   expect12,
   Keys12,
   keyFitsSuite,
+  maxFragmentLengthBytes,
   State12,
   stripLeadingZeros,
   tls12Facts,
@@ -63,6 +64,7 @@ import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
+import { LimitedPlaintextProtection } from '../record/protection12.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import type { ClientSession12, ClientSession12Cache } from './session12.js';
 
@@ -74,6 +76,8 @@ export interface Client12Settings {
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
   readonly sessions: ClientSession12Cache | undefined;
+  /** ClientOptions.requireSecureRenegotiation (RFC 5746 §4.1). */
+  readonly requireSecureRenegotiation: boolean;
 }
 
 /** What the ClientHello carried, as the ServerHello handler needs it. */
@@ -83,6 +87,8 @@ export interface SentHello {
   readonly sentExtensions: ReadonlySet<number>;
   /** A HelloRetryRequest came first: the server already chose TLS 1.3. */
   readonly retried: boolean;
+  /** The max_fragment_length code we asked for (RFC 6066 §4), if any. */
+  readonly maxFragmentLength?: number;
 }
 
 const ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set(['x25519', 'secp256r1', 'secp384r1']);
@@ -106,6 +112,19 @@ const SERVER_HELLO_12 = new Set<number>([
 function bitLength(bytes: Uint8Array): number {
   const b = stripLeadingZeros(bytes);
   return b[0] === 0 || b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]!));
+}
+
+/**
+ * The max_fragment_length code (RFC 6066 §4) we ask for: the largest of 2^9..2^12 within both
+ * what we accept (recordSizeLimit) and what we send (maxFragmentSize), when either is under 2^14.
+ * RFC 8449 §5 lets a client that depends on small records send it beside record_size_limit,
+ * for servers that only know the older extension.
+ */
+function maxFragmentLengthCode(recordSizeLimit: number, maxFragmentSize: number): number | undefined {
+  const limit = Math.min(recordSizeLimit, maxFragmentSize);
+  if (limit >= MAX_PLAINTEXT) return undefined;
+  for (let code = 4; code >= 1; code--) if (maxFragmentLengthBytes(code)! <= limit) return code;
+  return undefined;
 }
 
 const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
@@ -196,6 +215,11 @@ export class Client12 {
       extensionType: T.record_size_limit,
       extensionData: { recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT) },
     });
+    // Only in a 1.2-only ClientHello: a TLS 1.3 server would answer it in EncryptedExtensions.
+    const maxFragmentLength = maxFragmentLengthCode(config.recordSizeLimit, config.maxFragmentSize);
+    if (maxFragmentLength !== undefined) {
+      extensions.push({ extensionType: T.max_fragment_length, extensionData: { maxFragmentLength } });
+    }
     extensions.push(...this.extensions());
     const raw = frameHandshake(
       HandshakeType.client_hello,
@@ -217,6 +241,7 @@ export class Client12 {
       sessionId,
       sentExtensions: new Set(extensions.map((e) => e.extensionType)),
       retried: false,
+      maxFragmentLength,
     };
   }
 
@@ -252,6 +277,11 @@ export class Client12 {
     if (renegotiation && renegotiation.renegotiatedConnection.length !== 0) {
       fail(AlertDescription.handshake_failure, 'non-empty renegotiation_info');
     }
+    // RFC 5746 §4.1: a server without renegotiation_info does not support secure renegotiation;
+    // the client decides whether to go on (ClientOptions.requireSecureRenegotiation).
+    if (!renegotiation && this.settings.requireSecureRenegotiation) {
+      fail(AlertDescription.handshake_failure, 'the server does not support secure renegotiation (RFC 5746)');
+    }
     const alpn = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
       .protocolNameList;
     if (alpn) {
@@ -270,6 +300,19 @@ export class Client12 {
       if (limit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${limit}`);
       core.writeLimit = Math.min(limit, MAX_PLAINTEXT);
       core.readLimit = Math.min(config.recordSizeLimit, MAX_PLAINTEXT);
+    }
+    const maxFragment = findExtension(extensions, T.max_fragment_length)?.extensionData.maxFragmentLength;
+    if (maxFragment !== undefined) {
+      // RFC 8449 §5: both answers at once is illegal_parameter; RFC 6066 §4: the echo is our value.
+      if (limit !== undefined)
+        fail(AlertDescription.illegal_parameter, 'both record_size_limit and max_fragment_length');
+      if (maxFragment !== hello.maxFragmentLength)
+        fail(AlertDescription.illegal_parameter, `max_fragment_length ${maxFragment} is not the one we sent`);
+      // RFC 6066 §4: the limit binds both directions from now on, handshake records included.
+      const bytes = maxFragmentLengthBytes(maxFragment)!;
+      core.writeLimit = bytes;
+      core.readLimit = bytes;
+      core.replaceWriteProtection(new LimitedPlaintextProtection(bytes));
     }
     const ems = findExtension(extensions, T.extended_master_secret) !== undefined;
     const ticketPromised = findExtension(extensions, T.session_ticket) !== undefined;

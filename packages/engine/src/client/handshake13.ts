@@ -71,7 +71,8 @@ export interface ClientSettings {
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
   readonly ticket: StoredTicket | undefined;
-  readonly onTicket: (ticket: StoredTicket) => void;
+  /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
+  readonly onTicket: ((ticket: StoredTicket) => void) | undefined;
   /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts, issue 7). */
   readonly tls12?: Client12;
 }
@@ -554,6 +555,9 @@ class ExpectCertificateVerify implements HandshakeState {
   }
 }
 
+/** Accepts a (valid) NewSessionTicket and keeps nothing: resumption is off. */
+const ignoreTicket = (): void => {};
+
 /**
  * Turns NewSessionTicket messages into stored tickets. Built outside the handshake states so the
  * connection keeps only what tickets need, not the handshake's secrets and key shares.
@@ -564,6 +568,8 @@ function ticketReceiver(
   resumption: Uint8Array,
   onTicket: ClientSettings['onTicket'],
 ): (ticket: NewSessionTicket13Message) => void {
+  // Without a taker the resumption secret is not kept at all.
+  if (!onTicket) return ignoreTicket;
   return (ticket) =>
     onTicket({
       ticket: ticket.ticket.slice(),

@@ -18,7 +18,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { concat } from '../bytes.js';
-import type { ConnectionCore } from '../core.js';
+import type { ConnectionCore, PeerVerification } from '../core.js';
 import { UserCallbackError } from '../core.js';
 import { fail } from '../errors.js';
 import { finishedVerifyData } from '../keyschedule/key-schedule.js';
@@ -226,6 +226,9 @@ function alertForReason(reason: string): number {
   }
 }
 
+/** One verdict object shared by every verified connection (it is immutable). */
+const VERIFIED: PeerVerification = Object.freeze({ ok: true });
+
 /**
  * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
  * servers, or the user's checkServerIdentity instead of the built-in hostname rule), then runs
@@ -269,10 +272,10 @@ export function validatePeerChain(
       fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
     core.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
   } else {
-    core.facts.peerVerification = { ok: true };
+    core.facts.peerVerification = VERIFIED;
   }
-  // Unverified: the chain as received.
-  core.facts.peerCertificates = result.ok ? result.chain : certificates;
+  // Unverified: the chain as received. A copy of exact size (kept as long as the connection).
+  core.facts.peerCertificates = result.ok ? result.chain.slice() : certificates;
   if (verifyCallback) {
     try {
       verifyCallback([...core.facts.peerCertificates], core.publicConnection);

@@ -20,17 +20,43 @@ import { decode, frameHandshake, type HandshakeMessage, handshakeName } from './
 /** RFC 8446 §4.6.1: ticket lifetimes over seven days are illegal_parameter. */
 const MAX_TICKET_LIFETIME = 604800;
 
+/** Where each secret sits in Traffic13's buffer, in units of the hash length. */
+const READ = 0;
+const WRITE = 1;
+const EXPORTER = 2;
+
 export class Traffic13 implements HandshakeState {
   readonly name = 'Traffic';
+  /** The read, write and exporter secrets in one buffer: an idle connection keeps one allocation. */
+  private readonly secrets: Uint8Array;
 
   constructor(
     private readonly core: ConnectionCore,
     private readonly suite: CipherSuite,
-    private readSecret: Uint8Array,
-    private writeSecret: Uint8Array,
-    private readonly exporterSecret: Uint8Array,
+    readSecret: Uint8Array,
+    writeSecret: Uint8Array,
+    exporterSecret: Uint8Array,
     private readonly onTicket: ((ticket: NewSessionTicket13Message) => void) | undefined,
-  ) {}
+  ) {
+    const n = suite.hashLength;
+    this.secrets = new Uint8Array(3 * n);
+    this.secrets.set(readSecret, READ * n);
+    this.secrets.set(writeSecret, WRITE * n);
+    this.secrets.set(exporterSecret, EXPORTER * n);
+  }
+
+  private secret(index: number): Uint8Array {
+    const n = this.suite.hashLength;
+    return this.secrets.subarray(index * n, (index + 1) * n);
+  }
+
+  /** RFC 8446 §7.2: application_traffic_secret_N+1 replaces _N in place (the old one is gone). */
+  private nextSecret(index: number): Uint8Array {
+    const next = nextTrafficSecret(this.core.config.provider, this.suite, this.secret(index));
+    this.secrets.set(next, index * this.suite.hashLength);
+    next.fill(0);
+    return this.secret(index);
+  }
 
   handle(message: HandshakeMessage): HandshakeState {
     switch (message.type) {
@@ -43,8 +69,7 @@ export class Traffic13 implements HandshakeState {
         ) {
           fail(AlertDescription.illegal_parameter, `KeyUpdate request_update ${requestUpdate}`);
         }
-        this.readSecret = nextTrafficSecret(this.core.config.provider, this.suite, this.readSecret);
-        this.core.setReadSecret(this.suite, this.readSecret);
+        this.core.setReadSecret(this.suite, this.nextSecret(READ));
         // RFC 8446 §4.6.3: answer update_requested with our own update (not requesting one back).
         if (requestUpdate === KeyUpdateRequest.update_requested && this.core.status !== 'closing')
           this.updateKeys(false);
@@ -80,8 +105,7 @@ export class Traffic13 implements HandshakeState {
       ContentType.handshake,
       frameHandshake(HandshakeType.key_update, KeyUpdate.build({ requestUpdate })),
     );
-    this.writeSecret = nextTrafficSecret(this.core.config.provider, this.suite, this.writeSecret);
-    this.core.setWriteSecret(this.suite, this.writeSecret);
+    this.core.setWriteSecret(this.suite, this.nextSecret(WRITE));
   }
 
   /** Automatic update when our key has protected enough records (core, RFC 8446 §5.5). */
@@ -93,7 +117,7 @@ export class Traffic13 implements HandshakeState {
     return exportKeyingMaterial(
       this.core.config.provider,
       this.suite,
-      this.exporterSecret,
+      this.secret(EXPORTER),
       label,
       context,
       length,

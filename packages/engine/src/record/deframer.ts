@@ -54,6 +54,11 @@ export class Deframer {
     return length;
   }
 
+  /** Bytes received and not yet taken as records. */
+  get buffered(): number {
+    return this.splitter.buffered;
+  }
+
   /** Copies what is left of the bytes fed in place, before the caller may change them. */
   detach(): void {
     this.splitter.detach();

@@ -111,20 +111,15 @@ export class PlaintextProtection implements RecordProtection {
   }
 }
 
-/** Sequence numbers are 64-bit; past 2^53 we refuse rather than wrap (RFC 8446 §5.3). */
-function nonceFor(iv: Uint8Array, seq: number): Uint8Array {
-  const nonce = iv.slice();
-  const hi = Math.floor(seq / 0x100000000);
-  const lo = seq >>> 0;
-  nonce[4]! ^= hi >>> 24;
-  nonce[5]! ^= (hi >>> 16) & 0xff;
-  nonce[6]! ^= (hi >>> 8) & 0xff;
-  nonce[7]! ^= hi & 0xff;
-  nonce[8]! ^= lo >>> 24;
-  nonce[9]! ^= (lo >>> 16) & 0xff;
-  nonce[10]! ^= (lo >>> 8) & 0xff;
-  nonce[11]! ^= lo & 0xff;
-  return nonce;
+function readU32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+}
+
+function writeU32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value >>> 24;
+  bytes[at + 1] = value >>> 16;
+  bytes[at + 2] = value >>> 8;
+  bytes[at + 3] = value;
 }
 
 const TAG = 16;
@@ -133,6 +128,10 @@ export class Tls13Protection implements RecordProtection {
   readonly encrypted = true;
   private seq = 0;
   private readonly aead: AeadKey;
+  /** The 12-byte IV as three big-endian words: no buffer kept per key (idle connections). */
+  private readonly iv0: number;
+  private readonly iv1: number;
+  private readonly iv2: number;
 
   /**
    * @param limit for writing: the peer's record_size_limit; for reading: ours (RFC 8449 §4, the
@@ -142,11 +141,14 @@ export class Tls13Protection implements RecordProtection {
     provider: CryptoProvider,
     suite: CipherSuite,
     key: Uint8Array,
-    private readonly iv: Uint8Array,
+    iv: Uint8Array,
     private readonly limit = MAX_PLAINTEXT + 1,
     private readonly padTo = 0,
   ) {
     this.aead = provider.importAeadKey(suite.aead, key);
+    this.iv0 = readU32(iv, 0);
+    this.iv1 = readU32(iv, 4);
+    this.iv2 = readU32(iv, 8);
   }
 
   get maxFragment(): number {
@@ -158,10 +160,19 @@ export class Tls13Protection implements RecordProtection {
     return this.seq;
   }
 
+  /**
+   * RFC 8446 §5.3: the IV XOR the 64-bit sequence number, left-padded. Sequence numbers past
+   * 2^53 are refused rather than wrapped.
+   */
   private nextNonce(): Uint8Array {
     if (this.seq >= Number.MAX_SAFE_INTEGER)
       fail(AlertDescription.internal_error, 'record sequence number exhausted');
-    return nonceFor(this.iv, this.seq++);
+    const seq = this.seq++;
+    const nonce = new Uint8Array(12);
+    writeU32(nonce, 0, this.iv0);
+    writeU32(nonce, 4, this.iv1 ^ Math.floor(seq / 0x100000000));
+    writeU32(nonce, 8, this.iv2 ^ (seq >>> 0));
+    return nonce;
   }
 
   /** TLSInnerPlaintext = content || type || zeros (RFC 8446 §5.2, §5.4 padding). */

@@ -90,12 +90,34 @@ export interface Server12Settings {
   readonly dhParams: DhParameters | undefined;
   /** Sessions by ID; undefined turns session-ID resumption off. */
   readonly sessionCache: ServerSessionCache | undefined;
+  /** RFC 7919 groups DHE may use, our preference first (see ffdheGroups12). */
+  readonly ffdheGroups: readonly FfdheGroup[];
 }
 
 /** The groups TLS 1.2 ECDHE can use (RFC 8422 §5.1.1, RFC 7748); hybrids are TLS 1.3 only. */
 const ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set(['x25519', 'secp256r1', 'secp384r1']);
 const FFDHE_GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'] as const;
 const SESSION_ID_LENGTH = 32;
+/**
+ * A session renewed by new tickets stays resumable at most this long after its full handshake:
+ * resumption reuses the master secret, so the chain must end (7 days, RFC 8446 §4.6.1's bound).
+ */
+const MAX_SESSION_AGE_SECONDS = 604800;
+
+type FfdheGroup = (typeof FFDHE_GROUPS)[number];
+
+/**
+ * The RFC 7919 groups our DHE suites may use: those in the `groups` option, in its order; when
+ * the option is not given (its default names none), all three, smallest first.
+ */
+export function ffdheGroups12(groups: readonly NamedGroupName[] | undefined): readonly FfdheGroup[] {
+  return groups === undefined
+    ? FFDHE_GROUPS
+    : groups.filter((g): g is FfdheGroup => (FFDHE_GROUPS as readonly string[]).includes(g));
+}
+
+/** RFC 7919 §4: supported_groups codes 256..511 are FFDHE groups, known to us or not. */
+const isFfdheCode = (code: number) => code >= 256 && code <= 511;
 
 function hexBytes(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
@@ -245,6 +267,8 @@ export function clientHello12(
 interface Resumable {
   readonly session: Session12;
   readonly suite: Tls12CipherSuite;
+  /** The session came from the client's ticket (not from our cache). */
+  readonly fromTicket: boolean;
 }
 
 /** One server handshake: the negotiation state the WAIT / WAIT_RESUME states share. */
@@ -295,12 +319,12 @@ class Server12 {
         session = undefined;
       }
       const usable = session && this.usable(session);
-      if (usable) return usable;
+      if (usable) return { ...usable, fromTicket: true };
     }
     if (tls12.sessionCache && id.length > 0) {
       const session = tls12.sessionCache.get(id);
       const usable = session && this.usable(session);
-      if (usable) return usable;
+      if (usable) return { ...usable, fromTicket: false };
       // Only expiry evicts here: session IDs travel in clear, so a ClientHello must not be able
       // to delete someone else's session by naming it with another server name.
       if (session && this.expired(session)) tls12.sessionCache.remove(id);
@@ -312,7 +336,7 @@ class Server12 {
     return this.core.config.clock() - sessionCreatedAt(session) > session.lifetimeSeconds * 1000;
   }
 
-  private usable(session: Session12): Resumable | undefined {
+  private usable(session: Session12): Omit<Resumable, 'fromTicket'> | undefined {
     const { core, offer } = this;
     const suite = suite12ById(session.suite);
     if (session.tag !== SESSION12_TAG || !suite || !core.config.suites12.includes(suite)) return undefined;
@@ -380,11 +404,17 @@ class Server12 {
     core.facts.alpnProtocol = offer.alpn;
   }
 
-  /** id_found_somehow -> WAIT_RESUME: ServerHello, ChangeCipherSpec, Finished (seed chapter 13). */
-  private resume({ session, suite }: Resumable): HandshakeState {
+  /**
+   * id_found_somehow -> WAIT_RESUME: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
+   * (seed chapter 13; the ticket as RFC 5077 §3.1 allows, see renewed).
+   */
+  private resume({ session, suite, fromTicket }: Resumable): HandshakeState {
     const { core, offer, tls12 } = this;
     this.sessionId = offer.ch.legacySessionId;
+    const renewal = fromTicket ? this.renewed(session) : undefined;
+    this.issueTicket = renewal !== undefined;
     this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'));
+    if (renewal) this.sendTicket(renewal, true);
     core.facts.resumed = true;
     core.facts.peerCertificates = parsePeerCertificates(
       core.config.certificateCache,
@@ -417,14 +447,13 @@ class Server12 {
     const ecdhe = config.groups.find(
       (g) => ECDHE_GROUPS.has(g) && (clientGroups === undefined || clientGroups.includes(GROUP_CODES[g])),
     );
-    // RFC 7919 §4: a client listing FFDHE groups gets one of them or no DHE at all.
-    const clientFfdhe = FFDHE_GROUPS.filter((g) => clientGroups?.includes(GROUP_CODES[g]));
-    const dhe: KeyExchangeGroup | undefined =
-      clientFfdhe.length > 0
-        ? clientFfdhe.find((g) => config.provider.supportsGroup(g))
-        : tls12.dhParams
-          ? { custom: tls12.dhParams }
-          : 'ffdhe2048';
+    // RFC 7919 §4: a client listing any FFDHE group gets our first one it lists, or no DHE at
+    // all; otherwise our dhParams, else our first RFC 7919 group.
+    const dhe: KeyExchangeGroup | undefined = clientGroups?.some(isFfdheCode)
+      ? tls12.ffdheGroups.find((g) => clientGroups.includes(GROUP_CODES[g]))
+      : tls12.dhParams
+        ? { custom: tls12.dhParams }
+        : tls12.ffdheGroups[0];
     for (const suite of config.suites12) {
       if (!offer.ch.cipherSuites.includes(suite.id) || !keyFitsSuite(suite, key) || !scheme) continue;
       const group = suite.kx === 'ecdhe' ? ecdhe : dhe;
@@ -503,7 +532,7 @@ class Server12 {
       core.facts.namedGroup = name;
     } else {
       const custom = typeof group === 'object' ? group.custom : undefined;
-      const named = typeof group === 'string' ? (group as (typeof FFDHE_GROUPS)[number]) : undefined;
+      const named = typeof group === 'string' ? (group as FfdheGroup) : undefined;
       const params = {
         dhP: custom ? custom.p : hexBytes(FFDHE_PRIMES_HEX[named!]),
         dhG: custom ? custom.g : new Uint8Array([2]),
@@ -518,16 +547,55 @@ class Server12 {
     return kx;
   }
 
+  /** Seconds a new session (or ticket) stays resumable: ticketLifetime, within the ticket keys' reach. */
+  private lifetimeSeconds(): number {
+    const { settings } = this;
+    return settings.ticketKeys
+      ? Math.min(settings.ticketLifetimeSeconds, settings.ticketKeys.maxLifetimeSeconds)
+      : settings.ticketLifetimeSeconds;
+  }
+
+  /**
+   * RFC 5077 §3.1: the server may send a new ticket when it resumes one. We renew a ticket with
+   * less than half its lifetime left (the client offered it, so it wants tickets): the same
+   * session, resumable `lifetimeSeconds()` from now, but never past MAX_SESSION_AGE_SECONDS after
+   * its full handshake; its creation time stays, its lifetime grows.
+   */
+  private renewed(session: Session12): Session12 | undefined {
+    if (!this.settings.ticketKeys || !this.offer.extendedMasterSecret) return undefined;
+    const ageSeconds = Math.floor((this.core.config.clock() - sessionCreatedAt(session)) / 1000);
+    const lifetime = this.lifetimeSeconds();
+    if ((session.lifetimeSeconds - ageSeconds) * 2 >= lifetime) return undefined;
+    const lifetimeSeconds = Math.min(ageSeconds + lifetime, MAX_SESSION_AGE_SECONDS);
+    return lifetimeSeconds > session.lifetimeSeconds ? { ...session, lifetimeSeconds } : undefined;
+  }
+
+  /**
+   * NewSessionTicket (RFC 5077 §3.3): before our ChangeCipherSpec, part of the transcript. The
+   * hint is the time the session has left. Not `resumable` (a client chain that did not verify
+   * with rejectUnauthorized: false): an empty ticket, since we promised one.
+   */
+  sendTicket(session: Session12, resumable: boolean): void {
+    const { core, settings } = this;
+    if (!settings.ticketKeys) return;
+    const ageSeconds = Math.floor((core.config.clock() - sessionCreatedAt(session)) / 1000);
+    core.sendHandshake(
+      HandshakeType.new_session_ticket,
+      NewSessionTicket12.build({
+        ticketLifetimeHint: resumable ? Math.max(session.lifetimeSeconds - ageSeconds, 0) : 0,
+        ticket: resumable ? settings.ticketKeys.seal(Session12Codec.build(session)) : new Uint8Array(0),
+      }),
+    );
+  }
+
   /** The session this full handshake made, for the cache and for tickets. */
   session(suite: Tls12CipherSuite, master: Uint8Array): Session12 {
-    const { core, settings } = this;
+    const { core } = this;
     return {
       tag: SESSION12_TAG,
       suite: suite.id,
       ...sessionTime(core.config.clock()),
-      lifetimeSeconds: settings.ticketKeys
-        ? Math.min(settings.ticketLifetimeSeconds, settings.ticketKeys.maxLifetimeSeconds)
-        : settings.ticketLifetimeSeconds,
+      lifetimeSeconds: this.lifetimeSeconds(),
       masterSecret: master,
       extendedMasterSecret: this.offer.extendedMasterSecret ? 1 : 0,
       serverName: new TextEncoder().encode(core.facts.serverName ?? ''),
@@ -657,22 +725,13 @@ class ExpectClientFinished extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expect12(message, HandshakeType.finished, 'WAIT (Finished)');
     const { server, keys } = this;
-    const { core, settings, tls12 } = server;
+    const { core, tls12 } = server;
     keys.checkFinished(message);
     const session = server.session(keys.suite, keys.master);
     // A client chain that did not verify (rejectUnauthorized: false) is not kept for resumption:
     // an empty ticket (RFC 5077 §3.3) and no cache entry.
     const resumable = core.facts.peerVerification?.ok !== false;
-    if (server.issueTicket && settings.ticketKeys) {
-      // RFC 5077 §3.3: the ticket goes before our ChangeCipherSpec and is part of the transcript.
-      core.sendHandshake(
-        HandshakeType.new_session_ticket,
-        NewSessionTicket12.build({
-          ticketLifetimeHint: resumable ? session.lifetimeSeconds : 0,
-          ticket: resumable ? settings.ticketKeys.seal(Session12Codec.build(session)) : new Uint8Array(0),
-        }),
-      );
-    }
+    if (server.issueTicket) server.sendTicket(session, resumable);
     keys.sendChangeCipherSpec();
     keys.sendFinished();
     const cache = tls12.sessionCache;

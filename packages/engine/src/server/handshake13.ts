@@ -467,7 +467,8 @@ function sendServerFlight(
     tlsVersion: 'TLSv1.3',
     cipherSuite: suite.name,
     namedGroup: n.group,
-    sessionId: n.ch.legacySessionId,
+    // A copy: a view would keep the whole ClientHello alive with the connection.
+    sessionId: n.ch.legacySessionId.slice(),
     alpnProtocol: n.alpn,
     resumed: n.psk !== undefined,
   });

@@ -2,11 +2,11 @@
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import { type DhParameters, dhParametersFromDer } from '@tls-kit/crypto';
 import type { VerifyCallback } from '../client/client-tls.js';
-import { type CommonOptions, type ResolvedConfig, resolveConfig } from '../config.js';
+import { type CommonOptions, oneOf, type ResolvedConfig, resolveConfig } from '../config.js';
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
-import { startServer12 } from './handshake12.js';
+import { ffdheGroups12, startServer12 } from './handshake12.js';
 import { type ServerSettings, startServer13 } from './handshake13.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
 import { TicketKeys } from './ticket-keys.js';
@@ -64,13 +64,21 @@ export class ServerTLS {
 
   constructor(options: ServerOptions) {
     this.config = resolveConfig(options);
-    const clientAuth = options.clientAuth ?? 'none';
+    const clientAuth = oneOf(
+      options.clientAuth ?? 'none',
+      ['none', 'request', 'require'] as const,
+      'clientAuth',
+    );
     if (clientAuth !== 'none' && !options.clientTrustRoot) {
       throw new TLSUsageError('clientAuth needs clientTrustRoot to validate client certificates');
     }
     const lifetime = options.ticketLifetime ?? 7200;
     if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604800) {
       throw new TLSUsageError('ticketLifetime must be 1..604800 seconds');
+    }
+    const ticketCount = options.ticketCount ?? 1;
+    if (!Number.isInteger(ticketCount) || ticketCount < 0 || ticketCount > 16) {
+      throw new TLSUsageError('ticketCount must be an integer in 0..16');
     }
     this.settings = {
       ...certificateSources(options.certificates),
@@ -84,13 +92,14 @@ export class ServerTLS {
           ? undefined
           : (options.ticketKeys ??
             new TicketKeys({ provider: this.config.provider, clock: this.config.clock })),
-      ticketCount: options.ticketCount ?? 1,
+      ticketCount,
       ticketLifetimeSeconds: lifetime,
       forceHelloRetry: options.alwaysHelloRetry ?? false,
       maxSkippedEarlyData: 1 << 16,
       tls12: this.config.versions.includes('TLSv1.2')
         ? {
             dhParams: options.dhParams ? parseDhParams(options.dhParams) : undefined,
+            ffdheGroups: ffdheGroups12(options.groups).filter((g) => this.config.provider.supportsGroup(g)),
             sessionCache:
               options.sessionCache === false
                 ? undefined

@@ -1,11 +1,13 @@
 // In-memory TLS 1.2 endpoints for the state-table and bad-input tests: our client and server
 // joined by hand, so a test can look at (and change) each flight between them.
-import { type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
-import { ContentType } from '@tls-kit/messages';
+import { type CertificateChainCallback, ClientCertificateStore, InvalidatedError } from '@tls-kit/certs';
+import { type ClientHello, ContentType, type ServerHello } from '@tls-kit/messages';
+import type { ExecutionContext } from 'ava';
 import { concat } from '../../src/bytes.js';
 import type { ConnectionCore } from '../../src/core.js';
 import { frameHandshake } from '../../src/handshake/messages.js';
 import {
+  BadTLSDataError,
   ClientTLS,
   type ClientOptions,
   type Connection,
@@ -141,4 +143,49 @@ export class PkiStore extends ClientCertificateStore {
     this.roots = 0;
     callback([pki().leaf(this.kind)]);
   }
+}
+
+/** `deliver` fails with BadTLSDataError(alert), `end` wrote that alert, and is invalidated. */
+export function expectAlert(t: ExecutionContext, end: End, alert: number, deliver: () => unknown): void {
+  const error = t.throws(deliver, { instanceOf: BadTLSDataError });
+  t.is(error?.alertCode, alert);
+  const last = records(end.take()).at(-1);
+  t.is(last?.type, ContentType.alert);
+  // Before ChangeCipherSpec the alert is readable: fatal + description.
+  if (last?.fragment.length === 2) t.deepEqual([...last.fragment], [2, alert]);
+  t.is(end.connection.state, 'invalidated');
+  t.not(end.closed, undefined);
+  t.throws(() => end.connection.dataFromWire(new Uint8Array(5)), { instanceOf: InvalidatedError });
+}
+
+/**
+ * Rewrites (or drops, when `change` returns undefined) the message of `type` among the unprotected
+ * handshake records of a flight; records from the first ChangeCipherSpec on are kept as they are.
+ */
+export function rewrite(
+  flight: Uint8Array,
+  type: number,
+  change: (message: Uint8Array) => Uint8Array | undefined,
+): Uint8Array {
+  const recs = records(flight);
+  const ccs = recs.findIndex((r) => r.type === ContentType.change_cipher_spec);
+  const tail = ccs < 0 ? [] : recs.slice(ccs);
+  const messages = plainHandshakeMessages(flight).flatMap((m) => {
+    if (m[0] !== type) return [m];
+    const changed = change(m);
+    return changed ? [changed] : [];
+  });
+  return concat([plainRecords(messages), ...tail.map((r) => concat([r.header, r.fragment]))]);
+}
+
+export const body = (m: Uint8Array) => m.subarray(4);
+
+export function withoutExtension(
+  message: Uint8Array,
+  extension: number,
+  codec: typeof ClientHello | typeof ServerHello,
+): Uint8Array {
+  const parsed = codec.parse(body(message)) as { extensions?: { extensionType: number }[] };
+  const extensions = parsed.extensions?.filter((e) => e.extensionType !== extension);
+  return frameHandshake(message[0]!, (codec as typeof ClientHello).build({ ...parsed, extensions } as never));
 }

@@ -46,15 +46,16 @@ export async function sServer12(
 }
 
 /**
- * One connection of our client to a running `s_server -rev`: sends a line, checks the reversed
- * echo, closes with close_notify.
+ * One connection of our client to a running `s_server -rev`: sends a line (of 2 * `bytes` hex
+ * digits), checks the reversed echo, closes with close_notify.
  */
 export async function revEchoOnce(
   port: number,
   client: ClientTLS,
   during?: (c: Connection) => void,
+  bytes = 100,
 ): Promise<Connection> {
-  const line = `${randomBytes(100).toString('hex')}\n`;
+  const line = `${randomBytes(bytes).toString('hex')}\n`;
   const expected = [...line.trimEnd()].reverse().join('');
   let text = '';
   const session = await connect(
@@ -143,4 +144,16 @@ export async function sClient12(
   } finally {
     child.kill();
   }
+}
+
+/** PKCS#3 DHParameter DER: SEQUENCE { INTEGER p, INTEGER g }. */
+export function dhParamsDer(p: Uint8Array, g: number): Uint8Array {
+  const integer = (bytes: Uint8Array) => {
+    const body = bytes[0]! & 0x80 ? Buffer.concat([Buffer.of(0), bytes]) : Buffer.from(bytes);
+    return Buffer.concat([Buffer.of(0x02), derLength(body.length), body]);
+  };
+  const derLength = (n: number) =>
+    n < 128 ? Buffer.of(n) : n < 256 ? Buffer.of(0x81, n) : Buffer.of(0x82, n >> 8, n & 0xff);
+  const content = Buffer.concat([integer(p), integer(Uint8Array.of(g))]);
+  return Buffer.concat([Buffer.of(0x30), derLength(content.length), content]);
 }
