@@ -12,6 +12,7 @@ import {
   type ClientSession12Cache,
   ClientTLS,
   type Connection,
+  type ConnectionEvents,
   MemoryClientSession12Cache,
   MemorySessionCache,
   type ServerOptions,
@@ -113,71 +114,117 @@ class SignalingCaches {
 type Start = (
   write: (d: Uint8Array) => void,
   close: (immediate: boolean) => void,
-  events: { onHandshakeComplete: () => void; onApplicationData: (d: Uint8Array) => void },
+  events: ConnectionEvents,
 ) => Connection;
 
-/**
- * Wires a socket to a Connection; `established` gets the Side when the handshake completes,
- * `failed` any error before or after.
- */
-function attach(
-  socket: net.Socket,
-  start: Start,
-  ticket: Deferred | undefined,
-  established: (side: Side) => void,
-  failed: (error: unknown) => void,
-): void {
-  socket.setNoDelay(true);
-  let side: Side | undefined;
-  const deliver = (d: Uint8Array) => {
-    if (d.length > 0) side?.onData?.(d.length);
-  };
-  const report = (error: unknown) => (side ? side.onError?.(error) : failed(error));
-  const fail = (error: unknown) => {
-    socket.destroy();
-    report(error);
-  };
-  let connection: Connection;
-  try {
-    connection = start(
-      (d) => socket.write(d),
-      (immediate) => (immediate ? socket.destroy() : socket.end()),
-      {
-        onHandshakeComplete: () => {
-          side = {
-            protocol: connection.tlsVersion ?? '?',
-            cipher: connection.cipherSuite ?? '?',
-            resumed: connection.resumed,
-            send(data) {
-              connection.dataFromApplication(data);
-              return !socket.writableNeedDrain;
-            },
-            drained: () => drainOf(socket),
-            onData: undefined,
-            onError: undefined,
-            sessionReady: ticket?.promise ?? Promise.resolve(),
-            destroy: () => socket.destroy(),
-          };
-          // A TLS 1.2 session stays in the cache and serves again; a TLS 1.3 ticket is used once.
-          if (connection.resumed && connection.tlsVersion === 'TLSv1.2') ticket?.resolve();
-          // The handshake may complete inside start() (never for TLS) or inside dataFromWire.
-          queueMicrotask(() => established(side!));
-        },
-        onApplicationData: deliver,
-      },
-    );
-  } catch (error) {
-    fail(error);
-    return;
+const READY = Promise.resolve();
+
+/** The application's view of an established connection; its methods live on the prototype. */
+class TlsKitSide implements Side {
+  readonly protocol: string;
+  readonly cipher: string;
+  readonly resumed: boolean;
+  readonly sessionReady: Promise<void>;
+  onData: ((length: number) => void) | undefined = undefined;
+  onError: ((error: unknown) => void) | undefined = undefined;
+
+  constructor(
+    private readonly socket: net.Socket,
+    private readonly connection: Connection,
+    ticket: Deferred | undefined,
+  ) {
+    this.protocol = connection.tlsVersion ?? '?';
+    this.cipher = connection.cipherSuite ?? '?';
+    this.resumed = connection.resumed;
+    this.sessionReady = ticket?.promise ?? READY;
   }
-  socket.on('data', (buf: Buffer) => {
+
+  send(data: Buffer): boolean {
+    this.connection.dataFromApplication(data);
+    return !this.socket.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return drainOf(this.socket);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Wires a socket to a Connection: one object per connection, which is also the Connection's
+ * events object (so it must not have the optional `onError` / `onEnd` events); `established` gets
+ * the Side when the handshake completes, `failed` any error before it (the ticket is rejected too).
+ * Only what an event API needs as a function is bound.
+ */
+class SocketGlue {
+  private side: TlsKitSide | undefined;
+  private readonly connection: Connection | undefined;
+
+  constructor(
+    private readonly socket: net.Socket,
+    start: Start,
+    private readonly ticket: Deferred | undefined,
+    private readonly established: (side: Side) => void,
+    private readonly failed: (error: unknown) => void,
+  ) {
+    socket.setNoDelay(true);
     try {
-      deliver(connection.dataFromWire(buf));
+      this.connection = start(this.write.bind(this), this.close.bind(this), this);
     } catch (error) {
-      fail(error);
+      this.fail(error);
+      return;
     }
-  });
-  socket.on('error', report);
+    socket.on('data', this.fromWire.bind(this));
+    socket.on('error', this.report.bind(this));
+  }
+
+  private write(d: Uint8Array): void {
+    this.socket.write(d);
+  }
+
+  private close(immediate: boolean): void {
+    if (immediate) this.socket.destroy();
+    else this.socket.end();
+  }
+
+  onHandshakeComplete(): void {
+    // Runs inside start() or dataFromWire, so the Connection is this.connection once start returned.
+    const connection = this.connection!;
+    const side = new TlsKitSide(this.socket, connection, this.ticket);
+    this.side = side;
+    // A TLS 1.2 session stays in the cache and serves again; a TLS 1.3 ticket is used once.
+    if (connection.resumed && connection.tlsVersion === 'TLSv1.2') this.ticket?.resolve();
+    // The handshake may complete inside start() (never for TLS) or inside dataFromWire.
+    queueMicrotask(() => this.established(side));
+  }
+
+  onApplicationData(d: Uint8Array): void {
+    if (d.length > 0) this.side?.onData?.(d.length);
+  }
+
+  private fromWire(buf: Buffer): void {
+    try {
+      this.onApplicationData(this.connection!.dataFromWire(buf));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    if (this.side) this.side.onError?.(error);
+    else {
+      this.ticket?.reject(error);
+      this.failed(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.socket.destroy();
+    this.report(error);
+  }
 }
 
 export function tlsKitStack(id: StackId, label: string, provider: CryptoProvider): Stack {
@@ -187,40 +234,28 @@ export function tlsKitStack(id: StackId, label: string, provider: CryptoProvider
     async listen(params): Promise<Listener> {
       const tls = new ServerTLS(serverOptions(params, provider));
       const queue = new SideQueue();
-      const server = net.createServer((socket) =>
-        attach(
-          socket,
-          (w, c, e) => tls.start(w, c, undefined, e),
-          undefined,
-          (side) => queue.push(side),
-          (error) => queue.fail(error),
-        ),
+      // Shared by every connection: the glue keeps references, not per-connection closures.
+      const start: Start = (w, c, e) => tls.start(w, c, undefined, e);
+      const established = (side: Side) => queue.push(side);
+      const failed = (error: unknown) => queue.fail(error);
+      const server = net.createServer(
+        (socket) => new SocketGlue(socket, start, undefined, established, failed),
       );
       return listenOnLoopback(server, queue);
     },
     client(params): Client {
       const caches = params.resume ? new SignalingCaches() : undefined;
       const tls = new ClientTLS(clientOptions(params, provider, caches));
+      const start: Start = (w, c, e) => tls.start(w, c, undefined, e);
       return {
         connect(port) {
           return new Promise<Side>((resolve, reject) => {
-            const ticket = deferred();
-            if (caches) caches.onPut = () => ticket.resolve();
-            else ticket.resolve();
+            // Only a resuming case waits for a session; the others' sessionReady is already settled.
+            const ticket = caches ? deferred() : undefined;
+            if (caches && ticket) caches.onPut = ticket.resolve;
             const socket = net.connect(port, '127.0.0.1');
             socket.once('error', reject);
-            socket.once('connect', () =>
-              attach(
-                socket,
-                (w, c, e) => tls.start(w, c, undefined, e),
-                ticket,
-                resolve,
-                (error) => {
-                  ticket.reject(error);
-                  reject(error);
-                },
-              ),
-            );
+            socket.once('connect', () => new SocketGlue(socket, start, ticket, resolve, reject));
           });
         },
       };
