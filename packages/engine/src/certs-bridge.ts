@@ -50,3 +50,34 @@ export function askClientCertificateStore(
   });
   requestClientCertificateChain(store, roots ?? null, (r) => answer(toAnswer(r)));
 }
+
+/**
+ * The client certificate chain a CertificateRequest asked for, possibly answered later (the
+ * seed lets ClientCertificateStore call back asynchronously). A chain the seed's rules refuse
+ * raised its exception to the store already; we go on without a certificate and let the server
+ * decide (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
+ */
+export class ClientCertificateAnswer<Request> {
+  private answered = false;
+  private chain: LocalChain | null = null;
+  private waiter: ((chain: LocalChain | null) => void) | undefined;
+
+  constructor(
+    readonly request: Request,
+    store: ClientCertificateStore | undefined,
+    authorities: readonly Uint8Array[] | undefined,
+  ) {
+    const callback = (answer: ChainAnswer) => {
+      this.answered = true;
+      this.chain = answer instanceof Error ? null : answer;
+      this.waiter?.(this.chain);
+    };
+    if (!store) callback(null);
+    else askClientCertificateStore(store, authorities, callback);
+  }
+
+  register(answer: (chain: LocalChain | null) => void): void {
+    if (this.answered) answer(this.chain);
+    else this.waiter = answer;
+  }
+}

@@ -44,7 +44,7 @@ import {
 } from '@tls-kit/messages';
 import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
 import { bytesEqual, concat } from '../bytes.js';
-import { askClientCertificateStore, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
+import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail, ProtocolViolation } from '../errors.js';
 import {
@@ -543,34 +543,6 @@ class ExpectServerKeyExchange extends ClientState12 {
   }
 }
 
-/** The client certificate chain a CertificateRequest asked for, possibly answered later. */
-class ClientCertificateAnswer {
-  private answered = false;
-  private chain: LocalChain | null = null;
-  private waiter: ((chain: LocalChain | null) => void) | undefined;
-
-  constructor(
-    readonly request: CertificateRequest12Message,
-    store: ClientCertificateStore | undefined,
-  ) {
-    // A chain the seed's rules refuse raised its exception to the store already; we go on
-    // without a certificate and let the server decide (RFC 5246 §7.4.6).
-    const callback = (answer: ChainAnswer) => {
-      this.answered = true;
-      this.chain = answer instanceof Error ? null : answer;
-      this.waiter?.(this.chain);
-    };
-    const authorities = request.certificateAuthorities;
-    if (!store) callback(null);
-    else askClientCertificateStore(store, authorities.length > 0 ? authorities : undefined, callback);
-  }
-
-  register(answer: (chain: LocalChain | null) => void): void {
-    if (this.answered) answer(this.chain);
-    else this.waiter = answer;
-  }
-}
-
 /** WAIT_1, CertificateRequest* (RFC 5246 §7.4.4) or ServerHelloDone. */
 class ExpectCertificateRequestOrDone extends ClientState12 {
   readonly name = 'WAIT_1';
@@ -587,7 +559,12 @@ class ExpectCertificateRequestOrDone extends ClientState12 {
     }
     const request = decode(CertificateRequest12, message.body);
     this.hs.core.transcript.add(message.raw);
-    const answer = new ClientCertificateAnswer(request, this.hs.client.settings.clientCertificateStore);
+    const authorities = request.certificateAuthorities;
+    const answer = new ClientCertificateAnswer(
+      request,
+      this.hs.client.settings.clientCertificateStore,
+      authorities.length > 0 ? authorities : undefined,
+    );
     return new ExpectServerHelloDone(this.hs, this.share, answer);
   }
 }
@@ -598,7 +575,7 @@ class ExpectServerHelloDone extends ClientState12 {
   constructor(
     private readonly hs: Handshake12,
     private readonly share: ClientShare,
-    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+    private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest12Message> | undefined,
   ) {
     super();
   }

@@ -33,7 +33,7 @@ import {
 } from '@tls-kit/messages';
 import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
 import { bytesEqual } from '../bytes.js';
-import { askClientCertificateStore, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
+import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';
 import {
@@ -436,34 +436,6 @@ class ExpectEncryptedExtensions implements HandshakeState {
   }
 }
 
-/** The client certificate chain requested by a CertificateRequest, possibly answered later. */
-class ClientCertificateAnswer {
-  private answered = false;
-  private chain: LocalChain | null = null;
-  private waiter: ((chain: LocalChain | null) => void) | undefined;
-
-  constructor(
-    readonly request: CertificateRequest13Message,
-    store: ClientCertificateStore | undefined,
-  ) {
-    // A chain the seed's rules refuse raised its exception to the store already; we go on
-    // without a certificate and let the server decide (RFC 8446 §4.4.2.4).
-    const callback = (answer: ChainAnswer) => {
-      this.answered = true;
-      this.chain = answer instanceof Error ? null : answer;
-      this.waiter?.(this.chain);
-    };
-    const authorities = findExtension(request.extensions, ExtensionType.certificate_authorities);
-    if (!store) callback(null);
-    else askClientCertificateStore(store, authorities?.extensionData.authorities, callback);
-  }
-
-  register(answer: (chain: LocalChain | null) => void): void {
-    if (this.answered) answer(this.chain);
-    else this.waiter = answer;
-  }
-}
-
 class ExpectCertificateOrCertificateRequest implements HandshakeState {
   readonly name = 'ExpectCertificateOrCertificateRequest';
   constructor(
@@ -490,7 +462,12 @@ class ExpectCertificateOrCertificateRequest implements HandshakeState {
       fail(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
     }
     this.ctx.core.transcript.add(message.raw);
-    const answer = new ClientCertificateAnswer(request, this.ctx.settings.clientCertificateStore);
+    const authorities = findExtension(request.extensions, ExtensionType.certificate_authorities);
+    const answer = new ClientCertificateAnswer(
+      request,
+      this.ctx.settings.clientCertificateStore,
+      authorities?.extensionData.authorities,
+    );
     return new ExpectCertificate(this.ctx, this.keys, answer);
   }
 }
@@ -500,7 +477,7 @@ class ExpectCertificate implements HandshakeState {
   constructor(
     private readonly ctx: ClientContext,
     private readonly keys: HandshakeKeys,
-    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+    private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest13Message> | undefined,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
@@ -534,7 +511,7 @@ class ExpectCertificateVerify implements HandshakeState {
     private readonly ctx: ClientContext,
     private readonly keys: HandshakeKeys,
     private readonly leaf: Certificate,
-    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+    private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest13Message> | undefined,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
@@ -588,7 +565,7 @@ class ExpectFinished implements HandshakeState {
   constructor(
     private readonly ctx: ClientContext,
     private readonly keys: HandshakeKeys,
-    private readonly clientCertificate: ClientCertificateAnswer | undefined,
+    private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest13Message> | undefined,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
