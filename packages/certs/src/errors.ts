@@ -3,8 +3,8 @@
 
 /** Base class of every error this package throws on purpose. */
 export class CertificateError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -25,8 +25,19 @@ export class CertificateParseError extends DerError {}
 /** A PEM block is malformed (bad armor, bad base64) or of an unexpected kind. */
 export class PemError extends CertificateError {}
 
-/** A key algorithm, curve or signature algorithm this package does not handle. */
+/** A key algorithm, curve, signature algorithm or key encryption scheme this package does not handle. */
 export class UnsupportedAlgorithmError extends CertificateError {}
+
+/**
+ * An encrypted private key could not be decrypted: wrong passphrase, bad padding, a decrypted
+ * result that is not a key, a malformed EncryptedPrivateKeyInfo or DEK-Info header, or a PBKDF2
+ * iteration count over the limit. A wrong passphrase and a corrupted file look the same (PBES2
+ * and the legacy PEM encryption carry no MAC), so the message cannot always tell them apart.
+ */
+export class PrivateKeyDecryptionError extends CertificateError {}
+
+/** The private key is encrypted and no passphrase was given. */
+export class PassphraseRequiredError extends CertificateError {}
 
 /** A chain file contains certificates that are not part of the chain of its leaf. */
 export class CertificateNotInChainError extends CertificateError {}

@@ -13,6 +13,7 @@ export {
   requestClientCertificateChain,
 } from './client-certificate-store.js';
 export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from './der.js';
+export { MAX_PBKDF2_ITERATIONS, type Passphrase } from './encrypted-private-key.js';
 export {
   CertificateError,
   CertificateNotInChainError,
@@ -24,7 +25,9 @@ export {
   MoreThanOneLeafCertificateError,
   NoCertificateChainError,
   NoLeafCertificateError,
+  PassphraseRequiredError,
   PemError,
+  PrivateKeyDecryptionError,
   PrivateKeyMismatchError,
   UnsupportedAlgorithmError,
 } from './errors.js';
@@ -48,7 +51,12 @@ export {
 export { type AttributeTypeAndValue, Name, type RelativeDistinguishedName } from './name.js';
 export { Oid } from './oids.js';
 export { decodePem, encodePem, type PemBlock } from './pem.js';
-export { detectPrivateKeyFormat, loadPrivateKeyDer, privateKeyToPem } from './private-key.js';
+export {
+  detectPrivateKeyFormat,
+  loadPrivateKeyDer,
+  type PrivateKeyDerOptions,
+  privateKeyToPem,
+} from './private-key.js';
 export {
   requestServerCertificateChain,
   ServerCertificateChain,

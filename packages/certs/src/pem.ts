@@ -1,5 +1,7 @@
 // PEM armor (RFC 7468): strict base64 inside matching BEGIN/END lines; text between blocks is
-// ignored as RFC 7468 §2 allows. Encrypted (RFC 1421 header) blocks are refused.
+// ignored as RFC 7468 §2 allows. RFC 1421 §4.6 headers ("Proc-Type: 4,ENCRYPTED", "DEK-Info")
+// are read only on the legacy private key labels, where OpenSSL's encrypted keys carry them;
+// anywhere else they are refused.
 
 import { PemError } from './errors.js';
 
@@ -8,11 +10,14 @@ export interface PemBlock {
   readonly der: Uint8Array;
   /** 1-based line of the BEGIN line, for error messages. */
   readonly line: number;
+  /** RFC 1421 headers (legacy encrypted private keys only), present only when the block has some. */
+  readonly headers?: ReadonlyMap<string, string>;
 }
 
 const BEGIN = /^-----BEGIN ([A-Z0-9 ]+)-----\s*$/;
 const END = /^-----END ([A-Z0-9 ]+)-----\s*$/;
 const BASE64_LINE = /^[A-Za-z0-9+/]*={0,2}$/;
+const HEADER_LINE = /^([A-Za-z0-9-]+):[ \t]*(.*)$/;
 
 export function decodePem(text: string): PemBlock[] {
   const lines = text.split(/\r?\n/);
@@ -25,6 +30,8 @@ export function decodePem(text: string): PemBlock[] {
     }
     const label = begin[1]!;
     const start = i + 1;
+    const headers = lines[i + 1]?.includes(':') ? new Map<string, string>() : undefined;
+    if (headers) i = readHeaders(lines, i + 1, label, headers);
     let body = '';
     for (i++; ; i++) {
       if (i >= lines.length) throw new PemError(`line ${start}: "${label}" block has no END line`);
@@ -41,9 +48,31 @@ export function decodePem(text: string): PemBlock[] {
       if (body.includes('=') && line !== '') throw new PemError(`line ${i + 1}: data after base64 padding`);
       body += line;
     }
-    blocks.push({ label, der: decodeBase64(body, start), line: start });
+    const der = decodeBase64(body, start);
+    blocks.push(headers ? { label, der, line: start, headers } : { label, der, line: start });
   }
   return blocks;
+}
+
+/** Reads `Name: value` lines from `first` up to the empty line that ends them; returns that line's index. */
+function readHeaders(
+  lines: readonly string[],
+  first: number,
+  label: string,
+  into: Map<string, string>,
+): number {
+  if (!(label in privateKeyLabels))
+    throw new PemError(`line ${first + 1}: encrypted or header-carrying PEM is not supported for "${label}"`);
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') return i;
+    const header = HEADER_LINE.exec(line);
+    if (!header)
+      throw new PemError(`line ${i + 1}: PEM headers must be "Name: value" lines ended by an empty line`);
+    if (into.has(header[1]!)) throw new PemError(`line ${i + 1}: PEM header ${header[1]} given twice`);
+    into.set(header[1]!, header[2]!);
+  }
+  throw new PemError(`line ${first + 1}: "${label}" block has no END line`);
 }
 
 function decodeBase64(body: string, line: number): Uint8Array {

@@ -19,6 +19,7 @@ import {
   loadTrustStorePem,
   MoreThanOneLeafCertificateError,
   NoLeafCertificateError,
+  PassphraseRequiredError,
   PemError,
   PrivateKeyMismatchError,
   privateKeyToPem,
@@ -136,7 +137,14 @@ test('private keys from openssl in PKCS#8, PKCS#1 and SEC1, PEM and DER', (t) =>
     }
   }
   const encrypted = run('pkey', '-in', 'k-p256.key', '-aes-128-cbc', '-passout', 'pass:x').toString();
-  t.throws(() => loadPrivateKeyPem(encrypted, { provider }), { instanceOf: PemError, message: /encrypted/ });
+  t.throws(() => loadPrivateKeyPem(encrypted, { provider }), {
+    instanceOf: PassphraseRequiredError,
+    message: /encrypted/,
+  });
+  t.deepEqual(
+    loadPrivateKeyPem(encrypted, { provider, passphrase: 'x' }).publicKey.spki,
+    new Uint8Array(run('pkey', '-in', 'k-p256.key', '-pubout', '-outform', 'DER')),
+  );
   t.throws(() => loadPrivateKeyPem(pki.read('k-p256.key') + pki.read('k-rsa.key'), { provider }), {
     instanceOf: PemError,
   });

@@ -1,5 +1,5 @@
-// The flags s_client and s_server share (versions, ALPN, groups, suites, key log, PEM files),
-// turned into @tls-kit/engine/node options.
+// The flags s_client and s_server share (versions, ALPN, groups, suites, key log, PEM files, key
+// passphrases), turned into @tls-kit/engine/node options.
 import { appendFileSync, readFileSync } from 'node:fs';
 import type { SecureContextOptions } from '@tls-kit/engine/node';
 import { fileFlag, type FlagSpec, type FlagValues, parseList, str, UsageError } from './args.js';
@@ -14,7 +14,7 @@ export const NEGOTIATION_FLAGS: Record<string, FlagSpec> = {
   groups: {
     type: 'string',
     value: 'g1,g2',
-    help: 'key exchange groups: X25519, P-256, P-384, X25519MLKEM768',
+    help: 'key exchange groups: X25519, X448, P-256, P-384, P-521, X25519MLKEM768',
   },
   ciphersuites: { type: 'string', value: 's1,s2', help: 'cipher suites, e.g. TLS_AES_128_GCM_SHA256' },
   keylogfile: fileFlag('append NSS key log lines (SSLKEYLOGFILE format) to FILE'),
@@ -31,6 +31,35 @@ export function readFlagFile(flags: FlagValues, name: string): string | undefine
       `--${name} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
+}
+
+/** A passphrase flag in openssl's pass-phrase argument syntax (openssl-passphrase-options(1)). */
+export function passFlag(key: string): FlagSpec {
+  return {
+    type: 'string',
+    value: 'SOURCE',
+    help: `passphrase of an encrypted ${key}: pass:PASSWORD, env:VAR or file:PATH (its first line)`,
+  };
+}
+
+/** The passphrase a flag names (`pass:`, `env:` or `file:`, as openssl), or undefined when not given. */
+export function passphraseFrom(flags: FlagValues, name: string): string | undefined {
+  const source = str(flags, name);
+  if (source === undefined) return undefined;
+  const colon = source.indexOf(':');
+  const kind = source.slice(0, colon);
+  const arg = source.slice(colon + 1);
+  if (colon > 0 && kind === 'pass') return arg;
+  if (colon > 0 && kind === 'env') {
+    const value = process.env[arg];
+    if (value === undefined) throw new UsageError(`--${name} env:${arg}: the variable is not set`);
+    return value;
+  }
+  if (colon > 0 && kind === 'file') {
+    const text = readFlagFile({ [name]: arg }, name)!;
+    return text.split(/\r?\n/, 1)[0]!;
+  }
+  throw new UsageError(`--${name} wants pass:PASSWORD, env:VAR or file:PATH`);
 }
 
 /** The version, ALPN, group and suite flags as node:tls-style options. */

@@ -1,7 +1,8 @@
 // `tls-kit demo`: the whole show runs in the test suite, with our peers and with openssl.
+import { have } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { run } from '../src/commands/demo.js';
-import { engineHasTls12, fakeIO, have, tlsKit } from './helpers/peers.js';
+import { engineHasTls12, fakeIO, tlsKit } from './helpers/peers.js';
 
 test('demo: handshake, verified chain, HTTP, every record decoded and decrypted; exit 0', async (t) => {
   const fake = fakeIO();

@@ -6,31 +6,15 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { createServer } from '@tls-kit/engine/node';
+import { have, opensslServer } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_client.js';
-import {
-  engineHasTls12,
-  fakeIO,
-  have,
-  keylogSecrets,
-  opensslServer,
-  pkiFiles,
-  tlsKit,
-} from './helpers/peers.js';
+import { engineHasTls12, fakeIO, keylogSecrets, pkiFiles, sClient, tlsKit } from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const withOpenssl = haveOpenssl ? test : test.skip;
 if (!haveOpenssl)
   test('openssl is absent: the openssl interop tests are skipped', (t) => t.log('no openssl binary'));
-
-/** Runs s_client in-process with `input` on stdin (ended at once). */
-async function client(args: string[], input = '') {
-  const f = pkiFiles();
-  const fake = fakeIO();
-  fake.stdin.end(input);
-  const status = await run(['--servername', 'localhost', '--CAfile', f.root, ...args], fake.io);
-  return { status, out: fake.stdout(), err: fake.stderr() };
-}
 
 type ServerFactory = (options: { cert: Buffer; key: Buffer }, onSecure: (socket: Duplex) => void) => Server;
 
@@ -64,7 +48,7 @@ withOpenssl(
   async (t) => {
     const { child, port } = await opensslWww(['-alpn', 'http/1.1']);
     try {
-      const r = await client(
+      const r = await sClient(
         ['--connect', `127.0.0.1:${port}`, '--alpn', 'h2,http/1.1'],
         'GET / HTTP/1.0\r\n\r\n',
       );
@@ -85,7 +69,7 @@ withOpenssl(
 withOpenssl('--groups and --ciphersuites are what openssl negotiates', async (t) => {
   const { child, port } = await opensslWww();
   try {
-    const r = await client(
+    const r = await sClient(
       [
         '--connect',
         `127.0.0.1:${port}`,
@@ -109,7 +93,7 @@ withOpenssl('--sess_out then --sess_in resumes with openssl s_server (TLS 1.3 ti
   const sess = join(f.dir, 'openssl-13.sess');
   const { child, port } = await opensslWww();
   try {
-    const first = await client(
+    const first = await sClient(
       ['--connect', `127.0.0.1:${port}`, '--sess_out', sess],
       'GET / HTTP/1.0\r\n\r\n',
     );
@@ -117,7 +101,7 @@ withOpenssl('--sess_out then --sess_in resumes with openssl s_server (TLS 1.3 ti
     t.regex(first.err, /Resumed: no/);
     t.true(existsSync(sess));
     t.is(statSync(sess).mode & 0o777, 0o600, 'the session file holds a secret');
-    const second = await client(
+    const second = await sClient(
       ['--connect', `127.0.0.1:${port}`, '--sess_in', sess],
       'GET / HTTP/1.0\r\n\r\n',
     );
@@ -145,7 +129,7 @@ withOpenssl(
       theirs,
     ]);
     try {
-      const r = await client(
+      const r = await sClient(
         [
           '--connect',
           `127.0.0.1:${port}`,
@@ -276,14 +260,14 @@ test('TLS 1.2 (when the engine has it): --tls1_2 against openssl, and --sess_out
   const sess = join(f.dir, 'openssl-12.sess');
   const { child, port } = await opensslWww();
   try {
-    const first = await client(
+    const first = await sClient(
       ['--connect', `127.0.0.1:${port}`, '--tls1_2', '--sess_out', sess],
       'GET / HTTP/1.0\r\n\r\n',
     );
     t.is(first.status, 0, first.err);
     t.regex(first.err, /Protocol: TLSv1\.2\nCipher: TLS_ECDHE_ECDSA_WITH_\w+\n/);
     t.regex(first.out, /New, TLSv1\.2/);
-    const second = await client(
+    const second = await sClient(
       ['--connect', `127.0.0.1:${port}`, '--tls1_2', '--sess_in', sess],
       'GET / HTTP/1.0\r\n\r\n',
     );

@@ -5,9 +5,10 @@ import net from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { connect } from '@tls-kit/engine/node';
+import { gnutlsClient, have, opensslClient as opensslSClient, spawnChild } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_server.js';
-import { engineHasTls12, fakeIO, have, keylogSecrets, pkiFiles, spawnChild } from './helpers/peers.js';
+import { engineHasTls12, fakeIO, keylogSecrets, pkiFiles } from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const haveCurl = have('curl');
@@ -39,19 +40,7 @@ function curlGet(port: number, extra: string[] = []) {
 
 /** openssl s_client sending `input`; -ign_eof keeps it reading after stdin ends. */
 function opensslClient(port: number, input: string, extra: string[] = []) {
-  const f = pkiFiles();
-  const child = spawnChild('openssl', [
-    's_client',
-    '-connect',
-    `127.0.0.1:${port}`,
-    '-servername',
-    'localhost',
-    '-CAfile',
-    f.root,
-    '-verify_return_error',
-    '-ign_eof',
-    ...extra,
-  ]);
+  const child = opensslSClient(port, pkiFiles().root, ['-ign_eof', ...extra]);
   child.process.stdin.end(input);
   return child;
 }
@@ -279,7 +268,7 @@ test('half-close: a GET followed at once by close_notify still gets its answer',
 (have('gnutls-cli') ? test : test.skip)('--www answers gnutls-cli (a third implementation)', async (t) => {
   const f = pkiFiles();
   const { status, port } = await startServer(t, ['--www', '--naccept', '1']);
-  const client = spawnChild('gnutls-cli', ['--x509cafile', f.root, '-p', String(port), 'localhost']);
+  const client = gnutlsClient(port, f.root);
   client.process.stdin.write('GET / HTTP/1.0\r\n\r\n');
   await client.waitFor(/HTTP\/1\.0 200 ok/);
   client.process.stdin.end();

@@ -23,18 +23,31 @@ import type {
 
 export const NAMED_GROUPS: readonly NamedGroupName[] = [
   'x25519',
+  'x448',
   'secp256r1',
   'secp384r1',
+  'secp521r1',
   'ffdhe2048',
   'ffdhe3072',
   'ffdhe4096',
   'x25519mlkem768',
 ];
 
-/** Uncompressed point lengths (RFC 8446 §4.2.8.2: legacy_form = 4, X, Y). */
-const EC_COORDINATE_LENGTH = { secp256r1: 32, secp384r1: 48 } as const;
+/** RFC 7748 §5: private keys, public values and shared secrets all have this length. */
+export const XDH_KEY_LENGTH = { x25519: 32, x448: 56 } as const;
+
+export type XdhGroup = keyof typeof XDH_KEY_LENGTH;
+
+/** Coordinate lengths of uncompressed points (RFC 8446 §4.2.8.2: legacy_form = 4, X, Y); also the
+ * length of private keys and of the shared secret (the x-coordinate, RFC 8446 §7.4.2). */
+const EC_COORDINATE_LENGTH = { secp256r1: 32, secp384r1: 48, secp521r1: 66 } as const;
 
 export type EcdhGroup = keyof typeof EC_COORDINATE_LENGTH;
+
+const isXdhGroup = (group: KeyExchangeGroup): group is XdhGroup =>
+  typeof group === 'string' && Object.hasOwn(XDH_KEY_LENGTH, group);
+const isEcdhGroup = (group: KeyExchangeGroup): group is EcdhGroup =>
+  typeof group === 'string' && Object.hasOwn(EC_COORDINATE_LENGTH, group);
 
 /** One side's key pair, as a provider's library computes it. */
 export interface RawKeyAgreement {
@@ -48,7 +61,7 @@ export interface RawKeyAgreement {
 /** A provider's key-agreement arithmetic. Private keys are given only for known-answer tests, with
  * their length already checked; an out-of-range one throws a CryptoError. */
 export interface KeyAgreementPrimitives {
-  x25519(privateKey: Uint8Array | undefined): RawKeyAgreement;
+  xdh(group: XdhGroup, privateKey: Uint8Array | undefined): RawKeyAgreement;
   ecdh(group: EcdhGroup, privateKey: Uint8Array | undefined): RawKeyAgreement;
   /** g^x mod p for a private exponent already checked to lie in (1, p-1). */
   finiteFieldDh(params: ResolvedDhGroup, x: bigint): RawKeyAgreement;
@@ -57,25 +70,28 @@ export interface KeyAgreementPrimitives {
 export function keyExchangeMembers(
   primitives: KeyAgreementPrimitives,
 ): Pick<CryptoProvider, 'supportsGroup' | 'startKeyExchange' | 'respondKeyExchange'> {
-  function startX25519(privateKey?: Uint8Array): KeyExchangeInitiator {
-    if (privateKey !== undefined && privateKey.length !== 32)
-      throw new CryptoError('x25519 private key must be 32 bytes');
-    const own = primitives.x25519(privateKey);
+  function startXdh(group: XdhGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
+    const length = XDH_KEY_LENGTH[group];
+    if (privateKey !== undefined && privateKey.length !== length)
+      throw new CryptoError(`${group} private key must be ${length} bytes`);
+    const own = primitives.xdh(group, privateKey);
     return {
-      group: 'x25519',
+      group,
       publicKey: own.publicKey,
       complete(peerPublicKey) {
-        if (peerPublicKey.length !== 32)
-          throw new InvalidKeyShareError(`x25519 share must be 32 bytes, got ${peerPublicKey.length}`);
+        if (peerPublicKey.length !== length)
+          throw new InvalidKeyShareError(
+            `${group} share must be ${length} bytes, got ${peerPublicKey.length}`,
+          );
         let secret: Uint8Array;
         try {
           secret = own.derive(peerPublicKey);
         } catch (cause) {
           // Both libraries refuse a low-order peer point themselves: its result is all zero.
-          throw new InvalidKeyShareError('x25519 produced an all-zero shared secret', { cause });
+          throw new InvalidKeyShareError(`${group} produced an all-zero shared secret`, { cause });
         }
-        // RFC 8446 §7.4.2: an all-zero X25519 secret MUST be refused.
-        if (isAllZero(secret)) throw new InvalidKeyShareError('x25519 produced an all-zero shared secret');
+        // RFC 8446 §7.4.2, RFC 7748 §6: an all-zero X25519/X448 secret MUST be refused.
+        if (isAllZero(secret)) throw new InvalidKeyShareError(`${group} produced an all-zero shared secret`);
         return secret;
       },
     };
@@ -131,9 +147,10 @@ export function keyExchangeMembers(
   }
 
   function startKeyExchange(group: KeyExchangeGroup, privateKey?: Uint8Array): KeyExchangeInitiator {
-    if (group === 'x25519') return startX25519(privateKey);
-    if (group === 'secp256r1' || group === 'secp384r1') return startEcdh(group, privateKey);
-    if (group === 'x25519mlkem768') return startX25519MlKem768(startX25519, privateKey);
+    if (isXdhGroup(group)) return startXdh(group, privateKey);
+    if (isEcdhGroup(group)) return startEcdh(group, privateKey);
+    if (group === 'x25519mlkem768')
+      return startX25519MlKem768((x25519Key) => startXdh('x25519', x25519Key), privateKey);
     if (isFfdheGroup(group)) return startFiniteFieldDh(group, privateKey);
     throw new UnsupportedAlgorithmError(
       `key exchange group ${typeof group === 'string' ? group : 'custom DH group'} is not supported`,

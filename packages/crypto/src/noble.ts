@@ -4,6 +4,7 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { gcm } from '@noble/ciphers/aes.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { x448 } from '@noble/curves/ed448.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { expand as nobleHkdfExpand, extract as nobleHkdfExtract } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
@@ -29,7 +30,7 @@ import {
   parseSpki,
   rsaBits,
 } from './key-der.js';
-import type { KeyAgreementPrimitives } from './key-exchange.js';
+import { type KeyAgreementPrimitives, XDH_KEY_LENGTH } from './key-exchange.js';
 import { checkAeadNonce, checkRsaModulus, checkSealOutput, cryptoRandomBytes } from './policy.js';
 import type {
   AeadAlgorithm,
@@ -96,14 +97,16 @@ class NobleAeadKey implements AeadKey {
   }
 }
 
-const ECDH_CURVES = { secp256r1: p256, secp384r1: p384 } as const;
+const XDH_CURVES = { x25519, x448 } as const;
+const ECDH_CURVES = { secp256r1: p256, secp384r1: p384, secp521r1: p521 } as const;
 
 const keyAgreement: KeyAgreementPrimitives = {
-  x25519(privateKey) {
-    const own = privateKey ? privateKey.slice() : cryptoRandomBytes(32);
+  xdh(group, privateKey) {
+    const curve = XDH_CURVES[group];
+    const own = privateKey ? privateKey.slice() : cryptoRandomBytes(XDH_KEY_LENGTH[group]);
     return {
-      publicKey: x25519.getPublicKey(own),
-      derive: (peerPublicKey) => x25519.getSharedSecret(own, peerPublicKey),
+      publicKey: curve.getPublicKey(own),
+      derive: (peerPublicKey) => curve.getSharedSecret(own, peerPublicKey),
     };
   },
   ecdh(group, privateKey) {

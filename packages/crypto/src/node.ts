@@ -27,7 +27,7 @@ import {
   UnsupportedAlgorithmError,
 } from './errors.js';
 import { hkdfExpandWithHmac } from './hkdf.js';
-import type { KeyAgreementPrimitives } from './key-exchange.js';
+import type { KeyAgreementPrimitives, XdhGroup } from './key-exchange.js';
 import { checkAeadNonce, checkRsaModulus, checkSealOutput } from './policy.js';
 import type {
   AeadAlgorithm,
@@ -118,43 +118,54 @@ class NodeAeadKey implements AeadKey {
   }
 }
 
-// X25519 public keys travel as JWK (RFC 8037 §2: base64url of the 32 raw bytes): node has no raw
+// X25519/X448 public keys travel as JWK (RFC 8037 §2: base64url of the raw bytes): node has no raw
 // import, and OpenSSL's JWK path is an order of magnitude faster than its DER decoder/encoder.
 // A private key given for known-answer tests goes through its fixed PKCS#8 wrapper (RFC 8410).
-const X25519_PKCS8_PREFIX = hexToBytes('302e020100300506032b656e04220420');
+const XDH_FORMS = {
+  x25519: {
+    crv: 'X25519',
+    pkcs8Prefix: hexToBytes('302e020100300506032b656e04220420'),
+    generate: () => generateKeyPairSync('x25519'),
+  },
+  x448: {
+    crv: 'X448',
+    pkcs8Prefix: hexToBytes('3046020100300506032b656f043a0438'),
+    generate: () => generateKeyPairSync('x448'),
+  },
+} as const;
 
-function x25519PublicKey(raw: Uint8Array): KeyObject {
+function xdhPublicKey(group: XdhGroup, raw: Uint8Array): KeyObject {
   return createPublicKey({
-    key: { kty: 'OKP', crv: 'X25519', x: buf(raw).toString('base64url') },
+    key: { kty: 'OKP', crv: XDH_FORMS[group].crv, x: buf(raw).toString('base64url') },
     format: 'jwk',
   });
 }
 
-function rawX25519(publicKey: KeyObject): Uint8Array {
+function rawXdh(publicKey: KeyObject): Uint8Array {
   return view(Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'));
 }
 
-const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1' } as const;
+const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1: 'secp521r1' } as const;
 
 const keyAgreement: KeyAgreementPrimitives = {
-  x25519(privateKey) {
+  xdh(group, privateKey) {
     let ownKey: KeyObject;
     let ownPublic: KeyObject;
     if (privateKey) {
       ownKey = createPrivateKey({
-        key: buf(concatBytes(X25519_PKCS8_PREFIX, privateKey)),
+        key: buf(concatBytes(XDH_FORMS[group].pkcs8Prefix, privateKey)),
         format: 'der',
         type: 'pkcs8',
       });
       ownPublic = createPublicKey(ownKey);
     } else {
-      ({ privateKey: ownKey, publicKey: ownPublic } = generateKeyPairSync('x25519'));
+      ({ privateKey: ownKey, publicKey: ownPublic } = XDH_FORMS[group].generate());
     }
     return {
-      publicKey: rawX25519(ownPublic),
-      // The caller has checked the length: JWK import takes any 32 bytes, as DER did.
+      publicKey: rawXdh(ownPublic),
+      // The caller has checked the length: JWK import takes any value of that length, as DER did.
       derive: (peerPublicKey) =>
-        view(diffieHellman({ privateKey: ownKey, publicKey: x25519PublicKey(peerPublicKey) })),
+        view(diffieHellman({ privateKey: ownKey, publicKey: xdhPublicKey(group, peerPublicKey) })),
     };
   },
   ecdh(group, privateKey) {
@@ -236,6 +247,7 @@ function checkSingleSequence(der: Uint8Array): void {
 const EC_SPKI_PREFIXES = [
   { crv: 'P-256', prefix: hexToBytes('3059301306072a8648ce3d020106082a8648ce3d03010703420004'), size: 32 },
   { crv: 'P-384', prefix: hexToBytes('3076301006072a8648ce3d020106052b8104002203620004'), size: 48 },
+  { crv: 'P-521', prefix: hexToBytes('30819b301006072a8648ce3d020106052b810400230381860004'), size: 66 },
 ] as const;
 
 function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {

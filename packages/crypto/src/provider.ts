@@ -37,8 +37,10 @@ export interface AeadKey {
 /** TLS NamedGroup names for the key exchanges a provider can perform. */
 export type NamedGroupName =
   | 'x25519'
+  | 'x448'
   | 'secp256r1'
   | 'secp384r1'
+  | 'secp521r1'
   | 'ffdhe2048'
   | 'ffdhe3072'
   | 'ffdhe4096'
@@ -58,7 +60,7 @@ export interface KeyExchangeInitiator {
   /** The key_share / ServerKeyExchange public value, in its TLS wire encoding. */
   readonly publicKey: Uint8Array;
   /** Validates the peer's share and returns the shared secret (TLS encoding rules:
-   * X25519 rejects an all-zero result, FFDHE is left-padded to the prime length). */
+   * X25519/X448 reject an all-zero result, FFDHE is left-padded to the prime length). */
   complete(peerPublicKey: Uint8Array): Uint8Array;
 }
 

@@ -1,39 +1,15 @@
 // The '@tls-kit/crypto' entry (index + nobleProvider) must run without Node built-ins: it is
 // imported in a child process whose module resolution throws on any node: / built-in import made
-// from this package's src or from @noble/*.
-import { execFileSync } from 'node:child_process';
+// from this package's src or from @noble/* (see runWithNodeBlocked in @tls-kit/test-helpers).
 import { fileURLToPath } from 'node:url';
+import { runWithNodeBlocked } from '@tls-kit/test-helpers';
 import test from 'ava';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-
-const blockingHooks = `
-import { builtinModules } from 'node:module';
-export async function resolve(specifier, context, next) {
-  const parent = context.parentURL ?? '';
-  const guarded = parent.includes('/packages/crypto/src/') || parent.includes('/@noble/');
-  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  if (guarded && (specifier.startsWith('node:') || builtinModules.includes(bare))) {
-    throw new Error('BLOCKED ' + specifier + ' from ' + parent);
-  }
-  return next(specifier, context);
-}`;
-const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(blockingHooks)}`)});`;
-
-function runBlocked(script: string): string {
-  return execFileSync(
-    process.execPath,
-    [
-      '--conditions=@tls-kit/source',
-      '--import=tsx',
-      `--import=data:text/javascript,${encodeURIComponent(register)}`,
-      '--input-type=module',
-      '-e',
-      script,
-    ],
-    { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
+const runBlocked = (script: string): string =>
+  runWithNodeBlocked(script, {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    guarded: /\/packages\/crypto\/src\/|\/@noble\//,
+  });
 
 test('the index entry and nobleProvider load and work with node: built-ins blocked', (t) => {
   const output = runBlocked(`

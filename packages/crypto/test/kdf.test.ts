@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { opensslPrf } from '@tls-kit/test-helpers';
 import test from 'ava';
 import fc from 'fast-check';
 import { CryptoError, deriveSecret, hkdfExpandLabel, tls12Prf } from '@tls-kit/crypto';
@@ -226,28 +226,6 @@ for (const provider of providers) {
   });
 }
 
-// RFC 5246 §5 PRF against OpenSSL's TLS1-PRF (whose seed is label || seed).
-const opensslPrf = (hash: string, secret: Uint8Array, seed: Uint8Array, length: number): string =>
-  execFileSync(
-    'openssl',
-    [
-      'kdf',
-      '-keylen',
-      String(length),
-      '-kdfopt',
-      `digest:${hash}`,
-      '-kdfopt',
-      `hexsecret:${hex(secret)}`,
-      '-kdfopt',
-      `hexseed:${hex(seed)}`,
-      'TLS1-PRF',
-    ],
-    { encoding: 'utf8' },
-  )
-    .trim()
-    .replaceAll(':', '')
-    .toLowerCase();
-
 test('TLS 1.2 PRF matches openssl kdf TLS1-PRF (both providers)', (t) => {
   const samples = [
     {
@@ -280,12 +258,7 @@ test('TLS 1.2 PRF matches openssl kdf TLS1-PRF (both providers)', (t) => {
     },
   ] as const;
   for (const s of samples) {
-    const expected = opensslPrf(
-      s.hash.toUpperCase(),
-      s.secret,
-      Uint8Array.of(...utf8(s.label), ...s.seed),
-      s.length,
-    );
+    const expected = opensslPrf(s.hash.toUpperCase(), s.secret, s.label, s.seed, s.length);
     for (const provider of providers) {
       t.is(
         hex(tls12Prf(provider, s.hash, s.secret, s.label, s.seed, s.length)),

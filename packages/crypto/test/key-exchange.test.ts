@@ -3,7 +3,7 @@ import { checkPrimeSync, getDiffieHellman } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import {
@@ -15,22 +15,34 @@ import {
   composeProvider,
   dhParametersFromDer,
 } from '@tls-kit/crypto';
-import type { KeyExchangeGroup, NamedGroupName } from '@tls-kit/crypto';
+import type { CryptoProvider, KeyExchangeGroup, NamedGroupName } from '@tls-kit/crypto';
 import { between, hex, hexAfter, providers, rfcText, unhex } from './helpers.js';
 
 const [nodeP, nobleP] = providers as [(typeof providers)[0], (typeof providers)[0]];
 
 const rfc7748 = rfcText('rfc7748.txt');
-const s52 = between(rfc7748, '5.2.  Test Vectors', '   X448:');
-const x25519Vectors = s52
-  .split('Input scalar:')
-  .slice(1)
-  .map((chunk) => ({
-    scalar: hexAfter(`Input scalar:${chunk}`, 'Input scalar:'),
-    u: hexAfter(chunk, 'Input u-coordinate:'),
-    output: hexAfter(chunk, 'Output u-coordinate:'),
-  }));
+/** The single-call vectors of one curve in RFC 7748 §5.2. */
+const scalarMultVectors = (section: string) =>
+  section
+    .split('Input scalar:')
+    .slice(1)
+    .map((chunk) => ({
+      scalar: hexAfter(`Input scalar:${chunk}`, 'Input scalar:'),
+      u: hexAfter(chunk, 'Input u-coordinate:'),
+      output: hexAfter(chunk, 'Output u-coordinate:'),
+    }));
+const x25519Vectors = scalarMultVectors(between(rfc7748, '5.2.  Test Vectors', '   X448:'));
 const s61 = between(rfc7748, '6.1.  Curve25519', '6.2.  Curve448');
+const x448Vectors = scalarMultVectors(
+  between(
+    rfc7748.slice(rfc7748.indexOf('\n5.2.  Test Vectors')),
+    '   X448:',
+    '   The second type of test vector',
+  ),
+);
+const iterated = rfc7748.slice(rfc7748.indexOf('The second type of test vector'));
+const x448Iterated = between(iterated, '   X448:', '6.  Diffie-Hellman');
+const s62 = between(rfc7748, '6.2.  Curve448', '7.  Security Considerations');
 
 // Encodings of low-order points and their aliases: X25519 maps them all to zero (RFC 7748 §6.1,
 // the libsodium blocklist); TLS must reject them (RFC 8446 §7.4.2).
@@ -46,9 +58,42 @@ const LOW_ORDER = [
   p25519 + 1n,
 ].map(le32);
 
+// X448's low-order points (u = 0, 1, p-1) and the non-canonical encodings of 0 and 1 (RFC 7748 §5:
+// values >= p are reduced): all give an all-zero secret, refused (RFC 7748 §6.2, RFC 8446 §7.4.2).
+const p448 = 2n ** 448n - 2n ** 224n - 1n;
+const le56 = (n: bigint) => unhex(n.toString(16).padStart(112, '0')).reverse();
+const LOW_ORDER_X448 = [0n, 1n, p448 - 1n, p448, p448 + 1n].map(le56);
+
+const EC_SHARE_LENGTH = { secp256r1: 65, secp384r1: 97, secp521r1: 133 } as const;
+
+/**
+ * RFC 7748 §6.1 / §6.2 (`section`): Alice's and Bob's public keys from their private keys, and
+ * the same shared secret on both sides and from respondKeyExchange.
+ */
+function diffieHellman(
+  t: ExecutionContext,
+  provider: CryptoProvider,
+  group: 'x25519' | 'x448',
+  section: string,
+) {
+  const alice = provider.startKeyExchange(group, hexAfter(section, "Alice's private key, a:"));
+  const bob = provider.startKeyExchange(group, hexAfter(section, "Bob's private key, b:"));
+  t.is(hex(alice.publicKey), hex(hexAfter(section, "Alice's public key")));
+  t.is(hex(bob.publicKey), hex(hexAfter(section, "Bob's public key")));
+  const k = hexAfter(section, 'Their shared secret, K:');
+  t.is(hex(alice.complete(bob.publicKey)), hex(k));
+  t.is(hex(bob.complete(alice.publicKey)), hex(k));
+  t.is(provider.respondKeyExchange(group, alice.publicKey).sharedSecret.length, k.length);
+}
+
 test('RFC 7748 vectors parse', (t) => {
   t.is(x25519Vectors.length, 2);
   t.is(hexAfter(s61, 'Their shared secret, K:').length, 32);
+  t.is(x448Vectors.length, 2);
+  for (const v of x448Vectors) t.deepEqual([v.scalar.length, v.u.length, v.output.length], [56, 56, 56]);
+  t.is(hexAfter(iterated, 'For X448:').length, 56);
+  t.is(hexAfter(x448Iterated, 'After 1,000 iterations:').length, 56);
+  t.is(hexAfter(s62, 'Their shared secret, K:').length, 56);
 });
 
 for (const provider of providers) {
@@ -58,15 +103,8 @@ for (const provider of providers) {
     }
   });
 
-  test(`${provider.name}: X25519 RFC 7748 §6.1 Diffie-Hellman`, (t) => {
-    const alice = provider.startKeyExchange('x25519', hexAfter(s61, "Alice's private key, a:"));
-    const bob = provider.startKeyExchange('x25519', hexAfter(s61, "Bob's private key, b:"));
-    t.is(hex(alice.publicKey), hex(hexAfter(s61, "Alice's public key")));
-    t.is(hex(bob.publicKey), hex(hexAfter(s61, "Bob's public key")));
-    const k = hex(hexAfter(s61, 'Their shared secret, K:'));
-    t.is(hex(alice.complete(bob.publicKey)), k);
-    t.is(hex(bob.complete(alice.publicKey)), k);
-  });
+  test(`${provider.name}: X25519 RFC 7748 §6.1 Diffie-Hellman`, (t) =>
+    diffieHellman(t, provider, 'x25519', s61));
 
   test(`${provider.name}: X25519 rejects low-order points (all-zero secret) and bad lengths`, (t) => {
     const own = provider.startKeyExchange('x25519');
@@ -79,11 +117,39 @@ for (const provider of providers) {
     });
   });
 
-  for (const group of ['secp256r1', 'secp384r1'] as const) {
+  test(`${provider.name}: X448 RFC 7748 §5.2 (single calls, 1 and 1,000 iterations)`, (t) => {
+    for (const v of x448Vectors) {
+      t.is(hex(provider.startKeyExchange('x448', v.scalar).complete(v.u)), hex(v.output));
+    }
+    let k = hexAfter(iterated, 'For X448:');
+    let u = k;
+    for (let i = 1; i <= 1000; i++) {
+      [k, u] = [provider.startKeyExchange('x448', k).complete(u), k];
+      if (i === 1) t.is(hex(k), hex(hexAfter(x448Iterated, 'After one iteration:')));
+    }
+    t.is(hex(k), hex(hexAfter(x448Iterated, 'After 1,000 iterations:')));
+  });
+
+  test(`${provider.name}: X448 RFC 7748 §6.2 Diffie-Hellman`, (t) => diffieHellman(t, provider, 'x448', s62));
+
+  test(`${provider.name}: X448 rejects low-order points (all-zero secret) and bad lengths`, (t) => {
+    const own = provider.startKeyExchange('x448');
+    t.is(own.publicKey.length, 56);
+    for (const point of LOW_ORDER_X448)
+      t.throws(() => own.complete(point), { instanceOf: InvalidKeyShareError }, hex(point));
+    for (const length of [0, 32, 55, 57, 112])
+      t.throws(() => own.complete(new Uint8Array(length).fill(5)), { instanceOf: InvalidKeyShareError });
+    t.throws(() => provider.respondKeyExchange('x448', LOW_ORDER_X448[0] as Uint8Array), {
+      instanceOf: InvalidKeyShareError,
+    });
+    t.throws(() => provider.startKeyExchange('x448', new Uint8Array(32)), { instanceOf: CryptoError });
+  });
+
+  for (const group of ['secp256r1', 'secp384r1', 'secp521r1'] as const) {
     test(`${provider.name}: ${group} rejects off-curve, compressed, infinity and mis-sized points`, (t) => {
       const own = provider.startKeyExchange(group);
       const peer = provider.startKeyExchange(group).publicKey;
-      t.is(peer.length, group === 'secp256r1' ? 65 : 97);
+      t.is(peer.length, EC_SHARE_LENGTH[group]);
       t.is(peer[0], 4);
       const offCurve = peer.slice();
       offCurve[offCurve.length - 1] = (offCurve[offCurve.length - 1] as number) ^ 1;
@@ -97,9 +163,12 @@ for (const provider of providers) {
         peer.subarray(0, peer.length - 1),
         Uint8Array.of(...peer, 0),
       ];
-      for (const point of bad)
+      for (const point of bad) {
         t.throws(() => own.complete(point), { instanceOf: InvalidKeyShareError }, hex(point));
-      t.notThrows(() => own.complete(peer));
+        t.throws(() => provider.respondKeyExchange(group, point), { instanceOf: InvalidKeyShareError });
+      }
+      // The secret is the x-coordinate, as long as a coordinate (RFC 8446 §7.4.2).
+      t.is(own.complete(peer).length, coordinate);
     });
   }
 
@@ -196,7 +265,7 @@ for (const provider of providers) {
 
   test(`${provider.name}: unknown groups are UnsupportedAlgorithmError`, (t) => {
     t.false(provider.supportsGroup('ffdhe8192' as NamedGroupName));
-    t.throws(() => provider.startKeyExchange('secp521r1' as NamedGroupName), {
+    t.throws(() => provider.startKeyExchange('brainpoolP256r1' as NamedGroupName), {
       instanceOf: UnsupportedAlgorithmError,
     });
     t.throws(() => provider.startKeyExchange('x25519', new Uint8Array(31)), { instanceOf: CryptoError });
@@ -206,6 +275,12 @@ for (const provider of providers) {
       instanceOf: CryptoError,
     });
     t.throws(() => provider.startKeyExchange('ffdhe2048', Uint8Array.of(1)), { instanceOf: CryptoError });
+    t.throws(() => provider.startKeyExchange('secp521r1', new Uint8Array(66).fill(0xff)), {
+      instanceOf: CryptoError,
+    });
+    t.throws(() => provider.startKeyExchange('secp521r1', new Uint8Array(65).fill(1)), {
+      instanceOf: CryptoError,
+    });
   });
 }
 
@@ -228,23 +303,29 @@ test('each provider completes exchanges started by the other, for every named gr
 });
 
 test('providers agree on public values and secrets for the same private keys (random)', (t) => {
-  const scalar = (length: number) =>
+  // A nonzero scalar of the group's length; EC scalars are kept below the order n by their top
+  // byte (P-521's n is just under 2^521, so its top byte is 0 or 1).
+  const scalar = (length: number, topMax: number) =>
     fc
-      .uint8Array({ minLength: length, maxLength: length })
-      .filter((b) => b.some((x) => x !== 0) && b[0] !== 0xff);
+      .tuple(
+        fc.integer({ min: 0, max: topMax }),
+        fc.uint8Array({ minLength: length - 1, maxLength: length - 1 }),
+      )
+      .map(([top, rest]) => Uint8Array.of(top, ...rest))
+      .filter((b) => b.some((x) => x !== 0));
+  const keys = (group: NamedGroupName, length: number, topMax: number) =>
+    fc.tuple(fc.constant(group), scalar(length, topMax), scalar(length, topMax));
   fc.assert(
     fc.property(
-      fc.constantFrom(
-        ['x25519', 32],
-        ['secp256r1', 32],
-        ['secp384r1', 48],
-        ['ffdhe2048', 28],
-      ) as fc.Arbitrary<[NamedGroupName, number]>,
-      scalar(48),
-      scalar(48),
-      ([group, length], keyA, keyB) => {
-        const a = keyA.subarray(0, length);
-        const b = keyB.subarray(0, length);
+      fc.oneof(
+        keys('x25519', 32, 0xff),
+        keys('x448', 56, 0xff),
+        keys('secp256r1', 32, 0xfe),
+        keys('secp384r1', 48, 0xfe),
+        keys('secp521r1', 66, 1),
+        keys('ffdhe2048', 28, 0xff),
+      ),
+      ([group, a, b]) => {
         const nodeA = nodeP.startKeyExchange(group, a);
         const nobleA = nobleP.startKeyExchange(group, a);
         t.is(hex(nodeA.publicKey), hex(nobleA.publicKey));
@@ -252,7 +333,7 @@ test('providers agree on public values and secrets for the same private keys (ra
         t.is(hex(nodeA.complete(peer)), hex(nobleA.complete(peer)));
       },
     ),
-    { numRuns: 20 },
+    { numRuns: 30 },
   );
 });
 

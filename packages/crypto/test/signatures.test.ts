@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forgeE3Signature } from '@tls-kit/test-helpers';
 import anyTest, { type TestFn } from 'ava';
 import fc from 'fast-check';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
@@ -266,6 +267,15 @@ for (const provider of providers) {
     });
   });
 
+  test(`${provider.name}: EC SubjectPublicKeyInfo with a point off the curve is InvalidKeyError`, (t) => {
+    for (const name of ['p256', 'p384', 'p521'] as const) {
+      const spki = t.context.keys[name].spki;
+      t.notThrows(() => provider.importPublicKey(spki));
+      // The last byte is the low byte of y: flipping its low bit leaves the curve.
+      t.throws(() => provider.importPublicKey(flipLast(spki)), { instanceOf: InvalidKeyError }, name);
+    }
+  });
+
   test(`${provider.name}: ECDSA accepts high-S signatures (real-world signers) but not raw r||s`, (t) => {
     const curves = { p256, p384, p521 } as const;
     for (const name of ['p256', 'p384', 'p521'] as const) {
@@ -296,7 +306,7 @@ for (const provider of providers) {
       message,
     );
     t.true(provider.verify('rsa_pkcs1_sha256', publicKey, message, honest));
-    const forged = forgeE3Signature(provider, message, 256);
+    const forged = forgeE3Signature(message, 256);
     t.false(provider.verify('rsa_pkcs1_sha256', publicKey, message, forged));
   });
 
@@ -382,25 +392,6 @@ test('the DER reader refuses non-minimal lengths and integers', (t) => {
   t.throws(() => noble.importPublicKey(unhex('308105020100020100')), { instanceOf: DerError });
   t.throws(() => noble.importPublicKey(unhex('3080020100020100000')), { instanceOf: DerError });
 });
-
-/** Bleichenbacher's forgery: 00 01 FF 00 DigestInfo H || garbage, made a perfect cube so that
- * e=3 verifiers that parse the block instead of re-encoding it accept. */
-function forgeE3Signature(provider: CryptoProvider, message: Uint8Array, k: number): Uint8Array {
-  const digestInfo = unhex('3031300d060960864801650304020105000420');
-  const prefix = Uint8Array.of(0, 1, 0xff, 0, ...digestInfo, ...provider.hash('sha256', message));
-  const garbageBits = BigInt(8 * (k - prefix.length));
-  const target = BigInt(`0x${hex(prefix)}`) << garbageBits;
-  let root = 1n << BigInt(Math.ceil((8 * k) / 3));
-  for (;;) {
-    const next = (2n * root + target / (root * root)) / 3n;
-    if (next >= root) break;
-    root = next;
-  }
-  while (root ** 3n < target) root++;
-  const cube = root ** 3n;
-  if (cube >> garbageBits !== target >> garbageBits) throw new Error('forgery construction failed');
-  return unhex(root.toString(16).padStart(2 * k, '0'));
-}
 
 test('providers verify each other’s ECDSA and Ed25519 signatures over random messages', (t) => {
   const [a, b] = providers as [CryptoProvider, CryptoProvider];

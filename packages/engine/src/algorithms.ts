@@ -12,12 +12,31 @@ import { NamedGroup, SignatureScheme } from '@tls-kit/messages';
 
 export const GROUP_CODES: Record<NamedGroupName, number> = {
   x25519: NamedGroup.x25519,
+  x448: NamedGroup.x448,
   secp256r1: NamedGroup.secp256r1,
   secp384r1: NamedGroup.secp384r1,
+  secp521r1: NamedGroup.secp521r1,
   ffdhe2048: NamedGroup.ffdhe2048,
   ffdhe3072: NamedGroup.ffdhe3072,
   ffdhe4096: NamedGroup.ffdhe4096,
   x25519mlkem768: NamedGroup.X25519MLKEM768,
+};
+
+/** The groups TLS 1.2 ECDHE can use (RFC 8422 §5.1.1: the NIST curves, X25519, X448); the hybrids
+ * are TLS 1.3 only. */
+export const TLS12_ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set([
+  'x25519',
+  'x448',
+  'secp256r1',
+  'secp384r1',
+  'secp521r1',
+]);
+
+/** The named group of an EC key's curve (RFC 8422 §5.1.1: the groups name curves for ECDSA too). */
+export const CURVE_GROUPS: Readonly<Record<string, NamedGroupName>> = {
+  'P-256': 'secp256r1',
+  'P-384': 'secp384r1',
+  'P-521': 'secp521r1',
 };
 
 const groupNames = new Map<number, NamedGroupName>(

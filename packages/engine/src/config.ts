@@ -39,7 +39,8 @@ export interface CommonOptions {
    * mixed. Default: the three TLS 1.3 suites and TLS12_SUITES.
    */
   readonly cipherSuites?: readonly string[];
-  /** supported_groups in preference order. Default: x25519mlkem768, x25519, secp256r1, secp384r1. */
+  /** supported_groups in preference order. Default: x25519mlkem768, x25519, secp256r1, secp384r1;
+   * x448, secp521r1 and ffdhe2048/3072/4096 are opt-in. */
   readonly groups?: readonly NamedGroupName[];
   /** Signature schemes we accept from the peer and may use ourselves, in preference order. */
   readonly signatureSchemes?: readonly SignatureSchemeName[];

@@ -3,6 +3,7 @@
 // close semantics (seed chapter 15), output batching, and pausing for certificate callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
+import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
 import { concat } from './bytes.js';
 import type { ResolvedConfig, TLSVersion } from './config.js';
@@ -73,20 +74,6 @@ export interface ConnectionEvents {
   readonly onError?: (error: Error) => void;
 }
 
-export interface ConnectionFacts {
-  tlsVersion: TLSVersion | undefined;
-  cipherSuite: string | undefined;
-  namedGroup: string | undefined;
-  signatureScheme: string | undefined;
-  alpnProtocol: string | undefined;
-  serverName: string | undefined;
-  sessionId: Uint8Array | undefined;
-  peerCertificates: readonly Certificate[];
-  /** How the peer's chain fared; set when one was validated (see Connection.peerVerification). */
-  peerVerification: PeerVerification | undefined;
-  resumed: boolean;
-}
-
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
 export type PeerVerification =
   | { readonly ok: true }
@@ -99,41 +86,78 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '
 
 const EMPTY = new Uint8Array(0);
 
-export class ConnectionCore {
-  readonly facts: ConnectionFacts = {
-    tlsVersion: undefined,
-    cipherSuite: undefined,
-    namedGroup: undefined,
-    signatureScheme: undefined,
-    alpnProtocol: undefined,
-    serverName: undefined,
-    sessionId: undefined,
-    peerCertificates: [],
-    peerVerification: undefined,
-    resumed: false,
-  };
-  status: ConnectionState = 'handshaking';
-  ended = false;
-  /** Set by the handshake once ClientHello.random is known, for key log lines (dropped once open). */
+/**
+ * What only the handshake uses, in one object the core drops at the end of the call that
+ * completed the handshake, so an open connection keeps none of it.
+ */
+class HandshakeOnly {
+  /** The running transcript hash. */
+  readonly transcript: Transcript;
+  /** ClientHello.random, for key log lines. */
   clientRandom: Uint8Array = EMPTY;
-  /** Set by the handshake: records the peer may not send us over this size (RFC 8449). */
-  readLimit: number | undefined;
-  /** Set by the handshake: the peer's record_size_limit (RFC 8449). */
-  writeLimit: number | undefined;
   /** Server: bytes of undecryptable records still skippable after rejecting 0-RTT (RFC 8446 §4.2.10). */
   earlyDataBudget = 0;
   /** Server: skip undecryptable records until one decrypts (RFC 8446 §4.2.10). */
   skippingEarlyData = false;
-  /** Protocol version once fixed; selects CCS and alert rules. */
-  version: TLSVersion | undefined;
+  /** Application data written before the handshake completed (lazily), and its size. */
+  queuedApplicationData: Uint8Array[] | undefined;
+  queuedBytes = 0;
+  /** applicationFinished() came first: close_notify follows the queued data. */
+  closeRequested = false;
+  sentChangeCipherSpec = false;
+  /** The first ClientHello was sent or received: a change_cipher_spec may arrive (RFC 8446 §5). */
+  helloSeen = false;
+  /** Waiting for a certificate callback: input is buffered. */
+  paused = false;
   /** The connection object handed to user callbacks (verifyCallback). */
   publicConnection: unknown;
+
+  constructor(provider: CryptoProvider) {
+    this.transcript = new Transcript(provider);
+  }
+}
+
+/** peerCertificates before (or without) a peer chain: one array for every connection. */
+const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
+
+/** The facts of a connection; the session ID is kept as bytes alone, without a view per connection. */
+export class ConnectionFacts {
+  tlsVersion: TLSVersion | undefined;
+  cipherSuite: string | undefined;
+  namedGroup: string | undefined;
+  signatureScheme: string | undefined;
+  alpnProtocol: string | undefined;
+  serverName: string | undefined;
+  peerCertificates: readonly Certificate[] = NO_CERTIFICATES;
+  /** How the peer's chain fared; set when one was validated (see Connection.peerVerification). */
+  peerVerification: PeerVerification | undefined;
+  resumed = false;
+  private sessionIdBytes: ArrayBuffer | undefined;
+
+  /** A view of the session ID's bytes (a new view per read, over the same bytes). */
+  get sessionId(): Uint8Array | undefined {
+    return this.sessionIdBytes && new Uint8Array(this.sessionIdBytes);
+  }
+  set sessionId(id: Uint8Array | undefined) {
+    // A copy of exact size (a Buffer's slice() would be a view of a larger buffer).
+    this.sessionIdBytes = id && new Uint8Array(id).buffer;
+  }
+}
+
+export class ConnectionCore {
+  readonly facts = new ConnectionFacts();
+  status: ConnectionState = 'handshaking';
+  ended = false;
+  /** Set by the handshake: records the peer may not send us over this size (RFC 8449). */
+  readLimit: number | undefined;
+  /** Set by the handshake: the peer's record_size_limit (RFC 8449). */
+  writeLimit: number | undefined;
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
   onInvalidate: (() => void) | undefined;
 
   private state: HandshakeState;
-  /** Handshake-only: released (with clientRandom) at the end of the call that completed the handshake. */
-  private transcriptState: Transcript | undefined;
+  /** Released at the end of the call that completed the handshake. */
+  private handshakeOnly: HandshakeOnly | undefined;
   /**
    * Created when input arrives and dropped when nothing is left in them, so an idle connection
    * holds neither (a record or handshake message split across calls keeps them).
@@ -145,13 +169,7 @@ export class ConnectionCore {
   /** Records waiting for the end of the call, and application data for its caller (lazily). */
   private output: Uint8Array[] | undefined;
   private received: Uint8Array[] | undefined;
-  private queuedApplicationData: Uint8Array[] | undefined;
-  private queuedBytes = 0;
-  private sentChangeCipherSpec = false;
-  private helloSeen = false;
-  private closeRequested = false;
   private completed = false;
-  private paused = false;
   private inCall = false;
   private pendingError: Error | undefined;
   /** Half-close: wireClose(false) is due once the current call flushed our close_notify. */
@@ -165,7 +183,7 @@ export class ConnectionCore {
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.transcriptState = new Transcript(config.provider);
+    this.handshakeOnly = new HandshakeOnly(config.provider);
     // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301.
     this.writeProtection = new PlaintextProtection(role === 'client' ? 0x0301 : 0x0303);
     this.state = { name: 'Start', handle: () => fail(AlertDescription.internal_error, 'not started') };
@@ -176,8 +194,50 @@ export class ConnectionCore {
 
   /** The running transcript hash; only during the handshake. */
   get transcript(): Transcript {
-    if (!this.transcriptState) throw new Error('transcript used after the handshake completed');
-    return this.transcriptState;
+    return this.handshake('transcript').transcript;
+  }
+
+  private handshake(what: string): HandshakeOnly {
+    if (!this.handshakeOnly) throw new Error(`${what} used after the handshake completed`);
+    return this.handshakeOnly;
+  }
+
+  /** Set by the handshake once ClientHello.random is known, for key log lines. */
+  get clientRandom(): Uint8Array {
+    return this.handshakeOnly?.clientRandom ?? EMPTY;
+  }
+  set clientRandom(random: Uint8Array) {
+    this.handshake('clientRandom').clientRandom = random;
+  }
+
+  /** Server, after rejecting 0-RTT: skip undecryptable records, up to earlyDataBudget bytes (RFC 8446 §4.2.10). */
+  get skippingEarlyData(): boolean {
+    return this.handshakeOnly?.skippingEarlyData === true;
+  }
+  set skippingEarlyData(skipping: boolean) {
+    this.handshake('skippingEarlyData').skippingEarlyData = skipping;
+  }
+  get earlyDataBudget(): number {
+    return this.handshakeOnly?.earlyDataBudget ?? 0;
+  }
+  set earlyDataBudget(bytes: number) {
+    this.handshake('earlyDataBudget').earlyDataBudget = bytes;
+  }
+
+  /** The connection object handed to user callbacks (verifyCallback), which run during the handshake. */
+  get publicConnection(): unknown {
+    return this.handshakeOnly?.publicConnection;
+  }
+  set publicConnection(connection: unknown) {
+    if (this.handshakeOnly) this.handshakeOnly.publicConnection = connection;
+  }
+
+  /** Protocol version once fixed (the tlsVersion fact); selects CCS and alert rules. */
+  get version(): TLSVersion | undefined {
+    return this.facts.tlsVersion;
+  }
+  set version(version: TLSVersion | undefined) {
+    this.facts.tlsVersion = version;
   }
 
   get stateName(): string {
@@ -227,19 +287,20 @@ export class ConnectionCore {
 
   dataFromApplication(data: Uint8Array): void {
     this.assertUsable();
-    if (this.status === 'closing' || this.closeRequested) {
+    if (this.status === 'closing' || this.handshakeOnly?.closeRequested) {
       throw new TLSUsageError('applicationFinished() was called: no more data may be sent');
     }
     if (this.status !== 'open' && this.status !== 'peerClosed') {
       // Before the handshake completes data waits, bounded, and goes out right after.
-      if (this.queuedBytes + data.length > this.config.maxQueuedApplicationData) {
+      const handshake = this.handshake('the application data queue');
+      if (handshake.queuedBytes + data.length > this.config.maxQueuedApplicationData) {
         throw new TLSUsageError('too much application data queued before the handshake completed');
       }
       if (data.length > 0) {
-        this.queuedApplicationData ??= [];
-        this.queuedApplicationData.push(data.slice());
+        handshake.queuedApplicationData ??= [];
+        handshake.queuedApplicationData.push(data.slice());
       }
-      this.queuedBytes += data.length;
+      handshake.queuedBytes += data.length;
       return;
     }
     if (data.length > 0) this.call(() => this.sendApplicationData(data));
@@ -267,7 +328,7 @@ export class ConnectionCore {
 
   applicationFinished(): void {
     this.assertUsable();
-    if (this.status === 'closing' || this.closeRequested) return;
+    if (this.status === 'closing' || this.handshakeOnly?.closeRequested) return;
     if (this.status === 'peerClosed') {
       // Half-close: our close_notify ends our write side too; the transport closes after it drains
       // (wireClose(false), in call() once the alert is flushed).
@@ -280,7 +341,7 @@ export class ConnectionCore {
     }
     if (this.status !== 'open') {
       // During the handshake: close_notify follows the queued data once the handshake completes.
-      this.closeRequested = true;
+      this.handshake('closeRequested').closeRequested = true;
       return;
     }
     this.call(() => this.sendCloseNotify());
@@ -313,8 +374,9 @@ export class ConnectionCore {
 
   /** RFC 8446 §D.4: one dummy change_cipher_spec per connection in middlebox compatibility mode. */
   sendChangeCipherSpecOnce(): void {
-    if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
-    this.sentChangeCipherSpec = true;
+    const handshake = this.handshake('sendChangeCipherSpecOnce');
+    if (handshake.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
+    handshake.sentChangeCipherSpec = true;
     this.queueOutput(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
   }
 
@@ -335,7 +397,7 @@ export class ConnectionCore {
   /** Called once the first ClientHello is sent or received: later records use version 0x0303
    * (RFC 8446 §5.1), and a change_cipher_spec may now arrive (§5). */
   clientHelloExchanged(): void {
-    this.helloSeen = true;
+    this.handshake('clientHelloExchanged').helloSeen = true;
     if (!this.writeProtection.encrypted) this.writeProtection = new PlaintextProtection(0x0303);
   }
 
@@ -365,7 +427,7 @@ export class ConnectionCore {
     });
     if (answered) return then(value as T);
     waiting = true;
-    this.paused = true;
+    this.handshake('waitFor').paused = true;
     this.status = 'waiting';
     return {
       name,
@@ -374,14 +436,15 @@ export class ConnectionCore {
   }
 
   handshakeComplete(): void {
+    const handshake = this.handshake('handshakeComplete');
     this.completed = true;
     this.status = 'open';
     this.events.onHandshakeComplete?.();
-    const queued = this.queuedApplicationData ?? [];
-    this.queuedApplicationData = undefined;
-    this.queuedBytes = 0;
+    const queued = handshake.queuedApplicationData ?? [];
+    handshake.queuedApplicationData = undefined;
+    handshake.queuedBytes = 0;
     for (const data of queued) this.sendApplicationData(data);
-    if (this.closeRequested) this.sendCloseNotify();
+    if (handshake.closeRequested) this.sendCloseNotify();
   }
 
   /** For protections other than TLS 1.3's (TLS 1.2 installs its own at ChangeCipherSpec). */
@@ -449,10 +512,7 @@ export class ConnectionCore {
     }
     // The handshake is over: what only it needed goes (KeyUpdate, tickets and exporters use
     // the secrets kept by the traffic state).
-    if (this.completed && this.transcriptState) {
-      this.transcriptState = undefined;
-      this.clientRandom = EMPTY;
-    }
+    if (this.completed) this.handshakeOnly = undefined;
     this.flush();
     if (this.wireCloseAfterFlush) {
       this.wireCloseAfterFlush = false;
@@ -479,7 +539,7 @@ export class ConnectionCore {
   }
 
   private resume(next: () => HandshakeState): void {
-    this.paused = false;
+    this.handshake('resume').paused = false;
     this.status = 'handshaking';
     try {
       this.call(() => {
@@ -567,7 +627,7 @@ export class ConnectionCore {
 
   private process(): void {
     while (
-      !this.paused &&
+      !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {
       const message = this.joiner?.next();
@@ -625,9 +685,9 @@ export class ConnectionCore {
       return;
     }
     // TLS 1.3 (RFC 8446 §5): dropped between the first ClientHello and the peer's Finished.
-    if (!this.helloSeen)
-      fail(AlertDescription.unexpected_message, 'change_cipher_spec before the ClientHello');
     if (this.completed) fail(AlertDescription.unexpected_message, 'change_cipher_spec after the handshake');
+    if (!this.handshake('change_cipher_spec').helloSeen)
+      fail(AlertDescription.unexpected_message, 'change_cipher_spec before the ClientHello');
   }
 
   /** `record` is the one `fragment` came from: a view of it must be copied to be kept. */

@@ -27,6 +27,7 @@ import {
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
+import { forgeE3Signature } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { concat } from '../src/bytes.js';
 import { frameHandshake } from '../src/handshake/messages.js';
@@ -48,7 +49,6 @@ import { suite12ByName } from '../src/suites.js';
 import {
   finishedFlight,
   flight13,
-  forgeE3Signature,
   nestedSequences,
   nonCanonicalEd25519,
   resignedFlight,
@@ -643,7 +643,8 @@ for (const [suite, kind, group] of [
     const dhe = suite.startsWith('TLS_DHE');
     const run = (change?: 'signature' | 'public key') => {
       const client = startClient(
-        clientTLS12({ cipherSuites: [suite], groups: [group, 'x25519', 'ffdhe2048'] }),
+        // secp256r1 too: an ECDSA P-256 certificate needs its curve listed (RFC 8422 §5.3).
+        clientTLS12({ cipherSuites: [suite], groups: [group, 'x25519', 'ffdhe2048', 'secp256r1'] }),
       );
       const server = startServer(serverTLS12({ certificates: pki().chain(kind) }));
       send(client, server);

@@ -3,42 +3,16 @@
 // that throws on any node: / built-in import made from a workspace package's src or @noble/*;
 // the hook also drops the "node" export condition for @tls-kit/* packages, as a browser bundler
 // would (so @tls-kit/crypto/default is the noble provider).
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { runWithNodeBlocked } from '@tls-kit/test-helpers';
 import test from 'ava';
 
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-
-const browserHooks = `
-import { builtinModules } from 'node:module';
-export async function resolve(specifier, context, next) {
-  const parent = context.parentURL ?? '';
-  const guarded = /\\/packages\\/[a-z]+\\/src\\//.test(parent) || parent.includes('/@noble/');
-  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  if (guarded && (specifier.startsWith('node:') || builtinModules.includes(bare))) {
-    throw new Error('BLOCKED ' + specifier + ' from ' + parent);
-  }
-  if (specifier.startsWith('@tls-kit/')) {
-    return next(specifier, { ...context, conditions: context.conditions.filter((c) => c !== 'node') });
-  }
-  return next(specifier, context);
-}`;
-const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(browserHooks)}`)});`;
-
-function runAsBrowser(script: string): string {
-  return execFileSync(
-    process.execPath,
-    [
-      '--conditions=@tls-kit/source',
-      '--import=tsx',
-      `--import=data:text/javascript,${encodeURIComponent(register)}`,
-      '--input-type=module',
-      '-e',
-      script,
-    ],
-    { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
+const runAsBrowser = (script: string): string =>
+  runWithNodeBlocked(script, {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    guarded: /\/packages\/[a-z]+\/src\/|\/@noble\//,
+    dropNodeCondition: true,
+  });
 
 // A PKI made in the child (certs is browser-safe too), trusted explicitly: TrustStore.system()
 // is the only engine default that needs Node (lazily, through process.getBuiltinModule).

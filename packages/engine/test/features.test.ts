@@ -31,7 +31,7 @@ import {
   records,
   serverFlight,
 } from './helpers/mitm.js';
-import { pair, str, text } from './helpers/pipe.js';
+import { pair, side, str, text } from './helpers/pipe.js';
 import { type KeyKind, pki } from './helpers/pki.js';
 
 function connect(
@@ -193,29 +193,21 @@ test('asynchronous ServerCertificates: input is buffered, app data after the res
   const certificates = new LaterCertificates();
   const server = new ServerTLS({ certificates });
   const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore });
-  const c2s: Uint8Array[] = [];
-  const s2c: Uint8Array[] = [];
   const lateData: Uint8Array[] = [];
-  const c = client.start(
-    (d) => c2s.push(d),
-    () => {},
+  const c = side((write, close) => client.start(write, close));
+  const s = side((write, close) =>
+    server.start(write, close, undefined, { onApplicationData: (d) => lateData.push(d) }),
   );
-  const s = server.start(
-    (d) => s2c.push(d),
-    () => {},
-    undefined,
-    { onApplicationData: (d) => lateData.push(d) },
-  );
-  s.dataFromWire(concat(c2s.splice(0)));
-  t.is(s.state, 'waiting');
+  s.connection.dataFromWire(concat(c.out.splice(0)));
+  t.is(s.connection.state, 'waiting');
   t.is(certificates.name, 'localhost');
-  t.is(s2c.length, 0);
+  t.is(s.out.length, 0);
   certificates.pending!([pki().leaf('ecdsa'), pki().root.withoutPrivateKey()]);
-  t.is(s.state, 'handshaking');
-  c.dataFromWire(concat(s2c.splice(0)));
-  c.dataFromApplication(text('ping'));
-  s.dataFromWire(concat(c2s.splice(0)));
-  t.is(s.state, 'open');
+  t.is(s.connection.state, 'handshaking');
+  c.connection.dataFromWire(concat(s.out.splice(0)));
+  c.connection.dataFromApplication(text('ping'));
+  s.connection.dataFromWire(concat(c.out.splice(0)));
+  t.is(s.connection.state, 'open');
   t.is(lateData.length, 0);
   t.pass();
 });

@@ -1,12 +1,16 @@
 // An established connection keeps only what the open connection needs (KeyUpdate, tickets,
 // exporters, the public facts): the handshake states, with their key shares, handshake secrets
-// and contexts, and the transcript hash become garbage once the handshake completes.
+// and contexts (a client's ClientHello settings and sent extensions), the core's handshake-only
+// state (transcript hash, client random, queued data) become garbage once the handshake
+// completes; connections that verified the same chain share one array of it; and the session ID
+// fact keeps bytes of its own, not a view of a larger buffer.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import test from 'ava';
 import type { TLSVersion } from '../src/config.js';
 import type { ConnectionCore } from '../src/core.js';
 import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
+import { deliver, pair } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
 
 setFlagsFromString('--expose-gc');
@@ -14,11 +18,18 @@ const gc = runInNewContext('gc') as () => void;
 
 const coreOf = (connection: Connection) => (connection as unknown as { core: ConnectionCore }).core;
 
-/** Weak references to every handshake state and to the transcript seen while the handshake ran. */
+/**
+ * Weak references to every handshake state seen while the handshake ran, the context its states
+ * share (`ctx` or `hs`), the transcript and the core's handshake-only state.
+ */
 function watch(core: ConnectionCore, refs: WeakRef<object>[]): void {
   if (core.handshakeDone) return;
-  refs.push(new WeakRef(core.currentState));
+  const state = core.currentState as unknown as { ctx?: object; hs?: object };
+  refs.push(new WeakRef(state));
+  for (const shared of [state.ctx, state.hs]) if (shared) refs.push(new WeakRef(shared));
   refs.push(new WeakRef(core.transcript));
+  const { handshakeOnly } = core as unknown as { handshakeOnly: object | undefined };
+  if (handshakeOnly) refs.push(new WeakRef(handshakeOnly));
 }
 
 function handshake(version: TLSVersion, refs: { client: WeakRef<object>[]; server: WeakRef<object>[] }) {
@@ -28,21 +39,26 @@ function handshake(version: TLSVersion, refs: { client: WeakRef<object>[]; serve
     trustRoot: pki().trustStore,
     versions: [version],
   });
-  const c2s: Uint8Array[] = [];
-  const s2c: Uint8Array[] = [];
-  const c = client.start(
-    (d) => c2s.push(d),
-    () => {},
+  return connect(client, server, refs);
+}
+
+/** A connection of `client` to `server` in memory, handshake run; `refs` gets what the handshake used. */
+function connect(
+  client: ClientTLS,
+  server: ServerTLS,
+  refs: { client: WeakRef<object>[]; server: WeakRef<object>[] } = { client: [], server: [] },
+) {
+  const p = pair(
+    (w, c) => client.start(w, c),
+    (w, c) => server.start(w, c),
   );
-  const s = server.start(
-    (d) => s2c.push(d),
-    () => {},
-  );
+  const { connection: c, out: c2s } = p.client;
+  const { connection: s, out: s2c } = p.server;
   for (let i = 0; i < 10 && (c2s.length > 0 || s2c.length > 0); i++) {
     watch(coreOf(c), refs.client);
     watch(coreOf(s), refs.server);
-    while (c2s.length > 0) s.dataFromWire(c2s.shift()!);
-    while (s2c.length > 0) c.dataFromWire(s2c.shift()!);
+    deliver(p.client, p.server);
+    deliver(p.server, p.client);
   }
   return { c, s, c2s, s2c };
 }
@@ -61,7 +77,8 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     const { c, s, c2s, s2c } = handshake(version, refs);
     t.is(c.state, 'open');
     t.is(s.state, 'open');
-    t.true(refs.client.length >= 2 && refs.server.length >= 2);
+    // States, their shared context, transcript and handshake-only state on both sides.
+    t.true(refs.client.length >= 4 && refs.server.length >= 4);
     // Controls: the collection works, and what the open connection uses survives it.
     const control = new WeakRef({});
     const traffic = new WeakRef(coreOf(c).currentState);
@@ -97,3 +114,52 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     t.deepEqual([...c.dataFromWire(s2c.shift()!)], [4, 5]);
   });
 }
+
+for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+  test(`${version}: connections that verified the same chain share one frozen array of it`, (t) => {
+    const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions: [version] });
+    const client = new ClientTLS({
+      serverHostname: 'localhost',
+      trustRoot: pki().trustStore,
+      versions: [version],
+      sessionCache: false,
+    });
+    const open = () => {
+      const { c } = connect(client, server);
+      t.is(c.state, 'open');
+      return c;
+    };
+    const first = open();
+    const second = open();
+    t.is(first.peerCertificates.length, 2);
+    t.is(second.peerCertificates, first.peerCertificates);
+    t.true(Object.isFrozen(first.peerCertificates));
+    t.throws(() => (first.peerCertificates as unknown as unknown[]).push(undefined), {
+      instanceOf: TypeError,
+    });
+    // A different chain gets its own array.
+    const other = new ServerTLS({ certificates: pki().chain('rsa'), versions: [version] });
+    const { c: third } = connect(client, other);
+    t.not(third.peerCertificates, first.peerCertificates);
+    t.is(third.peerCertificates.length, 2);
+  });
+}
+
+test('TLSv1.3: the session ID fact is a copy of exact size, whatever buffer it came in', (t) => {
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions: ['TLSv1.3'] });
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    sessionCache: false,
+    // Buffer.from copies small inputs into a shared pool: the session ID is a view of a larger
+    // buffer, whose slice() would be a view too.
+    random: (n) => Buffer.from(crypto.getRandomValues(new Uint8Array(n))),
+  });
+  const { c, s } = connect(client, server);
+  t.is(c.state, 'open');
+  for (const id of [c.sessionId, s.sessionId]) {
+    t.is(id?.length, 32);
+    t.is(id?.buffer.byteLength, 32);
+  }
+  t.deepEqual(c.sessionId, s.sessionId);
+});

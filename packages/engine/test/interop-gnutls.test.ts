@@ -2,15 +2,16 @@
 // loopback. Facts are checked on both sides: the "- Description:" line GnuTLS prints and our
 // Connection's tlsVersion / cipherSuite / namedGroup / signatureScheme.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
-import { type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
+import { type Child, gnutlsClient, gnutlsServer, haveGnutls } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
-import { ClientTLS, type Connection, ServerTLS, TLS12_SUITES } from '../src/index.js';
-import { type Child, have, pemFiles, spawnChild } from './helpers/openssl.js';
+import { ClientTLS, type Connection, ServerTLS, TLS12_SUITES, type TLSVersion } from '../src/index.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
+import { HelloCounter } from './helpers/hello-counter.js';
+import { pemFiles } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
 import { connect, listen, type Session } from './helpers/socket.js';
 
-const available = have('gnutls-serv') && have('gnutls-cli');
+const available = haveGnutls();
 const maybe = available ? test.serial : test.skip;
 if (!available) test('GnuTLS is absent', (t) => t.log('gnutls-bin not installed: GnuTLS interop skipped'));
 
@@ -44,70 +45,16 @@ const GROUPS = [
 type ClientOptions = Partial<ConstructorParameters<typeof ClientTLS>[0]>;
 type ServerOptions = Partial<ConstructorParameters<typeof ServerTLS>[0]>;
 
-/** A port that was free on 127.0.0.1 a moment ago (gnutls-serv has no "port 0"). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Starts `gnutls-serv --echo` with the leaf of `kind`. gnutls-serv cannot bind one address: it
- * listens on the wildcard, we connect to 127.0.0.1 only. A port taken meanwhile means a retry.
- */
-async function gnutlsServ(args: string[], kind: KeyKind = 'ecdsa'): Promise<{ child: Child; port: number }> {
+/** `gnutls-serv --echo` with the leaf of `kind` (on the wildcard address: we connect to 127.0.0.1). */
+function gnutlsServ(args: string[], kind: KeyKind = 'ecdsa'): Promise<{ child: Child; port: number }> {
   const files = pemFiles(kind);
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = await freePort();
-    const child = spawnChild('gnutls-serv', [
-      '--echo',
-      '-p',
-      String(port),
-      '--x509certfile',
-      files.cert,
-      '--x509keyfile',
-      files.key,
-      ...args,
-    ]);
-    try {
-      const m = await child.waitFor(/listening on IPv4[^\n]*\n/);
-      if (m[0].includes('done')) return { child, port };
-    } catch {
-      // exited or silent: try another port
-    }
-    child.kill();
-  }
-  throw new Error('could not start gnutls-serv');
+  return gnutlsServer(files.cert, files.key, args);
 }
 
 /** Waits for the `n`th "- Description:" line of a GnuTLS tool and returns it. */
 async function description(child: Child, n = 1): Promise<string> {
   const m = await child.waitFor(new RegExp(`(?:[\\s\\S]*?- Description: ([^\\n]*)\\n){${n}}`));
   return m[1]!;
-}
-
-/**
- * Counts the plaintext ClientHello records our client writes (2 after a HelloRetryRequest). TLS 1.3
- * only: there every later handshake record is disguised as application_data.
- */
-class ClientHelloCounter {
-  count = 0;
-  private pending = Buffer.alloc(0);
-  see(bytes: Uint8Array): void {
-    this.pending = Buffer.concat([this.pending, bytes]);
-    while (this.pending.length >= 5) {
-      const length = this.pending.readUInt16BE(3);
-      if (this.pending.length < 5 + length) return;
-      // content type handshake (22), handshake type client_hello (1)
-      if (this.pending[0] === 22 && this.pending[5] === 1) this.count++;
-      this.pending = this.pending.subarray(5 + length);
-    }
-  }
 }
 
 /**
@@ -122,19 +69,10 @@ async function echoOnce(
   during?: (c: Connection) => void,
 ): Promise<{ connection: Connection; clientHellos: number }> {
   const payload = Buffer.from(`${randomBytes(size / 2).toString('hex')}\n`);
-  const hellos = new ClientHelloCounter();
+  const hellos = new HelloCounter();
   const session: Session = await connect(
     port,
-    (w, c, e) =>
-      client.start(
-        (d) => {
-          hellos.see(d);
-          w(d);
-        },
-        c,
-        undefined,
-        e,
-      ),
+    (w, c, e) => client.start(hellos.counting(w), c, undefined, e),
     (_d, s) => {
       if (s.received() >= payload.length) s.connection.applicationFinished();
     },
@@ -144,7 +82,7 @@ async function echoOnce(
   session.connection.dataFromApplication(payload);
   const echoed = await session.done;
   t.true(echoed.equals(payload), `echo of ${payload.length} bytes matches (got ${echoed.length})`);
-  return { connection: session.connection, clientHellos: hellos.count };
+  return { connection: session.connection, clientHellos: hellos.clientHellos };
 }
 
 function newClient(options: ClientOptions = {}): ClientTLS {
@@ -266,18 +204,6 @@ maybe('our client -> gnutls-serv: resumption with its ticket', async (t) => {
   }
 });
 
-class OneChainStore extends ClientCertificateStore {
-  constructor(private readonly kind: KeyKind) {
-    super();
-  }
-  getCertificateChainForRoots(_roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
-    callback([pki().leaf(this.kind)]);
-  }
-  getDefaultCertificateChain(callback: CertificateChainCallback): void {
-    callback([pki().leaf(this.kind)]);
-  }
-}
-
 // GnuTLS's TLS 1.3 CertificateRequest carries an empty status_request extension
 // (RFC 8446 §4.4.2.1); it once made our client fail with decode_error.
 maybe('our client -> gnutls-serv requesting a client certificate (its default)', async (t) => {
@@ -290,29 +216,41 @@ maybe('our client -> gnutls-serv requesting a client certificate (its default)',
   }
 });
 
-maybe('our client -> gnutls-serv requiring and verifying a client certificate', async (t) => {
+/**
+ * Our client, with the leaf of `kind` as its certificate, against gnutls-serv (`priority`)
+ * requiring and verifying one; checks the version, returns gnutls-serv's output.
+ */
+async function clientCertificateToGnutlsServ(
+  t: ExecutionContext,
+  priority: string,
+  options: ClientOptions,
+  kind: KeyKind,
+  version: TLSVersion,
+): Promise<string> {
   const files = pemFiles('ecdsa');
   const { child, port } = await gnutlsServ([
     '--priority',
-    TLS13,
+    priority,
     '-r',
     '--verify-client-cert',
     '--x509cafile',
     files.root,
   ]);
   try {
-    const { connection } = await echoOnce(
-      t,
-      port,
-      newClient({ clientCertificateStore: new OneChainStore('ed25519') }),
-    );
-    t.is(connection.tlsVersion, 'TLSv1.3');
+    const store = new PkiStore(kind);
+    const { connection } = await echoOnce(t, port, newClient({ ...options, clientCertificateStore: store }));
+    t.is(connection.tlsVersion, version);
     await description(child);
-    t.regex(child.output(), /- Client Signature: EdDSA-Ed25519/);
-    t.regex(child.output(), /Subject Public Key Algorithm: EdDSA \(Ed25519\)/);
+    return child.output();
   } finally {
     child.kill();
   }
+}
+
+maybe('our client -> gnutls-serv requiring and verifying a client certificate', async (t) => {
+  const output = await clientCertificateToGnutlsServ(t, TLS13, {}, 'ed25519', 'TLSv1.3');
+  t.regex(output, /- Client Signature: EdDSA-Ed25519/);
+  t.regex(output, /Subject Public Key Algorithm: EdDSA \(Ed25519\)/);
 });
 
 // --- TLS 1.3: gnutls-cli -> our server ---
@@ -354,18 +292,7 @@ async function cliToOurServer(
       if (received[index]!.includes('BYE')) s.connection.applicationFinished();
     },
   );
-  const cli = spawnChild('gnutls-cli', [
-    '--x509cafile',
-    files.root,
-    '-p',
-    String(listener.port),
-    '--sni-hostname',
-    'localhost',
-    '--verify-hostname',
-    'localhost',
-    ...cliArgs,
-    '127.0.0.1',
-  ]);
+  const cli = gnutlsClient(listener.port, files.root, cliArgs);
   try {
     await script(cli);
     await cli.exited;
@@ -593,28 +520,9 @@ for (const [how, args] of [
 }
 
 maybe12('TLS 1.2: our client -> gnutls-serv requiring and verifying a client certificate', async (t) => {
-  const files = pemFiles('ecdsa');
-  const { child, port } = await gnutlsServ([
-    '--priority',
-    TLS12,
-    '-r',
-    '--verify-client-cert',
-    '--x509cafile',
-    files.root,
-  ]);
-  try {
-    const { connection } = await echoOnce(
-      t,
-      port,
-      newClient({ versions: ['TLSv1.2'], clientCertificateStore: new OneChainStore('rsa') }),
-    );
-    t.is(connection.tlsVersion, 'TLSv1.2');
-    await description(child);
-    t.regex(child.output(), /- Client Signature: RSA-PSS-RSAE-SHA256/);
-    t.regex(child.output(), /Modulus \(bits 2048\)/);
-  } finally {
-    child.kill();
-  }
+  const output = await clientCertificateToGnutlsServ(t, TLS12, { versions: ['TLSv1.2'] }, 'rsa', 'TLSv1.2');
+  t.regex(output, /- Client Signature: RSA-PSS-RSAE-SHA256/);
+  t.regex(output, /Modulus \(bits 2048\)/);
 });
 
 maybe12('TLS 1.2: gnutls-cli -> our server: client certificate required and verified', async (t) => {

@@ -1,17 +1,18 @@
 // Our client against `openssl s_server` and `openssl s_client` against our server, over loopback.
-import { randomBytes } from 'node:crypto';
-import { ClientCertificateStore, type CertificateChainCallback } from '@tls-kit/certs';
+import { opensslClient } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
-import { haveOpenssl, openssl, pemFiles, sServer, typeLines } from './helpers/openssl.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
+import { haveOpenssl, pemFiles, sServer, typeLines } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
-import { connect, listen } from './helpers/socket.js';
+import { listen } from './helpers/socket.js';
+import { revEchoOnce } from './helpers/tls12-peers.js';
 
 const available = haveOpenssl();
 const maybe = available ? test.serial : test.skip;
 if (!available) test('openssl is absent', (t) => t.log('openssl not installed: interop skipped'));
 
-/** Sends `lines` to `s_server -rev` and checks the reversed echo. */
+/** Sends a line of 600 hex digits to `s_server -rev` and checks the reversed echo. */
 async function revEcho(
   serverArgs: string[],
   clientOptions: Partial<ConstructorParameters<typeof ClientTLS>[0]>,
@@ -26,23 +27,8 @@ async function revEcho(
       trustRoot: pki().trustStore,
       ...clientOptions,
     });
-    const line = `${randomBytes(300).toString('hex')}\n`;
-    const expected = `${[...line.trimEnd()].reverse().join('')}\n`;
-    let text = '';
-    const session = await connect(
-      port,
-      (w, c, e) => client.start(w, c, undefined, e),
-      (d, s) => {
-        text += new TextDecoder().decode(d);
-        if (text.includes(expected)) s.connection.applicationFinished();
-      },
-    );
-    await session.handshake;
-    during?.(session.connection);
-    session.connection.dataFromApplication(new TextEncoder().encode(line));
-    await session.done;
-    if (!text.includes(expected)) throw new Error(`no echo; got ${JSON.stringify(text)}\n${child.output()}`);
-    return { connection: session.connection, output: child.output() };
+    const connection = await revEchoOnce(port, client, during, 300);
+    return { connection, output: child.output() };
   } finally {
     child.kill();
   }
@@ -91,25 +77,11 @@ maybe('our client -> s_server: KeyUpdate requested by us, answered by openssl', 
   t.regex(output, />>> TLS 1.3, Handshake \[length 0005\], KeyUpdate/);
 });
 
-class OneChainStore extends ClientCertificateStore {
-  roots = 0;
-  constructor(private readonly kind: KeyKind) {
-    super();
-  }
-  getCertificateChainForRoots(roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
-    this.roots = roots.size;
-    setTimeout(() => callback([pki().leaf(this.kind)]), 5);
-  }
-  getDefaultCertificateChain(callback: CertificateChainCallback): void {
-    callback([pki().leaf(this.kind)]);
-  }
-}
-
 maybe(
   'our client -> s_server: client certificate (asynchronous store), certificate_authorities',
   async (t) => {
     const files = pemFiles('rsa');
-    const store = new OneChainStore('ed25519');
+    const store = new PkiStore('ed25519', { async: true });
     const { output } = await revEcho(['-Verify', '1', '-CAfile', files.root, '-verify_return_error'], {
       clientCertificateStore: store,
     });
@@ -141,18 +113,7 @@ async function sClientAgainstOurServer(
       if (seen.includes('BYE')) s.connection.applicationFinished();
     },
   );
-  const child = openssl([
-    's_client',
-    '-connect',
-    `127.0.0.1:${listener.port}`,
-    '-servername',
-    'localhost',
-    '-CAfile',
-    files.root,
-    '-verify_return_error',
-    '-tls1_3',
-    ...clientArgs,
-  ]);
+  const child = opensslClient(listener.port, files.root, ['-tls1_3', ...clientArgs]);
   try {
     await typeLines(child, input.split('\n'));
     await child.exited;
@@ -249,18 +210,7 @@ maybe('s_client -> our server: resumption with our ticket', async (t) => {
       ['-sess_out', sess],
       ['-sess_in', sess],
     ]) {
-      const child = openssl([
-        's_client',
-        '-connect',
-        `127.0.0.1:${listener.port}`,
-        '-servername',
-        'localhost',
-        '-CAfile',
-        files.root,
-        '-tls1_3',
-        '-ign_eof',
-        ...args,
-      ]);
+      const child = opensslClient(listener.port, files.root, ['-tls1_3', '-ign_eof', ...args]);
       await child.waitFor(/Verify return code|Reused/);
       await new Promise((r) => setTimeout(r, 200));
       child.process.stdin.write('BYE\n');

@@ -8,6 +8,7 @@ import { concat } from '../src/bytes.js';
 import { ClientTLS, ServerTLS } from '../src/index.js';
 import { PlaintextProtection } from '../src/record/protection.js';
 import { makeClient } from './helpers/mitm.js';
+import { side } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
 
 /** Delivers `bytes` in the given cuts, overwriting each chunk as soon as the call returns. */
@@ -32,25 +33,17 @@ testProp(
   (t, cuts, size) => {
     const server = new ServerTLS({ certificates: pki().chain('ecdsa') });
     const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore });
-    const c2s: Uint8Array[] = [];
-    const s2c: Uint8Array[] = [];
-    const c = client.start(
-      (d) => c2s.push(d),
-      () => {},
-    );
-    const s = server.start(
-      (d) => s2c.push(d),
-      () => {},
-    );
-    for (let i = 0; i < 10 && (c2s.length > 0 || s2c.length > 0); i++) {
-      if (c2s.length > 0) deliverInChunks(s, concat(c2s.splice(0)), cuts);
-      if (s2c.length > 0) deliverInChunks(c, concat(s2c.splice(0)), cuts);
+    const c = side((write, close) => client.start(write, close));
+    const s = side((write, close) => server.start(write, close));
+    for (let i = 0; i < 10 && (c.out.length > 0 || s.out.length > 0); i++) {
+      if (c.out.length > 0) deliverInChunks(s.connection, concat(c.out.splice(0)), cuts);
+      if (s.out.length > 0) deliverInChunks(c.connection, concat(s.out.splice(0)), cuts);
     }
-    t.is(c.state, 'open');
-    t.is(s.state, 'open');
+    t.is(c.connection.state, 'open');
+    t.is(s.connection.state, 'open');
     const payload = new Uint8Array(size).map((_, i) => (i * 7 + 3) & 0xff);
-    c.dataFromApplication(payload);
-    const got = deliverInChunks(s, concat(c2s.splice(0)), cuts);
+    c.connection.dataFromApplication(payload);
+    const got = deliverInChunks(s.connection, concat(c.out.splice(0)), cuts);
     t.deepEqual(got, payload);
   },
   { numRuns: 25 },

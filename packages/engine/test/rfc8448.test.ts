@@ -278,32 +278,24 @@ test('§6 client authentication: both CertificateVerify signatures verify, clien
   t.is(cr.certificateRequestContext.length, 0);
   t.truthy(findExtension(cr.extensions, ExtensionType.signature_algorithms));
   for (const m of [messages.ee, messages.cr, messages.serverCert]) transcript.add(m);
-  const leafOf = (certificateMessage: Uint8Array) => {
-    const parsed = Certificate13.parse(certificateMessage.subarray(4));
-    return Certificate.fromDer(parsed.certificateList[0]!.certData);
+  /** Whether CertificateVerify `cvMessage` verifies, under the leaf of `certificateMessage` and
+   * over the transcript so far. */
+  const verifies = (side: 'server' | 'client', certificateMessage: Uint8Array, cvMessage: Uint8Array) => {
+    const leaf = Certificate13.parse(certificateMessage.subarray(4)).certificateList[0]!;
+    const cv = CertificateVerify.parse(cvMessage.subarray(4));
+    return provider.verify(
+      schemeName(cv.algorithm)!,
+      Certificate.fromDer(leaf.certData).publicKey,
+      certificateVerifyContent(side, transcript.current()),
+      cv.signature,
+    );
   };
-  const serverCv = CertificateVerify.parse(messages.serverCv.subarray(4));
-  t.true(
-    provider.verify(
-      schemeName(serverCv.algorithm)!,
-      leafOf(messages.serverCert).publicKey,
-      certificateVerifyContent('server', transcript.current()),
-      serverCv.signature,
-    ),
-  );
+  t.true(verifies('server', messages.serverCert, messages.serverCv));
   transcript.add(messages.serverCv);
   transcript.add(messages.serverFin);
   const thServerFinished = transcript.current();
   transcript.add(messages.clientCert);
-  const clientCv = CertificateVerify.parse(messages.clientCv.subarray(4));
-  t.true(
-    provider.verify(
-      schemeName(clientCv.algorithm)!,
-      leafOf(messages.clientCert).publicKey,
-      certificateVerifyContent('client', transcript.current()),
-      clientCv.signature,
-    ),
-  );
+  t.true(verifies('client', messages.clientCert, messages.clientCv));
   transcript.add(messages.clientCv);
   const clientHs = hs.clientTrafficSecret(thHello);
   t.is(

@@ -191,10 +191,21 @@ const BAD_POINTS: [NamedGroupName, string, Uint8Array][] = [
   ['x25519', 'X25519 all-zero point (zero shared secret)', new Uint8Array(32)],
 ];
 
+/**
+ * A client and a server agreeing on `group` for ECDHE, the client also listing the curve of the
+ * server's ECDSA P-256 certificate (RFC 8422 §5.3).
+ */
+function ecdhePair(group: NamedGroupName) {
+  const groups: NamedGroupName[] = group === 'secp256r1' ? [group] : [group, 'secp256r1'];
+  return {
+    client: startClient(clientTLS12({ groups })),
+    server: startServer(serverTLS12({ groups: [group] })),
+  };
+}
+
 for (const [group, name, point] of BAD_POINTS) {
   test(`server: ClientKeyExchange with an invalid point (${name}) -> illegal_parameter`, (t) => {
-    const client = startClient(clientTLS12({ groups: [group] }));
-    const server = startServer(serverTLS12());
+    const { client, server } = ecdhePair(group);
     send(client, server);
     send(server, client);
     const flight = rewrite(client.take(), H.client_key_exchange, () =>
@@ -206,8 +217,7 @@ for (const [group, name, point] of BAD_POINTS) {
 
 for (const [group, name, point] of BAD_POINTS) {
   test(`client: ServerKeyExchange with an invalid point (${name}, validly signed) -> illegal_parameter`, (t) => {
-    const client = startClient(clientTLS12({ groups: [group] }));
-    const server = startServer(serverTLS12());
+    const { client, server } = ecdhePair(group);
     const clientHello = plainHandshakeMessages(client.out[0]!)[0]!;
     send(client, server);
     const original = server.take();

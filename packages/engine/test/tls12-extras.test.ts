@@ -15,6 +15,7 @@ import {
 import test from 'ava';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { ClientTLS, type ClientOptions, ServerTLS, type ServerOptions, TLSUsageError } from '../src/index.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
 import { records } from './helpers/mitm.js';
 import { haveOpenssl } from './helpers/openssl.js';
 import { pki } from './helpers/pki.js';
@@ -24,7 +25,6 @@ import {
   complete,
   expectAlert,
   plainHandshakeMessages,
-  PkiStore,
   plainHandshakeTypes,
   rewrite,
   send,
@@ -33,7 +33,14 @@ import {
   startServer,
   withoutExtension,
 } from './helpers/tls12-memory.js';
-import { dhParamsDer, revEchoOnce, sServer12 } from './helpers/tls12-peers.js';
+import {
+  clientToSServer,
+  dhParamsDer,
+  echoServer,
+  revEchoOnce,
+  sClient12,
+  sServer12,
+} from './helpers/tls12-peers.js';
 
 const maybe = haveOpenssl() ? test.serial : test.skip;
 if (!haveOpenssl()) test('openssl is absent', (t) => t.log('openssl not installed: s_server cases skipped'));
@@ -53,7 +60,11 @@ const badCommon: [string, Partial<ClientOptions & ServerOptions>, RegExp][] = [
     { cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA'] },
     /cipherSuites: unknown or unsupported cipher suite "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA"/,
   ],
-  ['group x448', { groups: ['x448' as never] }, /groups: unknown value "x448".*'x25519'/],
+  [
+    'group brainpoolP256r1',
+    { groups: ['brainpoolP256r1' as never] },
+    /groups: unknown value "brainpoolP256r1".*'x25519'/,
+  ],
   [
     'signature scheme rsa_pss_sha256',
     { signatureSchemes: ['rsa_pss_sha256' as never] },
@@ -243,11 +254,6 @@ for (const [options, code] of [
   });
 }
 
-test('max_fragment_length: not in a ClientHello that also offers TLS 1.3', (t) => {
-  const c = startClient(clientTLS12({ versions: ['TLSv1.3', 'TLSv1.2'], maxFragmentSize: 1024 }));
-  t.is(helloExtension(c.take(), ExtensionType.max_fragment_length), undefined);
-});
-
 test('max_fragment_length: our server answers record_size_limit only (RFC 8449 §5) and the handshake completes', (t) => {
   const c = startClient(clientTLS12({ maxFragmentSize: 1024 }));
   const s = startServer(serverTLS12());
@@ -295,22 +301,32 @@ test('max_fragment_length: both it and record_size_limit in the ServerHello -> i
   expectAlert(t, c, A.illegal_parameter, () => c.connection.dataFromWire(flight));
 });
 
-test('max_fragment_length: an echo of ours limits the client records from then on (its Certificate split)', (t) => {
-  const c = startClient(clientTLS12({ maxFragmentSize: 512, clientCertificateStore: new PkiStore('rsa') }));
-  const s = startServer(serverTLS12({ clientAuth: 'request', clientTrustRoot: pki().trustStore }));
-  send(c, s);
-  const flight = serverHelloWith(
-    s.take(),
-    [{ extensionType: ExtensionType.max_fragment_length, extensionData: { maxFragmentLength: 1 } }],
-    ExtensionType.record_size_limit,
-  );
-  c.connection.dataFromWire(flight);
-  t.is(c.connection.handshakeState, 'WAIT_2');
-  const sent = records(c.take());
-  // The RSA chain is over 512 bytes: its Certificate message needs several records.
-  t.true(sent.filter((r) => r.type === ContentType.handshake).length > 3);
-  t.true(sent.every((r) => r.fragment.length <= 512 + 24));
-});
+for (const versions of [['TLSv1.2'], ['TLSv1.3', 'TLSv1.2']] as const) {
+  test(`max_fragment_length: an echo of ours limits the client records from then on (its Certificate split), offering ${versions}`, (t) => {
+    const c = startClient(
+      clientTLS12({
+        versions: [...versions],
+        maxFragmentSize: 512,
+        clientCertificateStore: new PkiStore('rsa'),
+      }),
+    );
+    const s = startServer(
+      serverTLS12({ versions: ['TLSv1.2'], clientAuth: 'request', clientTrustRoot: pki().trustStore }),
+    );
+    send(c, s);
+    const flight = serverHelloWith(
+      s.take(),
+      [{ extensionType: ExtensionType.max_fragment_length, extensionData: { maxFragmentLength: 1 } }],
+      ExtensionType.record_size_limit,
+    );
+    c.connection.dataFromWire(flight);
+    t.is(c.connection.handshakeState, 'WAIT_2');
+    const sent = records(c.take());
+    // The RSA chain is over 512 bytes: its Certificate message needs several records.
+    t.true(sent.filter((r) => r.type === ContentType.handshake).length > 3);
+    t.true(sent.every((r) => r.fragment.length <= 512 + 24));
+  });
+}
 
 maybe(
   'max_fragment_length: openssl s_server -tls1_2 (no record_size_limit) keeps to 512-byte records',
@@ -406,3 +422,54 @@ test('tickets: renewal stops 7 days after the full handshake; the session then e
   t.false(last.resumed);
   t.true(last.open);
 });
+
+// --- 6. The server's ECDSA certificate and the client's curves (RFC 8422 §5.3) ---------------
+
+for (const [kind, groups, ok] of [
+  ['ecdsa', ['x25519'], false],
+  ['ecdsa', ['x25519', 'secp256r1'], true],
+  ['ecdsa384', ['x25519', 'secp256r1'], false],
+  ['ecdsa384', ['secp384r1'], true],
+  ['rsa', ['x25519'], true],
+  ['ed25519', ['x25519'], true],
+] as const) {
+  test(`RFC 8422 §5.3: a ${kind} certificate and a client listing ${groups}: ${ok ? 'completes' : 'handshake_failure'}`, (t) => {
+    const c = startClient(clientTLS12({ groups: [...groups] }));
+    const s = startServer(serverTLS12({ certificates: pki().chain(kind) }));
+    if (!ok) {
+      expectAlert(t, s, A.handshake_failure, () => send(c, s));
+      return;
+    }
+    complete(c, s);
+    t.is(c.connection.state, 'open');
+    t.is(c.connection.namedGroup, groups[0]);
+  });
+}
+
+test('RFC 8422 §5.3: a ClientHello without supported_groups may get any curve', (t) => {
+  const c = startClient(clientTLS12());
+  const s = startServer(serverTLS12());
+  const hello = rewrite(c.take(), H.client_hello, (m) =>
+    withoutExtension(m, ExtensionType.supported_groups, ClientHello),
+  );
+  s.connection.dataFromWire(hello);
+  t.true(plainHandshakeTypes(s.take()).includes(H.server_hello_done));
+});
+
+maybe(
+  'RFC 8422 §5.3: openssl s_client -groups X25519 gets handshake_failure from our ECDSA server, as from s_server',
+  async (t) => {
+    const server = await echoServer({ versions: ['TLSv1.2'] });
+    try {
+      const output = await sClient12(server.port, ['-groups', 'X25519'], ['BYE']);
+      t.regex(output, /alert handshake failure/);
+      t.is(server.connections[0]?.state, 'invalidated');
+      await sClient12(server.port, ['-groups', 'X25519:P-256'], ['BYE']);
+      t.is(server.connections[1]?.namedGroup, 'x25519');
+    } finally {
+      await server.close();
+    }
+    // OpenSSL's own server refuses our client the same way.
+    await t.throwsAsync(clientToSServer([], { versions: ['TLSv1.2'], groups: ['x25519'] }));
+  },
+);

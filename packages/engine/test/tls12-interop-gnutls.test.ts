@@ -1,22 +1,13 @@
 // TLS 1.2 against GnuTLS: `gnutls-cli` against our server over loopback (suites, RFC 7919 FFDHE
 // negotiation, resumption, a refused rehandshake). `gnutls-serv` cannot be bound to loopback
 // only, so the other role is tested against OpenSSL and Node instead.
-import { execFileSync, spawn } from 'node:child_process';
+import { gnutlsClient, have, outputAtExit } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { pemFiles } from './helpers/openssl.js';
 import type { KeyKind } from './helpers/pki.js';
-import { echoServer } from './helpers/tls12-peers.js';
+import { echoServer, RESUMPTION_MODES } from './helpers/tls12-peers.js';
 
-function haveGnutls(): boolean {
-  try {
-    execFileSync('which', ['gnutls-cli'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const available = haveGnutls();
+const available = have('gnutls-cli');
 const maybe = available ? test.serial : test.skip;
 if (!available)
   test('gnutls-cli is absent', (t) => t.log('gnutls-cli not installed: GnuTLS interop skipped'));
@@ -33,36 +24,12 @@ function gnutlsCli(
   kind: KeyKind = 'ecdsa',
   endInput = false,
 ): Promise<string> {
-  const files = pemFiles(kind);
-  return new Promise((resolve) => {
-    const child = spawn('gnutls-cli', [
-      '-p',
-      String(port),
-      '--x509cafile',
-      files.root,
-      '--sni-hostname',
-      'localhost',
-      ...args,
-      '127.0.0.1',
-    ]);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString('latin1');
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      out += d.toString('latin1');
-    });
-    child.stdin.on('error', () => {});
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
-    child.on('exit', () => {
-      clearTimeout(timer);
-      resolve(out);
-    });
-    setTimeout(() => {
-      child.stdin.write(input);
-      if (endInput) child.stdin.end();
-    }, 300);
-  });
+  const child = gnutlsClient(port, pemFiles(kind).root, args, 15_000);
+  setTimeout(() => {
+    child.process.stdin.write(input);
+    if (endInput) child.process.stdin.end();
+  }, 300);
+  return outputAtExit(child);
 }
 
 const TLS12 = 'NORMAL:-VERS-ALL:+VERS-TLS1.2';
@@ -102,10 +69,7 @@ maybe('gnutls-cli offering FFDHE groups -> our server picks an RFC 7919 group (R
   }
 });
 
-for (const [what, options] of [
-  ['session ID', { ticketKeys: false }],
-  ['session ticket', { sessionCache: false }],
-] as const) {
+for (const [what, options] of RESUMPTION_MODES) {
   maybe(`gnutls-cli -r resumes with our server by ${what}`, async (t) => {
     const server = await echoServer(options);
     try {

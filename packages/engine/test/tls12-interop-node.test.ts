@@ -7,8 +7,9 @@ import test from 'ava';
 import { ClientTLS } from '../src/index.js';
 import { pemFiles } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
-import { PkiStore } from './helpers/tls12-memory.js';
-import { echoServer, revEchoOnce } from './helpers/tls12-peers.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
+import { echoServer, RESUMPTION_MODES, revEchoOnce, revEchoTwice } from './helpers/tls12-peers.js';
+import { OPENSSL_TLS12_SUITES } from './helpers/tls12-suites.js';
 
 const read = (f: string) => readFileSync(f, 'utf8');
 
@@ -42,17 +43,6 @@ async function nodeServer(
 function close(server: tls.Server): Promise<void> {
   return new Promise((res) => server.close(() => res()));
 }
-
-const SUITES: readonly [string, string, KeyKind][] = [
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ecdsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'rsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'rsa'],
-  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305', 'rsa'],
-  ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'rsa'],
-  ['TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'DHE-RSA-AES256-GCM-SHA384', 'rsa'],
-];
 
 interface NodeResult {
   readonly echo: string;
@@ -103,7 +93,7 @@ function nodeClient(port: number, options: tls.ConnectionOptions = {}, text = 'h
   });
 }
 
-for (const [suite, name, kind] of SUITES) {
+for (const [suite, name, kind] of OPENSSL_TLS12_SUITES) {
   test.serial(`our client -> Node tls server (1.2): ${suite}`, async (t) => {
     const { port, server } = await nodeServer(kind, { ciphers: name, dhparam: 'auto' });
     try {
@@ -144,10 +134,7 @@ test.serial('Node tls client (1.2) -> our server: Ed25519 certificate', async (t
   }
 });
 
-for (const [what, options] of [
-  ['session ID', { ticketKeys: false }],
-  ['session ticket', { sessionCache: false }],
-] as const) {
+for (const [what, options] of RESUMPTION_MODES) {
   test.serial(`Node tls client resumes with our server by ${what}`, async (t) => {
     const server = await echoServer(options);
     try {
@@ -167,9 +154,7 @@ for (const [what, options] of [
 test.serial('our client resumes with a Node tls server (ticket), offering 1.3 too', async (t) => {
   const { port, server } = await nodeServer('ecdsa');
   try {
-    const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore });
-    const first = await revEchoOnce(port, client);
-    const second = await revEchoOnce(port, client);
+    const [first, second] = await revEchoTwice(port);
     t.is(first.tlsVersion, 'TLSv1.2');
     t.false(first.resumed);
     t.true(second.resumed);

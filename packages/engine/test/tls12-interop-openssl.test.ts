@@ -5,21 +5,23 @@ import { getDiffieHellman } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
+import { opensslClient, outputAtExit } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { BadTLSDataError, ClientTLS } from '../src/index.js';
-import { haveOpenssl, openssl, pemFiles } from './helpers/openssl.js';
-import { type KeyKind, pki } from './helpers/pki.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
+import { haveOpenssl, pemFiles } from './helpers/openssl.js';
+import { pki } from './helpers/pki.js';
 import { connect } from './helpers/socket.js';
 import {
   clientToSServer,
   dhParamsDer,
   echoServer,
-  outputAtExit,
   revEchoOnce,
+  revEchoTwice,
   sClient12,
   sServer12,
 } from './helpers/tls12-peers.js';
+import { OPENSSL_TLS12_SUITES } from './helpers/tls12-suites.js';
 
 const available = haveOpenssl();
 const maybe = available ? test.serial : test.skip;
@@ -28,19 +30,7 @@ if (!available) test('openssl is absent', (t) => t.log('openssl not installed: T
 const dir = mkdtempSync(join(tmpdir(), 'tls-kit-tls12-'));
 test.after.always(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Our suite name, OpenSSL's name, and the certificate that suite needs. */
-const SUITES: readonly [string, string, KeyKind][] = [
-  ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ecdsa'],
-  ['TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ecdsa384'],
-  ['TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ed25519'],
-  ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'rsa'],
-  ['TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'rsa'],
-  ['TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-CHACHA20-POLY1305', 'rsa'],
-  ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'rsa'],
-  ['TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'DHE-RSA-AES256-GCM-SHA384', 'rsa'],
-];
-
-for (const [suite, name, kind] of SUITES) {
+for (const [suite, name, kind] of OPENSSL_TLS12_SUITES) {
   maybe(`our client -> s_server -tls1_2: ${suite} (${kind})`, async (t) => {
     const { connection } = await clientToSServer(['-cipher', name], { cipherSuites: [suite] }, kind);
     t.is(connection.tlsVersion, 'TLSv1.2');
@@ -77,16 +67,7 @@ maybe(
 maybe('s_client offering 1.3 -> our server with both: TLS 1.3 is chosen', async (t) => {
   const server = await echoServer({});
   try {
-    const files = pemFiles('ecdsa');
-    const child = openssl([
-      's_client',
-      '-connect',
-      `127.0.0.1:${server.port}`,
-      '-CAfile',
-      files.root,
-      '-servername',
-      'localhost',
-    ]);
+    const child = opensslClient(server.port, pemFiles('ecdsa').root);
     child.process.stdin.end('BYE\n');
     t.regex(await outputAtExit(child), /TLSv1\.3/);
     t.is(server.connections[0]?.tlsVersion, 'TLSv1.3');
@@ -100,12 +81,13 @@ for (const [group, name] of [
   ['secp256r1', 'P-256'],
   ['secp384r1', 'P-384'],
 ] as const) {
+  // RSA certificates: an ECDSA one would also need its curve listed (RFC 8422 §5.3).
   maybe(`TLS 1.2 group ${name}, both roles`, async (t) => {
-    const { connection } = await clientToSServer(['-groups', name], { versions: ['TLSv1.2'] });
+    const { connection } = await clientToSServer(['-groups', name], { versions: ['TLSv1.2'] }, 'rsa');
     t.is(connection.namedGroup, group);
-    const server = await echoServer({});
+    const server = await echoServer({}, 'rsa');
     try {
-      await sClient12(server.port, ['-groups', name], ['BYE']);
+      await sClient12(server.port, ['-groups', name], ['BYE'], 'rsa');
       t.is(server.connections[0]?.namedGroup, group);
     } finally {
       await server.close();
@@ -135,13 +117,7 @@ for (const [scheme, sigalg, kind] of [
 maybe('our client resumes with s_server by session ID (-no_ticket)', async (t) => {
   const { child, port } = await sServer12(['-rev', '-no_ticket']);
   try {
-    const client = new ClientTLS({
-      serverHostname: 'localhost',
-      trustRoot: pki().trustStore,
-      versions: ['TLSv1.2'],
-    });
-    const first = await revEchoOnce(port, client);
-    const second = await revEchoOnce(port, client);
+    const [first, second] = await revEchoTwice(port, { versions: ['TLSv1.2'] });
     t.false(first.resumed);
     t.true(second.resumed);
     t.deepEqual(second.sessionId, first.sessionId);
@@ -154,9 +130,7 @@ maybe('our client resumes with s_server by session ID (-no_ticket)', async (t) =
 maybe('our client resumes with s_server by session ticket, offering 1.3 too', async (t) => {
   const { child, port } = await sServer12(['-rev']);
   try {
-    const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore });
-    const first = await revEchoOnce(port, client);
-    const second = await revEchoOnce(port, client);
+    const [first, second] = await revEchoTwice(port);
     t.is(first.tlsVersion, 'TLSv1.2');
     t.false(first.resumed);
     t.true(second.resumed);
@@ -198,17 +172,7 @@ maybe('s_client resumes with our server by session ticket (-sess_out / -sess_in,
 maybe('s_client -reconnect: five resumptions by session ID', async (t) => {
   const server = await echoServer({ ticketKeys: false });
   try {
-    const files = pemFiles('ecdsa');
-    const child = openssl([
-      's_client',
-      '-connect',
-      `127.0.0.1:${server.port}`,
-      '-tls1_2',
-      '-reconnect',
-      '-no_ticket',
-      '-CAfile',
-      files.root,
-    ]);
+    const child = opensslClient(server.port, pemFiles('ecdsa').root, ['-tls1_2', '-reconnect', '-no_ticket']);
     child.process.stdin.end();
     t.is((await outputAtExit(child)).match(/^Reused, TLSv1\.2/gm)?.length, 5);
     t.is(server.connections.filter((c) => c.resumed).length, 5);
@@ -217,27 +181,12 @@ maybe('s_client -reconnect: five resumptions by session ID', async (t) => {
   }
 });
 
-class Store extends ClientCertificateStore {
-  roots = -1;
-  constructor(private readonly kind: KeyKind) {
-    super();
-  }
-  getCertificateChainForRoots(roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
-    this.roots = roots.size;
-    setTimeout(() => callback([pki().leaf(this.kind)]), 5);
-  }
-  getDefaultCertificateChain(callback: CertificateChainCallback): void {
-    this.roots = 0;
-    callback([pki().leaf(this.kind)]);
-  }
-}
-
 for (const kind of ['ecdsa', 'rsa', 'ed25519'] as const) {
   maybe(
     `client certificate (${kind}) to s_server -Verify, asynchronous store with certificate_authorities`,
     async (t) => {
       const files = pemFiles('ecdsa');
-      const store = new Store(kind);
+      const store = new PkiStore(kind, { async: true });
       const { output } = await clientToSServer(
         ['-Verify', '1', '-CAfile', files.root, '-verify_return_error'],
         {

@@ -1,9 +1,9 @@
 // The TLS 1.2 key schedule (RFC 5246 §5, §6.3, §7.4.9, RFC 7627 §4) against `openssl kdf
 // TLS1-PRF`, and the AEAD record layouts (RFC 5288 §3, RFC 7905 §2) against node:crypto.
-import { execFileSync } from 'node:child_process';
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { ContentType } from '@tls-kit/messages';
+import { opensslPrf } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { finishedVerifyData12, keyBlock12, masterSecret12 } from '../src/keyschedule/tls12.js';
 import { Tls12Protection } from '../src/record/protection12.js';
@@ -13,33 +13,6 @@ import { haveOpenssl } from './helpers/openssl.js';
 
 const maybe = haveOpenssl() ? test : test.skip;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-/** PRF(secret, label, seed) computed by `openssl kdf TLS1-PRF`. */
-function opensslPrf(
-  digest: string,
-  secret: Uint8Array,
-  label: string,
-  seed: Uint8Array,
-  length: number,
-): string {
-  const output = execFileSync(
-    'openssl',
-    [
-      'kdf',
-      '-keylen',
-      String(length),
-      '-kdfopt',
-      `digest:${digest}`,
-      '-kdfopt',
-      `hexsecret:${hex(secret)}`,
-      '-kdfopt',
-      `hexseed:${Buffer.from(label, 'latin1').toString('hex')}${hex(seed)}`,
-      'TLS1-PRF',
-    ],
-    { timeout: 10000, encoding: 'latin1' },
-  );
-  return output.trim().replace(/:/g, '').toLowerCase();
-}
 
 const AES128 = suite12ByName('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256')!;
 const AES256 = suite12ByName('TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384')!;

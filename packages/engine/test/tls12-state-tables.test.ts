@@ -15,7 +15,6 @@ import {
   clientTLS12,
   complete,
   inject,
-  PkiStore,
   plainHandshakeMessages,
   plainHandshakeTypes,
   recordTypes,
@@ -24,6 +23,7 @@ import {
   startClient,
   startServer,
 } from './helpers/tls12-memory.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
 import { pki } from './helpers/pki.js';
 
 const H = HandshakeType;

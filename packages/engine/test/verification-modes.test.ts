@@ -1,13 +1,7 @@
 // Verification modes: rejectUnauthorized (default true) aborts on an untrusted chain; false
 // ("report" mode) completes the handshake and reports why in Connection.peerVerification, while
 // CertificateVerify and Finished stay mandatory. checkServerIdentity replaces the hostname rule.
-import {
-  type Certificate,
-  CertificateBuilder,
-  type CertificateChainCallback,
-  ClientCertificateStore,
-  TrustStore,
-} from '@tls-kit/certs';
+import { type Certificate, CertificateBuilder, TrustStore } from '@tls-kit/certs';
 import test from 'ava';
 import {
   AlertDescription as A,
@@ -19,6 +13,7 @@ import {
   ServerTLS,
   type TLSVersion,
 } from '../src/index.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
 import { alertsIn, encodeServerFlight, makeClient, makeServer, serverFlight } from './helpers/mitm.js';
 import { pair, str, text } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
@@ -194,15 +189,6 @@ test('checkServerIdentity is not consulted for a chain that did not validate', (
   t.false(called);
 });
 
-class OneChain extends ClientCertificateStore {
-  getCertificateChainForRoots(_roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
-    callback([pki().leaf('ecdsa')]);
-  }
-  getDefaultCertificateChain(callback: CertificateChainCallback): void {
-    callback([pki().leaf('ecdsa')]);
-  }
-}
-
 // The server sees the client's certificate as expired (its clock 30 years ahead).
 const future = () => Date.now() + 30 * 365 * 86_400_000;
 
@@ -214,7 +200,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as TLSVersion[]) {
       clientTrustRoot: pki().trustStore,
       clock: future,
     };
-    const store = new OneChain();
+    const store = new PkiStore('ecdsa');
     const error = t.throws(() => connect(client({ clientCertificateStore: store }), serverOptions), {
       instanceOf: BadTLSDataError,
     });

@@ -20,21 +20,12 @@ import {
   TLSCiphertext,
   toHex,
 } from '@tls-kit/messages';
+import type { CaptureExpectation } from './helpers/capture-manifest.js';
 
 const dir = new URL('./fixtures/', import.meta.url);
 const read = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)));
-interface Expect {
-  version: 'TLS1.2' | 'TLS1.3';
-  cipherSuite: string;
-  group?: string;
-  serverName?: string;
-  alpn?: string;
-  helloRetryRequest?: boolean;
-  clientAuth?: boolean;
-  certificateRequested?: boolean;
-  resumption?: boolean;
-}
-const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Record<string, Expect>;
+type Manifest = Record<string, CaptureExpectation>;
+const manifest = JSON.parse(readFileSync(new URL('manifest.json', dir), 'utf8')) as Manifest;
 
 type HandshakeEvent = Extract<DissectEvent, { kind: 'handshake' }>;
 const handshakes = (events: DissectEvent[]) =>

@@ -7,7 +7,7 @@ import { measureHandshakes } from './handshakes.js';
 import { measureMemory } from './memory.js';
 import { nodeStack } from './node-stack.js';
 import type { BenchPki, KeyKind } from './pki.js';
-import { opensslSpeed, recordPair, recordRound } from './record.js';
+import { bareAeadRound, opensslSpeed, type RecordFigures, recordPair, recordRound } from './record.js';
 import { alternate, median, oneLine, type Series } from './rounds.js';
 import type { Aead, Params, Version } from './stack.js';
 import { STACKS } from './stacks.js';
@@ -39,7 +39,10 @@ export interface CaseResult {
   readonly title: string;
   readonly unit: string;
   readonly higherIsBetter: boolean;
-  /** By contender id: 'tlskit-node', 'tlskit-noble', 'node', 'forge', 'openssl', 'noble-vs-node'. */
+  /**
+   * By contender id: 'tlskit-node', 'tlskit-noble', 'node', 'forge', 'openssl', 'node-crypto-bare',
+   * 'noble-vs-node'.
+   */
   readonly cells: Record<string, Cell>;
 }
 
@@ -204,13 +207,21 @@ function recordCase(aead: Aead): CaseDef {
     higherIsBetter: true,
     async run(ctx) {
       const providers = { 'tlskit-node': nodeProvider, 'tlskit-noble': nobleProvider } as const;
-      const ids = Object.keys(providers) as (keyof typeof providers)[];
-      const pairs = Object.fromEntries(ids.map((id) => [id, recordPair(ctx.pki, aead, providers[id])]));
+      const pairs = Object.fromEntries(
+        Object.entries(providers).map(([id, provider]) => [id, recordPair(ctx.pki, aead, provider)]),
+      );
+      // The bare node:crypto loop runs beside them: the ceiling of a record layer on node:crypto.
+      const rounds: Record<string, (ms: number) => RecordFigures> = {
+        'tlskit-node': (ms) => recordRound(pairs['tlskit-node']!, ms),
+        'tlskit-noble': (ms) => recordRound(pairs['tlskit-noble']!, ms),
+        'node-crypto-bare': (ms) => bareAeadRound(aead, ms),
+      };
+      const ids = Object.keys(rounds);
       const roundMs = (ctx.options.seconds * 1000) / ctx.options.rounds;
       const details = Object.fromEntries(ids.map((id) => [id, [] as { open: number; sealOpen: number }[]]));
-      for (const id of ids) recordRound(pairs[id]!, Math.min(roundMs, 100)); // warm-up
+      for (const id of ids) rounds[id]!(Math.min(roundMs, 100)); // warm-up
       const series = await alternate(ids, ctx.options.rounds, async (id) => {
-        const f = recordRound(pairs[id]!, roundMs);
+        const f = rounds[id]!(roundMs);
         details[id]!.push(f);
         return { value: f.seal };
       });

@@ -3,7 +3,7 @@
 // opens them (dataFromWire). Rates are per CPU second (process.cpuUsage), as `openssl speed -evp`
 // reports them, and that is the reference: `openssl speed -evp AEAD -bytes 16384 -mr`.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import type { BenchPki } from './pki.js';
 import { cpuSeconds } from './rounds.js';
@@ -46,6 +46,47 @@ export function recordRound(pair: MemoryPair, ms: number): RecordFigures {
     for (const record of records) opened += pair.server.dataFromWire(record).length;
     openSeconds += cpuSeconds(t1);
     if (opened !== BATCH * RECORD) throw new Error(`opened ${opened} bytes of ${BATCH * RECORD}`);
+    bytes += opened;
+  } while (sealSeconds + openSeconds < ms / 1000);
+  const mb = bytes / 1e6;
+  return { seal: mb / sealSeconds, open: mb / openSeconds, sealOpen: mb / (sealSeconds + openSeconds) };
+}
+
+/**
+ * The floor of any record layer built on node:crypto: the bare AEAD calls for 16 KiB records,
+ * one cipher object per record (node has no reusable AEAD context, and each record has its own
+ * nonce), without framing, copies or sequence numbers. Same batches and clock as recordRound.
+ */
+export function bareAeadRound(aead: Aead, ms: number): RecordFigures {
+  const key = createSecretKey(randomBytes(aead === 'aes-128-gcm' ? 16 : 32));
+  const payload = randomBytes(RECORD);
+  const header = randomBytes(5);
+  const nonces = Array.from({ length: BATCH }, () => randomBytes(12));
+  const sealed: { body: Buffer; tag: Buffer }[] = [];
+  let sealSeconds = 0;
+  let openSeconds = 0;
+  let bytes = 0;
+  do {
+    const t0 = process.cpuUsage();
+    for (const nonce of nonces) {
+      const cipher = createCipheriv(aead as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+      cipher.setAAD(header);
+      const body = cipher.update(payload);
+      cipher.final();
+      sealed.push({ body, tag: cipher.getAuthTag() });
+    }
+    sealSeconds += cpuSeconds(t0);
+    let opened = 0;
+    const t1 = process.cpuUsage();
+    for (const [i, { body, tag }] of sealed.entries()) {
+      const decipher = createDecipheriv(aead as 'aes-128-gcm', key, nonces[i]!, { authTagLength: 16 });
+      decipher.setAuthTag(tag);
+      decipher.setAAD(header);
+      opened += decipher.update(body).length;
+      decipher.final();
+    }
+    openSeconds += cpuSeconds(t1);
+    sealed.length = 0;
     bytes += opened;
   } while (sealSeconds + openSeconds < ms / 1000);
   const mb = bytes / 1e6;

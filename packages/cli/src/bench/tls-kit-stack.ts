@@ -119,56 +119,27 @@ type Start = (
 
 const READY = Promise.resolve();
 
-/** The application's view of an established connection; its methods live on the prototype. */
+/**
+ * Wires a socket to a Connection and is, once the handshake completed, the application's Side:
+ * one object per connection, its methods and the facts the Connection knows on the prototype.
+ * It is also the Connection's events object. Its `onError` is the Side's; the engine would give
+ * it only errors of asynchronous certificate callbacks, which this benchmark does not use and
+ * which run before the Side is handed out (and onError set). `established` gets the Side when the
+ * handshake completes, `failed` any error before it (the ticket is rejected too); both are let go
+ * then (a client's are its connect promise's resolvers). Only what an event API needs as a
+ * function is bound.
+ */
 class TlsKitSide implements Side {
-  readonly protocol: string;
-  readonly cipher: string;
-  readonly resumed: boolean;
-  readonly sessionReady: Promise<void>;
   onData: ((length: number) => void) | undefined = undefined;
   onError: ((error: unknown) => void) | undefined = undefined;
-
-  constructor(
-    private readonly socket: net.Socket,
-    private readonly connection: Connection,
-    ticket: Deferred | undefined,
-  ) {
-    this.protocol = connection.tlsVersion ?? '?';
-    this.cipher = connection.cipherSuite ?? '?';
-    this.resumed = connection.resumed;
-    this.sessionReady = ticket?.promise ?? READY;
-  }
-
-  send(data: Buffer): boolean {
-    this.connection.dataFromApplication(data);
-    return !this.socket.writableNeedDrain;
-  }
-
-  drained(): Promise<void> {
-    return drainOf(this.socket);
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-}
-
-/**
- * Wires a socket to a Connection: one object per connection, which is also the Connection's
- * events object (so it must not have the optional `onError` / `onEnd` events); `established` gets
- * the Side when the handshake completes, `failed` any error before it (the ticket is rejected too).
- * Only what an event API needs as a function is bound.
- */
-class SocketGlue {
-  private side: TlsKitSide | undefined;
   private readonly connection: Connection | undefined;
 
   constructor(
     private readonly socket: net.Socket,
     start: Start,
     private readonly ticket: Deferred | undefined,
-    private readonly established: (side: Side) => void,
-    private readonly failed: (error: unknown) => void,
+    private established: ((side: Side) => void) | undefined,
+    private failed: ((error: unknown) => void) | undefined,
   ) {
     socket.setNoDelay(true);
     try {
@@ -181,6 +152,50 @@ class SocketGlue {
     socket.on('error', this.report.bind(this));
   }
 
+  get protocol(): string {
+    return this.connection?.tlsVersion ?? '?';
+  }
+
+  get cipher(): string {
+    return this.connection?.cipherSuite ?? '?';
+  }
+
+  get resumed(): boolean {
+    return this.connection?.resumed ?? false;
+  }
+
+  get sessionReady(): Promise<void> {
+    return this.ticket?.promise ?? READY;
+  }
+
+  send(data: Buffer): boolean {
+    this.connection!.dataFromApplication(data);
+    return !this.socket.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return drainOf(this.socket);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  onHandshakeComplete(): void {
+    // Runs inside start() or dataFromWire, so the Connection is this.connection once start returned.
+    const established = this.established!;
+    this.established = undefined;
+    this.failed = undefined;
+    // A TLS 1.2 session stays in the cache and serves again; a TLS 1.3 ticket is used once.
+    if (this.resumed && this.protocol === 'TLSv1.2') this.ticket?.resolve();
+    // The handshake may complete inside start() (never for TLS) or inside dataFromWire.
+    queueMicrotask(() => established(this));
+  }
+
+  onApplicationData(d: Uint8Array): void {
+    if (d.length > 0) this.onData?.(d.length);
+  }
+
   private write(d: Uint8Array): void {
     this.socket.write(d);
   }
@@ -188,21 +203,6 @@ class SocketGlue {
   private close(immediate: boolean): void {
     if (immediate) this.socket.destroy();
     else this.socket.end();
-  }
-
-  onHandshakeComplete(): void {
-    // Runs inside start() or dataFromWire, so the Connection is this.connection once start returned.
-    const connection = this.connection!;
-    const side = new TlsKitSide(this.socket, connection, this.ticket);
-    this.side = side;
-    // A TLS 1.2 session stays in the cache and serves again; a TLS 1.3 ticket is used once.
-    if (connection.resumed && connection.tlsVersion === 'TLSv1.2') this.ticket?.resolve();
-    // The handshake may complete inside start() (never for TLS) or inside dataFromWire.
-    queueMicrotask(() => this.established(side));
-  }
-
-  onApplicationData(d: Uint8Array): void {
-    if (d.length > 0) this.side?.onData?.(d.length);
   }
 
   private fromWire(buf: Buffer): void {
@@ -213,11 +213,12 @@ class SocketGlue {
     }
   }
 
+  /** After the handshake (established let go) errors go to the Side's onError. */
   private report(error: unknown): void {
-    if (this.side) this.side.onError?.(error);
+    if (this.established === undefined) this.onError?.(error);
     else {
       this.ticket?.reject(error);
-      this.failed(error);
+      this.failed?.(error);
     }
   }
 
@@ -239,7 +240,7 @@ export function tlsKitStack(id: StackId, label: string, provider: CryptoProvider
       const established = (side: Side) => queue.push(side);
       const failed = (error: unknown) => queue.fail(error);
       const server = net.createServer(
-        (socket) => new SocketGlue(socket, start, undefined, established, failed),
+        (socket) => new TlsKitSide(socket, start, undefined, established, failed),
       );
       return listenOnLoopback(server, queue);
     },
@@ -255,7 +256,11 @@ export function tlsKitStack(id: StackId, label: string, provider: CryptoProvider
             if (caches && ticket) caches.onPut = ticket.resolve;
             const socket = net.connect(port, '127.0.0.1');
             socket.once('error', reject);
-            socket.once('connect', () => new SocketGlue(socket, start, ticket, resolve, reject));
+            socket.once('connect', () => {
+              // From here on the glue reports errors (as node-stack's client hands over at secureConnect).
+              socket.off('error', reject);
+              new TlsKitSide(socket, start, ticket, resolve, reject);
+            });
           });
         },
       };

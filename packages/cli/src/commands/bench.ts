@@ -8,6 +8,7 @@ import { command, type CommandSpec, parseList, str, UsageError } from '../args.j
 import { type BenchOptions, type CaseResult, runCase, selectCases } from '../bench/harness.js';
 import { makePki } from '../bench/pki.js';
 import {
+  ceilingTable,
   evaluateTargets,
   formatNumber,
   mainTable,
@@ -27,7 +28,8 @@ const spec: CommandSpec = {
   description:
     'Measures full and resumed handshakes/s, bulk MB/s on one connection, heap bytes per idle connection\n' +
     'and the in-memory record layer, for tls-kit with the node:crypto and the @noble provider, node:tls and\n' +
-    'node-forge (TLS 1.0/1.1 only), over 127.0.0.1 in this process (memory: in child processes). Each case\n' +
+    'node-forge (TLS 1.0/1.1 only), over 127.0.0.1 in this process (memory: in child processes); the record\n' +
+    'cases add `openssl speed -evp` and a bare node:crypto AEAD loop (the ceiling on node:crypto). Each case\n' +
     'runs its contenders in alternating rounds; figures are medians. Progress goes to stderr.',
   flags: {
     json: { type: 'boolean', help: 'print the results as JSON instead of Markdown tables' },
@@ -138,6 +140,8 @@ export function markdown(report: BenchReport): string {
   if (has(['handshake', 'resumption', 'bulk'])) lines.push('', wallTable(report.cases));
   if (has(['memory'])) lines.push('', memoryTable(report.cases));
   if (has(['record'])) lines.push('', recordTable(report.cases));
+  const ceiling = ceilingTable(report.cases);
+  if (ceiling) lines.push('', ceiling);
   if (has(['pure-js'])) lines.push('', pureJsTable(report.cases));
   lines.push('', targetsTable(report.targets));
   const extra = notes(report.cases);

@@ -17,6 +17,8 @@ import {
   keylogSink,
   NEGOTIATION_FLAGS,
   negotiationOptions,
+  passFlag,
+  passphraseFrom,
   readFlagFile,
   VERSION_FLAGS,
 } from '../tls-flags.js';
@@ -32,7 +34,8 @@ const spec: CommandSpec = {
     servername: { type: 'string', value: 'NAME', help: 'SNI and certificate name (default: HOST)' },
     CAfile: fileFlag('trusted CA certificates, PEM (default: Node’s bundled roots)'),
     cert: fileFlag('client certificate chain, PEM, leaf first'),
-    key: fileFlag('private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM)'),
+    key: fileFlag('private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM, plain or encrypted)'),
+    pass: passFlag('--key'),
     ...VERSION_FLAGS,
     ...NEGOTIATION_FLAGS,
     sess_out: fileFlag('write the session (ticket) to FILE for --sess_in'),
@@ -81,6 +84,7 @@ export const run = command(spec, async (flags, io) => {
   const ca = readFlagFile(flags, 'CAfile');
   const cert = readFlagFile(flags, 'cert');
   const key = readFlagFile(flags, 'key');
+  const passphrase = passphraseFrom(flags, 'pass');
   const sessIn = str(flags, 'sess_in');
   const sessOut = str(flags, 'sess_out');
   let session: Uint8Array | undefined;
@@ -96,7 +100,7 @@ export const run = command(spec, async (flags, io) => {
     port,
     ...(servername ? { servername } : {}),
     ...(ca ? { ca } : {}),
-    ...(cert && key ? { cert, key } : {}),
+    ...(cert && key ? { cert, key, ...(passphrase !== undefined ? { passphrase } : {}) } : {}),
     ...negotiationOptions(flags),
     ...(session ? { session } : {}),
     ...(flags.insecure ? { rejectUnauthorized: false } : {}),

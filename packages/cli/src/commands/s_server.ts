@@ -18,6 +18,8 @@ import {
   keylogSink,
   NEGOTIATION_FLAGS,
   negotiationOptions,
+  passFlag,
+  passphraseFrom,
   readFlagFile,
   VERSION_FLAGS,
 } from '../tls-flags.js';
@@ -36,10 +38,12 @@ const spec: CommandSpec = {
       help: 'where to listen (HOST default 127.0.0.1; PORT 0 picks one)',
     },
     cert: fileFlag('certificate chain, PEM, leaf first (sent whole)'),
-    key: fileFlag('private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM)'),
+    key: fileFlag('private key of --cert (PKCS#8, PKCS#1 or SEC1 PEM, plain or encrypted)'),
+    pass: passFlag('--key'),
     chain: fileFlag('more chain certificates, PEM, appended to --cert'),
     cert2: fileFlag('a second chain, served to clients whose SNI name it matches'),
     key2: fileFlag('private key of --cert2'),
+    pass2: passFlag('--key2'),
     CAfile: fileFlag('CA certificates client certificates must chain to'),
     verify: { type: 'boolean', help: 'request a client certificate (needs --CAfile)' },
     Verify: { type: 'boolean', help: 'require a client certificate (needs --CAfile)' },
@@ -109,8 +113,14 @@ export const run = command(spec, async (flags, io) => {
 
   const cert = [readFlagFile(flags, 'cert')!, readFlagFile(flags, 'chain') ?? ''].join('\n');
   const key = readFlagFile(flags, 'key')!;
+  const passphrase = passphraseFrom(flags, 'pass');
+  const passphrase2 = passphraseFrom(flags, 'pass2');
   const second = str(flags, 'cert2')
-    ? createSecureContext({ cert: readFlagFile(flags, 'cert2')!, key: readFlagFile(flags, 'key2')! })
+    ? createSecureContext({
+        cert: readFlagFile(flags, 'cert2')!,
+        key: readFlagFile(flags, 'key2')!,
+        ...(passphrase2 !== undefined ? { passphrase: passphrase2 } : {}),
+      })
     : undefined;
   const ca = readFlagFile(flags, 'CAfile');
   const keylog = keylogSink(flags);
@@ -118,6 +128,7 @@ export const run = command(spec, async (flags, io) => {
   const server = createServer({
     cert,
     key,
+    ...(passphrase !== undefined ? { passphrase } : {}),
     ...(ca ? { ca } : {}),
     ...(clientAuth ? { requestCert: true, rejectUnauthorized: Boolean(flags.Verify) } : {}),
     ...negotiationOptions(flags),

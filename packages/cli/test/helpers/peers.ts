@@ -1,13 +1,17 @@
-// Test support for the CLI commands: in-process I/O doubles, PEM files of a fresh PKI, real peer
-// programs (openssl, curl) with kill timers, and Node TLS endpoints.
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+// Test support for the CLI commands: in-process I/O doubles, PEM files of a fresh PKI, the
+// `tls-kit` command as a child process. Peer programs (openssl, curl) come from @tls-kit/test-helpers.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
+import { type Child, spawnChild } from '@tls-kit/test-helpers';
 import type { CommandIO } from '../../src/args.js';
+import { run as runSClient } from '../../src/commands/s_client.js';
 import { makePki } from '../../src/demo/pki.js';
+
+// Re-exported for the tests that take their peers from here.
+export { have, opensslServer, spawnChild } from '@tls-kit/test-helpers';
 
 export interface FakeIO {
   /** Aborting `io.signal` stops a running s_server. */
@@ -120,81 +124,18 @@ export function pkiFiles(): PkiFiles {
   return files;
 }
 
-export function have(binary: string): boolean {
-  try {
-    execFileSync('which', [binary], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export interface Child {
-  readonly process: ChildProcessWithoutNullStreams;
-  output(): string;
-  waitFor(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>;
-  /** Exit code (null when killed). */
-  readonly exited: Promise<number | null>;
-  kill(): void;
-}
-
-/** Spawns a program that is killed after `timeoutMs` whatever happens. */
-export function spawnChild(command: string, args: string[], timeoutMs = 20_000): Child {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out += d.toString('latin1');
-    for (const l of listeners) l();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  child.stdin.on('error', () => {});
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-      for (const l of listeners) l();
-    }),
+/**
+ * Runs s_client in-process for the name localhost, trusting the test root, with `input` on stdin
+ * (ended at once).
+ */
+export async function sClient(args: string[], input = '') {
+  const fake = fakeIO();
+  fake.stdin.end(input);
+  const status = await runSClient(
+    ['--servername', 'localhost', '--CAfile', pkiFiles().root, ...args],
+    fake.io,
   );
-  return {
-    process: child,
-    output: () => out,
-    exited,
-    kill: () => {
-      clearTimeout(timer);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-    waitFor(pattern, ms = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = out.match(pattern);
-          if (m) done(() => resolve(m));
-          else if (child.exitCode !== null || child.signalCode !== null)
-            done(() => reject(new Error(`${command} exited before ${pattern}:\n${out}`)));
-        };
-        const timer2 = setTimeout(
-          () => done(() => reject(new Error(`timeout waiting for ${pattern}:\n${out}`))),
-          ms,
-        );
-        const done = (then: () => void) => {
-          clearTimeout(timer2);
-          listeners.delete(check);
-          then();
-        };
-        listeners.add(check);
-        check();
-      });
-    },
-  };
-}
-
-/** `openssl s_server` on a free port; resolves once it listens. */
-export async function opensslServer(args: string[]): Promise<{ child: Child; port: number }> {
-  const child = spawnChild('openssl', ['s_server', '-accept', '127.0.0.1:0', ...args]);
-  const m = await child.waitFor(/ACCEPT .*:(\d+)/);
-  return { child, port: Number(m[1]) };
+  return { status, out: fake.stdout(), err: fake.stderr() };
 }
 
 /** The repository's `tls-kit` command as a child process (what `pnpm tls-kit` runs). */

@@ -42,7 +42,7 @@ import {
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
-import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
+import { GROUP_CODES, TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
 import { bytesEqual, concat } from '../bytes.js';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
@@ -54,7 +54,6 @@ import {
   expect12,
   Keys12,
   keyFitsSuite,
-  maxFragmentLengthBytes,
   State12,
   stripLeadingZeros,
   tls12Facts,
@@ -64,7 +63,7 @@ import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
-import { LimitedPlaintextProtection } from '../record/protection12.js';
+import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import type { ClientSession12, ClientSession12Cache } from './session12.js';
 
@@ -91,7 +90,6 @@ export interface SentHello {
   readonly maxFragmentLength?: number;
 }
 
-const ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set(['x25519', 'secp256r1', 'secp384r1']);
 /** RFC 7919 §3 / RFC 9325 §4.1: smaller finite-field groups are refused (Logjam). */
 const MIN_DH_BITS = 2048;
 /** RFC 5077 §3.3: a lifetime hint of 0 means unspecified; we then keep sessions two hours. */
@@ -112,19 +110,6 @@ const SERVER_HELLO_12 = new Set<number>([
 function bitLength(bytes: Uint8Array): number {
   const b = stripLeadingZeros(bytes);
   return b[0] === 0 || b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]!));
-}
-
-/**
- * The max_fragment_length code (RFC 6066 §4) we ask for: the largest of 2^9..2^12 within both
- * what we accept (recordSizeLimit) and what we send (maxFragmentSize), when either is under 2^14.
- * RFC 8449 §5 lets a client that depends on small records send it beside record_size_limit,
- * for servers that only know the older extension.
- */
-function maxFragmentLengthCode(recordSizeLimit: number, maxFragmentSize: number): number | undefined {
-  const limit = Math.min(recordSizeLimit, maxFragmentSize);
-  if (limit >= MAX_PLAINTEXT) return undefined;
-  for (let code = 4; code >= 1; code--) if (maxFragmentLengthBytes(code)! <= limit) return code;
-  return undefined;
 }
 
 const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
@@ -193,7 +178,7 @@ export class Client12 {
         extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: settings.sni }] },
       });
     }
-    const groups = config.groups.filter((g) => ECDHE_GROUPS.has(g));
+    const groups = config.groups.filter((g) => TLS12_ECDHE_GROUPS.has(g));
     if (groups.length > 0) {
       extensions.push({
         extensionType: T.supported_groups,
@@ -215,8 +200,8 @@ export class Client12 {
       extensionType: T.record_size_limit,
       extensionData: { recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT) },
     });
-    // Only in a 1.2-only ClientHello: a TLS 1.3 server would answer it in EncryptedExtensions.
-    const maxFragmentLength = maxFragmentLengthCode(config.recordSizeLimit, config.maxFragmentSize);
+    // RFC 8449 §5: beside record_size_limit, for servers that only know the older extension.
+    const maxFragmentLength = maxFragmentLengthCode(config, false);
     if (maxFragmentLength !== undefined) {
       extensions.push({ extensionType: T.max_fragment_length, extensionData: { maxFragmentLength } });
     }
@@ -294,26 +279,7 @@ export class Client12 {
     const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
     if (pointFormats && !pointFormats.includes(0))
       fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
-    const limit = findExtension(extensions, T.record_size_limit)?.extensionData.recordSizeLimit;
-    if (limit !== undefined) {
-      // RFC 8449 §4: under 64 is illegal_parameter; TLS 1.2 limits count plaintext only.
-      if (limit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${limit}`);
-      core.writeLimit = Math.min(limit, MAX_PLAINTEXT);
-      core.readLimit = Math.min(config.recordSizeLimit, MAX_PLAINTEXT);
-    }
-    const maxFragment = findExtension(extensions, T.max_fragment_length)?.extensionData.maxFragmentLength;
-    if (maxFragment !== undefined) {
-      // RFC 8449 §5: both answers at once is illegal_parameter; RFC 6066 §4: the echo is our value.
-      if (limit !== undefined)
-        fail(AlertDescription.illegal_parameter, 'both record_size_limit and max_fragment_length');
-      if (maxFragment !== hello.maxFragmentLength)
-        fail(AlertDescription.illegal_parameter, `max_fragment_length ${maxFragment} is not the one we sent`);
-      // RFC 6066 §4: the limit binds both directions from now on, handshake records included.
-      const bytes = maxFragmentLengthBytes(maxFragment)!;
-      core.writeLimit = bytes;
-      core.readLimit = bytes;
-      core.replaceWriteProtection(new LimitedPlaintextProtection(bytes));
-    }
+    acceptRecordLimits(core, extensions, hello.maxFragmentLength, false);
     const ems = findExtension(extensions, T.extended_master_secret) !== undefined;
     const ticketPromised = findExtension(extensions, T.session_ticket) !== undefined;
     const echo = sh.legacySessionIdEcho;
@@ -518,7 +484,7 @@ class ExpectServerKeyExchange extends ClientState12 {
   private ecdhe(params: { curveParams: { namedCurve: number }; public: Uint8Array }): ClientShare {
     const { core } = this.hs;
     const name = groupName(params.curveParams.namedCurve);
-    if (!name || !ECDHE_GROUPS.has(name) || !core.config.groups.includes(name)) {
+    if (!name || !TLS12_ECDHE_GROUPS.has(name) || !core.config.groups.includes(name)) {
       fail(
         AlertDescription.illegal_parameter,
         `ServerKeyExchange with curve ${params.curveParams.namedCurve} we did not offer`,

@@ -49,6 +49,7 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
+import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
   EarlySecret,
@@ -56,7 +57,6 @@ import {
   type HandshakeSecret,
   resumptionPsk,
 } from '../keyschedule/key-schedule.js';
-import { MAX_PLAINTEXT } from '../protocol.js';
 import type { CipherSuite } from '../suites.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
@@ -83,6 +83,8 @@ class ClientContext {
   readonly sessionId: Uint8Array;
   shares = new Map<number, KeyExchangeInitiator>();
   readonly sentExtensions = new Set<number>();
+  /** The max_fragment_length code we offer (RFC 6066 §4), if any. */
+  readonly maxFragmentLength: number | undefined;
   /** Set after a HelloRetryRequest (RFC 8446 §4.1.4). */
   retry: { suite: CipherSuite; cookie: Uint8Array | undefined } | undefined;
   ticket: StoredTicket | undefined;
@@ -99,6 +101,7 @@ class ClientContext {
       settings.tls12?.sessionId ?? (config.middleboxCompatibility ? config.random(32) : new Uint8Array(0));
     core.clientRandom = this.random;
     this.ticket = settings.ticket;
+    this.maxFragmentLength = maxFragmentLengthCode(config, true);
   }
 
   get config() {
@@ -159,6 +162,13 @@ class ClientContext {
       extensionType: T.record_size_limit,
       extensionData: { recordSizeLimit: config.recordSizeLimit },
     });
+    // RFC 8449 §5: beside record_size_limit, for servers that only know the older extension.
+    if (this.maxFragmentLength !== undefined) {
+      extensions.push({
+        extensionType: T.max_fragment_length,
+        extensionData: { maxFragmentLength: this.maxFragmentLength },
+      });
+    }
     if (this.retry?.cookie)
       extensions.push({ extensionType: T.cookie, extensionData: { cookie: this.retry.cookie } });
     if (this.settings.tls12) extensions.push(...this.settings.tls12.extensions());
@@ -287,7 +297,11 @@ class ExpectServerHello implements HandshakeState {
     // TLS 1.2 (issue 7): without supported_versions the server picked 1.2 or older.
     if (ctx.settings.tls12 && !findExtension(sh.extensions, ExtensionType.supported_versions)) {
       const hello = { random: ctx.random, sessionId: ctx.sessionId, sentExtensions: ctx.sentExtensions };
-      return ctx.settings.tls12.serverHello(message, sh, { ...hello, retried: ctx.retry !== undefined });
+      return ctx.settings.tls12.serverHello(message, sh, {
+        ...hello,
+        retried: ctx.retry !== undefined,
+        maxFragmentLength: ctx.maxFragmentLength,
+      });
     }
     const { core, config } = ctx;
     const suite = ctx.checkHelloBasics(sh, 'ServerHello');
@@ -422,14 +436,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
     } else if (core.facts.resumed) {
       core.facts.alpnProtocol = undefined;
     }
-    const limit = findExtension(ee, ExtensionType.record_size_limit);
-    if (limit) {
-      // RFC 8449 §4: values under 64 are illegal_parameter.
-      const value = limit.extensionData.recordSizeLimit;
-      if (value < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${value}`);
-      core.writeLimit = Math.min(value, MAX_PLAINTEXT + 1);
-      core.readLimit = config.recordSizeLimit;
-    }
+    acceptRecordLimits(core, ee, ctx.maxFragmentLength, true);
     core.transcript.add(message.raw);
     if (core.facts.resumed) return new ExpectFinished(ctx, this.keys, undefined);
     return new ExpectCertificateOrCertificateRequest(ctx, this.keys);

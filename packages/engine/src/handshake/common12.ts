@@ -256,8 +256,3 @@ export function tls12Facts(core: ConnectionCore, suite: Tls12CipherSuite): void 
   core.facts.tlsVersion = 'TLSv1.2';
   core.facts.cipherSuite = suite.name;
 }
-
-/** RFC 6066 §4: max_fragment_length code -> bytes. */
-export function maxFragmentLengthBytes(code: number): number | undefined {
-  return code >= 1 && code <= 4 ? 1 << (8 + code) : undefined;
-}

@@ -230,6 +230,22 @@ function alertForReason(reason: string): number {
 const VERIFIED: PeerVerification = Object.freeze({ ok: true });
 
 /**
+ * The verified chains handed out, one frozen array per leaf (certificates come from the
+ * CertificateCache and the trust store, so the same chain has the same objects): every
+ * connection that verified the same path shares one array instead of keeping its own.
+ */
+const verifiedChains = new WeakMap<Certificate, readonly Certificate[]>();
+
+function sharedChain(chain: readonly Certificate[]): readonly Certificate[] {
+  const leaf = chain[0]!;
+  const known = verifiedChains.get(leaf);
+  if (known && known.length === chain.length && known.every((c, i) => c === chain[i])) return known;
+  const frozen = Object.freeze(chain.slice());
+  verifiedChains.set(leaf, frozen);
+  return frozen;
+}
+
+/**
  * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
  * servers, or the user's checkServerIdentity instead of the built-in hostname rule), then runs
  * the user's verifyCallback, whose exceptions invalidate without an alert. With
@@ -274,8 +290,8 @@ export function validatePeerChain(
   } else {
     core.facts.peerVerification = VERIFIED;
   }
-  // Unverified: the chain as received. A copy of exact size (kept as long as the connection).
-  core.facts.peerCertificates = result.ok ? result.chain.slice() : certificates;
+  // Unverified: the chain as received.
+  core.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
   if (verifyCallback) {
     try {
       verifyCallback([...core.facts.peerCertificates], core.publicConnection);

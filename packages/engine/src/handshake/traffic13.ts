@@ -26,9 +26,15 @@ const WRITE = 1;
 const EXPORTER = 2;
 
 export class Traffic13 implements HandshakeState {
-  readonly name = 'Traffic';
-  /** The read, write and exporter secrets in one buffer: an idle connection keeps one allocation. */
-  private readonly secrets: Uint8Array;
+  /** On the prototype, as everything constant is: each open connection keeps one of these. */
+  get name(): string {
+    return 'Traffic';
+  }
+  /**
+   * The read, write and exporter secrets in one buffer, without a view: an idle connection keeps
+   * one allocation, and views are made when a secret is used (KeyUpdate, exporters).
+   */
+  private readonly secrets: ArrayBuffer;
 
   constructor(
     private readonly core: ConnectionCore,
@@ -39,23 +45,25 @@ export class Traffic13 implements HandshakeState {
     private readonly onTicket: ((ticket: NewSessionTicket13Message) => void) | undefined,
   ) {
     const n = suite.hashLength;
-    this.secrets = new Uint8Array(3 * n);
-    this.secrets.set(readSecret, READ * n);
-    this.secrets.set(writeSecret, WRITE * n);
-    this.secrets.set(exporterSecret, EXPORTER * n);
+    this.secrets = new ArrayBuffer(3 * n);
+    const secrets = new Uint8Array(this.secrets);
+    secrets.set(readSecret, READ * n);
+    secrets.set(writeSecret, WRITE * n);
+    secrets.set(exporterSecret, EXPORTER * n);
   }
 
   private secret(index: number): Uint8Array {
     const n = this.suite.hashLength;
-    return this.secrets.subarray(index * n, (index + 1) * n);
+    return new Uint8Array(this.secrets, index * n, n);
   }
 
   /** RFC 8446 §7.2: application_traffic_secret_N+1 replaces _N in place (the old one is gone). */
   private nextSecret(index: number): Uint8Array {
-    const next = nextTrafficSecret(this.core.config.provider, this.suite, this.secret(index));
-    this.secrets.set(next, index * this.suite.hashLength);
+    const secret = this.secret(index);
+    const next = nextTrafficSecret(this.core.config.provider, this.suite, secret);
+    secret.set(next);
     next.fill(0);
-    return this.secret(index);
+    return secret;
   }
 
   handle(message: HandshakeMessage): HandshakeState {

@@ -20,8 +20,13 @@ export interface SecureContextOptions {
   readonly ca?: PemInput | readonly Certificate[] | TrustStore;
   /** Our certificate chain, leaf first, as PEM (the whole chain is sent). */
   readonly cert?: PemInput;
-  /** The private key of `cert`'s leaf: PKCS#8, PKCS#1 or SEC1 PEM. */
+  /** The private key of `cert`'s leaf: PKCS#8, PKCS#1 or SEC1 PEM, plain or encrypted (see `passphrase`). */
   readonly key?: PemInput;
+  /**
+   * Decrypts an encrypted `key` ("ENCRYPTED PRIVATE KEY" PBES2, or legacy OpenSSL PEM with DEK-Info);
+   * a string is its UTF-8 bytes, as in node:tls. Ignored when the key is not encrypted.
+   */
+  readonly passphrase?: string | Uint8Array;
   /** ALPN protocol names, in preference order. */
   readonly ALPNProtocols?: readonly string[];
   readonly minVersion?: TLSVersion;
@@ -31,7 +36,7 @@ export interface SecureContextOptions {
    * names of TLS 1.2 AEAD suites are used; OpenSSL keywords (DEFAULT, HIGH, !aNULL, ...) are ignored.
    */
   readonly ciphers?: string;
-  /** Groups separated by ':' (X25519, P-256, P-384, X25519MLKEM768, prime256v1, ...), or 'auto'. */
+  /** Groups separated by ':' (X25519, X448, P-256, P-384, P-521, X25519MLKEM768, prime256v1, ...), or 'auto'. */
   readonly ecdhCurve?: string;
   /** Signature schemes separated by ':' (IANA names such as ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256). */
   readonly sigalgs?: string;
@@ -69,6 +74,7 @@ export function chainFrom(options: SecureContextOptions): Certificate[] | undefi
   }
   return loadCertificateChainPem(pemText(options.cert), {
     key: pemText(options.key),
+    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   });
 }
@@ -78,9 +84,9 @@ export interface SecureContext {
   readonly chain: readonly Certificate[];
 }
 
-/** node:tls createSecureContext, for SNICallback answers: `cert` and `key` loaded once. */
+/** node:tls createSecureContext, for SNICallback answers: `cert` and `key` (and `passphrase`) loaded once. */
 export function createSecureContext(
-  options: Pick<SecureContextOptions, 'cert' | 'key' | 'provider'>,
+  options: Pick<SecureContextOptions, 'cert' | 'key' | 'passphrase' | 'provider'>,
 ): SecureContext {
   const chain = chainFrom(options);
   if (!chain) throw new TLSUsageError('createSecureContext needs cert and key');
@@ -134,11 +140,14 @@ function cipherSuitesFrom(ciphers: string | undefined): string[] | undefined {
 
 const GROUP_ALIASES: Record<string, NamedGroupName> = {
   x25519: 'x25519',
+  x448: 'x448',
   'p-256': 'secp256r1',
   prime256v1: 'secp256r1',
   secp256r1: 'secp256r1',
   'p-384': 'secp384r1',
   secp384r1: 'secp384r1',
+  'p-521': 'secp521r1',
+  secp521r1: 'secp521r1',
   x25519mlkem768: 'x25519mlkem768',
   ffdhe2048: 'ffdhe2048',
   ffdhe3072: 'ffdhe3072',
@@ -151,9 +160,13 @@ function groupsFrom(list: string | undefined): NamedGroupName[] | undefined {
     .split(/[:,\s]+/)
     .filter((t) => t !== '')
     .map((t) => {
-      const group = GROUP_ALIASES[t.toLowerCase()];
-      if (!group)
-        throw new TLSUsageError(`unknown group "${t}" (known: X25519, P-256, P-384, X25519MLKEM768)`);
+      const alias = t.toLowerCase();
+      const group = Object.hasOwn(GROUP_ALIASES, alias) ? GROUP_ALIASES[alias] : undefined;
+      if (!group) {
+        throw new TLSUsageError(
+          `unknown group "${t}" (known: X25519, X448, P-256, P-384, P-521, X25519MLKEM768, ffdhe2048, ffdhe3072)`,
+        );
+      }
       return group;
     });
 }
@@ -162,8 +175,10 @@ function groupsFrom(list: string | undefined): NamedGroupName[] | undefined {
 export function groupDisplayName(group: string | undefined): string | undefined {
   const names: Record<string, string> = {
     x25519: 'X25519',
+    x448: 'X448',
     secp256r1: 'P-256',
     secp384r1: 'P-384',
+    secp521r1: 'P-521',
     x25519mlkem768: 'X25519MLKEM768',
   };
   return group === undefined ? undefined : (names[group] ?? group);

@@ -136,7 +136,10 @@ export class Server extends net.Server {
   }
 
   /** node:tls addContext: the chain for SNI names matching `hostname` ("*.example.com" allowed). */
-  addContext(hostname: string, context: SecureContext | Pick<SecureContextOptions, 'cert' | 'key'>): void {
+  addContext(
+    hostname: string,
+    context: SecureContext | Pick<SecureContextOptions, 'cert' | 'key' | 'passphrase'>,
+  ): void {
     this.certificates.contexts.push({
       pattern: hostname,
       context: 'chain' in context ? context : createSecureContext(context),

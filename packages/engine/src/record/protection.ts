@@ -111,8 +111,8 @@ export class PlaintextProtection implements RecordProtection {
   }
 }
 
-function readU32(bytes: Uint8Array, at: number): number {
-  return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+function readI32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
 }
 
 function writeU32(bytes: Uint8Array, at: number, value: number): void {
@@ -125,10 +125,12 @@ function writeU32(bytes: Uint8Array, at: number, value: number): void {
 const TAG = 16;
 
 export class Tls13Protection implements RecordProtection {
-  readonly encrypted = true;
   private seq = 0;
   private readonly aead: AeadKey;
-  /** The 12-byte IV as three big-endian words: no buffer kept per key (idle connections). */
+  /**
+   * The 12-byte IV as three big-endian words, signed so that they are small integers: no buffer
+   * and no boxed number kept per key (idle connections).
+   */
   private readonly iv0: number;
   private readonly iv1: number;
   private readonly iv2: number;
@@ -146,9 +148,14 @@ export class Tls13Protection implements RecordProtection {
     private readonly padTo = 0,
   ) {
     this.aead = provider.importAeadKey(suite.aead, key);
-    this.iv0 = readU32(iv, 0);
-    this.iv1 = readU32(iv, 4);
-    this.iv2 = readU32(iv, 8);
+    this.iv0 = readI32(iv, 0);
+    this.iv1 = readI32(iv, 4);
+    this.iv2 = readI32(iv, 8);
+  }
+
+  /** On the prototype: each open connection keeps two protections. */
+  get encrypted(): boolean {
+    return true;
   }
 
   get maxFragment(): number {

@@ -50,7 +50,7 @@ import {
   ServerKeyExchangeECDHE,
   SignatureScheme,
 } from '@tls-kit/messages';
-import { GROUP_CODES, schemeCode } from '../algorithms.js';
+import { CURVE_GROUPS, GROUP_CODES, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
 import { concat } from '../bytes.js';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
@@ -62,7 +62,6 @@ import {
   expect12,
   Keys12,
   keyFitsSuite,
-  maxFragmentLengthBytes,
   State12,
   stripLeadingZeros,
   tls12Facts,
@@ -71,8 +70,7 @@ import {
 import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
-import { LimitedPlaintextProtection } from '../record/protection12.js';
-import { MAX_PLAINTEXT } from '../protocol.js';
+import { answerRecordLimits } from '../handshake/record-limits.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
 import type { ServerSettings } from './handshake13.js';
 import {
@@ -94,8 +92,6 @@ export interface Server12Settings {
   readonly ffdheGroups: readonly FfdheGroup[];
 }
 
-/** The groups TLS 1.2 ECDHE can use (RFC 8422 §5.1.1, RFC 7748); hybrids are TLS 1.3 only. */
-const ECDHE_GROUPS: ReadonlySet<NamedGroupName> = new Set(['x25519', 'secp256r1', 'secp384r1']);
 const FFDHE_GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'] as const;
 const SESSION_ID_LENGTH = 32;
 /**
@@ -208,31 +204,7 @@ export function clientHello12(
   if (pointFormats && !pointFormats.includes(0))
     fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
 
-  let limitExtension: ServerHelloExtension | undefined;
-  const recordSizeLimit = findExtension(extensions, T.record_size_limit)?.extensionData.recordSizeLimit;
-  const maxFragment = findExtension(extensions, T.max_fragment_length)?.extensionData.maxFragmentLength;
-  if (recordSizeLimit !== undefined) {
-    // RFC 8449 §4: under 64 is illegal_parameter; TLS 1.2 limits count plaintext, at most 2^14.
-    if (recordSizeLimit < 64)
-      fail(AlertDescription.illegal_parameter, `record_size_limit ${recordSizeLimit}`);
-    core.writeLimit = Math.min(recordSizeLimit, MAX_PLAINTEXT);
-    core.readLimit = Math.min(config.recordSizeLimit, MAX_PLAINTEXT);
-    limitExtension = {
-      extensionType: T.record_size_limit,
-      extensionData: { recordSizeLimit: core.readLimit },
-    };
-  } else if (maxFragment !== undefined) {
-    // RFC 6066 §4: an unknown value is illegal_parameter; the limit then binds both directions.
-    const bytes = maxFragmentLengthBytes(maxFragment);
-    if (bytes === undefined) fail(AlertDescription.illegal_parameter, `max_fragment_length ${maxFragment}`);
-    core.writeLimit = bytes;
-    core.readLimit = bytes;
-    core.replaceWriteProtection(new LimitedPlaintextProtection(bytes));
-    limitExtension = {
-      extensionType: T.max_fragment_length,
-      extensionData: { maxFragmentLength: maxFragment },
-    };
-  }
+  const limitExtension = answerRecordLimits(core, extensions, false);
 
   const offered = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
     .protocolNameList;
@@ -445,17 +417,22 @@ class Server12 {
     const scheme = chooseScheme12(config.signatureSchemes, offer.schemes, key);
     const clientGroups = offer.groups;
     const ecdhe = config.groups.find(
-      (g) => ECDHE_GROUPS.has(g) && (clientGroups === undefined || clientGroups.includes(GROUP_CODES[g])),
+      (g) =>
+        TLS12_ECDHE_GROUPS.has(g) && (clientGroups === undefined || clientGroups.includes(GROUP_CODES[g])),
     );
     // RFC 7919 §4: a client listing any FFDHE group gets our first one it lists, or no DHE at
     // all; otherwise our dhParams, else our first RFC 7919 group.
+    // RFC 8422 §5.3: an ECDSA certificate's curve must be one the client lists, if it lists any.
+    const curve = key.type === 'ec' && key.curve !== undefined ? CURVE_GROUPS[key.curve] : undefined;
+    const curveOk = !curve || !clientGroups || clientGroups.includes(GROUP_CODES[curve]);
     const dhe: KeyExchangeGroup | undefined = clientGroups?.some(isFfdheCode)
       ? tls12.ffdheGroups.find((g) => clientGroups.includes(GROUP_CODES[g]))
       : tls12.dhParams
         ? { custom: tls12.dhParams }
         : tls12.ffdheGroups[0];
     for (const suite of config.suites12) {
-      if (!offer.ch.cipherSuites.includes(suite.id) || !keyFitsSuite(suite, key) || !scheme) continue;
+      if (!offer.ch.cipherSuites.includes(suite.id) || !keyFitsSuite(suite, key) || !scheme || !curveOk)
+        continue;
       const group = suite.kx === 'ecdhe' ? ecdhe : dhe;
       if (group !== undefined) return { suite, group, scheme };
     }

@@ -47,6 +47,7 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
+import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
   EarlySecret,
@@ -55,7 +56,6 @@ import {
   type MasterSecret,
   resumptionPsk,
 } from '../keyschedule/key-schedule.js';
-import { MAX_PLAINTEXT } from '../protocol.js';
 import { type CipherSuite, suiteById } from '../suites.js';
 import { clientHello12, type Server12Settings } from './handshake12.js';
 import type { TicketKeys } from './ticket-keys.js';
@@ -112,7 +112,8 @@ interface Negotiated {
   readonly clientShare: KeyShareEntryValue;
   readonly clientSchemes: readonly number[];
   readonly alpn: string | undefined;
-  readonly sentRecordSizeLimit: boolean;
+  /** Our answer to record_size_limit or max_fragment_length (RFC 8449 §5: the former wins). */
+  readonly limitExtension: EncryptedExtension | undefined;
   readonly psk: { index: number; state: TicketState } | undefined;
 }
 
@@ -225,13 +226,7 @@ class ExpectClientHello implements HandshakeState {
       core.facts.serverName = hostName(names[0]!.hostName);
     }
 
-    const limit = findExtension(extensions, ExtensionType.record_size_limit)?.extensionData?.recordSizeLimit;
-    if (limit !== undefined) {
-      // RFC 8449 §4: under 64 is illegal_parameter.
-      if (limit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${limit}`);
-      core.writeLimit = Math.min(limit, MAX_PLAINTEXT + 1);
-      core.readLimit = config.recordSizeLimit;
-    }
+    const limitExtension = answerRecordLimits(core, extensions, true);
 
     const sigalgs = findExtension(extensions, ExtensionType.signature_algorithms)?.extensionData
       ?.supportedSignatureAlgorithms;
@@ -246,7 +241,7 @@ class ExpectClientHello implements HandshakeState {
         findExtension(extensions, ExtensionType.application_layer_protocol_negotiation)?.extensionData
           ?.protocolNameList,
       ),
-      sentRecordSizeLimit: limit !== undefined,
+      limitExtension,
       psk: this.choosePsk(ch, message.raw, suite),
     };
     if (negotiated.psk) return sendServerFlight(ctx, negotiated, undefined);
@@ -483,12 +478,7 @@ function sendServerFlight(
       extensionData: { protocolNameList: [n.alpn] },
     });
   }
-  if (n.sentRecordSizeLimit) {
-    ee.push({
-      extensionType: ExtensionType.record_size_limit,
-      extensionData: { recordSizeLimit: config.recordSizeLimit },
-    });
-  }
+  if (n.limitExtension) ee.push(n.limitExtension);
   core.sendHandshake(HandshakeType.encrypted_extensions, EncryptedExtensions.build({ extensions: ee }));
 
   const requestContext = new Uint8Array(0);

@@ -1,7 +1,7 @@
 // Tools for anchors.test.ts: a man in the middle who holds a certificate key (so that it can make
 // the server flight carry any chain and still sign and finish it), the classic signature
 // forgeries, and TLS 1.2 flight rewriting.
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import type { Certificate } from '@tls-kit/certs';
 import type { PrivateKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
@@ -96,29 +96,6 @@ export function rsaE3Key(): PrivateKey {
     new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' })),
     'pkcs8',
   );
-}
-
-/**
- * Bleichenbacher's 2006 e=3 forgery of a PKCS#1 v1.5 SHA-256 signature of `k` bytes: the cube
- * root of 00 01 FF 00 DigestInfo(H(message)) || garbage. Only a verifier that parses the padded
- * block instead of comparing it whole (RFC 8017 §8.2.2 step 4) accepts it.
- */
-export function forgeE3Signature(signed: Uint8Array, k = 256): Uint8Array {
-  const digestInfo = Buffer.from('3031300d060960864801650304020105000420', 'hex');
-  const digest = createHash('sha256').update(signed).digest();
-  const prefix = Buffer.concat([Buffer.from([0, 1, 0xff, 0]), digestInfo, digest]);
-  const garbageBits = BigInt(8 * (k - prefix.length));
-  const target = BigInt(`0x${prefix.toString('hex')}`) << garbageBits;
-  // Newton's method for the integer cube root, then round up so the prefix survives.
-  let root = 1n << BigInt(Math.ceil((8 * k) / 3));
-  for (;;) {
-    const next = (2n * root + target / (root * root)) / 3n;
-    if (next >= root) break;
-    root = next;
-  }
-  while (root ** 3n < target) root++;
-  if ((root ** 3n) >> garbageBits !== target >> garbageBits) throw new Error('forgery construction failed');
-  return Uint8Array.from(Buffer.from(root.toString(16).padStart(2 * k, '0'), 'hex'));
 }
 
 /** Ed25519's group order L (RFC 8032 §5.1). */

@@ -1,6 +1,6 @@
 // In-memory TLS 1.2 endpoints for the state-table and bad-input tests: our client and server
 // joined by hand, so a test can look at (and change) each flight between them.
-import { type CertificateChainCallback, ClientCertificateStore, InvalidatedError } from '@tls-kit/certs';
+import { InvalidatedError } from '@tls-kit/certs';
 import { type ClientHello, ContentType, type ServerHello } from '@tls-kit/messages';
 import type { ExecutionContext } from 'ava';
 import { concat } from '../../src/bytes.js';
@@ -15,7 +15,7 @@ import {
   type ServerOptions,
 } from '../../src/index.js';
 import { records, splitMessages } from './mitm.js';
-import { type KeyKind, pki } from './pki.js';
+import { pki } from './pki.js';
 
 export interface End {
   readonly connection: Connection;
@@ -127,22 +127,6 @@ export function coreOf(connection: Connection): ConnectionCore {
 export function inject(connection: Connection, type: number, body: Uint8Array): void {
   const core = coreOf(connection);
   core.perform(() => core.sendRaw(ContentType.handshake, frameHandshake(type, body)));
-}
-
-/** A ClientCertificateStore answering with the test PKI's leaf of `kind` (synchronously). */
-export class PkiStore extends ClientCertificateStore {
-  roots = -1;
-  constructor(private readonly kind: KeyKind) {
-    super();
-  }
-  getCertificateChainForRoots(roots: ReadonlySet<unknown>, callback: CertificateChainCallback): void {
-    this.roots = roots.size;
-    callback([pki().leaf(this.kind)]);
-  }
-  getDefaultCertificateChain(callback: CertificateChainCallback): void {
-    this.roots = 0;
-    callback([pki().leaf(this.kind)]);
-  }
 }
 
 /** `deliver` fails with BadTLSDataError(alert), `end` wrote that alert, and is invalidated. */

@@ -1,7 +1,7 @@
 // TLS 1.2 interop glue on top of openssl.ts / socket.ts: our client against `openssl s_server
-// -tls1_2`, and `openssl s_client -tls1_2` against our server.
+// -tls1_2`, and `openssl s_client -tls1_2` against our server. revEchoOnce serves TLS 1.3 as well.
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
+import { type Child, opensslClient, opensslServer, outputAtExit } from '@tls-kit/test-helpers';
 import {
   ClientTLS,
   type ClientOptions,
@@ -9,45 +9,22 @@ import {
   ServerTLS,
   type ServerOptions,
 } from '../../src/index.js';
-import { type Child, openssl, pemFiles, typeLines } from './openssl.js';
+import { pemFiles, typeLines } from './openssl.js';
 import { type KeyKind, pki } from './pki.js';
 import { connect, listen } from './socket.js';
 
-/**
- * The child's whole output once it exited: 'exit' can come before the last stdout/stderr data
- * events, so this also waits for both streams to close.
- */
-export async function outputAtExit(child: Child): Promise<string> {
-  await child.exited;
-  const streams = [child.process.stdout, child.process.stderr];
-  await Promise.all(streams.map((s) => (s.closed ? undefined : once(s, 'close'))));
-  return child.output();
-}
+// Re-exported for the tests that take their TLS 1.2 peers from here.
+export { outputAtExit };
 
 /** `openssl s_server -tls1_2` on a free port. */
-export async function sServer12(
-  args: string[],
-  kind: KeyKind = 'ecdsa',
-): Promise<{ child: Child; port: number }> {
+export function sServer12(args: string[], kind: KeyKind = 'ecdsa'): Promise<{ child: Child; port: number }> {
   const files = pemFiles(kind);
-  const child = openssl([
-    's_server',
-    '-accept',
-    '127.0.0.1:0',
-    '-tls1_2',
-    '-cert',
-    files.cert,
-    '-key',
-    files.key,
-    ...args,
-  ]);
-  const m = await child.waitFor(/ACCEPT .*:(\d+)/);
-  return { child, port: Number(m[1]) };
+  return opensslServer(['-tls1_2', '-cert', files.cert, '-key', files.key, ...args]);
 }
 
 /**
- * One connection of our client to a running `s_server -rev`: sends a line (of 2 * `bytes` hex
- * digits), checks the reversed echo, closes with close_notify.
+ * One connection of our client to a running `s_server -rev` (any version): sends a line (of
+ * 2 * `bytes` hex digits), checks the reversed echo and its newline, closes with close_notify.
  */
 export async function revEchoOnce(
   port: number,
@@ -56,7 +33,7 @@ export async function revEchoOnce(
   bytes = 100,
 ): Promise<Connection> {
   const line = `${randomBytes(bytes).toString('hex')}\n`;
-  const expected = [...line.trimEnd()].reverse().join('');
+  const expected = `${[...line.trimEnd()].reverse().join('')}\n`;
   let text = '';
   const session = await connect(
     port,
@@ -74,6 +51,16 @@ export async function revEchoOnce(
   return session.connection;
 }
 
+/** Two connections of one client to a reversing echo server at `port`: the second may resume. */
+export async function revEchoTwice(
+  port: number,
+  options: Partial<ClientOptions> = {},
+): Promise<[Connection, Connection]> {
+  const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore, ...options });
+  const first = await revEchoOnce(port, client);
+  return [first, await revEchoOnce(port, client)];
+}
+
 /** Our client against a fresh `s_server -tls1_2 -rev`. */
 export async function clientToSServer(
   serverArgs: string[],
@@ -89,6 +76,12 @@ export async function clientToSServer(
     child.kill();
   }
 }
+
+/** Our server's two ways of resuming a TLS 1.2 session, each with the other one off. */
+export const RESUMPTION_MODES = [
+  ['session ID', { ticketKeys: false }],
+  ['session ticket', { sessionCache: false }],
+] as const;
 
 export interface ServerUnderTest {
   readonly port: number;
@@ -123,19 +116,7 @@ export async function sClient12(
   lines: string[],
   kind: KeyKind = 'ecdsa',
 ): Promise<string> {
-  const files = pemFiles(kind);
-  const child = openssl([
-    's_client',
-    '-connect',
-    `127.0.0.1:${port}`,
-    '-servername',
-    'localhost',
-    '-CAfile',
-    files.root,
-    '-verify_return_error',
-    '-tls1_2',
-    ...args,
-  ]);
+  const child = opensslClient(port, pemFiles(kind).root, ['-tls1_2', ...args]);
   try {
     await typeLines(child, lines);
     // stdin stays open: s_client exits when our server closes (on "BYE") or the handshake fails,

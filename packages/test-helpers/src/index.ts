@@ -1,0 +1,7 @@
+// Test support shared by the tls-kit packages' tests. Private: never built or published.
+export { type Child, have, outputAtExit, spawnChild } from './child.js';
+export { gnutlsClient, gnutlsServer, haveGnutls } from './gnutls.js';
+export { type NodeBlockedOptions, runWithNodeBlocked } from './node-blocked.js';
+export { haveOpenssl, openssl, opensslClient, opensslPrf, opensslServer } from './openssl.js';
+export { freePort } from './ports.js';
+export { forgeE3Signature } from './rsa-forgery.js';
