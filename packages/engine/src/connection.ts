@@ -118,6 +118,14 @@ export class Connection {
       return { ok: true };
     return facts.peerVerification;
   }
+  /**
+   * Client with `requestOCSP`: the DER OCSPResponse the server stapled (RFC 6066 §8, RFC 8446
+   * §4.4.2.1), passed through and NOT verified. Undefined when none was stapled, on resumed
+   * connections (no Certificate is sent) and on servers.
+   */
+  get ocspResponse(): Uint8Array | undefined {
+    return this.core.facts.ocspResponse;
+  }
   get resumed(): boolean {
     return this.core.facts.resumed;
   }

@@ -131,6 +131,8 @@ export class ConnectionFacts {
   peerCertificates: readonly Certificate[] = NO_CERTIFICATES;
   /** How the peer's chain fared; set when one was validated (see Connection.peerVerification). */
   peerVerification: PeerVerification | undefined;
+  /** Client: the OCSP response the server stapled (RFC 6066 §8), a copy of exact size. */
+  ocspResponse: Uint8Array | undefined;
   resumed = false;
   private sessionIdBytes: ArrayBuffer | undefined;
 

@@ -6,7 +6,7 @@ import {
   ClientCertificateStore,
   ServerCertificateChain,
 } from '@tls-kit/certs';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { concat } from '../src/bytes.js';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { AlertDescription as A, BadTLSDataError, InvalidatedError, TLSAlertError } from '../src/index.js';
@@ -25,9 +25,10 @@ import {
   type ServerHelloMessage,
 } from '@tls-kit/messages';
 import {
-  alertsIn,
+  clientSees,
   encodeServerFlight,
   type Endpoint,
+  expectFailure,
   makeClient,
   makeServer,
   message,
@@ -38,42 +39,6 @@ import {
 import { deliver, pair, text } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
 import { ClientTLS, ServerTLS } from '../src/index.js';
-
-/**
- * `input` makes `e` fail with `alert`: the exception, the alert on the wire (decrypted with
- * `secret`, by default the endpoint's handshake write key once it has one), and invalidation.
- */
-function expectFailure(
-  t: ExecutionContext,
-  e: Endpoint,
-  input: Uint8Array,
-  alert: number,
-  secret?: Uint8Array,
-): void {
-  const error = t.throws(() => e.connection.dataFromWire(input), { instanceOf: BadTLSDataError });
-  t.is(error?.alertCode, alert, error?.message);
-  const key = secret ?? e.secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
-  t.deepEqual(alertsIn(e.take(), key), [alert], 'alert on the wire');
-  t.is(e.connection.state, 'invalidated');
-  t.is(e.closed, true, 'wireClose(true)');
-  t.throws(() => e.connection.dataFromWire(new Uint8Array([22])), { instanceOf: InvalidatedError });
-  t.throws(() => e.connection.dataFromApplication(new Uint8Array(1)), { instanceOf: InvalidatedError });
-}
-
-/** Runs the client against a server flight rewritten by `rewrite`. */
-function clientSees(
-  rewrite: (f: { serverHello: Uint8Array; messages: Uint8Array[] }) => {
-    serverHello: Uint8Array;
-    messages: Uint8Array[];
-  },
-  clientOptions = {},
-  serverOptions = {},
-) {
-  const client = makeClient(clientOptions);
-  const server = makeServer(serverOptions);
-  const flight = rewrite(serverFlight(client, server));
-  return { client, server, bytes: encodeServerFlight(server, flight.serverHello, flight.messages) };
-}
 
 type RawExtension = { extensionType: number; extensionData: Uint8Array; unknown: true };
 

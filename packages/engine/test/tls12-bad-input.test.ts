@@ -38,6 +38,7 @@ import {
   serverTLS12,
   startClient,
   startServer,
+  withEmptyExtension,
   withoutExtension,
 } from './helpers/tls12-memory.js';
 
@@ -349,14 +350,9 @@ test('ServerHello with an extension we did not send -> unsupported_extension', (
   const client = startClient(clientTLS12({ sessionCache: false }));
   const server = startServer(serverTLS12());
   send(client, server);
-  const flight = rewrite(server.take(), H.server_hello, (m) => {
-    const sh = ServerHello.parse(body(m));
-    const extensions = [
-      ...(sh.extensions ?? []),
-      { extensionType: ExtensionType.session_ticket, extensionData: {} },
-    ];
-    return frameHandshake(H.server_hello, ServerHello.build({ ...sh, extensions } as never));
-  });
+  const flight = rewrite(server.take(), H.server_hello, (m) =>
+    withEmptyExtension(m, ExtensionType.session_ticket),
+  );
   expectAlert(t, client, A.unsupported_extension, () => client.connection.dataFromWire(flight));
 });
 

@@ -43,6 +43,12 @@ export interface ClientOptions extends CommonOptions {
    * §3.5 still recommends using the extension, so set it true if no legacy server must work.
    */
   readonly requireSecureRenegotiation?: boolean;
+  /**
+   * Ask the server to staple an OCSP response (status_request, RFC 6066 §8; TLS 1.3: RFC 8446
+   * §4.4.2.1), as node:tls' requestOCSP. Default false. The response is passed through as
+   * `Connection.ocspResponse`, not verified.
+   */
+  readonly requestOCSP?: boolean;
 }
 
 /**
@@ -73,9 +79,11 @@ export class ClientTLS {
     const name = options.serverHostname;
     this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
     if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
-    const strict = options.requireSecureRenegotiation;
-    if (strict !== undefined && typeof strict !== 'boolean')
-      throw new TLSUsageError('requireSecureRenegotiation must be a boolean');
+    for (const flag of ['requireSecureRenegotiation', 'requestOCSP'] as const) {
+      const value = options[flag];
+      if (value !== undefined && typeof value !== 'boolean')
+        throw new TLSUsageError(`${flag} must be a boolean`);
+    }
     this.trustStore = options.trustRoot ?? TrustStore.system();
     this.sessionCache =
       options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
@@ -107,6 +115,7 @@ export class ClientTLS {
         sni: isIp ? undefined : hostname.replace(/\.$/, ''),
         trustStore: this.trustStore,
         clientCertificateStore: this.options.clientCertificateStore,
+        requestOCSP: this.options.requestOCSP ?? false,
         verifyCallback: verifyCallback as
           | ((certificates: Certificate[], connection: unknown) => void)
           | undefined,

@@ -22,6 +22,7 @@ import {
   Certificate12,
   CertificateRequest12,
   type CertificateRequest12Message,
+  CertificateStatusMessage,
   CertificateVerify,
   ClientHello,
   type ClientHelloExtension,
@@ -61,6 +62,7 @@ import {
 } from '../handshake/common12.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
+import { acceptStapledResponse, STATUS_REQUEST } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
@@ -72,6 +74,8 @@ export interface Client12Settings {
   readonly sni: string | undefined;
   readonly trustStore: TrustStore;
   readonly clientCertificateStore: ClientCertificateStore | undefined;
+  /** Send status_request (ClientOptions.requestOCSP). */
+  readonly requestOCSP: boolean;
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
   readonly sessions: ClientSession12Cache | undefined;
@@ -105,6 +109,7 @@ const SERVER_HELLO_12 = new Set<number>([
   ExtensionType.session_ticket,
   ExtensionType.record_size_limit,
   ExtensionType.max_fragment_length,
+  ExtensionType.status_request,
 ]);
 
 function bitLength(bytes: Uint8Array): number {
@@ -205,6 +210,7 @@ export class Client12 {
     if (maxFragmentLength !== undefined) {
       extensions.push({ extensionType: T.max_fragment_length, extensionData: { maxFragmentLength } });
     }
+    if (settings.requestOCSP) extensions.push(STATUS_REQUEST);
     extensions.push(...this.extensions());
     const raw = frameHandshake(
       HandshakeType.client_hello,
@@ -282,6 +288,8 @@ export class Client12 {
     acceptRecordLimits(core, extensions, hello.maxFragmentLength, false);
     const ems = findExtension(extensions, T.extended_master_secret) !== undefined;
     const ticketPromised = findExtension(extensions, T.session_ticket) !== undefined;
+    // RFC 6066 §8: an (empty) status_request answer allows a CertificateStatus after Certificate.
+    const statusPromised = findExtension(extensions, T.status_request) !== undefined;
     const echo = sh.legacySessionIdEcho;
     const echoesOurs = echo.length > 0 && bytesEqual(echo, hello.sessionId);
 
@@ -291,7 +299,15 @@ export class Client12 {
     core.transcript.add(message.raw);
     tls12Facts(core, suite);
     core.facts.sessionId = echo;
-    const handshake = new Handshake12(this, suite, hello.random, sh.random, ems, ticketPromised);
+    const handshake = new Handshake12(
+      this,
+      suite,
+      hello.random,
+      sh.random,
+      ems,
+      ticketPromised,
+      statusPromised,
+    );
 
     if (echoesOurs) {
       // RFC 5246 §7.4.1.3: the same session ID means the server resumes it.
@@ -324,6 +340,7 @@ class Handshake12 {
     readonly serverRandom: Uint8Array,
     readonly extendedMasterSecret: boolean,
     readonly ticketPromised: boolean,
+    readonly statusPromised: boolean,
   ) {
     this.core = client.core;
   }
@@ -431,7 +448,34 @@ class ExpectServerCertificate extends ClientState12 {
         `a ${leaf.publicKey.type} certificate for ${suite.name}`,
       );
     }
-    return new ExpectServerKeyExchange(this.hs, leaf);
+    const keyExchange = new ExpectServerKeyExchange(this.hs, leaf);
+    return this.hs.statusPromised ? new ExpectCertificateStatus(this.hs, keyExchange) : keyExchange;
+  }
+}
+
+/**
+ * WAIT_1, CertificateStatus (RFC 6066 §8), after a ServerHello that answered status_request. The
+ * message is optional: "a server MAY also choose not to send a CertificateStatus message, even if
+ * [it] has sent a status_request extension in the server hello message". Without that answer,
+ * a CertificateStatus is out of order for ExpectServerKeyExchange (unexpected_message): "a server
+ * MUST NOT send the CertificateStatus message unless it [...] sent a status_request extension in
+ * the server hello message".
+ */
+class ExpectCertificateStatus extends ClientState12 {
+  readonly name = 'WAIT_1';
+  constructor(
+    private readonly hs: Handshake12,
+    private readonly next: ExpectServerKeyExchange,
+  ) {
+    super();
+  }
+
+  protected receive(message: HandshakeMessage): HandshakeState {
+    if (message.type !== HandshakeType.certificate_status) return this.next.handle(message);
+    const { core } = this.hs;
+    acceptStapledResponse(core, decode(CertificateStatusMessage, message.body));
+    core.transcript.add(message.raw);
+    return this.next;
   }
 }
 

@@ -49,6 +49,7 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
+import { acceptStapledResponse, STATUS_REQUEST } from '../handshake/ocsp.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -68,6 +69,8 @@ export interface ClientSettings {
   readonly sni: string | undefined;
   readonly trustStore: TrustStore;
   readonly clientCertificateStore: ClientCertificateStore | undefined;
+  /** Send status_request (ClientOptions.requestOCSP). */
+  readonly requestOCSP: boolean;
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
   readonly ticket: StoredTicket | undefined;
@@ -88,6 +91,8 @@ class ClientContext {
   /** Set after a HelloRetryRequest (RFC 8446 §4.1.4). */
   retry: { suite: CipherSuite; cookie: Uint8Array | undefined } | undefined;
   ticket: StoredTicket | undefined;
+  /** The CertificateEntry extensions we solicit (RFC 8446 §4.4.2). */
+  readonly entryExtensions: ReadonlySet<number>;
 
   constructor(
     readonly core: ConnectionCore,
@@ -102,6 +107,7 @@ class ClientContext {
     core.clientRandom = this.random;
     this.ticket = settings.ticket;
     this.maxFragmentLength = maxFragmentLengthCode(config, true);
+    this.entryExtensions = new Set(settings.requestOCSP ? [ExtensionType.status_request] : []);
   }
 
   get config() {
@@ -169,6 +175,7 @@ class ClientContext {
         extensionData: { maxFragmentLength: this.maxFragmentLength },
       });
     }
+    if (this.settings.requestOCSP) extensions.push(STATUS_REQUEST);
     if (this.retry?.cookie)
       extensions.push({ extensionType: T.cookie, extensionData: { cookie: this.retry.cookie } });
     if (this.settings.tls12) extensions.push(...this.settings.tls12.extensions());
@@ -497,7 +504,15 @@ class ExpectCertificate implements HandshakeState {
     // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
     if (certificate.certificateList.length === 0)
       fail(AlertDescription.decode_error, 'empty server Certificate');
-    const chain = parsePeerCertificates(ctx.core.config.certificateCache, certificate.certificateList);
+    const { certificateList } = certificate;
+    const chain = parsePeerCertificates(
+      ctx.core.config.certificateCache,
+      certificateList,
+      ctx.entryExtensions,
+    );
+    // RFC 8446 §4.4.2.1: the leaf's OCSP response is in its entry (others' are not kept).
+    const status = findExtension(certificateList[0]!.extensions, ExtensionType.status_request);
+    if (status) acceptStapledResponse(ctx.core, status.extensionData);
     ctx.core.transcript.add(message.raw);
     const { settings } = ctx;
     validatePeerChain(

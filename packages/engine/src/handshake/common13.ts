@@ -13,6 +13,7 @@ import { schemeCode, schemeName, tls13SchemeFitsKey } from '../algorithms.js';
 import {
   AlertDescription,
   Certificate13,
+  CertificateStatusType,
   CertificateVerify,
   ExtensionType,
   HandshakeType,
@@ -132,13 +133,28 @@ export function verifyCertificateVerify(
   return name;
 }
 
-/** Our Certificate message, with the chain leaf first (RFC 8446 §4.4.2). */
+/**
+ * Our Certificate message, with the chain leaf first (RFC 8446 §4.4.2); a stapled OCSP response
+ * goes in the leaf's entry (§4.4.2.1).
+ */
 export function sendCertificate(
   core: ConnectionCore,
   context: Uint8Array,
   chain: readonly Certificate[],
+  ocspResponse?: Uint8Array,
 ): void {
-  const certificateList = chain.map((c) => ({ certData: c.getAsn1Bytes(), extensions: [] }));
+  const certificateList = chain.map((c, i) => ({
+    certData: c.getAsn1Bytes(),
+    extensions:
+      i === 0 && ocspResponse
+        ? [
+            {
+              extensionType: ExtensionType.status_request,
+              extensionData: { statusType: CertificateStatusType.ocsp, ocspResponse },
+            } as const,
+          ]
+        : [],
+  }));
   core.sendHandshake(
     HandshakeType.certificate,
     Certificate13.build({ certificateRequestContext: context, certificateList }),
@@ -177,9 +193,12 @@ export function checkFinished(
   }
 }
 
+const NONE: ReadonlySet<number> = new Set();
+
 /**
  * Parses the peer's certificate_list through the cache of its ClientTLS / ServerTLS; an
- * unparsable certificate is bad_certificate.
+ * unparsable certificate is bad_certificate. `solicited`: the CertificateEntry extensions we
+ * asked for (status_request when we requested OCSP).
  */
 export function parsePeerCertificates(
   cache: CertificateCache,
@@ -187,16 +206,16 @@ export function parsePeerCertificates(
     readonly certData: Uint8Array;
     readonly extensions?: readonly { extensionType: number }[];
   }[],
+  solicited: ReadonlySet<number> = NONE,
 ): Certificate[] {
   return entries.map((entry, i) => {
     // RFC 8446 §4.4.2: CertificateEntry extensions answer ones from the ClientHello or the
-    // CertificateRequest; we never ask for status_request or signed_certificate_timestamp, so any
-    // extension is unsolicited (§4.2: unsupported_extension).
-    const first = entry.extensions?.[0];
-    if (first) {
+    // CertificateRequest; any other is unsolicited (§4.2: unsupported_extension).
+    const unsolicited = entry.extensions?.find((e) => !solicited.has(e.extensionType));
+    if (unsolicited) {
       fail(
         AlertDescription.unsupported_extension,
-        `CertificateEntry extension ${extensionName(first.extensionType)}`,
+        `CertificateEntry extension ${extensionName(unsolicited.extensionType)}`,
       );
     }
     try {

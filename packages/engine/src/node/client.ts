@@ -34,6 +34,12 @@ export interface ConnectionOptions extends SecureContextOptions {
   readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
   /** A session from getSession() or the 'session' event, to resume. */
   readonly session?: Uint8Array;
+  /**
+   * Ask the server to staple an OCSP response (node:tls' requestOCSP): an 'OCSPResponse' event
+   * with the DER (a Buffer), or null when none was stapled, comes before 'secureConnect'. The
+   * response is not verified.
+   */
+  readonly requestOCSP?: boolean;
   /** Milliseconds the handshake may take. Default 0: no limit beyond the transport's. */
   readonly handshakeTimeout?: number;
   /** Engine options beyond node:tls' (recordSizeLimit, maxFragmentSize, clock...). */
@@ -65,8 +71,8 @@ class FixedClientCertificate extends ClientCertificateStore {
 
 /**
  * Opens a TLS connection (node:tls.connect). `onSecureConnect` is added as a 'secureConnect'
- * listener. Events: 'secureConnect', 'session' (Buffer), 'keylog' (Buffer line), 'error', and
- * the stream events.
+ * listener. Events: 'secureConnect', 'OCSPResponse' (with requestOCSP), 'session' (Buffer),
+ * 'keylog' (Buffer line), 'error', and the stream events.
  */
 export function connect(options: ConnectionOptions, onSecureConnect?: () => void): TLSSocket {
   const host = options.host ?? 'localhost';
@@ -90,6 +96,7 @@ export function connect(options: ConnectionOptions, onSecureConnect?: () => void
     ...options.engine,
     serverHostname: servername,
     ...(trustRoot ? { trustRoot } : {}),
+    ...(options.requestOCSP ? { requestOCSP: true } : {}),
     ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
     ...sessionCaches(self),
     keyLog: (line) => self.emit('keylog', Buffer.from(`${line}\n`)),
@@ -119,6 +126,10 @@ export function connect(options: ConnectionOptions, onSecureConnect?: () => void
   socket.once('secure', () => {
     if (refusal && !socket.authorized) {
       socket.authorizationError = (refusal as { code?: string }).code ?? refusal.message;
+    }
+    if (options.requestOCSP) {
+      const response = socket.connection.ocspResponse;
+      socket.emit('OCSPResponse', response ? Buffer.from(response) : null);
     }
     socket.emit('secureConnect');
   });

@@ -26,6 +26,8 @@ import { FFDHE_PRIMES_HEX } from '@tls-kit/crypto';
 import {
   AlertDescription,
   Certificate12,
+  CertificateStatusMessage,
+  CertificateStatusType,
   CertificateRequest12,
   CertificateVerify,
   CipherSuite as CipherSuiteCode,
@@ -69,6 +71,7 @@ import {
 } from '../handshake/common12.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
+import { stapledResponse } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
@@ -328,7 +331,7 @@ class Server12 {
     return { session, suite };
   }
 
-  private serverHelloExtensions(full: boolean, ecc: boolean): ServerHelloExtension[] {
+  private serverHelloExtensions(full: boolean, ecc: boolean, stapling = false): ServerHelloExtension[] {
     const { core, offer } = this;
     const T = ExtensionType;
     const out: ServerHelloExtension[] = [];
@@ -353,6 +356,8 @@ class Server12 {
     if (ecc && offer.pointFormats)
       out.push({ extensionType: T.ec_point_formats, extensionData: { ecPointFormatList: [0] } });
     if (offer.limitExtension) out.push(offer.limitExtension);
+    // RFC 6066 §8: an empty status_request, only when a CertificateStatus follows.
+    if (stapling) out.push({ extensionType: T.status_request, extensionData: {} });
     return out;
   }
 
@@ -450,16 +455,24 @@ class Server12 {
       );
     }
     const { suite, group, scheme } = this.negotiate(chain);
+    const ocsp = stapledResponse(offer.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
     this.issueTicket =
       offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;
     if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
       this.sessionId = config.random(SESSION_ID_LENGTH).slice();
-    this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe'));
+    this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined));
     core.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),
     );
+    // RFC 6066 §8: CertificateStatus right after Certificate, before ServerKeyExchange.
+    if (ocsp) {
+      core.sendHandshake(
+        HandshakeType.certificate_status,
+        CertificateStatusMessage.build({ statusType: CertificateStatusType.ocsp, ocspResponse: ocsp }),
+      );
+    }
     const kx = this.sendServerKeyExchange(suite, group, scheme, chain);
     const requested = settings.clientAuth !== 'none';
     if (requested) {

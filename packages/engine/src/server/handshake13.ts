@@ -47,6 +47,7 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
+import { stapledResponse, type OcspResponder } from '../handshake/ocsp.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -75,6 +76,8 @@ export interface ServerSettings {
   readonly ticketLifetimeSeconds: number;
   /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
   readonly forceHelloRetry: boolean;
+  /** ServerOptions.ocspResponse. */
+  readonly ocspResponse: OcspResponder | undefined;
   /** Bytes of rejected 0-RTT data we skip (RFC 8446 §4.2.10). */
   readonly maxSkippedEarlyData: number;
   /** TLS 1.2 settings when 1.2 is enabled (server/handshake12.ts, issue 7). */
@@ -386,6 +389,7 @@ function sendServerFlight(
   const { core, config, settings } = ctx;
   const { suite } = n;
   let scheme: SignatureSchemeName | undefined;
+  let ocsp: Uint8Array | undefined;
   if (!n.psk) {
     if (!chain) {
       fail(
@@ -396,6 +400,7 @@ function sendServerFlight(
     scheme = chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
     if (!scheme)
       fail(AlertDescription.handshake_failure, 'no signature scheme in common for our certificate');
+    ocsp = stapledResponse(n.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
   }
 
   // Key exchange: respond to the client's share (fixed private keys are a test hook for KATs).
@@ -502,7 +507,7 @@ function sendServerFlight(
     );
   }
   if (chain && scheme) {
-    sendCertificate(core, new Uint8Array(0), chain.certificates);
+    sendCertificate(core, new Uint8Array(0), chain.certificates, ocsp);
     sendCertificateVerify(core, scheme, chain.privateKey, 'server');
     core.facts.signatureScheme = scheme;
   }

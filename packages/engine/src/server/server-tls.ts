@@ -6,6 +6,7 @@ import { type CommonOptions, oneOf, type ResolvedConfig, resolveConfig } from '.
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
+import type { OcspResponder } from '../handshake/ocsp.js';
 import { ffdheGroups12, startServer12 } from './handshake12.js';
 import { type ServerSettings, startServer13 } from './handshake13.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
@@ -40,6 +41,13 @@ export interface ServerOptions extends CommonOptions {
   readonly ticketLifetime?: number;
   /** Always answer the first ClientHello with a HelloRetryRequest carrying a cookie. Default false. */
   readonly alwaysHelloRetry?: boolean;
+  /**
+   * OCSP stapling (RFC 6066 §8; TLS 1.3: RFC 8446 §4.4.2.1): the DER OCSPResponse for the chain
+   * we are about to send (leaf first), or undefined for none. Called only when the client asked
+   * (status_request) in a full handshake. One callback serves every ServerCertificates source,
+   * SNI included; keep your responses fresh outside it (it must answer at once).
+   */
+  readonly ocspResponse?: OcspResponder;
 }
 
 /** The seed's dh_params (PKCS#3 DER, as `openssl dhparam -outform DER` writes). */
@@ -76,6 +84,8 @@ export class ServerTLS {
     if (!Number.isInteger(lifetime) || lifetime < 1 || lifetime > 604800) {
       throw new TLSUsageError('ticketLifetime must be 1..604800 seconds');
     }
+    if (options.ocspResponse !== undefined && typeof options.ocspResponse !== 'function')
+      throw new TLSUsageError('ocspResponse must be a function');
     const ticketCount = options.ticketCount ?? 1;
     if (!Number.isInteger(ticketCount) || ticketCount < 0 || ticketCount > 16) {
       throw new TLSUsageError('ticketCount must be an integer in 0..16');
@@ -95,6 +105,7 @@ export class ServerTLS {
       ticketCount,
       ticketLifetimeSeconds: lifetime,
       forceHelloRetry: options.alwaysHelloRetry ?? false,
+      ocspResponse: options.ocspResponse,
       maxSkippedEarlyData: 1 << 16,
       tls12: this.config.versions.includes('TLSv1.2')
         ? {

@@ -2,10 +2,13 @@
 // flight with the secrets from the key log, lets the test rewrite its messages, and re-encrypts.
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { concat } from '../../src/bytes.js';
+import type { ExecutionContext } from 'ava';
 import {
+  BadTLSDataError,
   ClientTLS,
   type ClientOptions,
   type Connection,
+  InvalidatedError,
   ServerTLS,
   type ServerOptions,
 } from '../../src/index.js';
@@ -149,4 +152,40 @@ export function message(type: number, body: Uint8Array): Uint8Array {
     new Uint8Array([type, body.length >>> 16, (body.length >>> 8) & 0xff, body.length & 0xff]),
     body,
   ]);
+}
+
+/**
+ * `input` makes `e` fail with `alert`: the exception, the alert on the wire (decrypted with
+ * `secret`, by default the endpoint's handshake write key once it has one), and invalidation.
+ */
+export function expectFailure(
+  t: ExecutionContext,
+  e: Endpoint,
+  input: Uint8Array,
+  alert: number,
+  secret?: Uint8Array,
+): void {
+  const error = t.throws(() => e.connection.dataFromWire(input), { instanceOf: BadTLSDataError });
+  t.is(error?.alertCode, alert, error?.message);
+  const key = secret ?? e.secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
+  t.deepEqual(alertsIn(e.take(), key), [alert], 'alert on the wire');
+  t.is(e.connection.state, 'invalidated');
+  t.is(e.closed, true, 'wireClose(true)');
+  t.throws(() => e.connection.dataFromWire(new Uint8Array([22])), { instanceOf: InvalidatedError });
+  t.throws(() => e.connection.dataFromApplication(new Uint8Array(1)), { instanceOf: InvalidatedError });
+}
+
+/** Runs the client against a server flight rewritten by `rewrite`. */
+export function clientSees(
+  rewrite: (f: { serverHello: Uint8Array; messages: Uint8Array[] }) => {
+    serverHello: Uint8Array;
+    messages: Uint8Array[];
+  },
+  clientOptions: Partial<ClientOptions> = {},
+  serverOptions: Partial<ServerOptions> = {},
+) {
+  const client = makeClient(clientOptions);
+  const server = makeServer(serverOptions);
+  const flight = rewrite(serverFlight(client, server));
+  return { client, server, bytes: encodeServerFlight(server, flight.serverHello, flight.messages) };
 }

@@ -1,7 +1,7 @@
 // In-memory TLS 1.2 endpoints for the state-table and bad-input tests: our client and server
 // joined by hand, so a test can look at (and change) each flight between them.
 import { InvalidatedError } from '@tls-kit/certs';
-import { type ClientHello, ContentType, type ServerHello } from '@tls-kit/messages';
+import { type ClientHello, ContentType, ServerHello } from '@tls-kit/messages';
 import type { ExecutionContext } from 'ava';
 import { concat } from '../../src/bytes.js';
 import type { ConnectionCore } from '../../src/core.js';
@@ -172,4 +172,11 @@ export function withoutExtension(
   const parsed = codec.parse(body(message)) as { extensions?: { extensionType: number }[] };
   const extensions = parsed.extensions?.filter((e) => e.extensionType !== extension);
   return frameHandshake(message[0]!, (codec as typeof ClientHello).build({ ...parsed, extensions } as never));
+}
+
+/** A ServerHello with one more extension of `type` and an empty body (an answer nobody asked for). */
+export function withEmptyExtension(serverHello: Uint8Array, type: number): Uint8Array {
+  const sh = ServerHello.parse(body(serverHello));
+  const extensions = [...(sh.extensions ?? []), { extensionType: type, extensionData: {} }];
+  return frameHandshake(serverHello[0]!, ServerHello.build({ ...sh, extensions } as never));
 }

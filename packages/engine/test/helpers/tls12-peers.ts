@@ -109,14 +109,17 @@ export async function echoServer(
   return { port: listener.port, connections, close: () => listener.close() };
 }
 
-/** `openssl s_client -tls1_2` against `port`: writes `lines` (one every 50 ms) and waits for its exit. */
-export async function sClient12(
+/**
+ * `openssl s_client` against `port` (`args` pick the version, e.g. -tls1_3): writes `lines` and
+ * waits for its exit.
+ */
+export async function sClient(
   port: number,
   args: string[],
   lines: string[],
   kind: KeyKind = 'ecdsa',
 ): Promise<string> {
-  const child = opensslClient(port, pemFiles(kind).root, ['-tls1_2', ...args]);
+  const child = opensslClient(port, pemFiles(kind).root, args);
   try {
     await typeLines(child, lines);
     // stdin stays open: s_client exits when our server closes (on "BYE") or the handshake fails,
@@ -125,6 +128,16 @@ export async function sClient12(
   } finally {
     child.kill();
   }
+}
+
+/** `openssl s_client -tls1_2` against `port` (see sClient). */
+export function sClient12(
+  port: number,
+  args: string[],
+  lines: string[],
+  kind: KeyKind = 'ecdsa',
+): Promise<string> {
+  return sClient(port, ['-tls1_2', ...args], lines, kind);
 }
 
 /** PKCS#3 DHParameter DER: SEQUENCE { INTEGER p, INTEGER g }. */

@@ -1,0 +1,405 @@
+// OCSP stapling in memory (RFC 6066 §8, RFC 8446 §4.4.2.1): the response travels byte-exact in
+// both versions, only when asked for and available, and bad stapling gets the RFC's alert.
+import type { Certificate } from '@tls-kit/certs';
+import {
+  AlertDescription as A,
+  Certificate13,
+  CertificateStatusType,
+  EncryptedExtensions,
+  ExtensionType,
+  HandshakeType as H,
+  ServerHello,
+} from '@tls-kit/messages';
+import test from 'ava';
+import { concat } from '../src/bytes.js';
+import { frameHandshake } from '../src/handshake/messages.js';
+import {
+  ClientTLS,
+  type ClientOptions,
+  ServerTLS,
+  type ServerOptions,
+  type TLSVersion,
+  TLSUsageError,
+} from '../src/index.js';
+import { clientSees, expectFailure, message } from './helpers/mitm.js';
+import { pair } from './helpers/pipe.js';
+import { pki } from './helpers/pki.js';
+import {
+  body,
+  clientTLS12,
+  complete,
+  expectAlert,
+  plainHandshakeMessages,
+  plainHandshakeTypes,
+  rewrite,
+  send,
+  serverTLS12,
+  startClient,
+  startServer,
+  withEmptyExtension,
+} from './helpers/tls12-memory.js';
+
+/** Stands for a DER OCSPResponse: the engine passes bytes through without parsing them. */
+const RESPONSE = Uint8Array.from({ length: 517 }, (_, i) => (i * 7 + 3) & 0xff);
+
+const VERSIONS: readonly TLSVersion[] = ['TLSv1.3', 'TLSv1.2'];
+
+function run(
+  version: TLSVersion,
+  client: Partial<ClientOptions>,
+  server: Partial<ServerOptions>,
+  reuse: { client?: ClientTLS; server?: ServerTLS } = {},
+) {
+  const c =
+    reuse.client ??
+    new ClientTLS({
+      serverHostname: 'localhost',
+      trustRoot: pki().trustStore,
+      versions: [version],
+      ...client,
+    });
+  const s =
+    reuse.server ?? new ServerTLS({ certificates: pki().chain('ecdsa'), versions: [version], ...server });
+  const p = pair(
+    (w, close) => c.start(w, close),
+    (w, close) => s.start(w, close),
+  );
+  p.pump();
+  return p;
+}
+
+for (const version of VERSIONS) {
+  test(`${version}: the stapled response reaches the client byte-exact, for the chain sent`, (t) => {
+    const asked: (readonly Certificate[])[] = [];
+    const p = run(
+      version,
+      { requestOCSP: true },
+      {
+        ocspResponse: (chain) => {
+          asked.push(chain);
+          return RESPONSE;
+        },
+      },
+    );
+    t.true(p.client.connection.handshakeComplete);
+    t.true(p.server.connection.handshakeComplete);
+    const got = p.client.connection.ocspResponse;
+    t.deepEqual(got, RESPONSE);
+    // A copy of exact size, not a view of the record it came in.
+    t.is(got?.buffer.byteLength, RESPONSE.length);
+    t.is(asked.length, 1);
+    t.is(asked[0]![0], pki().chain('ecdsa').chain[0], 'the callback gets our chain, leaf first');
+    t.is(p.server.connection.ocspResponse, undefined, 'the server reports nothing');
+  });
+
+  test(`${version}: nothing stapled when the client did not ask (and the callback is not called)`, (t) => {
+    let calls = 0;
+    const p = run(
+      version,
+      {},
+      {
+        ocspResponse: () => {
+          calls++;
+          return RESPONSE;
+        },
+      },
+    );
+    t.true(p.client.connection.handshakeComplete);
+    t.is(p.client.connection.ocspResponse, undefined);
+    t.is(calls, 0);
+  });
+
+  for (const [what, server] of [
+    ['no ocspResponse option', {}],
+    ['the callback returns undefined', { ocspResponse: () => undefined }],
+  ] as const) {
+    test(`${version}: nothing stapled when the server has no response (${what})`, (t) => {
+      const p = run(version, { requestOCSP: true }, server);
+      t.true(p.client.connection.handshakeComplete);
+      t.is(p.client.connection.ocspResponse, undefined);
+    });
+  }
+
+  test(`${version}: a resumed connection has no stapled response (no Certificate)`, (t) => {
+    const client = new ClientTLS({
+      serverHostname: 'localhost',
+      trustRoot: pki().trustStore,
+      versions: [version],
+      requestOCSP: true,
+    });
+    const server = new ServerTLS({
+      certificates: pki().chain('ecdsa'),
+      versions: [version],
+      ocspResponse: () => RESPONSE,
+    });
+    const first = run(version, {}, {}, { client, server });
+    t.deepEqual(first.client.connection.ocspResponse, RESPONSE);
+    first.client.connection.applicationFinished();
+    first.pump();
+    const second = run(version, {}, {}, { client, server });
+    t.true(second.client.connection.resumed);
+    t.is(second.client.connection.ocspResponse, undefined);
+  });
+}
+
+test('a client offering TLS 1.3 and 1.2 gets the response from a TLS 1.2 server', (t) => {
+  const p = run('TLSv1.2', {}, { ocspResponse: () => RESPONSE });
+  t.is(p.client.connection.ocspResponse, undefined, 'not asked');
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    requestOCSP: true,
+  });
+  const q = run('TLSv1.2', {}, { ocspResponse: () => RESPONSE }, { client });
+  t.is(q.client.connection.tlsVersion, 'TLSv1.2');
+  t.deepEqual(q.client.connection.ocspResponse, RESPONSE);
+});
+
+test('TLS 1.2 wire: status_request answered empty and CertificateStatus right after Certificate', (t) => {
+  const client = startClient(clientTLS12({ requestOCSP: true }));
+  const server = startServer(serverTLS12({ ocspResponse: () => RESPONSE }));
+  send(client, server);
+  const flight = server.take();
+  const messages = plainHandshakeMessages(flight);
+  t.deepEqual(
+    messages.map((m) => m[0]),
+    [H.server_hello, H.certificate, H.certificate_status, H.server_key_exchange, H.server_hello_done],
+  );
+  const sh = ServerHello.parse(body(messages[0]!));
+  const echo = sh.extensions?.find((e) => e.extensionType === ExtensionType.status_request);
+  t.deepEqual(echo?.extensionData, {});
+  // CertificateStatus: status_type ocsp(1), uint24 length, the response.
+  const n = RESPONSE.length;
+  t.deepEqual(
+    body(messages[2]!),
+    concat([new Uint8Array([1, n >> 16, (n >> 8) & 0xff, n & 0xff]), RESPONSE]),
+  );
+});
+
+test('TLS 1.2 wire: no status_request answer and no CertificateStatus without a response', (t) => {
+  const client = startClient(clientTLS12({ requestOCSP: true }));
+  const server = startServer(serverTLS12());
+  send(client, server);
+  const flight = server.take();
+  t.deepEqual(plainHandshakeTypes(flight), [
+    H.server_hello,
+    H.certificate,
+    H.server_key_exchange,
+    H.server_hello_done,
+  ]);
+  const sh = ServerHello.parse(body(plainHandshakeMessages(flight)[0]!));
+  t.false(sh.extensions?.some((e) => e.extensionType === ExtensionType.status_request) ?? false);
+});
+
+test('one callback serves several chains: it answers per leaf', (t) => {
+  const ecdsa = pki().chain('ecdsa');
+  const rsa = pki().chain('rsa');
+  const byLeaf = new Map([
+    [ecdsa.chain[0], RESPONSE],
+    [rsa.chain[0], RESPONSE.subarray(0, 40)],
+  ]);
+  const p = run(
+    'TLSv1.3',
+    { requestOCSP: true, signatureSchemes: ['rsa_pss_rsae_sha256', 'rsa_pkcs1_sha256'] },
+    { certificates: [ecdsa, rsa], ocspResponse: (chain) => byLeaf.get(chain[0]) },
+  );
+  t.deepEqual(p.client.connection.ocspResponse, RESPONSE.subarray(0, 40));
+});
+
+test('option checks: requestOCSP must be a boolean, ocspResponse a function', (t) => {
+  t.throws(() => new ClientTLS({ serverHostname: 'localhost', requestOCSP: 'yes' as unknown as boolean }), {
+    instanceOf: TLSUsageError,
+  });
+  t.throws(
+    () =>
+      new ServerTLS({
+        certificates: pki().chain('ecdsa'),
+        ocspResponse: new Uint8Array(3) as unknown as ServerOptions['ocspResponse'],
+      }),
+    { instanceOf: TLSUsageError },
+  );
+});
+
+test('an ocspResponse callback that throws fails the handshake with its error', (t) => {
+  const oops = new Error('no responder');
+  const error = t.throws(() =>
+    run(
+      'TLSv1.3',
+      { requestOCSP: true },
+      {
+        ocspResponse: () => {
+          throw oops;
+        },
+      },
+    ),
+  );
+  t.is(error, oops);
+});
+
+test('an ocspResponse callback returning a non-Uint8Array: internal_error', (t) => {
+  const error = t.throws(() =>
+    run('TLSv1.2', { requestOCSP: true }, { ocspResponse: () => 'der' as unknown as Uint8Array }),
+  );
+  t.is((error as { alertCode?: number }).alertCode, A.internal_error);
+});
+
+// --- TLS 1.3 bad input (the client's view of a rewritten server flight) ---------------------
+
+/**
+ * The server's Certificate with a status_request extension (raw `data`) on the leaf's entry, or on
+ * an extra entry (the root) appended after it.
+ */
+function withEntryExtension(certificateMessage: Uint8Array, data: Uint8Array, on: 'leaf' | 'extra' = 'leaf') {
+  const certificate = Certificate13.parse(certificateMessage.subarray(4));
+  const extensions = [
+    { extensionType: ExtensionType.status_request, extensionData: data, unknown: true as const },
+  ];
+  const [leaf, ...rest] = certificate.certificateList;
+  const list =
+    on === 'leaf'
+      ? [{ ...leaf!, extensions }, ...rest]
+      : [leaf!, ...rest, { certData: pki().root.getAsn1Bytes(), extensions }];
+  return message(H.certificate, Certificate13.build({ ...certificate, certificateList: list } as never));
+}
+
+/** CertificateStatus bytes: status_type, uint24 length, response. */
+function statusBody(type: number, response: Uint8Array): Uint8Array {
+  const n = response.length;
+  return concat([new Uint8Array([type, n >> 16, (n >> 8) & 0xff, n & 0xff]), response]);
+}
+
+function replaceCertificate(data: Uint8Array, clientOptions: Partial<ClientOptions>, on?: 'leaf' | 'extra') {
+  return clientSees(
+    (f) => ({
+      serverHello: f.serverHello,
+      messages: [f.messages[0]!, withEntryExtension(f.messages[1]!, data, on), ...f.messages.slice(2)],
+    }),
+    clientOptions,
+  );
+}
+
+for (const on of ['leaf', 'extra'] as const) {
+  test(`TLS 1.3: a status_request entry extension we did not ask for (${on} entry): unsupported_extension`, (t) => {
+    const { client, bytes } = replaceCertificate(statusBody(1, RESPONSE), {}, on);
+    expectFailure(t, client, bytes, A.unsupported_extension);
+  });
+}
+
+test('TLS 1.3: a status_request on a non-leaf entry we asked for is accepted, not kept', (t) => {
+  // The rewrite changes the transcript, so the server's CertificateVerify then fails: reaching
+  // that check (decrypt_error) shows the Certificate itself was taken.
+  const { client, bytes } = replaceCertificate(statusBody(1, RESPONSE), { requestOCSP: true }, 'extra');
+  expectFailure(t, client, bytes, A.decrypt_error);
+  t.is(client.connection.ocspResponse, undefined);
+});
+
+for (const [what, data] of [
+  ['an empty response', statusBody(1, new Uint8Array(0))],
+  ['a truncated response', statusBody(1, RESPONSE).subarray(0, 30)],
+  ['trailing bytes', concat([statusBody(1, RESPONSE), new Uint8Array([0])])],
+  ['no body', new Uint8Array(0)],
+] as const) {
+  test(`TLS 1.3: a status_request entry extension with ${what}: decode_error`, (t) => {
+    const { client, bytes } = replaceCertificate(data, { requestOCSP: true });
+    expectFailure(t, client, bytes, A.decode_error);
+  });
+}
+
+test('TLS 1.3: a status_request entry extension with status_type ocsp_multi: illegal_parameter', (t) => {
+  const { client, bytes } = replaceCertificate(statusBody(CertificateStatusType.ocsp_multi, RESPONSE), {
+    requestOCSP: true,
+  });
+  expectFailure(t, client, bytes, A.illegal_parameter);
+});
+
+test('TLS 1.3: status_request in EncryptedExtensions: illegal_parameter (RFC 8446 §4.2)', (t) => {
+  const { client, bytes } = clientSees(
+    (f) => {
+      const ee = EncryptedExtensions.parse(f.messages[0]!.subarray(4));
+      const extensions = [
+        ...ee.extensions,
+        { extensionType: ExtensionType.status_request, extensionData: new Uint8Array(0), unknown: true },
+      ];
+      return {
+        serverHello: f.serverHello,
+        messages: [
+          message(H.encrypted_extensions, EncryptedExtensions.build({ extensions } as never)),
+          ...f.messages.slice(1),
+        ],
+      };
+    },
+    { requestOCSP: true },
+  );
+  expectFailure(t, client, bytes, A.illegal_parameter);
+});
+
+// --- TLS 1.2 bad input --------------------------------------------------------------------
+
+/** A TLS 1.2 client (asking for OCSP or not) and the server's first flight. */
+function flight12(requestOCSP: boolean, server: Partial<ServerOptions> = {}) {
+  const client = startClient(clientTLS12({ requestOCSP, sessionCache: false }));
+  const srv = startServer(serverTLS12(server));
+  send(client, srv);
+  return { client, flight: srv.take() };
+}
+
+const withStatus = (status: Uint8Array) => (certificate: Uint8Array) =>
+  concat([certificate, frameHandshake(H.certificate_status, status)]);
+
+for (const requestOCSP of [false, true]) {
+  test(`TLS 1.2: CertificateStatus without a status_request answer (asked: ${requestOCSP}): unexpected_message`, (t) => {
+    const { client, flight } = flight12(requestOCSP);
+    const forged = rewrite(flight, H.certificate, withStatus(statusBody(1, RESPONSE)));
+    expectAlert(t, client, A.unexpected_message, () => client.connection.dataFromWire(forged));
+  });
+}
+
+test('TLS 1.2: a status_request answer we did not ask for: unsupported_extension', (t) => {
+  const { client, flight } = flight12(false);
+  const forged = rewrite(flight, H.server_hello, (m) => withEmptyExtension(m, ExtensionType.status_request));
+  expectAlert(t, client, A.unsupported_extension, () => client.connection.dataFromWire(forged));
+});
+
+for (const [what, status, alert] of [
+  ['an empty response', statusBody(1, new Uint8Array(0)), A.decode_error],
+  ['a truncated response', statusBody(1, RESPONSE).subarray(0, 30), A.decode_error],
+  ['trailing bytes', concat([statusBody(1, RESPONSE), new Uint8Array([0])]), A.decode_error],
+  ['status_type ocsp_multi', statusBody(CertificateStatusType.ocsp_multi, RESPONSE), A.illegal_parameter],
+] as const) {
+  test(`TLS 1.2: CertificateStatus with ${what}: ${A[alert]}`, (t) => {
+    const { client, flight } = flight12(true, { ocspResponse: () => RESPONSE });
+    const forged = rewrite(flight, H.certificate_status, () => frameHandshake(H.certificate_status, status));
+    expectAlert(t, client, alert, () => client.connection.dataFromWire(forged));
+  });
+}
+
+test('TLS 1.2: CertificateStatus after ServerKeyExchange: unexpected_message', (t) => {
+  const { client, flight } = flight12(true, { ocspResponse: () => RESPONSE });
+  const status = plainHandshakeMessages(flight).find((m) => m[0] === H.certificate_status)!;
+  const moved = rewrite(
+    rewrite(flight, H.certificate_status, () => undefined),
+    H.server_key_exchange,
+    (ske) => concat([ske, status]),
+  );
+  expectAlert(t, client, A.unexpected_message, () => client.connection.dataFromWire(moved));
+});
+
+test('TLS 1.2: a status_request answer without CertificateStatus is accepted (RFC 6066 §8: MAY)', (t) => {
+  const { client, flight } = flight12(true, { ocspResponse: () => RESPONSE });
+  // Dropping the message changes the transcript, so the server would refuse our Finished; what
+  // matters is that the client takes ServerKeyExchange after Certificate and sends its flight.
+  const dropped = rewrite(flight, H.certificate_status, () => undefined);
+  client.connection.dataFromWire(dropped);
+  t.is(client.connection.handshakeState, 'WAIT_2');
+  t.true(client.out.length > 0);
+  t.is(client.connection.ocspResponse, undefined);
+});
+
+test('TLS 1.2: the full handshake with stapling completes both ways', (t) => {
+  const client = startClient(clientTLS12({ requestOCSP: true }));
+  const server = startServer(serverTLS12({ ocspResponse: () => RESPONSE }));
+  complete(client, server);
+  t.is(client.connection.state, 'open');
+  t.is(server.connection.state, 'open');
+  t.deepEqual(client.connection.ocspResponse, RESPONSE);
+});
