@@ -22,10 +22,15 @@ export const NEGOTIATION_FLAGS: Record<string, FlagSpec> = {
 
 /** Reads a file named by a flag; the error names the flag. */
 export function readFlagFile(flags: FlagValues, name: string): string | undefined {
+  return readFlagBytes(flags, name)?.toString('utf8');
+}
+
+/** The bytes of the file a flag names (DER), or undefined without the flag. */
+export function readFlagBytes(flags: FlagValues, name: string): Buffer | undefined {
   const path = str(flags, name);
   if (path === undefined) return undefined;
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new Error(
       `--${name} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,

@@ -9,7 +9,15 @@ import { createServer } from '@tls-kit/engine/node';
 import { have, opensslServer } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_client.js';
-import { engineHasTls12, fakeIO, keylogSecrets, pkiFiles, sClient, tlsKit } from './helpers/peers.js';
+import {
+  engineHasTls12,
+  fakeIO,
+  keylogSecrets,
+  ocspResponseFile,
+  pkiFiles,
+  sClient,
+  tlsKit,
+} from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const withOpenssl = haveOpenssl ? test : test.skip;
@@ -65,6 +73,32 @@ withOpenssl(
     }
   },
 );
+
+for (const version of ['--tls1_3', '--tls1_2'] as const) {
+  withOpenssl(`--status / --status_out against openssl s_server -status_file (${version})`, async (t) => {
+    const ocsp = ocspResponseFile();
+    const { child, port } = await opensslWww(['-status_file', ocsp.path]);
+    const out = join(pkiFiles().dir, `stapled${version}.der`);
+    try {
+      const r = await sClient(
+        ['--connect', `127.0.0.1:${port}`, version, '--status_out', out],
+        'GET / HTTP/1.0\r\n\r\n',
+      );
+      t.is(r.status, 0, r.err);
+      t.regex(
+        r.err,
+        new RegExp(`\nOCSP response: ${ocsp.der.length} bytes \\(passed through, not verified\\)\n`),
+      );
+      t.deepEqual(new Uint8Array(readFileSync(out)), ocsp.der);
+      // Without --status nothing is asked for, and no OCSP line is printed.
+      const plain = await sClient(['--connect', `127.0.0.1:${port}`, version], 'GET / HTTP/1.0\r\n\r\n');
+      t.is(plain.status, 0, plain.err);
+      t.notRegex(plain.err, /OCSP/);
+    } finally {
+      child.kill();
+    }
+  });
+}
 
 withOpenssl('--groups and --ciphersuites are what openssl negotiates', async (t) => {
   const { child, port } = await opensslWww();

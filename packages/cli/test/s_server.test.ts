@@ -8,7 +8,7 @@ import { connect } from '@tls-kit/engine/node';
 import { gnutlsClient, have, opensslClient as opensslSClient, spawnChild } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_server.js';
-import { engineHasTls12, fakeIO, keylogSecrets, pkiFiles } from './helpers/peers.js';
+import { engineHasTls12, fakeIO, keylogSecrets, ocspResponseFile, pkiFiles } from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const haveCurl = have('curl');
@@ -65,6 +65,22 @@ withOpenssl(
     t.regex(fake.stderr(), /#1 127\.0\.0\.1:\d+ handshake: TLSv1\.3 TLS_\w+ \S+ ALPN=http\/1\.1 resumed=no/);
   },
 );
+
+for (const version of ['-tls1_3', '-tls1_2'] as const) {
+  withOpenssl(`--status_file: openssl s_client -status (${version}) gets the response stapled`, async (t) => {
+    const ocsp = ocspResponseFile();
+    const { status, port } = await startServer(t, ['--www', '--naccept', '2', '--status_file', ocsp.path]);
+    const client = opensslClient(port, 'GET / HTTP/1.0\r\n\r\n', ['-status', version]);
+    t.is(await client.exited, 0, client.output());
+    t.regex(client.output(), /OCSP Response Status: successful/);
+    t.regex(client.output(), /Cert Status: good/);
+    // A client that does not ask gets nothing.
+    const plain = opensslClient(port, 'GET / HTTP/1.0\r\n\r\n', ['-status', version].slice(1));
+    t.is(await plain.exited, 0, plain.output());
+    t.notRegex(plain.output(), /OCSP response:/);
+    t.is(await status, 0);
+  });
+}
 
 (haveCurl ? test : test.skip)('--www answers curl --cacert', async (t) => {
   const { status, port } = await startServer(t, ['--www', '--naccept', '1']);

@@ -2,6 +2,13 @@
 export { type Child, have, outputAtExit, spawnChild } from './child.js';
 export { gnutlsClient, gnutlsServer, haveGnutls } from './gnutls.js';
 export { type NodeBlockedOptions, runWithNodeBlocked } from './node-blocked.js';
-export { haveOpenssl, openssl, opensslClient, opensslPrf, opensslServer } from './openssl.js';
+export {
+  haveOpenssl,
+  openssl,
+  opensslClient,
+  opensslOcspResponse,
+  opensslPrf,
+  opensslServer,
+} from './openssl.js';
 export { freePort } from './ports.js';
 export { forgeE3Signature } from './rsa-forgery.js';

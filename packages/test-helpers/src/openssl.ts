@@ -1,6 +1,7 @@
 // The openssl CLI as a peer (s_server on a port the kernel picks, s_client, both on loopback only)
 // and as an oracle (its TLS 1.2 PRF).
 import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { type Child, have, spawnChild } from './child.js';
 
 export const haveOpenssl = (): boolean => have('openssl');
@@ -65,4 +66,40 @@ export function opensslPrf(
     { timeout: 10_000, encoding: 'latin1' },
   );
   return output.trim().replaceAll(':', '').toLowerCase();
+}
+
+/**
+ * A real OCSP response (DER, status good) for `leafCert`, signed by its issuer acting as its own
+ * responder (`openssl ocsp` over a one-line index file), written to `out` (for `s_server
+ * -status_file`); the index file goes beside it.
+ */
+export function opensslOcspResponse(
+  out: string,
+  files: { readonly issuerCert: string; readonly issuerKey: string; readonly leafCert: string },
+): Uint8Array {
+  const serial = execFileSync('openssl', ['x509', '-noout', '-serial', '-in', files.leafCert], {
+    timeout: 10_000,
+    encoding: 'latin1',
+  })
+    .trim()
+    .replace(/^serial=/, '');
+  // index.txt: status, expiry (YYMMDDHHMMSSZ), revocation date, serial (hex), file, subject.
+  const index = `${out}.index.txt`;
+  writeFileSync(index, `V\t491231235959Z\t\t${serial}\tunknown\t/CN=localhost\n`);
+  const responder = [
+    '-index',
+    index,
+    '-CA',
+    files.issuerCert,
+    '-rsigner',
+    files.issuerCert,
+    '-rkey',
+    files.issuerKey,
+  ];
+  const request = ['-issuer', files.issuerCert, '-cert', files.leafCert];
+  execFileSync('openssl', ['ocsp', ...responder, ...request, '-respout', out, '-ndays', '1'], {
+    timeout: 10_000,
+    stdio: 'ignore',
+  });
+  return new Uint8Array(readFileSync(out));
 }

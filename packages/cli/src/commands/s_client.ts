@@ -40,6 +40,11 @@ const spec: CommandSpec = {
     ...NEGOTIATION_FLAGS,
     sess_out: fileFlag('write the session (ticket) to FILE for --sess_in'),
     sess_in: fileFlag('resume the session saved in FILE'),
+    status: {
+      type: 'boolean',
+      help: 'ask for a stapled OCSP response (status_request) and print its size (passed through, not verified)',
+    },
+    status_out: fileFlag('write the stapled OCSP response (DER) to FILE (implies --status)'),
     insecure: {
       type: 'boolean',
       help: 'go on when the server certificate does not verify (the Verification line says why)',
@@ -94,6 +99,8 @@ export const run = command(spec, async (flags, io) => {
   }
   const keylog = keylogSink(flags);
   const servername = str(flags, 'servername');
+  const statusOut = str(flags, 'status_out');
+  const requestOCSP = Boolean(flags.status) || statusOut !== undefined;
 
   const socket = connect({
     host,
@@ -104,6 +111,7 @@ export const run = command(spec, async (flags, io) => {
     ...negotiationOptions(flags),
     ...(session ? { session } : {}),
     ...(flags.insecure ? { rejectUnauthorized: false } : {}),
+    ...(requestOCSP ? { requestOCSP } : {}),
     handshakeTimeout: timeoutMs,
   });
   if (keylog) socket.on('keylog', keylog);
@@ -129,9 +137,13 @@ export const run = command(spec, async (flags, io) => {
       // With --insecure an unverified chain is reported and the connection goes on.
       const verdict = socket.connection.peerVerification;
       const verification = verdict?.ok === false ? verdict.message : 'OK';
-      io.stderr.write(
-        `${[...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`].join('\n')}\n`,
-      );
+      const lines = [...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`];
+      if (requestOCSP) {
+        const ocsp = socket.connection.ocspResponse;
+        lines.push(`OCSP response: ${ocsp ? `${ocsp.length} bytes (passed through, not verified)` : 'none'}`);
+        if (ocsp && statusOut) writeFileSync(statusOut, ocsp);
+      }
+      io.stderr.write(`${lines.join('\n')}\n`);
       io.stdin.pipe(socket);
     });
     socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));

@@ -20,6 +20,7 @@ import {
   negotiationOptions,
   passFlag,
   passphraseFrom,
+  readFlagBytes,
   readFlagFile,
   VERSION_FLAGS,
 } from '../tls-flags.js';
@@ -51,6 +52,9 @@ const spec: CommandSpec = {
     ...NEGOTIATION_FLAGS,
     www: { type: 'boolean', help: 'answer HTTP GET with "HTTP/1.0 200 ok" and a status page, then close' },
     naccept: { type: 'string', value: 'N', help: 'exit after N connections were accepted and finished' },
+    status_file: fileFlag(
+      'staple this DER OCSP response for clients that ask (status_request), for every chain',
+    ),
   },
   epilog:
     'stderr: "ACCEPT HOST:PORT" once listening, then per connection "#N ADDR:PORT handshake: ..." or\n' +
@@ -123,6 +127,7 @@ export const run = command(spec, async (flags, io) => {
       })
     : undefined;
   const ca = readFlagFile(flags, 'CAfile');
+  const ocsp = readFlagBytes(flags, 'status_file');
   const keylog = keylogSink(flags);
 
   const server = createServer({
@@ -138,6 +143,7 @@ export const run = command(spec, async (flags, io) => {
             cb(null, verifyHostname(second.chain[0]!, name) ? second : undefined),
         }
       : {}),
+    ...(ocsp ? { engine: { ocspResponse: () => ocsp } } : {}),
     handshakeTimeout: 30_000,
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
-import { type Child, spawnChild } from '@tls-kit/test-helpers';
+import { type Child, opensslOcspResponse, spawnChild } from '@tls-kit/test-helpers';
 import type { CommandIO } from '../../src/args.js';
 import { run as runSClient } from '../../src/commands/s_client.js';
 import { makePki } from '../../src/demo/pki.js';
@@ -80,6 +80,8 @@ export interface PkiFiles {
   readonly clientLeaf: string;
   readonly clientChain: string;
   readonly clientKey: string;
+  /** The key of that intermediate (clientChain), which also issued other.test: an OCSP responder. */
+  readonly clientChainKey: string;
   /** A second server chain for the name other.test. */
   readonly otherCert: string;
   readonly otherKey: string;
@@ -117,11 +119,27 @@ export function pkiFiles(): PkiFiles {
     clientLeaf: write('client-leaf.pem', client.toPem()),
     clientChain: write('client-chain.pem', ca.toPem()),
     clientKey: write('client.key', privateKeyToPem(client.privateKey!)),
+    clientChainKey: write('client-chain.key', privateKeyToPem(ca.privateKey!)),
     otherCert: write('other.pem', other.toPem() + ca.toPem()),
     otherKey: write('other.key', privateKeyToPem(other.privateKey!)),
     strangerRoot: write('stranger.pem', stranger.toPem()),
   };
   return files;
+}
+
+/** A real OCSP response (DER, status good) for other.test, from its issuer; made once. */
+let ocsp: { path: string; der: Uint8Array } | undefined;
+export function ocspResponseFile(): { path: string; der: Uint8Array } {
+  if (ocsp) return ocsp;
+  const f = pkiFiles();
+  const path = join(f.dir, 'ocsp.der');
+  const der = opensslOcspResponse(path, {
+    issuerCert: f.clientChain,
+    issuerKey: f.clientChainKey,
+    leafCert: f.otherCert,
+  });
+  ocsp = { path, der };
+  return ocsp;
 }
 
 /**

@@ -1,11 +1,10 @@
 // The engine's openssl peers: PEM files of the test PKI for s_server / s_client, typing into
 // s_client, and s_server speaking TLS 1.3. Spawning and watching the process is in @tls-kit/test-helpers.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { privateKeyToPem } from '@tls-kit/certs';
-import { type Child, opensslServer } from '@tls-kit/test-helpers';
+import { type Child, opensslOcspResponse, opensslServer } from '@tls-kit/test-helpers';
 import { type KeyKind, pki } from './pki.js';
 
 export { haveOpenssl, openssl } from '@tls-kit/test-helpers';
@@ -33,20 +32,11 @@ export function pemFiles(kind: KeyKind): { cert: string; key: string; root: stri
  */
 export function ocspResponseFile(kind: KeyKind): { path: string; der: Uint8Array } {
   const files = pemFiles(kind);
-  const rootKey = join(dir!, 'root.key');
-  writeFileSync(rootKey, privateKeyToPem(pki().root.privateKey!));
-  // index.txt: status, expiry (YYMMDDHHMMSSZ), revocation date, serial (hex), file, subject.
-  const index = join(dir!, `${kind}-index.txt`);
-  const serial = pki().leaf(kind).serialNumber.toUpperCase();
-  writeFileSync(index, `V\t491231235959Z\t\t${serial}\tunknown\t/CN=localhost\n`);
+  const issuerKey = join(dir!, 'root.key');
+  writeFileSync(issuerKey, privateKeyToPem(pki().root.privateKey!));
   const path = join(dir!, `${kind}-ocsp.der`);
-  const responder = ['-index', index, '-CA', files.root, '-rsigner', files.root, '-rkey', rootKey];
-  const request = ['-issuer', files.root, '-cert', files.cert];
-  execFileSync('openssl', ['ocsp', ...responder, ...request, '-respout', path, '-ndays', '1'], {
-    timeout: 10_000,
-    stdio: 'ignore',
-  });
-  return { path, der: new Uint8Array(readFileSync(path)) };
+  const der = opensslOcspResponse(path, { issuerCert: files.root, issuerKey, leafCert: files.cert });
+  return { path, der };
 }
 
 /** What s_client prints when it runs one of its one-letter stdin commands. */
