@@ -11,6 +11,7 @@ export const Tag = {
   OCTET_STRING: 0x04,
   NULL: 0x05,
   OID: 0x06,
+  ENUMERATED: 0x0a,
   UTF8_STRING: 0x0c,
   NUMERIC_STRING: 0x12,
   PRINTABLE_STRING: 0x13,

@@ -49,6 +49,23 @@ export {
   loadTrustStorePem,
 } from './load.js';
 export { type AttributeTypeAndValue, Name, type RelativeDistinguishedName } from './name.js';
+export {
+  type BasicOcspResponse,
+  type CrlReason,
+  type OcspCertId,
+  type OcspCertStatus,
+  OcspFailureReason,
+  OcspParseError,
+  type OcspResponderId,
+  type OcspResponse,
+  type OcspResponseStatus,
+  type OcspSingleResponse,
+  type OcspStatus,
+  OcspVerificationError,
+  type OcspVerifyOptions,
+  parseOcspResponse,
+  verifyOcspResponse,
+} from './ocsp.js';
 export { Oid } from './oids.js';
 export { decodePem, encodePem, type PemBlock } from './pem.js';
 export {

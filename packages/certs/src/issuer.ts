@@ -1,7 +1,7 @@
 // Issuer matching and signature checks shared by path building and chain assembly.
 
 import type { CryptoProvider, PublicKey } from '@tls-kit/crypto';
-import { signatureSchemeFor } from './algorithms.js';
+import { type SignatureAlgorithm, signatureSchemeFor } from './algorithms.js';
 import type { Certificate } from './certificate.js';
 import { UnsupportedAlgorithmError } from './errors.js';
 
@@ -66,34 +66,48 @@ function computeSignatureCheck(
   issuer: Certificate,
   provider: CryptoProvider,
 ): SignatureCheck {
+  return checkSignedData(
+    { algorithm: child.signatureAlgorithm, data: child.parsed.tbs, signature: child.parsed.signature },
+    `${child.subject}`,
+    issuer,
+    provider,
+  );
+}
+
+/** Signed bytes: a certificate's TBSCertificate, an OCSP response's ResponseData. */
+export interface SignedData {
+  readonly algorithm: SignatureAlgorithm;
+  readonly data: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Verifies `signed` (described as `what` in messages) with `signer`'s key through the provider. */
+export function checkSignedData(
+  signed: SignedData,
+  what: string,
+  signer: Certificate,
+  provider: CryptoProvider,
+): SignatureCheck {
   let scheme: ReturnType<typeof signatureSchemeFor>;
   let key: PublicKey;
   try {
-    key = importedKey(issuer, provider);
-    scheme = signatureSchemeFor(child.signatureAlgorithm, key);
+    key = importedKey(signer, provider);
+    scheme = signatureSchemeFor(signed.algorithm, key);
   } catch (e) {
-    return {
-      ok: false,
-      reason: 'unsupported-algorithm',
-      message: `${child.subject}: ${(e as Error).message}`,
-    };
+    return { ok: false, reason: 'unsupported-algorithm', message: `${what}: ${(e as Error).message}` };
   }
   let valid: boolean;
   try {
-    valid = provider.verify(scheme, key, child.parsed.tbs, child.parsed.signature);
+    valid = provider.verify(scheme, key, signed.data, signed.signature);
   } catch (e) {
     // The provider throws only for unusable inputs (a key the scheme cannot use).
-    return {
-      ok: false,
-      reason: 'unsupported-algorithm',
-      message: `${child.subject}: ${(e as Error).message}`,
-    };
+    return { ok: false, reason: 'unsupported-algorithm', message: `${what}: ${(e as Error).message}` };
   }
   return valid
     ? { ok: true }
     : {
         ok: false,
         reason: 'bad-signature',
-        message: `the signature of ${child.subject} does not verify with the key of ${issuer.subject}`,
+        message: `the signature of ${what} does not verify with the key of ${signer.subject}`,
       };
 }

@@ -1,4 +1,5 @@
-// Object identifiers used by this package (RFC 5280, RFC 3279, RFC 4055, RFC 5480, RFC 8410, RFC 5758).
+// Object identifiers used by this package (RFC 5280, RFC 3279, RFC 4055, RFC 5480, RFC 8410, RFC 5758,
+// RFC 6960).
 
 export const Oid = {
   // Public key algorithms
@@ -53,6 +54,10 @@ export const Oid = {
   emailProtection: '1.3.6.1.5.5.7.3.4',
   timeStamping: '1.3.6.1.5.5.7.3.8',
   ocspSigning: '1.3.6.1.5.5.7.3.9',
+  // OCSP (RFC 6960 §4.2.1, §4.4)
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
   // Policy qualifiers
   cps: '1.3.6.1.5.5.7.2.1',
   userNotice: '1.3.6.1.5.5.7.2.2',

@@ -9,6 +9,7 @@ import { concat } from './bytes.js';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
+import type { StatusFailureReason } from './handshake/ocsp.js';
 import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/handshake-joiner.js';
 import {
@@ -77,7 +78,12 @@ export interface ConnectionEvents {
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
 export type PeerVerification =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: VerifyFailureReason; readonly message: string };
+  | {
+      readonly ok: false;
+      /** A chain failure, or (ocspVerification) the stapled status's. */
+      readonly reason: VerifyFailureReason | StatusFailureReason;
+      readonly message: string;
+    };
 
 export type WriteToWire = (data: Uint8Array) => void;
 export type WireClose = (immediate: boolean) => void;

@@ -1,14 +1,16 @@
 // OCSP stapling against real peers, TLS 1.3 and 1.2: a real OCSP response made by `openssl ocsp`
 // reaches our client from `openssl s_server -status_file` byte-exact; `openssl s_client -status`
 // and Node's tls client (requestOCSP, 'OCSPResponse') read what our server staples; the Node
-// adapter's connect() emits 'OCSPResponse' as node:tls does.
+// adapter's connect() emits 'OCSPResponse' as node:tls does; our client's ocspVerification
+// accepts s_server's good response and refuses a revoked one with certificate_revoked.
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import { opensslServer } from '@tls-kit/test-helpers';
 import test from 'ava';
-import { ClientTLS } from '../src/index.js';
+import { AlertDescription } from '@tls-kit/messages';
+import { BadTLSDataError, ClientTLS, type ClientOptions, type TLSVersion } from '../src/index.js';
 import { connect, createServer } from '../src/node/index.js';
 import { haveOpenssl, ocspResponseFile, pemFiles } from './helpers/openssl.js';
 import { pki } from './helpers/pki.js';
@@ -23,6 +25,17 @@ const VERSIONS = [
   ['TLSv1.2', '-tls1_2'],
 ] as const;
 
+/** One connection of our client (`version` only, trusting the test root) to s_server at `port`. */
+function ourClientOnce(port: number, version: TLSVersion, options: Partial<ClientOptions> = {}) {
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    versions: [version],
+    ...options,
+  });
+  return revEchoOnce(port, client);
+}
+
 /** `s_server -rev -status_file`, speaking only `flag`'s version. */
 function stapler(flag: string, statusFile: string) {
   const files = pemFiles('ecdsa');
@@ -34,13 +47,7 @@ for (const [version, flag] of VERSIONS) {
     const response = ocspResponseFile('ecdsa');
     const { child, port } = await stapler(flag, response.path);
     try {
-      const client = new ClientTLS({
-        serverHostname: 'localhost',
-        trustRoot: pki().trustStore,
-        versions: [version],
-        requestOCSP: true,
-      });
-      const connection = await revEchoOnce(port, client);
+      const connection = await ourClientOnce(port, version, { requestOCSP: true });
       t.is(connection.tlsVersion, version);
       t.deepEqual(connection.ocspResponse, response.der);
     } finally {
@@ -48,15 +55,39 @@ for (const [version, flag] of VERSIONS) {
     }
   });
 
+  maybe(`${version}: ocspVerification 'verify' accepts s_server's good response`, async (t) => {
+    const { child, port } = await stapler(flag, ocspResponseFile('ecdsa').path);
+    try {
+      const connection = await ourClientOnce(port, version, { ocspVerification: 'verify' });
+      t.is(connection.tlsVersion, version);
+      t.deepEqual(connection.peerVerification, { ok: true });
+    } finally {
+      child.kill();
+    }
+  });
+
+  maybe(
+    `${version}: ocspVerification 'verify' refuses s_server's revoked response (certificate_revoked)`,
+    async (t) => {
+      const revoked = ocspResponseFile('ecdsa', { status: 'revoked' });
+      const { child, port } = await stapler(flag, revoked.path);
+      try {
+        const error = await t.throwsAsync(ourClientOnce(port, version, { ocspVerification: 'verify' }), {
+          instanceOf: BadTLSDataError,
+        });
+        t.is(error?.alertCode, AlertDescription.certificate_revoked);
+        await child.waitFor(/certificate revoked/i);
+        t.pass('s_server received the alert');
+      } finally {
+        child.kill();
+      }
+    },
+  );
+
   maybe(`${version}: without requestOCSP s_server staples nothing`, async (t) => {
     const { child, port } = await stapler(flag, ocspResponseFile('ecdsa').path);
     try {
-      const client = new ClientTLS({
-        serverHostname: 'localhost',
-        trustRoot: pki().trustStore,
-        versions: [version],
-      });
-      const connection = await revEchoOnce(port, client);
+      const connection = await ourClientOnce(port, version);
       t.is(connection.ocspResponse, undefined);
     } finally {
       child.kill();
@@ -162,6 +193,29 @@ for (const [version, flag] of VERSIONS) {
     },
   );
 }
+
+maybe(
+  "the Node adapter's connect({ engine: { ocspVerification } }): a revoked leaf is authorizationError CERT_REVOKED",
+  async (t) => {
+    const { child, port } = await stapler('-tls1_3', ocspResponseFile('ecdsa', { status: 'revoked' }).path);
+    try {
+      const socket = connect({
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        ca: pki().trustStore,
+        rejectUnauthorized: false,
+        engine: { ocspVerification: 'verify' },
+      });
+      await once(socket, 'secureConnect');
+      t.false(socket.authorized);
+      t.is(socket.authorizationError, 'CERT_REVOKED');
+      socket.destroy();
+    } finally {
+      child.kill();
+    }
+  },
+);
 
 maybe(
   "the Node adapter's connect({ requestOCSP }) emits 'OCSPResponse' with null when none is stapled",

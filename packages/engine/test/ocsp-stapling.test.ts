@@ -1,6 +1,6 @@
 // OCSP stapling in memory (RFC 6066 §8, RFC 8446 §4.4.2.1): the response travels byte-exact in
 // both versions, only when asked for and available, and bad stapling gets the RFC's alert.
-import type { Certificate } from '@tls-kit/certs';
+import { type Certificate, parseOcspResponse } from '@tls-kit/certs';
 import {
   AlertDescription as A,
   Certificate13,
@@ -10,19 +10,22 @@ import {
   HandshakeType as H,
   ServerHello,
 } from '@tls-kit/messages';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { concat } from '../src/bytes.js';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
+  BadTLSDataError,
   ClientTLS,
   type ClientOptions,
   ServerTLS,
   type ServerOptions,
   type TLSVersion,
+  TLSAlertError,
   TLSUsageError,
 } from '../src/index.js';
 import { clientSees, expectFailure, message } from './helpers/mitm.js';
-import { pair } from './helpers/pipe.js';
+import { haveOpenssl, ocspResponseFile } from './helpers/openssl.js';
+import { deliver, pair } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
 import {
   body,
@@ -44,7 +47,8 @@ const RESPONSE = Uint8Array.from({ length: 517 }, (_, i) => (i * 7 + 3) & 0xff);
 
 const VERSIONS: readonly TLSVersion[] = ['TLSv1.3', 'TLSv1.2'];
 
-function run(
+/** A client and a server of `version` started against each other; nothing delivered yet. */
+function started(
   version: TLSVersion,
   client: Partial<ClientOptions>,
   server: Partial<ServerOptions>,
@@ -60,10 +64,15 @@ function run(
     });
   const s =
     reuse.server ?? new ServerTLS({ certificates: pki().chain('ecdsa'), versions: [version], ...server });
-  const p = pair(
+  return pair(
     (w, close) => c.start(w, close),
     (w, close) => s.start(w, close),
   );
+}
+
+/** started(), then the handshake run to its end. */
+function run(...args: Parameters<typeof started>) {
+  const p = started(...args);
   p.pump();
   return p;
 }
@@ -402,4 +411,196 @@ test('TLS 1.2: the full handshake with stapling completes both ways', (t) => {
   t.is(client.connection.state, 'open');
   t.is(server.connection.state, 'open');
   t.deepEqual(client.connection.ocspResponse, RESPONSE);
+});
+
+// --- ocspVerification: real responses from `openssl ocsp` for the test root's ECDSA leaf ---------
+
+const withOpenssl = haveOpenssl() ? test : test.skip;
+if (!haveOpenssl())
+  test('openssl is absent', (t) => t.log('openssl not installed: OCSP verification skipped'));
+
+/** The responses the server staples below, made once. */
+const responses = (() => {
+  let made: Record<'good' | 'revoked' | 'unknown' | 'badSignature', Uint8Array> | undefined;
+  return () => {
+    if (made) return made;
+    const good = ocspResponseFile('ecdsa').der;
+    // One bit of the ECDSA signature flipped.
+    const signature = parseOcspResponse(good).basic!.signature;
+    const badSignature = good.slice();
+    badSignature[Buffer.from(good).indexOf(Buffer.from(signature)) + 8]! ^= 0x01;
+    made = {
+      good,
+      revoked: ocspResponseFile('ecdsa', { status: 'revoked', revocation: '240101000000Z,keyCompromise' })
+        .der,
+      unknown: ocspResponseFile('ecdsa', { status: 'unknown' }).der,
+      badSignature,
+    };
+    return made;
+  };
+})();
+
+const TWO_DAYS = 2 * 86_400_000;
+
+/** The client's handshake fails with `alert`, which reaches the server. */
+function refusedWith(
+  t: ExecutionContext,
+  alert: number,
+  ...args: Parameters<typeof started>
+): BadTLSDataError | undefined {
+  const p = started(...args);
+  const error = t.throws(() => p.pump(), { instanceOf: BadTLSDataError });
+  t.is(error?.alertCode, alert, error?.message);
+  const peer = t.throws(() => deliver(p.client, p.server), { instanceOf: TLSAlertError });
+  t.is(peer?.alertCode, alert, 'the alert on the wire');
+  t.false(p.client.connection.handshakeComplete);
+  return error;
+}
+
+for (const version of VERSIONS) {
+  withOpenssl(`${version}: ocspVerification 'verify' accepts a good response`, (t) => {
+    const { good } = responses();
+    const p = run(version, { ocspVerification: 'verify' }, { ocspResponse: () => good });
+    t.true(p.client.connection.handshakeComplete);
+    t.deepEqual(p.client.connection.peerVerification, { ok: true });
+    t.deepEqual(p.client.connection.ocspResponse, good);
+  });
+
+  withOpenssl(`${version}: 'verify' refuses a revoked certificate with certificate_revoked`, (t) => {
+    const { revoked } = responses();
+    const error = refusedWith(
+      t,
+      A.certificate_revoked,
+      version,
+      { ocspVerification: 'verify' },
+      { ocspResponse: () => revoked },
+    );
+    t.regex(error?.message ?? '', /revoked at 2024-01-01T00:00:00.000Z \(keyCompromise\)/);
+  });
+
+  for (const [what, client, pick] of [
+    ['a bad signature', {}, 'badSignature'],
+    ['an unknown status', {}, 'unknown'],
+    ['a stale response (nextUpdate passed)', { clock: () => Date.now() + TWO_DAYS }, 'good'],
+  ] as const) {
+    withOpenssl(`${version}: 'verify' refuses ${what} with bad_certificate_status_response`, (t) => {
+      const der = responses()[pick];
+      refusedWith(
+        t,
+        A.bad_certificate_status_response,
+        version,
+        { ocspVerification: 'verify', ...client },
+        { ocspResponse: () => der },
+      );
+    });
+  }
+
+  test(`${version}: 'verify' refuses bytes that are no OCSP response (bad_certificate_status_response)`, (t) => {
+    refusedWith(
+      t,
+      A.bad_certificate_status_response,
+      version,
+      { ocspVerification: 'verify' },
+      { ocspResponse: () => RESPONSE },
+    );
+  });
+
+  test(`${version}: 'verify' accepts no stapled response; 'require' refuses it`, (t) => {
+    const p = run(version, { ocspVerification: 'verify' }, {});
+    t.true(p.client.connection.handshakeComplete);
+    t.is(p.client.connection.ocspResponse, undefined);
+    const error = refusedWith(
+      t,
+      A.bad_certificate_status_response,
+      version,
+      { ocspVerification: 'require' },
+      {},
+    );
+    t.regex(error?.message ?? '', /stapled no OCSP response/);
+  });
+
+  withOpenssl(`${version}: 'require' accepts a good response`, (t) => {
+    const { good } = responses();
+    const p = run(version, { ocspVerification: 'require' }, { ocspResponse: () => good });
+    t.true(p.client.connection.handshakeComplete);
+  });
+
+  withOpenssl(`${version}: 'off' (the default) passes a revoked response through`, (t) => {
+    const { revoked } = responses();
+    for (const client of [{ requestOCSP: true }, { requestOCSP: true, ocspVerification: 'off' as const }]) {
+      const p = run(version, client, { ocspResponse: () => revoked });
+      t.true(p.client.connection.handshakeComplete);
+      t.deepEqual(p.client.connection.ocspResponse, revoked);
+      t.deepEqual(p.client.connection.peerVerification, { ok: true });
+    }
+  });
+
+  withOpenssl(`${version}: rejectUnauthorized false reports the status in peerVerification`, (t) => {
+    const { revoked, badSignature } = responses();
+    for (const [der, reason] of [
+      [revoked, 'revoked'],
+      [badSignature, 'bad-certificate-status'],
+      [undefined, 'bad-certificate-status'],
+    ] as const) {
+      const p = run(
+        version,
+        { ocspVerification: 'require', rejectUnauthorized: false },
+        { ocspResponse: () => der },
+      );
+      t.true(p.client.connection.handshakeComplete);
+      t.is(p.client.connection.peerVerification?.ok, false);
+      t.is((p.client.connection.peerVerification as { reason?: string }).reason, reason);
+    }
+  });
+}
+
+withOpenssl(
+  'TLS 1.3: the status is checked before verifyCallback, which sees it in peerVerification',
+  (t) => {
+    const { revoked } = responses();
+    const seen: unknown[] = [];
+    const client = new ClientTLS({
+      serverHostname: 'localhost',
+      trustRoot: pki().trustStore,
+      versions: ['TLSv1.3'],
+      ocspVerification: 'verify',
+      rejectUnauthorized: false,
+    });
+    const server = new ServerTLS({
+      certificates: pki().chain('ecdsa'),
+      versions: ['TLSv1.3'],
+      ocspResponse: () => revoked,
+    });
+    const p = pair(
+      (w, close) =>
+        client.start(w, close, (_chain, connection) => seen.push(connection.peerVerification?.ok)),
+      (w, close) => server.start(w, close),
+    );
+    p.pump();
+    t.deepEqual(seen, [false]);
+  },
+);
+
+test("option checks: ocspVerification is 'off' | 'verify' | 'require', and implies requestOCSP", (t) => {
+  const options = { serverHostname: 'localhost', trustRoot: pki().trustStore };
+  t.throws(() => new ClientTLS({ ...options, ocspVerification: 'strict' as unknown as 'verify' }), {
+    instanceOf: TLSUsageError,
+  });
+  t.throws(() => new ClientTLS({ ...options, ocspVerification: 'verify', requestOCSP: false }), {
+    instanceOf: TLSUsageError,
+  });
+  for (const mode of ['verify', 'require'] as const) {
+    let asked = 0;
+    run(
+      'TLSv1.3',
+      { ocspVerification: mode, rejectUnauthorized: false },
+      {
+        ocspResponse: () => {
+          asked++;
+          return undefined;
+        },
+      },
+    );
+    t.is(asked, 1, `${mode} sends status_request`);
+  }
 });

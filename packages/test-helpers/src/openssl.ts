@@ -68,36 +68,57 @@ export function opensslPrf(
   return output.trim().replaceAll(':', '').toLowerCase();
 }
 
+/** What `openssl ocsp` answers for, and who signs the answer. */
+export interface OcspResponseFiles {
+  readonly issuerCert: string;
+  readonly issuerKey: string;
+  readonly leafCert: string;
+  /**
+   * Default 'good'. 'revoked': the index line is `R` with `revocation`; 'unknown': the index
+   * lists another serial, and openssl answers unknown for a serial it does not know.
+   */
+  readonly status?: 'good' | 'revoked' | 'unknown';
+  /** Revocation time YYMMDDHHMMSSZ, optionally `,reason` (e.g. `,keyCompromise`). */
+  readonly revocation?: string;
+  /** Signs instead of the issuer (`-rsigner` / `-rkey`): a delegated responder, or a stranger. */
+  readonly signer?: { readonly cert: string; readonly key: string };
+  /** nextUpdate this many minutes after now (`-nmin`); default one day (`-ndays 1`). */
+  readonly validMinutes?: number;
+  /** ResponderID byKey, the SHA-1 of the signer's key (`-resp_key_id`); default byName. */
+  readonly responderKeyId?: boolean;
+  /** Leave the signer's certificate out of the response (`-resp_no_certs`). */
+  readonly noCerts?: boolean;
+}
+
 /**
- * A real OCSP response (DER, status good) for `leafCert`, signed by its issuer acting as its own
- * responder (`openssl ocsp` over a one-line index file), written to `out` (for `s_server
- * -status_file`); the index file goes beside it.
+ * A real OCSP response (DER) for `leafCert`, by `openssl ocsp` acting as the responder over a
+ * one-line index file, written to `out` (for `s_server -status_file`); the index file goes
+ * beside it. Signed by the issuer acting as its own responder unless `signer` is given.
  */
-export function opensslOcspResponse(
-  out: string,
-  files: { readonly issuerCert: string; readonly issuerKey: string; readonly leafCert: string },
-): Uint8Array {
+export function opensslOcspResponse(out: string, files: OcspResponseFiles): Uint8Array {
   const serial = execFileSync('openssl', ['x509', '-noout', '-serial', '-in', files.leafCert], {
     timeout: 10_000,
     encoding: 'latin1',
   })
     .trim()
     .replace(/^serial=/, '');
+  const status = files.status ?? 'good';
   // index.txt: status, expiry (YYMMDDHHMMSSZ), revocation date, serial (hex), file, subject.
+  const line =
+    status === 'revoked'
+      ? ['R', '491231235959Z', files.revocation ?? '240101000000Z', serial]
+      : ['V', '491231235959Z', '', status === 'unknown' ? `${serial}00` : serial];
   const index = `${out}.index.txt`;
-  writeFileSync(index, `V\t491231235959Z\t\t${serial}\tunknown\t/CN=localhost\n`);
+  writeFileSync(index, `${[...line, 'unknown', '/CN=localhost'].join('\t')}\n`);
+  const signer = files.signer ?? { cert: files.issuerCert, key: files.issuerKey };
   const responder = [
-    '-index',
-    index,
-    '-CA',
-    files.issuerCert,
-    '-rsigner',
-    files.issuerCert,
-    '-rkey',
-    files.issuerKey,
+    ...['-index', index, '-CA', files.issuerCert, '-rsigner', signer.cert, '-rkey', signer.key],
+    ...(files.responderKeyId ? ['-resp_key_id'] : []),
+    ...(files.noCerts ? ['-resp_no_certs'] : []),
   ];
   const request = ['-issuer', files.issuerCert, '-cert', files.leafCert];
-  execFileSync('openssl', ['ocsp', ...responder, ...request, '-respout', out, '-ndays', '1'], {
+  const validity = files.validMinutes === undefined ? ['-ndays', '1'] : ['-nmin', String(files.validMinutes)];
+  execFileSync('openssl', ['ocsp', ...responder, ...request, '-respout', out, ...validity], {
     timeout: 10_000,
     stdio: 'ignore',
   });

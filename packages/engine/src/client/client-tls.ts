@@ -9,6 +9,7 @@ import {
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
+import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
@@ -46,9 +47,18 @@ export interface ClientOptions extends CommonOptions {
   /**
    * Ask the server to staple an OCSP response (status_request, RFC 6066 §8; TLS 1.3: RFC 8446
    * §4.4.2.1), as node:tls' requestOCSP. Default false. The response is passed through as
-   * `Connection.ocspResponse`, not verified.
+   * `Connection.ocspResponse`, verified only with `ocspVerification`.
    */
   readonly requestOCSP?: boolean;
+  /**
+   * Checking of the stapled OCSP response (RFC 6066 §8, RFC 6960) against the validated chain.
+   * 'off' (default): passed through unchecked. 'verify': a stapled response must verify, be
+   * current and say good (revoked: certificate_revoked; anything else:
+   * bad_certificate_status_response); none stapled is accepted. 'require': as 'verify', and none
+   * stapled is bad_certificate_status_response. 'verify' and 'require' imply requestOCSP. With
+   * rejectUnauthorized false a failure is reported in `Connection.peerVerification` instead.
+   */
+  readonly ocspVerification?: OcspVerification;
 }
 
 /**
@@ -84,6 +94,13 @@ export class ClientTLS {
       if (value !== undefined && typeof value !== 'boolean')
         throw new TLSUsageError(`${flag} must be a boolean`);
     }
+    const ocsp = options.ocspVerification;
+    if (ocsp !== undefined && !OCSP_VERIFICATION_MODES.includes(ocsp))
+      throw new TLSUsageError(`ocspVerification must be one of ${OCSP_VERIFICATION_MODES.join(', ')}`);
+    if (ocsp !== undefined && ocsp !== 'off' && options.requestOCSP === false)
+      throw new TLSUsageError(
+        `ocspVerification '${ocsp}' needs requestOCSP (it implies it; false contradicts it)`,
+      );
     this.trustStore = options.trustRoot ?? TrustStore.system();
     this.sessionCache =
       options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
@@ -115,7 +132,9 @@ export class ClientTLS {
         sni: isIp ? undefined : hostname.replace(/\.$/, ''),
         trustStore: this.trustStore,
         clientCertificateStore: this.options.clientCertificateStore,
-        requestOCSP: this.options.requestOCSP ?? false,
+        ocspVerification: this.options.ocspVerification ?? 'off',
+        requestOCSP:
+          (this.options.requestOCSP ?? false) || (this.options.ocspVerification ?? 'off') !== 'off',
         verifyCallback: verifyCallback as
           | ((certificates: Certificate[], connection: unknown) => void)
           | undefined,

@@ -62,7 +62,12 @@ import {
 } from '../handshake/common12.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import { acceptStapledResponse, STATUS_REQUEST } from '../handshake/ocsp.js';
+import {
+  acceptStapledResponse,
+  checkStapledStatus,
+  type OcspVerification,
+  STATUS_REQUEST,
+} from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
@@ -74,8 +79,10 @@ export interface Client12Settings {
   readonly sni: string | undefined;
   readonly trustStore: TrustStore;
   readonly clientCertificateStore: ClientCertificateStore | undefined;
-  /** Send status_request (ClientOptions.requestOCSP). */
+  /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
   readonly requestOCSP: boolean;
+  /** ClientOptions.ocspVerification. */
+  readonly ocspVerification: OcspVerification;
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
   readonly sessions: ClientSession12Cache | undefined;
@@ -498,6 +505,9 @@ class ExpectServerKeyExchange extends ClientState12 {
     expect12(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
     const { hs } = this;
     const { core, suite } = hs;
+    // RFC 6066 §8: CertificateStatus, when sent, comes right after Certificate; by the
+    // ServerKeyExchange (always sent: our suites are (EC)DHE) the stapled status is final.
+    checkStapledStatus(core, hs.client.settings.ocspVerification);
     const ske =
       suite.kx === 'ecdhe'
         ? decode(ServerKeyExchangeECDHE, message.body)

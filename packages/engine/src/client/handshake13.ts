@@ -49,7 +49,12 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import { acceptStapledResponse, STATUS_REQUEST } from '../handshake/ocsp.js';
+import {
+  acceptStapledResponse,
+  checkStapledStatus,
+  type OcspVerification,
+  STATUS_REQUEST,
+} from '../handshake/ocsp.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -69,8 +74,10 @@ export interface ClientSettings {
   readonly sni: string | undefined;
   readonly trustStore: TrustStore;
   readonly clientCertificateStore: ClientCertificateStore | undefined;
-  /** Send status_request (ClientOptions.requestOCSP). */
+  /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
   readonly requestOCSP: boolean;
+  /** ClientOptions.ocspVerification. */
+  readonly ocspVerification: OcspVerification;
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
   readonly ticket: StoredTicket | undefined;
@@ -522,6 +529,8 @@ class ExpectCertificate implements HandshakeState {
       settings.trustStore,
       settings.hostname,
       settings.verifyCallback,
+      // RFC 8446 §4.4.2.1: the status came with the leaf's entry, so it is checked with the chain.
+      () => checkStapledStatus(ctx.core, settings.ocspVerification),
     );
     return new ExpectCertificateVerify(ctx, this.keys, chain[0]!, this.clientCertificate);
   }

@@ -269,7 +269,8 @@ function sharedChain(chain: readonly Certificate[]): readonly Certificate[] {
  * servers, or the user's checkServerIdentity instead of the built-in hostname rule), then runs
  * the user's verifyCallback, whose exceptions invalidate without an alert. With
  * `rejectUnauthorized: false` a failure is recorded in `facts.peerVerification` instead of
- * aborting; the caller still checks CertificateVerify against the leaf.
+ * aborting; the caller still checks CertificateVerify against the leaf. `checkStatus` (the
+ * stapled OCSP check) runs once the path is known and before verifyCallback.
  */
 export function validatePeerChain(
   core: ConnectionCore,
@@ -278,6 +279,7 @@ export function validatePeerChain(
   trustStore: TrustStore,
   hostname: string | undefined,
   verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined,
+  checkStatus?: () => void,
 ): void {
   const [leaf, ...intermediates] = certificates;
   if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
@@ -311,6 +313,8 @@ export function validatePeerChain(
   }
   // Unverified: the chain as received.
   core.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
+  // The stapled status (TLS 1.3: already in the leaf's entry), before the user's callback.
+  checkStatus?.();
   if (verifyCallback) {
     try {
       verifyCallback([...core.facts.peerCertificates], core.publicConnection);

@@ -1,7 +1,8 @@
 // OCSP stapling (RFC 6066 §8, RFC 8446 §4.4.2.1), both roles and both versions. The response is
-// passed through as bytes: we neither fetch nor verify it (revocation checking is the
-// application's, from Connection.ocspResponse).
-import type { Certificate } from '@tls-kit/certs';
+// passed through as bytes (Connection.ocspResponse) and, when the client opts in
+// (ocspVerification), checked against the validated chain with @tls-kit/certs (RFC 6960). We
+// never fetch a response ourselves.
+import { type Certificate, CertificateError, parseOcspResponse, verifyOcspResponse } from '@tls-kit/certs';
 import {
   AlertDescription,
   CertificateStatusType,
@@ -72,4 +73,65 @@ export function acceptStapledResponse(
     fail(AlertDescription.illegal_parameter, `CertificateStatus with status_type ${status.statusType}`);
   }
   core.facts.ocspResponse = status.ocspResponse.slice();
+}
+
+/**
+ * ClientOptions.ocspVerification. 'off': the response is passed through unchecked. 'verify': a
+ * stapled response must verify and say good. 'require': and one must be stapled.
+ */
+export type OcspVerification = 'off' | 'verify' | 'require';
+export const OCSP_VERIFICATION_MODES: readonly OcspVerification[] = ['off', 'verify', 'require'];
+
+/** Why Connection.peerVerification is not ok because of the stapled status (report mode). */
+export type StatusFailureReason = 'revoked' | 'bad-certificate-status';
+
+/**
+ * Client: checks the stapled response against the validated chain (the issuer is its second
+ * certificate), as RFC 6066 §8 asks of a client that requested a status: a response that does
+ * not verify, is stale or says unknown, or (mode 'require') none at all, is
+ * bad_certificate_status_response (RFC 8446 §6.2); revoked is certificate_revoked. With
+ * rejectUnauthorized false the failure is recorded in peerVerification, as chain failures are;
+ * a chain that already failed is not checked further (its issuer is not known).
+ */
+export function checkStapledStatus(core: ConnectionCore, mode: OcspVerification): void {
+  if (mode === 'off' || core.facts.peerVerification?.ok === false) return;
+  const [leaf, issuer] = core.facts.peerCertificates;
+  const response = core.facts.ocspResponse;
+  const refuse = (alert: AlertDescription, reason: StatusFailureReason, message: string): void => {
+    if (core.config.rejectUnauthorized) fail(alert, message);
+    core.facts.peerVerification = { ok: false, reason, message };
+  };
+  const bad = (message: string) =>
+    refuse(AlertDescription.bad_certificate_status_response, 'bad-certificate-status', message);
+  if (!response) {
+    if (mode === 'require') bad('the server stapled no OCSP response');
+    return;
+  }
+  if (!leaf || !issuer) {
+    bad('OCSP: the leaf is trusted directly, no issuer to check the response with');
+    return;
+  }
+  let status: ReturnType<typeof verifyOcspResponse>;
+  try {
+    status = verifyOcspResponse(parseOcspResponse(response), {
+      certificate: leaf,
+      issuer,
+      now: new Date(core.config.clock()),
+      provider: core.config.provider,
+    });
+  } catch (error) {
+    if (!(error instanceof CertificateError)) throw error;
+    bad(`the stapled OCSP response is not acceptable: ${error.message}`);
+    return;
+  }
+  if (status.status === 'revoked') {
+    const when = status.revocationTime?.toISOString();
+    refuse(
+      AlertDescription.certificate_revoked,
+      'revoked',
+      `OCSP: ${leaf.subject} was revoked at ${when}${status.reason ? ` (${status.reason})` : ''}`,
+    );
+  } else if (status.status === 'unknown') {
+    bad(`OCSP: the responder does not know ${leaf.subject}`);
+  }
 }

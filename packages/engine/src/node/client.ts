@@ -37,7 +37,7 @@ export interface ConnectionOptions extends SecureContextOptions {
   /**
    * Ask the server to staple an OCSP response (node:tls' requestOCSP): an 'OCSPResponse' event
    * with the DER (a Buffer), or null when none was stapled, comes before 'secureConnect'. The
-   * response is not verified.
+   * response is verified only with `engine: { ocspVerification }`.
    */
   readonly requestOCSP?: boolean;
   /** Milliseconds the handshake may take. Default 0: no limit beyond the transport's. */

@@ -25,17 +25,33 @@ export function pemFiles(kind: KeyKind): { cert: string; key: string; root: stri
   return { cert, key, root };
 }
 
+/** What ocspResponseFile asks `openssl ocsp` beyond the good, issuer-signed default. */
+export type OcspResponseVariant = Omit<
+  Parameters<typeof opensslOcspResponse>[1],
+  'issuerCert' | 'issuerKey' | 'leafCert'
+>;
+
+let responses = 0;
+
 /**
- * A real OCSP response (DER) for the `kind` leaf, status good, signed by the test root as its own
- * responder: `openssl ocsp` acting as the responder over an index file. Returns its path too,
- * for `s_server -status_file`.
+ * A real OCSP response (DER) for the `kind` leaf, by default status good and signed by the test
+ * root as its own responder: `openssl ocsp` acting as the responder over an index file (see
+ * opensslOcspResponse for `variant`). Returns its path too, for `s_server -status_file`.
  */
-export function ocspResponseFile(kind: KeyKind): { path: string; der: Uint8Array } {
+export function ocspResponseFile(
+  kind: KeyKind,
+  variant: OcspResponseVariant = {},
+): { path: string; der: Uint8Array } {
   const files = pemFiles(kind);
   const issuerKey = join(dir!, 'root.key');
   writeFileSync(issuerKey, privateKeyToPem(pki().root.privateKey!));
-  const path = join(dir!, `${kind}-ocsp.der`);
-  const der = opensslOcspResponse(path, { issuerCert: files.root, issuerKey, leafCert: files.cert });
+  const path = join(dir!, `${kind}-ocsp-${responses++}.der`);
+  const der = opensslOcspResponse(path, {
+    issuerCert: files.root,
+    issuerKey,
+    leafCert: files.cert,
+    ...variant,
+  });
   return { path, der };
 }
 
