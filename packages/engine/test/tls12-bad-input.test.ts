@@ -204,6 +204,18 @@ function ecdhePair(group: NamedGroupName) {
   };
 }
 
+test('server: a header announcing a handshake message over our limit, after ClientKeyExchange in its record -> decode_error', (t) => {
+  // Found by tls12-fuzz: that header is read when the next message is asked for, not when pushed.
+  const client = startClient(clientTLS12());
+  const server = startServer(serverTLS12());
+  send(client, server);
+  send(server, client);
+  const [clientKeyExchange] = plainHandshakeMessages(client.take());
+  const oversized = new Uint8Array([H.certificate_verify, 0x10, 0x00, 0x00]);
+  const record = plainRecords([concat([clientKeyExchange!, oversized])]);
+  expectAlert(t, server, A.decode_error, () => server.connection.dataFromWire(record));
+});
+
 for (const [group, name, point] of BAD_POINTS) {
   test(`server: ClientKeyExchange with an invalid point (${name}) -> illegal_parameter`, (t) => {
     const { client, server } = ecdhePair(group);

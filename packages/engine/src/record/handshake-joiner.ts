@@ -5,6 +5,16 @@ import { WireError } from '@tls-kit/wire';
 import { fail } from '../errors.js';
 import type { HandshakeMessage } from '../handshake/messages.js';
 
+/** Runs a splitter step; its WireErrors (bad or oversized headers) are decode_error. */
+function decoding<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (!(error instanceof WireError)) throw error;
+    return fail(AlertDescription.decode_error, `handshake message: ${error.message}`);
+  }
+}
+
 export class HandshakeJoiner {
   private readonly splitter: HandshakeSplitter;
 
@@ -19,12 +29,7 @@ export class HandshakeJoiner {
   push(fragment: Uint8Array): void {
     // RFC 8446 §5.1: zero-length handshake fragments are forbidden.
     if (fragment.length === 0) fail(AlertDescription.unexpected_message, 'empty handshake record');
-    try {
-      this.splitter.push(fragment);
-    } catch (error) {
-      if (!(error instanceof WireError)) throw error;
-      fail(AlertDescription.decode_error, `handshake message: ${error.message}`);
-    }
+    decoding(() => this.splitter.push(fragment));
   }
 
   /** Frees the reassembly buffer when no message is partly received (idle connections). */
@@ -33,7 +38,8 @@ export class HandshakeJoiner {
   }
 
   next(): HandshakeMessage | undefined {
-    const message = this.splitter.next();
+    // A header read here may announce a message over our limit, as in push().
+    const message = decoding(() => this.splitter.next());
     return message && { type: message.msgType, body: message.body, raw: message.bytes };
   }
 }
