@@ -47,6 +47,21 @@ export class Connection {
     this.core.perform(() => traffic.updateKeys(requestPeer));
   }
 
+  /**
+   * Server, TLS 1.3: asks the client for a certificate after the handshake (RFC 8446 §4.6.2); the
+   * client must have offered post_handshake_auth. The result arrives as the handshake's does
+   * (peerCertificates, peerVerification; a refused chain or a missing one with clientAuth
+   * 'require' fails the connection), announced by `events.onClientAuthenticated`. One request
+   * at a time; needs the server's clientTrustRoot.
+   */
+  requestClientCertificate(): void {
+    const traffic = this.traffic();
+    const request = traffic.postHandshakeAuth?.request;
+    if (!request)
+      throw new TLSUsageError('requestClientCertificate: the client did not offer post_handshake_auth');
+    request();
+  }
+
   /** RFC 8446 §7.5 / RFC 5705 keying material exporter. */
   exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
     const state = this.core.currentState;

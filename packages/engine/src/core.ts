@@ -69,6 +69,11 @@ export interface ConnectionEvents {
   /** The handshake completed; the connection's facts are known. */
   readonly onHandshakeComplete?: () => void;
   /**
+   * Server: a post-handshake client authentication (Connection.requestClientCertificate, RFC
+   * 8446 §4.6.2) completed; peerCertificates and peerVerification now hold its result.
+   */
+  readonly onClientAuthenticated?: () => void;
+  /**
    * An error raised while resuming after an asynchronous certificate callback. Without this
    * callback the error is raised by the next dataFromWire / dataFromApplication call.
    */
@@ -367,10 +372,13 @@ export class ConnectionCore {
     this.writeAlert(code, AlertLevel.warning);
   }
 
-  /** Frames a handshake message, adds it to the transcript and queues it protected. */
-  sendHandshake(type: number, body: Uint8Array): Uint8Array {
+  /**
+   * Frames a handshake message, adds it to the transcript (the handshake's, or `transcript` for
+   * post-handshake authentication) and queues it protected.
+   */
+  sendHandshake(type: number, body: Uint8Array, transcript: Transcript = this.transcript): Uint8Array {
     const raw = frameHandshake(type, body);
-    this.transcript.add(raw);
+    transcript.add(raw);
     this.queueRecords(ContentType.handshake, raw);
     return raw;
   }

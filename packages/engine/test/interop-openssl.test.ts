@@ -5,7 +5,7 @@ import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
 import { PkiStore } from './helpers/client-certificate-store.js';
 import { haveOpenssl, pemFiles, sServer, typeLines } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
-import { listen } from './helpers/socket.js';
+import { connect, listen, type Session } from './helpers/socket.js';
 import { revEchoOnce } from './helpers/tls12-peers.js';
 
 const available = haveOpenssl();
@@ -89,6 +89,68 @@ maybe(
     t.regex(output, /CN ?= ?localhost/);
   },
 );
+
+/**
+ * Post-handshake client authentication (RFC 8446 §4.6.2): `c` typed into s_server sends a
+ * CertificateRequest (SSL_verify_client_post_handshake); our answer is read with the next
+ * application data, so each line goes out once the client has written its answer. s_server
+ * verifies the chain against our root and fails the connection on a bad CertificateVerify or
+ * Finished (-verify_return_error).
+ */
+for (const requests of [1, 2]) {
+  maybe(`our client -> s_server: post-handshake client authentication x${requests}`, async (t) => {
+    const files = pemFiles('ecdsa');
+    const { child, port } = await sServer([
+      ...['-cert', files.cert, '-key', files.key, '-CAfile', files.root, '-verify_return_error', '-msg'],
+    ]);
+    try {
+      const client = new ClientTLS({
+        serverHostname: 'localhost',
+        trustRoot: pki().trustStore,
+        postHandshakeAuth: true,
+        clientCertificateStore: new PkiStore('ed25519'),
+      });
+      let wrote: (() => void) | undefined;
+      const session = await connect(port, (w, c, e) =>
+        client.start(
+          (d) => {
+            w(d);
+            wrote?.();
+          },
+          c,
+          undefined,
+          e,
+        ),
+      );
+      await session.handshake;
+      const send = async (line: string) => {
+        session.connection.dataFromApplication(new TextEncoder().encode(`${line}\n`));
+        await child.waitFor(new RegExp(`^${line}$`, 'm'));
+      };
+      await send('before');
+      for (let i = 1; i <= requests; i++) {
+        const answered = new Promise<void>((resolve) => {
+          wrote = resolve;
+        });
+        child.process.stdin.write('c\n');
+        await answered;
+        await send(`after ${i}`);
+      }
+      // s_server's verify callback writes to stderr, apart from the -msg trace on stdout.
+      await child.waitFor(/depth=0 CN ?= ?localhost\s+verify return:1/);
+      const output = child.output();
+      const count = (re: RegExp) => output.match(re)?.length ?? 0;
+      t.is(count(/>>> TLS 1\.3, Handshake \[length [0-9a-f]+\], CertificateRequest/g), requests);
+      t.is(count(/<<< TLS 1\.3, Handshake \[length [0-9a-f]+\], CertificateVerify/g), requests);
+      // Our Finished of the handshake, then one per request.
+      t.is(count(/<<< TLS 1\.3, Handshake \[length [0-9a-f]+\], Finished/g), 1 + requests);
+      t.is(session.connection.state, 'open');
+      session.connection.applicationFinished();
+    } finally {
+      child.kill();
+    }
+  });
+}
 
 // --- openssl s_client against our server ---
 
@@ -220,6 +282,48 @@ maybe('s_client -> our server: resumption with our ticket', async (t) => {
     t.false(connections[0]!.resumed);
     t.true(connections[1]!.resumed);
   } finally {
+    await listener.close();
+  }
+});
+
+maybe('s_client -enable_pha -> our server: requestClientCertificate after the handshake', async (t) => {
+  const files = pemFiles('ecdsa');
+  const clientFiles = pemFiles('ed25519');
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa'), clientTrustRoot: pki().trustStore });
+  let authenticated!: () => void;
+  const done = new Promise<void>((resolve) => {
+    authenticated = resolve;
+  });
+  let session: Session | undefined;
+  const listener = await listen(
+    (w, c, e) => server.start(w, c, undefined, { ...e, onClientAuthenticated: () => authenticated() }),
+    (s) => {
+      session = s;
+    },
+    (d, s) => {
+      s.connection.dataFromApplication(d);
+      if (new TextDecoder().decode(d).includes('BYE')) s.connection.applicationFinished();
+    },
+  );
+  const child = opensslClient(listener.port, files.root, [
+    ...['-tls1_3', '-enable_pha', '-cert', clientFiles.cert, '-key', clientFiles.key],
+  ]);
+  try {
+    // The echo shows our server's handshake is complete.
+    await typeLines(child, ['hello', '']);
+    const connection = session!.connection;
+    t.is(connection.peerCertificates.length, 0, 'no certificate asked for in the handshake');
+    connection.requestClientCertificate();
+    const closed = session!.done.then(() => {
+      throw new Error(`closed before the client authenticated: ${child.output()}`);
+    });
+    await Promise.race([done, closed]);
+    t.deepEqual(connection.peerVerification, { ok: true });
+    t.is(connection.peerCertificates[0]?.getAsn1Bytes().length, pki().leaf('ed25519').getAsn1Bytes().length);
+    child.process.stdin.write('BYE\n');
+    await child.exited;
+  } finally {
+    child.kill();
     await listener.close();
   }
 });

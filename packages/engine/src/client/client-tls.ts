@@ -23,6 +23,13 @@ export interface ClientOptions extends CommonOptions {
   /** Source of client certificates when the server asks for one. */
   readonly clientCertificateStore?: ClientCertificateStore;
   /**
+   * TLS 1.3: offer post-handshake client authentication (post_handshake_auth, RFC 8446 §4.2.6),
+   * so the server may ask for a certificate after the handshake (§4.6.2), as often as it likes.
+   * Default false. Needs `clientCertificateStore`, which must answer these requests
+   * synchronously (an asynchronous answer fails the connection with internal_error).
+   */
+  readonly postHandshakeAuth?: boolean;
+  /**
    * Where tickets are kept for resumption (RFC 8446 §4.6.1). Default: an in-memory cache per
    * ClientTLS; `false` turns resumption off.
    */
@@ -89,7 +96,7 @@ export class ClientTLS {
     const name = options.serverHostname;
     this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
     if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
-    for (const flag of ['requireSecureRenegotiation', 'requestOCSP'] as const) {
+    for (const flag of ['requireSecureRenegotiation', 'requestOCSP', 'postHandshakeAuth'] as const) {
       const value = options[flag];
       if (value !== undefined && typeof value !== 'boolean')
         throw new TLSUsageError(`${flag} must be a boolean`);
@@ -101,6 +108,8 @@ export class ClientTLS {
       throw new TLSUsageError(
         `ocspVerification '${ocsp}' needs requestOCSP (it implies it; false contradicts it)`,
       );
+    if (options.postHandshakeAuth && !options.clientCertificateStore)
+      throw new TLSUsageError('postHandshakeAuth needs a clientCertificateStore');
     this.trustStore = options.trustRoot ?? TrustStore.system();
     this.sessionCache =
       options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
@@ -159,6 +168,7 @@ export class ClientTLS {
       if (!versions.includes('TLSv1.3')) return startClient12(c, settings12);
       return startClient13(c, {
         ...common,
+        postHandshakeAuth: this.options.postHandshakeAuth ?? false,
         ticket: cache?.take(hostname),
         onTicket: cache && ticketSink(cache, hostname, c),
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,

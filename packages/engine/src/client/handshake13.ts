@@ -5,6 +5,8 @@
 //   ExpectServerHello -> ExpectEncryptedExtensions -> ExpectCertificateOrCertificateRequest
 //     -> [ExpectCertificate] -> ExpectCertificateVerify -> ExpectFinished
 //     -> ([Certificate, CertificateVerify], Finished) -> Traffic13
+//   Traffic13: CertificateRequest -> (Certificate, [CertificateVerify], Finished), when we offered
+//     post_handshake_auth (RFC 8446 §4.6.2)
 //   (a PSK handshake goes from ExpectEncryptedExtensions straight to ExpectFinished)
 import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
 import type { KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
@@ -56,7 +58,7 @@ import {
   STATUS_REQUEST,
 } from '../handshake/ocsp.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
-import { Traffic13 } from '../handshake/traffic13.js';
+import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import {
   EarlySecret,
   finishedVerifyData,
@@ -64,6 +66,7 @@ import {
   resumptionPsk,
 } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
+import type { Transcript } from '../transcript/transcript.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
 
@@ -74,6 +77,8 @@ export interface ClientSettings {
   readonly sni: string | undefined;
   readonly trustStore: TrustStore;
   readonly clientCertificateStore: ClientCertificateStore | undefined;
+  /** Offer post_handshake_auth (ClientOptions.postHandshakeAuth, RFC 8446 §4.2.6). */
+  readonly postHandshakeAuth: boolean;
   /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
   readonly requestOCSP: boolean;
   /** ClientOptions.ocspVerification. */
@@ -183,6 +188,8 @@ class ClientContext {
       });
     }
     if (this.settings.requestOCSP) extensions.push(STATUS_REQUEST);
+    if (this.settings.postHandshakeAuth)
+      extensions.push({ extensionType: T.post_handshake_auth, extensionData: {} });
     if (this.retry?.cookie)
       extensions.push({ extensionType: T.cookie, extensionData: { cookie: this.retry.cookie } });
     if (this.settings.tls12) extensions.push(...this.settings.tls12.extensions());
@@ -468,29 +475,102 @@ class ExpectCertificateOrCertificateRequest implements HandshakeState {
     if (message.type !== HandshakeType.certificate_request) {
       return new ExpectCertificate(this.ctx, this.keys, undefined).handle(message);
     }
-    const request = decode(CertificateRequest13, message.body);
-    // RFC 8446 §4.3.2: the context is empty in the main handshake.
-    if (request.certificateRequestContext.length !== 0) {
-      fail(AlertDescription.illegal_parameter, 'CertificateRequest with a context');
-    }
-    // Unknown extensions are ignored (§4.3.2); known ones must belong in CertificateRequest.
-    for (const { extensionType } of request.extensions) {
-      if (extensionType in ExtensionType && !ALLOWED_EXTENSIONS.certificateRequest.has(extensionType)) {
-        fail(AlertDescription.illegal_parameter, `CertificateRequest with extension ${extensionType}`);
-      }
-    }
-    if (!findExtension(request.extensions, ExtensionType.signature_algorithms)) {
-      fail(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
-    }
+    const answer = certificateRequestAnswer(message, false, this.ctx.settings.clientCertificateStore);
     this.ctx.core.transcript.add(message.raw);
-    const authorities = findExtension(request.extensions, ExtensionType.certificate_authorities);
-    const answer = new ClientCertificateAnswer(
-      request,
-      this.ctx.settings.clientCertificateStore,
-      authorities?.extensionData.authorities,
-    );
     return new ExpectCertificate(this.ctx, this.keys, answer);
   }
+}
+
+/**
+ * Checks a CertificateRequest (RFC 8446 §4.3.2) and asks the store for a chain. The context is
+ * empty in the handshake and non-empty after it (§4.3.2, §4.6.2).
+ */
+function certificateRequestAnswer(
+  message: HandshakeMessage,
+  postHandshake: boolean,
+  store: ClientCertificateStore | undefined,
+): ClientCertificateAnswer<CertificateRequest13Message> {
+  const request = decode(CertificateRequest13, message.body);
+  if (postHandshake !== request.certificateRequestContext.length > 0) {
+    fail(
+      AlertDescription.illegal_parameter,
+      postHandshake
+        ? 'post-handshake CertificateRequest without a context'
+        : 'CertificateRequest with a context',
+    );
+  }
+  // Unknown extensions are ignored (§4.3.2); known ones must belong in CertificateRequest.
+  for (const { extensionType } of request.extensions) {
+    if (extensionType in ExtensionType && !ALLOWED_EXTENSIONS.certificateRequest.has(extensionType)) {
+      fail(AlertDescription.illegal_parameter, `CertificateRequest with extension ${extensionType}`);
+    }
+  }
+  if (!findExtension(request.extensions, ExtensionType.signature_algorithms)) {
+    fail(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
+  }
+  const authorities = findExtension(request.extensions, ExtensionType.certificate_authorities);
+  return new ClientCertificateAnswer(request, store, authorities?.extensionData.authorities);
+}
+
+/**
+ * RFC 8446 §4.4, §4.6.2: answers a post-handshake CertificateRequest with Certificate,
+ * CertificateVerify (with a chain) and Finished over "ClientHello ... client Finished +
+ * CertificateRequest" (`handshake`: the transcript up to client Finished, forked anew for each
+ * request), the Finished keyed by our current application traffic secret. Built outside the
+ * handshake states so an open connection keeps only the transcript copy, the store and suite.
+ * The store must answer synchronously here: an open connection cannot pause its input.
+ */
+function certificateRequestResponder(
+  core: ConnectionCore,
+  suite: CipherSuite,
+  handshake: Transcript,
+  store: ClientCertificateStore | undefined,
+): PostHandshakeAuth {
+  const handle = (message: HandshakeMessage, clientSecret: Uint8Array): boolean => {
+    if (message.type !== HandshakeType.certificate_request) return false;
+    const answer = certificateRequestAnswer(message, true, store);
+    let chain: LocalChain | null | undefined;
+    answer.register((c) => {
+      chain = c;
+    });
+    if (chain === undefined) {
+      fail(
+        AlertDescription.internal_error,
+        'post-handshake CertificateRequest: the ClientCertificateStore did not answer synchronously',
+      );
+    }
+    // After our close_notify nothing more is sent (RFC 8446 §6.1).
+    if (core.status === 'closing') return true;
+    const transcript = handshake.fork();
+    transcript.add(message.raw);
+    sendClientCertificate(core, answer.request, chain, transcript);
+    const verifyData = finishedVerifyData(core.config.provider, suite, clientSecret, transcript.current());
+    core.sendHandshake(HandshakeType.finished, verifyData, transcript);
+    return true;
+  };
+  return { handle };
+}
+
+/** RFC 8446 §4.4.2, §4.4.3: our Certificate (maybe empty) and CertificateVerify. */
+function sendClientCertificate(
+  core: ConnectionCore,
+  request: CertificateRequest13Message,
+  chain: LocalChain | null,
+  transcript: Transcript = core.transcript,
+): void {
+  const peerSchemes =
+    findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
+      .supportedSignatureAlgorithms ?? [];
+  const scheme = chain
+    ? chooseSignatureScheme(core.config.signatureSchemes, peerSchemes, chain.privateKey)
+    : undefined;
+  const context = request.certificateRequestContext;
+  if (!chain || !scheme) {
+    sendCertificate(core, context, [], undefined, transcript);
+    return;
+  }
+  sendCertificate(core, context, chain.certificates, undefined, transcript);
+  sendCertificateVerify(core, scheme, chain.privateKey, 'client', transcript);
 }
 
 class ExpectCertificate implements HandshakeState {
@@ -619,7 +699,7 @@ class ExpectFinished implements HandshakeState {
     core.setReadSecret(suite, serverApp);
     const finish = (chain: LocalChain | null | undefined): HandshakeState => {
       core.sendChangeCipherSpecOnce();
-      if (this.clientCertificate) this.sendClientCertificate(this.clientCertificate.request, chain ?? null);
+      if (this.clientCertificate) sendClientCertificate(core, this.clientCertificate.request, chain ?? null);
       const verifyData = finishedVerifyData(
         core.config.provider,
         suite,
@@ -636,6 +716,14 @@ class ExpectFinished implements HandshakeState {
         clientApp,
         exporter,
         ticketReceiver(core, suite, resumption, ctx.settings.onTicket),
+        ctx.settings.postHandshakeAuth
+          ? certificateRequestResponder(
+              core,
+              suite,
+              core.transcript.fork(),
+              ctx.settings.clientCertificateStore,
+            )
+          : undefined,
       );
       core.handshakeComplete();
       return traffic;
@@ -643,22 +731,5 @@ class ExpectFinished implements HandshakeState {
     if (!this.clientCertificate) return finish(undefined);
     const answer = this.clientCertificate;
     return core.waitFor<LocalChain | null>((cb) => answer.register(cb), finish, 'ClientCertificateStore');
-  }
-
-  /** RFC 8446 §4.4.2, §4.4.3: our Certificate (maybe empty) and CertificateVerify. */
-  private sendClientCertificate(request: CertificateRequest13Message, chain: LocalChain | null): void {
-    const { core } = this.ctx;
-    const peerSchemes =
-      findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
-        .supportedSignatureAlgorithms ?? [];
-    const scheme = chain
-      ? chooseSignatureScheme(core.config.signatureSchemes, peerSchemes, chain.privateKey)
-      : undefined;
-    if (!chain || !scheme) {
-      sendCertificate(core, request.certificateRequestContext, []);
-      return;
-    }
-    sendCertificate(core, request.certificateRequestContext, chain.certificates);
-    sendCertificateVerify(core, scheme, chain.privateKey, 'client');
   }
 }

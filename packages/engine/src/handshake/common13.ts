@@ -24,6 +24,7 @@ import { UserCallbackError } from '../core.js';
 import { fail } from '../errors.js';
 import { finishedVerifyData } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
+import type { Transcript } from '../transcript/transcript.js';
 import { extensionName, type HandshakeMessage, handshakeName } from './messages.js';
 
 const E = ExtensionType;
@@ -142,6 +143,7 @@ export function sendCertificate(
   context: Uint8Array,
   chain: readonly Certificate[],
   ocspResponse?: Uint8Array,
+  transcript: Transcript = core.transcript,
 ): void {
   const certificateList = chain.map((c, i) => ({
     certData: c.getAsn1Bytes(),
@@ -158,6 +160,7 @@ export function sendCertificate(
   core.sendHandshake(
     HandshakeType.certificate,
     Certificate13.build({ certificateRequestContext: context, certificateList }),
+    transcript,
   );
 }
 
@@ -167,15 +170,17 @@ export function sendCertificateVerify(
   scheme: SignatureSchemeName,
   key: PrivateKey,
   signer: 'client' | 'server',
+  transcript: Transcript = core.transcript,
 ): void {
   const signature = core.config.provider.sign(
     scheme,
     key,
-    certificateVerifyContent(signer, core.transcript.current()),
+    certificateVerifyContent(signer, transcript.current()),
   );
   core.sendHandshake(
     HandshakeType.certificate_verify,
     CertificateVerify.build({ algorithm: schemeCode(scheme), signature }),
+    transcript,
   );
 }
 

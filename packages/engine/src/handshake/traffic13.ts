@@ -1,6 +1,7 @@
 // The TLS 1.3 post-handshake state of both roles (RFC 8446 §4.6): KeyUpdate in both
-// directions, NewSessionTicket for clients; every other handshake message, including a
-// renegotiation attempt (ClientHello, HelloRequest), is unexpected_message (§4.1.2, §4.6).
+// directions, NewSessionTicket for clients, CertificateRequest for clients that offered
+// post_handshake_auth (§4.6.2); every other handshake message, including a renegotiation
+// attempt (ClientHello, HelloRequest), is unexpected_message (§4.1.2, §4.6).
 import {
   AlertDescription,
   ContentType,
@@ -25,6 +26,17 @@ const READ = 0;
 const WRITE = 1;
 const EXPORTER = 2;
 
+/** Post-handshake client authentication (RFC 8446 §4.6.2), one implementation per role. */
+export interface PostHandshakeAuth {
+  /**
+   * Handles `message` if it is one this role expects now (false otherwise); `clientSecret` is
+   * the client's current application traffic secret, the base key of its Finished (§4.4.4).
+   */
+  handle(message: HandshakeMessage, clientSecret: Uint8Array): boolean;
+  /** Server: sends a CertificateRequest. */
+  request?(): void;
+}
+
 export class Traffic13 implements HandshakeState {
   /** On the prototype, as everything constant is: each open connection keeps one of these. */
   get name(): string {
@@ -43,6 +55,8 @@ export class Traffic13 implements HandshakeState {
     writeSecret: Uint8Array,
     exporterSecret: Uint8Array,
     private readonly onTicket: ((ticket: NewSessionTicket13Message) => void) | undefined,
+    /** When the client offered post_handshake_auth (RFC 8446 §4.6.2). */
+    readonly postHandshakeAuth?: PostHandshakeAuth,
   ) {
     const n = suite.hashLength;
     this.secrets = new ArrayBuffer(3 * n);
@@ -101,6 +115,11 @@ export class Traffic13 implements HandshakeState {
         }
         break;
     }
+    // RFC 8446 §4.6.2: without post_handshake_auth, or out of order, unexpected_message (below).
+    // The client's application traffic secret keys its Finished (§4.4.4): our write secret on
+    // the client, our read secret on the server.
+    const clientSecret = this.core.role === 'client' ? this.secret(WRITE) : this.secret(READ);
+    if (this.postHandshakeAuth?.handle(message, clientSecret)) return this;
     return fail(AlertDescription.unexpected_message, `${handshakeName(message.type)} after the handshake`);
   }
 

@@ -12,7 +12,6 @@ import {
   AlertDescription,
   Certificate13,
   CertificateRequest13,
-  type CertificateRequestExtension,
   CertificateVerify,
   ClientHello,
   type ClientHelloMessage,
@@ -31,7 +30,7 @@ import {
   ServerHello,
   type ServerHelloExtension,
 } from '@tls-kit/messages';
-import { GROUP_CODES, schemeCode } from '../algorithms.js';
+import { GROUP_CODES } from '../algorithms.js';
 import { bytesEqual } from '../bytes.js';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
@@ -58,6 +57,7 @@ import {
   resumptionPsk,
 } from '../keyschedule/key-schedule.js';
 import { type CipherSuite, suiteById } from '../suites.js';
+import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
 import { clientHello12, type Server12Settings } from './handshake12.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { createdAt, splitTime, type TicketState, TicketStateCodec } from './ticket-state.js';
@@ -93,6 +93,8 @@ interface Retry {
 }
 
 class ServerContext {
+  /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
+  postHandshakeAuth = false;
   constructor(
     readonly core: ConnectionCore,
     readonly settings: ServerSettings,
@@ -156,6 +158,7 @@ class ExpectClientHello implements HandshakeState {
       if (settings.tls12 && !retry) return clientHello12(core, settings, message, ch);
       fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.3');
     }
+    ctx.postHandshakeAuth = findExtension(extensions, ExtensionType.post_handshake_auth) !== undefined;
     // RFC 8446 §4.1.2: legacy_compression_method is exactly [null].
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
       fail(AlertDescription.illegal_parameter, 'ClientHello compression methods other than null');
@@ -489,21 +492,12 @@ function sendServerFlight(
   const requestContext = new Uint8Array(0);
   const requestClientCertificate = settings.clientAuth !== 'none' && !n.psk;
   if (requestClientCertificate) {
-    const extensions: CertificateRequestExtension[] = [
-      {
-        extensionType: ExtensionType.signature_algorithms,
-        extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
-      },
-    ];
-    if (settings.certificateAuthorities.length > 0) {
-      extensions.push({
-        extensionType: ExtensionType.certificate_authorities,
-        extensionData: { authorities: [...settings.certificateAuthorities] },
-      });
-    }
     core.sendHandshake(
       HandshakeType.certificate_request,
-      CertificateRequest13.build({ certificateRequestContext: requestContext, extensions }),
+      CertificateRequest13.build({
+        certificateRequestContext: requestContext,
+        extensions: certificateRequestExtensions(core, settings),
+      }),
     );
   }
   if (chain && scheme) {
@@ -627,7 +621,22 @@ class ExpectClientFinished implements HandshakeState {
     if (settings.ticketKeys && core.facts.peerVerification?.ok !== false) {
       for (let i = 0; i < settings.ticketCount; i++) this.sendTicket(settings.ticketKeys, resumption, i);
     }
-    const traffic = new Traffic13(core, suite, keys.clientApp, keys.serverApp, keys.exporter, undefined);
+    // RFC 8446 §4.6.2: only a client that offered post_handshake_auth may be asked later; only
+    // then is a copy of the transcript kept.
+    const postHandshakeAuth = this.ctx.postHandshakeAuth
+      ? certificateRequester(core, suite, core.transcript.fork(), settings, () =>
+          core.events.onClientAuthenticated?.(),
+        )
+      : undefined;
+    const traffic = new Traffic13(
+      core,
+      suite,
+      keys.clientApp,
+      keys.serverApp,
+      keys.exporter,
+      undefined,
+      postHandshakeAuth,
+    );
     core.handshakeComplete();
     return traffic;
   }

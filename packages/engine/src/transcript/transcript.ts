@@ -51,6 +51,17 @@ export class Transcript {
     return this.hash.clone().digest();
   }
 
+  /**
+   * A copy that goes on apart from this one: a client keeps it after the handshake for
+   * post-handshake authentication, whose transcripts all start at client Finished (RFC 8446 §4.4).
+   */
+  fork(): Transcript {
+    if (!this.hash) throw new Error('transcript forked before the cipher suite was chosen');
+    const copy = new Transcript(this.provider);
+    copy.hash = this.hash.clone();
+    return copy;
+  }
+
   /** Hash of the buffered messages plus `extra`, without adding `extra` (PSK binders, §4.2.11.2). */
   hashWith(algorithm: HashAlgorithm, extra: Uint8Array): Uint8Array {
     const h = this.hash ? this.hash.clone() : this.provider.createHash(algorithm);
