@@ -1,7 +1,10 @@
 // Our client against `openssl s_server` and `openssl s_client` against our server, over loopback.
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { opensslClient } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
+import { connect as nodeConnect } from '../src/node/index.js';
 import { PkiStore } from './helpers/client-certificate-store.js';
 import { haveOpenssl, pemFiles, sServer, typeLines } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
@@ -151,6 +154,43 @@ for (const requests of [1, 2]) {
     }
   });
 }
+
+maybe(
+  "Node adapter: connect({ engine: { postHandshakeAuth } }) answers s_server's post-handshake request",
+  async (t) => {
+    const files = pemFiles('ecdsa');
+    const client = pemFiles('ed25519');
+    const { child, port } = await sServer([
+      ...['-cert', files.cert, '-key', files.key, '-CAfile', files.root, '-verify_return_error'],
+    ]);
+    try {
+      const socket = nodeConnect({
+        port,
+        host: '127.0.0.1',
+        servername: 'localhost',
+        ca: readFileSync(files.root, 'utf8'),
+        cert: readFileSync(client.cert, 'utf8'),
+        key: readFileSync(client.key, 'utf8'),
+        engine: { postHandshakeAuth: true },
+      });
+      const errors: Error[] = [];
+      socket.on('error', (error) => errors.push(error));
+      await once(socket, 'secureConnect');
+      socket.write('before\n');
+      await child.waitFor(/^before$/m);
+      child.process.stdin.write('c\n');
+      // s_server reads our answer with the next data, and prints the verified client certificate.
+      socket.write('after\n');
+      await child.waitFor(/^after$/m);
+      await child.waitFor(/depth=0 CN ?= ?localhost\s+verify return:1/);
+      t.deepEqual(errors, []);
+      t.false(socket.destroyed);
+      socket.end();
+    } finally {
+      child.kill();
+    }
+  },
+);
 
 // --- openssl s_client against our server ---
 
