@@ -144,6 +144,14 @@ export class Connection {
   get resumed(): boolean {
     return this.core.facts.resumed;
   }
+  /**
+   * Client: the identity of the external PSK (ClientOptions.psk) the server accepted; then no
+   * certificate was exchanged and the PSK alone authenticated the server. Undefined otherwise
+   * (an external-PSK handshake is not a resumption: `resumed` stays false).
+   */
+  get pskIdentity(): Uint8Array | undefined {
+    return this.core.facts.pskIdentity?.slice();
+  }
   /** The name of the current handshake state (for debugging and tests). */
   get handshakeState(): string {
     return this.core.stateName;

@@ -145,6 +145,8 @@ export class ConnectionFacts {
   /** Client: the OCSP response the server stapled (RFC 6066 §8), a copy of exact size. */
   ocspResponse: Uint8Array | undefined;
   resumed = false;
+  /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
+  pskIdentity: Uint8Array | undefined;
   private sessionIdBytes: ArrayBuffer | undefined;
 
   /** A view of the session ID's bytes (a new view per read, over the same bytes). */

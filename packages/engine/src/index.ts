@@ -2,6 +2,7 @@
 export { ClientTLS, type ClientOptions, type VerifyCallback } from './client/client-tls.js';
 export { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './client/tickets.js';
 export { ServerTLS, type ServerOptions } from './server/server-tls.js';
+export type { ExternalPskKey, ExternalPskOption, PskCallback } from './external-psk.js';
 export type { OcspResponder, OcspVerification, StatusFailureReason } from './handshake/ocsp.js';
 export { TicketKeys, type TicketKeysOptions } from './server/ticket-keys.js';
 // TLS 1.2 (issue 7): session caches and suites.

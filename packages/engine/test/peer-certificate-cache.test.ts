@@ -13,7 +13,7 @@ import {
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import { BadTLSDataError, ClientTLS, ServerTLS } from '../src/index.js';
-import { pair } from './helpers/pipe.js';
+import { handshake } from './helpers/pipe.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -50,15 +50,6 @@ function chainVia(intermediateName: string): { intermediate: Certificate; leaf: 
     notAfter,
   });
   return { intermediate, leaf };
-}
-
-function handshake(client: ClientTLS, server: ServerTLS) {
-  const p = pair(
-    (w, c) => client.start(w, c),
-    (w, c) => server.start(w, c),
-  );
-  p.pump();
-  return p;
 }
 
 test('a second handshake with the same chain verifies no certificate signature again', (t) => {

@@ -10,6 +10,7 @@ import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
 import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp.js';
+import { type ExternalPsk, type ExternalPskOption, resolveExternalPsk } from '../external-psk.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
@@ -66,6 +67,15 @@ export interface ClientOptions extends CommonOptions {
    * rejectUnauthorized false a failure is reported in `Connection.peerVerification` instead.
    */
   readonly ocspVerification?: OcspVerification;
+  /**
+   * TLS 1.3 external PSK (RFC 8446 §4.2.11, RFC 9257), offered with psk_dhe_ke only (an
+   * (EC)DHE exchange keeps forward secrecy; psk_ke is not supported). Offered when no usable
+   * ticket is cached (a ticket is fresh and used once; RFC 9257 §6 warns that a reused identity
+   * links connections). Accepted: no certificates, `Connection.pskIdentity` set, `resumed`
+   * false. Not selected by the server: a full certificate handshake, validated against
+   * trustRoot as usual. Needs TLS 1.3 and a suite with the PSK's hash.
+   */
+  readonly psk?: ExternalPskOption;
 }
 
 /**
@@ -90,6 +100,7 @@ export class ClientTLS {
   private readonly trustStore: TrustStore;
   private readonly sessionCache: ClientSessionCache | undefined;
   private readonly sessionCache12: ClientSession12Cache | undefined;
+  private readonly externalPsk: ExternalPsk | undefined;
 
   constructor(private readonly options: ClientOptions) {
     this.config = { ...resolveConfig(options), checkServerIdentity: options.checkServerIdentity };
@@ -110,6 +121,14 @@ export class ClientTLS {
       );
     if (options.postHandshakeAuth && !options.clientCertificateStore)
       throw new TLSUsageError('postHandshakeAuth needs a clientCertificateStore');
+    if (options.psk !== undefined) {
+      this.externalPsk = resolveExternalPsk(options.psk);
+      const hash = this.externalPsk.hash;
+      if (!this.config.versions.includes('TLSv1.3'))
+        throw new TLSUsageError('psk (an external PSK) needs TLS 1.3');
+      if (!this.config.suites.some((s) => s.hash === hash))
+        throw new TLSUsageError(`psk.hash ${hash}: no enabled TLS 1.3 cipher suite uses it`);
+    }
     this.trustStore = options.trustRoot ?? TrustStore.system();
     this.sessionCache =
       options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
@@ -169,6 +188,7 @@ export class ClientTLS {
       return startClient13(c, {
         ...common,
         postHandshakeAuth: this.options.postHandshakeAuth ?? false,
+        externalPsk: this.externalPsk,
         ticket: cache?.take(hostname),
         onTicket: cache && ticketSink(cache, hostname, c),
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,

@@ -9,7 +9,7 @@
 //     post_handshake_auth (RFC 8446 §4.6.2)
 //   (a PSK handshake goes from ExpectEncryptedExtensions straight to ExpectFinished)
 import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
-import type { KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
+import type { HashAlgorithm, KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
 import {
   AlertDescription,
   Certificate13,
@@ -67,6 +67,7 @@ import {
 } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
+import type { ExternalPsk } from '../external-psk.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
 
@@ -86,10 +87,20 @@ export interface ClientSettings {
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
   readonly ticket: StoredTicket | undefined;
+  /** ClientOptions.psk, offered when there is no usable ticket (RFC 8446 §4.2.11). */
+  readonly externalPsk: ExternalPsk | undefined;
   /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
   readonly onTicket: ((ticket: StoredTicket) => void) | undefined;
   /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts, issue 7). */
   readonly tls12?: Client12;
+}
+
+/** The PSK of our ClientHello: a resumption ticket or the external PSK. */
+interface OfferedPsk {
+  readonly identity: Uint8Array;
+  readonly key: Uint8Array;
+  readonly hash: HashAlgorithm;
+  readonly ticket: StoredTicket | undefined;
 }
 
 /** What the whole client handshake shares across its states. */
@@ -102,7 +113,10 @@ class ClientContext {
   readonly maxFragmentLength: number | undefined;
   /** Set after a HelloRetryRequest (RFC 8446 §4.1.4). */
   retry: { suite: CipherSuite; cookie: Uint8Array | undefined } | undefined;
-  ticket: StoredTicket | undefined;
+  /** The one PSK we offer (a ticket, else the external PSK), dropped when it cannot be used. */
+  psk: OfferedPsk | undefined;
+  /** The server selected our PSK: no Certificate/CertificateVerify follow (RFC 8446 §2.2). */
+  pskAccepted = false;
   /** The CertificateEntry extensions we solicit (RFC 8446 §4.4.2). */
   readonly entryExtensions: ReadonlySet<number>;
 
@@ -117,7 +131,20 @@ class ClientContext {
     this.sessionId =
       settings.tls12?.sessionId ?? (config.middleboxCompatibility ? config.random(32) : new Uint8Array(0));
     core.clientRandom = this.random;
-    this.ticket = settings.ticket;
+    // One PSK, fixed by the first ClientHello (RFC 8446 §4.1.2 lets the second only drop it): a
+    // fresh ticket first (it may carry a certificate-authenticated session and is used once),
+    // else the external PSK.
+    const ticket = settings.ticket;
+    const ext = settings.externalPsk;
+    if (
+      ticket &&
+      this.pskSuite(ticket.suite.hash) &&
+      config.clock() - ticket.receivedAt < ticket.lifetimeMs
+    ) {
+      this.psk = { identity: ticket.ticket, key: ticket.psk, hash: ticket.suite.hash, ticket };
+    } else if (ext && this.pskSuite(ext.hash)) {
+      this.psk = { identity: ext.identity, key: ext.key, hash: ext.hash, ticket: undefined };
+    }
     this.maxFragmentLength = maxFragmentLengthCode(config, true);
     this.entryExtensions = new Set(settings.requestOCSP ? [ExtensionType.status_request] : []);
   }
@@ -193,17 +220,22 @@ class ClientContext {
     if (this.retry?.cookie)
       extensions.push({ extensionType: T.cookie, extensionData: { cookie: this.retry.cookie } });
     if (this.settings.tls12) extensions.push(...this.settings.tls12.extensions());
-    const ticket = this.usableTicket();
+    // After a HelloRetryRequest the PSK must fit the suite it chose (RFC 8446 §4.1.4).
+    if (this.psk && !this.pskSuite(this.psk.hash)) this.psk = undefined;
+    const psk = this.psk;
+    const pskSuite = psk && this.pskSuite(psk.hash);
     // RFC 8446 §4.2.11: pre_shared_key comes last; its binder covers the ClientHello truncated
     // before the binders (§4.2.11.2), so build with a placeholder and patch the binder in.
     let binderLength = 0;
-    if (ticket) {
-      const ageMs = Math.max(0, config.clock() - ticket.receivedAt);
-      binderLength = ticket.suite.hashLength;
+    if (psk && pskSuite) {
+      const t = psk.ticket;
+      // §4.2.11: an external identity's obfuscated_ticket_age SHOULD be 0.
+      const age = t ? (Math.max(0, config.clock() - t.receivedAt) + t.ageAdd) >>> 0 : 0;
+      binderLength = pskSuite.hashLength;
       extensions.push({
         extensionType: T.pre_shared_key,
         extensionData: {
-          identities: [{ identity: ticket.ticket, obfuscatedTicketAge: (ageMs + ticket.ageAdd) >>> 0 }],
+          identities: [{ identity: psk.identity, obfuscatedTicketAge: age }],
           binders: [new Uint8Array(binderLength)],
         },
       });
@@ -220,14 +252,14 @@ class ClientContext {
         extensions,
       }),
     );
-    if (ticket) {
+    if (psk && pskSuite) {
       const truncated = raw.subarray(0, raw.length - (2 + 1 + binderLength));
-      const early = EarlySecret.create(config.provider, ticket.suite, ticket.psk);
+      const early = EarlySecret.create(config.provider, pskSuite, psk.key);
       const binder = finishedVerifyData(
         config.provider,
-        ticket.suite,
-        early.resumptionBinderKey(),
-        this.core.transcript.hashWith(ticket.suite.hash, truncated),
+        pskSuite,
+        psk.ticket ? early.resumptionBinderKey() : early.externalBinderKey(),
+        this.core.transcript.hashWith(psk.hash, truncated),
       );
       raw.set(binder, raw.length - binder.length);
     }
@@ -235,18 +267,10 @@ class ClientContext {
     this.core.sendRaw(ContentType.handshake, raw);
   }
 
-  /** A ticket whose suite we still offer, with the hash of the suite chosen by an HRR. */
-  private usableTicket(): StoredTicket | undefined {
-    const t = this.ticket;
-    if (!t) return undefined;
-    const suiteOk = this.retry
-      ? this.retry.suite.hash === t.suite.hash
-      : this.config.suites.some((s) => s.hash === t.suite.hash);
-    if (!suiteOk || this.config.clock() - t.receivedAt >= t.lifetimeMs) {
-      this.ticket = undefined;
-      return undefined;
-    }
-    return t;
+  /** A suite we offer with this hash (the one an HRR chose, after one); the binder uses its hash. */
+  private pskSuite(hash: HashAlgorithm): CipherSuite | undefined {
+    if (this.retry) return this.retry.suite.hash === hash ? this.retry.suite : undefined;
+    return this.config.suites.find((s) => s.hash === hash);
   }
 
   /** Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4, §4.2.1). */
@@ -332,16 +356,23 @@ class ExpectServerHello implements HandshakeState {
     let psk: Uint8Array | undefined;
     const selected = findExtension(sh.extensions, ExtensionType.pre_shared_key);
     if (selected) {
-      const ticket = ctx.ticket;
-      if (!ticket || selected.extensionData.selectedIdentity !== 0) {
+      const offered = ctx.psk;
+      if (!offered || selected.extensionData.selectedIdentity !== 0) {
         fail(AlertDescription.illegal_parameter, 'ServerHello selects a PSK we did not offer');
       }
-      if (ticket.suite.hash !== suite.hash)
+      if (offered.hash !== suite.hash)
         fail(AlertDescription.illegal_parameter, 'PSK hash differs from the suite hash');
-      psk = ticket.psk;
-      core.facts.resumed = true;
-      core.facts.peerCertificates = ticket.peerCertificates;
-      core.facts.alpnProtocol = ticket.alpn;
+      psk = offered.key;
+      ctx.pskAccepted = true;
+      const ticket = offered.ticket;
+      if (ticket) {
+        core.facts.resumed = true;
+        core.facts.peerCertificates = ticket.peerCertificates;
+        core.facts.alpnProtocol = ticket.alpn;
+      } else {
+        // An external PSK authenticates the server by itself: no certificate follows (§2.2).
+        core.facts.pskIdentity = offered.identity;
+      }
     }
 
     // RFC 8446 §4.2.8, §9.2: we offer only psk_dhe_ke, so key_share is mandatory.
@@ -459,7 +490,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
     }
     acceptRecordLimits(core, ee, ctx.maxFragmentLength, true);
     core.transcript.add(message.raw);
-    if (core.facts.resumed) return new ExpectFinished(ctx, this.keys, undefined);
+    if (ctx.pskAccepted) return new ExpectFinished(ctx, this.keys, undefined);
     return new ExpectCertificateOrCertificateRequest(ctx, this.keys);
   }
 }

@@ -43,6 +43,11 @@ export class EarlySecret extends Stage {
     return this.derive('res binder', this.provider.hash(this.suite.hash, EMPTY));
   }
 
+  /** binder_key for an external PSK (RFC 8446 §7.1, "ext binder"). */
+  externalBinderKey(): Uint8Array {
+    return this.derive('ext binder', this.provider.hash(this.suite.hash, EMPTY));
+  }
+
   clientEarlyTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
     return this.derive('c e traffic', transcriptHash);
   }

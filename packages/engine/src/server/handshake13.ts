@@ -7,7 +7,7 @@
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
-import type { NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
   Certificate13,
@@ -60,6 +60,7 @@ import { type CipherSuite, suiteById } from '../suites.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
 import { clientHello12, type Server12Settings } from './handshake12.js';
 import type { TicketKeys } from './ticket-keys.js';
+import { checkPskKey, type PskCallback } from '../external-psk.js';
 import { createdAt, splitTime, type TicketState, TicketStateCodec } from './ticket-state.js';
 
 export interface ServerSettings {
@@ -72,6 +73,8 @@ export interface ServerSettings {
   readonly certificateAuthorities: readonly Uint8Array[];
   readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
   readonly ticketKeys: TicketKeys | undefined;
+  /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
+  readonly pskCallback: PskCallback | undefined;
   readonly ticketCount: number;
   readonly ticketLifetimeSeconds: number;
   /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
@@ -119,7 +122,17 @@ interface Negotiated {
   readonly alpn: string | undefined;
   /** Our answer to record_size_limit or max_fragment_length (RFC 8449 §5: the former wins). */
   readonly limitExtension: EncryptedExtension | undefined;
-  readonly psk: { index: number; state: TicketState } | undefined;
+  readonly psk: ChosenPsk | undefined;
+}
+
+/** The PSK we select: a ticket of ours (resumption) or an external PSK (pskCallback). */
+interface ChosenPsk {
+  readonly index: number;
+  readonly key: Uint8Array;
+  /** Set for resumption. */
+  readonly state: TicketState | undefined;
+  /** Set for an external PSK. */
+  readonly externalIdentity: Uint8Array | undefined;
 }
 
 /** RFC 6066 §3: a host name is ASCII; we compare it in lower case. */
@@ -265,7 +278,10 @@ class ExpectClientHello implements HandshakeState {
     return chosen;
   }
 
-  /** RFC 8446 §4.2.11: the first identity that is our valid ticket and whose binder verifies. */
+  /**
+   * RFC 8446 §4.2.11: the first identity that is our valid ticket or an external PSK pskCallback
+   * knows, whose hash is the suite's; its binder must verify.
+   */
   private choosePsk(ch: ClientHelloMessage, raw: Uint8Array, suite: CipherSuite): Negotiated['psk'] {
     const offered = findExtension(ch.extensions, ExtensionType.pre_shared_key)?.extensionData;
     if (!offered) return undefined;
@@ -276,40 +292,62 @@ class ExpectClientHello implements HandshakeState {
     if (offered.binders.length !== offered.identities.length) {
       fail(AlertDescription.illegal_parameter, 'pre_shared_key: binders do not match identities');
     }
-    const keys = this.ctx.settings.ticketKeys;
-    if (!keys || !modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
-    const { core, config } = this.ctx;
-    const now = config.clock();
-    // The binders list (with its length) ends the ClientHello.
-    const bindersLength = offered.binders.reduce((n, b) => n + 1 + b.length, 2);
+    const { ticketKeys, pskCallback } = this.ctx.settings;
+    if ((!ticketKeys && !pskCallback) || !modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
     for (let i = 0; i < offered.identities.length; i++) {
-      const sealed = keys.open(offered.identities[i]!.identity);
-      let state: TicketState | undefined;
-      try {
-        state = sealed && TicketStateCodec.parse(sealed);
-      } catch {
-        state = undefined;
-      }
-      const ticketSuite = state && suiteById(state.suite);
-      if (!state || ticketSuite?.hash !== suite.hash) continue;
-      if (now - createdAt(state) > state.lifetimeSeconds * 1000) continue;
-      if (latin1(state.serverName) !== (core.facts.serverName ?? '')) continue;
-      const early = EarlySecret.create(config.provider, suite, state.psk);
-      const truncated = raw.subarray(0, raw.length - bindersLength);
+      const identity = offered.identities[i]!.identity;
+      const chosen = this.ticketPsk(identity, suite, i) ?? this.externalPsk(identity, suite, i);
+      if (!chosen) continue;
+      const { config, core } = this.ctx;
+      const early = EarlySecret.create(config.provider, suite, chosen.key);
+      // The binders list (with its length) ends the ClientHello.
+      const bindersLength = offered.binders.reduce((n, b) => n + 1 + b.length, 2);
       const expected = finishedVerifyData(
         config.provider,
         suite,
-        early.resumptionBinderKey(),
-        core.transcript.hashWith(suite.hash, truncated),
+        chosen.state ? early.resumptionBinderKey() : early.externalBinderKey(),
+        core.transcript.hashWith(suite.hash, raw.subarray(0, raw.length - bindersLength)),
       );
       const binder = offered.binders[i]!;
       // RFC 8446 §4.2.11.2: a binder that does not verify is decrypt_error.
       if (binder.length !== expected.length || !config.provider.timingSafeEqual(binder, expected)) {
         fail(AlertDescription.decrypt_error, 'PSK binder does not verify');
       }
-      return { index: i, state };
+      return chosen;
     }
     return undefined;
+  }
+
+  /** Our ticket, still valid, for this suite's hash and the same server name. */
+  private ticketPsk(identity: Uint8Array, suite: CipherSuite, index: number): ChosenPsk | undefined {
+    const { core, config, settings } = this.ctx;
+    const sealed = settings.ticketKeys?.open(identity);
+    let state: TicketState | undefined;
+    try {
+      state = sealed && TicketStateCodec.parse(sealed);
+    } catch {
+      state = undefined;
+    }
+    const ticketSuite = state && suiteById(state.suite);
+    if (!state || ticketSuite?.hash !== suite.hash) return undefined;
+    if (config.clock() - createdAt(state) > state.lifetimeSeconds * 1000) return undefined;
+    if (latin1(state.serverName) !== (core.facts.serverName ?? '')) return undefined;
+    return { index, key: state.psk, state, externalIdentity: undefined };
+  }
+
+  /** pskCallback's key for this identity; one for another hash is skipped (RFC 8446 §4.2.11). */
+  private externalPsk(identity: Uint8Array, suite: CipherSuite, index: number): ChosenPsk | undefined {
+    const callback = this.ctx.settings.pskCallback;
+    const answer = callback?.(identity.slice());
+    if (answer === undefined) return undefined;
+    let psk: { key: Uint8Array; hash: HashAlgorithm };
+    try {
+      psk = checkPskKey(answer, 'pskCallback()');
+    } catch (error) {
+      return fail(AlertDescription.internal_error, (error as Error).message);
+    }
+    if (psk.hash !== suite.hash) return undefined;
+    return { index, key: psk.key, state: undefined, externalIdentity: identity.slice() };
   }
 
   private helloRetryRequest(
@@ -456,7 +494,7 @@ function sendServerFlight(
   );
   if (n.ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
 
-  const hs = EarlySecret.create(config.provider, suite, n.psk?.state.psk).handshake(shared);
+  const hs = EarlySecret.create(config.provider, suite, n.psk?.key).handshake(shared);
   const th = core.transcript.current();
   const clientSecret = hs.clientTrafficSecret(th);
   const serverSecret = hs.serverTrafficSecret(th);
@@ -473,7 +511,8 @@ function sendServerFlight(
     // A copy: a view would keep the whole ClientHello alive with the connection.
     sessionId: n.ch.legacySessionId.slice(),
     alpnProtocol: n.alpn,
-    resumed: n.psk !== undefined,
+    resumed: n.psk?.state !== undefined,
+    pskIdentity: n.psk?.externalIdentity,
   });
 
   const ee: EncryptedExtension[] = [];
@@ -505,7 +544,7 @@ function sendServerFlight(
     sendCertificateVerify(core, scheme, chain.privateKey, 'server');
     core.facts.signatureScheme = scheme;
   }
-  if (n.psk) {
+  if (n.psk?.state) {
     core.facts.peerCertificates = parsePeerCertificates(
       core.config.certificateCache,
       n.psk.state.clientCertificates.map((certData) => ({ certData })),
@@ -618,7 +657,9 @@ class ExpectClientFinished implements HandshakeState {
     core.setReadSecret(suite, keys.clientApp);
     const resumption = keys.master.resumptionSecret(core.transcript.current());
     // No ticket for a client chain that did not verify (rejectUnauthorized: false): resuming would hide it.
-    if (settings.ticketKeys && core.facts.peerVerification?.ok !== false) {
+    // Nor after an external PSK: a resumption would lose its identity (Connection.pskIdentity).
+    const issue = core.facts.peerVerification?.ok !== false && core.facts.pskIdentity === undefined;
+    if (settings.ticketKeys && issue) {
       for (let i = 0; i < settings.ticketCount; i++) this.sendTicket(settings.ticketKeys, resumption, i);
     }
     // RFC 8446 §4.6.2: only a client that offered post_handshake_auth may be asked later; only

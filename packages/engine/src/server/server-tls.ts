@@ -11,6 +11,7 @@ import { ffdheGroups12, startServer12 } from './handshake12.js';
 import { type ServerSettings, startServer13 } from './handshake13.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
 import { TicketKeys } from './ticket-keys.js';
+import type { PskCallback } from '../external-psk.js';
 
 export interface ServerOptions extends CommonOptions {
   /**
@@ -48,6 +49,15 @@ export interface ServerOptions extends CommonOptions {
    * SNI included; keep your responses fresh outside it (it must answer at once).
    */
   readonly ocspResponse?: OcspResponder;
+  /**
+   * TLS 1.3 external PSKs (RFC 8446 §4.2.11, RFC 9257), in the spirit of node:tls' pskCallback:
+   * the key (16 bytes or more) and hash for a client's PSK identity, or undefined for one we do
+   * not know. The client's identities are tried in order; a key whose hash is not the chosen
+   * suite's is skipped; a binder that does not verify is decrypt_error. Accepted: no certificate
+   * is sent or requested, `Connection.pskIdentity` is set and no ticket is issued. Called
+   * synchronously during the ClientHello; an invalid answer fails it with internal_error.
+   */
+  readonly pskCallback?: PskCallback;
 }
 
 /** The seed's dh_params (PKCS#3 DER, as `openssl dhparam -outform DER` writes). */
@@ -86,6 +96,8 @@ export class ServerTLS {
     }
     if (options.ocspResponse !== undefined && typeof options.ocspResponse !== 'function')
       throw new TLSUsageError('ocspResponse must be a function');
+    if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function')
+      throw new TLSUsageError('pskCallback must be a function');
     const ticketCount = options.ticketCount ?? 1;
     if (!Number.isInteger(ticketCount) || ticketCount < 0 || ticketCount > 16) {
       throw new TLSUsageError('ticketCount must be an integer in 0..16');
@@ -102,6 +114,7 @@ export class ServerTLS {
           ? undefined
           : (options.ticketKeys ??
             new TicketKeys({ provider: this.config.provider, clock: this.config.clock })),
+      pskCallback: options.pskCallback,
       ticketCount,
       ticketLifetimeSeconds: lifetime,
       forceHelloRetry: options.alwaysHelloRetry ?? false,

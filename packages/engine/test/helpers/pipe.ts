@@ -1,6 +1,6 @@
 // Runs a client and a server Connection against each other in memory, synchronously.
 import { concat } from '../../src/bytes.js';
-import type { Connection } from '../../src/index.js';
+import type { ClientTLS, Connection, ServerTLS } from '../../src/index.js';
 
 export interface Side {
   readonly out: Uint8Array[];
@@ -59,3 +59,13 @@ export function pair(startClient: Starter, startServer: Starter): Pair {
 
 export const text = (s: string) => new TextEncoder().encode(s);
 export const str = (chunks: Uint8Array[]) => new TextDecoder().decode(concat(chunks));
+
+/** A pair of `client` and `server` connections, pumped until the handshake settles. */
+export function handshake(client: ClientTLS, server: ServerTLS): Pair {
+  const p = pair(
+    (w, c) => client.start(w, c),
+    (w, c) => server.start(w, c),
+  );
+  p.pump();
+  return p;
+}
