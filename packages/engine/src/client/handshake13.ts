@@ -47,6 +47,8 @@ import {
   parsePeerCertificates,
   sendCertificate,
   sendCertificateVerify,
+  enterHandshakeKeys,
+  type HandshakeKeys13,
   validatePeerChain,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
@@ -59,12 +61,7 @@ import {
 } from '../handshake/ocsp.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
-import {
-  EarlySecret,
-  finishedVerifyData,
-  type HandshakeSecret,
-  resumptionPsk,
-} from '../keyschedule/key-schedule.js';
+import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { ExternalPsk } from '../external-psk.js';
@@ -348,7 +345,7 @@ class ExpectServerHello implements HandshakeState {
         maxFragmentLength: ctx.maxFragmentLength,
       });
     }
-    const { core, config } = ctx;
+    const { core } = ctx;
     const suite = ctx.checkHelloBasics(sh, 'ServerHello');
     checkResponseExtensions(sh.extensions, ctx.sentExtensions, ALLOWED_EXTENSIONS.serverHello, 'ServerHello');
 
@@ -394,21 +391,9 @@ class ExpectServerHello implements HandshakeState {
 
     core.transcript.start(suite.hash);
     core.transcript.add(message.raw);
-    const hs = EarlySecret.create(config.provider, suite, psk).handshake(shared);
-    const th = core.transcript.current();
-    const clientSecret = hs.clientTrafficSecret(th);
-    const serverSecret = hs.serverTrafficSecret(th);
-    core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
-    core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
-    core.setReadSecret(suite, serverSecret);
-    // From here on the server only accepts protected records from us (besides the compatibility
-    // change_cipher_spec): an alert we send before our Finished goes under the handshake key.
-    core.setWriteSecret(suite, clientSecret);
-    core.version = 'TLSv1.3';
-    core.facts.tlsVersion = 'TLSv1.3';
-    core.facts.cipherSuite = suite.name;
+    const keys = enterHandshakeKeys(core, suite, psk, shared, 'client');
     core.facts.namedGroup = groupName(share.group);
-    return new ExpectEncryptedExtensions(ctx, { suite, hs, clientSecret, serverSecret });
+    return new ExpectEncryptedExtensions(ctx, { suite, ...keys });
   }
 
   private helloRetryRequest(
@@ -451,11 +436,8 @@ class ExpectServerHello implements HandshakeState {
   }
 }
 
-interface HandshakeKeys {
+interface HandshakeKeys extends HandshakeKeys13 {
   readonly suite: CipherSuite;
-  readonly hs: HandshakeSecret;
-  readonly clientSecret: Uint8Array;
-  readonly serverSecret: Uint8Array;
 }
 
 class ExpectEncryptedExtensions implements HandshakeState {

@@ -22,7 +22,7 @@ import { concat } from '../bytes.js';
 import type { ConnectionCore, PeerVerification } from '../core.js';
 import { UserCallbackError } from '../core.js';
 import { fail } from '../errors.js';
-import { finishedVerifyData } from '../keyschedule/key-schedule.js';
+import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { extensionName, type HandshakeMessage, handshakeName } from './messages.js';
@@ -327,4 +327,37 @@ export function validatePeerChain(
       throw new UserCallbackError(error);
     }
   }
+}
+
+/** The handshake secret and both handshake traffic secrets (RFC 8446 §7.1). */
+export interface HandshakeKeys13 {
+  readonly hs: HandshakeSecret;
+  readonly clientSecret: Uint8Array;
+  readonly serverSecret: Uint8Array;
+}
+
+/**
+ * After ServerHello both sides derive the handshake traffic secrets over ClientHello..ServerHello
+ * and protect every later record with them (RFC 8446 §7.1, §7.3): an alert sent before our
+ * Finished goes under the handshake key too. The connection is TLS 1.3 from here on.
+ */
+export function enterHandshakeKeys(
+  core: ConnectionCore,
+  suite: CipherSuite,
+  psk: Uint8Array | undefined,
+  shared: Uint8Array,
+  role: 'client' | 'server',
+): HandshakeKeys13 {
+  const hs = EarlySecret.create(core.config.provider, suite, psk).handshake(shared);
+  const th = core.transcript.current();
+  const clientSecret = hs.clientTrafficSecret(th);
+  const serverSecret = hs.serverTrafficSecret(th);
+  core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
+  core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
+  const [read, write] = role === 'client' ? [serverSecret, clientSecret] : [clientSecret, serverSecret];
+  core.setReadSecret(suite, read);
+  core.setWriteSecret(suite, write);
+  core.facts.tlsVersion = 'TLSv1.3';
+  core.facts.cipherSuite = suite.name;
+  return { hs, clientSecret, serverSecret };
 }

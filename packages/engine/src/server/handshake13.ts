@@ -42,6 +42,7 @@ import {
   parsePeerCertificates,
   sendCertificate,
   sendCertificateVerify,
+  enterHandshakeKeys,
   validatePeerChain,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
@@ -494,19 +495,8 @@ function sendServerFlight(
   );
   if (n.ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
 
-  const hs = EarlySecret.create(config.provider, suite, n.psk?.key).handshake(shared);
-  const th = core.transcript.current();
-  const clientSecret = hs.clientTrafficSecret(th);
-  const serverSecret = hs.serverTrafficSecret(th);
-  core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
-  core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
-  core.setWriteSecret(suite, serverSecret);
-  core.setReadSecret(suite, clientSecret);
-
-  core.version = 'TLSv1.3';
+  const { hs, clientSecret, serverSecret } = enterHandshakeKeys(core, suite, n.psk?.key, shared, 'server');
   Object.assign(core.facts, {
-    tlsVersion: 'TLSv1.3',
-    cipherSuite: suite.name,
     namedGroup: n.group,
     // A copy: a view would keep the whole ClientHello alive with the connection.
     sessionId: n.ch.legacySessionId.slice(),
