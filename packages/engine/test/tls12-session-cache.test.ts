@@ -6,14 +6,15 @@ import {
   type ServerSessionCache,
   type Session12,
 } from '../src/index.js';
-import { SESSION12_TAG, sessionTime } from '../src/server/session-cache.js';
+import { SESSION12_TAG } from '../src/server/session-cache.js';
+import { splitTime } from '../src/server/stored-time.js';
 import { clientTLS12, complete, serverTLS12, startClient, startServer } from './helpers/tls12-memory.js';
 
 function session(createdMs: number, lifetimeSeconds = 60): Session12 {
   return {
     tag: SESSION12_TAG,
     suite: 0xc02b,
-    ...sessionTime(createdMs),
+    ...splitTime(createdMs),
     lifetimeSeconds,
     masterSecret: new Uint8Array(48),
     extendedMasterSecret: 1,

@@ -76,14 +76,8 @@ import { masterSecret12 } from '../keyschedule/tls12.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
 import type { ServerSettings } from './handshake13.js';
-import {
-  type ServerSessionCache,
-  type Session12,
-  Session12Codec,
-  SESSION12_TAG,
-  sessionCreatedAt,
-  sessionTime,
-} from './session-cache.js';
+import { type ServerSessionCache, type Session12, Session12Codec, SESSION12_TAG } from './session-cache.js';
+import { createdAt, expired, splitTime } from './stored-time.js';
 
 /** What ServerTLS adds for TLS 1.2. */
 export interface Server12Settings {
@@ -302,13 +296,9 @@ class Server12 {
       if (usable) return { ...usable, fromTicket: false };
       // Only expiry evicts here: session IDs travel in clear, so a ClientHello must not be able
       // to delete someone else's session by naming it with another server name.
-      if (session && this.expired(session)) tls12.sessionCache.remove(id);
+      if (session && expired(session, this.core.config.clock())) tls12.sessionCache.remove(id);
     }
     return undefined;
-  }
-
-  private expired(session: Session12): boolean {
-    return this.core.config.clock() - sessionCreatedAt(session) > session.lifetimeSeconds * 1000;
   }
 
   private usable(session: Session12): Omit<Resumable, 'fromTicket'> | undefined {
@@ -317,7 +307,7 @@ class Server12 {
     if (session.tag !== SESSION12_TAG || !suite || !core.config.suites12.includes(suite)) return undefined;
     // RFC 5246 §7.4.1.2: the ClientHello must still offer the session's suite.
     if (!offer.ch.cipherSuites.includes(suite.id)) return undefined;
-    if (this.expired(session)) return undefined;
+    if (expired(session, this.core.config.clock())) return undefined;
     // A session made without a client certificate does not satisfy clientAuth 'require'.
     if (this.settings.clientAuth === 'require' && session.clientCertificates.length === 0) return undefined;
     // RFC 6066 §3: resume only for the same server name.
@@ -553,7 +543,7 @@ class Server12 {
    */
   private renewed(session: Session12): Session12 | undefined {
     if (!this.settings.ticketKeys || !this.offer.extendedMasterSecret) return undefined;
-    const ageSeconds = Math.floor((this.core.config.clock() - sessionCreatedAt(session)) / 1000);
+    const ageSeconds = Math.floor((this.core.config.clock() - createdAt(session)) / 1000);
     const lifetime = this.lifetimeSeconds();
     if ((session.lifetimeSeconds - ageSeconds) * 2 >= lifetime) return undefined;
     const lifetimeSeconds = Math.min(ageSeconds + lifetime, MAX_SESSION_AGE_SECONDS);
@@ -568,7 +558,7 @@ class Server12 {
   sendTicket(session: Session12, resumable: boolean): void {
     const { core, settings } = this;
     if (!settings.ticketKeys) return;
-    const ageSeconds = Math.floor((core.config.clock() - sessionCreatedAt(session)) / 1000);
+    const ageSeconds = Math.floor((core.config.clock() - createdAt(session)) / 1000);
     core.sendHandshake(
       HandshakeType.new_session_ticket,
       NewSessionTicket12.build({
@@ -584,7 +574,7 @@ class Server12 {
     return {
       tag: SESSION12_TAG,
       suite: suite.id,
-      ...sessionTime(core.config.clock()),
+      ...splitTime(core.config.clock()),
       lifetimeSeconds: this.lifetimeSeconds(),
       masterSecret: master,
       extendedMasterSecret: this.offer.extendedMasterSecret ? 1 : 0,

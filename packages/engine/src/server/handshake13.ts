@@ -62,7 +62,8 @@ import { certificateRequestExtensions, certificateRequester } from './post-hands
 import { clientHello12, type Server12Settings } from './handshake12.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { checkPskKey, type PskCallback } from '../external-psk.js';
-import { createdAt, splitTime, type TicketState, TicketStateCodec } from './ticket-state.js';
+import { expired, splitTime } from './stored-time.js';
+import { type TicketState, TicketStateCodec } from './ticket-state.js';
 
 export interface ServerSettings {
   readonly certificates: ServerCertificates;
@@ -331,7 +332,7 @@ class ExpectClientHello implements HandshakeState {
     }
     const ticketSuite = state && suiteById(state.suite);
     if (!state || ticketSuite?.hash !== suite.hash) return undefined;
-    if (config.clock() - createdAt(state) > state.lifetimeSeconds * 1000) return undefined;
+    if (expired(state, config.clock())) return undefined;
     if (latin1(state.serverName) !== (core.facts.serverName ?? '')) return undefined;
     return { index, key: state.psk, state, externalIdentity: undefined };
   }

@@ -12,6 +12,7 @@ import {
   UBInt24,
   UBInt32,
 } from '@tls-kit/wire';
+import { expired } from './stored-time.js';
 
 /** Marks a sealed TLS 1.2 session, so a TLS 1.3 ticket never parses as one (and vice versa). */
 export const SESSION12_TAG = 0x12;
@@ -37,12 +38,6 @@ export const Session12Codec = Struct(
 
 export type Session12 = Infer<typeof Session12Codec>;
 
-export const sessionCreatedAt = (s: Session12): number => s.createdHigh * 0x100000000 + s.createdLow;
-
-export function sessionTime(ms: number): { createdHigh: number; createdLow: number } {
-  return { createdHigh: Math.floor(ms / 0x100000000), createdLow: ms >>> 0 };
-}
-
 /** Where a ServerTLS keeps TLS 1.2 sessions by session ID; replaceable through `sessionCache`. */
 export interface ServerSessionCache {
   get(sessionId: Uint8Array): Session12 | undefined;
@@ -57,8 +52,6 @@ export interface MemoryServerSessionCacheOptions {
   /** Milliseconds since the epoch, to expire sessions. Default Date.now. */
   readonly clock?: () => number;
 }
-
-const expired = (s: Session12, now: number) => now - sessionCreatedAt(s) > s.lifetimeSeconds * 1000;
 
 const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, '0')).join('');
 

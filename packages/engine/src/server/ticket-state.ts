@@ -29,9 +29,3 @@ export const TicketStateCodec = Struct(
 );
 
 export type TicketState = Infer<typeof TicketStateCodec>;
-
-export const createdAt = (t: TicketState): number => t.createdHigh * 0x100000000 + t.createdLow;
-
-export function splitTime(ms: number): { createdHigh: number; createdLow: number } {
-  return { createdHigh: Math.floor(ms / 0x100000000), createdLow: ms >>> 0 };
-}
