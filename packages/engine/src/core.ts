@@ -9,7 +9,7 @@ import { concat } from './bytes.js';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
-import type { StatusFailureReason } from './handshake/ocsp.js';
+import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/handshake-joiner.js';
 import {

@@ -3,7 +3,8 @@ export { ClientTLS, type ClientOptions, type VerifyCallback } from './client/cli
 export { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './client/tickets.js';
 export { ServerTLS, type ServerOptions } from './server/server-tls.js';
 export type { ExternalPskKey, ExternalPskOption, PskCallback } from './external-psk.js';
-export type { OcspResponder, OcspVerification, StatusFailureReason } from './handshake/ocsp.js';
+export type { OcspResponder } from './handshake/ocsp.js';
+export type { OcspVerification, StatusFailureReason } from './handshake/ocsp-verification.js';
 export { TicketKeys, type TicketKeysOptions } from './server/ticket-keys.js';
 // TLS 1.2 (issue 7): session caches and suites.
 export {

@@ -9,7 +9,7 @@ import {
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
-import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp.js';
+import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp-verification.js';
 import { type ExternalPsk, type ExternalPskOption, resolveExternalPsk } from '../external-psk.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';

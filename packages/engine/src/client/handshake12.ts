@@ -62,12 +62,8 @@ import {
 } from '../handshake/common12.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import {
-  acceptStapledResponse,
-  checkStapledStatus,
-  type OcspVerification,
-  STATUS_REQUEST,
-} from '../handshake/ocsp.js';
+import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
+import type { OcspVerification } from '../handshake/ocsp-verification.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';

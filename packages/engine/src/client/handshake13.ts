@@ -53,12 +53,8 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import {
-  acceptStapledResponse,
-  checkStapledStatus,
-  type OcspVerification,
-  STATUS_REQUEST,
-} from '../handshake/ocsp.js';
+import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
+import type { OcspVerification } from '../handshake/ocsp-verification.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';

@@ -16,7 +16,6 @@
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
 import type { Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
-  DhParameters,
   KeyExchangeGroup,
   KeyExchangeInitiator,
   NamedGroupName,
@@ -75,39 +74,16 @@ import { stapledResponse } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
-import type { ServerSettings } from './handshake13.js';
-import { type ServerSessionCache, type Session12, Session12Codec, SESSION12_TAG } from './session-cache.js';
+import type { FfdheGroup, Server12Settings, ServerSettings } from './settings.js';
+import { type Session12, Session12Codec, SESSION12_TAG } from './session-cache.js';
 import { createdAt, expired, splitTime } from './stored-time.js';
 
-/** What ServerTLS adds for TLS 1.2. */
-export interface Server12Settings {
-  /** The seed's dh_params, parsed; without them DHE uses an RFC 7919 group. */
-  readonly dhParams: DhParameters | undefined;
-  /** Sessions by ID; undefined turns session-ID resumption off. */
-  readonly sessionCache: ServerSessionCache | undefined;
-  /** RFC 7919 groups DHE may use, our preference first (see ffdheGroups12). */
-  readonly ffdheGroups: readonly FfdheGroup[];
-}
-
-const FFDHE_GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'] as const;
 const SESSION_ID_LENGTH = 32;
 /**
  * A session renewed by new tickets stays resumable at most this long after its full handshake:
  * resumption reuses the master secret, so the chain must end (7 days, RFC 8446 §4.6.1's bound).
  */
 const MAX_SESSION_AGE_SECONDS = 604800;
-
-type FfdheGroup = (typeof FFDHE_GROUPS)[number];
-
-/**
- * The RFC 7919 groups our DHE suites may use: those in the `groups` option, in its order; when
- * the option is not given (its default names none), all three, smallest first.
- */
-export function ffdheGroups12(groups: readonly NamedGroupName[] | undefined): readonly FfdheGroup[] {
-  return groups === undefined
-    ? FFDHE_GROUPS
-    : groups.filter((g): g is FfdheGroup => (FFDHE_GROUPS as readonly string[]).includes(g));
-}
 
 /** RFC 7919 §4: supported_groups codes 256..511 are FFDHE groups, known to us or not. */
 const isFfdheCode = (code: number) => code >= 256 && code <= 511;

@@ -6,7 +6,7 @@
 //     -> [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
-import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
+import type { Certificate, ServerCertificates, } from '@tls-kit/certs';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -47,7 +47,7 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse, type OcspResponder } from '../handshake/ocsp.js';
+import { stapledResponse, } from '../handshake/ocsp.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -59,35 +59,12 @@ import {
 } from '../keyschedule/key-schedule.js';
 import { type CipherSuite, suiteById } from '../suites.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
-import { clientHello12, type Server12Settings } from './handshake12.js';
+import { clientHello12 } from './handshake12.js';
+import type { ServerSettings } from './settings.js';
 import type { TicketKeys } from './ticket-keys.js';
-import { checkPskKey, type PskCallback } from '../external-psk.js';
+import { checkPskKey, } from '../external-psk.js';
 import { expired, splitTime } from './stored-time.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
-
-export interface ServerSettings {
-  readonly certificates: ServerCertificates;
-  /** Further sources, tried when `certificates` has no chain the client can verify (key type). */
-  readonly moreCertificates: readonly ServerCertificates[];
-  readonly clientAuth: 'none' | 'request' | 'require';
-  readonly clientTrustStore: TrustStore | undefined;
-  /** DistinguishedName DER values for certificate_authorities in CertificateRequest. */
-  readonly certificateAuthorities: readonly Uint8Array[];
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
-  readonly ticketKeys: TicketKeys | undefined;
-  /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
-  readonly pskCallback: PskCallback | undefined;
-  readonly ticketCount: number;
-  readonly ticketLifetimeSeconds: number;
-  /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
-  readonly forceHelloRetry: boolean;
-  /** ServerOptions.ocspResponse. */
-  readonly ocspResponse: OcspResponder | undefined;
-  /** Bytes of rejected 0-RTT data we skip (RFC 8446 §4.2.10). */
-  readonly maxSkippedEarlyData: number;
-  /** TLS 1.2 settings when 1.2 is enabled (server/handshake12.ts, issue 7). */
-  readonly tls12?: Server12Settings;
-}
 
 interface Retry {
   readonly suite: CipherSuite;
