@@ -35,6 +35,12 @@ export interface HandshakeState {
   handleChangeCipherSpec?(): HandshakeState;
   /** Post-handshake states that can change our write key (TLS 1.3 KeyUpdate) do it here. */
   rekey?(): void;
+  /** The states of a completed handshake: the exporter (RFC 8446 §7.5, RFC 5705). */
+  exportKeyingMaterial?(label: string, context: Uint8Array, length: number): Uint8Array;
+  /** TLS 1.3 after the handshake: KeyUpdate (RFC 8446 §4.6.3). */
+  updateKeys?(requestPeer: boolean): void;
+  /** TLS 1.3 after the handshake, when the client offered post_handshake_auth (RFC 8446 §4.6.2). */
+  readonly postHandshakeAuth?: { request?(): void };
 }
 
 /** Where a connection is, as reported by `Connection.state`. */

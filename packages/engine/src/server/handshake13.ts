@@ -6,7 +6,7 @@
 //     -> [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
-import type { Certificate, ServerCertificates, } from '@tls-kit/certs';
+import type { Certificate, ServerCertificates } from '@tls-kit/certs';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -47,7 +47,7 @@ import {
   verifyCertificateVerify,
 } from '../handshake/common13.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse, } from '../handshake/ocsp.js';
+import { stapledResponse } from '../handshake/ocsp.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -62,7 +62,7 @@ import { certificateRequestExtensions, certificateRequester } from './post-hands
 import { clientHello12 } from './handshake12.js';
 import type { ServerSettings } from './settings.js';
 import type { TicketKeys } from './ticket-keys.js';
-import { checkPskKey, } from '../external-psk.js';
+import { checkPskKey } from '../external-psk.js';
 import { expired, splitTime } from './stored-time.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
 
