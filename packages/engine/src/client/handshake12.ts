@@ -60,7 +60,7 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
 import type { OcspVerification } from '../handshake/ocsp-verification.js';

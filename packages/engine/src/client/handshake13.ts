@@ -43,15 +43,14 @@ import {
   checkFinished,
   checkResponseExtensions,
   chooseSignatureScheme,
-  expectMessage,
-  parsePeerCertificates,
   sendCertificate,
   sendCertificateVerify,
   enterHandshakeKeys,
   type HandshakeKeys13,
-  validatePeerChain,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
+import { expectMessage } from '../handshake/expect.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
 import type { OcspVerification } from '../handshake/ocsp-verification.js';

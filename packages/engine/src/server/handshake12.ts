@@ -68,7 +68,7 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { stapledResponse } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';

@@ -38,14 +38,13 @@ import { fail } from '../errors.js';
 import {
   checkFinished,
   chooseSignatureScheme,
-  expectMessage,
-  parsePeerCertificates,
   sendCertificate,
   sendCertificateVerify,
   enterHandshakeKeys,
-  validatePeerChain,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
+import { expectMessage } from '../handshake/expect.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { stapledResponse } from '../handshake/ocsp.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';

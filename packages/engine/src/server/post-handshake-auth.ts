@@ -16,12 +16,8 @@ import { schemeCode } from '../algorithms.js';
 import { bytesEqual } from '../bytes.js';
 import type { ConnectionCore } from '../core.js';
 import { fail, TLSUsageError } from '../errors.js';
-import {
-  checkFinished,
-  parsePeerCertificates,
-  validatePeerChain,
-  verifyCertificateVerify,
-} from '../handshake/common13.js';
+import { checkFinished, verifyCertificateVerify } from '../handshake/common13.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, type HandshakeMessage } from '../handshake/messages.js';
 import type { PostHandshakeAuth } from '../handshake/traffic13.js';
 import type { CipherSuite } from '../suites.js';
