@@ -52,7 +52,6 @@ import {
   AppData12,
   chooseScheme12,
   ExpectChangeCipherSpec12,
-  expect12,
   Keys12,
   keyFitsSuite,
   State12,
@@ -60,6 +59,7 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
+import { expectMessage } from '../handshake/expect.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
@@ -411,7 +411,7 @@ export class ExpectServerHello12 extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.server_hello, 'WAIT_1 (ServerHello)');
+    expectMessage(message, HandshakeType.server_hello, 'WAIT_1 (ServerHello)');
     const sh = decode(ServerHello, message.body);
     // We did not offer TLS 1.3: supported_versions in the answer is unsolicited (RFC 8446 §4.2.1).
     return this.client.serverHello(message, sh, this.hello);
@@ -433,7 +433,7 @@ class ExpectServerCertificate extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
+    expectMessage(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
     const { core, client, suite } = this.hs;
     const { certificateList } = decode(Certificate12, message.body);
     if (certificateList.length === 0) fail(AlertDescription.decode_error, 'empty server Certificate');
@@ -498,7 +498,7 @@ class ExpectServerKeyExchange extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
+    expectMessage(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
     const { hs } = this;
     const { core, suite } = hs;
     // RFC 6066 §8: CertificateStatus, when sent, comes right after Certificate; by the
@@ -597,7 +597,7 @@ class ExpectServerHelloDone extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
+    expectMessage(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
     const { core } = this.hs;
     decode(ServerHelloDone, message.body);
     core.transcript.add(message.raw);
@@ -680,7 +680,7 @@ class ExpectNewSessionTicket extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
+    expectMessage(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
     const { ticketLifetimeHint, ticket } = decode(NewSessionTicket12, message.body);
     this.hs.core.transcript.add(message.raw);
     // RFC 5077 §3.3: an empty ticket means "no ticket this time".
@@ -710,7 +710,7 @@ class ExpectServerFinished extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.finished, `${this.name} (Finished)`);
+    expectMessage(message, HandshakeType.finished, `${this.name} (Finished)`);
     const { hs, keys } = this;
     keys.checkFinished(message);
     if (this.resumedSession) {

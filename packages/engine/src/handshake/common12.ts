@@ -34,15 +34,6 @@ export abstract class State12 implements HandshakeState {
   }
 }
 
-export function expect12(message: HandshakeMessage, type: number, state: string): void {
-  if (message.type !== type) {
-    fail(
-      AlertDescription.unexpected_message,
-      `${state}: got ${handshakeName(message.type)}, expected ${handshakeName(type)}`,
-    );
-  }
-}
-
 /** Can `scheme` sign with `key` in TLS 1.2? Unlike 1.3, PKCS#1 is allowed and ECDSA is not bound to a curve. */
 export function schemeFitsKey12(scheme: SignatureSchemeName, key: PublicKey | PrivateKey): boolean {
   return signatureSchemeInfo(scheme).keyTypes.includes(key.type);

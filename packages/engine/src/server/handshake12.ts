@@ -60,7 +60,6 @@ import {
   AppData12,
   chooseScheme12,
   ExpectChangeCipherSpec12,
-  expect12,
   Keys12,
   keyFitsSuite,
   State12,
@@ -68,6 +67,7 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
+import { expectMessage } from '../handshake/expect.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { stapledResponse } from '../handshake/ocsp.js';
@@ -107,7 +107,7 @@ class Idle extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.client_hello, this.name);
+    expectMessage(message, HandshakeType.client_hello, this.name);
     const ch = decode(ClientHello, message.body);
     this.core.clientRandom = ch.random;
     this.core.clientHelloExchanged();
@@ -571,7 +571,7 @@ class ExpectClientCertificate extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.certificate, 'WAIT (client Certificate)');
+    expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
     const { core, settings } = this.server;
     const { certificateList } = decode(Certificate12, message.body);
     core.transcript.add(message.raw);
@@ -608,7 +608,7 @@ class ExpectClientKeyExchange extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
+    expectMessage(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
     const { core, offer } = this.server;
     const { suite } = this;
     const peer =
@@ -657,7 +657,7 @@ class ExpectClientCertificateVerify extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
+    expectMessage(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
     const { core } = this.server;
     const cv = decode(CertificateVerify, message.body);
     const signed = concat([...core.transcript.keptMessages()]);
@@ -679,7 +679,7 @@ class ExpectClientFinished extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.finished, 'WAIT (Finished)');
+    expectMessage(message, HandshakeType.finished, 'WAIT (Finished)');
     const { server, keys } = this;
     const { core, tls12 } = server;
     keys.checkFinished(message);
@@ -713,7 +713,7 @@ class ExpectClientFinishedResumed extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
+    expectMessage(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
     this.keys.checkFinished(message);
     this.core.handshakeComplete();
     return new AppData12(this.core, this.keys);
