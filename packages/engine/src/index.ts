@@ -1,5 +1,6 @@
 // @tls-kit/engine: the sans-IO TLS client and server of the seed's chapter 1.
-export { ClientTLS, type ClientOptions, type VerifyCallback } from './client/client-tls.js';
+export { ClientTLS, type ClientOptions } from './client/client-tls.js';
+export type { VerifyCallback } from './verify-callback.js';
 export { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './client/tickets.js';
 export { ServerTLS, type ServerOptions } from './server/server-tls.js';
 export type { ExternalPskKey, ExternalPskOption, PskCallback } from './external-psk.js';

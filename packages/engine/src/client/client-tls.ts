@@ -1,5 +1,5 @@
 // The seed's ClientTLS: configuration shared by the client connections it starts.
-import { type Certificate, type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
+import { type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
 import {
   type CheckServerIdentity,
   type CommonOptions,
@@ -15,6 +15,7 @@ import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
 import { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './tickets.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 export interface ClientOptions extends CommonOptions {
   /** The server's name: sent as SNI (unless an IP address) and checked against its certificate. */
@@ -92,8 +93,6 @@ function ticketSink(
   };
 }
 
-export type VerifyCallback = (certificates: Certificate[], connection: Connection) => void;
-
 export class ClientTLS {
   private readonly config: ResolvedConfig;
   private readonly hostname: string;
@@ -163,9 +162,7 @@ export class ClientTLS {
         ocspVerification: this.options.ocspVerification ?? 'off',
         requestOCSP:
           (this.options.requestOCSP ?? false) || (this.options.ocspVerification ?? 'off') !== 'off',
-        verifyCallback: verifyCallback as
-          | ((certificates: Certificate[], connection: unknown) => void)
-          | undefined,
+        verifyCallback,
       };
       // TLS 1.2 (issue 7): offered beside 1.3 in one ClientHello, or alone.
       const versions = this.config.versions;

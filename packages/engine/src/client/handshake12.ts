@@ -69,6 +69,7 @@ import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import type { ClientSession12, ClientSession12Cache } from './session12.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 export interface Client12Settings {
   readonly hostname: string;
@@ -79,7 +80,7 @@ export interface Client12Settings {
   readonly requestOCSP: boolean;
   /** ClientOptions.ocspVerification. */
   readonly ocspVerification: OcspVerification;
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  readonly verifyCallback: VerifyCallback | undefined;
   /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
   readonly sessions: ClientSession12Cache | undefined;
   /** ClientOptions.requireSecureRenegotiation (RFC 5746 §4.1). */

@@ -62,6 +62,7 @@ import type { Transcript } from '../transcript/transcript.js';
 import type { ExternalPsk } from '../external-psk.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 export interface ClientSettings {
   /** For certificate hostname checks. */
@@ -76,7 +77,7 @@ export interface ClientSettings {
   readonly requestOCSP: boolean;
   /** ClientOptions.ocspVerification. */
   readonly ocspVerification: OcspVerification;
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  readonly verifyCallback: VerifyCallback | undefined;
   /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
   readonly ticket: StoredTicket | undefined;
   /** ClientOptions.psk, offered when there is no usable ticket (RFC 8446 §4.2.11). */

@@ -13,6 +13,8 @@ import type { ConnectionCore, PeerVerification } from '../core.js';
 import { UserCallbackError } from '../core.js';
 import { fail } from '../errors.js';
 import { extensionName } from './messages.js';
+import type { Connection } from '../connection.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 const NONE: ReadonlySet<number> = new Set();
 
@@ -99,7 +101,7 @@ export function validatePeerChain(
   purpose: 'server' | 'client',
   trustStore: TrustStore,
   hostname: string | undefined,
-  verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined,
+  verifyCallback: VerifyCallback | undefined,
   checkStatus?: () => void,
 ): void {
   const [leaf, ...intermediates] = certificates;
@@ -138,7 +140,8 @@ export function validatePeerChain(
   checkStatus?.();
   if (verifyCallback) {
     try {
-      verifyCallback([...core.facts.peerCertificates], core.publicConnection);
+      // The core keeps the Connection untyped: it must not import the class that wraps it.
+      verifyCallback([...core.facts.peerCertificates], core.publicConnection as Connection);
     } catch (error) {
       throw new UserCallbackError(error);
     }

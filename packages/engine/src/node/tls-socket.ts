@@ -4,7 +4,7 @@
 // neither direction buffers without bound.
 import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
-import type { VerifyCallback } from '../client/client-tls.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
 import { authorizationError } from './authorization.js';

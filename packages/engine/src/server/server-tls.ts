@@ -1,7 +1,7 @@
 // The seed's ServerTLS: configuration shared by the server connections it starts.
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import { type DhParameters, dhParametersFromDer } from '@tls-kit/crypto';
-import type { VerifyCallback } from '../client/client-tls.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import { type CommonOptions, oneOf, type ResolvedConfig, resolveConfig } from '../config.js';
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
@@ -146,9 +146,7 @@ export class ServerTLS {
       connection = new Connection(c);
       const settings = {
         ...this.settings,
-        verifyCallback: verifyCallback as
-          | ((certificates: Certificate[], connection: unknown) => void)
-          | undefined,
+        verifyCallback,
       };
       // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts, issue 7).
       return this.config.versions.includes('TLSv1.3')

@@ -1,11 +1,12 @@
 // What ServerTLS resolves once and hands to each server connection's handshake, for TLS 1.3 and
 // TLS 1.2 (the 1.2 part only when 1.2 is enabled).
-import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
+import type { ServerCertificates, TrustStore } from '@tls-kit/certs';
 import type { DhParameters, NamedGroupName } from '@tls-kit/crypto';
 import type { PskCallback } from '../external-psk.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
 import type { ServerSessionCache } from './session-cache.js';
 import type { TicketKeys } from './ticket-keys.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 export interface ServerSettings {
   readonly certificates: ServerCertificates;
@@ -15,7 +16,7 @@ export interface ServerSettings {
   readonly clientTrustStore: TrustStore | undefined;
   /** DistinguishedName DER values for certificate_authorities in CertificateRequest. */
   readonly certificateAuthorities: readonly Uint8Array[];
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  readonly verifyCallback: VerifyCallback | undefined;
   readonly ticketKeys: TicketKeys | undefined;
   /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
   readonly pskCallback: PskCallback | undefined;

@@ -3,7 +3,7 @@
 // Duplex.toWeb(socket)...). No node: imports, so it runs in browsers and workers too.
 // Backpressure: after the handshake the transport is read only while the plaintext readable
 // wants data; a write resolves once the transport's writer is ready again.
-import type { VerifyCallback } from '../client/client-tls.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
 
