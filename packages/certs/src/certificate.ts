@@ -38,7 +38,7 @@ import {
   type PolicyInformation,
   parseExtensions,
 } from './extensions.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { Name } from './name.js';
 import { decodePem, encodePem, isPrivateKeyLabel } from './pem.js';
 

@@ -17,6 +17,7 @@ import type {
   RecordDecryptorInfo,
   TLSRecord,
 } from '@tls-kit/messages';
+import { fromHex, toHex } from '@tls-kit/crypto/bytes';
 
 type Suite = (typeof TLS13_SUITES)[number];
 
@@ -45,14 +46,6 @@ interface RecordKeys {
   readonly aead: AeadKey;
   readonly iv: Uint8Array;
 }
-
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** RFC 8446 §5.3: the 64-bit sequence number, left-padded, XORed into the IV. */
 function nonce(iv: Uint8Array, seq: number): Uint8Array {

@@ -34,7 +34,7 @@ import {
   type ServerHelloMessage,
 } from '@tls-kit/messages';
 import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';

@@ -7,7 +7,7 @@ import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
 import { schemeCode, schemeName } from '../algorithms.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
-import { concat } from '../bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { fail, TLSUsageError } from '../errors.js';
 import {
   finishedVerifyData12,

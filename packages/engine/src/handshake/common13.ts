@@ -12,7 +12,7 @@ import {
   ExtensionType,
   HandshakeType,
 } from '@tls-kit/messages';
-import { concat } from '../bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { ConnectionCore } from '../core.js';
 import { fail } from '../errors.js';
 import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keyschedule/key-schedule.js';

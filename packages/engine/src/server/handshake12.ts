@@ -52,7 +52,7 @@ import {
   SignatureScheme,
 } from '@tls-kit/messages';
 import { CURVE_GROUPS, GROUP_CODES, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
-import { concat } from '../bytes.js';
+import { concat, fromHex } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';
@@ -87,10 +87,6 @@ const MAX_SESSION_AGE_SECONDS = 604800;
 
 /** RFC 7919 §4: supported_groups codes 256..511 are FFDHE groups, known to us or not. */
 const isFfdheCode = (code: number) => code >= 256 && code <= 511;
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
-}
 
 /** A server configured for TLS 1.2 only starts here (the seed's IDLE). */
 export function startServer12(core: ConnectionCore, settings: ServerSettings): HandshakeState {
@@ -490,7 +486,7 @@ class Server12 {
       const custom = typeof group === 'object' ? group.custom : undefined;
       const named = typeof group === 'string' ? (group as FfdheGroup) : undefined;
       const params = {
-        dhP: custom ? custom.p : hexBytes(FFDHE_PRIMES_HEX[named!]),
+        dhP: custom ? custom.p : fromHex(FFDHE_PRIMES_HEX[named!]),
         dhG: custom ? custom.g : new Uint8Array([2]),
         dhYs: kx.publicKey,
       };

@@ -31,7 +31,7 @@ import {
   type ServerHelloExtension,
 } from '@tls-kit/messages';
 import { GROUP_CODES } from '../algorithms.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';

@@ -13,7 +13,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import type { ConnectionCore } from '../core.js';
 import { fail, TLSUsageError } from '../errors.js';
 import { checkFinished, verifyCertificateVerify } from '../handshake/common13.js';
