@@ -1,4 +1,4 @@
-// Issue 2: every package works as published. scripts/pack-check.mjs packs the six packages with
+// Every package works as published: scripts/pack-check.mjs packs the six packages with
 // pnpm, installs the tarballs with npm in a fresh folder, imports every entry point from plain Node,
 // runs real operations and the installed `tls-kit` bin, and type-checks a consumer .ts file.
 import { spawn } from 'node:child_process';

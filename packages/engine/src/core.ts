@@ -1,6 +1,6 @@
 // The machinery shared by every connection, whatever the role and version: input deframing and
 // deprotection, handshake message reassembly, dispatch to the current handshake state, alerts,
-// close semantics (seed chapter 15), output batching, and pausing for certificate callbacks.
+// close semantics (the design's common states), output batching, and pausing for certificate callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
@@ -554,7 +554,7 @@ export class ConnectionCore {
       this.invalidate(true);
       return error;
     }
-    // A user callback's exception (verifyCallback: seed ch. 1) or an internal failure: no alert
+    // A user callback's exception (verifyCallback, as the design's start() says) or an internal failure: no alert
     // is owed for the former; for anything else the peer gets internal_error.
     if (!(error instanceof UserCallbackError))
       this.writeAlert(AlertDescription.internal_error, AlertLevel.fatal);
@@ -760,7 +760,7 @@ export class ConnectionCore {
     throw new TLSAlertError(code, level);
   }
 
-  /** Seed chapter 15: the peer's close_notify. */
+  /** The design's common states: the peer's close_notify. */
   private peerClosed(): void {
     if (this.config.halfClose && this.status === 'open' && this.version === 'TLSv1.3') {
       // RFC 8446 §6.1: close_notify closes the peer's write side only; ours stays open until

@@ -1,4 +1,4 @@
-// The exceptions of the seed's chapter 3 that belong to the protocol engine. The
+// The exceptions of the design document that belong to the protocol engine. The
 // certificate-side ones (InvalidatedError included) come from @tls-kit/certs.
 import { alertName } from './alert-name.js';
 

@@ -164,7 +164,7 @@ export class ClientTLS {
           (this.options.requestOCSP ?? false) || (this.options.ocspVerification ?? 'off') !== 'off',
         verifyCallback,
       };
-      // TLS 1.2 (issue 7): offered beside 1.3 in one ClientHello, or alone.
+      // TLS 1.2: offered beside 1.3 in one ClientHello, or alone.
       const versions = this.config.versions;
       // Sessions of a handshake whose chain did not verify (rejectUnauthorized: false) are not
       // kept: a resumption would skip the certificate and hide the failure.

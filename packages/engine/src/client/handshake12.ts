@@ -1,5 +1,5 @@
-// The TLS 1.2 client handshake (RFC 5246 §7.3), as the seed's "client as a state machine" table
-// (chapter 14) names it:
+// The TLS 1.2 client handshake (RFC 5246 §7.3), as the design document's "client as a state machine"
+// table names it:
 //
 //   Input               Current state  Next state  Output
 //   -                   IDLE           WAIT_1      ClientHello
@@ -585,7 +585,7 @@ class ExpectCertificateRequestOrDone extends ClientState12 {
   }
 }
 
-/** WAIT_1, ServerHelloDone -> WAIT_2 with our flight (seed chapter 14, second row). */
+/** WAIT_1, ServerHelloDone -> WAIT_2 with our flight (the design's client state machine, second row). */
 class ExpectServerHelloDone extends ClientState12 {
   readonly name = 'WAIT_1';
   constructor(

@@ -84,7 +84,7 @@ export interface ClientSettings {
   readonly externalPsk: ExternalPsk | undefined;
   /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
   readonly onTicket: ((ticket: StoredTicket) => void) | undefined;
-  /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts, issue 7). */
+  /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts). */
   readonly tls12?: Client12;
 }
 
@@ -332,7 +332,7 @@ class ExpectServerHello implements HandshakeState {
     const sh = decode(ServerHello, message.body);
     if (sh.isHelloRetryRequest) return this.helloRetryRequest(sh, message);
     const { ctx } = this;
-    // TLS 1.2 (issue 7): without supported_versions the server picked 1.2 or older.
+    // TLS 1.2: without supported_versions the server picked 1.2 or older.
     if (ctx.settings.tls12 && !findExtension(sh.extensions, ExtensionType.supported_versions)) {
       const hello = { random: ctx.random, sessionId: ctx.sessionId, sentExtensions: ctx.sentExtensions };
       return ctx.settings.tls12.serverHello(message, sh, {

@@ -21,7 +21,7 @@ import type { Tls12CipherSuite } from '../suites.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
 
 /**
- * A TLS 1.2 state. `name` is the state of the seed's tables (chapters 13-15) it belongs to;
+ * A TLS 1.2 state. `name` is the state of the design's state tables it belongs to;
  * the class name says which message it expects inside that state.
  */
 export abstract class State12 implements HandshakeState {
@@ -197,7 +197,7 @@ const RESERVED_EXPORTER_LABELS = new Set([
 ]);
 
 /**
- * APP_DATA (seed chapters 13-15): application data flows; a renegotiation attempt (ClientHello
+ * APP_DATA (the design's state tables): application data flows; a renegotiation attempt (ClientHello
  * to a server, HelloRequest to a client) gets Alert(no_renegotiation) as a warning and the
  * connection stays in APP_DATA. Any other handshake message is unexpected_message.
  */

@@ -327,7 +327,7 @@ export class TLSSocket extends Duplex {
     });
   }
 
-  /** The engine's wireClose (seed chapter 1): shut the transport, letting queued records out. */
+  /** The engine's wireClose (the design's wire_close_callback): shut the transport, letting queued records out. */
   private closeTransport(immediate: boolean): void {
     if (this.transportClosing) return;
     this.transportClosing = true;

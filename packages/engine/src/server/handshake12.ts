@@ -1,5 +1,5 @@
-// The TLS 1.2 server handshake (RFC 5246 §7.3), as the seed's "server as a state machine" table
-// (chapter 13) names it:
+// The TLS 1.2 server handshake (RFC 5246 §7.3), as the design document's "server as a state machine"
+// table names it:
 //
 //   Input               Current state        Next state     Output
 //   ClientHello         IDLE                 CHECK_SESSION_CACHE
@@ -229,7 +229,7 @@ class Server12 {
     if (core.config.versions.includes('TLSv1.3')) this.serverRandom.set(DOWNGRADE_TLS12, 24);
   }
 
-  /** CHECK_SESSION_CACHE (seed chapters 10 and 13). */
+  /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
   checkSessionCache(): HandshakeState {
     const { core, settings } = this;
     const found = this.findSession();
@@ -345,7 +345,7 @@ class Server12 {
 
   /**
    * id_found_somehow -> WAIT_RESUME: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
-   * (seed chapter 13; the ticket as RFC 5077 §3.1 allows, see renewed).
+   * (the design's server state machine; the ticket as RFC 5077 §3.1 allows, see renewed).
    */
   private resume({ session, suite, fromTicket }: Resumable): HandshakeState {
     const { core, offer, tls12 } = this;

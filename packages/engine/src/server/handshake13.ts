@@ -145,7 +145,7 @@ class ExpectClientHello implements HandshakeState {
       ) ||
       !config.versions.includes('TLSv1.3')
     ) {
-      // TLS 1.2 (issue 7): negotiated in server/handshake12.ts, never after a HelloRetryRequest.
+      // TLS 1.2: negotiated in server/handshake12.ts, never after a HelloRetryRequest.
       if (settings.tls12 && !retry) return clientHello12(core, settings, message, ch);
       fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.3');
     }

@@ -148,7 +148,7 @@ export class ServerTLS {
         ...this.settings,
         verifyCallback,
       };
-      // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts, issue 7).
+      // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts).
       return this.config.versions.includes('TLSv1.3')
         ? startServer13(c, settings)
         : startServer12(c, settings);

@@ -28,13 +28,13 @@ export interface ServerSettings {
   readonly ocspResponse: OcspResponder | undefined;
   /** Bytes of rejected 0-RTT data we skip (RFC 8446 §4.2.10). */
   readonly maxSkippedEarlyData: number;
-  /** TLS 1.2 settings when 1.2 is enabled (server/handshake12.ts, issue 7). */
+  /** TLS 1.2 settings when 1.2 is enabled (server/handshake12.ts). */
   readonly tls12?: Server12Settings;
 }
 
 /** What ServerTLS adds for TLS 1.2. */
 export interface Server12Settings {
-  /** The seed's dh_params, parsed; without them DHE uses an RFC 7919 group. */
+  /** The design's dh_params, parsed; without them DHE uses an RFC 7919 group. */
   readonly dhParams: DhParameters | undefined;
   /** Sessions by ID; undefined turns session-ID resumption off. */
   readonly sessionCache: ServerSessionCache | undefined;

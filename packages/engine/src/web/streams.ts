@@ -87,7 +87,7 @@ export function secureStreams(
       writer.write(data).catch(fail);
     },
     () => {
-      // Seed chapter 1: the read side is done; the write side closes once queued records are out.
+      // The design's wire_close_callback: the read side is done; the write side closes once queued records are out.
       transportClosed = true;
       writer.close().catch(() => {});
       reader.cancel().catch(() => {});
