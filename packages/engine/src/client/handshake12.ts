@@ -15,7 +15,7 @@
 //
 // A client that also offers TLS 1.3 sends one ClientHello (client/handshake13.ts) carrying our
 // offer; when the ServerHello picks TLS 1.2 it is handed to `Client12.serverHello`.
-import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import type { Certificate } from '@tls-kit/certs';
 import { FFDHE_PRIMES_HEX, type NamedGroupName, type SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -63,29 +63,12 @@ import { expectMessage } from '../handshake/expect.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
-import type { OcspVerification } from '../handshake/ocsp-verification.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import type { Tls12CipherSuite } from '../suites.js';
-import type { ClientSession12, ClientSession12Cache } from './session12.js';
-import type { VerifyCallback } from '../verify-callback.js';
-
-export interface Client12Settings {
-  readonly hostname: string;
-  readonly sni: string | undefined;
-  readonly trustStore: TrustStore;
-  readonly clientCertificateStore: ClientCertificateStore | undefined;
-  /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
-  readonly requestOCSP: boolean;
-  /** ClientOptions.ocspVerification. */
-  readonly ocspVerification: OcspVerification;
-  readonly verifyCallback: VerifyCallback | undefined;
-  /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
-  readonly sessions: ClientSession12Cache | undefined;
-  /** ClientOptions.requireSecureRenegotiation (RFC 5746 §4.1). */
-  readonly requireSecureRenegotiation: boolean;
-}
+import type { ClientSession12 } from './session12.js';
+import type { Client12Settings } from './settings.js';
 
 /** What the ClientHello carried, as the ServerHello handler needs it. */
 export interface SentHello {

@@ -8,7 +8,7 @@
 //   Traffic13: CertificateRequest -> (Certificate, [CertificateVerify], Finished), when we offered
 //     post_handshake_auth (RFC 8446 §4.6.2)
 //   (a PSK handshake goes from ExpectEncryptedExtensions straight to ExpectFinished)
-import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import type { Certificate, ClientCertificateStore } from '@tls-kit/certs';
 import type { HashAlgorithm, KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -53,37 +53,17 @@ import { expectMessage } from '../handshake/expect.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
-import type { OcspVerification } from '../handshake/ocsp-verification.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
-import type { ExternalPsk } from '../external-psk.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
-import type { VerifyCallback } from '../verify-callback.js';
+import type { ClientSettings } from './settings.js';
 
-export interface ClientSettings {
-  /** For certificate hostname checks. */
-  readonly hostname: string;
-  /** server_name to send; absent for IP literals (RFC 6066 §3). */
-  readonly sni: string | undefined;
-  readonly trustStore: TrustStore;
-  readonly clientCertificateStore: ClientCertificateStore | undefined;
-  /** Offer post_handshake_auth (ClientOptions.postHandshakeAuth, RFC 8446 §4.2.6). */
-  readonly postHandshakeAuth: boolean;
-  /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
-  readonly requestOCSP: boolean;
-  /** ClientOptions.ocspVerification. */
-  readonly ocspVerification: OcspVerification;
-  readonly verifyCallback: VerifyCallback | undefined;
-  /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
-  readonly ticket: StoredTicket | undefined;
-  /** ClientOptions.psk, offered when there is no usable ticket (RFC 8446 §4.2.11). */
-  readonly externalPsk: ExternalPsk | undefined;
-  /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
-  readonly onTicket: ((ticket: StoredTicket) => void) | undefined;
+/** The settings plus our TLS 1.2 offer, which is the TLS 1.2 handshake itself rather than a setting. */
+export interface ClientSettings13 extends ClientSettings {
   /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts). */
   readonly tls12?: Client12;
 }
@@ -115,7 +95,7 @@ class ClientContext {
 
   constructor(
     readonly core: ConnectionCore,
-    readonly settings: ClientSettings,
+    readonly settings: ClientSettings13,
   ) {
     const config = core.config;
     this.random = config.random(32);
@@ -309,7 +289,7 @@ class ClientContext {
   }
 }
 
-export function startClient13(core: ConnectionCore, settings: ClientSettings): HandshakeState {
+export function startClient13(core: ConnectionCore, settings: ClientSettings13): HandshakeState {
   const ctx = new ClientContext(core, settings);
   const [first, second] = core.config.groups;
   // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
@@ -663,7 +643,7 @@ function ticketReceiver(
   core: ConnectionCore,
   suite: CipherSuite,
   resumption: Uint8Array,
-  onTicket: ClientSettings['onTicket'],
+  onTicket: ClientSettings13['onTicket'],
 ): (ticket: NewSessionTicket13Message) => void {
   // Without a taker the resumption secret is not kept at all.
   if (!onTicket) return ignoreTicket;
