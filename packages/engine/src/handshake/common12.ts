@@ -5,7 +5,7 @@
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
-import { schemeCode, schemeName } from '../algorithms.js';
+import { schemeCode } from '../algorithms.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { concat } from '@tls-kit/crypto/bytes';
 import { fail, TLSUsageError } from '../errors.js';
@@ -19,6 +19,7 @@ import { MAX_PLAINTEXT } from '../protocol.js';
 import { Tls12Protection } from '../record/protection12.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
+import { verifyPeerSignature } from './peer-signature.js';
 
 /**
  * A TLS 1.2 state. `name` is the state of the design's state tables it belongs to;
@@ -70,23 +71,7 @@ export function verifySigned12(
   data: Uint8Array,
   what: string,
 ): SignatureSchemeName {
-  const name = schemeName(scheme);
-  if (!name || !core.config.signatureSchemes.includes(name)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `${what} with a scheme we did not offer (0x${scheme.toString(16)})`,
-    );
-  }
-  if (!schemeFitsKey12(name, key))
-    fail(AlertDescription.illegal_parameter, `${what}: ${name} does not fit the ${key.type} key`);
-  let ok: boolean;
-  try {
-    ok = core.config.provider.verify(name, key, data, signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) fail(AlertDescription.decrypt_error, `bad ${what} signature`);
-  return name;
+  return verifyPeerSignature(core, scheme, signature, key, data, schemeFitsKey12, what);
 }
 
 /** RFC 5246 §8.1.2: the DH pre-master secret is Z with its leading zero bytes stripped. */

@@ -3,7 +3,7 @@
 // What TLS 1.2 shares lives beside it: expect.ts, peer-certificates.ts.
 import type { Certificate } from '@tls-kit/certs';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
-import { schemeCode, schemeName, tls13SchemeFitsKey } from '../algorithms.js';
+import { schemeCode, tls13SchemeFitsKey } from '../algorithms.js';
 import {
   AlertDescription,
   Certificate13,
@@ -19,6 +19,7 @@ import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keysch
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
 import { extensionName } from './messages.js';
+import { verifyPeerSignature } from './peer-signature.js';
 
 const E = ExtensionType;
 
@@ -94,28 +95,16 @@ export function verifyCertificateVerify(
   signer: 'client' | 'server',
   transcriptHash: Uint8Array,
 ): SignatureSchemeName {
-  const name = schemeName(scheme);
-  // RFC 8446 §4.4.3: the scheme must be one we offered and fit the key (illegal_parameter).
-  if (!name || !core.config.signatureSchemes.includes(name)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `CertificateVerify with a scheme we did not offer (0x${scheme.toString(16)})`,
-    );
-  }
-  if (!tls13SchemeFitsKey(name, key)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `CertificateVerify scheme ${name} does not fit the ${key.type} key`,
-    );
-  }
-  let ok: boolean;
-  try {
-    ok = core.config.provider.verify(name, key, certificateVerifyContent(signer, transcriptHash), signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) fail(AlertDescription.decrypt_error, `bad ${signer} CertificateVerify signature`);
-  return name;
+  const signed = certificateVerifyContent(signer, transcriptHash);
+  return verifyPeerSignature(
+    core,
+    scheme,
+    signature,
+    key,
+    signed,
+    tls13SchemeFitsKey,
+    `${signer} CertificateVerify`,
+  );
 }
 
 /**
