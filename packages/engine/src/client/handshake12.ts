@@ -34,7 +34,6 @@ import {
   ExtensionType,
   findExtension,
   HandshakeType,
-  NameType,
   NewSessionTicket12,
   ProtocolVersion,
   ServerHello,
@@ -43,7 +42,7 @@ import {
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
-import { GROUP_CODES, TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
+import { TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
 import { bytesEqual, concat, toHex } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
@@ -62,13 +61,14 @@ import {
 import { expectMessage } from '../handshake/expect.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
+import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import type { ClientSession12 } from './session12.js';
 import type { Client12Settings } from './settings.js';
+import { helloExtensions } from './hello-extensions.js';
 
 /** What the ClientHello carried, as the ServerHello handler needs it. */
 export interface SentHello {
@@ -159,44 +159,18 @@ export class Client12 {
   sendClientHello(): SentHello {
     const { core, settings } = this;
     const { config } = core;
-    const T = ExtensionType;
     const random = config.random(32).slice();
     const sessionId = this.sessionId ?? new Uint8Array(0);
-    const extensions: ClientHelloExtension[] = [];
-    if (settings.sni !== undefined) {
-      extensions.push({
-        extensionType: T.server_name,
-        extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: settings.sni }] },
-      });
-    }
-    const groups = config.groups.filter((g) => TLS12_ECDHE_GROUPS.has(g));
-    if (groups.length > 0) {
-      extensions.push({
-        extensionType: T.supported_groups,
-        extensionData: { namedGroupList: groups.map((g) => GROUP_CODES[g]) },
-      });
-    }
-    extensions.push({
-      extensionType: T.signature_algorithms,
-      extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
-    });
-    if (config.alpnProtocols.length > 0) {
-      extensions.push({
-        extensionType: T.application_layer_protocol_negotiation,
-        extensionData: { protocolNameList: [...config.alpnProtocols] },
-      });
-    }
-    // RFC 8449 §4: a TLS 1.2-only endpoint's limit is at most 2^14.
-    extensions.push({
-      extensionType: T.record_size_limit,
-      extensionData: { recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT) },
-    });
-    // RFC 8449 §5: beside record_size_limit, for servers that only know the older extension.
     const maxFragmentLength = maxFragmentLengthCode(config, false);
-    if (maxFragmentLength !== undefined) {
-      extensions.push({ extensionType: T.max_fragment_length, extensionData: { maxFragmentLength } });
-    }
-    if (settings.requestOCSP) extensions.push(STATUS_REQUEST);
+    const extensions = helloExtensions(config, {
+      sni: settings.sni,
+      groups: config.groups.filter((g) => TLS12_ECDHE_GROUPS.has(g)),
+      afterSignatureAlgorithms: [],
+      // RFC 8449 §4: a TLS 1.2-only endpoint's limit is at most 2^14.
+      recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT),
+      maxFragmentLength,
+      requestOCSP: settings.requestOCSP,
+    });
     extensions.push(...this.extensions());
     const raw = frameHandshake(
       HandshakeType.client_hello,

@@ -17,7 +17,6 @@ import {
   type CertificateRequest13Message,
   CertificateVerify,
   ClientHello,
-  type ClientHelloExtension,
   ContentType,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
@@ -25,7 +24,6 @@ import {
   ExtensionType,
   findExtension,
   HandshakeType,
-  NameType,
   type NewSessionTicket13Message,
   ProtocolVersion,
   PskKeyExchangeMode,
@@ -33,7 +31,7 @@ import {
   type ServerHelloExtension,
   type ServerHelloMessage,
 } from '@tls-kit/messages';
-import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
+import { GROUP_CODES, groupName } from '../algorithms.js';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
@@ -52,7 +50,7 @@ import {
 import { expectMessage } from '../handshake/expect.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import { acceptStapledResponse, checkStapledStatus, STATUS_REQUEST } from '../handshake/ocsp.js';
+import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
@@ -61,6 +59,7 @@ import type { Transcript } from '../transcript/transcript.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
 import type { ClientSettings } from './settings.js';
+import { helloExtensions } from './hello-extensions.js';
 
 /** The settings plus our TLS 1.2 offer, which is the TLS 1.2 handshake itself rather than a setting. */
 export interface ClientSettings13 extends ClientSettings {
@@ -135,59 +134,33 @@ class ClientContext {
   sendClientHello(): void {
     const config = this.config;
     const T = ExtensionType;
-    const extensions: ClientHelloExtension[] = [];
-    if (this.settings.sni !== undefined) {
-      extensions.push({
-        extensionType: T.server_name,
-        extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: this.settings.sni }] },
-      });
-    }
-    extensions.push(
-      {
-        extensionType: T.supported_groups,
-        extensionData: { namedGroupList: config.groups.map((g) => GROUP_CODES[g]) },
-      },
-      {
-        extensionType: T.signature_algorithms,
-        extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
-      },
-      {
-        extensionType: T.supported_versions,
-        extensionData: {
-          versions: this.settings.tls12
-            ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2]
-            : [ProtocolVersion.TLS1_3],
+    const extensions = helloExtensions(config, {
+      sni: this.settings.sni,
+      groups: config.groups,
+      afterSignatureAlgorithms: [
+        {
+          extensionType: T.supported_versions,
+          extensionData: {
+            versions: this.settings.tls12
+              ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2]
+              : [ProtocolVersion.TLS1_3],
+          },
         },
-      },
-      {
-        extensionType: T.key_share,
-        extensionData: {
-          clientShares: [...this.shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
+        {
+          extensionType: T.key_share,
+          extensionData: {
+            clientShares: [...this.shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
+          },
         },
-      },
-      {
-        extensionType: T.psk_key_exchange_modes,
-        extensionData: { keModes: [PskKeyExchangeMode.psk_dhe_ke] },
-      },
-    );
-    if (config.alpnProtocols.length > 0) {
-      extensions.push({
-        extensionType: T.application_layer_protocol_negotiation,
-        extensionData: { protocolNameList: [...config.alpnProtocols] },
-      });
-    }
-    extensions.push({
-      extensionType: T.record_size_limit,
-      extensionData: { recordSizeLimit: config.recordSizeLimit },
+        {
+          extensionType: T.psk_key_exchange_modes,
+          extensionData: { keModes: [PskKeyExchangeMode.psk_dhe_ke] },
+        },
+      ],
+      recordSizeLimit: config.recordSizeLimit,
+      maxFragmentLength: this.maxFragmentLength,
+      requestOCSP: this.settings.requestOCSP,
     });
-    // RFC 8449 §5: beside record_size_limit, for servers that only know the older extension.
-    if (this.maxFragmentLength !== undefined) {
-      extensions.push({
-        extensionType: T.max_fragment_length,
-        extensionData: { maxFragmentLength: this.maxFragmentLength },
-      });
-    }
-    if (this.settings.requestOCSP) extensions.push(STATUS_REQUEST);
     if (this.settings.postHandshakeAuth)
       extensions.push({ extensionType: T.post_handshake_auth, extensionData: {} });
     if (this.retry?.cookie)
