@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Proves the packages work as published (issue 2): `pnpm -r pack` packs every workspace package
+// Proves the packages work as published: `pnpm -r pack` packs every workspace package
 // (each package's prepack builds it; workspace:* ranges become versions), npm installs the tarballs
 // into a fresh folder where @tls-kit/* can only come from those tarballs (their scope points at a
 // closed port; @noble/* come from the npm registry), and then, with plain Node (no tsx, no custom

@@ -27,7 +27,7 @@ import {
 import { CertificateError } from './errors.js';
 import { type KeyUsageName, keyUsageBits } from './extensions.js';
 import { parseIpAddress } from './hostname.js';
-import { fromHex } from './bytes.js';
+import { fromHex } from '@tls-kit/crypto/bytes';
 import { attributeTypesByName, extendedKeyUsageNames, Oid } from './oids.js';
 
 export interface CertificateOptions {

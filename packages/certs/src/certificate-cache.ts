@@ -5,7 +5,8 @@
 // Only what is a pure function of the bytes is reused: validity dates, hostname and usage are
 // checked by verifyChain on every call.
 
-import { bytesEqual, fingerprint } from './bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
+import { fingerprint } from './fingerprint.js';
 import { Certificate } from './certificate.js';
 import { CertificateError } from './errors.js';
 

@@ -38,7 +38,7 @@ import {
   type PolicyInformation,
   parseExtensions,
 } from './extensions.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { Name } from './name.js';
 import { decodePem, encodePem, isPrivateKeyLabel } from './pem.js';
 
@@ -173,7 +173,7 @@ export class Certificate {
   get certificatePolicies(): readonly PolicyInformation[] | undefined {
     return this.parsed.extensions.certificatePolicies;
   }
-  /** basicConstraints cA; a certificate without it is a leaf (seed chapter 2). */
+  /** basicConstraints cA; a certificate without it is a leaf (the design's certificate APIs). */
   get isCA(): boolean {
     return this.parsed.extensions.basicConstraints?.cA === true;
   }

@@ -13,6 +13,7 @@ import { readAlgorithmIdentifier } from './algorithms.js';
 import { contentOf, DerReader, decodeInteger, decodeNull, readSingle, Tag } from './der.js';
 import { DerError, PrivateKeyDecryptionError, UnsupportedAlgorithmError } from './errors.js';
 import { Oid } from './oids.js';
+import { fromHex } from '@tls-kit/crypto/bytes';
 
 /** A passphrase: a string stands for its UTF-8 bytes (as with node:tls and the openssl CLI). */
 export type Passphrase = string | Uint8Array;
@@ -173,7 +174,7 @@ export function decryptLegacyPem(
   if (dek[2]!.length !== 2 * AES_BLOCK)
     throw new PrivateKeyDecryptionError('DEK-Info IV must be 16 bytes in hex');
   checkCiphertextLength(ciphertext.length);
-  const iv = hexBytes(dek[2]!);
+  const iv = fromHex(dek[2]!);
   const password = passwordBytes(passphrase);
   const key = evpBytesToKey(password, iv.subarray(0, 8), keyLength);
   if (password !== passphrase) password.fill(0);
@@ -183,12 +184,6 @@ export function decryptLegacyPem(
 function checkCiphertextLength(length: number): void {
   if (length === 0 || length % AES_BLOCK !== 0)
     throw new PrivateKeyDecryptionError(`ciphertext of ${length} bytes is not a whole number of AES blocks`);
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
 }
 
 function passwordBytes(passphrase: Passphrase): Uint8Array {

@@ -1,4 +1,4 @@
-// Exceptions of the seed's chapter 3 (certificate side) and the parse errors of this package.
+// Exceptions of the design document (certificate side) and the parse errors of this package.
 // Every class sets `name` so that messages and `instanceof` both identify it.
 
 /** Base class of every error this package throws on purpose. */
@@ -42,7 +42,7 @@ export class PassphraseRequiredError extends CertificateError {}
 /** A chain file contains certificates that are not part of the chain of its leaf. */
 export class CertificateNotInChainError extends CertificateError {}
 
-// --- Seed chapter 3 ---
+// --- The design document's exceptions ---
 
 /** A method or callback is no longer valid to call, e.g. a certificate_chain_callback invoked twice. */
 export class InvalidatedError extends CertificateError {}

@@ -15,7 +15,7 @@ import {
   Tag,
 } from './der.js';
 import { CertificateParseError } from './errors.js';
-import { toHex } from './bytes.js';
+import { toHex } from '@tls-kit/crypto/bytes';
 import { Name } from './name.js';
 import { Oid } from './oids.js';
 

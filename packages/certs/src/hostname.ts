@@ -4,7 +4,7 @@
 // against iPAddress SANs, octet for octet.
 
 import type { Certificate } from './certificate.js';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 
 export function verifyHostname(cert: Certificate, hostname: string): boolean {
   const ip = parseIpAddress(hostname);

@@ -1,6 +1,7 @@
 // Certificates indexed by subject Name DER, for finding issuer candidates in a pool.
 
-import { fingerprint, toHex } from './bytes.js';
+import { toHex } from '@tls-kit/crypto/bytes';
+import { fingerprint } from './fingerprint.js';
 import type { Certificate } from './certificate.js';
 import { isIssuerCandidate } from './issuer.js';
 

@@ -1,4 +1,4 @@
-// Strict PEM factories (the seed's chapter 4 TODO): a chain file yields exactly one chain with
+// Strict PEM factories (a TODO of the design document): a chain file yields exactly one chain with
 // its leaf's key, and nothing else.
 
 import type { CryptoProvider, PrivateKey } from '@tls-kit/crypto';

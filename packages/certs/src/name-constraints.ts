@@ -3,7 +3,7 @@
 
 import type { Certificate } from './certificate.js';
 import type { GeneralName, NameConstraints } from './extensions.js';
-import { bytesEqual } from './bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import type { Name } from './name.js';
 
 const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';

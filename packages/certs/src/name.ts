@@ -3,7 +3,7 @@
 
 import { DerReader, type DerElement, decodeString, encodingOf, isStringTag, Tag } from './der.js';
 import { CertificateParseError } from './errors.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { attributeShortNames } from './oids.js';
 
 export interface AttributeTypeAndValue {

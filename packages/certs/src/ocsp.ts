@@ -9,7 +9,7 @@ import {
   readAlgorithmIdentifier,
   type SignatureAlgorithm,
 } from './algorithms.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { Certificate } from './certificate.js';
 import {
   contentOf,

@@ -1,5 +1,5 @@
 // PEM armor, private keys in PKCS#8 / PKCS#1 / SEC1 (made by openssl), and the strict chain
-// file factories of the seed's chapter 4.
+// file factories of the design document.
 
 import { execFileSync } from 'node:child_process';
 import test from 'ava';

@@ -1,4 +1,4 @@
-// The seed's certificate API (chapters 2-4): TrustStore, ServerCertificates, ClientCertificateStore,
+// The seed's certificate API: TrustStore, ServerCertificates, ClientCertificateStore,
 // the callback rules and every chapter-3 exception in the situations the seed names.
 
 import test from 'ava';

@@ -7,9 +7,19 @@
 // traffic secret 0 -> KeyUpdate successors, "traffic upd" of §7.2).
 // TLS 1.2: the CLIENT_RANDOM line's master secret and the ServerHello's random and suite give the
 // key block (RFC 5246 §6.3); AEAD records per RFC 5288 §3 (GCM) and RFC 7905 §2 (ChaCha20).
-import { type AeadKey, type CryptoProvider, hkdfExpandLabel, tls12Prf } from '@tls-kit/crypto';
+// Secrets, keys and the key block come from the engine (@tls-kit/engine/record). Opening records
+// stays here: trying a key must not advance its sequence number, and the engine's record
+// protections advance it on every open, as a connection must.
+import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { TLS12_SUITES, TLS13_SUITES, type Tls12CipherSuite } from '@tls-kit/engine';
+import {
+  keyBlock12,
+  nextTrafficSecret,
+  TLS12_SUITES,
+  TLS13_SUITES,
+  type Tls12CipherSuite,
+  trafficKeys,
+} from '@tls-kit/engine/record';
 import type {
   Direction,
   KeyLogEntry,
@@ -17,6 +27,7 @@ import type {
   RecordDecryptorInfo,
   TLSRecord,
 } from '@tls-kit/messages';
+import { fromHex, toHex } from '@tls-kit/crypto/bytes';
 
 type Suite = (typeof TLS13_SUITES)[number];
 
@@ -45,14 +56,6 @@ interface RecordKeys {
   readonly aead: AeadKey;
   readonly iv: Uint8Array;
 }
-
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-const toHex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** RFC 8446 §5.3: the 64-bit sequence number, left-padded, XORed into the IV. */
 function nonce(iv: Uint8Array, seq: number): Uint8Array {
@@ -127,14 +130,7 @@ class Tls13Direction {
       // RFC 8446 §7.2: application_traffic_secret_N+1 = HKDF-Expand-Label(secret_N, "traffic upd", "", Hash.length).
       const previous = this.secret(epoch - 1, suite);
       if (!previous) return undefined;
-      secret = hkdfExpandLabel(
-        this.provider,
-        suite.hash,
-        previous,
-        'traffic upd',
-        new Uint8Array(0),
-        suite.hashLength,
-      );
+      secret = nextTrafficSecret(this.provider, suite, previous);
       this.secrets[epoch] = secret;
     }
     return secret;
@@ -146,14 +142,8 @@ class Tls13Direction {
     if (keys) return keys;
     const secret = this.secret(epoch, suite);
     if (!secret) return undefined;
-    const none = new Uint8Array(0);
-    keys = {
-      aead: this.provider.importAeadKey(
-        suite.aead,
-        hkdfExpandLabel(this.provider, suite.hash, secret, 'key', none, suite.keyLength),
-      ),
-      iv: hkdfExpandLabel(this.provider, suite.hash, secret, 'iv', none, 12),
-    };
+    const { key, iv } = trafficKeys(this.provider, suite, secret);
+    keys = { aead: this.provider.importAeadKey(suite.aead, key), iv };
     this.keyCache.set(id, keys);
     return keys;
   }
@@ -201,18 +191,10 @@ function tls12Directions(
   suite: Tls12CipherSuite,
   provider: CryptoProvider,
 ): Record<Direction, Tls12Direction> {
-  const seed = new Uint8Array([...serverRandom, ...clientRandom]);
-  const k = suite.keyLength;
-  const ivLength = suite.fixedIvLength;
-  const block = tls12Prf(provider, suite.hash, masterSecret, 'key expansion', seed, 2 * k + 2 * ivLength);
-  const at = (offset: number, length: number) => block.subarray(offset, offset + length);
+  const keys = keyBlock12(provider, suite, masterSecret, clientRandom, serverRandom);
   return {
-    client: new Tls12Direction(suite, provider.importAeadKey(suite.aead, at(0, k)), at(2 * k, ivLength)),
-    server: new Tls12Direction(
-      suite,
-      provider.importAeadKey(suite.aead, at(k, k)),
-      at(2 * k + ivLength, ivLength),
-    ),
+    client: new Tls12Direction(suite, provider.importAeadKey(suite.aead, keys.clientKey), keys.clientIv),
+    server: new Tls12Direction(suite, provider.importAeadKey(suite.aead, keys.serverKey), keys.serverIv),
   };
 }
 

@@ -1,6 +1,7 @@
-// Small byte helpers shared by both providers (browser-safe).
+// The byte-array helpers of every tls-kit package (`@tls-kit/crypto/bytes`; browser-safe). Not a
+// codec: encodings live in @tls-kit/wire and @tls-kit/messages.
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
   const out = new Uint8Array(length);
@@ -10,6 +11,13 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
+}
+
+/** Variable-time equality, for public values only (secrets go through constantTimeEqual). */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Constant-time for equal lengths; a length mismatch is not secret and returns false at once. */
@@ -26,23 +34,40 @@ export function isAllZero(bytes: Uint8Array): boolean {
   return acc === 0;
 }
 
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+// Every byte value is mapped to ASCII, so this decoder reads the digits back one to one.
+const ascii = new TextDecoder('latin1');
+
+/**
+ * Lowercase hex as one flat string: the digits are written into a byte array and decoded at once,
+ * where appending two characters per byte would leave a rope of two string objects per byte.
+ */
+export function toHex(bytes: Uint8Array): string {
+  const digits = new Uint8Array(bytes.length * 2);
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    digits[2 * i] = HEX_DIGITS[b >>> 4]!;
+    digits[2 * i + 1] = HEX_DIGITS[b & 15]!;
+  }
+  return ascii.decode(digits);
+}
+
+/** The bytes of an even-length hex string (trusted input: constants, key log lines already checked). */
+export function fromHex(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
 export function bytesToBigInt(bytes: Uint8Array): bigint {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex === '' ? 0n : BigInt(`0x${hex}`);
+  return bytes.length === 0 ? 0n : BigInt(`0x${toHex(bytes)}`);
 }
 
 /** Big-endian, left-padded to `length` bytes; throws if the value does not fit. */
 export function bigIntToBytes(value: bigint, length: number): Uint8Array {
   const hex = value.toString(16);
   if (value < 0n || hex.length > length * 2) throw new RangeError('integer does not fit');
-  return hexToBytes(hex.padStart(length * 2, '0'));
-}
-
-export function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
+  return fromHex(hex.padStart(length * 2, '0'));
 }
 
 export function byteLengthOf(value: bigint): number {

@@ -1,7 +1,7 @@
 // A minimal, strict DER reader and writer (X.690 §10) for key containers: SPKI, PKCS#8, PKCS#1,
 // SEC1, PKCS#3 DHParameter. No recursion, definite minimal lengths only, no trailing bytes.
 // (packages/certs has the full X.509 parser; this package must not depend on it.)
-import { bigIntToBytes, byteLengthOf, bytesToBigInt, concatBytes } from './bytes.js';
+import { bigIntToBytes, byteLengthOf, bytesToBigInt, concat } from './bytes.js';
 import { DerError } from './errors.js';
 
 export const TAG = {
@@ -144,16 +144,16 @@ export const der = {
       for (let l = length; l > 0; l = Math.floor(l / 256)) lengthBytes.unshift(l & 0xff);
       header = [tag, 0x80 | lengthBytes.length, ...lengthBytes];
     }
-    return concatBytes(Uint8Array.from(header), contents);
+    return concat([Uint8Array.from(header), contents]);
   },
   sequence(...parts: Uint8Array[]): Uint8Array {
-    return der.tlv(TAG.sequence, concatBytes(...parts));
+    return der.tlv(TAG.sequence, concat(parts));
   },
   /** A non-negative INTEGER from a bigint or unsigned big-endian bytes. */
   integer(value: bigint | Uint8Array): Uint8Array {
     const n = typeof value === 'bigint' ? value : bytesToBigInt(value);
     const magnitude = n === 0n ? new Uint8Array(1) : bigIntToBytes(n, byteLengthOf(n));
-    const contents = (magnitude[0] as number) & 0x80 ? concatBytes(new Uint8Array(1), magnitude) : magnitude;
+    const contents = (magnitude[0] as number) & 0x80 ? concat([new Uint8Array(1), magnitude]) : magnitude;
     return der.tlv(TAG.integer, contents);
   },
   oid(dotted: string): Uint8Array {
@@ -171,7 +171,7 @@ export const der = {
     return der.tlv(TAG.octetString, contents);
   },
   bitString(contents: Uint8Array): Uint8Array {
-    return der.tlv(TAG.bitString, concatBytes(new Uint8Array(1), contents));
+    return der.tlv(TAG.bitString, concat([new Uint8Array(1), contents]));
   },
   null(): Uint8Array {
     return Uint8Array.of(TAG.null, 0);

@@ -1,6 +1,6 @@
 // Finite-field DH parameters and peer-value checks shared by both providers: RFC 7919 named
 // groups and explicit parameters (TLS 1.2 ServerDHParams, the seed's DER `dh_params`).
-import { bigIntToBytes, byteLengthOf, bytesToBigInt, hexToBytes } from './bytes.js';
+import { bigIntToBytes, byteLengthOf, bytesToBigInt, fromHex } from './bytes.js';
 import { DerReader } from './der.js';
 import { InvalidKeyShareError } from './errors.js';
 import { FFDHE_PRIMES_HEX } from './ffdhe-primes.js';
@@ -41,7 +41,7 @@ export function resolveDhGroup(group: FfdheGroupName | { readonly custom: DhPara
   if (typeof group === 'string') {
     let named = resolved.get(group);
     if (!named) {
-      const pBytes = hexToBytes(FFDHE_PRIMES_HEX[group]);
+      const pBytes = fromHex(FFDHE_PRIMES_HEX[group]);
       named = {
         p: bytesToBigInt(pBytes),
         g: 2n,

@@ -4,7 +4,7 @@
 // ml_kem768_x25519 is X-Wing, a different construction.) Both providers use @noble/post-quantum
 // for ML-KEM (node 20's crypto has none) with their own X25519.
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
-import { concatBytes } from './bytes.js';
+import { concat } from './bytes.js';
 import { CryptoError, InvalidKeyShareError } from './errors.js';
 import type { KeyExchangeInitiator, KeyExchangeResponse } from './provider.js';
 
@@ -25,7 +25,7 @@ export function startX25519MlKem768(
   const ecdh = startX25519(privateKey?.subarray(64));
   return {
     group: 'x25519mlkem768',
-    publicKey: concatBytes(kem.publicKey, ecdh.publicKey),
+    publicKey: concat([kem.publicKey, ecdh.publicKey]),
     complete(peerPublicKey) {
       // The client checks the ciphertext length (draft §3.1.2): illegal_parameter.
       if (peerPublicKey.length !== CT_LENGTH + X25519_LENGTH) {
@@ -41,7 +41,7 @@ export function startX25519MlKem768(
         // Any other decapsulation failure is internal_error (draft §3.1.2).
         throw new CryptoError('ML-KEM decapsulation failed', { cause });
       }
-      return concatBytes(kemSecret, ecdhSecret);
+      return concat([kemSecret, ecdhSecret]);
     },
   };
 }
@@ -62,7 +62,7 @@ export function respondX25519MlKem768(
     throw new InvalidKeyShareError('invalid ML-KEM-768 encapsulation key', { cause });
   }
   return {
-    publicKey: concatBytes(encapsulated.cipherText, ecdh.publicKey),
-    sharedSecret: concatBytes(encapsulated.sharedSecret, ecdh.sharedSecret),
+    publicKey: concat([encapsulated.cipherText, ecdh.publicKey]),
+    sharedSecret: concat([encapsulated.sharedSecret, ecdh.sharedSecret]),
   };
 }

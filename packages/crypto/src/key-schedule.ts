@@ -1,6 +1,6 @@
 // Key-schedule helpers built on a provider's HMAC/HKDF: TLS 1.3 (RFC 8446 §7.1) and the
 // TLS 1.2 PRF (RFC 5246 §5).
-import { concatBytes, utf8 } from './bytes.js';
+import { concat, utf8 } from './bytes.js';
 import { CryptoError } from './errors.js';
 import type { CryptoProvider, HashAlgorithm } from './provider.js';
 
@@ -65,13 +65,13 @@ export function tls12Prf(
   seed: Uint8Array,
   length: number,
 ): Uint8Array {
-  const labelAndSeed = concatBytes(typeof label === 'string' ? utf8(label) : label, seed);
+  const labelAndSeed = concat([typeof label === 'string' ? utf8(label) : label, seed]);
   const out = new Uint8Array(length);
   // A(0) = seed; A(i) = HMAC(secret, A(i-1)); output blocks HMAC(secret, A(i) || seed).
   let a = labelAndSeed;
   for (let offset = 0; offset < length; ) {
     a = provider.hmac(hash, secret, a);
-    const block = provider.hmac(hash, secret, concatBytes(a, labelAndSeed));
+    const block = provider.hmac(hash, secret, concat([a, labelAndSeed]));
     const take = Math.min(block.length, length - offset);
     out.set(block.subarray(0, take), offset);
     offset += take;

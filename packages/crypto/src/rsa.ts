@@ -1,7 +1,7 @@
 // RSA in pure JS with bigint (RFC 8017): RSASSA-PKCS1-v1_5 (§8.2) and RSASSA-PSS (§8.1), key
 // generation. Verification is what the portable provider needs most; signing and key generation
 // work but are slow and, bigint arithmetic being variable-time, not side-channel hardened.
-import { bigIntToBytes, bytesToBigInt, concatBytes, constantTimeEqual, hexToBytes } from './bytes.js';
+import { bigIntToBytes, bytesToBigInt, concat, constantTimeEqual, fromHex } from './bytes.js';
 import { CryptoError } from './errors.js';
 import type { RsaPrivateComponents, RsaPublicComponents } from './key-der.js';
 import type { HashAlgorithm } from './provider.js';
@@ -45,15 +45,15 @@ function byteLength(n: bigint): number {
 
 /** DigestInfo DER prefixes (RFC 8017 §9.2, note 1). */
 const DIGEST_INFO_PREFIX: Record<HashAlgorithm, Uint8Array> = {
-  sha1: hexToBytes('3021300906052b0e03021a05000414'),
-  sha256: hexToBytes('3031300d060960864801650304020105000420'),
-  sha384: hexToBytes('3041300d060960864801650304020205000430'),
-  sha512: hexToBytes('3051300d060960864801650304020305000440'),
+  sha1: fromHex('3021300906052b0e03021a05000414'),
+  sha256: fromHex('3031300d060960864801650304020105000420'),
+  sha384: fromHex('3041300d060960864801650304020205000430'),
+  sha512: fromHex('3051300d060960864801650304020305000440'),
 };
 
 /** EMSA-PKCS1-v1_5-ENCODE (RFC 8017 §9.2): 0x00 01 FF..FF 00 || DigestInfo. */
 function emsaPkcs1v15(hash: RsaHash, message: Uint8Array, emLength: number): Uint8Array {
-  const t = concatBytes(DIGEST_INFO_PREFIX[hash.algorithm], hash.digest(message));
+  const t = concat([DIGEST_INFO_PREFIX[hash.algorithm], hash.digest(message)]);
   if (emLength < t.length + 11) throw new CryptoError('RSA modulus too short for this hash');
   const em = new Uint8Array(emLength).fill(0xff);
   em[0] = 0;
@@ -77,7 +77,7 @@ function mgf1(hash: RsaHash, seed: Uint8Array, length: number): Uint8Array {
   const counter = new Uint8Array(4);
   for (let offset = 0, i = 0; offset < length; i++) {
     new DataView(counter.buffer).setUint32(0, i);
-    const block = hash.digest(concatBytes(seed, counter));
+    const block = hash.digest(concat([seed, counter]));
     out.set(block.subarray(0, Math.min(block.length, length - offset)), offset);
     offset += block.length;
   }
@@ -106,7 +106,7 @@ function emsaPssVerify(hash: RsaHash, message: Uint8Array, opened: Uint8Array, m
   for (let i = 0; i < psLength; i++) if (db[i] !== 0) return false;
   if (db[psLength] !== 1) return false;
   const salt = db.subarray(db.length - sLen);
-  const mPrime = concatBytes(new Uint8Array(8), hash.digest(message), salt);
+  const mPrime = concat([new Uint8Array(8), hash.digest(message), salt]);
   return constantTimeEqual(hash.digest(mPrime), h);
 }
 
@@ -116,14 +116,14 @@ function emsaPss(hash: RsaHash, message: Uint8Array, emBits: number, salt: Uint8
   const emLength = Math.ceil(emBits / 8);
   if (emLength < hLen + salt.length + 2)
     throw new CryptoError('RSA modulus too short for PSS with this hash');
-  const h = hash.digest(concatBytes(new Uint8Array(8), hash.digest(message), salt));
+  const h = hash.digest(concat([new Uint8Array(8), hash.digest(message), salt]));
   const db = new Uint8Array(emLength - hLen - 1);
   db[db.length - salt.length - 1] = 1;
   db.set(salt, db.length - salt.length);
   const mask = mgf1(hash, h, db.length);
   for (let i = 0; i < db.length; i++) db[i] = (db[i] as number) ^ (mask[i] as number);
   db[0] = (db[0] as number) & (0xff >> (8 * emLength - emBits));
-  return concatBytes(db, h, Uint8Array.of(0xbc));
+  return concat([db, h, Uint8Array.of(0xbc)]);
 }
 
 /** RSASP1 (§5.2.1) with CRT, base blinding, and a check of the result against the public key

@@ -1,11 +1,10 @@
 // The seed's send_alert level rules on top of @tls-kit/messages' alertLevelRule (RFC 8446 §6,
 // RFC 5246 §7.2).
-import { AlertDescription, AlertLevel, alertLevelRule, enumName, ProtocolVersion } from '@tls-kit/messages';
+import { AlertLevel, alertLevelRule, ProtocolVersion } from '@tls-kit/messages';
+import { alertName } from './alert-name.js';
 import { InvalidAlertLevel } from './errors.js';
 
-export function alertName(code: number): string {
-  return enumName(AlertDescription, code, 2);
-}
+export { alertName };
 
 /**
  * An explicit level must fit the description; without one the rule must be unambiguous for the

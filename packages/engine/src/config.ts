@@ -77,7 +77,7 @@ export interface CommonOptions {
    */
   readonly rejectUnauthorized?: boolean;
   /**
-   * TLS 1.3 half-close (RFC 8446 §6.1). Default false (seed chapter 15: the peer's close_notify is
+   * TLS 1.3 half-close (RFC 8446 §6.1). Default false (the design's close semantics: the peer's close_notify is
    * answered at once). true: the peer's close_notify only ends the read side (`ended`, `onEnd`,
    * state 'peerClosed'); we may go on sending until `applicationFinished()` sends our close_notify
    * and calls `wireClose(false)`. TLS 1.2 always answers at once (RFC 5246 §7.2.1).
@@ -93,7 +93,7 @@ export interface ResolvedConfig {
   readonly provider: CryptoProvider;
   readonly versions: readonly TLSVersion[];
   readonly suites: readonly CipherSuite[];
-  /** The TLS 1.2 suites of `cipherSuites` (issue 7). */
+  /** The TLS 1.2 suites of `cipherSuites`. */
   readonly suites12: readonly Tls12CipherSuite[];
   readonly groups: readonly NamedGroupName[];
   readonly signatureSchemes: readonly SignatureSchemeName[];

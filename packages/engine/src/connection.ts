@@ -1,10 +1,8 @@
 // The seed's Connection: the application's handle on one TLS connection.
 import type { Certificate } from '@tls-kit/certs';
 import type { TLSVersion } from './config.js';
-import type { ConnectionCore, ConnectionState, PeerVerification } from './core.js';
+import type { ConnectionCore, ConnectionState, HandshakeState, PeerVerification } from './core.js';
 import { TLSUsageError } from './errors.js';
-import { AppData12 } from './handshake/common12.js';
-import { Traffic13 } from './handshake/traffic13.js';
 
 export class Connection {
   /** @internal */
@@ -43,8 +41,9 @@ export class Connection {
 
   /** TLS 1.3 KeyUpdate (RFC 8446 §4.6.3); `requestPeer` asks the peer to update its keys too. */
   keyUpdate(requestPeer = true): void {
-    const traffic = this.traffic();
-    this.core.perform(() => traffic.updateKeys(requestPeer));
+    const state = this.established();
+    if (!state.updateKeys) throw new TLSUsageError('the handshake has not completed');
+    this.core.perform(() => state.updateKeys?.(requestPeer));
   }
 
   /**
@@ -55,31 +54,25 @@ export class Connection {
    * at a time; needs the server's clientTrustRoot.
    */
   requestClientCertificate(): void {
-    const traffic = this.traffic();
-    const request = traffic.postHandshakeAuth?.request;
+    // TLS 1.2 has no post-handshake authentication: its state has no postHandshakeAuth either.
+    const request = this.established().postHandshakeAuth?.request;
     if (!request)
       throw new TLSUsageError('requestClientCertificate: the client did not offer post_handshake_auth');
     request();
   }
 
-  /** RFC 8446 §7.5 / RFC 5705 keying material exporter. */
+  /** RFC 8446 §7.5 / RFC 5705 keying material exporter (TLS 1.2: on the master secret). */
   exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
-    const state = this.core.currentState;
-    // TLS 1.2 (issue 7): RFC 5705 on the master secret, see handshake/common12.ts.
-    if (state instanceof AppData12 && this.core.status === 'open') {
-      this.core.assertUsable();
-      return state.exportKeyingMaterial(label, context, length);
-    }
-    return this.traffic().exportKeyingMaterial(label, context, length);
+    const state = this.established();
+    if (!state.exportKeyingMaterial) throw new TLSUsageError('the handshake has not completed');
+    return state.exportKeyingMaterial(label, context, length);
   }
 
-  private traffic(): Traffic13 {
+  /** The current state, once the handshake completed and while the connection is open. */
+  private established(): HandshakeState {
     this.core.assertUsable();
-    const state = this.core.currentState;
-    if (!(state instanceof Traffic13) || this.core.status !== 'open') {
-      throw new TLSUsageError('the handshake has not completed');
-    }
-    return state;
+    if (this.core.status !== 'open') throw new TLSUsageError('the handshake has not completed');
+    return this.core.currentState;
   }
 
   get state(): ConnectionState {

@@ -1,15 +1,15 @@
 // The machinery shared by every connection, whatever the role and version: input deframing and
 // deprotection, handshake message reassembly, dispatch to the current handshake state, alerts,
-// close semantics (seed chapter 15), output batching, and pausing for certificate callbacks.
+// close semantics (the design's common states), output batching, and pausing for certificate callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
-import { concat } from './bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
-import type { StatusFailureReason } from './handshake/ocsp.js';
+import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { Deframer, type RawRecord } from './record/deframer.js';
 import { HandshakeJoiner } from './record/handshake-joiner.js';
 import {
@@ -35,6 +35,12 @@ export interface HandshakeState {
   handleChangeCipherSpec?(): HandshakeState;
   /** Post-handshake states that can change our write key (TLS 1.3 KeyUpdate) do it here. */
   rekey?(): void;
+  /** The states of a completed handshake: the exporter (RFC 8446 §7.5, RFC 5705). */
+  exportKeyingMaterial?(label: string, context: Uint8Array, length: number): Uint8Array;
+  /** TLS 1.3 after the handshake: KeyUpdate (RFC 8446 §4.6.3). */
+  updateKeys?(requestPeer: boolean): void;
+  /** TLS 1.3 after the handshake, when the client offered post_handshake_auth (RFC 8446 §4.6.2). */
+  readonly postHandshakeAuth?: { request?(): void };
 }
 
 /** Where a connection is, as reported by `Connection.state`. */
@@ -548,7 +554,7 @@ export class ConnectionCore {
       this.invalidate(true);
       return error;
     }
-    // A user callback's exception (verifyCallback: seed ch. 1) or an internal failure: no alert
+    // A user callback's exception (verifyCallback, as the design's start() says) or an internal failure: no alert
     // is owed for the former; for anything else the peer gets internal_error.
     if (!(error instanceof UserCallbackError))
       this.writeAlert(AlertDescription.internal_error, AlertLevel.fatal);
@@ -754,7 +760,7 @@ export class ConnectionCore {
     throw new TLSAlertError(code, level);
   }
 
-  /** Seed chapter 15: the peer's close_notify. */
+  /** The design's common states: the peer's close_notify. */
   private peerClosed(): void {
     if (this.config.halfClose && this.status === 'open' && this.version === 'TLSv1.3') {
       // RFC 8446 §6.1: close_notify closes the peer's write side only; ours stays open until

@@ -1,6 +1,6 @@
-// The exceptions of the seed's chapter 3 that belong to the protocol engine. The
+// The exceptions of the design document that belong to the protocol engine. The
 // certificate-side ones (InvalidatedError included) come from @tls-kit/certs.
-import { alertName } from './alerts.js';
+import { alertName } from './alert-name.js';
 
 /** Raised when the peer sent us an alert (a fatal one, or a warning the connection cannot survive). */
 export class TLSAlertError extends Error {

@@ -1,11 +1,13 @@
-// @tls-kit/engine: the sans-IO TLS client and server of the seed's chapter 1.
-export { ClientTLS, type ClientOptions, type VerifyCallback } from './client/client-tls.js';
+// @tls-kit/engine: the sans-IO TLS client and server of the design document's Python TLS API.
+export { ClientTLS, type ClientOptions } from './client/client-tls.js';
+export type { VerifyCallback } from './verify-callback.js';
 export { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './client/tickets.js';
 export { ServerTLS, type ServerOptions } from './server/server-tls.js';
 export type { ExternalPskKey, ExternalPskOption, PskCallback } from './external-psk.js';
-export type { OcspResponder, OcspVerification, StatusFailureReason } from './handshake/ocsp.js';
+export type { OcspResponder } from './handshake/ocsp.js';
+export type { OcspVerification, StatusFailureReason } from './handshake/ocsp-verification.js';
 export { TicketKeys, type TicketKeysOptions } from './server/ticket-keys.js';
-// TLS 1.2 (issue 7): session caches and suites.
+// TLS 1.2: session caches and suites.
 export {
   type ClientSession12,
   type ClientSession12Cache,
@@ -32,7 +34,7 @@ export { BadTLSDataError, InvalidAlertLevel, TLSAlertError, TLSUsageError } from
 // The alert constants for sendAlert (the seed's "constants specified in this module").
 export { AlertDescription, AlertLevel, alertLevelRule } from '@tls-kit/messages';
 export { TLS13_SUITES, type CipherSuite } from './suites.js';
-// The certificate-side exceptions of the seed's chapter 3 live in @tls-kit/certs.
+// The certificate-side exceptions of the design's exceptions live in @tls-kit/certs.
 export {
   ExtraneousPrivateKeyError,
   InvalidatedError,

@@ -1,5 +1,5 @@
 // The cipher suites the engine implements. TLS 1.3 suites name only the AEAD and the hash
-// (RFC 8446 §B.4); TLS 1.2 suites (issue 7) will add their key exchange and authentication.
+// (RFC 8446 §B.4); TLS 1.2 suites add their key exchange and authentication.
 import type { AeadAlgorithm, HashAlgorithm } from '@tls-kit/crypto';
 
 export interface Tls13CipherSuite {
@@ -52,7 +52,7 @@ export function suiteByName(name: string): CipherSuite | undefined {
   return TLS13_SUITES.find((s) => s.name === name);
 }
 
-// --- TLS 1.2 (issue 7) ---
+// --- TLS 1.2 ---
 // Only forward-secret AEAD suites: ECDHE/DHE with AES-GCM (RFC 5288, RFC 5289) and
 // ChaCha20-Poly1305 (RFC 7905). Static RSA key exchange (no forward secrecy, Bleichenbacher) and
 // CBC suites (Lucky13, padding oracles) are deliberately not implemented.

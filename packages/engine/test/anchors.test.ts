@@ -29,7 +29,7 @@ import {
 } from '@tls-kit/messages';
 import { forgeE3Signature } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,

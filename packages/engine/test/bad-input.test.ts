@@ -7,7 +7,7 @@ import {
   ServerCertificateChain,
 } from '@tls-kit/certs';
 import test from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { AlertDescription as A, BadTLSDataError, InvalidatedError, TLSAlertError } from '../src/index.js';
 import { PlaintextProtection } from '../src/record/protection.js';

@@ -2,7 +2,7 @@
 // (BadTLSDataError after an alert, TLSAlertError, InvalidatedError) or a normal result.
 import fc from 'fast-check';
 import test from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { BadTLSDataError, ClientTLS, InvalidatedError, ServerTLS, TLSAlertError } from '../src/index.js';
 import { pki } from './helpers/pki.js';
 

@@ -15,7 +15,7 @@ const available = haveGnutls();
 const maybe = available ? test.serial : test.skip;
 if (!available) test('GnuTLS is absent', (t) => t.log('gnutls-bin not installed: GnuTLS interop skipped'));
 
-/** TLS 1.2 (issue 7) cases run once the engine accepts a TLS 1.2-only configuration. */
+/** TLS 1.2 cases run once the engine accepts a TLS 1.2-only configuration. */
 function engineHasTls12(): boolean {
   try {
     new ClientTLS({ serverHostname: 'localhost', versions: ['TLSv1.2'], trustRoot: pki().trustStore });

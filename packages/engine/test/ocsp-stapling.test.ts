@@ -11,7 +11,7 @@ import {
   ServerHello,
 } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   BadTLSDataError,

@@ -14,7 +14,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import {
   BadTLSDataError,
   ClientTLS,

@@ -4,7 +4,7 @@ import { fc, testProp } from '@fast-check/ava';
 import { type Certificate, type CertificateChainCallback, ServerCertificates } from '@tls-kit/certs';
 import { ContentType } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { ClientTLS, ServerTLS } from '../src/index.js';
 import { PlaintextProtection } from '../src/record/protection.js';
 import { makeClient } from './helpers/mitm.js';

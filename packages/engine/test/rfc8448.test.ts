@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Certificate, ServerCertificateChain } from '@tls-kit/certs';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import test from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { schemeName } from '../src/algorithms.js';
 import { certificateVerifyContent } from '../src/handshake/common13.js';
 import { ServerTLS } from '../src/index.js';

@@ -17,7 +17,7 @@ import {
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { MemoryServerSessionCache, TLSAlertError } from '../src/index.js';
 import { keyBlock12 } from '../src/keyschedule/tls12.js';

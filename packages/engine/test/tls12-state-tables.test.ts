@@ -1,5 +1,5 @@
-// One test per row of the seed's TLS 1.2 state tables: chapter 13 (server), chapter 14 (client)
-// and chapter 15 (common close/write rows), checked on our client and server in memory.
+// One test per row of the design document's TLS 1.2 state tables: server as a state machine,
+// client as a state machine and the common states (close/write rows), checked on our client and server in memory.
 import { type CertificateChainCallback, ServerCertificates } from '@tls-kit/certs';
 import {
   AlertDescription,
@@ -45,7 +45,7 @@ function fullHandshake(clientTLS = clientTLS12(), serverTLS = serverTLS12({ tick
   return { client, server, clientTLS, serverTLS };
 }
 
-// --- Chapter 13: server as a state machine ---
+// --- Server as a state machine ---
 
 test('ch.13 row 1: ClientHello in IDLE -> CHECK_SESSION_CACHE, no output', (t) => {
   const certificates = new LaterCertificates();
@@ -63,14 +63,14 @@ test('ch.13 row 2: id found in CHECK_SESSION_CACHE -> WAIT_RESUME, output Server
   const { clientTLS, serverTLS, server: first } = fullHandshake();
   const client = startClient(clientTLS);
   const server = startServer(serverTLS);
-  // Chapter 11: the ClientHello carries the session ID of the session to resume.
+  // Resumption (the design's hello messages): the ClientHello carries the session ID of the session to resume.
   const hello = ClientHello.parse(plainHandshakeMessages(client.out[0]!)[0]!.subarray(4));
   t.deepEqual(hello.legacySessionId, first.connection.sessionId);
   send(client, server);
   t.is(server.connection.handshakeState, 'WAIT_RESUME');
   const out = server.take();
   t.deepEqual(plainHandshakeTypes(out), [H.server_hello]);
-  // Chapter 12: the ServerHello echoes it.
+  // And the ServerHello echoes it.
   const serverHello = ServerHello.parse(plainHandshakeMessages(out)[0]!.subarray(4));
   t.deepEqual(serverHello.legacySessionIdEcho, hello.legacySessionId);
   t.deepEqual(recordTypes(out), [C.handshake, C.change_cipher_spec, C.handshake]);
@@ -147,7 +147,7 @@ test('ch.13 row 6: ClientHello in APP_DATA -> APP_DATA, output Alert(no_renegoti
   t.is(error?.alertLevel, AlertLevel.warning);
 });
 
-// --- Chapter 14: client as a state machine ---
+// --- Client as a state machine ---
 
 test('ch.14 row 1: IDLE -> WAIT_1, output ClientHello', (t) => {
   const client = startClient(clientTLS12());
@@ -204,7 +204,7 @@ test('ch.14 row 5: HelloRequest in APP_DATA -> APP_DATA, output Alert(no_renegot
   t.is(error?.alertLevel, AlertLevel.warning);
 });
 
-// --- Chapter 15: common states, on a TLS 1.2 connection (both roles) ---
+// --- Common states, on a TLS 1.2 connection (both roles) ---
 
 for (const role of ['client', 'server'] as const) {
   const ends = () => {

@@ -1,15 +1,11 @@
 import { BaseCodec, type Codec, describe } from './codec.js';
 import { EncodeError } from './errors.js';
+import type { LengthField } from './length.js';
 import type { Reader } from './reader.js';
 import type { Writer } from './writer.js';
 
 /** A big-endian unsigned integer codec; also usable as a length or tag field. */
-export interface UIntCodec extends Codec<number> {
-  /** Width in bytes. */
-  readonly size: 1 | 2 | 3 | 4;
-  /** Largest encodable value. */
-  readonly max: number;
-}
+export interface UIntCodec extends Codec<number>, LengthField {}
 
 function rangeError(value: unknown, bits: number): EncodeError {
   return new EncodeError(`${describe(value)} is not an integer in 0..2^${bits}-1`);

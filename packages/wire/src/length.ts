@@ -1,7 +1,24 @@
 import { EncodeError } from './errors.js';
-import type { UIntCodec } from './int.js';
 import type { Reader } from './reader.js';
-import type { Writer } from './writer.js';
+
+/** What a length prefix needs of its integer field (UBInt8..UBInt32 are ones). */
+export interface LengthField {
+  /** Width in bytes. */
+  readonly size: 1 | 2 | 3 | 4;
+  /** Largest encodable value. */
+  readonly max: number;
+  read(reader: Reader): number;
+}
+
+/**
+ * The part of Writer a length prefix writes through; structural, so that the Writer (whose
+ * `prefixed` uses LengthPrefix) and this file do not import each other.
+ */
+interface PrefixTarget {
+  readonly pos: number;
+  reserve(size: number): number;
+  patchUInt(at: number, size: number, value: number): void;
+}
 
 /**
  * Inclusive byte-length bounds of a TLS vector, as in `opaque x<min..max>` (RFC 8446 §3.4).
@@ -18,7 +35,7 @@ export class LengthPrefix {
   readonly max: number;
 
   constructor(
-    readonly field: UIntCodec,
+    readonly field: LengthField,
     bounds: Bounds | undefined,
   ) {
     this.min = bounds?.min ?? 0;
@@ -43,18 +60,18 @@ export class LengthPrefix {
   }
 
   /** Writes a prefix for a body of known length. */
-  write(w: Writer, length: number): void {
+  write(w: PrefixTarget, length: number): void {
     this.check(length);
     w.patchUInt(w.reserve(this.field.size), this.field.size, length);
   }
 
   /** Reserves the prefix before a body of unknown length; returns its offset for `patch`. */
-  reserve(w: Writer): number {
+  reserve(w: PrefixTarget): number {
     return w.reserve(this.field.size);
   }
 
   /** Back-patches the prefix reserved at `at` once the body has been written. */
-  patch(w: Writer, at: number): void {
+  patch(w: PrefixTarget, at: number): void {
     const length = w.pos - at - this.field.size;
     this.check(length);
     w.patchUInt(at, this.field.size, length);

@@ -1,5 +1,4 @@
-import type { UIntCodec } from './int.js';
-import { type Bounds, LengthPrefix } from './length.js';
+import { type Bounds, type LengthField, LengthPrefix } from './length.js';
 
 /**
  * A growable output buffer. Length prefixes are written as placeholders with `reserve` and filled
@@ -87,7 +86,7 @@ export class Writer {
    * Writes `fn`'s output behind a back-patched length prefix of `lengthField`, checked against the
    * field's range and `bounds` (EncodeError). For hand-written codecs.
    */
-  prefixed(lengthField: UIntCodec, fn: (writer: this) => void, bounds?: Bounds): void {
+  prefixed(lengthField: LengthField, fn: (writer: this) => void, bounds?: Bounds): void {
     const prefix = new LengthPrefix(lengthField, bounds);
     const at = prefix.reserve(this);
     fn(this);

@@ -1,6 +1,6 @@
 // `tls-kit bench`: handshakes, bulk throughput, memory per connection and the record layer,
 // tls-kit (node:crypto and @noble providers) side by side with Node's native tls and node-forge,
-// in one process over loopback, in alternating rounds (issue 9). Prints Markdown or JSON.
+// in one process over loopback, in alternating rounds. Prints Markdown or JSON.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';

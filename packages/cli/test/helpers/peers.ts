@@ -166,7 +166,7 @@ export function tlsKit(args: string[], timeoutMs = 30_000): Child {
   );
 }
 
-/** Whether the engine negotiates TLS 1.2 (issue 7); the TLS 1.2 tests run only then. */
+/** Whether the engine negotiates TLS 1.2; the TLS 1.2 tests run only then. */
 export async function engineHasTls12(): Promise<boolean> {
   const { ClientTLS } = await import('@tls-kit/engine');
   const { TrustStore } = await import('@tls-kit/certs');

@@ -1,5 +1,5 @@
 // The seed's ClientTLS: configuration shared by the client connections it starts.
-import { type Certificate, type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
+import { type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
 import {
   type CheckServerIdentity,
   type CommonOptions,
@@ -9,12 +9,13 @@ import {
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
-import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp.js';
+import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp-verification.js';
 import { type ExternalPsk, type ExternalPskOption, resolveExternalPsk } from '../external-psk.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
 import { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './tickets.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 export interface ClientOptions extends CommonOptions {
   /** The server's name: sent as SNI (unless an IP address) and checked against its certificate. */
@@ -92,8 +93,6 @@ function ticketSink(
   };
 }
 
-export type VerifyCallback = (certificates: Certificate[], connection: Connection) => void;
-
 export class ClientTLS {
   private readonly config: ResolvedConfig;
   private readonly hostname: string;
@@ -163,11 +162,9 @@ export class ClientTLS {
         ocspVerification: this.options.ocspVerification ?? 'off',
         requestOCSP:
           (this.options.requestOCSP ?? false) || (this.options.ocspVerification ?? 'off') !== 'off',
-        verifyCallback: verifyCallback as
-          | ((certificates: Certificate[], connection: unknown) => void)
-          | undefined,
+        verifyCallback,
       };
-      // TLS 1.2 (issue 7): offered beside 1.3 in one ClientHello, or alone.
+      // TLS 1.2: offered beside 1.3 in one ClientHello, or alone.
       const versions = this.config.versions;
       // Sessions of a handshake whose chain did not verify (rejectUnauthorized: false) are not
       // kept: a resumption would skip the certificate and hide the failure.

@@ -1,5 +1,5 @@
-// The TLS 1.2 client handshake (RFC 5246 §7.3), as the seed's "client as a state machine" table
-// (chapter 14) names it:
+// The TLS 1.2 client handshake (RFC 5246 §7.3), as the design document's "client as a state machine"
+// table names it:
 //
 //   Input               Current state  Next state  Output
 //   -                   IDLE           WAIT_1      ClientHello
@@ -15,7 +15,7 @@
 //
 // A client that also offers TLS 1.3 sends one ClientHello (client/handshake13.ts) carrying our
 // offer; when the ServerHello picks TLS 1.2 it is handed to `Client12.serverHello`.
-import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import type { Certificate } from '@tls-kit/certs';
 import { FFDHE_PRIMES_HEX, type NamedGroupName, type SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -34,7 +34,6 @@ import {
   ExtensionType,
   findExtension,
   HandshakeType,
-  NameType,
   NewSessionTicket12,
   ProtocolVersion,
   ServerHello,
@@ -43,8 +42,8 @@ import {
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
-import { GROUP_CODES, TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual, concat } from '../bytes.js';
+import { TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
+import { bytesEqual, concat, toHex } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail, ProtocolViolation } from '../errors.js';
@@ -52,7 +51,6 @@ import {
   AppData12,
   chooseScheme12,
   ExpectChangeCipherSpec12,
-  expect12,
   Keys12,
   keyFitsSuite,
   State12,
@@ -60,35 +58,17 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
+import { expectMessage } from '../handshake/expect.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import {
-  acceptStapledResponse,
-  checkStapledStatus,
-  type OcspVerification,
-  STATUS_REQUEST,
-} from '../handshake/ocsp.js';
+import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import type { Tls12CipherSuite } from '../suites.js';
-import type { ClientSession12, ClientSession12Cache } from './session12.js';
-
-export interface Client12Settings {
-  readonly hostname: string;
-  readonly sni: string | undefined;
-  readonly trustStore: TrustStore;
-  readonly clientCertificateStore: ClientCertificateStore | undefined;
-  /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
-  readonly requestOCSP: boolean;
-  /** ClientOptions.ocspVerification. */
-  readonly ocspVerification: OcspVerification;
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
-  /** Where TLS 1.2 sessions are kept per server name; undefined turns resumption off. */
-  readonly sessions: ClientSession12Cache | undefined;
-  /** ClientOptions.requireSecureRenegotiation (RFC 5746 §4.1). */
-  readonly requireSecureRenegotiation: boolean;
-}
+import type { ClientSession12 } from './session12.js';
+import type { Client12Settings } from './settings.js';
+import { helloExtensions } from './hello-extensions.js';
 
 /** What the ClientHello carried, as the ServerHello handler needs it. */
 export interface SentHello {
@@ -127,7 +107,6 @@ function bitLength(bytes: Uint8Array): number {
 const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
   Object.entries(FFDHE_PRIMES_HEX).map(([name, hex]) => [hex.toLowerCase(), name as NamedGroupName]),
 );
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** Our TLS 1.2 offer and, once the server picks 1.2, the handshake that follows. */
 export class Client12 {
@@ -180,44 +159,18 @@ export class Client12 {
   sendClientHello(): SentHello {
     const { core, settings } = this;
     const { config } = core;
-    const T = ExtensionType;
     const random = config.random(32).slice();
     const sessionId = this.sessionId ?? new Uint8Array(0);
-    const extensions: ClientHelloExtension[] = [];
-    if (settings.sni !== undefined) {
-      extensions.push({
-        extensionType: T.server_name,
-        extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: settings.sni }] },
-      });
-    }
-    const groups = config.groups.filter((g) => TLS12_ECDHE_GROUPS.has(g));
-    if (groups.length > 0) {
-      extensions.push({
-        extensionType: T.supported_groups,
-        extensionData: { namedGroupList: groups.map((g) => GROUP_CODES[g]) },
-      });
-    }
-    extensions.push({
-      extensionType: T.signature_algorithms,
-      extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
-    });
-    if (config.alpnProtocols.length > 0) {
-      extensions.push({
-        extensionType: T.application_layer_protocol_negotiation,
-        extensionData: { protocolNameList: [...config.alpnProtocols] },
-      });
-    }
-    // RFC 8449 §4: a TLS 1.2-only endpoint's limit is at most 2^14.
-    extensions.push({
-      extensionType: T.record_size_limit,
-      extensionData: { recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT) },
-    });
-    // RFC 8449 §5: beside record_size_limit, for servers that only know the older extension.
     const maxFragmentLength = maxFragmentLengthCode(config, false);
-    if (maxFragmentLength !== undefined) {
-      extensions.push({ extensionType: T.max_fragment_length, extensionData: { maxFragmentLength } });
-    }
-    if (settings.requestOCSP) extensions.push(STATUS_REQUEST);
+    const extensions = helloExtensions(config, {
+      sni: settings.sni,
+      groups: config.groups.filter((g) => TLS12_ECDHE_GROUPS.has(g)),
+      afterSignatureAlgorithms: [],
+      // RFC 8449 §4: a TLS 1.2-only endpoint's limit is at most 2^14.
+      recordSizeLimit: Math.min(config.recordSizeLimit, MAX_PLAINTEXT),
+      maxFragmentLength,
+      requestOCSP: settings.requestOCSP,
+    });
     extensions.push(...this.extensions());
     const raw = frameHandshake(
       HandshakeType.client_hello,
@@ -415,7 +368,7 @@ export class ExpectServerHello12 extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.server_hello, 'WAIT_1 (ServerHello)');
+    expectMessage(message, HandshakeType.server_hello, 'WAIT_1 (ServerHello)');
     const sh = decode(ServerHello, message.body);
     // We did not offer TLS 1.3: supported_versions in the answer is unsolicited (RFC 8446 §4.2.1).
     return this.client.serverHello(message, sh, this.hello);
@@ -437,7 +390,7 @@ class ExpectServerCertificate extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
+    expectMessage(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
     const { core, client, suite } = this.hs;
     const { certificateList } = decode(Certificate12, message.body);
     if (certificateList.length === 0) fail(AlertDescription.decode_error, 'empty server Certificate');
@@ -502,7 +455,7 @@ class ExpectServerKeyExchange extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
+    expectMessage(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
     const { hs } = this;
     const { core, suite } = hs;
     // RFC 6066 §8: CertificateStatus, when sent, comes right after Certificate; by the
@@ -557,7 +510,7 @@ class ExpectServerKeyExchange extends ClientState12 {
       { custom: { p: params.dhP, g: params.dhG } },
       params.dhYs,
     );
-    core.facts.namedGroup = FFDHE_BY_PRIME.get(hex(stripLeadingZeros(params.dhP))) ?? `dh${bits}`;
+    core.facts.namedGroup = FFDHE_BY_PRIME.get(toHex(stripLeadingZeros(params.dhP))) ?? `dh${bits}`;
     // RFC 5246 §8.1.2: leading zero bytes of Z are stripped.
     return { publicKey: response.publicKey, preMasterSecret: stripLeadingZeros(response.sharedSecret) };
   }
@@ -589,7 +542,7 @@ class ExpectCertificateRequestOrDone extends ClientState12 {
   }
 }
 
-/** WAIT_1, ServerHelloDone -> WAIT_2 with our flight (seed chapter 14, second row). */
+/** WAIT_1, ServerHelloDone -> WAIT_2 with our flight (the design's client state machine, second row). */
 class ExpectServerHelloDone extends ClientState12 {
   readonly name = 'WAIT_1';
   constructor(
@@ -601,7 +554,7 @@ class ExpectServerHelloDone extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
+    expectMessage(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
     const { core } = this.hs;
     decode(ServerHelloDone, message.body);
     core.transcript.add(message.raw);
@@ -684,7 +637,7 @@ class ExpectNewSessionTicket extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
+    expectMessage(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
     const { ticketLifetimeHint, ticket } = decode(NewSessionTicket12, message.body);
     this.hs.core.transcript.add(message.raw);
     // RFC 5077 §3.3: an empty ticket means "no ticket this time".
@@ -714,7 +667,7 @@ class ExpectServerFinished extends ClientState12 {
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.finished, `${this.name} (Finished)`);
+    expectMessage(message, HandshakeType.finished, `${this.name} (Finished)`);
     const { hs, keys } = this;
     keys.checkFinished(message);
     if (this.resumedSession) {

@@ -8,7 +8,7 @@
 //   Traffic13: CertificateRequest -> (Certificate, [CertificateVerify], Finished), when we offered
 //     post_handshake_auth (RFC 8446 §4.6.2)
 //   (a PSK handshake goes from ExpectEncryptedExtensions straight to ExpectFinished)
-import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import type { Certificate, ClientCertificateStore } from '@tls-kit/certs';
 import type { HashAlgorithm, KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -17,7 +17,6 @@ import {
   type CertificateRequest13Message,
   CertificateVerify,
   ClientHello,
-  type ClientHelloExtension,
   ContentType,
   DOWNGRADE_TLS11,
   DOWNGRADE_TLS12,
@@ -25,7 +24,6 @@ import {
   ExtensionType,
   findExtension,
   HandshakeType,
-  NameType,
   type NewSessionTicket13Message,
   ProtocolVersion,
   PskKeyExchangeMode,
@@ -33,8 +31,8 @@ import {
   type ServerHelloExtension,
   type ServerHelloMessage,
 } from '@tls-kit/messages';
-import { GROUP_CODES, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual } from '../bytes.js';
+import { GROUP_CODES, groupName } from '../algorithms.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';
@@ -43,52 +41,29 @@ import {
   checkFinished,
   checkResponseExtensions,
   chooseSignatureScheme,
-  expectMessage,
-  parsePeerCertificates,
   sendCertificate,
   sendCertificateVerify,
   enterHandshakeKeys,
   type HandshakeKeys13,
-  validatePeerChain,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
+import { expectMessage } from '../handshake/expect.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
-import {
-  acceptStapledResponse,
-  checkStapledStatus,
-  type OcspVerification,
-  STATUS_REQUEST,
-} from '../handshake/ocsp.js';
+import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
-import type { ExternalPsk } from '../external-psk.js';
 import type { Client12 } from './handshake12.js';
 import type { StoredTicket } from './tickets.js';
+import type { ClientSettings } from './settings.js';
+import { helloExtensions } from './hello-extensions.js';
 
-export interface ClientSettings {
-  /** For certificate hostname checks. */
-  readonly hostname: string;
-  /** server_name to send; absent for IP literals (RFC 6066 §3). */
-  readonly sni: string | undefined;
-  readonly trustStore: TrustStore;
-  readonly clientCertificateStore: ClientCertificateStore | undefined;
-  /** Offer post_handshake_auth (ClientOptions.postHandshakeAuth, RFC 8446 §4.2.6). */
-  readonly postHandshakeAuth: boolean;
-  /** Send status_request (ClientOptions.requestOCSP, or implied by ocspVerification). */
-  readonly requestOCSP: boolean;
-  /** ClientOptions.ocspVerification. */
-  readonly ocspVerification: OcspVerification;
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
-  /** A ticket to offer for resumption (RFC 8446 §4.2.11). */
-  readonly ticket: StoredTicket | undefined;
-  /** ClientOptions.psk, offered when there is no usable ticket (RFC 8446 §4.2.11). */
-  readonly externalPsk: ExternalPsk | undefined;
-  /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
-  readonly onTicket: ((ticket: StoredTicket) => void) | undefined;
-  /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts, issue 7). */
+/** The settings plus our TLS 1.2 offer, which is the TLS 1.2 handshake itself rather than a setting. */
+export interface ClientSettings13 extends ClientSettings {
+  /** Our TLS 1.2 offer, when 1.2 is enabled too (client/handshake12.ts). */
   readonly tls12?: Client12;
 }
 
@@ -119,7 +94,7 @@ class ClientContext {
 
   constructor(
     readonly core: ConnectionCore,
-    readonly settings: ClientSettings,
+    readonly settings: ClientSettings13,
   ) {
     const config = core.config;
     this.random = config.random(32);
@@ -159,59 +134,33 @@ class ClientContext {
   sendClientHello(): void {
     const config = this.config;
     const T = ExtensionType;
-    const extensions: ClientHelloExtension[] = [];
-    if (this.settings.sni !== undefined) {
-      extensions.push({
-        extensionType: T.server_name,
-        extensionData: { serverNameList: [{ nameType: NameType.host_name, hostName: this.settings.sni }] },
-      });
-    }
-    extensions.push(
-      {
-        extensionType: T.supported_groups,
-        extensionData: { namedGroupList: config.groups.map((g) => GROUP_CODES[g]) },
-      },
-      {
-        extensionType: T.signature_algorithms,
-        extensionData: { supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode) },
-      },
-      {
-        extensionType: T.supported_versions,
-        extensionData: {
-          versions: this.settings.tls12
-            ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2]
-            : [ProtocolVersion.TLS1_3],
+    const extensions = helloExtensions(config, {
+      sni: this.settings.sni,
+      groups: config.groups,
+      afterSignatureAlgorithms: [
+        {
+          extensionType: T.supported_versions,
+          extensionData: {
+            versions: this.settings.tls12
+              ? [ProtocolVersion.TLS1_3, ProtocolVersion.TLS1_2]
+              : [ProtocolVersion.TLS1_3],
+          },
         },
-      },
-      {
-        extensionType: T.key_share,
-        extensionData: {
-          clientShares: [...this.shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
+        {
+          extensionType: T.key_share,
+          extensionData: {
+            clientShares: [...this.shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
+          },
         },
-      },
-      {
-        extensionType: T.psk_key_exchange_modes,
-        extensionData: { keModes: [PskKeyExchangeMode.psk_dhe_ke] },
-      },
-    );
-    if (config.alpnProtocols.length > 0) {
-      extensions.push({
-        extensionType: T.application_layer_protocol_negotiation,
-        extensionData: { protocolNameList: [...config.alpnProtocols] },
-      });
-    }
-    extensions.push({
-      extensionType: T.record_size_limit,
-      extensionData: { recordSizeLimit: config.recordSizeLimit },
+        {
+          extensionType: T.psk_key_exchange_modes,
+          extensionData: { keModes: [PskKeyExchangeMode.psk_dhe_ke] },
+        },
+      ],
+      recordSizeLimit: config.recordSizeLimit,
+      maxFragmentLength: this.maxFragmentLength,
+      requestOCSP: this.settings.requestOCSP,
     });
-    // RFC 8449 §5: beside record_size_limit, for servers that only know the older extension.
-    if (this.maxFragmentLength !== undefined) {
-      extensions.push({
-        extensionType: T.max_fragment_length,
-        extensionData: { maxFragmentLength: this.maxFragmentLength },
-      });
-    }
-    if (this.settings.requestOCSP) extensions.push(STATUS_REQUEST);
     if (this.settings.postHandshakeAuth)
       extensions.push({ extensionType: T.post_handshake_auth, extensionData: {} });
     if (this.retry?.cookie)
@@ -313,7 +262,7 @@ class ClientContext {
   }
 }
 
-export function startClient13(core: ConnectionCore, settings: ClientSettings): HandshakeState {
+export function startClient13(core: ConnectionCore, settings: ClientSettings13): HandshakeState {
   const ctx = new ClientContext(core, settings);
   const [first, second] = core.config.groups;
   // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
@@ -336,7 +285,7 @@ class ExpectServerHello implements HandshakeState {
     const sh = decode(ServerHello, message.body);
     if (sh.isHelloRetryRequest) return this.helloRetryRequest(sh, message);
     const { ctx } = this;
-    // TLS 1.2 (issue 7): without supported_versions the server picked 1.2 or older.
+    // TLS 1.2: without supported_versions the server picked 1.2 or older.
     if (ctx.settings.tls12 && !findExtension(sh.extensions, ExtensionType.supported_versions)) {
       const hello = { random: ctx.random, sessionId: ctx.sessionId, sentExtensions: ctx.sentExtensions };
       return ctx.settings.tls12.serverHello(message, sh, {
@@ -667,7 +616,7 @@ function ticketReceiver(
   core: ConnectionCore,
   suite: CipherSuite,
   resumption: Uint8Array,
-  onTicket: ClientSettings['onTicket'],
+  onTicket: ClientSettings13['onTicket'],
 ): (ticket: NewSessionTicket13Message) => void {
   // Without a taker the resumption secret is not kept at all.
   if (!onTicket) return ignoreTicket;

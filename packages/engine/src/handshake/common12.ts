@@ -5,9 +5,9 @@
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
-import { schemeCode, schemeName } from '../algorithms.js';
+import { schemeCode } from '../algorithms.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
-import { concat } from '../bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { fail, TLSUsageError } from '../errors.js';
 import {
   finishedVerifyData12,
@@ -19,9 +19,10 @@ import { MAX_PLAINTEXT } from '../protocol.js';
 import { Tls12Protection } from '../record/protection12.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
+import { verifyPeerSignature } from './peer-signature.js';
 
 /**
- * A TLS 1.2 state. `name` is the state of the seed's tables (chapters 13-15) it belongs to;
+ * A TLS 1.2 state. `name` is the state of the design's state tables it belongs to;
  * the class name says which message it expects inside that state.
  */
 export abstract class State12 implements HandshakeState {
@@ -31,15 +32,6 @@ export abstract class State12 implements HandshakeState {
   /** RFC 5246 §7.1: ChangeCipherSpec only where the handshake expects it. */
   handleChangeCipherSpec(): HandshakeState {
     return fail(AlertDescription.unexpected_message, `${this.name}: unexpected ChangeCipherSpec`);
-  }
-}
-
-export function expect12(message: HandshakeMessage, type: number, state: string): void {
-  if (message.type !== type) {
-    fail(
-      AlertDescription.unexpected_message,
-      `${state}: got ${handshakeName(message.type)}, expected ${handshakeName(type)}`,
-    );
   }
 }
 
@@ -79,23 +71,7 @@ export function verifySigned12(
   data: Uint8Array,
   what: string,
 ): SignatureSchemeName {
-  const name = schemeName(scheme);
-  if (!name || !core.config.signatureSchemes.includes(name)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `${what} with a scheme we did not offer (0x${scheme.toString(16)})`,
-    );
-  }
-  if (!schemeFitsKey12(name, key))
-    fail(AlertDescription.illegal_parameter, `${what}: ${name} does not fit the ${key.type} key`);
-  let ok: boolean;
-  try {
-    ok = core.config.provider.verify(name, key, data, signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) fail(AlertDescription.decrypt_error, `bad ${what} signature`);
-  return name;
+  return verifyPeerSignature(core, scheme, signature, key, data, schemeFitsKey12, what);
 }
 
 /** RFC 5246 §8.1.2: the DH pre-master secret is Z with its leading zero bytes stripped. */
@@ -206,7 +182,7 @@ const RESERVED_EXPORTER_LABELS = new Set([
 ]);
 
 /**
- * APP_DATA (seed chapters 13-15): application data flows; a renegotiation attempt (ClientHello
+ * APP_DATA (the design's state tables): application data flows; a renegotiation attempt (ClientHello
  * to a server, HelloRequest to a client) gets Alert(no_renegotiation) as a warning and the
  * connection stays in APP_DATA. Any other handshake message is unexpected_message.
  */

@@ -1,15 +1,9 @@
 // Pieces of the TLS 1.3 handshake both roles use: extension permission checks (RFC 8446 §4.2),
-// CertificateVerify (§4.4.3), Finished (§4.4.4), peer certificate validation, and signature
-// scheme choice.
-import {
-  type Certificate,
-  type CertificateCache,
-  type TrustStore,
-  VerifyFailureReason,
-  verifyChain,
-} from '@tls-kit/certs';
+// CertificateVerify (§4.4.3), Finished (§4.4.4), signature scheme choice and the handshake keys.
+// What TLS 1.2 shares lives beside it: expect.ts, peer-certificates.ts.
+import type { Certificate } from '@tls-kit/certs';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
-import { schemeCode, schemeName, tls13SchemeFitsKey } from '../algorithms.js';
+import { schemeCode, tls13SchemeFitsKey } from '../algorithms.js';
 import {
   AlertDescription,
   Certificate13,
@@ -18,14 +12,14 @@ import {
   ExtensionType,
   HandshakeType,
 } from '@tls-kit/messages';
-import { concat } from '../bytes.js';
-import type { ConnectionCore, PeerVerification } from '../core.js';
-import { UserCallbackError } from '../core.js';
+import { concat } from '@tls-kit/crypto/bytes';
+import type { ConnectionCore } from '../core.js';
 import { fail } from '../errors.js';
 import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
-import { extensionName, type HandshakeMessage, handshakeName } from './messages.js';
+import { extensionName } from './messages.js';
+import { verifyPeerSignature } from './peer-signature.js';
 
 const E = ExtensionType;
 
@@ -70,15 +64,6 @@ export function checkResponseExtensions(
   }
 }
 
-export function expectMessage(message: HandshakeMessage, type: number, state: string): void {
-  if (message.type !== type) {
-    fail(
-      AlertDescription.unexpected_message,
-      `${state}: got ${handshakeName(message.type)}, expected ${handshakeName(type)}`,
-    );
-  }
-}
-
 const SPACES = new Uint8Array(64).fill(0x20);
 const SERVER_CONTEXT = new TextEncoder().encode('TLS 1.3, server CertificateVerify\0');
 const CLIENT_CONTEXT = new TextEncoder().encode('TLS 1.3, client CertificateVerify\0');
@@ -110,28 +95,16 @@ export function verifyCertificateVerify(
   signer: 'client' | 'server',
   transcriptHash: Uint8Array,
 ): SignatureSchemeName {
-  const name = schemeName(scheme);
-  // RFC 8446 §4.4.3: the scheme must be one we offered and fit the key (illegal_parameter).
-  if (!name || !core.config.signatureSchemes.includes(name)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `CertificateVerify with a scheme we did not offer (0x${scheme.toString(16)})`,
-    );
-  }
-  if (!tls13SchemeFitsKey(name, key)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `CertificateVerify scheme ${name} does not fit the ${key.type} key`,
-    );
-  }
-  let ok: boolean;
-  try {
-    ok = core.config.provider.verify(name, key, certificateVerifyContent(signer, transcriptHash), signature);
-  } catch {
-    ok = false;
-  }
-  if (!ok) fail(AlertDescription.decrypt_error, `bad ${signer} CertificateVerify signature`);
-  return name;
+  const signed = certificateVerifyContent(signer, transcriptHash);
+  return verifyPeerSignature(
+    core,
+    scheme,
+    signature,
+    key,
+    signed,
+    tls13SchemeFitsKey,
+    `${signer} CertificateVerify`,
+  );
 }
 
 /**
@@ -195,137 +168,6 @@ export function checkFinished(
   const expected = finishedVerifyData(core.config.provider, suite, baseKey, transcriptHash);
   if (verifyData.length !== expected.length || !core.config.provider.timingSafeEqual(expected, verifyData)) {
     fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
-  }
-}
-
-const NONE: ReadonlySet<number> = new Set();
-
-/**
- * Parses the peer's certificate_list through the cache of its ClientTLS / ServerTLS; an
- * unparsable certificate is bad_certificate. `solicited`: the CertificateEntry extensions we
- * asked for (status_request when we requested OCSP).
- */
-export function parsePeerCertificates(
-  cache: CertificateCache,
-  entries: readonly {
-    readonly certData: Uint8Array;
-    readonly extensions?: readonly { extensionType: number }[];
-  }[],
-  solicited: ReadonlySet<number> = NONE,
-): Certificate[] {
-  return entries.map((entry, i) => {
-    // RFC 8446 §4.4.2: CertificateEntry extensions answer ones from the ClientHello or the
-    // CertificateRequest; any other is unsolicited (§4.2: unsupported_extension).
-    const unsolicited = entry.extensions?.find((e) => !solicited.has(e.extensionType));
-    if (unsolicited) {
-      fail(
-        AlertDescription.unsupported_extension,
-        `CertificateEntry extension ${extensionName(unsolicited.extensionType)}`,
-      );
-    }
-    try {
-      return cache.parse(entry.certData);
-    } catch (error) {
-      return fail(
-        AlertDescription.bad_certificate,
-        `certificate ${i} does not parse: ${(error as Error).message}`,
-      );
-    }
-  });
-}
-
-/** The alert for each way a chain can fail validation (RFC 8446 §6.2). */
-function alertForReason(reason: string): number {
-  switch (reason) {
-    case VerifyFailureReason.Expired:
-    case VerifyFailureReason.NotYetValid:
-      return AlertDescription.certificate_expired;
-    case VerifyFailureReason.UnknownIssuer:
-    case VerifyFailureReason.DepthExceeded:
-      return AlertDescription.unknown_ca;
-    case VerifyFailureReason.UnsupportedAlgorithm:
-      return AlertDescription.unsupported_certificate;
-    default:
-      return AlertDescription.bad_certificate;
-  }
-}
-
-/** One verdict object shared by every verified connection (it is immutable). */
-const VERIFIED: PeerVerification = Object.freeze({ ok: true });
-
-/**
- * The verified chains handed out, one frozen array per leaf (certificates come from the
- * CertificateCache and the trust store, so the same chain has the same objects): every
- * connection that verified the same path shares one array instead of keeping its own.
- */
-const verifiedChains = new WeakMap<Certificate, readonly Certificate[]>();
-
-function sharedChain(chain: readonly Certificate[]): readonly Certificate[] {
-  const leaf = chain[0]!;
-  const known = verifiedChains.get(leaf);
-  if (known && known.length === chain.length && known.every((c, i) => c === chain[i])) return known;
-  const frozen = Object.freeze(chain.slice());
-  verifiedChains.set(leaf, frozen);
-  return frozen;
-}
-
-/**
- * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
- * servers, or the user's checkServerIdentity instead of the built-in hostname rule), then runs
- * the user's verifyCallback, whose exceptions invalidate without an alert. With
- * `rejectUnauthorized: false` a failure is recorded in `facts.peerVerification` instead of
- * aborting; the caller still checks CertificateVerify against the leaf. `checkStatus` (the
- * stapled OCSP check) runs once the path is known and before verifyCallback.
- */
-export function validatePeerChain(
-  core: ConnectionCore,
-  certificates: readonly Certificate[],
-  purpose: 'server' | 'client',
-  trustStore: TrustStore,
-  hostname: string | undefined,
-  verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined,
-  checkStatus?: () => void,
-): void {
-  const [leaf, ...intermediates] = certificates;
-  if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
-  const { checkServerIdentity, rejectUnauthorized } = core.config;
-  const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
-  let result = verifyChain({
-    leaf,
-    intermediates,
-    trustStore,
-    time: new Date(core.config.clock()),
-    purpose,
-    ...(hostname === undefined || customIdentity ? {} : { hostname }),
-    provider: core.config.provider,
-  });
-  if (result.ok && customIdentity) {
-    let refusal: Error | undefined;
-    try {
-      refusal = checkServerIdentity(hostname, result.chain);
-    } catch (error) {
-      throw new UserCallbackError(error);
-    }
-    if (refusal)
-      result = { ok: false, reason: VerifyFailureReason.HostnameMismatch, message: refusal.message };
-  }
-  if (!result.ok) {
-    if (rejectUnauthorized)
-      fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
-    core.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
-  } else {
-    core.facts.peerVerification = VERIFIED;
-  }
-  // Unverified: the chain as received.
-  core.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
-  // The stapled status (TLS 1.3: already in the leaf's entry), before the user's callback.
-  checkStatus?.();
-  if (verifyCallback) {
-    try {
-      verifyCallback([...core.facts.peerCertificates], core.publicConnection);
-    } catch (error) {
-      throw new UserCallbackError(error);
-    }
   }
 }
 

@@ -8,7 +8,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { type Codec, WireError } from '@tls-kit/wire';
-import { concat } from '../bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { fail } from '../errors.js';
 
 export interface HandshakeMessage {

@@ -13,6 +13,7 @@ import {
 import type { ConnectionCore } from '../core.js';
 import { UserCallbackError } from '../core.js';
 import { fail } from '../errors.js';
+import type { OcspVerification, StatusFailureReason } from './ocsp-verification.js';
 
 /**
  * ServerOptions.ocspResponse: the DER OCSPResponse to staple for the chain we send (leaf first),
@@ -74,16 +75,6 @@ export function acceptStapledResponse(
   }
   core.facts.ocspResponse = status.ocspResponse.slice();
 }
-
-/**
- * ClientOptions.ocspVerification. 'off': the response is passed through unchecked. 'verify': a
- * stapled response must verify and say good. 'require': and one must be stapled.
- */
-export type OcspVerification = 'off' | 'verify' | 'require';
-export const OCSP_VERIFICATION_MODES: readonly OcspVerification[] = ['off', 'verify', 'require'];
-
-/** Why Connection.peerVerification is not ok because of the stapled status (report mode). */
-export type StatusFailureReason = 'revoked' | 'bad-certificate-status';
 
 /**
  * Client: checks the stapled response against the validated chain (the issuer is its second

@@ -5,7 +5,7 @@
 //   key_block = PRF(master_secret, "key expansion", server_random + client_random) (RFC 5246 §6.3)
 //   verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11] (§7.4.9)
 import { type CryptoProvider, tls12Prf } from '@tls-kit/crypto';
-import { concat } from '../bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { Tls12CipherSuite } from '../suites.js';
 
 export const MASTER_SECRET_LENGTH = 48;

@@ -4,7 +4,7 @@
 // neither direction buffers without bound.
 import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
-import type { VerifyCallback } from '../client/client-tls.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
 import { authorizationError } from './authorization.js';
@@ -327,7 +327,7 @@ export class TLSSocket extends Duplex {
     });
   }
 
-  /** The engine's wireClose (seed chapter 1): shut the transport, letting queued records out. */
+  /** The engine's wireClose (the design's wire_close_callback): shut the transport, letting queued records out. */
   private closeTransport(immediate: boolean): void {
     if (this.transportClosing) return;
     this.transportClosing = true;

@@ -1,5 +1,5 @@
 // Record protection. TLS 1.3 (RFC 8446 §5.2-5.3): AEAD over TLSInnerPlaintext with the record
-// header as additional data and nonce = write_iv XOR sequence number. TLS 1.2 (issue 7) adds
+// header as additional data and nonce = write_iv XOR sequence number. TLS 1.2 adds
 // its own implementation of the same interface.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
 import { fail } from '../errors.js';

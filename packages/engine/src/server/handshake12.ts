@@ -1,5 +1,5 @@
-// The TLS 1.2 server handshake (RFC 5246 §7.3), as the seed's "server as a state machine" table
-// (chapter 13) names it:
+// The TLS 1.2 server handshake (RFC 5246 §7.3), as the design document's "server as a state machine"
+// table names it:
 //
 //   Input               Current state        Next state     Output
 //   ClientHello         IDLE                 CHECK_SESSION_CACHE
@@ -16,7 +16,6 @@
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
 import type { Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
-  DhParameters,
   KeyExchangeGroup,
   KeyExchangeInitiator,
   NamedGroupName,
@@ -53,7 +52,7 @@ import {
   SignatureScheme,
 } from '@tls-kit/messages';
 import { CURVE_GROUPS, GROUP_CODES, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
-import { concat } from '../bytes.js';
+import { concat, fromHex } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';
@@ -61,7 +60,6 @@ import {
   AppData12,
   chooseScheme12,
   ExpectChangeCipherSpec12,
-  expect12,
   Keys12,
   keyFitsSuite,
   State12,
@@ -69,27 +67,17 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/common13.js';
+import { expectMessage } from '../handshake/expect.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { stapledResponse } from '../handshake/ocsp.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
-import type { ServerSettings } from './handshake13.js';
-import { type ServerSessionCache, type Session12, Session12Codec, SESSION12_TAG } from './session-cache.js';
+import type { FfdheGroup, Server12Settings, ServerSettings } from './settings.js';
+import { type Session12, Session12Codec, SESSION12_TAG } from './session-cache.js';
 import { createdAt, expired, splitTime } from './stored-time.js';
 
-/** What ServerTLS adds for TLS 1.2. */
-export interface Server12Settings {
-  /** The seed's dh_params, parsed; without them DHE uses an RFC 7919 group. */
-  readonly dhParams: DhParameters | undefined;
-  /** Sessions by ID; undefined turns session-ID resumption off. */
-  readonly sessionCache: ServerSessionCache | undefined;
-  /** RFC 7919 groups DHE may use, our preference first (see ffdheGroups12). */
-  readonly ffdheGroups: readonly FfdheGroup[];
-}
-
-const FFDHE_GROUPS = ['ffdhe2048', 'ffdhe3072', 'ffdhe4096'] as const;
 const SESSION_ID_LENGTH = 32;
 /**
  * A session renewed by new tickets stays resumable at most this long after its full handshake:
@@ -97,24 +85,8 @@ const SESSION_ID_LENGTH = 32;
  */
 const MAX_SESSION_AGE_SECONDS = 604800;
 
-type FfdheGroup = (typeof FFDHE_GROUPS)[number];
-
-/**
- * The RFC 7919 groups our DHE suites may use: those in the `groups` option, in its order; when
- * the option is not given (its default names none), all three, smallest first.
- */
-export function ffdheGroups12(groups: readonly NamedGroupName[] | undefined): readonly FfdheGroup[] {
-  return groups === undefined
-    ? FFDHE_GROUPS
-    : groups.filter((g): g is FfdheGroup => (FFDHE_GROUPS as readonly string[]).includes(g));
-}
-
 /** RFC 7919 §4: supported_groups codes 256..511 are FFDHE groups, known to us or not. */
 const isFfdheCode = (code: number) => code >= 256 && code <= 511;
-
-function hexBytes(hex: string): Uint8Array {
-  return Uint8Array.from(hex.match(/../g)!, (h) => Number.parseInt(h, 16));
-}
 
 /** A server configured for TLS 1.2 only starts here (the seed's IDLE). */
 export function startServer12(core: ConnectionCore, settings: ServerSettings): HandshakeState {
@@ -131,7 +103,7 @@ class Idle extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.client_hello, this.name);
+    expectMessage(message, HandshakeType.client_hello, this.name);
     const ch = decode(ClientHello, message.body);
     this.core.clientRandom = ch.random;
     this.core.clientHelloExchanged();
@@ -257,7 +229,7 @@ class Server12 {
     if (core.config.versions.includes('TLSv1.3')) this.serverRandom.set(DOWNGRADE_TLS12, 24);
   }
 
-  /** CHECK_SESSION_CACHE (seed chapters 10 and 13). */
+  /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
   checkSessionCache(): HandshakeState {
     const { core, settings } = this;
     const found = this.findSession();
@@ -373,7 +345,7 @@ class Server12 {
 
   /**
    * id_found_somehow -> WAIT_RESUME: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
-   * (seed chapter 13; the ticket as RFC 5077 §3.1 allows, see renewed).
+   * (the design's server state machine; the ticket as RFC 5077 §3.1 allows, see renewed).
    */
   private resume({ session, suite, fromTicket }: Resumable): HandshakeState {
     const { core, offer, tls12 } = this;
@@ -514,7 +486,7 @@ class Server12 {
       const custom = typeof group === 'object' ? group.custom : undefined;
       const named = typeof group === 'string' ? (group as FfdheGroup) : undefined;
       const params = {
-        dhP: custom ? custom.p : hexBytes(FFDHE_PRIMES_HEX[named!]),
+        dhP: custom ? custom.p : fromHex(FFDHE_PRIMES_HEX[named!]),
         dhG: custom ? custom.g : new Uint8Array([2]),
         dhYs: kx.publicKey,
       };
@@ -595,7 +567,7 @@ class ExpectClientCertificate extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.certificate, 'WAIT (client Certificate)');
+    expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
     const { core, settings } = this.server;
     const { certificateList } = decode(Certificate12, message.body);
     core.transcript.add(message.raw);
@@ -632,7 +604,7 @@ class ExpectClientKeyExchange extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
+    expectMessage(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
     const { core, offer } = this.server;
     const { suite } = this;
     const peer =
@@ -681,7 +653,7 @@ class ExpectClientCertificateVerify extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
+    expectMessage(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
     const { core } = this.server;
     const cv = decode(CertificateVerify, message.body);
     const signed = concat([...core.transcript.keptMessages()]);
@@ -703,7 +675,7 @@ class ExpectClientFinished extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.finished, 'WAIT (Finished)');
+    expectMessage(message, HandshakeType.finished, 'WAIT (Finished)');
     const { server, keys } = this;
     const { core, tls12 } = server;
     keys.checkFinished(message);
@@ -737,7 +709,7 @@ class ExpectClientFinishedResumed extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    expect12(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
+    expectMessage(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
     this.keys.checkFinished(message);
     this.core.handshakeComplete();
     return new AppData12(this.core, this.keys);

@@ -6,7 +6,7 @@
 //     -> [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
-import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
+import type { Certificate, ServerCertificates } from '@tls-kit/certs';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -31,23 +31,22 @@ import {
   type ServerHelloExtension,
 } from '@tls-kit/messages';
 import { GROUP_CODES } from '../algorithms.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail } from '../errors.js';
 import {
   checkFinished,
   chooseSignatureScheme,
-  expectMessage,
-  parsePeerCertificates,
   sendCertificate,
   sendCertificateVerify,
   enterHandshakeKeys,
-  validatePeerChain,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
+import { expectMessage } from '../handshake/expect.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse, type OcspResponder } from '../handshake/ocsp.js';
+import { stapledResponse } from '../handshake/ocsp.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -59,35 +58,12 @@ import {
 } from '../keyschedule/key-schedule.js';
 import { type CipherSuite, suiteById } from '../suites.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
-import { clientHello12, type Server12Settings } from './handshake12.js';
+import { clientHello12 } from './handshake12.js';
+import type { ServerSettings } from './settings.js';
 import type { TicketKeys } from './ticket-keys.js';
-import { checkPskKey, type PskCallback } from '../external-psk.js';
+import { checkPskKey } from '../external-psk.js';
 import { expired, splitTime } from './stored-time.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
-
-export interface ServerSettings {
-  readonly certificates: ServerCertificates;
-  /** Further sources, tried when `certificates` has no chain the client can verify (key type). */
-  readonly moreCertificates: readonly ServerCertificates[];
-  readonly clientAuth: 'none' | 'request' | 'require';
-  readonly clientTrustStore: TrustStore | undefined;
-  /** DistinguishedName DER values for certificate_authorities in CertificateRequest. */
-  readonly certificateAuthorities: readonly Uint8Array[];
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
-  readonly ticketKeys: TicketKeys | undefined;
-  /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
-  readonly pskCallback: PskCallback | undefined;
-  readonly ticketCount: number;
-  readonly ticketLifetimeSeconds: number;
-  /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
-  readonly forceHelloRetry: boolean;
-  /** ServerOptions.ocspResponse. */
-  readonly ocspResponse: OcspResponder | undefined;
-  /** Bytes of rejected 0-RTT data we skip (RFC 8446 §4.2.10). */
-  readonly maxSkippedEarlyData: number;
-  /** TLS 1.2 settings when 1.2 is enabled (server/handshake12.ts, issue 7). */
-  readonly tls12?: Server12Settings;
-}
 
 interface Retry {
   readonly suite: CipherSuite;
@@ -169,7 +145,7 @@ class ExpectClientHello implements HandshakeState {
       ) ||
       !config.versions.includes('TLSv1.3')
     ) {
-      // TLS 1.2 (issue 7): negotiated in server/handshake12.ts, never after a HelloRetryRequest.
+      // TLS 1.2: negotiated in server/handshake12.ts, never after a HelloRetryRequest.
       if (settings.tls12 && !retry) return clientHello12(core, settings, message, ch);
       fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.3');
     }

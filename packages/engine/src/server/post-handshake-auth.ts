@@ -13,19 +13,16 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import type { ConnectionCore } from '../core.js';
 import { fail, TLSUsageError } from '../errors.js';
-import {
-  checkFinished,
-  parsePeerCertificates,
-  validatePeerChain,
-  verifyCertificateVerify,
-} from '../handshake/common13.js';
+import { checkFinished, verifyCertificateVerify } from '../handshake/common13.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, type HandshakeMessage } from '../handshake/messages.js';
 import type { PostHandshakeAuth } from '../handshake/traffic13.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 /** What a CertificateRequest carries and how the answer is judged (from ServerSettings). */
 export interface ClientAuthSettings {
@@ -33,7 +30,7 @@ export interface ClientAuthSettings {
   readonly clientTrustStore: TrustStore | undefined;
   /** DistinguishedName DER values for certificate_authorities. */
   readonly certificateAuthorities: readonly Uint8Array[];
-  readonly verifyCallback: ((certificates: Certificate[], connection: unknown) => void) | undefined;
+  readonly verifyCallback: VerifyCallback | undefined;
 }
 
 /** signature_algorithms and, when configured, certificate_authorities (RFC 8446 §4.3.2). */

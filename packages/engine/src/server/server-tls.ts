@@ -1,14 +1,15 @@
 // The seed's ServerTLS: configuration shared by the server connections it starts.
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import { type DhParameters, dhParametersFromDer } from '@tls-kit/crypto';
-import type { VerifyCallback } from '../client/client-tls.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import { type CommonOptions, oneOf, type ResolvedConfig, resolveConfig } from '../config.js';
 import { Connection } from '../connection.js';
 import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
-import { ffdheGroups12, startServer12 } from './handshake12.js';
-import { type ServerSettings, startServer13 } from './handshake13.js';
+import { startServer12 } from './handshake12.js';
+import { startServer13 } from './handshake13.js';
+import { ffdheGroups12, type ServerSettings } from './settings.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
 import { TicketKeys } from './ticket-keys.js';
 import type { PskCallback } from '../external-psk.js';
@@ -145,11 +146,9 @@ export class ServerTLS {
       connection = new Connection(c);
       const settings = {
         ...this.settings,
-        verifyCallback: verifyCallback as
-          | ((certificates: Certificate[], connection: unknown) => void)
-          | undefined,
+        verifyCallback,
       };
-      // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts, issue 7).
+      // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts).
       return this.config.versions.includes('TLSv1.3')
         ? startServer13(c, settings)
         : startServer12(c, settings);

@@ -3,7 +3,7 @@
 // key still accepted so tickets survive one rotation.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { bytesEqual, concat } from '../bytes.js';
+import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
 
 interface TicketKey {
   readonly name: Uint8Array;

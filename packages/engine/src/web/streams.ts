@@ -3,7 +3,7 @@
 // Duplex.toWeb(socket)...). No node: imports, so it runs in browsers and workers too.
 // Backpressure: after the handshake the transport is read only while the plaintext readable
 // wants data; a write resolves once the transport's writer is ready again.
-import type { VerifyCallback } from '../client/client-tls.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
 
@@ -87,7 +87,7 @@ export function secureStreams(
       writer.write(data).catch(fail);
     },
     () => {
-      // Seed chapter 1: the read side is done; the write side closes once queued records are out.
+      // The design's wire_close_callback: the read side is done; the write side closes once queued records are out.
       transportClosed = true;
       writer.close().catch(() => {});
       reader.cancel().catch(() => {});

@@ -1,7 +1,7 @@
 // A man in the middle for bad-input tests: runs a real handshake up to a flight, decrypts the
 // flight with the secrets from the key log, lets the test rewrite its messages, and re-encrypts.
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { concat } from '../../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { ExecutionContext } from 'ava';
 import {
   BadTLSDataError,

@@ -1,5 +1,5 @@
 // Runs a client and a server Connection against each other in memory, synchronously.
-import { concat } from '../../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { ClientTLS, Connection, ServerTLS } from '../../src/index.js';
 
 export interface Side {

@@ -3,7 +3,7 @@
 import { InvalidatedError } from '@tls-kit/certs';
 import { type ClientHello, ContentType, ServerHello } from '@tls-kit/messages';
 import type { ExecutionContext } from 'ava';
-import { concat } from '../../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { ConnectionCore } from '../../src/core.js';
 import { frameHandshake } from '../../src/handshake/messages.js';
 import {

@@ -1,0 +1,149 @@
+// The peer's certificate chain, for both versions and both roles: parsed through the certificate
+// cache (RFC 8446 §4.4.2, RFC 5246 §7.4.2), validated with @tls-kit/certs (RFC 5280, RFC 9525),
+// the failure mapped to its alert (RFC 8446 §6.2), then handed to the user's verifyCallback.
+import {
+  type Certificate,
+  type CertificateCache,
+  type TrustStore,
+  VerifyFailureReason,
+  verifyChain,
+} from '@tls-kit/certs';
+import { AlertDescription } from '@tls-kit/messages';
+import type { ConnectionCore, PeerVerification } from '../core.js';
+import { UserCallbackError } from '../core.js';
+import { fail } from '../errors.js';
+import { extensionName } from './messages.js';
+import type { Connection } from '../connection.js';
+import type { VerifyCallback } from '../verify-callback.js';
+
+const NONE: ReadonlySet<number> = new Set();
+
+/**
+ * Parses the peer's certificate_list through the cache of its ClientTLS / ServerTLS; an
+ * unparsable certificate is bad_certificate. `solicited`: the CertificateEntry extensions we
+ * asked for (status_request when we requested OCSP).
+ */
+export function parsePeerCertificates(
+  cache: CertificateCache,
+  entries: readonly {
+    readonly certData: Uint8Array;
+    readonly extensions?: readonly { extensionType: number }[];
+  }[],
+  solicited: ReadonlySet<number> = NONE,
+): Certificate[] {
+  return entries.map((entry, i) => {
+    // RFC 8446 §4.4.2: CertificateEntry extensions answer ones from the ClientHello or the
+    // CertificateRequest; any other is unsolicited (§4.2: unsupported_extension).
+    const unsolicited = entry.extensions?.find((e) => !solicited.has(e.extensionType));
+    if (unsolicited) {
+      fail(
+        AlertDescription.unsupported_extension,
+        `CertificateEntry extension ${extensionName(unsolicited.extensionType)}`,
+      );
+    }
+    try {
+      return cache.parse(entry.certData);
+    } catch (error) {
+      return fail(
+        AlertDescription.bad_certificate,
+        `certificate ${i} does not parse: ${(error as Error).message}`,
+      );
+    }
+  });
+}
+
+/** The alert for each way a chain can fail validation (RFC 8446 §6.2). */
+function alertForReason(reason: string): number {
+  switch (reason) {
+    case VerifyFailureReason.Expired:
+    case VerifyFailureReason.NotYetValid:
+      return AlertDescription.certificate_expired;
+    case VerifyFailureReason.UnknownIssuer:
+    case VerifyFailureReason.DepthExceeded:
+      return AlertDescription.unknown_ca;
+    case VerifyFailureReason.UnsupportedAlgorithm:
+      return AlertDescription.unsupported_certificate;
+    default:
+      return AlertDescription.bad_certificate;
+  }
+}
+
+/** One verdict object shared by every verified connection (it is immutable). */
+const VERIFIED: PeerVerification = Object.freeze({ ok: true });
+
+/**
+ * The verified chains handed out, one frozen array per leaf (certificates come from the
+ * CertificateCache and the trust store, so the same chain has the same objects): every
+ * connection that verified the same path shares one array instead of keeping its own.
+ */
+const verifiedChains = new WeakMap<Certificate, readonly Certificate[]>();
+
+function sharedChain(chain: readonly Certificate[]): readonly Certificate[] {
+  const leaf = chain[0]!;
+  const known = verifiedChains.get(leaf);
+  if (known && known.length === chain.length && known.every((c, i) => c === chain[i])) return known;
+  const frozen = Object.freeze(chain.slice());
+  verifiedChains.set(leaf, frozen);
+  return frozen;
+}
+
+/**
+ * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
+ * servers, or the user's checkServerIdentity instead of the built-in hostname rule), then runs
+ * the user's verifyCallback, whose exceptions invalidate without an alert. With
+ * `rejectUnauthorized: false` a failure is recorded in `facts.peerVerification` instead of
+ * aborting; the caller still checks CertificateVerify against the leaf. `checkStatus` (the
+ * stapled OCSP check) runs once the path is known and before verifyCallback.
+ */
+export function validatePeerChain(
+  core: ConnectionCore,
+  certificates: readonly Certificate[],
+  purpose: 'server' | 'client',
+  trustStore: TrustStore,
+  hostname: string | undefined,
+  verifyCallback: VerifyCallback | undefined,
+  checkStatus?: () => void,
+): void {
+  const [leaf, ...intermediates] = certificates;
+  if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
+  const { checkServerIdentity, rejectUnauthorized } = core.config;
+  const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
+  let result = verifyChain({
+    leaf,
+    intermediates,
+    trustStore,
+    time: new Date(core.config.clock()),
+    purpose,
+    ...(hostname === undefined || customIdentity ? {} : { hostname }),
+    provider: core.config.provider,
+  });
+  if (result.ok && customIdentity) {
+    let refusal: Error | undefined;
+    try {
+      refusal = checkServerIdentity(hostname, result.chain);
+    } catch (error) {
+      throw new UserCallbackError(error);
+    }
+    if (refusal)
+      result = { ok: false, reason: VerifyFailureReason.HostnameMismatch, message: refusal.message };
+  }
+  if (!result.ok) {
+    if (rejectUnauthorized)
+      fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
+    core.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
+  } else {
+    core.facts.peerVerification = VERIFIED;
+  }
+  // Unverified: the chain as received.
+  core.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
+  // The stapled status (TLS 1.3: already in the leaf's entry), before the user's callback.
+  checkStatus?.();
+  if (verifyCallback) {
+    try {
+      // The core keeps the Connection untyped: it must not import the class that wraps it.
+      verifyCallback([...core.facts.peerCertificates], core.publicConnection as Connection);
+    } catch (error) {
+      throw new UserCallbackError(error);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// A signature of the peer's over handshake data, for both versions: TLS 1.3 CertificateVerify
+// (RFC 8446 §4.4.3) and TLS 1.2 digitally-signed structs (RFC 5246 §4.7). The scheme must be one
+// we offered and fit the key (illegal_parameter); the signature must verify (decrypt_error).
+import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
+import { AlertDescription } from '@tls-kit/messages';
+import { schemeName } from '../algorithms.js';
+import type { ConnectionCore } from '../core.js';
+import { fail } from '../errors.js';
+
+/**
+ * Returns the scheme's name. `fitsKey` is the version's rule (TLS 1.3 binds ECDSA to a curve and
+ * refuses PKCS#1; TLS 1.2 does neither); `what` names the signed message in errors.
+ */
+export function verifyPeerSignature(
+  core: ConnectionCore,
+  scheme: number,
+  signature: Uint8Array,
+  key: PublicKey,
+  signed: Uint8Array,
+  fitsKey: (scheme: SignatureSchemeName, key: PublicKey | PrivateKey) => boolean,
+  what: string,
+): SignatureSchemeName {
+  const name = schemeName(scheme);
+  if (!name || !core.config.signatureSchemes.includes(name)) {
+    fail(
+      AlertDescription.illegal_parameter,
+      `${what} with a scheme we did not offer (0x${scheme.toString(16)})`,
+    );
+  }
+  if (!fitsKey(name, key))
+    fail(AlertDescription.illegal_parameter, `${what}: ${name} does not fit the ${key.type} key`);
+  let ok: boolean;
+  try {
+    ok = core.config.provider.verify(name, key, signed, signature);
+  } catch {
+    ok = false;
+  }
+  if (!ok) fail(AlertDescription.decrypt_error, `bad ${what} signature`);
+  return name;
+}
