@@ -2,7 +2,9 @@
 // given as a ReadableStream/WritableStream pair (a WebSocket wrapper, a WebTransport stream, Node's
 // Duplex.toWeb(socket)...). No node: imports, so it runs in browsers and workers too.
 // Backpressure: after the handshake the transport is read only while the plaintext readable
-// wants data; a write resolves once the transport's writer is ready again.
+// wants data; a write resolves once the transport's writer is ready again; and while our output
+// is over the transport's high-water mark the transport is not read (the engine holds input back:
+// Connection.setTransportFull), so a peer that sends and never reads cannot grow our output.
 import type { VerifyCallback } from '../client/client-tls.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
@@ -51,6 +53,9 @@ export function secureStreams(
   let readableDone = false;
   let transportClosed = false;
   let wake: (() => void) | undefined;
+  /** The transport's writer is over its high-water mark; `started` is set once start() returned. */
+  let outputFull = false;
+  let started: Connection | undefined;
   let resolveHandshake!: (c: Connection) => void;
   let rejectHandshake!: (e: Error) => void;
   const handshake = new Promise<Connection>((resolve, reject) => {
@@ -85,6 +90,17 @@ export function secureStreams(
   const connection = tls.start(
     (data) => {
       writer.write(data).catch(fail);
+      if (outputFull || (writer.desiredSize ?? 1) > 0) return;
+      outputFull = true;
+      started?.setTransportFull(true);
+      writer.ready.then(
+        () => {
+          outputFull = false;
+          if (!failed) started?.setTransportFull(false);
+          wake?.();
+        },
+        () => {},
+      );
     },
     () => {
       // Seed chapter 1: the read side is done; the write side closes once queued records are out.
@@ -100,6 +116,8 @@ export function secureStreams(
       onEnd: () => queueMicrotask(endReadable),
     },
   );
+  started = connection;
+  if (outputFull) connection.setTransportFull(true);
 
   const readable = new ReadableStream<Uint8Array>(
     {
@@ -121,7 +139,8 @@ export function secureStreams(
     for (;;) {
       if (failed || readableDone) return;
       // The handshake always proceeds; after it, read only while the application wants data.
-      if (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0) {
+      // In both, read only while our output drains.
+      if (outputFull || (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0)) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
