@@ -15,6 +15,7 @@ import { concat } from '../src/bytes.js';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { ClientTLS, type Connection, TLSAlertError, type TLSVersion } from '../src/index.js';
 import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';
+import { MAX_EMPTY_RECORDS } from '../src/record/empty-record-caps.js';
 import { createServer, type TLSSocket } from '../src/node/index.js';
 import { pki } from './helpers/pki.js';
 import { coreOf } from './helpers/tls12-memory.js';
@@ -157,6 +158,32 @@ test.serial(
     await server.close();
   },
 );
+
+for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+  test.serial(
+    `${version} flood of empty records: the server ends it after ${MAX_EMPTY_RECORDS} in a row`,
+    async (t) => {
+      const server = await target((s) => s.resume());
+      const a = await attacker(server.port, version);
+      // Up to 100,000 empty application-data records, 1,000 per write, until the server hangs up.
+      const transport = await server.transport;
+      let batches = 0;
+      for (; batches < 100 && !transport.destroyed; batches++) {
+        a.socket.cork();
+        for (let k = 0; k < 1000; k++) a.record(ContentType.application_data, new Uint8Array(0));
+        a.socket.uncork();
+        if (!(await a.drained(2000))) break;
+        // Let the server run between batches.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const answer = await a.readRest(5000);
+      const error = t.throws(() => a.connection.dataFromWire(answer), { instanceOf: TLSAlertError });
+      t.is(error?.alertCode, A.unexpected_message);
+      t.log(`${batches * 1000} empty records sent before the server hung up`);
+      await server.close();
+    },
+  );
+}
 
 test.serial(
   'TLS 1.3 KeyUpdate flood from a never-reading peer: one answer per read, not per request',
