@@ -5,6 +5,7 @@
 // engine on a raw socket, so it can send what a well-behaved client never would.
 import { once } from 'node:events';
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -13,10 +14,10 @@ import { AlertDescription as A, ContentType, HandshakeType as H } from '@tls-kit
 import test from 'ava';
 import { concat } from '../src/bytes.js';
 import { frameHandshake } from '../src/handshake/messages.js';
-import { ClientTLS, type Connection, TLSAlertError, type TLSVersion } from '../src/index.js';
+import { ClientTLS, type Connection, ServerTLS, TLSAlertError, type TLSVersion } from '../src/index.js';
 import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';
 import { MAX_EMPTY_RECORDS } from '../src/record/empty-record-caps.js';
-import { createServer, type TLSSocket } from '../src/node/index.js';
+import { createServer, type StreamTransport, secureStreams, type TLSSocket } from '../src/node/index.js';
 import { pki } from './helpers/pki.js';
 import { coreOf } from './helpers/tls12-memory.js';
 
@@ -248,4 +249,41 @@ test.serial('a never-reading peer cannot grow the server; another client is serv
   client.destroy();
   a.socket.destroy();
   await server.close();
+});
+
+test.serial('secureStreams: a never-reading peer cannot make the server read without bound', async (t) => {
+  // The application writes back what it reads without waiting for its writes.
+  const transports: net.Socket[] = [];
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    transports.push(socket);
+    const tls = new ServerTLS({ certificates: pki().chain('ecdsa') });
+    const { readable, writable } = secureStreams(Duplex.toWeb(socket) as unknown as StreamTransport, tls);
+    const writer = writable.getWriter();
+    (async () => {
+      const reader = readable.getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        writer.write(value).catch(() => {});
+      }
+    })().catch(() => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const a = await attacker((server.address() as net.AddressInfo).port, 'TLSv1.3');
+  const chunk = new Uint8Array(256 * 1024);
+  const limit = 96 * MiB;
+  let sent = 0;
+  while (sent < limit) {
+    a.connection.dataFromApplication(chunk);
+    sent += chunk.length;
+    if (!(await a.drained(1000))) break;
+  }
+  const read = transports[0]!.bytesRead;
+  t.log(`attacker sent ${sent >> 20} MiB, server read ${read >> 20} MiB`);
+  t.true(sent < limit, 'the server stopped reading: the attacker could not send everything');
+  a.socket.destroy();
+  for (const s of transports) s.destroy();
+  await new Promise((resolve) => server.close(resolve));
 });
