@@ -273,9 +273,11 @@ export class TLSSocket extends Duplex {
 
   private toWire(data: Uint8Array): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
-    if (this.socket.write(data) || this.outputBlocked) return;
-    // A peer that sends and never reads must not make us queue answers without bound: stop
-    // reading until what we wrote drained. (The first flight is written before `connection` is set.)
+    this.socket.write(data);
+    // A peer that sends and never reads must not make us queue without bound: while what the
+    // transport could not take yet is over its high-water mark (write() returned false, so
+    // 'drain' follows), stop reading. (The first flight is written before `connection` is set.)
+    if (this.outputBlocked || this.socket.writableLength <= this.socket.writableHighWaterMark) return;
     this.outputBlocked = true;
     (this.connection as Connection | undefined)?.setTransportFull(true);
     this.socket.pause();
