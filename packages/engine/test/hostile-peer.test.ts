@@ -24,7 +24,7 @@ import {
   complete,
   coreOf,
   type End,
-  end,
+  end as endpoint,
   expectAlert,
   plainHandshakeMessages,
   plainRecords,
@@ -44,10 +44,10 @@ interface Pair {
 }
 
 /** A completed handshake; `warnings` collects the client's onWarningAlert calls. */
-function open(version: TLSVersion, keyLog: string[] = []): Pair {
+function open(version: TLSVersion): Pair {
   const warnings: number[] = [];
-  const tls = clientTLS12({ versions: [version] }, keyLog);
-  const client = end((w, c, onEnd) =>
+  const tls = clientTLS12({ versions: [version] });
+  const client = endpoint((w, c, onEnd) =>
     tls.start(w, c, undefined, { onEnd, onWarningAlert: (code) => warnings.push(code) }),
   );
   const server = startServer(new ServerTLS({ certificates: pki().chain('ecdsa'), versions: [version] }));
@@ -226,7 +226,7 @@ test(`TLS 1.2: more than ${MAX_WARNING_ALERTS} warning alerts in a row is unexpe
 test('TLS 1.2: a warning unrecognized_name before ServerHello does not stop the client', (t) => {
   const warnings: number[] = [];
   const tls = clientTLS12({ versions: ['TLSv1.2'] });
-  const client = end((w, c, onEnd) =>
+  const client = endpoint((w, c, onEnd) =>
     tls.start(w, c, undefined, { onEnd, onWarningAlert: (code) => warnings.push(code) }),
   );
   const server = startServer(new ServerTLS({ certificates: pki().chain('ecdsa') }));
@@ -323,7 +323,7 @@ for (const version of VERSIONS) {
   test(`${version}: while the transport is full input waits, then is processed when it drains`, (t) => {
     const received: string[] = [];
     const client = startClient(clientTLS12({ versions: [version] }));
-    const server = end((w, c, onEnd) =>
+    const server = endpoint((w, c, onEnd) =>
       new ServerTLS({ certificates: pki().chain('ecdsa') }).start(w, c, undefined, {
         onEnd,
         onApplicationData: (data) => received.push(decodeText(data)),
