@@ -22,6 +22,8 @@ import { pki } from './helpers/pki.js';
 import { coreOf } from './helpers/tls12-memory.js';
 
 const MiB = 1024 * 1024;
+/** What a never-reading attacker tries to send; a server that keeps reading takes it all. */
+const FLOOD_LIMIT = 96 * MiB;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -76,6 +78,11 @@ interface Attacker {
   record(type: number, data: Uint8Array): void;
   /** Waits until the socket drained, at most `ms` (false: the server stopped reading). */
   drained(ms: number): Promise<boolean>;
+  /**
+   * Sends application data in 256 KiB writes until `limit` bytes or until a write has not drained
+   * after a second (the server stopped reading); returns the bytes sent.
+   */
+  sendUntilStalled(limit: number): Promise<number>;
   /** Reads what the server sent since the handshake (after the socket closed or `ms`). */
   readRest(ms: number): Promise<Uint8Array>;
 }
@@ -106,20 +113,31 @@ async function attacker(port: number, version: TLSVersion): Promise<Attacker> {
   socket.off('data', onData);
   socket.pause();
   const core = coreOf(connection);
+  const drained = (ms: number): Promise<boolean> =>
+    socket.writableNeedDrain
+      ? new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), ms);
+          socket.once('drain', () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        })
+      : Promise.resolve(true);
   return {
     socket,
     connection,
     record: (type, data) => core.perform(() => core.sendRaw(type, data)),
-    drained: (ms) =>
-      socket.writableNeedDrain
-        ? new Promise((resolve) => {
-            const timer = setTimeout(() => resolve(false), ms);
-            socket.once('drain', () => {
-              clearTimeout(timer);
-              resolve(true);
-            });
-          })
-        : Promise.resolve(true),
+    drained,
+    sendUntilStalled: async (limit) => {
+      const chunk = new Uint8Array(256 * 1024);
+      let sent = 0;
+      while (sent < limit) {
+        connection.dataFromApplication(chunk);
+        sent += chunk.length;
+        if (!(await drained(1000))) break;
+      }
+      return sent;
+    },
     readRest: async (ms) => {
       const chunks: Buffer[] = [];
       socket.on('data', (c: Buffer) => chunks.push(c));
@@ -220,18 +238,11 @@ test.serial('a never-reading peer cannot grow the server; another client is serv
   const server = await target((s) => s.on('data', (d: Buffer) => s.write(d)));
   const before = memoryInUse();
   const a = await attacker(server.port, 'TLSv1.3');
-  const chunk = new Uint8Array(256 * 1024);
-  const limit = 96 * MiB;
-  let sent = 0;
-  while (sent < limit) {
-    a.connection.dataFromApplication(chunk);
-    sent += chunk.length;
-    if (!(await a.drained(1000))) break;
-  }
+  const sent = await a.sendUntilStalled(FLOOD_LIMIT);
   const read = (await server.transport).bytesRead;
   const growth = memoryInUse() - before;
   t.log(`attacker sent ${sent >> 20} MiB, server read ${read >> 20} MiB, memory grew ${growth >> 20} MiB`);
-  t.true(sent < limit, 'the server stopped reading: the attacker could not send everything');
+  t.true(sent < FLOOD_LIMIT, 'the server stopped reading: the attacker could not send everything');
   t.true(growth < 32 * MiB, `memory grew by ${growth} bytes`);
 
   // The attack is still on (its connection open, stalled): a second client is served.
@@ -272,17 +283,10 @@ test.serial('secureStreams: a never-reading peer cannot make the server read wit
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const a = await attacker((server.address() as net.AddressInfo).port, 'TLSv1.3');
-  const chunk = new Uint8Array(256 * 1024);
-  const limit = 96 * MiB;
-  let sent = 0;
-  while (sent < limit) {
-    a.connection.dataFromApplication(chunk);
-    sent += chunk.length;
-    if (!(await a.drained(1000))) break;
-  }
+  const sent = await a.sendUntilStalled(FLOOD_LIMIT);
   const read = transports[0]!.bytesRead;
   t.log(`attacker sent ${sent >> 20} MiB, server read ${read >> 20} MiB`);
-  t.true(sent < limit, 'the server stopped reading: the attacker could not send everything');
+  t.true(sent < FLOOD_LIMIT, 'the server stopped reading: the attacker could not send everything');
   a.socket.destroy();
   for (const s of transports) s.destroy();
   await new Promise((resolve) => server.close(resolve));
