@@ -34,6 +34,36 @@ export class Connection {
     this.core.sendAlert(alertCode, level);
   }
 
+  /**
+   * Backpressure from the transport (as rustls' buffer limit): a driver whose transport stops
+   * accepting our output (a socket's write() returned false) calls `setTransportFull(true)`, and
+   * `setTransportFull(false)` once it drained. Meanwhile dataFromWire processes nothing: its
+   * input waits, bounded by `maxBufferedInput` (over it: BadTLSDataError, internal_error), so a
+   * peer that sends without reading cannot make us produce more output. On the drain the waiting
+   * input is processed, its application data handed to `events.onApplicationData` (or returned
+   * by the next dataFromWire) and its errors to `events.onError` (or raised by the next call).
+   */
+  setTransportFull(full: boolean): void {
+    this.core.setTransportFull(full);
+  }
+
+  /**
+   * Whether the driver should read more input now: false while the transport is full, while a
+   * certificate callback is pending (input is buffered, bounded), and once input is no longer
+   * read (closed, invalidated, or the peer's close_notify arrived).
+   */
+  get wantsRead(): boolean {
+    return this.core.wantsRead;
+  }
+
+  /**
+   * TLS 1.2: the codes of the last warning alerts the peer sent (at most 4, oldest first), which
+   * left the connection usable (RFC 5246 §7.2); `events.onWarningAlert` announces each one.
+   */
+  get warningAlerts(): readonly number[] {
+    return this.core.warningAlerts?.slice() ?? [];
+  }
+
   /** No more data from the application: sends close_notify (seed: "Finished" means close_notify). */
   applicationFinished(): void {
     this.core.applicationFinished();

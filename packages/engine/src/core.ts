@@ -11,6 +11,7 @@ import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError 
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { Deframer, type RawRecord } from './record/deframer.js';
+import { EmptyRecordCaps, MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
 import { HandshakeJoiner } from './record/handshake-joiner.js';
 import {
   PlaintextProtection,
@@ -19,7 +20,14 @@ import {
   Tls13Protection,
 } from './record/protection.js';
 import { trafficKeys } from './keyschedule/key-schedule.js';
-import { Alert, AlertDescription, AlertLevel, ContentType, ProtocolVersion } from '@tls-kit/messages';
+import {
+  Alert,
+  AlertDescription,
+  AlertLevel,
+  ContentType,
+  HandshakeType,
+  ProtocolVersion,
+} from '@tls-kit/messages';
 import type { CipherSuite } from './suites.js';
 import { Transcript } from './transcript/transcript.js';
 
@@ -79,6 +87,11 @@ export interface ConnectionEvents {
    * 8446 §4.6.2) completed; peerCertificates and peerVerification now hold its result.
    */
   readonly onClientAuthenticated?: () => void;
+  /**
+   * TLS 1.2: the peer sent a warning alert, which leaves the connection usable (RFC 5246 §7.2);
+   * `Connection.warningAlerts` keeps the last ones.
+   */
+  readonly onWarningAlert?: (alertCode: number) => void;
   /**
    * An error raised while resuming after an asynchronous certificate callback. Without this
    * callback the error is raised by the next dataFromWire / dataFromApplication call.
@@ -175,6 +188,10 @@ export class ConnectionCore {
   writeLimit: number | undefined;
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
   onInvalidate: (() => void) | undefined;
+  /** The last warning alerts the peer sent (TLS 1.2), oldest first; created by the first one. */
+  warningAlerts: number[] | undefined;
+  /** Bounds on records that carry nothing (empty records, warnings, KeyUpdates in a row). */
+  readonly caps = new EmptyRecordCaps();
 
   private state: HandshakeState;
   /** Released at the end of the call that completed the handshake. */
@@ -195,6 +212,10 @@ export class ConnectionCore {
   private pendingError: Error | undefined;
   /** Half-close: wireClose(false) is due once the current call flushed our close_notify. */
   private wireCloseAfterFlush = false;
+  /** The peer asked for a KeyUpdate: one answer, sent at the end of the call, serves them all. */
+  private keyUpdateOwed = false;
+  /** The driver's transport is full (setTransportFull): input waits, unprocessed, until it drains. */
+  private transportFull = false;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -375,6 +396,31 @@ export class ConnectionCore {
 
   // --- Used by handshake states ---
 
+  /** The peer asked for a KeyUpdate (RFC 8446 §4.6.3): answered before our next data or at the end of the call. */
+  owePeerKeyUpdate(): void {
+    this.keyUpdateOwed = true;
+  }
+
+  /**
+   * The driver's transport is full: input is kept unprocessed (up to maxBufferedInput) until it
+   * drains. When it drains, the waiting input is processed as after a certificate callback.
+   */
+  setTransportFull(full: boolean): void {
+    if (full || !this.transportFull) {
+      this.transportFull = full;
+      return;
+    }
+    this.transportFull = false;
+    if (this.inCall || this.stopped || this.status === 'waiting') return;
+    if (this.deframer === undefined && this.joiner === undefined) return;
+    this.processWaitingInput(() => {});
+  }
+
+  /** False while the transport is full, a certificate callback is pending, or input is no longer read. */
+  get wantsRead(): boolean {
+    return !this.transportFull && this.status !== 'waiting' && !this.stopped;
+  }
+
   /** A warning alert that leaves the connection usable (TLS 1.2 no_renegotiation, RFC 5246 §7.2.2). */
   sendWarningAlert(code: number): void {
     this.writeAlert(code, AlertLevel.warning);
@@ -528,6 +574,7 @@ export class ConnectionCore {
     this.inCall = true;
     try {
       fn();
+      this.answerKeyUpdate();
     } catch (error) {
       this.inCall = false;
       throw this.failWith(error);
@@ -565,9 +612,20 @@ export class ConnectionCore {
   private resume(next: () => HandshakeState): void {
     this.handshake('resume').paused = false;
     this.status = 'handshaking';
+    this.processWaitingInput(() => {
+      this.state = next();
+    });
+  }
+
+  /**
+   * Runs `step`, then processes the input that waited (for a callback, or for the transport to
+   * drain) outside dataFromWire: data goes to onApplicationData and errors to onError, or else
+   * to the next dataFromWire call.
+   */
+  private processWaitingInput(step: () => void): void {
     try {
       this.call(() => {
-        this.state = next();
+        step();
         this.process();
       });
     } catch (error) {
@@ -632,6 +690,8 @@ export class ConnectionCore {
   }
 
   private sendApplicationData(data: Uint8Array): void {
+    // RFC 8446 §4.6.3: an owed KeyUpdate goes before our next application data.
+    this.answerKeyUpdate();
     const max = this.config.keyUpdateAfterRecords;
     for (let at = 0; at < data.length; ) {
       // RFC 8446 §5.5: change keys before one has protected too many records.
@@ -651,11 +711,14 @@ export class ConnectionCore {
 
   private process(): void {
     while (
+      !this.transportFull &&
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {
       const message = this.joiner?.next();
       if (message) {
+        // HelloRequests carry nothing; a client ignores them during a handshake (RFC 5246 §7.4.1.1).
+        if (message.type === HandshakeType.hello_request) this.caps.emptyRecord('HelloRequests');
         this.state = this.state.handle(message);
         continue;
       }
@@ -712,6 +775,7 @@ export class ConnectionCore {
     if (this.completed) fail(AlertDescription.unexpected_message, 'change_cipher_spec after the handshake');
     if (!this.handshake('change_cipher_spec').helloSeen)
       fail(AlertDescription.unexpected_message, 'change_cipher_spec before the ClientHello');
+    this.caps.emptyRecord('dropped change_cipher_spec records');
   }
 
   /** `record` is the one `fragment` came from: a view of it must be copied to be kept. */
@@ -724,6 +788,7 @@ export class ConnectionCore {
       case ContentType.handshake:
         this.joiner ??= new HandshakeJoiner(this.config.maxHandshakeMessageSize);
         this.joiner.push(fragment);
+        this.caps.data();
         return;
       case ContentType.alert:
         this.handleAlert(fragment);
@@ -731,10 +796,14 @@ export class ConnectionCore {
       case ContentType.application_data:
         if (!this.handshakeDone)
           fail(AlertDescription.unexpected_message, 'application data before the handshake completed');
+        if (fragment.length === 0) {
+          this.caps.emptyRecord('empty records');
+          return;
+        }
+        this.caps.applicationData();
         // Decrypted data is fresh memory, kept as is; a view of the input buffer (which the next
         // push reuses) is copied.
-        if (fragment.length > 0)
-          this.receive(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
+        this.receive(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
         return;
       case ContentType.change_cipher_spec:
         fail(AlertDescription.unexpected_message, 'protected change_cipher_spec');
@@ -745,6 +814,8 @@ export class ConnectionCore {
   }
 
   private handleAlert(fragment: Uint8Array): void {
+    // An alert record without an alert is a record of nothing (as OpenSSL: unexpected_message).
+    if (fragment.length === 0) fail(AlertDescription.unexpected_message, 'empty alert record');
     // RFC 8446 §6: an alert is exactly level + description.
     const { level, description: code } = decode(Alert, fragment);
     if (level !== AlertLevel.warning && level !== AlertLevel.fatal) {
@@ -754,10 +825,36 @@ export class ConnectionCore {
       this.peerClosed();
       return;
     }
-    // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not an error by itself.
-    if (code === AlertDescription.user_canceled && level === AlertLevel.warning) return;
+    if (level === AlertLevel.warning && (code === AlertDescription.user_canceled || this.speaksTls12)) {
+      // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not an error by itself.
+      // RFC 5246 §7.2: in TLS 1.2 any other warning leaves the connection usable too (we never
+      // ask to renegotiate, so no_renegotiation is just a warning).
+      this.caps.warningAlert();
+      if (code !== AlertDescription.user_canceled) this.reportWarningAlert(code);
+      return;
+    }
     // RFC 8446 §6.2: every other alert is an error alert whatever its level; both sides close.
     throw new TLSAlertError(code, level);
+  }
+
+  /** TLS 1.2, or not yet known and TLS 1.2 enabled (a server's warning may precede its ServerHello). */
+  private get speaksTls12(): boolean {
+    return this.version === undefined ? this.config.versions.includes('TLSv1.2') : this.version === 'TLSv1.2';
+  }
+
+  private reportWarningAlert(code: number): void {
+    this.warningAlerts ??= [];
+    const kept = this.warningAlerts;
+    if (kept.length === MAX_WARNING_ALERTS) kept.shift();
+    kept.push(code);
+    this.events.onWarningAlert?.(code);
+  }
+
+  /** Sends the KeyUpdate the peer asked for, once however many requests came (RFC 8446 §4.6.3). */
+  private answerKeyUpdate(): void {
+    if (!this.keyUpdateOwed) return;
+    this.keyUpdateOwed = false;
+    if (this.status === 'open' || this.status === 'peerClosed') this.state.rekey?.();
   }
 
   /** The design's common states: the peer's close_notify. */

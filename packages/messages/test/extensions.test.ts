@@ -276,7 +276,6 @@ test('empty vectors that must be non-empty are DecodeErrors with a field path', 
     ['0006 002c 0002 0000', '[0].extensionData.cookie'],
     ['0005 002d 0001 00', '[0].extensionData.keModes'],
     ['0006 002f 0002 0000', '[0].extensionData.authorities'],
-    ['000a 0033 0006 0004 001d 0000', '[0].extensionData.clientShares[0].keyExchange'],
   ];
   for (const [encoded, path] of cases) {
     const error = t.throws(
@@ -286,6 +285,11 @@ test('empty vectors that must be non-empty are DecodeErrors with a field path', 
     );
     t.is(error?.path, path, encoded);
   }
+});
+
+test('an empty key_exchange parses: the key exchange refuses it (illegal_parameter, RFC 8446 §4.2.8.2)', (t) => {
+  const [ext] = ClientHelloExtensionList.parse(hex('000a 0033 0006 0004 001d 0000'));
+  t.deepEqual(ext?.extensionData, { clientShares: [{ group: 0x1d, keyExchange: new Uint8Array(0) }] });
 });
 
 test('bad lengths: inner lengths disagreeing with the extension length are DecodeErrors', (t) => {

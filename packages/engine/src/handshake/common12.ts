@@ -173,6 +173,9 @@ export class ExpectChangeCipherSpec12 extends State12 {
   }
 }
 
+/** Renegotiation attempts a connection refuses with a warning before it ends with unexpected_message. */
+export const MAX_RENEGOTIATION_REFUSALS = 4;
+
 const RESERVED_EXPORTER_LABELS = new Set([
   'client finished',
   'server finished',
@@ -188,6 +191,8 @@ const RESERVED_EXPORTER_LABELS = new Set([
  */
 export class AppData12 extends State12 {
   readonly name = 'APP_DATA';
+  /** Renegotiation attempts refused so far (see MAX_RENEGOTIATION_REFUSALS). */
+  private refusals = 0;
 
   constructor(
     private readonly core: ConnectionCore,
@@ -218,6 +223,13 @@ export class AppData12 extends State12 {
     const renegotiation =
       this.core.role === 'server' ? HandshakeType.client_hello : HandshakeType.hello_request;
     if (message.type === renegotiation) {
+      // A peer that insists (or packs thousands of hellos in one record) is not answered each time:
+      // as OpenSSL and BoringSSL, the connection ends.
+      if (++this.refusals > MAX_RENEGOTIATION_REFUSALS)
+        fail(
+          AlertDescription.unexpected_message,
+          `more than ${MAX_RENEGOTIATION_REFUSALS} renegotiation attempts`,
+        );
       // RFC 5246 §7.2.2, RFC 5746 §4.2/§4.4: refuse with a warning; the peer decides whether to go on.
       this.core.sendWarningAlert(AlertDescription.no_renegotiation);
       return this;

@@ -197,8 +197,10 @@ export function enterHandshakeKeys(
   core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
   core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
   const [read, write] = role === 'client' ? [serverSecret, clientSecret] : [clientSecret, serverSecret];
-  core.setReadSecret(suite, read);
+  // Write keys first: if the read side fails (a message split across the key change), our alert
+  // goes out under the keys the peer now reads with.
   core.setWriteSecret(suite, write);
+  core.setReadSecret(suite, read);
   core.facts.tlsVersion = 'TLSv1.3';
   core.facts.cipherSuite = suite.name;
   return { hs, clientSecret, serverSecret };

@@ -91,10 +91,11 @@ export class Traffic13 implements HandshakeState {
         ) {
           fail(AlertDescription.illegal_parameter, `KeyUpdate request_update ${requestUpdate}`);
         }
+        this.core.caps.keyUpdate();
         this.core.setReadSecret(this.suite, this.nextSecret(READ));
-        // RFC 8446 §4.6.3: answer update_requested with our own update (not requesting one back).
-        if (requestUpdate === KeyUpdateRequest.update_requested && this.core.status !== 'closing')
-          this.updateKeys(false);
+        // RFC 8446 §4.6.3: answer update_requested with our own update (not requesting one back);
+        // one update answers any number of requests, so it is sent once, at the end of the call.
+        if (requestUpdate === KeyUpdateRequest.update_requested) this.core.owePeerKeyUpdate();
         return this;
       }
       case HandshakeType.new_session_ticket:

@@ -1,7 +1,8 @@
 // A node:tls-style TLSSocket: a stream.Duplex of plaintext over any Duplex transport (usually a
 // net.Socket), driven by a sans-IO Connection. Backpressure: the transport is paused while our
-// readable side is full, and a write completes only when the transport accepted its records, so
-// neither direction buffers without bound.
+// readable side is full and while our own output is over its high-water mark (the engine holds
+// input back meanwhile: Connection.setTransportFull), and a write completes only when the
+// transport accepted its records, so neither direction buffers without bound.
 import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
 import type { VerifyCallback } from '../verify-callback.js';
@@ -63,6 +64,8 @@ export class TLSSocket extends Duplex {
 
   private secure = false;
   private pausedTransport = false;
+  /** Our output is over the transport's high-water mark: no reading until 'drain'. */
+  private outputBlocked = false;
   private transportClosing = false;
   private waitingForSecure: (() => void)[] = [];
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
@@ -229,7 +232,7 @@ export class TLSSocket extends Duplex {
   override _read(): void {
     if (this.pausedTransport) {
       this.pausedTransport = false;
-      this.socket.resume();
+      if (!this.outputBlocked) this.socket.resume();
     }
   }
 
@@ -271,6 +274,18 @@ export class TLSSocket extends Duplex {
   private toWire(data: Uint8Array): void {
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.socket.write(data);
+    // A peer that sends and never reads must not make us queue without bound: while what the
+    // transport could not take yet is over its high-water mark (write() returned false, so
+    // 'drain' follows), stop reading. (The first flight is written before `connection` is set.)
+    if (this.outputBlocked || this.socket.writableLength <= this.socket.writableHighWaterMark) return;
+    this.outputBlocked = true;
+    (this.connection as Connection | undefined)?.setTransportFull(true);
+    this.socket.pause();
+    this.socket.once('drain', () => {
+      this.outputBlocked = false;
+      if (!this.pausedTransport) this.socket.resume();
+      if (!this.destroyed) this.connection.setTransportFull(false);
+    });
   }
 
   private whenSecure(run: () => void): void {

@@ -171,10 +171,10 @@ export class Tls13Protection implements RecordProtection {
    * RFC 8446 §5.3: the IV XOR the 64-bit sequence number, left-padded. Sequence numbers past
    * 2^53 are refused rather than wrapped.
    */
-  private nextNonce(): Uint8Array {
+  private nonce(): Uint8Array {
     if (this.seq >= Number.MAX_SAFE_INTEGER)
       fail(AlertDescription.internal_error, 'record sequence number exhausted');
-    const seq = this.seq++;
+    const seq = this.seq;
     const nonce = new Uint8Array(12);
     writeU32(nonce, 0, this.iv0);
     writeU32(nonce, 4, this.iv1 ^ Math.floor(seq / 0x100000000));
@@ -201,7 +201,8 @@ export class Tls13Protection implements RecordProtection {
     inner.set(fragment);
     inner[fragment.length] = type;
     inner.fill(0, fragment.length + 1);
-    aeadSealInto(this.aead, this.nextNonce(), inner, record.subarray(0, HEADER), record.subarray(HEADER));
+    aeadSealInto(this.aead, this.nonce(), inner, record.subarray(0, HEADER), record.subarray(HEADER));
+    this.seq++;
   }
 
   seal(type: number, fragment: Uint8Array): Uint8Array {
@@ -224,11 +225,14 @@ export class Tls13Protection implements RecordProtection {
     if (record.fragment.length < TAG + 1) fail(AlertDescription.bad_record_mac, 'protected record too short');
     let inner: Uint8Array;
     try {
-      inner = this.aead.open(this.nextNonce(), record.fragment, record.header);
+      inner = this.aead.open(this.nonce(), record.fragment, record.header);
     } catch {
+      // The sequence number moves only for records that opened: a server skipping rejected
+      // early data tries the next record with the same one (RFC 8446 §4.2.10, §5.3).
       // RFC 8446 §5.2: deprotection failure is bad_record_mac.
       fail(AlertDescription.bad_record_mac, 'record authentication failed');
     }
+    this.seq++;
     if (inner.length > this.limit)
       fail(AlertDescription.record_overflow, `inner plaintext of ${inner.length} bytes`);
     // The content type is the last non-zero byte; all zeros is unexpected_message (§5.4).

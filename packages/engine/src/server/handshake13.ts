@@ -137,6 +137,12 @@ class ExpectClientHello implements HandshakeState {
     const extensions = ch.extensions ?? [];
     core.clientRandom = ch.random;
     core.clientHelloExchanged();
+    // RFC 8446 Appendix D.5: SSL 3.0 and below are refused whatever else the hello offers.
+    if (ch.legacyVersion <= ProtocolVersion.SSL3_0)
+      fail(
+        AlertDescription.protocol_version,
+        `ClientHello legacy_version 0x${ch.legacyVersion.toString(16)}`,
+      );
 
     // RFC 8446 §4.2.1: without supported_versions the client speaks TLS 1.2 at most.
     if (

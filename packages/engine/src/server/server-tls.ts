@@ -14,6 +14,9 @@ import { MemoryServerSessionCache, type ServerSessionCache } from './session-cac
 import { TicketKeys } from './ticket-keys.js';
 import type { PskCallback } from '../external-psk.js';
 
+/** Bytes of rejected 0-RTT records a server skips (RFC 8446 §4.2.10), as BoringSSL's kMaxEarlyDataSkipped. */
+export const MAX_SKIPPED_EARLY_DATA = 16384;
+
 export interface ServerOptions extends CommonOptions {
   /**
    * The seed's `certificates`: ServerCertificateChain, SNIServerCertificates or your own. A list is
@@ -120,7 +123,7 @@ export class ServerTLS {
       ticketLifetimeSeconds: lifetime,
       forceHelloRetry: options.alwaysHelloRetry ?? false,
       ocspResponse: options.ocspResponse,
-      maxSkippedEarlyData: 1 << 16,
+      maxSkippedEarlyData: MAX_SKIPPED_EARLY_DATA,
       tls12: this.config.versions.includes('TLSv1.2')
         ? {
             dhParams: options.dhParams ? parseDhParams(options.dhParams) : undefined,

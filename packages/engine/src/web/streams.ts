@@ -2,7 +2,10 @@
 // given as a ReadableStream/WritableStream pair (a WebSocket wrapper, a WebTransport stream, Node's
 // Duplex.toWeb(socket)...). No node: imports, so it runs in browsers and workers too.
 // Backpressure: after the handshake the transport is read only while the plaintext readable
-// wants data; a write resolves once the transport's writer is ready again.
+// wants data; a write resolves once the transport's writer is ready again; and while more than
+// outputHighWaterMark bytes of our output wait for the transport to accept them it is not read
+// (the engine holds input back: Connection.setTransportFull), so a peer that sends and never
+// reads cannot make us queue without bound.
 import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
@@ -36,6 +39,11 @@ export interface SecureStreamsOptions {
   readonly verifyCallback?: VerifyCallback;
   /** Bytes of plaintext the readable side holds before the transport stops being read. Default 64 KiB. */
   readonly highWaterMark?: number;
+  /**
+   * Bytes written to the transport and not yet accepted (their write() promise pending) over which
+   * the transport stops being read until they are. Default 64 KiB.
+   */
+  readonly outputHighWaterMark?: number;
 }
 
 /** Starts `tls` (a ClientTLS or ServerTLS) over `transport`. */
@@ -51,6 +59,12 @@ export function secureStreams(
   let readableDone = false;
   let transportClosed = false;
   let wake: (() => void) | undefined;
+  /** Bytes written to the transport whose write has not resolved, over `outputLimit`: `outputFull`. */
+  const outputLimit = options.outputHighWaterMark ?? 64 * 1024;
+  let unaccepted = 0;
+  let outputFull = false;
+  /** The connection once start() returned (the first flight is written from inside it). */
+  let started: Connection | undefined;
   let resolveHandshake!: (c: Connection) => void;
   let rejectHandshake!: (e: Error) => void;
   const handshake = new Promise<Connection>((resolve, reject) => {
@@ -84,7 +98,17 @@ export function secureStreams(
 
   const connection = tls.start(
     (data) => {
-      writer.write(data).catch(fail);
+      unaccepted += data.length;
+      writer.write(data).then(() => {
+        unaccepted -= data.length;
+        if (!outputFull || unaccepted > outputLimit) return;
+        outputFull = false;
+        if (!failed) started?.setTransportFull(false);
+        wake?.();
+      }, fail);
+      if (outputFull || unaccepted <= outputLimit) return;
+      outputFull = true;
+      started?.setTransportFull(true);
     },
     () => {
       // The design's wire_close_callback: the read side is done; the write side closes once queued records are out.
@@ -100,6 +124,8 @@ export function secureStreams(
       onEnd: () => queueMicrotask(endReadable),
     },
   );
+  started = connection;
+  if (outputFull) connection.setTransportFull(true);
 
   const readable = new ReadableStream<Uint8Array>(
     {
@@ -121,7 +147,8 @@ export function secureStreams(
     for (;;) {
       if (failed || readableDone) return;
       // The handshake always proceeds; after it, read only while the application wants data.
-      if (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0) {
+      // In both, read only while our output drains.
+      if (outputFull || (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0)) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });

@@ -29,9 +29,10 @@ export interface End {
   take(): Uint8Array;
 }
 
-function end(
+/** An End around the connection `start` makes from its writeToWire, wireClose and onEnd. */
+export function end(
   start: (w: (d: Uint8Array) => void, c: (i: boolean) => void, onEnd: () => void) => Connection,
-  keyLog: string[],
+  keyLog: string[] = [],
 ): End {
   const e = { out: [] as Uint8Array[], closed: undefined, ended: false, keyLog } as unknown as End;
   (e as { connection: Connection }).connection = start(

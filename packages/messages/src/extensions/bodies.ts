@@ -136,10 +136,14 @@ export const CertificateAuthorities = Struct({
 
 // --- key_share (RFC 8446 §4.2.8) ---------------------------------------------------------------
 
-/** `struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry`. */
+/**
+ * `struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry`. An empty
+ * key_exchange is parsed: it is a bad public value, which the key exchange refuses with
+ * illegal_parameter (RFC 8446 §4.2.8.2, as OpenSSL), not a framing error.
+ */
 export const KeyShareEntry = Struct({
   group: NamedGroupCodec,
-  keyExchange: PrefixedBytes(UBInt16, { min: 1 }),
+  keyExchange: PrefixedBytes(UBInt16),
 });
 /** `KeyShareEntry client_shares<0..2^16-1>` (empty asks the server for an HRR). */
 export const KeyShareClientHello = Struct({ clientShares: TLSPrefixedArray(KeyShareEntry, UBInt16) });
