@@ -483,6 +483,35 @@ for (const provider of PROVIDERS) {
   );
 }
 
+// --- Our server with its default groups: a client offering one group only is served ---
+
+const ONLY: readonly { group: NamedGroupName; openssl: string; gnutls: string }[] = [
+  { group: 'x448', openssl: 'X448', gnutls: 'X448' },
+  { group: 'secp521r1', openssl: 'P-521', gnutls: 'SECP521R1' },
+  { group: 'ffdhe2048', openssl: 'ffdhe2048', gnutls: 'FFDHE2048' },
+  { group: 'ffdhe4096', openssl: 'ffdhe4096', gnutls: 'FFDHE4096' },
+];
+
+for (const peer of PEERS.filter((p) => p.name !== 'node')) {
+  const maybe = peer.available ? test.serial : test.skip;
+  for (const only of ONLY) {
+    maybe(`our server by default serves ${peer.name} offering ${only.group} only (TLS 1.3)`, async (t) => {
+      const server = await ourServer({}, ecdsaP256);
+      try {
+        const output =
+          peer.name === 'openssl'
+            ? await opensslClient(server.port, VERSIONS[0], only.openssl, ecdsaP256)
+            : await gnutlsClient(server.port, VERSIONS[0], `+GROUP-${only.gnutls}`, ecdsaP256);
+        t.regex(output, /hello from \w+/, output);
+        t.is(server.connections[0]?.namedGroup, only.group);
+        t.is(server.hellos.helloRetryRequests, 0, 'no HelloRetryRequest: the only share offered was taken');
+      } finally {
+        await server.close();
+      }
+    });
+  }
+}
+
 // --- An ECDSA P-521 certificate (ecdsa_secp521r1_sha512), chain and key made by openssl ---
 
 const p521 = have('openssl') ? opensslP521() : undefined;
