@@ -147,22 +147,28 @@ function write(dir: string, data: Uint8Array): string {
   return file;
 }
 
-/** Writes the shortest inputs that together reach every block the corpus reaches. */
+/**
+ * Writes the shortest inputs that, with the seeds (made afresh by every run, so never written),
+ * reach every block the corpus reaches.
+ */
 function saveReduced(target: FuzzTarget, corpus: readonly Uint8Array[], coverage: Coverage): void {
   const covered = new Set<string>();
   const dir = join(CORPUS_DIR, target.name);
   rmSync(dir, { recursive: true, force: true });
   let kept = 0;
+  const seeds = target.seeds();
+  const seedDigests = new Set(seeds.map(digest));
   coverage.take();
-  for (const input of [...corpus].sort((a, b) => a.length - b.length)) {
+  const inputs = [...corpus].filter((c) => !seedDigests.has(digest(c))).sort((a, b) => a.length - b.length);
+  for (const [i, input] of [...seeds, ...inputs].entries()) {
     try {
       target.run(input);
     } catch {
       // Inputs in the corpus keep the properties.
     }
     const blocks = coverage.take().filter((b) => !covered.has(b));
-    if (blocks.length === 0) continue;
     for (const b of blocks) covered.add(b);
+    if (i < seeds.length || blocks.length === 0) continue;
     write(dir, input);
     kept++;
   }
