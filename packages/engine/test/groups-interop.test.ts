@@ -1,7 +1,7 @@
 // X448 and secp521r1 key exchange (RFC 8446 §4.2.7, RFC 8422 §5.1.1) against peers we did not
 // write: `openssl s_server`/`s_client`, Node's tls and `gnutls-serv`/`gnutls-cli`, in TLS 1.3 and
 // TLS 1.2, both roles, with both crypto providers; HelloRetryRequest to X448; an ECDSA P-521
-// certificate chain made by the openssl CLI.
+// certificate chain made by the openssl CLI; our server's default groups and signature schemes.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -510,6 +510,31 @@ for (const peer of PEERS.filter((p) => p.name !== 'node')) {
       }
     });
   }
+}
+
+// TLS 1.2 does not bind ECDSA schemes to the key's curve: a P-256 key serves any ECDSA hash.
+for (const [sigalg, scheme] of [
+  ['ECDSA+SHA384', 'ecdsa_secp384r1_sha384'],
+  ['ECDSA+SHA512', 'ecdsa_secp521r1_sha512'],
+] as const) {
+  maybeOpenssl(
+    `our server by default signs with ${scheme} for s_client -sigalgs ${sigalg} (TLS 1.2)`,
+    async (t) => {
+      const server = await ourServer({}, ecdsaP256);
+      try {
+        const child = spawnOpensslClient(server.port, ecdsaP256.root, ['-tls1_2', '-sigalgs', sigalg]);
+        try {
+          await typeLines(child, ['hello from openssl', 'BYE']);
+          t.regex(await outputAtExit(child), /hello from openssl/);
+        } finally {
+          child.kill();
+        }
+        t.is(server.connections[0]?.signatureScheme, scheme);
+      } finally {
+        await server.close();
+      }
+    },
+  );
 }
 
 // --- An ECDSA P-521 certificate (ecdsa_secp521r1_sha512), chain and key made by openssl ---
