@@ -242,6 +242,20 @@ test('TLS 1.2 (when the engine has it): --tls1_2 serves openssl s_client -tls1_2
   t.is(await status, 0);
 });
 
+withOpenssl('TLS 1.2: openssl s_client -no_ticket -reconnect resumes by session ID five times', async (t) => {
+  if (!(await engineHasTls12())) {
+    t.log('the engine does not negotiate TLS 1.2 yet');
+    t.pass();
+    return;
+  }
+  const { fake, status, port } = await startServer(t, ['--www', '--naccept', '6']);
+  const client = opensslClient(port, 'GET / HTTP/1.0\r\n\r\n', ['-tls1_2', '-no_ticket', '-reconnect']);
+  t.is(await client.exited, 0, client.output());
+  t.is(client.output().match(/^Reused, TLSv1\.2/gm)?.length, 5, client.output());
+  t.is(await status, 0);
+  t.is(fake.stderr().match(/handshake: TLSv1\.2 .* resumed=yes/g)?.length, 5, fake.stderr());
+});
+
 test('usage: missing or unknown flags give one error line and the usage, exit 2; --help exits 0', async (t) => {
   for (const argv of [
     ['--accept', '0'],

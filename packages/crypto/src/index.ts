@@ -29,6 +29,7 @@ export { deriveSecret, hkdfExpandLabel, tls12Prf } from './key-schedule.js';
 export { composeProvider, type ProviderOverrides } from './compose.js';
 export { dhParametersFromDer, MIN_CUSTOM_DH_BITS } from './finite-field-dh.js';
 export { FFDHE_PRIMES_HEX } from './ffdhe-primes.js';
+export { isSafeDhPrime } from './primality.js';
 export { NAMED_GROUPS } from './key-exchange.js';
 export {
   HASH_LENGTH,

@@ -43,7 +43,8 @@ import type {
   PublicKey,
 } from './provider.js';
 import { sharedMembers } from './provider-base.js';
-import { type RsaHash, type RsaPadding, generateRsaKey, modPow, rsaSign, rsaVerify } from './rsa.js';
+import { isProbablePrime, modPow } from './primality.js';
+import { type RsaHash, type RsaPadding, generateRsaKey, rsaSign, rsaVerify } from './rsa.js';
 import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
 
 const HASHES = { sha1, sha256, sha384, sha512 } as const;
@@ -330,4 +331,5 @@ export const nobleProvider: CryptoProvider = {
   },
 
   timingSafeEqual: constantTimeEqual,
+  isProbablePrime: (candidate) => isProbablePrime(bytesToBigInt(candidate), cryptoRandomBytes),
 };

@@ -2,6 +2,7 @@
 // which comes from @noble/post-quantum via ./hybrid.ts.
 import {
   type KeyObject,
+  checkPrimeSync,
   constants,
   createCipheriv,
   createDecipheriv,
@@ -41,6 +42,7 @@ import type {
   PublicKey,
   SignatureSchemeName,
 } from './provider.js';
+import { MILLER_RABIN_ROUNDS } from './primality.js';
 import { sharedMembers } from './provider-base.js';
 import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
 
@@ -387,4 +389,6 @@ export const nodeProvider: CryptoProvider = {
   },
 
   timingSafeEqual: (a, b) => a.length === b.length && nodeTimingSafeEqual(a, b),
+  // OpenSSL's BN_check_prime: trial division, then Miller-Rabin with bases from its CSPRNG.
+  isProbablePrime: (candidate) => checkPrimeSync(candidate, { checks: MILLER_RABIN_ROUNDS }),
 };

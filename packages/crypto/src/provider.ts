@@ -145,5 +145,10 @@ export interface CryptoProvider {
 
   // Randomness and comparison
   randomBytes(length: number): Uint8Array;
+  /**
+   * Miller-Rabin on a big-endian unsigned integer with 40 bases from the CSPRNG: a composite,
+   * even one chosen by an attacker, passes with probability at most 2^-80.
+   */
+  isProbablePrime(candidate: Uint8Array): boolean;
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
 }

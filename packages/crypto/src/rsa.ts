@@ -4,6 +4,7 @@
 import { bigIntToBytes, bytesToBigInt, concat, constantTimeEqual, fromHex } from './bytes.js';
 import { CryptoError } from './errors.js';
 import type { RsaPrivateComponents, RsaPublicComponents } from './key-der.js';
+import { isProbablePrime, modPow } from './primality.js';
 import type { HashAlgorithm } from './provider.js';
 
 /** The two RSA signature paddings TLS uses (RFC 8446 §4.2.3). */
@@ -13,18 +14,6 @@ export interface RsaHash {
   readonly algorithm: HashAlgorithm;
   readonly length: number;
   digest(data: Uint8Array): Uint8Array;
-}
-
-export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-    e >>= 1n;
-  }
-  return result;
 }
 
 export function modInverse(a: bigint, m: bigint): bigint {
@@ -177,37 +166,6 @@ export function rsaVerify(
   return padding === 'pss'
     ? emsaPssVerify(hash, message, opened, key.n.toString(2).length)
     : constantTimeEqual(opened, emsaPkcs1v15(hash, message, opened.length));
-}
-
-const SMALL_PRIMES = (() => {
-  const primes: bigint[] = [];
-  for (let n = 3; primes.length < 300; n += 2)
-    if (primes.every((p) => n % Number(p) !== 0)) primes.push(BigInt(n));
-  return primes;
-})();
-
-/** Miller-Rabin with random bases (FIPS 186-5 B.3.1 uses >= 5 rounds for 1024-bit primes; 40 here,
- * a negligible error bound for any size). */
-function isProbablePrime(n: bigint, randomBytes: (length: number) => Uint8Array): boolean {
-  for (const p of SMALL_PRIMES) if (n % p === 0n) return n === p;
-  let d = n - 1n;
-  let s = 0;
-  while ((d & 1n) === 0n) {
-    d >>= 1n;
-    s++;
-  }
-  const k = byteLength(n);
-  witness: for (let round = 0; round < 40; round++) {
-    const a = 2n + (bytesToBigInt(randomBytes(k)) % (n - 3n));
-    let x = modPow(a, d, n);
-    if (x === 1n || x === n - 1n) continue;
-    for (let i = 1; i < s; i++) {
-      x = (x * x) % n;
-      if (x === n - 1n) continue witness;
-    }
-    return false;
-  }
-  return true;
 }
 
 function randomPrime(bits: number, e: bigint, randomBytes: (length: number) => Uint8Array): bigint {

@@ -39,8 +39,9 @@ export interface CommonOptions {
    * mixed. Default: the three TLS 1.3 suites and TLS12_SUITES.
    */
   readonly cipherSuites?: readonly string[];
-  /** supported_groups in preference order. Default: x25519mlkem768, x25519, secp256r1, secp384r1;
-   * x448, secp521r1 and ffdhe2048/3072/4096 are opt-in. */
+  /** supported_groups in preference order. Client default: x25519mlkem768, x25519, secp256r1,
+   * secp384r1 (a short offer); server default: those, then every other group the provider supports
+   * (x448, secp521r1, ffdhe2048/3072/4096), so that any client finds one. */
   readonly groups?: readonly NamedGroupName[];
   /** Signature schemes we accept from the peer and may use ourselves, in preference order. */
   readonly signatureSchemes?: readonly SignatureSchemeName[];
@@ -131,6 +132,16 @@ export const DEFAULT_GROUPS: readonly NamedGroupName[] = [
   'secp384r1',
 ];
 
+/** The server takes any group we implement, the fast ones first (RFC 8446 §4.2.7: its order). */
+export const DEFAULT_SERVER_GROUPS: readonly NamedGroupName[] = [
+  ...DEFAULT_GROUPS,
+  'x448',
+  'secp521r1',
+  'ffdhe2048',
+  'ffdhe3072',
+  'ffdhe4096',
+];
+
 /** Certificates are also signed with PKCS#1 v1.5, which RFC 8446 §4.2.3 allows in certificates only. */
 export const DEFAULT_SIGNATURE_SCHEMES: readonly SignatureSchemeName[] = [
   ...TLS13_SIGNATURE_SCHEMES,
@@ -190,7 +201,7 @@ function inRange(
   return value;
 }
 
-export function resolveConfig(options: CommonOptions): ResolvedConfig {
+export function resolveConfig(options: CommonOptions, role: 'client' | 'server'): ResolvedConfig {
   const provider = options.provider ?? defaultProvider;
   const names = nonEmpty(
     options.cipherSuites,
@@ -211,7 +222,11 @@ export function resolveConfig(options: CommonOptions): ResolvedConfig {
   // A version without any of its suites is not offered.
   const versions = requested.filter((v) => (v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0));
   if (versions.length === 0) throw new TLSUsageError('no cipher suite for any enabled version');
-  const groups = nonEmpty(options.groups, DEFAULT_GROUPS, 'groups');
+  const groups = nonEmpty(
+    options.groups,
+    role === 'client' ? DEFAULT_GROUPS : DEFAULT_SERVER_GROUPS.filter((g) => provider.supportsGroup(g)),
+    'groups',
+  );
   for (const g of groups) {
     oneOf(g, GROUP_NAMES, 'groups');
     if (!provider.supportsGroup(g))

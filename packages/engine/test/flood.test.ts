@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { privateKeyToPem } from '@tls-kit/certs';
 import { AlertDescription as A, ContentType, HandshakeType as H } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { ClientTLS, type Connection, ServerTLS, TLSAlertError, type TLSVersion } from '../src/index.js';
 import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';

@@ -1,7 +1,7 @@
 // X448 and secp521r1 key exchange (RFC 8446 §4.2.7, RFC 8422 §5.1.1) against peers we did not
 // write: `openssl s_server`/`s_client`, Node's tls and `gnutls-serv`/`gnutls-cli`, in TLS 1.3 and
 // TLS 1.2, both roles, with both crypto providers; HelloRetryRequest to X448; an ECDSA P-521
-// certificate chain made by the openssl CLI.
+// certificate chain made by the openssl CLI; our server's default groups and signature schemes.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -476,6 +476,60 @@ for (const provider of PROVIDERS) {
         t.regex(output, GROUPS[0]!.tempKey, output);
         t.is(server.hellos.helloRetryRequests, 1);
         t.is(server.connections[0]!.namedGroup, 'x448');
+      } finally {
+        await server.close();
+      }
+    },
+  );
+}
+
+// --- Our server with its default groups: a client offering one group only is served ---
+
+const ONLY: readonly { group: NamedGroupName; openssl: string; gnutls: string }[] = [
+  { group: 'x448', openssl: 'X448', gnutls: 'X448' },
+  { group: 'secp521r1', openssl: 'P-521', gnutls: 'SECP521R1' },
+  { group: 'ffdhe2048', openssl: 'ffdhe2048', gnutls: 'FFDHE2048' },
+  { group: 'ffdhe4096', openssl: 'ffdhe4096', gnutls: 'FFDHE4096' },
+];
+
+for (const peer of PEERS.filter((p) => p.name !== 'node')) {
+  const maybe = peer.available ? test.serial : test.skip;
+  for (const only of ONLY) {
+    maybe(`our server by default serves ${peer.name} offering ${only.group} only (TLS 1.3)`, async (t) => {
+      const server = await ourServer({}, ecdsaP256);
+      try {
+        const output =
+          peer.name === 'openssl'
+            ? await opensslClient(server.port, VERSIONS[0], only.openssl, ecdsaP256)
+            : await gnutlsClient(server.port, VERSIONS[0], `+GROUP-${only.gnutls}`, ecdsaP256);
+        t.regex(output, /hello from \w+/, output);
+        t.is(server.connections[0]?.namedGroup, only.group);
+        t.is(server.hellos.helloRetryRequests, 0, 'no HelloRetryRequest: the only share offered was taken');
+      } finally {
+        await server.close();
+      }
+    });
+  }
+}
+
+// TLS 1.2 does not bind ECDSA schemes to the key's curve: a P-256 key serves any ECDSA hash.
+for (const [sigalg, scheme] of [
+  ['ECDSA+SHA384', 'ecdsa_secp384r1_sha384'],
+  ['ECDSA+SHA512', 'ecdsa_secp521r1_sha512'],
+] as const) {
+  maybeOpenssl(
+    `our server by default signs with ${scheme} for s_client -sigalgs ${sigalg} (TLS 1.2)`,
+    async (t) => {
+      const server = await ourServer({}, ecdsaP256);
+      try {
+        const child = spawnOpensslClient(server.port, ecdsaP256.root, ['-tls1_2', '-sigalgs', sigalg]);
+        try {
+          await typeLines(child, ['hello from openssl', 'BYE']);
+          t.regex(await outputAtExit(child), /hello from openssl/);
+        } finally {
+          child.kill();
+        }
+        t.is(server.connections[0]?.signatureScheme, scheme);
       } finally {
         await server.close();
       }

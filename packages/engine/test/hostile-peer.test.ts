@@ -4,7 +4,7 @@
 // transport's backpressure (setTransportFull) holds input back without losing it.
 import { AlertLevel, ClientHello, ContentType, ExtensionType, HandshakeType as H } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '../src/bytes.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,

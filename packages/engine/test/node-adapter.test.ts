@@ -695,6 +695,54 @@ tls12('TLS 1.2: connect() to node:tls and node:tls to createServer(), with resum
   }
 });
 
+tls12(
+  'TLS 1.2 session IDs: node:tls and connect() resume against createServer with tickets off',
+  async (t) => {
+    /** A TLS 1.2 handshake with `session` (if any): whether it resumed and the session to keep. */
+    const handshake = async (client: typeof tls.connect | typeof connect, port: number, session?: Buffer) => {
+      const socket = client({
+        host: '127.0.0.1',
+        port,
+        servername: 'localhost',
+        ca: pem().ca,
+        maxVersion: 'TLSv1.2',
+        ...(session ? { session } : {}),
+      });
+      const sessions: Buffer[] = [];
+      socket.on('session', (s: Buffer) => sessions.push(s));
+      await once(socket, 'secureConnect');
+      const reused = socket.isSessionReused();
+      socket.end();
+      await readAll(socket);
+      return { reused, session: sessions.at(-1) };
+    };
+    const { server, port } = await ourEchoServer({ maxVersion: 'TLSv1.2', ticketKeys: false });
+    try {
+      for (const [name, client] of [
+        ['node:tls', tls.connect],
+        ['connect()', connect],
+      ] as const) {
+        const first = await handshake(client, port);
+        t.false(first.reused, name);
+        t.truthy(first.session, `${name}: a session ID to resume`);
+        // A new connection, so a new ServerTLS: the cache is the server's, not the connection's.
+        t.true((await handshake(client, port, first.session)).reused, `${name}: resumed by session ID`);
+      }
+    } finally {
+      await closeServer(server);
+    }
+    // Without the cache, session IDs never resume.
+    const off = await ourEchoServer({ maxVersion: 'TLSv1.2', ticketKeys: false, sessionCache: false });
+    try {
+      const first = await handshake(tls.connect, off.port);
+      t.false((await handshake(tls.connect, off.port, first.session)).reused);
+    } finally {
+      await closeServer(off.server);
+    }
+    t.throws(() => createServer({ ...pem(), sessionTimeout: 0 }), { message: /ticketLifetime/ });
+  },
+);
+
 test('connect() with cert/key answers a node:tls server that requires a client certificate', async (t) => {
   const { cert, key, ca } = pem();
   const client = pem('rsa');

@@ -1,7 +1,7 @@
 // TLS 1.2 against OpenSSL over loopback, both roles: every suite and key type, groups, resumption
 // by session ID and by ticket, client certificates, ALPN, fragment limits, DHE parameters, and
 // renegotiation attempts answered with no_renegotiation.
-import { getDiffieHellman } from 'node:crypto';
+import { generatePrimeSync, getDiffieHellman } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -291,30 +291,65 @@ maybe(
   },
 );
 
-maybe('DHE: our client refuses a 1024-bit group from s_server (insufficient_security)', async (t) => {
-  const file = join(dir, 'dh1024.pem');
-  const der = Buffer.from(dhParamsDer(new Uint8Array(getDiffieHellman('modp2').getPrime()), 2));
+/** `s_server -rev -dhparam` serving the group (p, 2), for our DHE-only client. */
+async function sServerWithDh(name: string, prime: Uint8Array) {
+  const file = join(dir, `${name}.pem`);
+  const der = Buffer.from(dhParamsDer(prime, 2));
   writeFileSync(
     file,
     `-----BEGIN DH PARAMETERS-----\n${der.toString('base64')}\n-----END DH PARAMETERS-----\n`,
   );
-  const { child, port } = await sServer12(
+  const server = await sServer12(
     ['-rev', '-dhparam', file, '-cipher', 'DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0'],
     'rsa',
   );
-  try {
-    const client = new ClientTLS({
-      serverHostname: 'localhost',
-      trustRoot: pki().trustStore,
-      cipherSuites: ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'],
-    });
-    const error = await t.throwsAsync(revEchoOnce(port, client), { instanceOf: BadTLSDataError });
-    t.is(error?.alertCode, 71);
-    await child.waitFor(/alert insufficient security|insufficient security/i);
-  } finally {
-    child.kill();
-  }
-});
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    cipherSuites: ['TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'],
+  });
+  return { ...server, client };
+}
+
+for (const [name, prime, alert] of [
+  ['a 1024-bit group', () => new Uint8Array(getDiffieHellman('modp2').getPrime()), 'insufficient security'],
+  [
+    'a composite 2048-bit p',
+    () =>
+      Buffer.from(
+        (generatePrimeSync(1024, { bigint: true }) * generatePrimeSync(1024, { bigint: true })).toString(16),
+        'hex',
+      ),
+    'illegal parameter',
+  ],
+] as const) {
+  maybe(`DHE: our client refuses ${name} from s_server -dhparam (${alert})`, async (t) => {
+    const { child, port, client } = await sServerWithDh(name.replace(/\W/g, '-'), prime());
+    try {
+      const error = await t.throwsAsync(revEchoOnce(port, client), { instanceOf: BadTLSDataError });
+      t.is(error?.alertCode, alert === 'insufficient security' ? 71 : 47);
+      await child.waitFor(new RegExp(`alert ${alert}|${alert}`, 'i'));
+    } finally {
+      child.kill();
+    }
+  });
+}
+
+maybe(
+  'DHE: our client accepts a safe prime that is not RFC 7919 (RFC 3526 group 14) from s_server -dhparam',
+  async (t) => {
+    const { child, port, client } = await sServerWithDh(
+      'modp14',
+      new Uint8Array(getDiffieHellman('modp14').getPrime()),
+    );
+    try {
+      const connection = await revEchoOnce(port, client);
+      t.is(connection.namedGroup, 'dh2048');
+    } finally {
+      child.kill();
+    }
+  },
+);
 
 maybe('renegotiation by s_client (R) gets a no_renegotiation warning from our server', async (t) => {
   const server = await echoServer({});

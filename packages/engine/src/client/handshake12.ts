@@ -16,7 +16,7 @@
 // A client that also offers TLS 1.3 sends one ClientHello (client/handshake13.ts) carrying our
 // offer; when the ServerHello picks TLS 1.2 it is handed to `Client12.serverHello`.
 import type { Certificate } from '@tls-kit/certs';
-import { FFDHE_PRIMES_HEX, type NamedGroupName, type SignatureSchemeName } from '@tls-kit/crypto';
+import type { SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
   Certificate12,
@@ -43,10 +43,11 @@ import {
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
 import { TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual, concat, toHex } from '@tls-kit/crypto/bytes';
+import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail, ProtocolViolation } from '../errors.js';
+import { checkServerDhGroup } from './dh-group.js';
 import {
   AppData12,
   chooseScheme12,
@@ -81,8 +82,6 @@ export interface SentHello {
   readonly maxFragmentLength?: number;
 }
 
-/** RFC 7919 §3 / RFC 9325 §4.1: smaller finite-field groups are refused (Logjam). */
-const MIN_DH_BITS = 2048;
 /** RFC 5077 §3.3: a lifetime hint of 0 means unspecified; we then keep sessions two hours. */
 const DEFAULT_SESSION_LIFETIME_MS = 7200 * 1000;
 
@@ -98,15 +97,6 @@ const SERVER_HELLO_12 = new Set<number>([
   ExtensionType.max_fragment_length,
   ExtensionType.status_request,
 ]);
-
-function bitLength(bytes: Uint8Array): number {
-  const b = stripLeadingZeros(bytes);
-  return b[0] === 0 || b.length === 0 ? 0 : (b.length - 1) * 8 + (32 - Math.clz32(b[0]!));
-}
-
-const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
-  Object.entries(FFDHE_PRIMES_HEX).map(([name, hex]) => [hex.toLowerCase(), name as NamedGroupName]),
-);
 
 /** Our TLS 1.2 offer and, once the server picks 1.2, the handshake that follows. */
 export class Client12 {
@@ -504,13 +494,12 @@ class ExpectServerKeyExchange extends ClientState12 {
 
   private dhe(params: { dhP: Uint8Array; dhG: Uint8Array; dhYs: Uint8Array }): ClientShare {
     const { core } = this.hs;
-    const bits = bitLength(params.dhP);
-    if (bits < MIN_DH_BITS) fail(AlertDescription.insufficient_security, `DH group of ${bits} bits`);
+    const group = checkServerDhGroup(params.dhP, core.config.provider);
     const response = core.config.provider.respondKeyExchange(
       { custom: { p: params.dhP, g: params.dhG } },
       params.dhYs,
     );
-    core.facts.namedGroup = FFDHE_BY_PRIME.get(toHex(stripLeadingZeros(params.dhP))) ?? `dh${bits}`;
+    core.facts.namedGroup = group;
     // RFC 5246 §8.1.2: leading zero bytes of Z are stripped.
     return { publicKey: response.publicKey, preMasterSecret: stripLeadingZeros(response.sharedSecret) };
   }

@@ -1,6 +1,7 @@
 // createServer(): node:tls.createServer for this engine. A net.Server whose connections become
 // TLSSockets; one ServerTLS per connection (so 'keylog' and SNICallback know their socket) sharing
-// the server's TicketKeys, so tickets issued on one connection resume on another.
+// the server's TicketKeys and TLS 1.2 session cache, so a session made on one connection resumes
+// on another (by ticket or by session ID, RFC 5246 §7.4.1.2).
 import net from 'node:net';
 import {
   type Certificate,
@@ -10,6 +11,7 @@ import {
   TrustStore,
 } from '@tls-kit/certs';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
+import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
 import { TicketKeys } from '../server/ticket-keys.js';
 import { TLSUsageError } from '../errors.js';
 import {
@@ -44,6 +46,16 @@ export interface TlsServerOptions extends SecureContextOptions {
   readonly handshakeTimeout?: number;
   /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
   readonly ticketKeys?: TicketKeys | false;
+  /**
+   * TLS 1.2 sessions by session ID, shared by all connections of this server. Default: a
+   * MemoryServerSessionCache (1024 sessions, least recently used out); false turns it off.
+   */
+  readonly sessionCache?: ServerSessionCache | false;
+  /**
+   * node:tls' sessionTimeout: seconds a session (ticket or session ID) stays resumable, 1..604800.
+   * Default the engine's ticketLifetime (7200).
+   */
+  readonly sessionTimeout?: number;
   /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
   readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
 }
@@ -118,9 +130,12 @@ export class Server extends net.Server {
     const common = commonOptionsFrom(options);
     const ticketKeys =
       options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+    const sessionCache = options.sessionCache ?? new MemoryServerSessionCache();
     this.handshakeTimeout = options.handshakeTimeout ?? 120_000;
     this.engineOptions = (socket) => ({
       ...common,
+      sessionCache,
+      ...(options.sessionTimeout !== undefined ? { ticketLifetime: options.sessionTimeout } : {}),
       ...options.engine,
       certificates,
       clientAuth,

@@ -85,7 +85,7 @@ export class ServerTLS {
   private readonly settings: Omit<ServerSettings, 'verifyCallback'>;
 
   constructor(options: ServerOptions) {
-    this.config = resolveConfig(options);
+    this.config = resolveConfig(options, 'server');
     const clientAuth = oneOf(
       options.clientAuth ?? 'none',
       ['none', 'request', 'require'] as const,
