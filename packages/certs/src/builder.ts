@@ -28,6 +28,7 @@ import { CertificateError } from './errors.js';
 import { type KeyUsageName, keyUsageBits } from './extensions.js';
 import { parseIpAddress } from './hostname.js';
 import { fromHex } from './bytes.js';
+import { Name } from './name.js';
 import { attributeTypesByName, extendedKeyUsageNames, Oid } from './oids.js';
 
 export interface CertificateOptions {
@@ -43,7 +44,10 @@ export interface CertificateOptions {
   readonly keyUsage?: readonly KeyUsageName[];
   /** Names of extendedKeyUsageNames or OIDs. Default for leaves: serverAuth + clientAuth; none for CAs. */
   readonly extendedKeyUsage?: readonly string[];
-  /** 'DNS:example.com', 'IP:127.0.0.1', 'email:a@b.example', 'URI:https://x.example/'. */
+  /**
+   * 'DNS:example.com', 'IP:127.0.0.1', 'email:a@b.example', 'URI:https://x.example/'. Default
+   * for leaves: the subject CN when it is a host name or an IP address; none for CAs.
+   */
   readonly subjectAltNames?: readonly string[];
   /** 'DNS:example.com', 'IP:10.0.0.0/8' (address/prefix length). */
   readonly nameConstraints?: {
@@ -138,12 +142,9 @@ export class CertificateBuilder {
         ),
       );
     }
-    if (options.subjectAltNames?.length) {
-      add(
-        Oid.subjectAltName,
-        false,
-        sequence(...options.subjectAltNames.map((n) => encodeGeneralName(n, false))),
-      );
+    const subjectAltNames = options.subjectAltNames ?? (isCA ? [] : sanFromCommonName(subject));
+    if (subjectAltNames.length > 0) {
+      add(Oid.subjectAltName, false, sequence(...subjectAltNames.map((n) => encodeGeneralName(n, false))));
     }
     const nc = options.nameConstraints;
     if (nc) {
@@ -175,6 +176,17 @@ export class CertificateBuilder {
     const der = sequence(tbs, algorithm, bitString(signature));
     return Certificate.fromDer(der).withPrivateKey(key);
   }
+}
+
+/**
+ * A leaf's default SAN: its CN when that is a host name or an IP address, so that the
+ * certificate meets CA/B BR §7.1.4.3 (the CN repeats a SAN entry) and RFC 9525 matching.
+ */
+function sanFromCommonName(subject: Uint8Array): string[] {
+  const cn = Name.fromDer(subject).commonName;
+  if (cn === undefined) return [];
+  if (parseIpAddress(cn)) return [`IP:${cn}`];
+  return /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(cn) ? [`DNS:${cn}`] : [];
 }
 
 function defaultScheme(key: PrivateKey): SignatureSchemeName {
