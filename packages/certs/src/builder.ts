@@ -60,12 +60,17 @@ export interface CertificateOptions {
   readonly notAfter?: Date;
   /** Unsigned magnitude; default 16 random bytes. */
   readonly serialNumber?: Uint8Array;
-  /** Additional raw extensions (e.g. an unknown critical one, for tests). */
+  /**
+   * Additional raw extensions (e.g. an unknown critical one, for tests). One with the OID of an
+   * extension the builder adds replaces it.
+   */
   readonly extensions?: readonly {
     readonly oid: string;
     readonly critical: boolean;
     readonly value: Uint8Array;
   }[];
+  /** OIDs of extensions the builder would add that are left out (e.g. to test a missing SKI). */
+  readonly omitExtensions?: readonly string[];
   /** Default: by the issuer's key (rsa_pkcs1_sha256, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ed25519). */
   readonly signatureScheme?: SignatureSchemeName;
 }
@@ -117,8 +122,13 @@ export class CertificateBuilder {
     const ski = p.hash('sha256', keyBits).subarray(0, 20); // RFC 7093 §2 method 1
 
     const extensions: Uint8Array[] = [];
-    const add = (id: string, critical: boolean, value: Uint8Array) =>
+    const raw = options.extensions ?? [];
+    const replaced = new Set([...raw.map((e) => e.oid), ...(options.omitExtensions ?? [])]);
+    const encode = (id: string, critical: boolean, value: Uint8Array) =>
       extensions.push(sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value)));
+    const add = (id: string, critical: boolean, value: Uint8Array) => {
+      if (!replaced.has(id)) encode(id, critical, value);
+    };
     const pathLength = typeof options.ca === 'object' ? options.ca.pathLength : undefined;
     add(
       Oid.basicConstraints,
@@ -160,7 +170,7 @@ export class CertificateBuilder {
     const authorityKeyId = options.issuer ? options.issuer.subjectKeyIdentifier : undefined;
     if (options.issuer && authorityKeyId)
       add(Oid.authorityKeyIdentifier, false, sequence(tlv(0x80, fromHex(authorityKeyId))));
-    for (const e of options.extensions ?? []) add(e.oid, e.critical, e.value);
+    for (const e of raw) encode(e.oid, e.critical, e.value);
 
     const tbs = sequence(
       explicit(0, smallInteger(2)),

@@ -39,7 +39,10 @@ export function profileProblem(
   profile: Profile,
   purpose: Purpose,
 ): Problem | undefined {
-  return rfc5280Problem(cert, role, profile) ?? (profile === 'webpki' ? webpkiProblem(cert, role, purpose) : undefined);
+  return (
+    rfc5280Problem(cert, role, profile) ??
+    (profile === 'webpki' ? webpkiProblem(cert, role, purpose) : undefined)
+  );
 }
 
 function rfc5280Problem(cert: Certificate, role: Role, profile: Profile): Problem | undefined {

@@ -47,7 +47,12 @@ const INVALIDITY_DATE = '2.5.29.24';
 const CERTIFICATE_ISSUER = '2.5.29.29';
 
 /** CRL and entry extensions understood here; any other critical one makes the CRL unusable (§5.2, §5.3). */
-const handledCrlExtensions: ReadonlySet<string> = new Set([CRL_NUMBER, '2.5.29.35', REASON_CODE, INVALIDITY_DATE]);
+const handledCrlExtensions: ReadonlySet<string> = new Set([
+  CRL_NUMBER,
+  '2.5.29.35',
+  REASON_CODE,
+  INVALIDITY_DATE,
+]);
 
 export class CertificateRevocationList {
   /** @internal Use fromDer, fromPem or load. */
@@ -106,7 +111,10 @@ function parseCrl(der: Uint8Array): CertificateRevocationList {
   const list = DerReader.inside(listEl);
   const tbsEl = list.expect(Tag.SEQUENCE, 'tbsCertList');
   const algorithmId = readAlgorithmIdentifier(list, 'signatureAlgorithm');
-  const signature = decodeOctetAlignedBitString(list.expect(Tag.BIT_STRING, 'signatureValue'), 'signatureValue');
+  const signature = decodeOctetAlignedBitString(
+    list.expect(Tag.BIT_STRING, 'signatureValue'),
+    'signatureValue',
+  );
   list.finish('CertificateList');
   const tbs = DerReader.inside(tbsEl);
   const versionEl = tbs.optional(Tag.INTEGER);
@@ -118,7 +126,8 @@ function parseCrl(der: Uint8Array): CertificateRevocationList {
   const issuer = Name.fromElement(tbs.expect(Tag.SEQUENCE, 'issuer'));
   const thisUpdate = decodeTime(tbs.read());
   const next = tbs.peekTag();
-  const nextUpdate = next === Tag.UTC_TIME || next === Tag.GENERALIZED_TIME ? decodeTime(tbs.read()) : undefined;
+  const nextUpdate =
+    next === Tag.UTC_TIME || next === Tag.GENERALIZED_TIME ? decodeTime(tbs.read()) : undefined;
   const revoked = new Map<string, RevokedCertificate>();
   let unsupported: string | undefined;
   const entriesEl = tbs.optional(Tag.SEQUENCE);
@@ -129,7 +138,9 @@ function parseCrl(der: Uint8Array): CertificateRevocationList {
       const serialEl = entry.expect(Tag.INTEGER, 'userCertificate');
       decodeInteger(serialEl);
       const revocationDate = decodeTime(entry.read());
-      const extensions = entry.done ? undefined : parseExtensions(entry.expect(Tag.SEQUENCE, 'crlEntryExtensions'));
+      const extensions = entry.done
+        ? undefined
+        : parseExtensions(entry.expect(Tag.SEQUENCE, 'crlEntryExtensions'));
       entry.finish('revokedCertificate');
       let reason: CrlReason | undefined;
       for (const e of extensions?.all ?? []) {
@@ -234,7 +245,9 @@ export function revocationProblem(
 function crlIsFrom(crl: CertificateRevocationList, issuer: Certificate): boolean {
   if (!crl.issuer.equals(issuer.subject)) return false;
   const kid = crl.authorityKeyIdentifier?.keyIdentifier;
-  return kid === undefined || issuer.subjectKeyIdentifier === undefined || kid === issuer.subjectKeyIdentifier;
+  return (
+    kid === undefined || issuer.subjectKeyIdentifier === undefined || kid === issuer.subjectKeyIdentifier
+  );
 }
 
 function crlProblem(
@@ -245,16 +258,25 @@ function crlProblem(
 ): Problem | undefined {
   const from = `the CRL of ${issuer.subject}`;
   if (crl.unsupported)
-    return { reason: 'crl-invalid', message: `${from} is ${crl.unsupported}, not supported`, section: 'RFC 5280 §5.2' };
+    return {
+      reason: 'crl-invalid',
+      message: `${from} is ${crl.unsupported}, not supported`,
+      section: 'RFC 5280 §5.2',
+    };
   if (issuer.keyUsage && !issuer.keyUsage.has('cRLSign'))
-    return { reason: 'crl-invalid', message: `${from}: its issuer's keyUsage lacks cRLSign`, section: 'RFC 5280 §6.3.3 (f)' };
+    return {
+      reason: 'crl-invalid',
+      message: `${from}: its issuer's keyUsage lacks cRLSign`,
+      section: 'RFC 5280 §6.3.3 (f)',
+    };
   const signature = checkSignedData(
     { algorithm: crl.signatureAlgorithm, data: crl.tbs, signature: crl.signature },
     from,
     issuer,
     provider,
   );
-  if (!signature.ok) return { reason: 'crl-invalid', message: signature.message, section: 'RFC 5280 §6.3.3 (g)' };
+  if (!signature.ok)
+    return { reason: 'crl-invalid', message: signature.message, section: 'RFC 5280 §6.3.3 (g)' };
   if (time < crl.thisUpdate)
     return {
       reason: 'crl-not-yet-valid',

@@ -37,7 +37,10 @@ function namesOf(cert: Certificate): GeneralName[] {
   return names;
 }
 
-function nameConstraintViolation(constraints: NameConstraints, names: readonly GeneralName[]): string | undefined {
+function nameConstraintViolation(
+  constraints: NameConstraints,
+  names: readonly GeneralName[],
+): string | undefined {
   const invalid = [...constraints.permitted, ...constraints.excluded].find(
     (c) => c.type === 'dns' && !validDnsConstraint(c.value),
   );
@@ -110,7 +113,9 @@ function emailWithin(mailbox: string, constraint: string): boolean {
   const host = mailbox.slice(at + 1).toLowerCase();
   if (constraint.includes('@')) {
     const cAt = constraint.lastIndexOf('@');
-    return mailbox.slice(0, at) === constraint.slice(0, cAt) && host === constraint.slice(cAt + 1).toLowerCase();
+    return (
+      mailbox.slice(0, at) === constraint.slice(0, cAt) && host === constraint.slice(cAt + 1).toLowerCase()
+    );
   }
   const c = constraint.toLowerCase();
   if (c.startsWith('.')) return host.endsWith(c) && host.length > c.length;

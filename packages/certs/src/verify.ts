@@ -116,7 +116,11 @@ export type VerifyResult =
   | { readonly ok: true /** Leaf first, trust anchor last. */; readonly chain: Certificate[] }
   | VerifyFailure;
 
-const fail = (reason: VerifyFailureReason, message: string): VerifyFailure => ({ ok: false, reason, message });
+const fail = (reason: VerifyFailureReason, message: string): VerifyFailure => ({
+  ok: false,
+  reason,
+  message,
+});
 
 /** A failure located at `path[depth]`, with its rule. */
 function failAt(path: readonly Certificate[], depth: number, problem: Problem): VerifyFailure {
@@ -328,7 +332,11 @@ function checkPath(path: readonly Certificate[], context: PathContext): VerifyFa
         section: 'RFC 5280 §6.1.4 (k)',
       });
     if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) {
-      return at({ reason: 'key-usage', message: 'keyUsage lacks keyCertSign', section: 'RFC 5280 §6.1.4 (n)' });
+      return at({
+        reason: 'key-usage',
+        message: 'keyUsage lacks keyCertSign',
+        section: 'RFC 5280 §6.1.4 (n)',
+      });
     }
     // §4.2.1.9: pathLenConstraint counts the non-self-issued intermediates below this CA.
     const pathLen = cert.basicConstraints?.pathLenConstraint;
