@@ -202,7 +202,9 @@ export async function run(argv: string[]): Promise<number> {
         continue;
       }
       console.log(`${file}: OK`);
-      if (options.showChain) result.chain.forEach((c, depth) => console.log(`depth=${depth}: ${c.subject}`));
+      if (options.showChain) {
+        for (const [depth, c] of result.chain.entries()) console.log(`depth=${depth}: ${c.subject}`);
+      }
     } catch (e) {
       failed = true;
       console.error(`error ${file}: ${reportable(e)}`);
