@@ -1,13 +1,18 @@
 // The rules of the two profiles (RFC 5280 and the CA/Browser Forum Baseline Requirements), each
 // on a chain made with CertificateBuilder that breaks it, with the verdict in both profiles.
 
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import {
-  type Certificate,
+  Certificate,
   CertificateBuilder,
   type CertificateOptions,
   Oid,
   type Profile,
+  privateKeyToPem,
   TrustStore,
   type VerifyOptions,
   verifyChain,
@@ -376,4 +381,49 @@ test('maxChainDepth counts the intermediates, as openssl -verify_depth', (t) => 
     verdict('webpki', { leaf, intermediates: [inter, i2], maxChainDepth });
   t.is(at(2), 'ok');
   t.is(at(1), 'depth-exceeded');
+});
+
+test('webpki: P-192 and DSA leaf keys, made by openssl (CA/B BR §6.1.5)', (t) => {
+  if (spawnSync('openssl', ['version']).status !== 0) return t.pass('openssl is not installed');
+  const dir = mkdtempSync(join(tmpdir(), 'tls-kit-weak-'));
+  const path = (name: string) => join(dir, name);
+  writeFileSync(path('ca.pem'), inter.toPem());
+  writeFileSync(path('ca.key'), privateKeyToPem(inter.privateKey!));
+  writeFileSync(
+    path('ext.cnf'),
+    [
+      'basicConstraints = critical,CA:FALSE',
+      'keyUsage = critical,digitalSignature',
+      'extendedKeyUsage = serverAuth',
+      'subjectKeyIdentifier = hash',
+      'authorityKeyIdentifier = keyid',
+      'subjectAltName = DNS:leaf.example.com',
+      '',
+    ].join('\n'),
+  );
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+  const keys = {
+    'P-192': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime192v1'],
+    DSA: ['-paramfile', 'dsa.params'],
+  };
+  openssl(
+    'genpkey',
+    '-genparam',
+    '-algorithm',
+    'DSA',
+    '-pkeyopt',
+    'dsa_paramgen_bits:1024',
+    '-out',
+    'dsa.params',
+  );
+  for (const [name, keyArgs] of Object.entries(keys)) {
+    openssl('genpkey', ...keyArgs, '-out', `${name}.key`);
+    openssl('req', '-new', '-key', `${name}.key`, '-subj', '/CN=leaf.example.com', '-out', `${name}.csr`);
+    openssl(
+      ...['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial'],
+      ...['-days', '30', '-extfile', 'ext.cnf', '-out', `${name}.pem`],
+    );
+    const [leaf] = Certificate.fromPem(readFileSync(path(`${name}.pem`), 'utf8'));
+    t.deepEqual(both(leaf!), { rfc5280: 'ok', webpki: 'weak-key' }, name);
+  }
 });
