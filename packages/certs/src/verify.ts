@@ -162,6 +162,7 @@ export function verifyChain(options: VerifyOptions): VerifyResult {
     crls: [...(options.crls ?? [])],
     crlCheck: options.crlCheck,
     provider,
+    checkAnchors: options.trustStore.checkAnchors,
   };
   if (anchors.has(leaf)) {
     // A certificate trusted as it is (a pinned self-signed certificate, even one marked CA by
@@ -250,6 +251,7 @@ interface PathContext {
   readonly crls: readonly CertificateRevocationList[];
   readonly crlCheck: CrlCheck | undefined;
   readonly provider: CryptoProvider;
+  readonly checkAnchors: boolean;
 }
 
 /** A certificate trusted directly: its validity and, when it has one, its EKU. */
@@ -311,7 +313,8 @@ function checkPath(path: readonly Certificate[], context: PathContext): VerifyFa
         message: `unhandled critical extension ${unknown.oid}`,
         section: 'RFC 5280 §4.2',
       });
-    const shape = profileProblem(cert, role, profile, purpose);
+    const shape =
+      role === 'anchor' && !context.checkAnchors ? undefined : profileProblem(cert, role, profile, purpose);
     if (shape) return at(shape);
     const eku = ekuProblem(cert, role, purpose);
     if (eku) return at(eku);
