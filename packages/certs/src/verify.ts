@@ -214,7 +214,14 @@ export function verifyChain(options: VerifyOptions): VerifyResult {
       }
       const signature = checkSignature(current, candidate, provider);
       if (!signature.ok) {
-        record(fail(signature.reason, signature.message), 2);
+        record(
+          failAt(path, path.length - 1, {
+            reason: signature.reason,
+            message: signature.message,
+            section: 'RFC 5280 §6.1.3 (a)(1)',
+          }),
+          2,
+        );
         continue;
       }
       const next = [...path, candidate];
@@ -224,10 +231,10 @@ export function verifyChain(options: VerifyOptions): VerifyResult {
         record(problem, 3);
       } else if (next.length >= maxPath) {
         record(
-          fail(
-            'depth-exceeded',
-            `no path to a trust anchor within ${maxChainDepth} intermediate certificate(s) (maxChainDepth)`,
-          ),
+          failAt(next, next.length - 1, {
+            reason: 'depth-exceeded',
+            message: `no trust anchor above it within ${maxChainDepth} intermediate certificate(s) (maxChainDepth)`,
+          }),
           1,
         );
       } else {
