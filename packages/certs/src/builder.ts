@@ -28,6 +28,7 @@ import { CertificateError } from './errors.js';
 import { type KeyUsageName, keyUsageBits } from './extensions.js';
 import { parseIpAddress } from './hostname.js';
 import { fromHex } from '@tls-kit/crypto/bytes';
+import { Name } from './name.js';
 import { attributeTypesByName, extendedKeyUsageNames, Oid } from './oids.js';
 
 export interface CertificateOptions {
@@ -43,7 +44,10 @@ export interface CertificateOptions {
   readonly keyUsage?: readonly KeyUsageName[];
   /** Names of extendedKeyUsageNames or OIDs. Default for leaves: serverAuth + clientAuth; none for CAs. */
   readonly extendedKeyUsage?: readonly string[];
-  /** 'DNS:example.com', 'IP:127.0.0.1', 'email:a@b.example', 'URI:https://x.example/'. */
+  /**
+   * 'DNS:example.com', 'IP:127.0.0.1', 'email:a@b.example', 'URI:https://x.example/'. Default
+   * for leaves: the subject CN when it is a host name or an IP address; none for CAs.
+   */
   readonly subjectAltNames?: readonly string[];
   /** 'DNS:example.com', 'IP:10.0.0.0/8' (address/prefix length). */
   readonly nameConstraints?: {
@@ -56,12 +60,17 @@ export interface CertificateOptions {
   readonly notAfter?: Date;
   /** Unsigned magnitude; default 16 random bytes. */
   readonly serialNumber?: Uint8Array;
-  /** Additional raw extensions (e.g. an unknown critical one, for tests). */
+  /**
+   * Additional raw extensions (e.g. an unknown critical one, for tests). One with the OID of an
+   * extension the builder adds replaces it.
+   */
   readonly extensions?: readonly {
     readonly oid: string;
     readonly critical: boolean;
     readonly value: Uint8Array;
   }[];
+  /** OIDs of extensions the builder would add that are left out (e.g. to test a missing SKI). */
+  readonly omitExtensions?: readonly string[];
   /** Default: by the issuer's key (rsa_pkcs1_sha256, ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, ed25519). */
   readonly signatureScheme?: SignatureSchemeName;
 }
@@ -113,8 +122,13 @@ export class CertificateBuilder {
     const ski = p.hash('sha256', keyBits).subarray(0, 20); // RFC 7093 §2 method 1
 
     const extensions: Uint8Array[] = [];
-    const add = (id: string, critical: boolean, value: Uint8Array) =>
+    const raw = options.extensions ?? [];
+    const replaced = new Set([...raw.map((e) => e.oid), ...(options.omitExtensions ?? [])]);
+    const encode = (id: string, critical: boolean, value: Uint8Array) =>
       extensions.push(sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value)));
+    const add = (id: string, critical: boolean, value: Uint8Array) => {
+      if (!replaced.has(id)) encode(id, critical, value);
+    };
     const pathLength = typeof options.ca === 'object' ? options.ca.pathLength : undefined;
     add(
       Oid.basicConstraints,
@@ -138,12 +152,9 @@ export class CertificateBuilder {
         ),
       );
     }
-    if (options.subjectAltNames?.length) {
-      add(
-        Oid.subjectAltName,
-        false,
-        sequence(...options.subjectAltNames.map((n) => encodeGeneralName(n, false))),
-      );
+    const subjectAltNames = options.subjectAltNames ?? (isCA ? [] : sanFromCommonName(subject));
+    if (subjectAltNames.length > 0) {
+      add(Oid.subjectAltName, false, sequence(...subjectAltNames.map((n) => encodeGeneralName(n, false))));
     }
     const nc = options.nameConstraints;
     if (nc) {
@@ -159,7 +170,7 @@ export class CertificateBuilder {
     const authorityKeyId = options.issuer ? options.issuer.subjectKeyIdentifier : undefined;
     if (options.issuer && authorityKeyId)
       add(Oid.authorityKeyIdentifier, false, sequence(tlv(0x80, fromHex(authorityKeyId))));
-    for (const e of options.extensions ?? []) add(e.oid, e.critical, e.value);
+    for (const e of raw) encode(e.oid, e.critical, e.value);
 
     const tbs = sequence(
       explicit(0, smallInteger(2)),
@@ -175,6 +186,17 @@ export class CertificateBuilder {
     const der = sequence(tbs, algorithm, bitString(signature));
     return Certificate.fromDer(der).withPrivateKey(key);
   }
+}
+
+/**
+ * A leaf's default SAN: its CN when that is a host name or an IP address, so that the
+ * certificate meets CA/B BR §7.1.4.3 (the CN repeats a SAN entry) and RFC 9525 matching.
+ */
+function sanFromCommonName(subject: Uint8Array): string[] {
+  const cn = Name.fromDer(subject).commonName;
+  if (cn === undefined) return [];
+  if (parseIpAddress(cn)) return [`IP:${cn}`];
+  return /^(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(cn) ? [`DNS:${cn}`] : [];
 }
 
 function defaultScheme(key: PrivateKey): SignatureSchemeName {

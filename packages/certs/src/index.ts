@@ -82,9 +82,13 @@ export {
 } from './server-certificates.js';
 export { TrustStore } from './trust-store.js';
 export {
+  DEFAULT_MAX_CHAIN_DEPTH,
+  type Profile,
   type Purpose,
+  type VerifyFailure,
   VerifyFailureReason,
   type VerifyOptions,
   type VerifyResult,
   verifyChain,
 } from './verify.js';
+export { CertificateRevocationList, type CrlCheck, type RevokedCertificate } from './crl.js';

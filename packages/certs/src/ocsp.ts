@@ -82,7 +82,7 @@ const RESPONSE_STATUSES = [
 export type OcspResponseStatus = NonNullable<(typeof RESPONSE_STATUSES)[number]>;
 
 /** CRLReason (RFC 5280 §5.3.1); 7 is not used. */
-const CRL_REASONS = [
+export const CRL_REASONS = [
   'unspecified',
   'keyCompromise',
   'cACompromise',

@@ -8,6 +8,12 @@ export class TrustStore {
   /** @internal Anchors indexed by subject for path building. */
   readonly index: IssuerIndex;
   private static systemStore: TrustStore | undefined;
+  /**
+   * Whether the profile's rules apply to the anchors themselves. False for `system()`: a root
+   * program vetted those roots as they are, and some predate rules they break (serial number
+   * zero, a non-critical basicConstraints), as rustls' webpki, which never checks anchors.
+   */
+  readonly checkAnchors: boolean = true;
 
   constructor(certificates: Iterable<Certificate>) {
     const list = [...certificates];
@@ -32,9 +38,9 @@ export class TrustStore {
         | undefined;
       if (!tls?.rootCertificates)
         throw new CertificateError('this platform offers no root certificate store');
-      TrustStore.systemStore = new TrustStore(
-        tls.rootCertificates.flatMap((pem) => Certificate.fromPem(pem)),
-      );
+      const store = new TrustStore(tls.rootCertificates.flatMap((pem) => Certificate.fromPem(pem)));
+      (store as { checkAnchors: boolean }).checkAnchors = false;
+      TrustStore.systemStore = store;
     }
     return TrustStore.systemStore;
   }

@@ -7,6 +7,7 @@ import tls from 'node:tls';
 import test from 'ava';
 import { Certificate, type GeneralName, type Name, TrustStore } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import { profileProblem } from '../src/certificate-profile.js';
 import { checkSignature } from '../src/issuer.js';
 
 // OpenSSL's short names for the attribute types found in the store beyond RFC 4514's.
@@ -118,4 +119,15 @@ test('Node root store: extensions are all kept, each known one parsed', (t) => {
     if (oids.includes('2.5.29.32')) t.true(ours.certificatePolicies!.length > 0);
     if (ours.isCA && ours.keyUsage) t.true(ours.keyUsage.has('keyCertSign'), `${ours.subject}`);
   }
+});
+
+test("the profile rules are not applied to the system store's anchors, some of which break them", (t) => {
+  const store = TrustStore.system();
+  t.false(store.checkAnchors);
+  t.true(new TrustStore([]).checkAnchors);
+  // E.g. Go Daddy Root Certificate Authority - G2 has serial number 0: webpki would refuse a
+  // large part of the Web if these rules applied to vetted roots.
+  const breaking = store.certificates.filter((c) => profileProblem(c, 'anchor', 'webpki', 'server'));
+  t.true(breaking.length > 0);
+  t.true(breaking.some((c) => c.subject.commonName === 'Go Daddy Root Certificate Authority - G2'));
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
+import { haveOpenssl, opensslCrl } from '@tls-kit/test-helpers';
 import { run } from '../src/commands/verify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tls-kit-verify-cli-'));
@@ -47,26 +48,38 @@ async function cli(...args: string[]) {
   }
 }
 
-test.serial('OK and the chain, one subject per line', async (t) => {
+test.serial('FILE: OK, and with --show_chain the chain, one subject per line', async (t) => {
   const r = await cli('--CAfile', roots, '--untrusted', chain, '--hostname', 'cli.example', leafPem);
   t.is(r.code, 0);
-  t.is(r.out, ['OK', 'CN=cli.example', 'CN=CLI Intermediate', 'CN=CLI Root,O=tls-kit'].join('\n'));
+  t.is(r.out, `${leafPem}: OK`);
+  const shown = await cli('-CAfile', roots, '-untrusted', chain, '-show_chain', leafPem);
+  t.is(
+    shown.out,
+    [
+      `${leafPem}: OK`,
+      'depth=0: CN=cli.example',
+      'depth=1: CN=CLI Intermediate',
+      'depth=2: CN=CLI Root,O=tls-kit',
+    ].join('\n'),
+  );
 });
 
 test.serial('openssl-style single-dash flags, and intermediates in the leaf file', async (t) => {
   const r = await cli('-CAfile', roots, fullchain);
   t.is(r.code, 0);
-  t.regex(r.out, /^OK\n/);
+  t.is(r.out, `${fullchain}: OK`);
 });
 
-test.serial('failures: error: <reason>, exit 2', async (t) => {
+test.serial('failures: error FILE: <reason>: <certificate and rule>, exit 2', async (t) => {
   const cases: [string[], RegExp][] = [
-    [['--CAfile', roots, leafPem], /^error: unknown-issuer: /],
+    [['--CAfile', roots, leafPem], /^error \S+leaf\.pem: unknown-issuer: certificate 0 \(CN=cli\.example\)/],
     [
       ['--CAfile', roots, '--untrusted', chain, '--hostname', 'other.example', leafPem],
-      /^error: hostname-mismatch: /,
+      /^error \S+: hostname-mismatch: /,
     ],
-    [['--CAfile', roots, '--untrusted', chain, '--purpose', 'client', leafPem], /^OK/],
+    [['--CAfile', roots, '--untrusted', chain, '--purpose', 'client', leafPem], /: OK$/],
+    [['--CAfile', roots, '--untrusted', chain, '--purpose', 'sslclient', leafPem], /: OK$/],
+    [['--CAfile', roots, '--untrusted', chain, '--purpose', 'sslserver', leafPem], /: OK$/],
     [
       [
         '--CAfile',
@@ -77,11 +90,11 @@ test.serial('failures: error: <reason>, exit 2', async (t) => {
         String(Math.floor((Date.now() + 60 * day) / 1000)),
         leafPem,
       ],
-      /^error: expired: /,
+      /^error \S+: expired: certificate 0 .*\[RFC 5280 §6\.1\.3 \(a\)\(2\)\]/,
     ],
-    [['--CAfile', roots, '--untrusted', chain, '--attime', '0', leafPem], /^error: not-yet-valid: /],
-    [['--CAfile', roots, '--untrusted', chain, join(dir, 'missing.pem')], /^error: ENOENT/],
-    [['--CAfile', roots, garbage], /^error: .*DerError|^error: /],
+    [['--CAfile', roots, '--untrusted', chain, '--attime', '0', leafPem], /^error \S+: not-yet-valid: /],
+    [['--CAfile', roots, '--untrusted', chain, join(dir, 'missing.pem')], /^error \S+missing\.pem: ENOENT/],
+    [['--CAfile', roots, garbage], /^error \S+garbage\.pem: /],
     [['--CAfile', withKey, leafPem], /^error: .*private key/],
   ];
   for (const [args, pattern] of cases) {
@@ -99,8 +112,9 @@ test.serial('bad flags: one-line error and usage, exit 2; --help exit 0', async 
     ['--bogus', 'x', leafPem],
     ['--CAfile', roots],
     ['--CAfile', roots, '--purpose', 'any', leafPem],
+    ['--CAfile', roots, '--profile', 'strict', leafPem],
+    ['--CAfile', roots, '--verify_depth', 'deep', leafPem],
     ['--CAfile', roots, '--attime', 'soon', leafPem],
-    ['--CAfile', roots, leafPem, leafPem],
   ]) {
     const r = await cli(...args);
     t.is(r.code, 2, args.join(' '));
@@ -110,7 +124,86 @@ test.serial('bad flags: one-line error and usage, exit 2; --help exit 0', async 
   }
   const help = await cli('--help');
   t.is(help.code, 0);
-  t.regex(help.out, /^usage: tls-kit verify --CAfile/);
+  t.regex(help.out, /^usage: tls-kit verify \[--CAfile/);
+});
+
+test.serial('several files: one line each, exit 2 when any fails', async (t) => {
+  const r = await cli('-CAfile', roots, '-untrusted', chain, leafPem, fullchain, withKey);
+  t.is(r.code, 2);
+  t.is(r.out, [`${leafPem}: OK`, `${fullchain}: OK`].join('\n'));
+  t.regex(r.err, /^error \S+with-key\.pem: /);
+});
+
+test.serial("without --CAfile, Node's root store: a private root is unknown there", async (t) => {
+  const r = await cli('-untrusted', chain, leafPem);
+  t.is(r.code, 2);
+  t.regex(r.err, /unknown-issuer: certificate 1 \(CN=CLI Intermediate\)/);
+});
+
+test.serial('--profile: a leaf without EKU fails webpki (the default) and passes rfc5280', async (t) => {
+  const noEku = file(
+    'no-eku.pem',
+    b.leaf(inter, { subject: 'CN=cli.example', extendedKeyUsage: [] }).toPem(),
+  );
+  const web = await cli('-CAfile', roots, '-untrusted', chain, noEku);
+  t.is(web.code, 2);
+  t.regex(
+    web.err,
+    /extended-key-usage: certificate 0 \(CN=cli\.example\): no extendedKeyUsage in the leaf \[CA\/B BR/,
+  );
+  const rfc = await cli('-CAfile', roots, '-untrusted', chain, '-profile', 'rfc5280', noEku);
+  t.is(rfc.code, 0, rfc.err);
+});
+
+test.serial('--verify_depth N allows N intermediates', async (t) => {
+  t.is((await cli('-CAfile', roots, '-untrusted', chain, '-verify_depth', '1', leafPem)).code, 0);
+  const r = await cli('-CAfile', roots, '-untrusted', chain, '-verify_depth', '0', leafPem);
+  t.is(r.code, 2);
+  t.regex(r.err, /depth-exceeded/);
+});
+
+test.serial('--CRLfile, --crl_check, --crl_check_all with CRLs made by openssl ca', async (t) => {
+  if (!haveOpenssl()) return t.pass('openssl is not installed');
+  const crlFor = (name: string, issuer: typeof inter, revoked: (typeof inter)[]) => {
+    const cert = file(`${name}-issuer.pem`, issuer.toPem());
+    const key = file(`${name}-issuer.key`, privateKeyToPem(issuer.privateKey!));
+    opensslCrl(join(dir, `${name}.crl`), {
+      issuerCert: cert,
+      issuerKey: key,
+      revoked: revoked.map((c) => ({ serial: c.serialNumber, reason: 'keyCompromise' })),
+    });
+    return join(dir, `${name}.crl`);
+  };
+  const revokedLeaf = b.leaf(inter, { subject: 'CN=revoked.example' });
+  const revokedPem = file('revoked.pem', revokedLeaf.toPem());
+  const interCrl = crlFor('inter', inter, [revokedLeaf]);
+  const rootCrl = crlFor('root', root, []);
+  const base = ['-CAfile', roots, '-untrusted', chain];
+  const revoked = await cli(...base, '-CRLfile', interCrl, '-crl_check', leafPem, revokedPem);
+  t.is(revoked.code, 2);
+  t.is(revoked.out, `${leafPem}: OK`);
+  t.regex(revoked.err, /revoked: certificate 0 \(CN=revoked\.example\): revoked at .* \(keyCompromise\)/);
+  const missing = await cli(...base, '-crl_check', leafPem);
+  t.regex(missing.err, /crl-missing/);
+  const all = await cli(...base, '-CRLfile', interCrl, '-crl_check_all', leafPem);
+  t.regex(all.err, /crl-missing: certificate 1 \(CN=CLI Intermediate\)/);
+  const both = await cli(...base, '-CRLfile', interCrl, '-CRLfile', rootCrl, '-crl_check_all', leafPem);
+  t.is(both.code, 0, both.err);
+});
+
+test.serial('2,048 name constraints over 2,048 names: a clear refusal, not seconds of work', async (t) => {
+  const nc = b.intermediate(root, {
+    subject: 'CN=Many Constraints',
+    nameConstraints: { permitted: Array.from({ length: 2048 }, (_, i) => `DNS:zone${i}.example`) },
+  });
+  const many = b.leaf(nc, {
+    subject: 'CN=h0.zone0.example',
+    subjectAltNames: Array.from({ length: 2048 }, (_, i) => `DNS:h${i}.zone${i}.example`),
+  });
+  const path = file('many.pem', many.toPem() + nc.toPem());
+  const r = await cli('-CAfile', roots, path);
+  t.is(r.code, 2);
+  t.regex(r.err, /name-constraints-too-complex: certificate 1 \(CN=Many Constraints\): too complex/);
 });
 
 test('through the tls-kit command', (t) => {
@@ -121,8 +214,8 @@ test('through the tls-kit command', (t) => {
     });
   const ok = node('--CAfile', roots, fullchain);
   t.is(ok.status, 0, ok.stderr);
-  t.regex(ok.stdout, /^OK\n/);
+  t.is(ok.stdout, `${fullchain}: OK\n`);
   const bad = node('--CAfile', roots, leafPem);
   t.is(bad.status, 2);
-  t.regex(bad.stderr, /^error: unknown-issuer/);
+  t.regex(bad.stderr, /^error \S+: unknown-issuer/);
 });

@@ -7,7 +7,13 @@ import {
   type SignatureSchemeName,
 } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { type Certificate, CertificateCache } from '@tls-kit/certs';
+import {
+  type Certificate,
+  CertificateCache,
+  type CertificateRevocationList,
+  type CrlCheck,
+  type Profile,
+} from '@tls-kit/certs';
 import { GROUP_CODES, TLS13_SIGNATURE_SCHEMES } from './algorithms.js';
 import { TLSUsageError } from './errors.js';
 import { MAX_PLAINTEXT } from './protocol.js';
@@ -27,6 +33,21 @@ export type TLSVersion = 'TLSv1.3' | 'TLSv1.2';
  * gets the name and the validated chain (leaf first) and returns an Error to refuse the chain.
  */
 export type CheckServerIdentity = (hostname: string, chain: readonly Certificate[]) => Error | undefined;
+
+/** How the peer's chain is validated (@tls-kit/certs' verifyChain options). */
+export interface VerificationOptions {
+  /**
+   * 'webpki' (RFC 5280 and the CA/B Forum Baseline Requirements) or 'rfc5280' (private PKIs).
+   * Default: 'webpki' for a server's chain (ClientTLS), 'rfc5280' for a client's (ServerTLS).
+   */
+  readonly profile?: Profile;
+  /** CRLs to check the chain against (RFC 5280 §6.3); see crlCheck. */
+  readonly crls?: readonly CertificateRevocationList[];
+  /** 'leaf' / 'chain': a CRL of the issuer is required. Default: checked where one is given. */
+  readonly crlCheck?: CrlCheck;
+  /** Most intermediates between the peer's leaf and the trust anchor. Default 8. */
+  readonly maxChainDepth?: number;
+}
 
 /** Options shared by ClientTLS and ServerTLS. */
 export interface CommonOptions {
@@ -77,6 +98,8 @@ export interface CommonOptions {
    * signature and the Finished checks stay mandatory in every mode. Server: client certificates.
    */
   readonly rejectUnauthorized?: boolean;
+  /** Validation of the peer's chain: profile, CRLs, depth. */
+  readonly verification?: VerificationOptions;
   /**
    * TLS 1.3 half-close (RFC 8446 §6.1). Default false (the design's close semantics: the peer's close_notify is
    * answered at once). true: the peer's close_notify only ends the read side (`ended`, `onEnd`,
@@ -112,6 +135,7 @@ export interface ResolvedConfig {
   readonly random: (length: number) => Uint8Array;
   readonly keySharePrivateKeys: Partial<Record<NamedGroupName, Uint8Array>>;
   readonly rejectUnauthorized: boolean;
+  readonly verification: VerificationOptions;
   readonly halfClose: boolean;
   /** Client only (ClientOptions.checkServerIdentity): replaces the built-in hostname check. */
   readonly checkServerIdentity?: CheckServerIdentity;
@@ -281,6 +305,7 @@ export function resolveConfig(options: CommonOptions, role: 'client' | 'server')
     random: options.random ?? ((n) => provider.randomBytes(n)),
     keySharePrivateKeys: options.keySharePrivateKeys ?? {},
     rejectUnauthorized: options.rejectUnauthorized ?? true,
+    verification: options.verification ?? {},
     halfClose: options.halfClose ?? false,
   };
 }

@@ -6,6 +6,8 @@ export {
   haveOpenssl,
   openssl,
   opensslClient,
+  opensslCrl,
+  type CrlSpec,
   opensslOcspResponse,
   opensslPrf,
   opensslServer,

@@ -124,3 +124,46 @@ export function opensslOcspResponse(out: string, files: OcspResponseFiles): Uint
   });
   return new Uint8Array(readFileSync(out));
 }
+
+/** What `openssl ca -gencrl` is asked for. */
+export interface CrlSpec {
+  readonly issuerCert: string;
+  readonly issuerKey: string;
+  /** Serial numbers (hex, as Certificate.serialNumber) to list, each with an optional CRLReason name. */
+  readonly revoked?: readonly { readonly serial: string; readonly reason?: string }[];
+  /** nextUpdate this many hours after now (`-crlhours`); default 24. */
+  readonly validHours?: number;
+}
+
+/**
+ * A real CRL (PEM) signed by `issuerCert`'s key, made by `openssl ca -gencrl` over an index
+ * file listing `revoked`; written to `out`, with its index and config beside it.
+ */
+export function opensslCrl(out: string, spec: CrlSpec): string {
+  const index = `${out}.index.txt`;
+  const lines = (spec.revoked ?? []).map(({ serial, reason }) =>
+    [
+      'R',
+      '491231235959Z',
+      `240101000000Z${reason ? `,${reason}` : ''}`,
+      serial.toUpperCase(),
+      'unknown',
+      '/CN=x',
+    ].join('\t'),
+  );
+  writeFileSync(index, lines.map((l) => `${l}\n`).join(''));
+  const config = `${out}.cnf`;
+  writeFileSync(
+    config,
+    ['[ca]', 'default_ca = issuer', '[issuer]', `database = ${index}`, 'default_md = sha256', ''].join('\n'),
+  );
+  execFileSync(
+    'openssl',
+    [
+      ...['ca', '-gencrl', '-config', config, '-cert', spec.issuerCert, '-keyfile', spec.issuerKey],
+      ...['-crlhours', String(spec.validHours ?? 24), '-out', out],
+    ],
+    { timeout: 10_000, stdio: 'ignore' },
+  );
+  return readFileSync(out, 'utf8');
+}

@@ -4,81 +4,156 @@ import { readFileSync } from 'node:fs';
 import {
   type Certificate,
   CertificateError,
+  CertificateRevocationList,
+  type CrlCheck,
   loadCertificatesPem,
+  type Profile,
+  type Purpose,
   TrustStore,
   verifyChain,
 } from '@tls-kit/certs';
 
-const USAGE = `usage: tls-kit verify --CAfile ROOTS.pem [--untrusted CHAIN.pem] [--hostname NAME]
-                      [--purpose server|client] [--attime UNIX_SECONDS] LEAF.pem
+const USAGE = `usage: tls-kit verify [--CAfile ROOTS.pem] [--untrusted CHAIN.pem] [--hostname NAME]
+                      [--purpose server|client|sslserver|sslclient] [--profile webpki|rfc5280]
+                      [--CRLfile CRL.pem] [--crl_check | --crl_check_all] [--verify_depth N]
+                      [--attime UNIX_SECONDS] [--show_chain] LEAF.pem...
 
-Builds a path from the first certificate of LEAF.pem (any further certificates in it, and those of
---untrusted, may serve as intermediates) to a root of --CAfile, and checks it as RFC 5280 and
-RFC 9525 say. Prints OK and the chain, one subject per line (exit 0), or "error: <reason>" (exit 2).
+Builds a path from the first certificate of each LEAF.pem (any further certificates in it, and
+those of --untrusted, may serve as intermediates) to a root of --CAfile (default: Node's root
+store), and checks it as RFC 5280, RFC 9525 and, with --profile webpki (the default), the CA/B
+Forum Baseline Requirements say. Prints "LEAF.pem: OK" per file (with --show_chain, the chain
+below it, one subject per line), or "error LEAF.pem: <reason>: <message>" naming the certificate,
+its depth and the rule broken. Exit 0 when every file verifies, else 2.
+--CRLfile (repeatable, PEM or DER) checks each certificate whose issuer has a CRL there;
+--crl_check requires one for the leaf, --crl_check_all for every certificate but the root.
+--verify_depth N allows at most N intermediate certificates.
 Flags may also be written with one dash, as openssl does (-CAfile).`;
 
 interface Options {
-  caFile: string;
+  caFile: string | undefined;
   untrusted: string[];
+  crlFiles: string[];
+  crlCheck: CrlCheck | undefined;
   hostname: string | undefined;
-  purpose: 'server' | 'client';
+  purpose: Purpose;
+  profile: Profile;
+  maxChainDepth: number | undefined;
   time: Date | undefined;
-  leafFile: string;
+  showChain: boolean;
+  leafFiles: string[];
 }
 
 class UsageError extends Error {}
 
+const VALUE_FLAGS = [
+  'CAfile',
+  'untrusted',
+  'CRLfile',
+  'hostname',
+  'purpose',
+  'profile',
+  'verify_depth',
+  'attime',
+];
+const PURPOSES: Record<string, Purpose> = {
+  server: 'server',
+  sslserver: 'server',
+  client: 'client',
+  sslclient: 'client',
+};
+
 function parseArguments(argv: string[]): Options | 'help' {
-  const untrusted: string[] = [];
-  const positional: string[] = [];
-  let caFile: string | undefined;
-  let hostname: string | undefined;
-  let purpose: 'server' | 'client' = 'server';
-  let time: Date | undefined;
+  const options: Options = {
+    caFile: undefined,
+    untrusted: [],
+    crlFiles: [],
+    crlCheck: undefined,
+    hostname: undefined,
+    purpose: 'server',
+    profile: 'webpki',
+    maxChainDepth: undefined,
+    time: undefined,
+    showChain: false,
+    leafFiles: [],
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h' || arg === '-help') return 'help';
     if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
+      options.leafFiles.push(arg);
       continue;
     }
     const flag = arg.replace(/^--?/, '');
-    const value = argv[++i];
-    if (!['CAfile', 'untrusted', 'hostname', 'purpose', 'attime'].includes(flag)) {
-      throw new UsageError(`unknown option '${arg}'`);
+    if (flag === 'crl_check' || flag === 'crl_check_all') {
+      // As in openssl, crl_check_all wins over crl_check whatever the order.
+      if (options.crlCheck !== 'chain') options.crlCheck = flag === 'crl_check' ? 'leaf' : 'chain';
+      continue;
     }
+    if (flag === 'show_chain') {
+      options.showChain = true;
+      continue;
+    }
+    if (!VALUE_FLAGS.includes(flag)) throw new UsageError(`unknown option '${arg}'`);
+    const value = argv[++i];
     if (value === undefined) throw new UsageError(`option '${arg}' needs a value`);
     switch (flag) {
       case 'CAfile':
-        caFile = value;
+        options.caFile = value;
         break;
       case 'untrusted':
-        untrusted.push(value);
+        options.untrusted.push(value);
+        break;
+      case 'CRLfile':
+        options.crlFiles.push(value);
         break;
       case 'hostname':
-        hostname = value;
+        options.hostname = value;
         break;
-      case 'purpose':
-        if (value !== 'server' && value !== 'client')
-          throw new UsageError(`--purpose must be server or client, not '${value}'`);
-        purpose = value;
+      case 'purpose': {
+        const purpose = PURPOSES[value];
+        if (!purpose)
+          throw new UsageError(`--purpose must be server, client, sslserver or sslclient, not '${value}'`);
+        options.purpose = purpose;
+        break;
+      }
+      case 'profile':
+        if (value !== 'webpki' && value !== 'rfc5280')
+          throw new UsageError(`--profile must be webpki or rfc5280, not '${value}'`);
+        options.profile = value;
+        break;
+      case 'verify_depth':
+        if (!/^\d{1,3}$/.test(value)) throw new UsageError(`--verify_depth must be a number, not '${value}'`);
+        options.maxChainDepth = Number(value);
         break;
       case 'attime':
         if (!/^\d+$/.test(value))
           throw new UsageError(`--attime must be a number of seconds since 1970, not '${value}'`);
-        time = new Date(Number(value) * 1000);
+        options.time = new Date(Number(value) * 1000);
         break;
     }
   }
-  if (caFile === undefined) throw new UsageError('--CAfile is required');
-  if (positional.length !== 1) throw new UsageError(`expected one LEAF.pem, got ${positional.length}`);
-  return { caFile, untrusted, hostname, purpose, time, leafFile: positional[0]! };
+  if (options.leafFiles.length === 0) throw new UsageError('expected at least one LEAF.pem');
+  return options;
 }
 
 function readCertificates(path: string): Certificate[] {
   const certificates = loadCertificatesPem(readFileSync(path, 'utf8'));
   if (certificates.length === 0) throw new CertificateError(`${path}: no certificate found`);
   return certificates;
+}
+
+function readCrls(path: string): CertificateRevocationList[] {
+  const bytes = new Uint8Array(readFileSync(path));
+  const crls = CertificateRevocationList.load(bytes);
+  if (crls.length === 0) throw new CertificateError(`${path}: no CRL found`);
+  return crls;
+}
+
+/** Unreadable files and malformed PEM/DER are reported as text; anything else is a bug. */
+function reportable(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (e instanceof CertificateError || err.code !== undefined) return err.message;
+  throw e;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -93,31 +168,47 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  let shared: { trustStore: TrustStore; untrusted: Certificate[]; crls: CertificateRevocationList[] };
   try {
-    const trustStore = new TrustStore(readCertificates(options.caFile));
-    const [leaf, ...extra] = readCertificates(options.leafFile);
-    const intermediates = [...extra, ...options.untrusted.flatMap(readCertificates)];
-    const result = verifyChain({
-      leaf: leaf!,
-      intermediates,
-      trustStore,
-      purpose: options.purpose,
-      hostname: options.hostname,
-      time: options.time,
-    });
-    if (!result.ok) {
-      console.error(`error: ${result.reason}: ${result.message}`);
-      return 2;
-    }
-    console.log(['OK', ...result.chain.map((c) => c.subject.toString())].join('\n'));
-    return 0;
+    shared = {
+      trustStore:
+        options.caFile === undefined ? TrustStore.system() : new TrustStore(readCertificates(options.caFile)),
+      untrusted: options.untrusted.flatMap(readCertificates),
+      crls: options.crlFiles.flatMap(readCrls),
+    };
   } catch (e) {
-    // Unreadable files and malformed PEM/DER are reported, not thrown.
-    const err = e as NodeJS.ErrnoException;
-    if (e instanceof CertificateError || err.code !== undefined) {
-      console.error(`error: ${err.message}`);
-      return 2;
-    }
-    throw e;
+    console.error(`error: ${reportable(e)}`);
+    return 2;
   }
+  let failed = false;
+  for (const file of options.leafFiles) {
+    try {
+      const [leaf, ...extra] = readCertificates(file);
+      const result = verifyChain({
+        leaf: leaf!,
+        intermediates: [...extra, ...shared.untrusted],
+        trustStore: shared.trustStore,
+        purpose: options.purpose,
+        profile: options.profile,
+        hostname: options.hostname,
+        time: options.time,
+        crls: shared.crls,
+        crlCheck: options.crlCheck,
+        maxChainDepth: options.maxChainDepth,
+      });
+      if (!result.ok) {
+        failed = true;
+        console.error(`error ${file}: ${result.reason}: ${result.message}`);
+        continue;
+      }
+      console.log(`${file}: OK`);
+      if (options.showChain) {
+        for (const [depth, c] of result.chain.entries()) console.log(`depth=${depth}: ${c.subject}`);
+      }
+    } catch (e) {
+      failed = true;
+      console.error(`error ${file}: ${reportable(e)}`);
+    }
+  }
+  return failed ? 2 : 0;
 }

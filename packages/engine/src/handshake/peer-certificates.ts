@@ -59,8 +59,12 @@ function alertForReason(reason: string): number {
     case VerifyFailureReason.NotYetValid:
       return AlertDescription.certificate_expired;
     case VerifyFailureReason.UnknownIssuer:
+    case VerifyFailureReason.SelfSignedLeaf:
+    case VerifyFailureReason.SelfSignedInChain:
     case VerifyFailureReason.DepthExceeded:
       return AlertDescription.unknown_ca;
+    case VerifyFailureReason.Revoked:
+      return AlertDescription.certificate_revoked;
     case VerifyFailureReason.UnsupportedAlgorithm:
       return AlertDescription.unsupported_certificate;
     default:
@@ -106,7 +110,7 @@ export function validatePeerChain(
 ): void {
   const [leaf, ...intermediates] = certificates;
   if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
-  const { checkServerIdentity, rejectUnauthorized } = core.config;
+  const { checkServerIdentity, rejectUnauthorized, verification } = core.config;
   const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
   let result = verifyChain({
     leaf,
@@ -114,6 +118,11 @@ export function validatePeerChain(
     trustStore,
     time: new Date(core.config.clock()),
     purpose,
+    // A server's chain meets the Web PKI's rules; a client's usually comes from a private PKI.
+    profile: verification.profile ?? (purpose === 'server' ? 'webpki' : 'rfc5280'),
+    ...(verification.crls ? { crls: verification.crls } : {}),
+    ...(verification.crlCheck ? { crlCheck: verification.crlCheck } : {}),
+    ...(verification.maxChainDepth !== undefined ? { maxChainDepth: verification.maxChainDepth } : {}),
     ...(hostname === undefined || customIdentity ? {} : { hostname }),
     provider: core.config.provider,
   });

@@ -15,6 +15,8 @@ const CODES: Partial<Record<string, string>> = {
   'extended-key-usage': 'INVALID_PURPOSE',
   'key-usage': 'INVALID_PURPOSE',
   'depth-exceeded': 'CERT_CHAIN_TOO_LONG',
+  'self-signed-leaf': 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'self-signed-in-chain': 'SELF_SIGNED_CERT_IN_CHAIN',
   // ocspVerification (OpenSSL's X509_V_ERR_CERT_REVOKED).
   revoked: 'CERT_REVOKED',
 };

@@ -2,8 +2,10 @@
 // are accepted; each is translated here once, for the client and the server alike.
 import {
   type Certificate,
+  CertificateRevocationList,
   loadCertificateChainPem,
   loadCertificatesPem,
+  type Profile,
   ServerCertificateChain,
   TrustStore,
 } from '@tls-kit/certs';
@@ -18,6 +20,17 @@ export type PemInput = string | Uint8Array | readonly (string | Uint8Array)[];
 export interface SecureContextOptions {
   /** Trusted CA certificates (PEM, or parsed Certificates / a TrustStore). Default: Node's bundled roots. */
   readonly ca?: PemInput | readonly Certificate[] | TrustStore;
+  /**
+   * CRLs, PEM or DER, one or many (node:tls' `crl`). As in node:tls, once given, every
+   * certificate of the peer's chain but the root needs a CRL of its issuer (CRL_CHECK_ALL).
+   */
+  readonly crl?: PemInput;
+  /**
+   * Path validation profile (not a node:tls option). Default 'rfc5280', what node:tls (OpenSSL)
+   * accepts from private PKIs (leaves without EKU, for example); 'webpki' adds the CA/B Forum
+   * Baseline Requirements.
+   */
+  readonly profile?: Profile;
   /** Our certificate chain, leaf first, as PEM (the whole chain is sent). */
   readonly cert?: PemInput;
   /** The private key of `cert`'s leaf: PKCS#8, PKCS#1 or SEC1 PEM, plain or encrypted (see `passphrase`). */
@@ -64,6 +77,11 @@ export function trustStoreFrom(ca: SecureContextOptions['ca']): TrustStore | und
     return new TrustStore(ca as readonly Certificate[]);
   }
   return new TrustStore(loadCertificatesPem(pemText(ca as PemInput)));
+}
+
+function crlsFrom(crl: PemInput): CertificateRevocationList[] {
+  const list = typeof crl === 'string' || crl instanceof Uint8Array ? [crl] : crl;
+  return list.flatMap((item) => CertificateRevocationList.load(item));
 }
 
 /** `cert` + `key` -> the chain with its leaf's key, or undefined when neither is given. */
@@ -204,5 +222,9 @@ export function commonOptionsFrom(options: SecureContextOptions): CommonOptions 
     ...(options.ALPNProtocols ? { alpnProtocols: [...options.ALPNProtocols] } : {}),
     // The peer's close_notify ends only our readable side (RFC 8446 §6.1), as in node:tls.
     halfClose: true,
+    verification: {
+      profile: options.profile ?? 'rfc5280',
+      ...(options.crl === undefined ? {} : { crls: crlsFrom(options.crl), crlCheck: 'chain' as const }),
+    },
   };
 }
