@@ -3,7 +3,7 @@
 
 import type { CryptoProvider, PrivateKey } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { Certificate } from './certificate.js';
+import { Certificate, publicKeysMatch } from './certificate.js';
 import { assembleChain } from './chain.js';
 import { ExtraneousPrivateKeyError, PemError } from './errors.js';
 import type { Passphrase } from './encrypted-private-key.js';
@@ -61,8 +61,13 @@ export function loadCertificateChainPem(
     else throw new PemError(`line ${block.line}: unexpected PEM block "${block.label}"`);
   }
   if (keys.length > 1) throw new ExtraneousPrivateKeyError(`${keys.length} private keys where one belongs`);
-  const leaves = certificates.filter((c) => !c.isCA);
   const key = keys[0];
+  // No non-CA certificate: the key goes to the CA certificate whose public key it matches.
+  const nonCA = certificates.filter((c) => !c.isCA);
+  const leaves =
+    nonCA.length > 0 || !key
+      ? nonCA
+      : certificates.filter((c) => publicKeysMatch(c.parsed.spki.der, key.publicKey.spki));
   const withKey =
     key && leaves.length === 1
       ? certificates.map((c) => (c === leaves[0] ? c.withPrivateKey(key) : c))
