@@ -145,6 +145,7 @@ export function sendCertificate(
   ocspResponse?: Uint8Array,
   transcript: Transcript = core.transcript,
 ): void {
+  core.facts.localCertificates = chain;
   const certificateList = chain.map((c, i) => ({
     certData: c.getAsn1Bytes(),
     extensions:
@@ -196,6 +197,7 @@ export function checkFinished(
   if (verifyData.length !== expected.length || !core.config.provider.timingSafeEqual(expected, verifyData)) {
     fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
   }
+  core.facts.peerFinished = verifyData.slice();
 }
 
 const NONE: ReadonlySet<number> = new Set();

@@ -452,6 +452,7 @@ class Server12 {
     if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
       this.sessionId = config.random(SESSION_ID_LENGTH).slice();
     this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined));
+    core.facts.localCertificates = chain.certificates;
     core.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),

@@ -1,0 +1,124 @@
+// The client side of a TLSSocket from node:tls options: the engine options (trust, our chain,
+// sessions, key log) and node's verification, which is done after the handshake as node:tls
+// does it (onConnectSecure): the chain's verify code first, then checkServerIdentity.
+import tls from 'node:tls';
+import { type Certificate, type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
+import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
+import { authorizationError } from './authorization.js';
+import { verifyError } from './errors.js';
+import { keyLogSink } from './keylog.js';
+import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
+import type { PeerCertificate } from './peer-certificate.js';
+import { ConnectionSessionCache, decodeSession, encodeSession } from './session.js';
+import type { TLSSocket, TLSSocketInit } from './tls-socket.js';
+
+export interface ClientSocketOptions extends SecureContextOptions {
+  /** SNI and the name the certificate must match. Default: `host`. An IP address sends no SNI. */
+  readonly servername?: string;
+  /** Default 'localhost'; the name checked when there is no `servername`. */
+  readonly host?: string;
+  /**
+   * Default true: a chain that does not verify, or a name it does not cover, destroys the socket
+   * with node's error (`code` CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID...). false: the
+   * socket stays, with `authorized === false` and `authorizationError` set. As in node:tls the
+   * handshake completes first; CertificateVerify and Finished are checked all the same.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * node:tls' hostname check, called after a chain that verified (not on resumption) with the
+   * getPeerCertificate(true) shape: return an Error to refuse. Default: node's own
+   * tls.checkServerIdentity (SANs; the CN only when there is no DNS SAN).
+   */
+  readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
+  /** A session from getSession() or the 'session' event, to resume. */
+  readonly session?: Uint8Array;
+  /**
+   * Ask the server to staple an OCSP response: an 'OCSPResponse' event with the DER (a Buffer),
+   * or null when none was stapled, comes before 'secureConnect'.
+   */
+  readonly requestOCSP?: boolean;
+  /** Engine options beyond node:tls' (recordSizeLimit, maxFragmentSize, clock...). */
+  readonly engine?: Partial<
+    Omit<ClientOptions, 'serverHostname' | 'sessionCache' | 'sessionCache12' | 'keyLog'>
+  >;
+}
+
+/** Sends the configured chain whatever the server asks for, as node:tls does. */
+class FixedClientCertificate extends ClientCertificateStore {
+  constructor(private readonly chain: readonly Certificate[]) {
+    super();
+  }
+  override getCertificateChainForRoots(
+    _roots: ReadonlySet<unknown>,
+    callback: CertificateChainCallback,
+  ): void {
+    try {
+      callback(this.chain);
+    } catch {
+      // A chain that leads to none of the server's roots is refused by the callback, which also
+      // reports it to the handshake: the connection fails with NoCertificateChainError.
+    }
+  }
+  override getDefaultCertificateChain(callback: CertificateChainCallback): void {
+    callback(this.chain);
+  }
+}
+
+/** The name node:tls checks the certificate against. */
+export const checkedName = (options: ClientSocketOptions): string =>
+  options.servername || options.host || 'localhost';
+
+/** The client TLSSocketInit of `options`: session events and key log lines reach the socket. */
+export function clientInit(options: ClientSocketOptions): TLSSocketInit {
+  const servername = checkedName(options);
+  const chain = chainFrom(options);
+  const trustRoot = trustStoreFrom(options.ca);
+  const offered = options.session ? decodeSession(options.session) : undefined;
+  let latestSession: Uint8Array | undefined = options.session;
+  const engineOptions = (self: TLSSocket): ClientOptions => {
+    const cache = new ConnectionSessionCache(offered, (session) => {
+      latestSession = encodeSession(session);
+      self.emit('session', Buffer.from(latestSession));
+    });
+    return {
+      ...commonOptionsFrom(options),
+      ...options.engine,
+      serverHostname: servername,
+      ...(trustRoot ? { trustRoot } : {}),
+      ...(options.requestOCSP ? { requestOCSP: true } : {}),
+      ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
+      sessionCache: cache,
+      sessionCache12: cache,
+      keyLog: keyLogSink((line) => self.emit('keylog', line)),
+      // node:tls verifies after the handshake (see verifyAfterHandshake): the engine reports.
+      rejectUnauthorized: false,
+      checkServerIdentity: () => undefined,
+    };
+  };
+  return {
+    isServer: false,
+    tls: (self) => new ClientTLS(engineOptions(self)),
+    getSession: () => latestSession,
+  };
+}
+
+/**
+ * node:tls' onConnectSecure: the chain's verify error, else (unless resumed) the hostname check.
+ * Sets `authorized` / `authorizationError`; returns the error to destroy the socket with, when
+ * rejectUnauthorized is not false.
+ */
+export function verifyAfterHandshake(socket: TLSSocket, options: ClientSocketOptions): Error | undefined {
+  const code = authorizationError(socket.connection.peerVerification, socket.connection.peerCertificates);
+  let error: Error | undefined;
+  if (code !== null) error = verifyError(code);
+  else if (!socket.isSessionReused()) {
+    // node's own tls.checkServerIdentity by default: its SAN and CN-fallback rules exactly.
+    const check =
+      options.checkServerIdentity ??
+      (tls.checkServerIdentity as unknown as NonNullable<ClientSocketOptions['checkServerIdentity']>);
+    error = check(checkedName(options), socket.getPeerCertificate(true) as PeerCertificate) ?? undefined;
+  }
+  socket.authorized = error === undefined;
+  socket.authorizationError = error ? ((error as { code?: string }).code ?? error.message) : null;
+  return error && options.rejectUnauthorized !== false ? error : undefined;
+}

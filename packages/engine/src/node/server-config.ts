@@ -1,0 +1,149 @@
+// The server side of a TLSSocket from node:tls options, shared by tls.Server and
+// `new TLSSocket(socket, { isServer: true, ... })`: the certificate choice (SNICallback, the
+// addContext entries, the default chain), client certificates, tickets and the key log.
+import {
+  type Certificate,
+  type CertificateChainCallback,
+  ServerCertificateChain,
+  ServerCertificates,
+  TrustStore,
+  verifyChain,
+} from '@tls-kit/certs';
+import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
+import { TicketKeys } from '../server/ticket-keys.js';
+import { keyLogSink } from './keylog.js';
+import {
+  chainFrom,
+  commonOptionsFrom,
+  type SecureContext,
+  type SecureContextOptions,
+  trustStoreFrom,
+} from './options.js';
+import type { TLSSocket } from './tls-socket.js';
+
+export type SNICallback = (
+  servername: string,
+  callback: (error: Error | null, context?: SecureContext) => void,
+) => void;
+
+export interface ServerSocketOptions extends SecureContextOptions {
+  /** Ask clients for a certificate, checked against `ca` (default: Node's bundled roots). */
+  readonly requestCert?: boolean;
+  /**
+   * With requestCert: refuse clients without a valid certificate (default true). As in node:tls,
+   * a client without one gets certificate_required; one whose chain does not verify completes the
+   * handshake and is then dropped. false: accept them, with `authorized === false`.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * Chooses the certificate by SNI name, now or later (node:tls signature; answer with
+   * createSecureContext({ cert, key })). An error aborts the handshake; no context uses cert/key.
+   */
+  readonly SNICallback?: SNICallback;
+  /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
+  readonly ticketKeys?: TicketKeys | false;
+  /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
+  readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
+}
+
+/** node:tls addContext patterns: an exact name, or "*.example.com" for one more label. */
+function matchesPattern(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (!p.startsWith('*.')) return p === n;
+  const dot = n.indexOf('.');
+  return dot > 0 && n.slice(dot + 1) === p.slice(2);
+}
+
+/**
+ * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
+ * addContext entries (latest first), else the default cert/key.
+ */
+export class NodeServerCertificates extends ServerCertificates {
+  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+
+  constructor(
+    private readonly callback: SNICallback | undefined,
+    private readonly fallback: readonly Certificate[] | null,
+  ) {
+    super();
+  }
+
+  override getCertificateChainForServerName(
+    serverName: string | null,
+    deliver: CertificateChainCallback,
+  ): void {
+    if (serverName === null) {
+      deliver(this.fallback);
+    } else if (this.callback) {
+      this.callback(serverName, (error, context) =>
+        deliver(error ? null : (context?.chain ?? this.fallback)),
+      );
+    } else {
+      const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
+      deliver(match?.context.chain ?? this.fallback);
+    }
+  }
+}
+
+/**
+ * Our chain, completed from `ca` as OpenSSL's automatic chain building does when `cert` holds
+ * only part of it (leaf first, the anchor last); as given when `ca` does not complete it.
+ */
+function completedChain(chain: Certificate[], ca: TrustStore | undefined): readonly Certificate[] {
+  const assembled = new ServerCertificateChain(chain).chain;
+  if (!ca) return assembled;
+  const [leaf, ...intermediates] = assembled;
+  const result = verifyChain({ leaf: leaf!, intermediates, trustStore: ca });
+  return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
+}
+
+/** What every connection of one server shares; `engineOptions(socket)` makes one connection's. */
+export interface ServerConfig {
+  readonly certificates: NodeServerCertificates;
+  /** The engine of one connection; `socket` receives its key log lines. */
+  tls(socket: TLSSocket): ServerTLS;
+  /** requestCert with rejectUnauthorized: a client whose chain did not verify is dropped. */
+  readonly rejectUnverified: boolean;
+}
+
+export function serverConfig(
+  options: ServerSocketOptions,
+  onKeyLog: (line: Buffer, socket: TLSSocket) => void,
+): ServerConfig {
+  const chain = chainFrom(options);
+  const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
+  const certificates = new NodeServerCertificates(
+    options.SNICallback,
+    chain ? completedChain(chain, ca) : null,
+  );
+  // node:tls: a bad chain completes the handshake and is dropped after it; no certificate at all
+  // is refused in it (certificate_required).
+  const clientAuth = !options.requestCert
+    ? 'none'
+    : options.rejectUnauthorized === false
+      ? 'request'
+      : 'require';
+  const clientTrustRoot =
+    clientAuth === 'none' ? undefined : (ca ?? trustStoreFrom(undefined) ?? TrustStore.system());
+  const common = commonOptionsFrom(options);
+  const ticketKeys =
+    options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+  const engineOptions = (socket?: TLSSocket): ServerOptions => ({
+    ...common,
+    ...options.engine,
+    certificates,
+    clientAuth,
+    rejectUnauthorized: false,
+    ...(clientTrustRoot ? { clientTrustRoot } : {}),
+    ticketKeys,
+    ...(socket ? { keyLog: keyLogSink((line) => onKeyLog(line, socket)) } : {}),
+  });
+  // Bad options fail here, not on the first connection.
+  new ServerTLS(engineOptions());
+  return {
+    certificates,
+    tls: (socket) => new ServerTLS(engineOptions(socket)),
+    rejectUnverified: clientAuth === 'require',
+  };
+}
