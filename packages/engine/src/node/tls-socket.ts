@@ -156,6 +156,8 @@ export class TLSSocket extends Duplex {
   readonly socket: Duplex;
   /** node:tls' `server` of an accepted socket. */
   readonly server: net.Server | undefined;
+  /** The idle timeout set by setTimeout() (net.Socket's `timeout`). */
+  timeout: number | undefined;
   /** Our own side, as node:tls says it. */
   readonly isServer: boolean;
   /**
@@ -191,7 +193,9 @@ export class TLSSocket extends Duplex {
     const signal = isInit(init) ? undefined : init.signal;
     if (signal) {
       const abort = () =>
-        this.destroy(nodeError('ABORT_ERR', 'The operation was aborted', { cause: signal.reason }));
+        this.destroy(
+          nodeError('ABORT_ERR', 'The operation was aborted', { name: 'AbortError', cause: signal.reason }),
+        );
       if (signal.aborted) queueMicrotask(abort);
       else signal.addEventListener('abort', abort, { once: true });
     }
@@ -445,6 +449,7 @@ export class TLSSocket extends Duplex {
   }
   /** Emits 'timeout' after `ms` of inactivity on the transport (as net.Socket does). */
   setTimeout(ms: number, callback?: () => void): this {
+    this.timeout = ms;
     const s = this.socket as { setTimeout?: (ms: number, cb?: () => void) => void };
     if (callback) this.once('timeout', callback);
     s.setTimeout?.(ms, () => this.emit('timeout'));
