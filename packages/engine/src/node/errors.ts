@@ -90,8 +90,11 @@ const selfSigned = (c: Certificate) => Buffer.from(c.subject.der).equals(Buffer.
 
 /** node's code for a chain (as received, leaf first) that failed verification with `reason`. */
 export function verifyCode(reason: string, chain: readonly Certificate[]): string {
-  if (reason !== 'unknown-issuer') return VERIFY_CODES[reason] ?? reason;
   const last = chain[chain.length - 1];
+  // A lone self-signed certificate that is not trusted: OpenSSL names the self-signature first.
+  if (reason === 'leaf-is-ca' && chain.length === 1 && last && selfSigned(last))
+    return 'DEPTH_ZERO_SELF_SIGNED_CERT';
+  if (reason !== 'unknown-issuer') return VERIFY_CODES[reason] ?? reason;
   if (last && selfSigned(last)) {
     return chain.length === 1 ? 'DEPTH_ZERO_SELF_SIGNED_CERT' : 'SELF_SIGNED_CERT_IN_CHAIN';
   }

@@ -13,7 +13,7 @@ import { TLSUsageError } from '../errors.js';
 import { authorizationError } from './authorization.js';
 import { type ClientSocketOptions, clientInit } from './client-config.js';
 import { invalidArgType, nodeError, nodeErrorFrom } from './errors.js';
-import { groupDisplayName, opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
+import { opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
 import { type ServerSocketOptions, serverConfig } from './server-config.js';
 import { sessionTicket } from './session.js';
@@ -112,15 +112,15 @@ export interface EphemeralKeyInfo {
   readonly size?: number;
 }
 
-/** Key sizes in bits of the groups, as OpenSSL reports them (EVP_PKEY_bits). */
-const GROUP_BITS: Record<string, number> = {
-  x25519: 253,
-  x448: 448,
-  secp256r1: 256,
-  secp384r1: 384,
-  secp521r1: 521,
-  ffdhe2048: 2048,
-  ffdhe3072: 3072,
+/** OpenSSL's short names and key sizes of the groups (OBJ_nid2sn, EVP_PKEY_bits), as node reports them. */
+const GROUP_INFO: Record<string, { name: string; size: number }> = {
+  x25519: { name: 'X25519', size: 253 },
+  x448: { name: 'X448', size: 448 },
+  secp256r1: { name: 'prime256v1', size: 256 },
+  secp384r1: { name: 'secp384r1', size: 384 },
+  secp521r1: { name: 'secp521r1', size: 521 },
+  ffdhe2048: { name: 'ffdhe2048', size: 2048 },
+  ffdhe3072: { name: 'ffdhe3072', size: 3072 },
 };
 
 /** How long a transport may take to flush our last records (an alert, close_notify) before it is destroyed. */
@@ -329,12 +329,9 @@ export class TLSSocket extends Duplex {
     if (this.isServer) return null;
     const group = this.engine?.namedGroup;
     if (!group) return {};
-    const dh = group.startsWith('ffdhe');
-    return {
-      type: dh ? 'DH' : 'ECDH',
-      ...(dh ? {} : { name: groupDisplayName(group) }),
-      size: GROUP_BITS[group] ?? 0,
-    };
+    const info = GROUP_INFO[group] ?? { name: group, size: 0 };
+    if (group.startsWith('ffdhe')) return { type: 'DH', size: info.size };
+    return { type: 'ECDH', name: info.name, size: info.size };
   }
 
   /** The verify_data of our latest Finished (RFC 8446 §4.4.4), or undefined before the handshake. */

@@ -8,30 +8,28 @@ import tls from 'node:tls';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
 import * as ours from '../../src/node/index.js';
 
-/** What the scenarios use of node:tls; both node:tls and our adapter provide it. */
+/**
+ * What the scenarios use of node:tls, with node's result types; the arguments are loose so that
+ * call forms node's type definitions leave out (a path, signal, highWaterMark...) can be tried.
+ */
 export interface TlsModule {
   readonly name: 'node' | 'ours';
-  connect: (...args: any[]) => any;
-  createServer: (...args: any[]) => any;
-  Server: any;
-  TLSSocket: any;
-  createSecureContext: (options?: any) => any;
+  connect(...args: unknown[]): tls.TLSSocket;
+  createServer(...args: unknown[]): tls.Server;
+  readonly Server: { new (...args: unknown[]): tls.Server; (...args: unknown[]): tls.Server };
+  readonly TLSSocket: new (socket?: unknown, options?: object) => tls.TLSSocket;
+  createSecureContext(options?: object): tls.SecureContext;
 }
+
+const pick = (m: unknown) => {
+  const { connect, createServer, Server, TLSSocket, createSecureContext } = m as Omit<TlsModule, 'name'>;
+  return { connect, createServer, Server, TLSSocket, createSecureContext };
+};
 
 export const implementations: readonly TlsModule[] = [
   { name: 'node', ...pick(tls) },
   { name: 'ours', ...pick(ours) },
 ];
-
-function pick(m: any) {
-  return {
-    connect: m.connect,
-    createServer: m.createServer,
-    Server: m.Server,
-    TLSSocket: m.TLSSocket,
-    createSecureContext: m.createSecureContext,
-  };
-}
 
 export interface KeyPair {
   readonly cert: string;
@@ -68,7 +66,19 @@ export const fixtures = {
   /** Signed by ca1: CN=localhost and no subjectAltName (node's CN fallback). */
   cnOnly: pair(builder.leaf(ca1, { subject: 'CN=localhost', key: ecdsa })),
   /** Self-signed with basicConstraints CA:TRUE, as `openssl req -x509` makes them. */
-  selfSigned: pair(builder.root({ subject: 'CN=localhost', key: ecdsa, subjectAltNames: ['DNS:localhost'] })),
+  selfSigned: pair(
+    builder.root({ subject: 'CN=localhost', key: ecdsa, subjectAltNames: ['DNS:localhost'], keyUsage: [] }),
+  ),
+  /** Signed by ca1, expired a day ago. */
+  expired: pair(
+    builder.leaf(ca1, {
+      subject: 'CN=expired',
+      key: ecdsa,
+      subjectAltNames: ['DNS:localhost'],
+      notBefore: new Date(Date.now() - 10 * 86_400_000),
+      notAfter: new Date(Date.now() - 86_400_000),
+    }),
+  ),
 };
 
 /** A listening server of `impl` on 127.0.0.1, closed by the returned close(). */

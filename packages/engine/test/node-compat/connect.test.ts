@@ -204,7 +204,12 @@ test('onread-static-buffer: onread copies plaintext into the given buffer', asyn
     const c = impl.connect({
       port,
       ca,
-      onread: { buffer, callback: (n: number, buf: Buffer) => void (text += buf.toString('latin1', 0, n)) },
+      onread: {
+        buffer,
+        callback: (n: number, buf: Buffer) => {
+          text += buf.toString('latin1', 0, n);
+        },
+      },
     });
     await once(c, 'end');
     c.destroy();
