@@ -381,12 +381,18 @@ export class TLSSocket extends Duplex {
   /** Renegotiation is never done (TLS 1.3 has none; TLS 1.2 refuses it, RFC 5746): nothing to disable. */
   disableRenegotiation(): void {}
 
-  /** node:tls renegotiate(): not supported; the callback gets an error, as node's does when refused. */
+  /**
+   * node:tls renegotiate(): TLS 1.3 has none (OpenSSL's "wrong ssl version", as node reports);
+   * TLS 1.2 renegotiation is not implemented. The callback gets the error; returns false.
+   */
   renegotiate(_options: unknown, callback?: (error: Error | null) => void): boolean {
-    const error = nodeError(
-      'ERR_TLS_RENEGOTIATION_DISABLED',
-      'TLS session renegotiation disabled for this socket',
-    );
+    const error =
+      this.engine?.tlsVersion === 'TLSv1.3'
+        ? nodeError('ERR_SSL_WRONG_SSL_VERSION', 'error:0A00010A:SSL routines::wrong ssl version', {
+            library: 'SSL routines',
+            reason: 'wrong ssl version',
+          })
+        : nodeError('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation is not supported');
     if (callback) queueMicrotask(() => callback(error));
     return false;
   }
