@@ -7,7 +7,7 @@ import { Certificate, publicKeysMatch } from './certificate.js';
 import { assembleChain } from './chain.js';
 import { ExtraneousPrivateKeyError, PemError } from './errors.js';
 import type { Passphrase } from './encrypted-private-key.js';
-import { decodePem, isPrivateKeyLabel, type PemBlock } from './pem.js';
+import { decodePem, isPrivateKeyLabel, type PemBlock, withoutEcParameters } from './pem.js';
 import { loadPrivateKeyPem as loadKey, privateKeyFromBlock } from './private-key.js';
 import { TrustStore } from './trust-store.js';
 
@@ -50,8 +50,8 @@ export function loadCertificateChainPem(
   options: LoadOptions & { readonly key?: string | PrivateKey } = {},
 ): Certificate[] {
   const provider = options.provider ?? defaultProvider;
-  const blocks: PemBlock[] = decodePem(text);
-  if (typeof options.key === 'string') blocks.push(...decodePem(options.key));
+  const blocks: PemBlock[] = withoutEcParameters(decodePem(text));
+  if (typeof options.key === 'string') blocks.push(...withoutEcParameters(decodePem(options.key)));
   const certificates: Certificate[] = [];
   const keys: PrivateKey[] = typeof options.key === 'object' ? [options.key] : [];
   for (const block of blocks) {

@@ -110,6 +110,13 @@ test('loadCertificateChainPem: a CA:TRUE certificate with its key is the leaf wh
   });
 });
 
+test('an "EC PARAMETERS" block before an EC key (openssl ecparam -genkey) is skipped', (t) => {
+  const params = '-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n';
+  const key = privateKeyToPem(leaf.privateKey!);
+  t.truthy(loadCertificateChainPem(leaf.toPem(), { provider, key: params + key })[0]!.privateKey);
+  t.truthy(loadPrivateKeyPem(params + key, { provider }));
+});
+
 test('loadCertificateChainPem: every strictness rule', (t) => {
   const load = (text: string) => () => loadCertificateChainPem(text, { provider });
   t.throws(load(leaf.toPem() + inter.toPem()), { instanceOf: LeafCertificateHasNoPrivateKeyError });

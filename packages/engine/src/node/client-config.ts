@@ -5,7 +5,7 @@ import tls from 'node:tls';
 import { type Certificate, type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
 import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
 import { authorizationError } from './authorization.js';
-import { verifyError } from './errors.js';
+import { invalidArgType, verifyError } from './errors.js';
 import { keyLogSink } from './keylog.js';
 import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
 import type { PeerCertificate } from './peer-certificate.js';
@@ -37,10 +37,24 @@ export interface ClientSocketOptions extends SecureContextOptions {
    * or null when none was stapled, comes before 'secureConnect'.
    */
   readonly requestOCSP?: boolean;
+  /**
+   * node:tls' client pskCallback: called once with the server's hint (null in TLS 1.3), answers
+   * `{ psk, identity }` for a TLS 1.3 external PSK (RFC 8446 §4.2.11), or null for none.
+   */
+  readonly pskCallback?: (hint: string | null) => { psk: Uint8Array; identity: string } | null;
   /** Engine options beyond node:tls' (recordSizeLimit, maxFragmentSize, clock...). */
   readonly engine?: Partial<
     Omit<ClientOptions, 'serverHostname' | 'sessionCache' | 'sessionCache12' | 'keyLog'>
   >;
+}
+
+/** The engine's psk option from node's client pskCallback. */
+function externalPsk(options: ClientSocketOptions): { psk?: { identity: string; key: Uint8Array } } {
+  if (options.pskCallback === undefined) return {};
+  if (typeof options.pskCallback !== 'function')
+    throw invalidArgType('options.pskCallback', 'of type function', options.pskCallback);
+  const answer = options.pskCallback(null);
+  return answer ? { psk: { identity: answer.identity, key: answer.psk } } : {};
 }
 
 /** Sends the configured chain whatever the server asks for, as node:tls does. */
@@ -74,6 +88,7 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit {
   const chain = chainFrom(options);
   const trustRoot = trustStoreFrom(options.ca);
   const offered = options.session ? decodeSession(options.session) : undefined;
+  const psk = externalPsk(options);
   let latestSession: Uint8Array | undefined = options.session;
   const engineOptions = (self: TLSSocket): ClientOptions => {
     const cache = new ConnectionSessionCache(offered, (session) => {
@@ -87,6 +102,7 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit {
       ...(trustRoot ? { trustRoot } : {}),
       ...(options.requestOCSP ? { requestOCSP: true } : {}),
       ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
+      ...psk,
       sessionCache: cache,
       sessionCache12: cache,
       keyLog: keyLogSink((line) => self.emit('keylog', line)),
@@ -108,9 +124,15 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit {
  * rejectUnauthorized is not false.
  */
 export function verifyAfterHandshake(socket: TLSSocket, options: ClientSocketOptions): Error | undefined {
-  const code = authorizationError(socket.connection.peerVerification, socket.connection.peerCertificates);
+  const { connection } = socket;
+  // An external PSK authenticated the server: there is no certificate to check.
+  const code =
+    connection.pskIdentity !== undefined
+      ? null
+      : authorizationError(connection.peerVerification, connection.peerCertificates);
   let error: Error | undefined;
   if (code !== null) error = verifyError(code);
+  else if (connection.pskIdentity !== undefined) error = undefined;
   else if (!socket.isSessionReused()) {
     // node's own tls.checkServerIdentity by default: its SAN and CN-fallback rules exactly.
     const check =

@@ -341,8 +341,27 @@ function sigalgsFrom(list: string | undefined): SignatureSchemeName[] | undefine
     .map((t) => OPENSSL_SIGALGS[t.toUpperCase()] ?? (t as SignatureSchemeName));
 }
 
+/** node:tls options documented there that this adapter does not implement: refused, not ignored. */
+const NOT_IMPLEMENTED: Record<string, string> = {
+  enableTrace: 'enableTrace is not implemented (decode a key-logged capture with `tls-kit dissect` instead)',
+  ALPNCallback: 'ALPNCallback is not implemented: give the server ALPNProtocols',
+  privateKeyEngine: 'OpenSSL engines are not supported',
+  privateKeyIdentifier: 'OpenSSL engines are not supported',
+  clientCertEngine: 'OpenSSL engines are not supported',
+  dhparam: 'dhparam: the ffdhe groups of RFC 7919 are used (ecdhCurve "ffdhe2048:ffdhe3072")',
+  secureProtocol: 'secureProtocol is not implemented: use minVersion / maxVersion',
+};
+
+function refuseNotImplemented(options: object): void {
+  for (const [name, why] of Object.entries(NOT_IMPLEMENTED)) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && value !== false) throw new TLSUsageError(why);
+  }
+}
+
 /** The engine options common to both roles. */
 export function commonOptionsFrom(options: SecureContextOptions): CommonOptions {
+  refuseNotImplemented(options);
   const versions = versionsFrom(options.minVersion, options.maxVersion);
   const cipherSuites = cipherSuitesFrom(options.ciphers);
   const groups = groupsFrom(options.ecdhCurve);

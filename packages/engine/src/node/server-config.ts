@@ -11,6 +11,8 @@ import {
 } from '@tls-kit/certs';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { TicketKeys } from '../server/ticket-keys.js';
+import { TLSUsageError } from '../errors.js';
+import { invalidArgType } from './errors.js';
 import { keyLogSink } from './keylog.js';
 import {
   chainFrom,
@@ -42,6 +44,13 @@ export interface ServerSocketOptions extends SecureContextOptions {
   readonly SNICallback?: SNICallback;
   /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
   readonly ticketKeys?: TicketKeys | false;
+  /**
+   * node:tls' server pskCallback: the key (Buffer) for a client's identity, or null; TLS 1.3
+   * external PSKs (RFC 8446 §4.2.11). Certificates are then not needed.
+   */
+  readonly pskCallback?: (socket: TLSSocket, identity: string) => Uint8Array | null | undefined;
+  /** node:tls' hint for TLS 1.2 PSK suites, which are not implemented: refused when given. */
+  readonly pskIdentityHint?: string;
   /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
   readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
 }
@@ -127,11 +136,35 @@ export function serverConfig(
   const clientTrustRoot =
     clientAuth === 'none' ? undefined : (ca ?? trustStoreFrom(undefined) ?? TrustStore.system());
   const common = commonOptionsFrom(options);
+  if (
+    options.ticketKeys !== undefined &&
+    options.ticketKeys !== false &&
+    !(options.ticketKeys instanceof TicketKeys)
+  ) {
+    throw new TLSUsageError(
+      "ticketKeys: pass a TicketKeys (shared keys as node's 48-byte Buffer are not implemented)",
+    );
+  }
   const ticketKeys =
     options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+  const psk = options.pskCallback;
+  if (psk !== undefined && typeof psk !== 'function')
+    throw invalidArgType('options.pskCallback', 'of type function', psk);
+  if (options.pskIdentityHint !== undefined)
+    throw new TLSUsageError(
+      'pskIdentityHint: TLS 1.2 PSK suites are not implemented (TLS 1.3 PSKs have no hint)',
+    );
   const engineOptions = (socket?: TLSSocket): ServerOptions => ({
     ...common,
     ...options.engine,
+    ...(psk && socket
+      ? {
+          pskCallback: (identity: Uint8Array) => {
+            const key = psk(socket, new TextDecoder().decode(identity));
+            return key ? { key } : undefined;
+          },
+        }
+      : {}),
     certificates,
     clientAuth,
     rejectUnauthorized: false,

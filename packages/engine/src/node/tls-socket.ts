@@ -52,8 +52,10 @@ export interface TLSSocketInit {
 
 /** `new TLSSocket(socket, options)` as node:tls takes it. */
 export interface TLSSocketOptions
-  extends Omit<ClientSocketOptions, 'engine'>,
-    Omit<ServerSocketOptions, 'engine' | 'rejectUnauthorized'> {
+  extends Omit<ClientSocketOptions, 'engine' | 'pskCallback'>,
+    Omit<ServerSocketOptions, 'engine' | 'rejectUnauthorized' | 'pskCallback'> {
+  /** The client's or the server's pskCallback (see ClientSocketOptions, ServerSocketOptions). */
+  readonly pskCallback?: ClientSocketOptions['pskCallback'] | ServerSocketOptions['pskCallback'];
   readonly isServer?: boolean;
   readonly server?: net.Server;
   readonly secureContext?: SecureContext;
@@ -76,8 +78,10 @@ function nodeSocketInit(given: TLSSocketOptions): TLSSocketInit {
     ...(options.server ? { server: options.server } : {}),
     ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
   };
-  if (!options.isServer) return { ...clientInit(options), ...common };
-  const config = serverConfig(options, (line, socket) => options.server?.emit('keylog', line, socket));
+  if (!options.isServer) return { ...clientInit(options as ClientSocketOptions), ...common };
+  const config = serverConfig(options as ServerSocketOptions, (line, socket) =>
+    options.server?.emit('keylog', line, socket),
+  );
   return {
     ...common,
     isServer: true,
