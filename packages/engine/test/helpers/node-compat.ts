@@ -44,9 +44,18 @@ const pair = (c: ReturnType<CertificateBuilder['root']>): KeyPair => ({
   key: privateKeyToPem(c.privateKey!),
 });
 
+const ca2 = builder.root({ subject: 'CN=ca2 root', key: ecdsa });
+const ca2Intermediate = builder.intermediate(ca2, { subject: 'CN=ca2 intermediate', key: ecdsa });
+
 /** Test fixtures, built once per test process. */
 export const fixtures = {
   ca1: ca1.toPem(),
+  ca2: ca2.toPem(),
+  ca2Intermediate: ca2Intermediate.toPem(),
+  /** Signed by ca2's intermediate: the intermediate must be sent for a client trusting ca2. */
+  agent2: pair(
+    builder.leaf(ca2Intermediate, { subject: 'CN=agent2', key: ecdsa, subjectAltNames: ['DNS:localhost'] }),
+  ),
   /** Signed by ca1: CN=agent1, SANs localhost and 127.0.0.1. */
   agent1: pair(
     builder.leaf(ca1, {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
+import { Agent as UndiciAgent, request as undiciRequest } from 'undici';
 import { Agent } from '../../src/node/index.js';
 import { both, fixtures, implementations, listen, readAll, type TlsModule } from '../helpers/node-compat.js';
 
@@ -131,6 +132,50 @@ test('https-agent: our https.Agent for https.get against node https and against 
     t.is(await readAll(response), 'agent', `server: ${impl.name}`);
     await close();
   }
+});
+
+test('undici-connect: undici requests over connections from our connect', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const server = https.createServer(fixtures.agent1, (_req, res) => res.end('undici'));
+    const { port, close } = await listen(server);
+    const dispatcher = new UndiciAgent({
+      connect: (options, callback) => {
+        const socket = impl.connect({
+          port: Number(options.port),
+          host: options.hostname,
+          ca,
+          servername: 'localhost',
+        });
+        socket.once('secureConnect', () => callback(null, socket as unknown as net.Socket));
+        socket.once('error', (error) => callback(error, null));
+        return socket as unknown as net.Socket;
+      },
+    });
+    const response = await undiciRequest(`https://127.0.0.1:${port}/`, { dispatcher });
+    const text = await response.body.text();
+    await dispatcher.close();
+    await close();
+    return text;
+  });
+  t.is(node, 'undici');
+  t.is(ours, node);
+});
+
+test('server-chain-from-ca: a server whose cert is only the leaf sends the intermediate found in ca', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const { port, close } = await okServer(impl, {
+      ...fixtures.agent2,
+      ca: fixtures.ca2Intermediate + fixtures.ca2,
+    });
+    const c = impl.connect({ port, host: '127.0.0.1', ca: fixtures.ca2, servername: 'localhost' });
+    await once(c, 'secureConnect');
+    const issuer = c.getPeerCertificate(true).issuerCertificate?.subject.CN;
+    c.destroy();
+    await close();
+    return { authorized: c.authorized, issuer };
+  });
+  t.deepEqual(node, { authorized: true, issuer: 'ca2 intermediate' });
+  t.deepEqual(ours, node);
 });
 
 /** Runs a script with `flags` and `env` in a child node with the test's loader conditions. */
