@@ -3,12 +3,16 @@
 import { readFileSync } from 'node:fs';
 import {
   Certificate,
+  encodePem,
   loadCertificateChainPem,
+  loadPrivateKeyDer,
+  readPkcs12,
   loadCertificatesPem,
   ServerCertificateChain,
   TrustStore,
 } from '@tls-kit/certs';
 import type { CryptoProvider, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
 import type { CommonOptions, TLSVersion } from '../config.js';
 import { TLSUsageError } from '../errors.js';
 import { suite12ByName, suiteByName } from '../suites.js';
@@ -124,10 +128,32 @@ function keyFrom(options: SecureContextOptions): { text: string; passphrase?: st
   return { text: textOf(entry.pem, 'options.key'), ...(passphrase !== undefined ? { passphrase } : {}) };
 }
 
+/**
+ * node's `pfx`: one PKCS#12 file (or a list with one entry, `{ buf, passphrase }` allowed), read
+ * by @tls-kit/certs' readPkcs12 (our own DER: OpenSSL 3's PBES2 files; the MAC is checked).
+ */
+function chainFromPfx(options: SecureContextOptions): Certificate[] {
+  const list = Array.isArray(options.pfx) ? options.pfx : [options.pfx];
+  if (list.length !== 1) throw new TLSUsageError('pfx: one PKCS#12 file is supported');
+  const entry = list[0] as PemPiece | { buf: PemPiece; passphrase?: string };
+  const isEntry = typeof entry === 'object' && entry !== null && 'buf' in entry;
+  const file = isEntry ? entry.buf : entry;
+  const passphrase = (isEntry ? entry.passphrase : undefined) ?? options.passphrase ?? '';
+  const bytes =
+    typeof file === 'string' ? new Uint8Array(Buffer.from(file, 'latin1')) : bytesOf(file, 'options.pfx');
+  const { certificates, privateKeys } = readPkcs12(bytes, passphrase);
+  if (privateKeys.length !== 1)
+    throw new TLSUsageError(`pfx: ${privateKeys.length} private keys where one belongs`);
+  const provider = options.provider ?? defaultProvider;
+  return loadCertificateChainPem(certificates.map((der) => encodePem('CERTIFICATE', der)).join(''), {
+    key: loadPrivateKeyDer(privateKeys[0]!, provider),
+    provider,
+  });
+}
+
 /** `cert` + `key` (or `pfx`) -> the chain with its leaf's key, or undefined when none is given. */
 export function chainFrom(options: SecureContextOptions): Certificate[] | undefined {
-  // PKCS#12 (RFC 7292) is not read yet: refused rather than ignored.
-  if (options.pfx !== undefined) throw new TLSUsageError('pfx (PKCS#12) is not supported: use cert and key');
+  if (options.pfx !== undefined) return chainFromPfx(options);
   if (options.cert === undefined && options.key === undefined) return undefined;
   if (options.cert === undefined || options.key === undefined) {
     throw new TLSUsageError('cert and key must be given together');

@@ -1,6 +1,6 @@
 // Node's test/parallel/test-tls-* and test-https-* behaviours around options (PSK, key formats,
 // OCSP, environment and flags, https integration), each run with node:tls and with our adapter.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -175,6 +175,46 @@ test('server-chain-from-ca: a server whose cert is only the leaf sends the inter
     return { authorized: c.authorized, issuer };
   });
   t.deepEqual(node, { authorized: true, issuer: 'ca2 intermediate' });
+  t.deepEqual(ours, node);
+});
+
+/** `openssl pkcs12 -export` of agent1 and ca1 (OpenSSL 3's defaults: PBES2, AES-256-CBC, SHA-256 MAC). */
+function pkcs12(passphrase: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'tls-kit-pfx-'));
+  writeFileSync(join(dir, 'cert.pem'), fixtures.agent1.cert + ca);
+  writeFileSync(join(dir, 'key.pem'), fixtures.agent1.key);
+  execFileSync('openssl', [
+    'pkcs12',
+    '-export',
+    '-in',
+    join(dir, 'cert.pem'),
+    '-inkey',
+    join(dir, 'key.pem'),
+    '-out',
+    join(dir, 'a.pfx'),
+    '-passout',
+    `pass:${passphrase}`,
+  ]);
+  return readFileSync(join(dir, 'a.pfx'));
+}
+
+test('pfx-passphrase / pfx: a PKCS#12 file with its passphrase; a wrong one is refused', async (t) => {
+  const pfx = pkcs12('sample');
+  const { node, ours } = await both(async (impl) => {
+    const { port, close } = await okServer(impl, { pfx, passphrase: 'sample' });
+    const c = impl.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    const text = await readAll(c);
+    await close();
+    let wrong = 'accepted';
+    try {
+      impl.createSecureContext({ pfx, passphrase: 'not it' });
+    } catch {
+      wrong = 'refused';
+    }
+    const listed = impl.createSecureContext({ pfx: [{ buf: pfx, passphrase: 'sample' }] }) ? 'ok' : 'none';
+    return { text, wrong, listed };
+  });
+  t.deepEqual(node, { text: 'ok', wrong: 'refused', listed: 'ok' });
   t.deepEqual(ours, node);
 });
 
