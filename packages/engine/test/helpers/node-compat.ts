@@ -64,6 +64,14 @@ export const fixtures = {
       subjectAltNames: ['DNS:localhost', 'IP:127.0.0.1'],
     }),
   ),
+  /** Signed by ca1, with two OU attributes (node lists repeated attributes as arrays). */
+  multiOu: pair(
+    builder.leaf(ca1, {
+      subject: 'CN=multi,OU=first unit,OU=second unit,O=Node.js Test',
+      key: ecdsa,
+      subjectAltNames: ['DNS:localhost'],
+    }),
+  ),
   /** Signed by ca1 with an RSA key (for the key fields of getPeerCertificate). */
   agentRsa: pair(
     builder.leaf(ca1, {
