@@ -250,18 +250,25 @@ test('cipher-list / set-ciphers-error: ERR_SSL_NO_CIPHER_MATCH for a cipher list
   t.is(ours, node);
 });
 
+/** createSecureContext with each of `list`: 'ok', or the error's [name, code]. */
+async function contextOutcomes(impl: TlsModule, list: readonly object[]): Promise<unknown[]> {
+  return list.map((options) => {
+    try {
+      impl.createSecureContext(options);
+      return 'ok';
+    } catch (e) {
+      return [(e as Error).name, (e as { code?: string }).code];
+    }
+  });
+}
+
 test('min-max-version: ERR_TLS_INVALID_PROTOCOL_VERSION for a name that is no version; TLSv1 accepted as a minimum', async (t) => {
   const { node, ours } = await both(async (impl) => {
-    const codes: unknown[] = [];
-    for (const options of [{ minVersion: 'TLSv0.9' }, { maxVersion: 'hokey' }, { minVersion: 'TLSv1' }]) {
-      try {
-        impl.createSecureContext(options);
-        codes.push('ok');
-      } catch (e) {
-        codes.push([(e as Error).name, (e as { code?: string }).code]);
-      }
-    }
-    return codes;
+    return contextOutcomes(impl, [
+      { minVersion: 'TLSv0.9' },
+      { maxVersion: 'hokey' },
+      { minVersion: 'TLSv1' },
+    ]);
   });
   t.deepEqual(node, [
     ['TypeError', 'ERR_TLS_INVALID_PROTOCOL_VERSION'],
@@ -273,20 +280,11 @@ test('min-max-version: ERR_TLS_INVALID_PROTOCOL_VERSION for a name that is no ve
 
 test('options-boolean-check: ERR_INVALID_ARG_TYPE for a key, cert or ca that is not text or bytes', async (t) => {
   const { node, ours } = await both(async (impl) => {
-    const codes: unknown[] = [];
-    for (const options of [
+    return contextOutcomes(impl, [
       { ca: 42 },
       { cert: true, key: fixtures.agent1.key },
       { key: {}, cert: fixtures.agent1.cert },
-    ]) {
-      try {
-        impl.createSecureContext(options);
-        codes.push('ok');
-      } catch (e) {
-        codes.push([(e as Error).name, (e as { code?: string }).code]);
-      }
-    }
-    return codes;
+    ]);
   });
   t.deepEqual(node, [
     ['TypeError', 'ERR_INVALID_ARG_TYPE'],
