@@ -105,7 +105,13 @@ function extraCaStore(): TrustStore | undefined {
   const file = process.env.NODE_EXTRA_CA_CERTS;
   if (!file) return undefined;
   if (extraCa?.file !== file) {
-    const extra = loadCertificatesPem(readFileSync(file, 'utf8'));
+    let extra: Certificate[] = [];
+    try {
+      extra = loadCertificatesPem(readFileSync(file, 'utf8'));
+    } catch (error) {
+      // As node: a warning, and the bundled roots alone.
+      process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(error as Error).message}`);
+    }
     extraCa = { file, store: new TrustStore([...TrustStore.system().certificates, ...extra]) };
   }
   return extraCa.store;

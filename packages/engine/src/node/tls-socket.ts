@@ -405,6 +405,9 @@ export class TLSSocket extends Duplex {
   exportKeyingMaterial(length: number, label: string, context: Uint8Array = new Uint8Array(0)): Buffer {
     if (typeof length !== 'number') throw invalidArgType('length', 'of type number', length);
     if (typeof label !== 'string') throw invalidArgType('label', 'of type string', label);
+    if (!this.secure) {
+      throw nodeError('ERR_TLS_INVALID_STATE', 'TLS socket connection must be securely established');
+    }
     return Buffer.from(this.connection.exportKeyingMaterial(label, context, length));
   }
 

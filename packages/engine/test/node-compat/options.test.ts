@@ -256,6 +256,20 @@ test('env-extra-ca / NODE_EXTRA_CA_CERTS: an extra CA file is trusted besides th
   t.is(ours, node);
 });
 
+test('env-bad-extra-ca: a NODE_EXTRA_CA_CERTS file that cannot be read is a warning, the bundled roots stay', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const { port, close } = await okServer(impl, fixtures.agent1);
+    const out = await runChild(childScript(impl.name, port), {
+      NODE_EXTRA_CA_CERTS: '/nonexistent/tls-kit-ca.pem',
+    });
+    await close();
+    return out;
+  });
+  // The bundled roots do not know ca1.
+  t.is(node, 'error UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  t.is(ours, node);
+});
+
 test('tls-keylog-flag / --tls-keylog: key log lines written to the file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tls-kit-keylog-'));
   const { node, ours } = await both(async (impl) => {

@@ -188,11 +188,21 @@ test('exportkeyingmaterial: both ends derive the same bytes; bad arguments are E
     } catch (e) {
       code = (e as { code?: string }).code;
     }
+    // Before the handshake: ERR_TLS_INVALID_STATE.
+    const early = impl.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    early.on('error', () => {});
+    let state: string | undefined;
+    try {
+      early.exportKeyingMaterial(16, 'x', Buffer.alloc(0));
+    } catch (e) {
+      state = (e as { code?: string }).code;
+    }
+    early.destroy();
     c.destroy();
     await close();
-    return { length: a.length, same: a.equals(b), code };
+    return { length: a.length, same: a.equals(b), code, state };
   });
-  t.deepEqual(node, { length: 64, same: true, code: 'ERR_INVALID_ARG_TYPE' });
+  t.deepEqual(node, { length: 64, same: true, code: 'ERR_INVALID_ARG_TYPE', state: 'ERR_TLS_INVALID_STATE' });
   t.deepEqual(ours, node);
 });
 

@@ -350,3 +350,32 @@ test('ecdh-curve / sigalgs: OpenSSL names for groups and signature algorithms', 
   t.deepEqual(node, { type: 'ECDH', name: 'secp384r1', size: 384 });
   t.deepEqual(ours, node);
 });
+
+test('check-server-identity-ip: an IP host is matched against IP SANs; a certificate without one is refused', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const results: unknown[] = [];
+    for (const pair of [fixtures.agent1, fixtures.cnOnly]) {
+      const { port, close } = await okServer(impl, pair);
+      const c = impl.connect({ port, host: '127.0.0.1', ca: fixtures.ca1 });
+      const [event, error] = await new Promise<[string, (Error & { code?: string; reason?: string })?]>(
+        (resolve) => {
+          c.once('secureConnect', () => resolve(['secureConnect']));
+          c.once('error', (e) => resolve(['error', e]));
+        },
+      );
+      results.push({ event, code: error?.code, reason: error?.reason });
+      c.destroy();
+      await close();
+    }
+    return results;
+  });
+  t.deepEqual(node, [
+    { event: 'secureConnect', code: undefined, reason: undefined },
+    {
+      event: 'error',
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      reason: "IP: 127.0.0.1 is not in the cert's list: ",
+    },
+  ]);
+  t.deepEqual(ours, node);
+});
