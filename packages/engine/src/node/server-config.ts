@@ -73,7 +73,8 @@ export class NodeServerCertificates extends ServerCertificates {
 
   constructor(
     private readonly callback: SNICallback | undefined,
-    private readonly fallback: readonly Certificate[] | null,
+    /** The default chain (cert/key); server.setSecureContext() replaces it. */
+    public fallback: readonly Certificate[] | null,
   ) {
     super();
   }
@@ -107,6 +108,15 @@ function completedChain(chain: Certificate[], ca: TrustStore | undefined): reado
   return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
 }
 
+/** The chain of `cert`/`key` (or `pfx`) completed from `ca`, or null when none is given. */
+export function defaultChain(
+  options: SecureContextOptions,
+  ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca),
+): readonly Certificate[] | null {
+  const chain = chainFrom(options);
+  return chain ? completedChain(chain, ca) : null;
+}
+
 /** What every connection of one server shares; `engineOptions(socket)` makes one connection's. */
 export interface ServerConfig {
   readonly certificates: NodeServerCertificates;
@@ -120,12 +130,8 @@ export function serverConfig(
   options: ServerSocketOptions,
   onKeyLog: (line: Buffer, socket: TLSSocket) => void,
 ): ServerConfig {
-  const chain = chainFrom(options);
   const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
-  const certificates = new NodeServerCertificates(
-    options.SNICallback,
-    chain ? completedChain(chain, ca) : null,
-  );
+  const certificates = new NodeServerCertificates(options.SNICallback, defaultChain(options, ca));
   // node:tls: a bad chain completes the handshake and is dropped after it; no certificate at all
   // is refused in it (certificate_required).
   const clientAuth = !options.requestCert

@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { invalidArgType } from './errors.js';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
-import { type ServerConfig, type ServerSocketOptions, serverConfig } from './server-config.js';
+import { defaultChain, type ServerConfig, type ServerSocketOptions, serverConfig } from './server-config.js';
 import { TLSSocket } from './tls-socket.js';
 
 export type { SNICallback } from './server-config.js';
@@ -47,6 +47,14 @@ class TLSServer extends net.Server {
       pattern: hostname,
       context: 'options' in context && 'chain' in context ? context : createSecureContext(context),
     });
+  }
+
+  /**
+   * node:tls setSecureContext: new `cert`/`key` (or `pfx`) for the connections to come, completed
+   * from its `ca`; the other options stay those the server was made with.
+   */
+  setSecureContext(options: SecureContextOptions): void {
+    this.config.certificates.fallback = defaultChain(options);
   }
 
   private accept(raw: net.Socket): void {
