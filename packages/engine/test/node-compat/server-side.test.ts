@@ -169,3 +169,87 @@ test('handshake-timeout: a silent client is tlsClientError ERR_TLS_HANDSHAKE_TIM
   t.is(node, 'ERR_TLS_HANDSHAKE_TIMEOUT');
   t.is(ours, node);
 });
+
+test('server-failed-handshake-emits-clienterror: junk from a client is a tlsClientError, no secureConnection', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    let secure = 0;
+    const server = impl.createServer(fixtures.agent1, () => secure++);
+    const { port, close } = await listen(server);
+    const raw = net.connect(port, '127.0.0.1', () => raw.end('GET / HTTP/1.0\r\n\r\n'));
+    raw.on('error', () => {});
+    raw.resume();
+    const [error, socket] = (await once(server, 'tlsClientError')) as [Error, unknown];
+    await close();
+    return { isError: error instanceof Error, hasSocket: socket !== undefined, secure };
+  });
+  t.deepEqual(node, { isError: true, hasSocket: true, secure: 0 });
+  t.deepEqual(ours, node);
+});
+
+test('sni-server-client-async / async-cb-after-socket-end: SNICallback answering later', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const context = impl.createSecureContext(fixtures.cnOnly);
+    const { port, close } = await serverOf(impl, {
+      ...fixtures.agent1,
+      SNICallback: (_name: string, cb: (e: Error | null, c?: tls.SecureContext) => void) =>
+        setTimeout(() => cb(null, context), 20),
+    });
+    const c = impl.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    await once(c, 'secureConnect');
+    const cn = c.getPeerCertificate().subject.CN;
+    c.resume();
+    await once(c, 'end');
+    await close();
+    return cn;
+  });
+  t.is(node, 'localhost');
+  t.is(ours, node);
+});
+
+test('sni-callback-error: an SNICallback error aborts the handshake: client error, server tlsClientError', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const server = impl.createServer({
+      ...fixtures.agent1,
+      SNICallback: (_name: string, cb: (e: Error | null) => void) => cb(new Error('no such name')),
+    });
+    const clientErrors = once(server, 'tlsClientError');
+    const { port, close } = await listen(server);
+    const c = impl.connect({ port, host: '127.0.0.1', ca, servername: 'localhost' });
+    const failed = await new Promise<boolean>((resolve) => {
+      c.once('secureConnect', () => resolve(false));
+      c.once('error', () => resolve(true));
+    });
+    await clientErrors;
+    await close();
+    return failed;
+  });
+  t.true(node);
+  t.is(ours, node);
+});
+
+test('getcipher-server: the server socket reports the same cipher and protocol as the client', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    let serverSide: unknown;
+    const { port, close } = await serverOf(impl, fixtures.agent1, (s) => {
+      serverSide = [s.getProtocol(), s.getCipher().standardName];
+    });
+    const c = impl.connect({
+      port,
+      host: '127.0.0.1',
+      ca,
+      servername: 'localhost',
+      ciphers: 'TLS_CHACHA20_POLY1305_SHA256',
+    });
+    await once(c, 'secureConnect');
+    const clientSide = [c.getProtocol(), c.getCipher().standardName];
+    c.resume();
+    await once(c, 'end');
+    await close();
+    return { clientSide, serverSide };
+  });
+  t.deepEqual(node, {
+    clientSide: ['TLSv1.3', 'TLS_CHACHA20_POLY1305_SHA256'],
+    serverSide: ['TLSv1.3', 'TLS_CHACHA20_POLY1305_SHA256'],
+  });
+  t.deepEqual(ours, node);
+});
