@@ -153,7 +153,10 @@ test('connect-lookup: the net lookup option is used to resolve host', async (t) 
 test('connect-timeout-option: the timeout option emits timeout on an idle connection', async (t) => {
   const { node, ours } = await both(async (impl) => {
     // A TCP server that never answers: the client idles in the handshake.
-    const silent = net.createServer((s) => s.on('error', () => {}));
+    const silent = net.createServer((s) => {
+      s.on('error', () => {});
+      s.resume(); // reads the client's FIN, so that close() can complete
+    });
     const { port, close } = await listen(silent);
     const c = impl.connect({ port, ca, timeout: 50 });
     c.on('error', () => {});
