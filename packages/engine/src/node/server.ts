@@ -16,6 +16,8 @@ export interface TlsServerOptions extends ServerSocketOptions {
   readonly pauseOnConnect?: boolean;
   /** The readable and writable high-water mark of each TLSSocket, in bytes. */
   readonly highWaterMark?: number;
+  /** Each connection's records, decoded, on stderr (node:tls enableTrace). */
+  readonly enableTrace?: boolean;
 }
 
 type SecureConnectionListener = (socket: TLSSocket) => void;
@@ -67,6 +69,7 @@ class TLSServer extends net.Server {
         handshakeTimeout: this.handshakeTimeout,
         allowHalfOpen: this.options.allowHalfOpen ?? false,
         ...(this.options.highWaterMark !== undefined ? { highWaterMark: this.options.highWaterMark } : {}),
+        ...(this.options.enableTrace ? { enableTrace: true } : {}),
         server: this,
       });
     } catch (error) {

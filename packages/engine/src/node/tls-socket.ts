@@ -17,6 +17,7 @@ import { opensslSigalgName, type SecureContext, withSecureContext } from './opti
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
 import { type ServerSocketOptions, serverConfig } from './server-config.js';
 import { sessionTicket } from './session.js';
+import { Tracer } from './trace.js';
 
 /** Both ClientTLS and ServerTLS start connections with this signature. */
 export interface Starter {
@@ -41,6 +42,8 @@ export interface TLSSocketInit {
   readonly rejectUnverifiedPeer?: boolean;
   /** The readable and writable high-water mark (node's `highWaterMark`). */
   readonly highWaterMark?: number;
+  /** node:tls' enableTrace: the records, decoded, on stderr. */
+  readonly enableTrace?: boolean;
   readonly verifyCallback?: VerifyCallback;
   /** Milliseconds the handshake may take; 0 for no limit. */
   readonly handshakeTimeout?: number;
@@ -60,6 +63,8 @@ export interface TLSSocketOptions
   readonly server?: net.Server;
   readonly secureContext?: SecureContext;
   readonly highWaterMark?: number;
+  /** The records, decoded by our dissector, on stderr (node:tls enableTrace). */
+  readonly enableTrace?: boolean;
   /** Milliseconds the handshake may take; 0 for no limit. */
   readonly handshakeTimeout?: number;
   /** Destroys the socket with an AbortError when aborted. */
@@ -77,6 +82,7 @@ function nodeSocketInit(given: TLSSocketOptions): TLSSocketInit {
     ...(options.allowHalfOpen ? { allowHalfOpen: true } : {}),
     ...(options.server ? { server: options.server } : {}),
     ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
+    ...(options.enableTrace ? { enableTrace: true } : {}),
   };
   if (!options.isServer) return { ...clientInit(options as ClientSocketOptions), ...common };
   const config = serverConfig(options as ServerSocketOptions, (line, socket) =>
@@ -154,6 +160,7 @@ export class TLSSocket extends Duplex {
   /** Records written before a net.Socket we were given connected (node starts then too). */
   private beforeConnect: Uint8Array[] | undefined;
   private engine: Connection | undefined;
+  private tracer: Tracer | undefined;
   private readonly init: TLSSocketInit;
   private readonly verifyCallback: VerifyCallback | undefined;
   /** The transport: a net.Socket or any Duplex of bytes. */
@@ -194,6 +201,7 @@ export class TLSSocket extends Duplex {
     this.getSessionBytes = setup.getSession;
     this.rejectUnverifiedPeer = setup.rejectUnverifiedPeer ?? false;
     this.verifyCallback = setup.verifyCallback;
+    if (setup.enableTrace) this.enableTrace();
     const signal = isInit(init) ? undefined : init.signal;
     if (signal) {
       const abort = () =>
@@ -252,6 +260,11 @@ export class TLSSocket extends Duplex {
       this.socket.destroy();
       throw error;
     }
+  }
+
+  /** node:tls enableTrace(): from now on, every record on stderr, decoded by our dissector. */
+  enableTrace(): void {
+    this.tracer = this.tracer ?? new Tracer(this.isServer ? 'server' : 'client');
   }
 
   /** The engine connection (facts: tlsVersion, cipherSuite, namedGroup, resumed...). */
@@ -478,6 +491,7 @@ export class TLSSocket extends Duplex {
 
   private fromWire(chunk: Buffer): void {
     if (this.destroyed || this.connection.ended) return;
+    this.tracer?.record(false, chunk);
     let data: Uint8Array;
     try {
       data = this.connection.dataFromWire(chunk);
@@ -547,6 +561,7 @@ export class TLSSocket extends Duplex {
   // --- writable -> engine -> transport ---
 
   private toWire(data: Uint8Array): void {
+    this.tracer?.record(true, data);
     if (this.beforeConnect) {
       this.beforeConnect.push(data.slice());
       return;

@@ -218,8 +218,12 @@ test('pfx-passphrase / pfx: a PKCS#12 file with its passphrase; a wrong one is r
   t.deepEqual(ours, node);
 });
 
-/** Runs a script with `flags` and `env` in a child node with the test's loader conditions. */
-function runChild(script: string, env: NodeJS.ProcessEnv, flags: string[] = []): Promise<string> {
+/** Runs a script in a child node with the test's loader conditions; resolves with its stdout and stderr. */
+function runChildOutput(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  flags: string[] = [],
+): Promise<{ stdout: string; stderr: string }> {
   const tsx = fileURLToPath(import.meta.resolve('tsx'));
   return new Promise((resolve, reject) =>
     execFile(
@@ -227,10 +231,14 @@ function runChild(script: string, env: NodeJS.ProcessEnv, flags: string[] = []):
       ['--conditions=@tls-kit/source', '--import', tsx, ...flags, '--input-type=module', '-e', script],
       { env: { ...process.env, ...env }, cwd: fileURLToPath(new URL('.', import.meta.url)), timeout: 60_000 },
       (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim()),
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve({ stdout, stderr }),
     ),
   );
 }
+
+const runChild = async (script: string, env: NodeJS.ProcessEnv, flags: string[] = []) =>
+  (await runChildOutput(script, env, flags)).stdout.trim();
+const runChildStderr = async (script: string) => (await runChildOutput(script, {})).stderr;
 
 const adapterUrl = new URL('../../src/node/index.ts', import.meta.url).href;
 
@@ -293,5 +301,22 @@ test('tls-keylog-flag / --tls-keylog: key log lines written to the file', async 
     'SERVER_HANDSHAKE_TRAFFIC_SECRET',
     'SERVER_TRAFFIC_SECRET_0',
   ]);
+  t.deepEqual(ours, node);
+});
+
+test('enable-trace: enableTrace writes the handshake to stderr as it happens', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const { port, close } = await okServer(impl, fixtures.agent1);
+    const script = `
+      const impl = ${impl.name === 'node' ? "await import('node:tls')" : `await import(${JSON.stringify(adapterUrl)})`};
+      const c = impl.connect({ port: ${port}, host: '127.0.0.1', servername: 'localhost', rejectUnauthorized: false, enableTrace: true });
+      c.on('secureConnect', () => c.destroy());
+    `;
+    const stderr = await runChildStderr(script);
+    await close();
+    // node prints OpenSSL's trace, ours the dissector's: both name the ClientHello and ServerHello.
+    return [/ClientHello/i.test(stderr), /ServerHello/i.test(stderr)];
+  });
+  t.deepEqual(node, [true, true]);
   t.deepEqual(ours, node);
 });
