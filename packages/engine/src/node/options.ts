@@ -375,7 +375,6 @@ function sigalgsFrom(list: string | undefined): SignatureSchemeName[] | undefine
 
 /** node:tls options documented there that this adapter does not implement: refused, not ignored. */
 const NOT_IMPLEMENTED: Record<string, string> = {
-  ALPNCallback: 'ALPNCallback is not implemented: give the server ALPNProtocols',
   privateKeyEngine: 'OpenSSL engines are not supported',
   privateKeyIdentifier: 'OpenSSL engines are not supported',
   clientCertEngine: 'OpenSSL engines are not supported',

@@ -12,7 +12,7 @@ import {
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { TicketKeys } from '../server/ticket-keys.js';
 import { TLSUsageError } from '../errors.js';
-import { invalidArgType } from './errors.js';
+import { invalidArgType, nodeError } from './errors.js';
 import { keyLogSink } from './keylog.js';
 import {
   chainFrom,
@@ -49,6 +49,14 @@ export interface ServerSocketOptions extends SecureContextOptions {
    * external PSKs (RFC 8446 §4.2.11). Certificates are then not needed.
    */
   readonly pskCallback?: (socket: TLSSocket, identity: string) => Uint8Array | null | undefined;
+  /**
+   * node:tls' ALPNCallback: `({ servername, protocols })` -> the protocol to use, or undefined to
+   * refuse (no_application_protocol). Not together with ALPNProtocols (ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS).
+   */
+  readonly ALPNCallback?: (info: {
+    servername: string | undefined;
+    protocols: string[];
+  }) => string | undefined;
   /** node:tls' hint for TLS 1.2 PSK suites, which are not implemented: refused when given. */
   readonly pskIdentityHint?: string;
   /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
@@ -160,9 +168,26 @@ export function serverConfig(
     throw new TLSUsageError(
       'pskIdentityHint: TLS 1.2 PSK suites are not implemented (TLS 1.3 PSKs have no hint)',
     );
+  const alpn = options.ALPNCallback;
+  if (alpn !== undefined && typeof alpn !== 'function')
+    throw invalidArgType('options.ALPNCallback', 'of type function', alpn);
+  if (alpn && options.ALPNProtocols) {
+    throw nodeError(
+      'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS',
+      'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive',
+      undefined,
+      TypeError,
+    );
+  }
   const engineOptions = (socket?: TLSSocket): ServerOptions => ({
     ...common,
     ...options.engine,
+    ...(alpn
+      ? {
+          alpnCallback: (offered: readonly string[], servername: string | undefined) =>
+            alpn({ servername, protocols: [...offered] }),
+        }
+      : {}),
     ...(psk && socket
       ? {
           pskCallback: (identity: Uint8Array) => {

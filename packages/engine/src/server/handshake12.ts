@@ -14,6 +14,7 @@
 // client sent a certificate), ChangeCipherSpec, Finished; WAIT_RESUME takes ChangeCipherSpec,
 // Finished. "id found" covers a session ID in our cache and a session ticket we sealed (RFC 5077).
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
+import { chooseAlpn } from './alpn.js';
 import type { Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
   DhParameters,
@@ -205,12 +206,7 @@ export function clientHello12(
 
   const offered = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
     .protocolNameList;
-  let alpn: string | undefined;
-  if (offered && config.alpnProtocols.length > 0) {
-    // RFC 7301 §3.2: our preferred protocol the client offers; none in common is fatal.
-    alpn = config.alpnProtocols.find((p) => offered.includes(p));
-    if (!alpn) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
-  }
+  const alpn = chooseAlpn(offered, config.alpnProtocols, settings.alpnCallback, core.facts.serverName);
 
   const offer: Offer = {
     ch,

@@ -6,6 +6,7 @@
 //     -> [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
+import { type AlpnCallback, chooseAlpn } from './alpn.js';
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import {
@@ -77,6 +78,8 @@ export interface ServerSettings {
   readonly ticketKeys: TicketKeys | undefined;
   /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
   readonly pskCallback: PskCallback | undefined;
+  /** ServerOptions.alpnCallback (RFC 7301 §3.2). */
+  readonly alpnCallback: AlpnCallback | undefined;
   readonly ticketCount: number;
   readonly ticketLifetimeSeconds: number;
   /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
@@ -258,9 +261,12 @@ class ExpectClientHello implements HandshakeState {
       group: withShare,
       clientShare,
       clientSchemes: sigalgs ?? [],
-      alpn: this.chooseAlpn(
+      alpn: chooseAlpn(
         findExtension(extensions, ExtensionType.application_layer_protocol_negotiation)?.extensionData
           ?.protocolNameList,
+        this.ctx.config.alpnProtocols,
+        this.ctx.settings.alpnCallback,
+        core.facts.serverName,
       ),
       limitExtension,
       psk: this.choosePsk(ch, message.raw, suite),
@@ -269,15 +275,6 @@ class ExpectClientHello implements HandshakeState {
     // RFC 8446 §4.2.3: certificate authentication needs signature_algorithms.
     if (!sigalgs) fail(AlertDescription.missing_extension, 'ClientHello without signature_algorithms');
     return chooseCertificate(ctx, negotiated, [settings.certificates, ...settings.moreCertificates]);
-  }
-
-  /** RFC 7301 §3.2: our preferred protocol the client offers; none in common is fatal. */
-  private chooseAlpn(offered: readonly string[] | undefined): string | undefined {
-    const ours = this.ctx.config.alpnProtocols;
-    if (!offered || ours.length === 0) return undefined;
-    const chosen = ours.find((p) => offered.includes(p));
-    if (!chosen) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
-    return chosen;
   }
 
   /**

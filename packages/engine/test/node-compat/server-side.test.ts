@@ -253,3 +253,58 @@ test('getcipher-server: the server socket reports the same cipher and protocol a
   });
   t.deepEqual(ours, node);
 });
+
+test('alpn-callback: ALPNCallback chooses among the offered protocols, refuses with undefined; not with ALPNProtocols', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const seen: unknown[] = [];
+    const { port, close } = await serverOf(impl, {
+      ...fixtures.agent1,
+      ALPNCallback: ({ servername, protocols }: { servername: string; protocols: string[] }) => {
+        seen.push([servername, protocols]);
+        return protocols.includes('b') ? 'b' : undefined;
+      },
+    });
+    const chosen: unknown[] = [];
+    for (const [ALPNProtocols, maxVersion] of [
+      [['a', 'b'], 'TLSv1.3'],
+      [['c'], 'TLSv1.3'],
+      [['b'], 'TLSv1.2'],
+    ] as const) {
+      const c = impl.connect({
+        port,
+        host: '127.0.0.1',
+        ca,
+        servername: 'localhost',
+        ALPNProtocols,
+        maxVersion,
+      });
+      chosen.push(
+        await new Promise((resolve) => {
+          c.once('secureConnect', () => {
+            resolve(c.alpnProtocol);
+            c.destroy();
+          });
+          c.once('error', (e: Error & { code?: string }) => resolve(e.code));
+        }),
+      );
+    }
+    await close();
+    let both: string | undefined;
+    try {
+      impl.createServer({ ...fixtures.agent1, ALPNProtocols: ['a'], ALPNCallback: () => 'a' });
+    } catch (e) {
+      both = (e as { code?: string }).code;
+    }
+    return { seen, chosen, both };
+  });
+  t.deepEqual(node, {
+    seen: [
+      ['localhost', ['a', 'b']],
+      ['localhost', ['c']],
+      ['localhost', ['b']],
+    ],
+    chosen: ['b', 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL', 'b'],
+    both: 'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS',
+  });
+  t.deepEqual(ours, node);
+});
