@@ -34,6 +34,10 @@ class TLSServer extends net.Server {
     const listener = typeof options === 'function' ? options : onSecureConnection;
     const opts = typeof options === 'function' ? {} : options;
     if (typeof opts !== 'object' || opts === null) throw invalidArgType('options', 'of type object', opts);
+    if (opts.handshakeTimeout !== undefined && typeof opts.handshakeTimeout !== 'number')
+      throw invalidArgType('options.handshakeTimeout', 'of type number', opts.handshakeTimeout);
+    if (opts.SNICallback !== undefined && typeof opts.SNICallback !== 'function')
+      throw invalidArgType('options.SNICallback', 'of type function', opts.SNICallback);
     // The transport stays writable after the client's TCP FIN: our answer and close_notify may follow.
     super({ allowHalfOpen: true, ...(opts.pauseOnConnect ? { pauseOnConnect: true } : {}) });
     this.options = opts;

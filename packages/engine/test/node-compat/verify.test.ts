@@ -379,3 +379,24 @@ test('check-server-identity-ip: an IP host is matched against IP SANs; a certifi
   ]);
   t.deepEqual(ours, node);
 });
+
+test('basic-validations: ERR_INVALID_ARG_TYPE for options of the wrong type', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const codes: unknown[] = [];
+    for (const make of [
+      () => impl.createServer({ handshakeTimeout: 'abcd' }),
+      () => impl.createServer({ SNICallback: 'not a function' }),
+      () => impl.connect({ port: 1, session: 'not bytes' }),
+    ]) {
+      try {
+        make();
+        codes.push('ok');
+      } catch (e) {
+        codes.push([(e as Error).name, (e as { code?: string }).code]);
+      }
+    }
+    return codes;
+  });
+  t.deepEqual(node, Array(3).fill(['TypeError', 'ERR_INVALID_ARG_TYPE']));
+  t.deepEqual(ours, node);
+});
