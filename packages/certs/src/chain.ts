@@ -1,6 +1,8 @@
 // The seed's rules for a certificate chain that will be sent to a peer: ONE leaf (a non-CA
 // certificate) that has its private key, no key anywhere else, and nothing that is not part of
 // the leaf's chain. Certificates are ordered leaf first, each followed by its issuer.
+// A set with no non-CA certificate (a self-signed `openssl req -x509` certificate is CA:TRUE)
+// has as its leaf the one CA certificate that carries the private key, if there is one.
 
 import type { Certificate } from './certificate.js';
 import {
@@ -15,8 +17,12 @@ import { isIssuerCandidate } from './issuer.js';
 /** Validates a set holding exactly one chain and returns it in order, leaf first. */
 export function assembleChain(certificates: Iterable<Certificate>): Certificate[] {
   const list = [...certificates];
-  const leaves = list.filter((c) => !c.isCA);
-  if (leaves.length === 0) throw new NoLeafCertificateError('the chain has no leaf (non-CA) certificate');
+  const leaves = leafCandidates(list);
+  if (leaves.length === 0) {
+    throw new NoLeafCertificateError(
+      'the chain has no leaf (a non-CA certificate, or a CA certificate with its private key)',
+    );
+  }
   if (leaves.length > 1) {
     throw new MoreThanOneLeafCertificateError(
       `the chain has ${leaves.length} leaf certificates: ${leaves.map((c) => c.subject).join('; ')}`,
@@ -58,12 +64,18 @@ export function assembleChains(certificates: Iterable<Certificate>): Certificate
   return chains;
 }
 
+/** The non-CA certificates; when there is none, the CA certificates that carry their private key. */
+function leafCandidates(list: readonly Certificate[]): Certificate[] {
+  const nonCA = list.filter((c) => !c.isCA);
+  return nonCA.length > 0 ? nonCA : list.filter((c) => c.privateKey);
+}
+
 function checkKeys(leaves: readonly Certificate[], all: readonly Certificate[]): void {
   for (const leaf of leaves) {
     if (!leaf.privateKey)
       throw new LeafCertificateHasNoPrivateKeyError(`the leaf ${leaf.subject} has no private key`);
   }
-  const extraneous = all.find((c) => c.isCA && c.privateKey);
+  const extraneous = all.find((c) => c.isCA && c.privateKey && !leaves.includes(c));
   if (extraneous) {
     throw new ExtraneousPrivateKeyError(`the CA certificate ${extraneous.subject} carries a private key`);
   }

@@ -10,7 +10,7 @@ import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { readAlgorithmIdentifier } from './algorithms.js';
-import { contentOf, DerReader, decodeInteger, decodeNull, readSingle, Tag } from './der.js';
+import { contentOf, type DerElement, DerReader, decodeInteger, decodeNull, readSingle, Tag } from './der.js';
 import { DerError, PrivateKeyDecryptionError, UnsupportedAlgorithmError } from './errors.js';
 import { Oid } from './oids.js';
 import { fromHex } from '@tls-kit/crypto/bytes';
@@ -82,7 +82,30 @@ interface Pbes2 {
  * PrivateKeyInfo it carries (padding removed; the caller owns the result).
  */
 export function decryptPrivateKeyInfo(der: Uint8Array, passphrase: Passphrase): Uint8Array {
-  const p = readStructure('EncryptedPrivateKeyInfo', () => readEncryptedPrivateKeyInfo(der));
+  return decryptWith(
+    readStructure('EncryptedPrivateKeyInfo', () => readEncryptedPrivateKeyInfo(der)),
+    passphrase,
+  );
+}
+
+/**
+ * Decrypts content encrypted under a PBES2 AlgorithmIdentifier (`algorithm`, the whole element),
+ * as PKCS#12 EncryptedData carries it (RFC 7292 §4.1); padding removed.
+ */
+export function decryptPbes2(
+  algorithm: DerElement,
+  ciphertext: Uint8Array,
+  passphrase: Passphrase,
+): Uint8Array {
+  return decryptWith(
+    readStructure('PBES2 content', () =>
+      readPbes2(readAlgorithmIdentifier(DerReader.over(algorithm), 'contentEncryptionAlgorithm'), ciphertext),
+    ),
+    passphrase,
+  );
+}
+
+function decryptWith(p: Pbes2, passphrase: Passphrase): Uint8Array {
   const password = passwordBytes(passphrase);
   const key = pbkdf2(p.prf, password, p.salt, { c: p.iterations, dkLen: p.keyLength });
   if (password !== passphrase) password.fill(0);
@@ -105,6 +128,10 @@ function readEncryptedPrivateKeyInfo(der: Uint8Array): Pbes2 {
   const scheme = readAlgorithmIdentifier(outer, 'encryptionAlgorithm');
   const ciphertext = outer.octetString('encryptedData');
   outer.finish('EncryptedPrivateKeyInfo');
+  return readPbes2(scheme, ciphertext);
+}
+
+function readPbes2(scheme: ReturnType<typeof readAlgorithmIdentifier>, ciphertext: Uint8Array): Pbes2 {
   if (scheme.oid !== Oid.pbes2) throw unsupported('key encryption scheme', scheme.oid);
   if (!scheme.parameters) throw new DerError('PBES2 without parameters', scheme.offset);
   // RFC 8018 §A.4: PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme }

@@ -14,6 +14,7 @@ export {
 } from './client-certificate-store.js';
 export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from './der.js';
 export { MAX_PBKDF2_ITERATIONS, type Passphrase } from './encrypted-private-key.js';
+export { type Pkcs12Contents, readPkcs12 } from './pkcs12.js';
 export {
   CertificateError,
   CertificateNotInChainError,

@@ -3,11 +3,11 @@
 
 import type { CryptoProvider, PrivateKey } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { Certificate } from './certificate.js';
+import { Certificate, publicKeysMatch } from './certificate.js';
 import { assembleChain } from './chain.js';
 import { ExtraneousPrivateKeyError, PemError } from './errors.js';
 import type { Passphrase } from './encrypted-private-key.js';
-import { decodePem, isPrivateKeyLabel, type PemBlock } from './pem.js';
+import { decodePem, isPrivateKeyLabel, type PemBlock, withoutEcParameters } from './pem.js';
 import { loadPrivateKeyPem as loadKey, privateKeyFromBlock } from './private-key.js';
 import { TrustStore } from './trust-store.js';
 
@@ -50,8 +50,8 @@ export function loadCertificateChainPem(
   options: LoadOptions & { readonly key?: string | PrivateKey } = {},
 ): Certificate[] {
   const provider = options.provider ?? defaultProvider;
-  const blocks: PemBlock[] = decodePem(text);
-  if (typeof options.key === 'string') blocks.push(...decodePem(options.key));
+  const blocks: PemBlock[] = withoutEcParameters(decodePem(text));
+  if (typeof options.key === 'string') blocks.push(...withoutEcParameters(decodePem(options.key)));
   const certificates: Certificate[] = [];
   const keys: PrivateKey[] = typeof options.key === 'object' ? [options.key] : [];
   for (const block of blocks) {
@@ -61,8 +61,13 @@ export function loadCertificateChainPem(
     else throw new PemError(`line ${block.line}: unexpected PEM block "${block.label}"`);
   }
   if (keys.length > 1) throw new ExtraneousPrivateKeyError(`${keys.length} private keys where one belongs`);
-  const leaves = certificates.filter((c) => !c.isCA);
   const key = keys[0];
+  // No non-CA certificate: the key goes to the CA certificate whose public key it matches.
+  const nonCA = certificates.filter((c) => !c.isCA);
+  const leaves =
+    nonCA.length > 0 || !key
+      ? nonCA
+      : certificates.filter((c) => publicKeysMatch(c.parsed.spki.der, key.publicKey.spki));
   const withKey =
     key && leaves.length === 1
       ? certificates.map((c) => (c === leaves[0] ? c.withPrivateKey(key) : c))

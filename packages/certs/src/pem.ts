@@ -110,3 +110,11 @@ export const privateKeyLabels = {
 export function isPrivateKeyLabel(label: string): boolean {
   return label in privateKeyLabels || label === 'ENCRYPTED PRIVATE KEY';
 }
+
+/**
+ * The blocks without "EC PARAMETERS", which `openssl ecparam -genkey` writes before an EC key:
+ * the curve is named again inside the key itself (RFC 5915 parameters), so nothing is lost.
+ */
+export function withoutEcParameters(blocks: readonly PemBlock[]): PemBlock[] {
+  return blocks.filter((b) => b.label !== 'EC PARAMETERS');
+}

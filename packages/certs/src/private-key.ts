@@ -13,7 +13,14 @@ import {
   PemError,
   PrivateKeyDecryptionError,
 } from './errors.js';
-import { decodePem, encodePem, isPrivateKeyLabel, type PemBlock, privateKeyLabels } from './pem.js';
+import {
+  decodePem,
+  encodePem,
+  isPrivateKeyLabel,
+  type PemBlock,
+  privateKeyLabels,
+  withoutEcParameters,
+} from './pem.js';
 
 /** Works out which of the three formats a DER private key is in, checking its outer structure. */
 export function detectPrivateKeyFormat(der: Uint8Array): PrivateKeyFormat {
@@ -141,7 +148,7 @@ export function loadPrivateKeyPem(
   provider: CryptoProvider,
   passphrase?: Passphrase,
 ): PrivateKey {
-  const blocks = decodePem(text);
+  const blocks = withoutEcParameters(decodePem(text));
   const keys = blocks.filter((b) => isPrivateKeyLabel(b.label));
   if (keys.length !== 1 || blocks.length !== 1) {
     throw new PemError(

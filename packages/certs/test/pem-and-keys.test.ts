@@ -89,6 +89,34 @@ test('loadCertificateChainPem: one chain, its leaf with the key', (t) => {
   t.truthy(loadCertificateChainPem(leaf.toPem(), { provider, key: leaf.privateKey! })[0]!.privateKey);
 });
 
+test('loadCertificateChainPem: a CA:TRUE certificate with its key is the leaf when no non-CA certificate is there', (t) => {
+  const rootKey = privateKeyToPem(root.privateKey!);
+  const own = loadCertificateChainPem(root.toPem(), { provider, key: rootKey });
+  t.is(own.length, 1);
+  t.truthy(own[0]!.privateKey);
+  // The key picks the leaf among CA certificates; the other becomes its issuer.
+  const interKey = privateKeyToPem(inter.privateKey!);
+  const chain = loadCertificateChainPem(root.toPem() + inter.toPem(), { provider, key: interKey });
+  t.deepEqual(
+    chain.map((c) => c.subject.toString()),
+    [inter.subject.toString(), root.subject.toString()],
+  );
+  // A non-CA certificate present: it stays the leaf, and a key on a CA is refused.
+  t.throws(() => loadCertificateChainPem(leaf.toPem() + inter.toPem(), { provider, key: interKey }), {
+    instanceOf: ExtraneousPrivateKeyError,
+  });
+  t.throws(() => loadCertificateChainPem(inter.toPem(), { provider, key: keyPem }), {
+    instanceOf: NoLeafCertificateError,
+  });
+});
+
+test('an "EC PARAMETERS" block before an EC key (openssl ecparam -genkey) is skipped', (t) => {
+  const params = '-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n';
+  const key = privateKeyToPem(leaf.privateKey!);
+  t.truthy(loadCertificateChainPem(leaf.toPem(), { provider, key: params + key })[0]!.privateKey);
+  t.truthy(loadPrivateKeyPem(params + key, { provider }));
+});
+
 test('loadCertificateChainPem: every strictness rule', (t) => {
   const load = (text: string) => () => loadCertificateChainPem(text, { provider });
   t.throws(load(leaf.toPem() + inter.toPem()), { instanceOf: LeafCertificateHasNoPrivateKeyError });

@@ -63,6 +63,11 @@ test('ServerCertificateChain: one leaf with its key, ordered leaf first', (t) =>
     instanceOf: CertificateNotInChainError,
   });
   t.throws(() => new ServerCertificateChain([]), { instanceOf: NoLeafCertificateError });
+  // No non-CA certificate: the CA certificate carrying its key is the leaf.
+  t.deepEqual(subjects(new ServerCertificateChain([keyless(root), inter]).chain), [
+    'CN=Seed Intermediate',
+    'CN=Seed Root',
+  ]);
 });
 
 function serverDelivery(certs: ServerCertificates, name: string | null): ChainDelivery[] {

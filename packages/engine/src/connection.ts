@@ -167,6 +167,18 @@ export class Connection {
   get resumed(): boolean {
     return this.core.facts.resumed;
   }
+  /** The chain we sent, leaf first, without our private key; empty when we sent none. */
+  get localCertificates(): readonly Certificate[] {
+    return this.core.facts.localCertificates.map((c) => c.withoutPrivateKey());
+  }
+  /** The verify_data of the latest Finished we sent (node:tls getFinished). */
+  get finished(): Uint8Array | undefined {
+    return this.core.facts.finished?.slice();
+  }
+  /** The verify_data of the peer's latest Finished (node:tls getPeerFinished). */
+  get peerFinished(): Uint8Array | undefined {
+    return this.core.facts.peerFinished?.slice();
+  }
   /**
    * Client: the identity of the external PSK (ClientOptions.psk) the server accepted; then no
    * certificate was exchanged and the PSK alone authenticated the server. Undefined otherwise

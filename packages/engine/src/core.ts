@@ -159,6 +159,8 @@ export class ConnectionFacts {
   alpnProtocol: string | undefined;
   serverName: string | undefined;
   peerCertificates: readonly Certificate[] = NO_CERTIFICATES;
+  /** The chain we sent, leaf first (empty when we sent none). */
+  localCertificates: readonly Certificate[] = NO_CERTIFICATES;
   /** How the peer's chain fared; set when one was validated (see Connection.peerVerification). */
   peerVerification: PeerVerification | undefined;
   /** Client: the OCSP response the server stapled (RFC 6066 §8), a copy of exact size. */
@@ -166,6 +168,9 @@ export class ConnectionFacts {
   resumed = false;
   /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
   pskIdentity: Uint8Array | undefined;
+  /** The verify_data of the latest Finished we sent and of the peer's (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
+  finished: Uint8Array | undefined;
+  peerFinished: Uint8Array | undefined;
   private sessionIdBytes: ArrayBuffer | undefined;
 
   /** A view of the session ID's bytes (a new view per read, over the same bytes). */
@@ -432,6 +437,7 @@ export class ConnectionCore {
    */
   sendHandshake(type: number, body: Uint8Array, transcript: Transcript = this.transcript): Uint8Array {
     const raw = frameHandshake(type, body);
+    if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);
     this.queueRecords(ContentType.handshake, raw);
     return raw;

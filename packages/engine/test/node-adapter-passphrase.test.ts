@@ -111,7 +111,7 @@ for (const c of cases) {
       instanceOf: PrivateKeyDecryptionError,
     });
     // createSecureContext (SNICallback answers) and addContext take it too.
-    t.truthy(createSecureContext({ key, cert, passphrase }).chain[0]!.privateKey);
+    t.truthy(createSecureContext({ key, cert, passphrase }).chain?.[0]?.privateKey);
     t.notThrows(() => server.addContext('*.example.test', { key, cert, passphrase }));
     t.throws(() => server.addContext('*.example.test', { key, cert }), {
       instanceOf: PassphraseRequiredError,

@@ -311,8 +311,9 @@ test('errors propagate: wrong host name, a non-TLS peer, a peer vanishing mid-ha
   const { server, port } = await ourEchoServer();
   try {
     const wrongName = connect({ host: '127.0.0.1', port, servername: 'other.example', ca: pem().ca });
-    const [e1] = (await once(wrongName, 'error')) as [Error];
-    t.regex(e1.message, /not valid for "other.example"/);
+    const [e1] = (await once(wrongName, 'error')) as [Error & { code?: string; host?: string }];
+    t.is(e1.code, 'ERR_TLS_CERT_ALTNAME_INVALID');
+    t.is(e1.host, 'other.example');
   } finally {
     await closeServer(server);
   }
@@ -475,7 +476,7 @@ test('options map: minVersion/maxVersion, ciphers, ecdhCurve; bad ones are refus
     await closeServer(server);
   }
   t.throws(() => connect({ port: 1, ecdhCurve: 'P-999' }), { message: /unknown group/ });
-  t.throws(() => connect({ port: 1, ciphers: 'AES128-SHA' }), { message: /unsupported cipher suite/ });
+  t.throws(() => connect({ port: 1, ciphers: 'NOT-A-SUITE' }), { code: 'ERR_SSL_NO_CIPHER_MATCH' });
   t.throws(() => connect({ port: 1, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' }), { message: /above/ });
   t.throws(() => connect({ port: 1, cert: pem().cert }), { message: /together/ });
 });
@@ -508,8 +509,9 @@ test('rejectUnauthorized: false: authorized false with the authorizationError no
     }
     // By default the same chain fails the handshake.
     const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca: foreignCa() });
-    const [error] = (await once(socket, 'error')) as [Error];
-    t.regex(error.message, /unknown_ca|issuer/);
+    const [error] = (await once(socket, 'error')) as [Error & { code?: string }];
+    t.is(error.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    t.is(error.message, 'unable to verify the first certificate');
   } finally {
     await closeServer(server);
   }
@@ -655,7 +657,8 @@ tls12('TLS 1.2: connect() to node:tls and node:tls to createServer(), with resum
       first.on('session', (s: Buffer) => sessions.push(s));
       await once(first, 'secureConnect');
       t.is(first.getProtocol(), 'TLSv1.2', name);
-      t.regex(first.getCipher()!.name, /^TLS_ECDHE_ECDSA_WITH_/);
+      t.regex(first.getCipher()!.standardName, /^TLS_ECDHE_ECDSA_WITH_/);
+      t.regex(first.getCipher()!.name, /^ECDHE-ECDSA-/);
       first.write('twelve');
       t.is(((await once(first, 'data')) as [Buffer])[0].toString(), 'twelve');
       first.end();
@@ -700,7 +703,7 @@ tls12(
   async (t) => {
     /** A TLS 1.2 handshake with `session` (if any): whether it resumed and the session to keep. */
     const handshake = async (client: typeof tls.connect | typeof connect, port: number, session?: Buffer) => {
-      const socket = client({
+      const socket = (client as typeof connect)({
         host: '127.0.0.1',
         port,
         servername: 'localhost',
@@ -772,7 +775,7 @@ test('connect() with cert/key answers a node:tls server that requires a client c
   }
 });
 
-test('a TCP FIN without close_notify after the handshake is reported as possible truncation', async (t) => {
+test('a TCP FIN without close_notify after the handshake ends the stream as node:tls does, the fact kept', async (t) => {
   const { cert, key, ca } = pem();
   const { server, port } = await listening(
     createServer({ cert, key }, (s) => {
@@ -784,11 +787,9 @@ test('a TCP FIN without close_notify after the handshake is reported as possible
   );
   try {
     const socket = connect({ host: 'localhost', port, ca });
-    const received: Buffer[] = [];
-    socket.on('data', (d: Buffer) => received.push(d));
-    const [error] = (await once(socket, 'error')) as [Error & { code?: string }];
-    t.is(error.code, 'ERR_TLS_UNEXPECTED_EOF');
-    t.is(Buffer.concat(received).toString(), 'partial', 'the data before the FIN was delivered');
+    socket.on('error', (e) => t.fail(`no error expected: ${e.message}`));
+    t.is((await readAll(socket)).toString(), 'partial', 'the data before the FIN was delivered');
+    t.true(socket.closedWithoutCloseNotify);
   } finally {
     await closeServer(server);
   }

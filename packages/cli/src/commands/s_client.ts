@@ -148,11 +148,21 @@ export const run = command(spec, async (flags, io) => {
     });
     socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
     socket.on('error', (error) => {
-      if (!secure && /certificate rejected/.test(error.message)) {
-        io.stderr.write(`Verification: ${oneLine(error).replace(/^.*certificate rejected: /, '')}\n`);
-      }
+      // The adapter verifies after the handshake, as node:tls: a chain that did not verify
+      // comes as node's error (code CERT_HAS_EXPIRED...), our reason is in peerVerification.
+      const verdict = socket.connection.peerVerification;
+      const rejected =
+        verdict?.ok === false
+          ? verdict.message
+          : (error as { code?: string }).code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+            ? oneLine(error)
+            : undefined;
+      if (!secure && rejected !== undefined) io.stderr.write(`Verification: ${rejected}\n`);
       socket.destroy();
-      finish(1, oneLine(error));
+      finish(
+        1,
+        rejected !== undefined && !secure ? `server certificate rejected: ${rejected}` : oneLine(error),
+      );
     });
     // stdin ended: close_notify went out (stream end); the peer has `timeout` to answer.
     socket.on('finish', () => {

@@ -140,7 +140,7 @@ export const run = command(spec, async (flags, io) => {
     ...(second
       ? {
           SNICallback: (name: string, cb: (e: Error | null, ctx?: typeof second) => void) =>
-            cb(null, verifyHostname(second.chain[0]!, name) ? second : undefined),
+            cb(null, second.chain && verifyHostname(second.chain[0]!, name) ? second : undefined),
         }
       : {}),
     ...(ocsp ? { engine: { ocspResponse: () => ocsp } } : {}),

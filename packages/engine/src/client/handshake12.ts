@@ -574,6 +574,7 @@ class ExpectServerHelloDone extends ClientState12 {
         : undefined;
       if (chain && scheme) signer = { chain, scheme };
       // RFC 5246 §7.4.6: without a suitable certificate, an empty Certificate message.
+      if (signer) core.facts.localCertificates = signer.chain.certificates;
       const certificateList = signer ? signer.chain.certificates.map((c) => c.getAsn1Bytes()) : [];
       core.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }));
     }

@@ -146,6 +146,7 @@ export class Keys12 {
     if (!this.core.config.provider.timingSafeEqual(expected, message.body)) {
       fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
     }
+    this.core.facts.peerFinished = message.body.slice();
     this.core.transcript.add(message.raw);
   }
 }

@@ -118,6 +118,7 @@ export function sendCertificate(
   ocspResponse?: Uint8Array,
   transcript: Transcript = core.transcript,
 ): void {
+  core.facts.localCertificates = chain;
   const certificateList = chain.map((c, i) => ({
     certData: c.getAsn1Bytes(),
     extensions:
@@ -169,6 +170,7 @@ export function checkFinished(
   if (verifyData.length !== expected.length || !core.config.provider.timingSafeEqual(expected, verifyData)) {
     fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
   }
+  core.facts.peerFinished = verifyData.slice();
 }
 
 /** The handshake secret and both handshake traffic secrets (RFC 8446 §7.1). */

@@ -2,130 +2,148 @@
 import https from 'node:https';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { type Certificate, ClientCertificateStore, type CertificateChainCallback } from '@tls-kit/certs';
-import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
-import { BadTLSDataError } from '../errors.js';
-import { AlertDescription } from '@tls-kit/messages';
-import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
-import { type PeerCertificate, peerCertificateChain } from './peer-certificate.js';
-import { ConnectionSessionCache, decodeSession, encodeSession } from './session.js';
+import tls from 'node:tls';
+import { authorizationError } from './authorization.js';
+import { checkedName, type ClientSocketOptions } from './client-config.js';
+import { invalidArgType, verifyError } from './errors.js';
+import { type SecureContext, withSecureContext } from './options.js';
+import type { PeerCertificate } from './peer-certificate.js';
 import { TLSSocket } from './tls-socket.js';
 
-export interface ConnectionOptions extends SecureContextOptions {
+export interface ConnectionOptions extends ClientSocketOptions {
   /** Default 'localhost'. */
   readonly host?: string;
   /** Default 443. */
   readonly port?: number;
-  /** An already connected transport (net.Socket or any Duplex); host/port are then not dialled. */
+  /** A Unix socket or named pipe to dial instead of host/port. */
+  readonly path?: string;
+  /**
+   * A transport (net.Socket or any Duplex), connected or not yet: our first flight waits for a
+   * net.Socket's 'connect'. host/port are then not dialled.
+   */
   readonly socket?: Duplex;
-  /** SNI and the name the certificate must match. Default: `host`. An IP address sends no SNI. */
-  readonly servername?: string;
-  /**
-   * Default true: a chain that does not verify fails the handshake. false: the handshake completes
-   * with `authorized === false` and `authorizationError` set (the engine's report mode); the
-   * CertificateVerify signature and Finished are checked all the same.
-   */
-  readonly rejectUnauthorized?: boolean;
-  /**
-   * Replaces the built-in hostname check (RFC 9525) of a chain that validated, as in node:tls:
-   * return an Error to refuse it (emitted as the 'error', or with rejectUnauthorized false its
-   * `code` or message becomes `authorizationError`).
-   */
-  readonly checkServerIdentity?: (hostname: string, cert: PeerCertificate) => Error | undefined;
-  /** A session from getSession() or the 'session' event, to resume. */
-  readonly session?: Uint8Array;
-  /**
-   * Ask the server to staple an OCSP response (node:tls' requestOCSP): an 'OCSPResponse' event
-   * with the DER (a Buffer), or null when none was stapled, comes before 'secureConnect'. The
-   * response is verified only with `engine: { ocspVerification }`.
-   */
-  readonly requestOCSP?: boolean;
+  /** Options from createSecureContext(); they take the place of cert, key, ca and the like. */
+  readonly secureContext?: SecureContext;
   /** Milliseconds the handshake may take. Default 0: no limit beyond the transport's. */
   readonly handshakeTimeout?: number;
-  /** Engine options beyond node:tls' (recordSizeLimit, maxFragmentSize, clock...). */
-  readonly engine?: Partial<
-    Omit<ClientOptions, 'serverHostname' | 'sessionCache' | 'sessionCache12' | 'keyLog'>
-  >;
+  /** node:net's idle timeout: 'timeout' after that many ms of inactivity. */
+  readonly timeout?: number;
+  /** The readable and writable high-water mark, in bytes. */
+  readonly highWaterMark?: number;
+  /** Destroys the socket (AbortError) when aborted. */
+  readonly signal?: AbortSignal;
+  /**
+   * node:net's onread: plaintext goes to `callback(bytes, buffer)` copied into `buffer` (or the
+   * Buffer a function returns) instead of 'data' events.
+   */
+  readonly onread?: {
+    readonly buffer: Uint8Array | (() => Uint8Array);
+    readonly callback: (bytes: number, buffer: Uint8Array) => boolean | undefined;
+  };
+  /** Anything else node:net.connect takes (lookup, family, hints, localAddress...) is passed on. */
+  readonly [netOption: string]: unknown;
 }
 
-/** Sends the configured chain whatever the server asks for, as node:tls does. */
-class FixedClientCertificate extends ClientCertificateStore {
-  constructor(private readonly chain: readonly Certificate[]) {
-    super();
+type SecureConnectListener = () => void;
+
+/** node's normalizeConnectArgs: (options[, cb]), (port[, host][, options][, cb]), (path[, options][, cb]). */
+function connectArgs(args: readonly unknown[]): {
+  options: ConnectionOptions;
+  listener?: SecureConnectListener;
+} {
+  const last = args[args.length - 1];
+  const listener = typeof last === 'function' ? (last as SecureConnectListener) : undefined;
+  const rest = listener ? args.slice(0, -1) : [...args];
+  const [first, second, third] = rest;
+  if (first !== null && typeof first === 'object')
+    return { options: first as ConnectionOptions, ...(listener ? { listener } : {}) };
+  const positional: Record<string, unknown> = {};
+  if (typeof first === 'string' && !/^\d+$/.test(first)) positional.path = first;
+  else if (first !== undefined) {
+    positional.port = first;
+    if (typeof second === 'string') positional.host = second;
   }
-  override getCertificateChainForRoots(
-    _roots: ReadonlySet<unknown>,
-    callback: CertificateChainCallback,
-  ): void {
-    try {
-      callback(this.chain);
-    } catch {
-      // A chain that leads to none of the server's roots is refused by the callback, which also
-      // reports it to the handshake: the connection fails with NoCertificateChainError.
+  const extra = [second, third].find((a) => a !== null && typeof a === 'object');
+  return {
+    options: { ...positional, ...(extra as object) } as ConnectionOptions,
+    ...(listener ? { listener } : {}),
+  };
+}
+
+function validPort(port: unknown): number {
+  const n = typeof port === 'string' && port.trim() !== '' ? Number(port) : port;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw Object.assign(
+      new RangeError(`options.port should be >= 0 and < 65536. Received ${String(port)}.`),
+      {
+        code: 'ERR_SOCKET_BAD_PORT',
+      },
+    );
+  }
+  return n;
+}
+
+/** onread: plaintext copied into the caller's buffer and handed to its callback, as node:net does. */
+function deliverOnRead(socket: TLSSocket, onread: NonNullable<ConnectionOptions['onread']>): void {
+  socket.on('data', (chunk: Buffer) => {
+    for (let offset = 0; offset < chunk.length; ) {
+      const target = typeof onread.buffer === 'function' ? onread.buffer() : onread.buffer;
+      const n = Math.min(target.length, chunk.length - offset);
+      target.set(chunk.subarray(offset, offset + n));
+      offset += n;
+      if (onread.callback(n, target) === false) socket.pause();
     }
-  }
-  override getDefaultCertificateChain(callback: CertificateChainCallback): void {
-    callback(this.chain);
-  }
+  });
 }
 
 /**
- * Opens a TLS connection (node:tls.connect). `onSecureConnect` is added as a 'secureConnect'
- * listener. Events: 'secureConnect', 'OCSPResponse' (with requestOCSP), 'session' (Buffer),
- * 'keylog' (Buffer line), 'error', and the stream events.
+ * Opens a TLS connection (node:tls.connect), in node's call forms. `onSecureConnect` is added as
+ * a 'secureConnect' listener. Events: 'secureConnect', 'OCSPResponse' (with requestOCSP),
+ * 'session' (Buffer), 'keylog' (Buffer line), 'error', and the stream events.
  */
-export function connect(options: ConnectionOptions, onSecureConnect?: () => void): TLSSocket {
-  const host = options.host ?? 'localhost';
-  const servername = options.servername ?? host;
-  const chain = chainFrom(options);
-  const trustRoot = trustStoreFrom(options.ca);
-  const offered = options.session ? decodeSession(options.session) : undefined;
-  const check = options.checkServerIdentity;
-  // The user's refusal, reported as node:tls does: the Error itself, or its code.
-  let refusal: Error | undefined;
-  let latestSession: Uint8Array | undefined = options.session;
-  const sessionCaches = (self: TLSSocket) => {
-    const cache = new ConnectionSessionCache(offered, (session) => {
-      latestSession = encodeSession(session);
-      self.emit('session', Buffer.from(latestSession));
-    });
-    return { sessionCache: cache, sessionCache12: cache };
-  };
-  const engineOptions = (self: TLSSocket): ClientOptions => ({
-    ...commonOptionsFrom(options),
-    ...options.engine,
-    serverHostname: servername,
-    ...(trustRoot ? { trustRoot } : {}),
-    ...(options.requestOCSP ? { requestOCSP: true } : {}),
-    ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
-    ...sessionCaches(self),
-    keyLog: (line) => self.emit('keylog', Buffer.from(`${line}\n`)),
-    rejectUnauthorized: options.rejectUnauthorized ?? true,
-    ...(check
-      ? {
-          checkServerIdentity: (name: string, certificates: readonly Certificate[]) => {
-            refusal = check(name, peerCertificateChain(certificates)!);
-            return refusal;
-          },
-        }
+export function connect(options: ConnectionOptions, onSecureConnect?: SecureConnectListener): TLSSocket;
+export function connect(
+  port: number,
+  host?: string,
+  options?: ConnectionOptions,
+  onSecureConnect?: SecureConnectListener,
+): TLSSocket;
+export function connect(
+  port: number,
+  options?: ConnectionOptions,
+  onSecureConnect?: SecureConnectListener,
+): TLSSocket;
+export function connect(
+  path: string,
+  options?: ConnectionOptions,
+  onSecureConnect?: SecureConnectListener,
+): TLSSocket;
+export function connect(...args: unknown[]): TLSSocket {
+  const { options: given, listener } = connectArgs(args);
+  if (given.checkServerIdentity !== undefined && typeof given.checkServerIdentity !== 'function') {
+    throw invalidArgType('options.checkServerIdentity', 'of type function', given.checkServerIdentity);
+  }
+  if (given.session !== undefined && !ArrayBuffer.isView(given.session)) {
+    throw invalidArgType('options.session', 'an instance of Buffer, TypedArray, or DataView', given.session);
+  }
+  const options = withSecureContext(given);
+  const dial = options.socket === undefined;
+  const port = dial && options.path === undefined ? validPort(options.port ?? 443) : undefined;
+  // net.Socket(options) takes allowHalfOpen, onread is ours; the rest is net.connect's.
+  const transport = options.socket ?? new net.Socket({ allowHalfOpen: true });
+  const socket = new TLSSocket(transport, {
+    ...options,
+    isServer: false,
+    ...(options.host === undefined && options.servername === undefined && options.path === undefined
+      ? { host: 'localhost' }
       : {}),
   });
-  // allowHalfOpen: after the peer's TCP FIN we may still have to send (our last data, close_notify).
-  const transport = options.socket ?? net.connect({ host, port: options.port ?? 443, allowHalfOpen: true });
-  const socket = new TLSSocket(transport, {
-    isServer: false,
-    tls: (self) => new ClientTLS(engineOptions(self)),
-    handshakeError: (error) =>
-      refusal && error instanceof BadTLSDataError && error.alertCode === AlertDescription.bad_certificate
-        ? refusal
-        : error,
-    ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
-    getSession: () => latestSession,
-    ...(options.allowHalfOpen ? { allowHalfOpen: true } : {}),
-  });
+  if (options.onread) deliverOnRead(socket, options.onread);
   socket.once('secure', () => {
-    if (refusal && !socket.authorized) {
-      socket.authorizationError = (refusal as { code?: string }).code ?? refusal.message;
+    const error = verifyAfterHandshake(socket, options);
+    if (error) {
+      socket.destroy(error);
+      return;
     }
     if (options.requestOCSP) {
       const response = socket.connection.ocspResponse;
@@ -133,7 +151,16 @@ export function connect(options: ConnectionOptions, onSecureConnect?: () => void
     }
     socket.emit('secureConnect');
   });
-  if (onSecureConnect) socket.once('secureConnect', onSecureConnect);
+  if (listener) socket.once('secureConnect', listener);
+  if (dial) {
+    if (options.timeout) socket.setTimeout(options.timeout);
+    const { socket: _s, onread: _o, secureContext: _c, ...netOptions } = options;
+    (transport as net.Socket).connect({
+      ...netOptions,
+      ...(port !== undefined ? { port } : {}),
+      host: options.host ?? 'localhost',
+    } as net.NetConnectOpts);
+  }
   return socket;
 }
 
@@ -155,4 +182,31 @@ export class Agent extends https.Agent {
       ...(options.servername && !this.tlsOptions.servername ? { servername: options.servername } : {}),
     });
   }
+}
+
+/**
+ * node:tls' onConnectSecure: the chain's verify error, else (unless resumed) the hostname check.
+ * Sets `authorized` / `authorizationError`; returns the error to destroy the socket with, when
+ * rejectUnauthorized is not false.
+ */
+export function verifyAfterHandshake(socket: TLSSocket, options: ClientSocketOptions): Error | undefined {
+  const { connection } = socket;
+  // An external PSK authenticated the server: there is no certificate to check.
+  const code =
+    connection.pskIdentity !== undefined
+      ? null
+      : authorizationError(connection.peerVerification, connection.peerCertificates);
+  let error: Error | undefined;
+  if (code !== null) error = verifyError(code);
+  else if (connection.pskIdentity !== undefined) error = undefined;
+  else if (!socket.isSessionReused()) {
+    // node's own tls.checkServerIdentity by default: its SAN and CN-fallback rules exactly.
+    const check =
+      options.checkServerIdentity ??
+      (tls.checkServerIdentity as unknown as NonNullable<ClientSocketOptions['checkServerIdentity']>);
+    error = check(checkedName(options), socket.getPeerCertificate(true) as PeerCertificate) ?? undefined;
+  }
+  socket.authorized = error === undefined;
+  socket.authorizationError = error ? ((error as { code?: string }).code ?? error.message) : null;
+  return error && options.rejectUnauthorized !== false ? error : undefined;
 }

@@ -3,10 +3,11 @@
 // '@tls-kit/engine/web').
 export { Agent, type ConnectionOptions, connect } from './client.js';
 export { createServer, type SNICallback, Server, type TlsServerOptions } from './server.js';
-export { type CipherInfo, TLSSocket } from './tls-socket.js';
+export { type CipherInfo, type EphemeralKeyInfo, TLSSocket, type TLSSocketOptions } from './tls-socket.js';
 export {
   createSecureContext,
   groupDisplayName,
+  type KeyEntry,
   type PemInput,
   type SecureContext,
   type SecureContextOptions,

@@ -1,20 +1,36 @@
 // node:tls option names -> engine options. Only the options that have a meaning for this engine
 // are accepted; each is translated here once, for the client and the server alike.
+import { readFileSync } from 'node:fs';
 import {
-  type Certificate,
+  Certificate,
   CertificateRevocationList,
+  encodePem,
   loadCertificateChainPem,
+  loadPrivateKeyDer,
+  readPkcs12,
   loadCertificatesPem,
   type Profile,
   ServerCertificateChain,
   TrustStore,
 } from '@tls-kit/certs';
 import type { CryptoProvider, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
 import type { CommonOptions, TLSVersion } from '../config.js';
 import { TLSUsageError } from '../errors.js';
+import { suite12ByName, suiteByName } from '../suites.js';
+import { invalidArgType, nodeError } from './errors.js';
 
-/** PEM text as node:tls takes it: a string, a Buffer, or a list of them. */
-export type PemInput = string | Uint8Array | readonly (string | Uint8Array)[];
+const suiteKnown = (name: string) => suiteByName(name) !== undefined || suite12ByName(name) !== undefined;
+
+/** PEM text as node:tls takes it: a string, a Buffer (any ArrayBufferView, or an ArrayBuffer), or a list of them. */
+export type PemInput = PemPiece | readonly PemPiece[];
+type PemPiece = string | ArrayBufferView | ArrayBuffer;
+
+/** node:tls' `key` entry with its own passphrase. */
+export interface KeyEntry {
+  readonly pem: PemPiece;
+  readonly passphrase?: string | Uint8Array;
+}
 
 /** The node:tls SecureContext options that map onto the engine. */
 export interface SecureContextOptions {
@@ -33,8 +49,13 @@ export interface SecureContextOptions {
   readonly profile?: Profile;
   /** Our certificate chain, leaf first, as PEM (the whole chain is sent). */
   readonly cert?: PemInput;
-  /** The private key of `cert`'s leaf: PKCS#8, PKCS#1 or SEC1 PEM, plain or encrypted (see `passphrase`). */
-  readonly key?: PemInput;
+  /**
+   * The private key of `cert`'s leaf: PKCS#8, PKCS#1 or SEC1 PEM, plain or encrypted (see
+   * `passphrase`), or node's `[{ pem, passphrase }]` (one key).
+   */
+  readonly key?: PemInput | readonly KeyEntry[];
+  /** A PKCS#12 (RFC 7292) file holding the key and chain, decrypted with `passphrase`. */
+  readonly pfx?: PemPiece | readonly (PemPiece | { buf: PemPiece; passphrase?: string })[];
   /**
    * Decrypts an encrypted `key` ("ENCRYPTED PRIVATE KEY" PBES2, or legacy OpenSSL PEM with DEK-Info);
    * a string is its UTF-8 bytes, as in node:tls. Ignored when the key is not encrypted.
@@ -42,8 +63,9 @@ export interface SecureContextOptions {
   readonly passphrase?: string | Uint8Array;
   /** ALPN protocol names, in preference order. */
   readonly ALPNProtocols?: readonly string[];
-  readonly minVersion?: TLSVersion;
-  readonly maxVersion?: TLSVersion;
+  /** 'TLSv1.2' / 'TLSv1.3'; 'TLSv1' and 'TLSv1.1' mean "the lowest we have" (TLS 1.2). */
+  readonly minVersion?: string;
+  readonly maxVersion?: string;
   /**
    * OpenSSL-style list separated by ':'. IANA suite names (TLS_AES_128_GCM_SHA256) and the OpenSSL
    * names of TLS 1.2 AEAD suites are used; OpenSSL keywords (DEFAULT, HIGH, !aNULL, ...) are ignored.
@@ -51,7 +73,10 @@ export interface SecureContextOptions {
   readonly ciphers?: string;
   /** Groups separated by ':' (X25519, X448, P-256, P-384, P-521, X25519MLKEM768, prime256v1, ...), or 'auto'. */
   readonly ecdhCurve?: string;
-  /** Signature schemes separated by ':' (IANA names such as ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256). */
+  /**
+   * Signature schemes separated by ':': IANA names (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256)
+   * or OpenSSL's (ECDSA+SHA256, RSA-PSS+SHA256, RSA+SHA256, ed25519).
+   */
   readonly sigalgs?: string;
   /** Crypto backend (not a node:tls option). Default: @tls-kit/crypto/default. */
   readonly provider?: CryptoProvider;
@@ -62,63 +87,174 @@ export interface SecureContextOptions {
   readonly allowHalfOpen?: boolean;
 }
 
-const textOf = (input: string | Uint8Array): string =>
-  typeof input === 'string' ? input : new TextDecoder().decode(input);
-
-function pemText(input: PemInput): string {
-  if (typeof input === 'string' || input instanceof Uint8Array) return textOf(input);
-  return input.map(textOf).join('\n');
+function bytesOf(input: PemPiece, name: string): Uint8Array {
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  throw invalidArgType(name, 'of type string or an instance of Buffer, TypedArray, or DataView', input);
 }
 
+const textOf = (input: PemPiece, name: string): string =>
+  typeof input === 'string' ? input : new TextDecoder().decode(bytesOf(input, name));
+
+function pemText(input: PemInput, name: string): string {
+  if (Array.isArray(input)) return (input as readonly PemPiece[]).map((p) => textOf(p, name)).join('\n');
+  return textOf(input as PemPiece, name);
+}
+
+/** The trust store of `ca`; without one, NODE_EXTRA_CA_CERTS added to Node's roots, as node:tls does. */
 export function trustStoreFrom(ca: SecureContextOptions['ca']): TrustStore | undefined {
-  if (ca === undefined) return undefined;
+  if (ca === undefined) return extraCaStore();
   if (ca instanceof TrustStore) return ca;
-  if (Array.isArray(ca) && ca.length > 0 && typeof ca[0] === 'object' && !(ca[0] instanceof Uint8Array)) {
+  if (Array.isArray(ca) && ca.length > 0 && ca.every((c) => c instanceof Certificate)) {
     return new TrustStore(ca as readonly Certificate[]);
   }
-  return new TrustStore(loadCertificatesPem(pemText(ca as PemInput)));
+  return new TrustStore(loadCertificatesPem(pemText(ca as PemInput, 'options.ca')));
 }
 
 function crlsFrom(crl: PemInput): CertificateRevocationList[] {
-  const list = typeof crl === 'string' || crl instanceof Uint8Array ? [crl] : crl;
-  return list.flatMap((item) => CertificateRevocationList.load(item));
+  const list: readonly PemPiece[] = Array.isArray(crl) ? crl : [crl as PemPiece];
+  return list.flatMap((item) =>
+    CertificateRevocationList.load(typeof item === 'string' ? item : bytesOf(item, 'options.crl')),
+  );
 }
 
-/** `cert` + `key` -> the chain with its leaf's key, or undefined when neither is given. */
+let extraCa: { file: string; store: TrustStore } | undefined;
+
+/** Node's roots plus the file named by NODE_EXTRA_CA_CERTS (read once), or undefined without it. */
+function extraCaStore(): TrustStore | undefined {
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  if (!file) return undefined;
+  if (extraCa?.file !== file) {
+    let extra: Certificate[] = [];
+    try {
+      extra = loadCertificatesPem(readFileSync(file, 'utf8'));
+    } catch (error) {
+      // As node: a warning, and the bundled roots alone.
+      process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(error as Error).message}`);
+    }
+    extraCa = { file, store: new TrustStore([...TrustStore.system().certificates, ...extra]) };
+  }
+  return extraCa.store;
+}
+
+/** The key text and its passphrase from `key` (PEM, or node's `[{ pem, passphrase }]`). */
+function keyFrom(options: SecureContextOptions): { text: string; passphrase?: string | Uint8Array } {
+  const key = options.key!;
+  const entries = Array.isArray(key) ? (key as readonly unknown[]) : [];
+  const objects = entries.filter((e): e is KeyEntry => typeof e === 'object' && e !== null && 'pem' in e);
+  if (objects.length === 0) {
+    return {
+      text: pemText(key as PemInput, 'options.key'),
+      ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+    };
+  }
+  if (entries.length > 1) throw new TLSUsageError('key: one private key is supported, not a list of several');
+  const entry = objects[0]!;
+  const passphrase = entry.passphrase ?? options.passphrase;
+  return { text: textOf(entry.pem, 'options.key'), ...(passphrase !== undefined ? { passphrase } : {}) };
+}
+
+/**
+ * node's `pfx`: one PKCS#12 file (or a list with one entry, `{ buf, passphrase }` allowed), read
+ * by @tls-kit/certs' readPkcs12 (our own DER: OpenSSL 3's PBES2 files; the MAC is checked).
+ */
+function chainFromPfx(options: SecureContextOptions): Certificate[] {
+  const list = Array.isArray(options.pfx) ? options.pfx : [options.pfx];
+  if (list.length !== 1) throw new TLSUsageError('pfx: one PKCS#12 file is supported');
+  const entry = list[0] as PemPiece | { buf: PemPiece; passphrase?: string };
+  const isEntry = typeof entry === 'object' && entry !== null && 'buf' in entry;
+  const file = isEntry ? entry.buf : entry;
+  const passphrase = (isEntry ? entry.passphrase : undefined) ?? options.passphrase ?? '';
+  const bytes =
+    typeof file === 'string' ? new Uint8Array(Buffer.from(file, 'latin1')) : bytesOf(file, 'options.pfx');
+  const { certificates, privateKeys } = readPkcs12(bytes, passphrase);
+  if (privateKeys.length !== 1)
+    throw new TLSUsageError(`pfx: ${privateKeys.length} private keys where one belongs`);
+  const provider = options.provider ?? defaultProvider;
+  return loadCertificateChainPem(certificates.map((der) => encodePem('CERTIFICATE', der)).join(''), {
+    key: loadPrivateKeyDer(privateKeys[0]!, provider),
+    provider,
+  });
+}
+
+/** `cert` + `key` (or `pfx`) -> the chain with its leaf's key, or undefined when none is given. */
 export function chainFrom(options: SecureContextOptions): Certificate[] | undefined {
+  if (options.pfx !== undefined) return chainFromPfx(options);
   if (options.cert === undefined && options.key === undefined) return undefined;
   if (options.cert === undefined || options.key === undefined) {
     throw new TLSUsageError('cert and key must be given together');
   }
-  return loadCertificateChainPem(pemText(options.cert), {
-    key: pemText(options.key),
-    ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+  const key = keyFrom(options);
+  return loadCertificateChainPem(pemText(options.cert, 'options.cert'), {
+    key: key.text,
+    ...(key.passphrase !== undefined ? { passphrase: key.passphrase } : {}),
     ...(options.provider ? { provider: options.provider } : {}),
   });
 }
 
-/** A certificate set for one server name, as SNICallback answers it (node: a SecureContext). */
+/**
+ * node:tls' SecureContext: what createSecureContext loaded once, for the `secureContext` option,
+ * SNICallback answers and addContext. `chain` is null for a context without cert and key.
+ */
 export interface SecureContext {
-  readonly chain: readonly Certificate[];
+  readonly chain: readonly Certificate[] | null;
+  /** The trust store of its `ca`, when one was given (client certificates for SNI contexts). */
+  readonly ca: TrustStore | undefined;
+  /** The options it was made from (versions, ciphers...), applied with it. */
+  readonly options: SecureContextOptions;
+  /** node:tls exposes the native context here; this one is the context itself. */
+  readonly context: SecureContext;
 }
 
-/** node:tls createSecureContext, for SNICallback answers: `cert` and `key` (and `passphrase`) loaded once. */
-export function createSecureContext(
-  options: Pick<SecureContextOptions, 'cert' | 'key' | 'passphrase' | 'provider'>,
-): SecureContext {
+/** node:tls createSecureContext: `cert`/`key` (or `pfx`) and `ca` loaded once; every part is optional. */
+export function createSecureContext(options: SecureContextOptions = {}): SecureContext {
   const chain = chainFrom(options);
-  if (!chain) throw new TLSUsageError('createSecureContext needs cert and key');
-  return { chain: new ServerCertificateChain(chain).chain };
+  const context: { -readonly [K in keyof SecureContext]: SecureContext[K] } = {
+    chain: chain ? new ServerCertificateChain(chain).chain : null,
+    ca: options.ca === undefined ? undefined : trustStoreFrom(options.ca),
+    options,
+    context: undefined as unknown as SecureContext,
+  };
+  context.context = context;
+  commonOptionsFrom(options); // bad versions, ciphers or groups fail here, as in node:tls
+  return context;
+}
+
+/** `options` with a `secureContext`'s own options in place of the connection's, as node:tls uses it. */
+export function withSecureContext<T extends SecureContextOptions & { secureContext?: SecureContext }>(
+  options: T,
+): T {
+  const context = options.secureContext;
+  if (context === undefined) return options;
+  if (typeof context !== 'object' || context === null || !('options' in context)) {
+    throw invalidArgType('options.secureContext', 'an instance of SecureContext', context);
+  }
+  const { cert: _c, key: _k, pfx: _p, ca: _a, passphrase: _s, ...rest } = options;
+  return { ...rest, ...context.options } as T;
 }
 
 const VERSION_ORDER: readonly TLSVersion[] = ['TLSv1.3', 'TLSv1.2'];
 
-function versionsFrom(min: TLSVersion | undefined, max: TLSVersion | undefined): TLSVersion[] | undefined {
-  if (min === undefined && max === undefined) return undefined;
-  for (const v of [min, max]) {
-    if (v !== undefined && !VERSION_ORDER.includes(v))
-      throw new TLSUsageError(`unsupported TLS version ${v}`);
+/** node's version names; the ones below TLS 1.2 are accepted as minimums meaning "the lowest we have". */
+function versionOf(v: string | undefined, which: 'minimum' | 'maximum'): TLSVersion | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'TLSv1.3' || v === 'TLSv1.2') return v;
+  if (v === 'TLSv1' || v === 'TLSv1.1') {
+    if (which === 'minimum') return 'TLSv1.2';
+    throw new TLSUsageError(`maxVersion ${v}: versions below TLS 1.2 are not implemented`);
   }
+  throw nodeError(
+    'ERR_TLS_INVALID_PROTOCOL_VERSION',
+    `${String(v)} is not a valid ${which} TLS protocol version`,
+    undefined,
+    TypeError,
+  );
+}
+
+function versionsFrom(minName: string | undefined, maxName: string | undefined): TLSVersion[] | undefined {
+  const min = versionOf(minName, 'minimum');
+  const max = versionOf(maxName, 'maximum');
+  if (min === undefined && max === undefined) return undefined;
   const rank = (v: TLSVersion) => VERSION_ORDER.length - VERSION_ORDER.indexOf(v);
   const list = VERSION_ORDER.filter(
     (v) => (min === undefined || rank(v) >= rank(min)) && (max === undefined || rank(v) <= rank(max)),
@@ -139,18 +275,38 @@ const OPENSSL_SUITE_NAMES: Record<string, string> = {
   'DHE-RSA-AES256-GCM-SHA384': 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384',
 };
 
-/** OpenSSL keywords and operators ("DEFAULT", "HIGH", "!aNULL", "@SECLEVEL=2"): not suite names. */
-const OPENSSL_KEYWORD = /^[!+\-@]|^[A-Za-z0-9]+$/;
+/** OpenSSL cipher-string keywords that select suites we have (others select none of ours). */
+const OPENSSL_KEYWORDS = new Set(
+  'DEFAULT ALL HIGH MEDIUM COMPLEMENTOFDEFAULT COMPLEMENTOFALL ECDHE EECDH ECDH DHE EDH kECDHE kEECDH kDHE kEDH aRSA aECDSA ECDSA RSA AES AES128 AES256 AESGCM CHACHA20 SHA256 SHA384 TLSv1.2 TLSv1.3 SUITEB128 SUITEB192'.split(
+    ' ',
+  ),
+);
 
-/** A ':' (or ',') separated list of suite names -> IANA names; undefined for "the defaults". */
+/**
+ * A ':' (or ',') separated list of suite names -> IANA names; undefined for "the defaults".
+ * As OpenSSL, names it does not know are skipped; a list that selects nothing at all is node's
+ * ERR_SSL_NO_CIPHER_MATCH.
+ */
 function cipherSuitesFrom(ciphers: string | undefined): string[] | undefined {
   if (ciphers === undefined) return undefined;
+  if (typeof ciphers !== 'string') throw invalidArgType('options.ciphers', 'of type string', ciphers);
   const names: string[] = [];
+  let keywords = 0;
   for (const token of ciphers.split(/[:,\s]+/)) {
-    if (token === '' || OPENSSL_KEYWORD.test(token)) continue;
-    const name = token.startsWith('TLS_') ? token : OPENSSL_SUITE_NAMES[token];
-    if (!name) throw new TLSUsageError(`unsupported cipher suite "${token}"`);
-    names.push(name);
+    if (token === '' || /^[!\-@]/.test(token)) continue;
+    const bare = token.replace(/^\+/, '');
+    if (bare.split('+').every((k) => OPENSSL_KEYWORDS.has(k))) {
+      keywords++;
+      continue;
+    }
+    const name = bare.startsWith('TLS_') ? bare : OPENSSL_SUITE_NAMES[bare];
+    if (name && suiteKnown(name)) names.push(name);
+  }
+  if (names.length === 0 && keywords === 0) {
+    throw nodeError('ERR_SSL_NO_CIPHER_MATCH', 'error:0A0000B9:SSL routines::no cipher match', {
+      library: 'SSL routines',
+      reason: 'no cipher match',
+    });
   }
   // Only keywords: the engine's defaults are already the AEAD, forward-secret suites.
   return names.length === 0 ? undefined : names;
@@ -202,13 +358,60 @@ export function groupDisplayName(group: string | undefined): string | undefined 
   return group === undefined ? undefined : (names[group] ?? group);
 }
 
+/** OpenSSL's signature algorithm names (SSL_CONF "SignatureAlgorithms") -> IANA names. */
+const OPENSSL_SIGALGS: Record<string, SignatureSchemeName> = {
+  'RSA-PSS+SHA256': 'rsa_pss_rsae_sha256',
+  'RSA-PSS+SHA384': 'rsa_pss_rsae_sha384',
+  'RSA-PSS+SHA512': 'rsa_pss_rsae_sha512',
+  'PSS+SHA256': 'rsa_pss_rsae_sha256',
+  'PSS+SHA384': 'rsa_pss_rsae_sha384',
+  'PSS+SHA512': 'rsa_pss_rsae_sha512',
+  'RSA+SHA256': 'rsa_pkcs1_sha256',
+  'RSA+SHA384': 'rsa_pkcs1_sha384',
+  'RSA+SHA512': 'rsa_pkcs1_sha512',
+  'RSA+SHA1': 'rsa_pkcs1_sha1',
+  'ECDSA+SHA256': 'ecdsa_secp256r1_sha256',
+  'ECDSA+SHA384': 'ecdsa_secp384r1_sha384',
+  'ECDSA+SHA512': 'ecdsa_secp521r1_sha512',
+  'ECDSA+SHA1': 'ecdsa_sha1',
+  ED25519: 'ed25519',
+};
+
+/** An IANA signature scheme name in OpenSSL's form ("RSA-PSS+SHA256"), as node:tls prints them. */
+export function opensslSigalgName(scheme: string): string {
+  const entry = Object.entries(OPENSSL_SIGALGS).find(
+    ([name, iana]) => iana === scheme && !name.startsWith('PSS'),
+  );
+  return entry ? (entry[0] === 'ED25519' ? entry[0].toLowerCase() : entry[0]) : scheme;
+}
+
 function sigalgsFrom(list: string | undefined): SignatureSchemeName[] | undefined {
   if (list === undefined) return undefined;
-  return list.split(/[:,\s]+/).filter((t) => t !== '') as SignatureSchemeName[];
+  return list
+    .split(/[:,\s]+/)
+    .filter((t) => t !== '')
+    .map((t) => OPENSSL_SIGALGS[t.toUpperCase()] ?? (t as SignatureSchemeName));
+}
+
+/** node:tls options documented there that this adapter does not implement: refused, not ignored. */
+const NOT_IMPLEMENTED: Record<string, string> = {
+  privateKeyEngine: 'OpenSSL engines are not supported',
+  privateKeyIdentifier: 'OpenSSL engines are not supported',
+  clientCertEngine: 'OpenSSL engines are not supported',
+  dhparam: 'dhparam: the ffdhe groups of RFC 7919 are used (ecdhCurve "ffdhe2048:ffdhe3072")',
+  secureProtocol: 'secureProtocol is not implemented: use minVersion / maxVersion',
+};
+
+function refuseNotImplemented(options: object): void {
+  for (const [name, why] of Object.entries(NOT_IMPLEMENTED)) {
+    const value = (options as Record<string, unknown>)[name];
+    if (value !== undefined && value !== false) throw new TLSUsageError(why);
+  }
 }
 
 /** The engine options common to both roles. */
 export function commonOptionsFrom(options: SecureContextOptions): CommonOptions {
+  refuseNotImplemented(options);
   const versions = versionsFrom(options.minVersion, options.maxVersion);
   const cipherSuites = cipherSuitesFrom(options.ciphers);
   const groups = groupsFrom(options.ecdhCurve);

@@ -1,20 +1,37 @@
-// getPeerCertificate(): the node:tls shape (subject/issuer objects, subjectaltname, valid_from,
-// fingerprint256, raw...) built from @tls-kit/certs' Certificate, which is attached as well.
-import { createHash } from 'node:crypto';
+// getPeerCertificate(): the node:tls shape (subject/issuer objects, subjectaltname, infoAccess,
+// the public key's fields, valid_from, fingerprints, ext_key_usage, raw...) built from
+// @tls-kit/certs' Certificate, which is attached as well. The fields node:crypto's
+// X509Certificate gives (fingerprints, infoAccess, key details) are computed on first read.
+import { createHash, X509Certificate } from 'node:crypto';
 import type { Certificate, GeneralName, Name } from '@tls-kit/certs';
 
 export interface PeerCertificate {
-  readonly subject: Record<string, string>;
-  readonly issuer: Record<string, string>;
+  /** Attribute -> value, or a list of values when the attribute repeats (as node:tls). */
+  readonly subject: Record<string, string | string[]>;
+  readonly issuer: Record<string, string | string[]>;
   /** "DNS:localhost, IP Address:127.0.0.1", as node:tls writes it. */
   readonly subjectaltname: string | undefined;
+  /** { 'OCSP - URI': [...], 'CA Issuers - URI': [...] } from Authority Information Access. */
+  readonly infoAccess: Record<string, string[]> | undefined;
   readonly valid_from: string;
   readonly valid_to: string;
   /** Uppercase hex. */
   readonly serialNumber: string;
-  /** SHA-256 of the DER, "AB:CD:..." as node:tls writes it. */
+  /** SHA-1, SHA-256 and SHA-512 of the DER, "AB:CD:..." as node:tls writes them. */
+  readonly fingerprint: string;
   readonly fingerprint256: string;
+  readonly fingerprint512: string;
+  /** Extended key usage OIDs. */
+  readonly ext_key_usage: string[] | undefined;
   readonly ca: boolean;
+  /** RSA: key size, '0x10001'-style exponent, uppercase hex modulus; EC: key size and curve names. */
+  readonly bits: number | undefined;
+  readonly exponent: string | undefined;
+  readonly modulus: string | undefined;
+  /** RSA: the SubjectPublicKeyInfo DER; EC: the public point. */
+  readonly pubkey: Buffer | undefined;
+  readonly asn1Curve: string | undefined;
+  readonly nistCurve: string | undefined;
   /** The DER encoding (node:tls returns a Buffer). */
   readonly raw: Buffer;
   /** The parsed certificate. */
@@ -23,13 +40,24 @@ export interface PeerCertificate {
   issuerCertificate?: PeerCertificate;
 }
 
-function nameObject(name: Name): Record<string, string> {
-  const out: Record<string, string> = {};
+/** OpenSSL's names for attributes @tls-kit/certs' RFC 4514 table leaves without a short name. */
+const OPENSSL_ATTRIBUTE_NAMES: Record<string, string> = {
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.4': 'SN',
+  '2.5.4.42': 'GN',
+  '2.5.4.12': 'title',
+  '2.5.4.17': 'postalCode',
+};
+
+function nameObject(name: Name): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
   for (const rdn of name.rdns) {
     for (const atv of rdn.attributes) {
       if (atv.value === undefined) continue;
-      const key = atv.shortName ?? atv.type;
-      out[key] = out[key] === undefined ? atv.value : `${out[key]}\n${atv.value}`;
+      const key = atv.shortName ?? OPENSSL_ATTRIBUTE_NAMES[atv.type] ?? atv.type;
+      const seen = out[key];
+      out[key] = seen === undefined ? atv.value : [...(Array.isArray(seen) ? seen : [seen]), atv.value];
     }
   }
   return out;
@@ -59,22 +87,92 @@ function opensslTime(d: Date): string {
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${time} ${d.getUTCFullYear()} GMT`;
 }
 
+const colonHex = (der: Uint8Array, hash: string) =>
+  createHash(hash).update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+
+const CURVES: Record<string, { asn1: string; bits: number }> = {
+  'P-256': { asn1: 'prime256v1', bits: 256 },
+  'P-384': { asn1: 'secp384r1', bits: 384 },
+  'P-521': { asn1: 'secp521r1', bits: 521 },
+};
+
+/** The key fields node:tls reports for RSA and EC keys (none for EdDSA). */
+function keyFields(x509: X509Certificate): Partial<PeerCertificate> {
+  const key = x509.publicKey;
+  const jwk = key.export({ format: 'jwk' });
+  if (key.asymmetricKeyType === 'rsa' && jwk.n && jwk.e) {
+    const modulus = Buffer.from(jwk.n, 'base64url');
+    return {
+      bits: key.asymmetricKeyDetails?.modulusLength ?? modulus.length * 8,
+      exponent: `0x${Buffer.from(jwk.e, 'base64url').toString('hex').replace(/^0+/, '')}`,
+      modulus: modulus.toString('hex').toUpperCase(),
+      pubkey: key.export({ type: 'spki', format: 'der' }),
+    };
+  }
+  if (key.asymmetricKeyType === 'ec' && jwk.crv && jwk.x && jwk.y) {
+    const curve = CURVES[jwk.crv];
+    return {
+      bits: curve?.bits,
+      asn1Curve: curve?.asn1,
+      nistCurve: jwk.crv,
+      pubkey: Buffer.concat([Buffer.of(4), Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]),
+    };
+  }
+  return {};
+}
+
+/** "OCSP - URI:http://a\nCA Issuers - URI:http://b" -> node:tls' infoAccess object. */
+function infoAccessObject(text: string | undefined): Record<string, string[]> | undefined {
+  if (!text) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0) continue;
+    const key = line.slice(0, colon);
+    out[key] = [...(out[key] ?? []), line.slice(colon + 1)];
+  }
+  return out;
+}
+
 export function peerCertificate(cert: Certificate): PeerCertificate {
   const der = cert.getAsn1Bytes();
   const sans = cert.subjectAltNames.map(altName).filter((s): s is string => s !== undefined);
-  const digest = createHash('sha256').update(der).digest('hex').toUpperCase();
-  return {
+  let x509: X509Certificate | undefined;
+  const parsed = (): X509Certificate => {
+    x509 = x509 ?? new X509Certificate(der);
+    return x509;
+  };
+  let key: Partial<PeerCertificate> | undefined;
+  const keyField = <K extends keyof PeerCertificate>(k: K) => {
+    key = key ?? keyFields(parsed());
+    return key[k];
+  };
+  const entry = {
     subject: nameObject(cert.subject),
     issuer: nameObject(cert.issuer),
     subjectaltname: sans.length > 0 ? sans.join(', ') : undefined,
     valid_from: opensslTime(cert.notBefore),
     valid_to: opensslTime(cert.notAfter),
     serialNumber: cert.serialNumber.toUpperCase(),
-    fingerprint256: digest.match(/../g)!.join(':'),
+    fingerprint256: colonHex(der, 'sha256'),
     ca: cert.isCA,
     raw: Buffer.from(der),
     certificate: cert,
   };
+  // Computed on first read: most connections only need the names (checkServerIdentity).
+  const lazy = (get: () => unknown): PropertyDescriptor => ({ get, enumerable: true, configurable: true });
+  return Object.defineProperties(entry, {
+    fingerprint: lazy(() => colonHex(der, 'sha1')),
+    fingerprint512: lazy(() => colonHex(der, 'sha512')),
+    infoAccess: lazy(() => infoAccessObject(parsed().infoAccess)),
+    ext_key_usage: lazy(() => parsed().keyUsage),
+    bits: lazy(() => keyField('bits')),
+    exponent: lazy(() => keyField('exponent')),
+    modulus: lazy(() => keyField('modulus')),
+    pubkey: lazy(() => keyField('pubkey')),
+    asn1Curve: lazy(() => keyField('asn1Curve')),
+    nistCurve: lazy(() => keyField('nistCurve')),
+  }) as unknown as PeerCertificate;
 }
 
 /** The chain as node:tls links it for getPeerCertificate(true): each entry's issuerCertificate. */

@@ -3,162 +3,65 @@
 // the server's TicketKeys and TLS 1.2 session cache, so a session made on one connection resumes
 // on another (by ticket or by session ID, RFC 5246 §7.4.1.2).
 import net from 'node:net';
-import {
-  type Certificate,
-  type CertificateChainCallback,
-  ServerCertificateChain,
-  ServerCertificates,
-  TrustStore,
-} from '@tls-kit/certs';
-import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
-import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
-import { TicketKeys } from '../server/ticket-keys.js';
-import { TLSUsageError } from '../errors.js';
-import {
-  chainFrom,
-  commonOptionsFrom,
-  createSecureContext,
-  type SecureContext,
-  type SecureContextOptions,
-  trustStoreFrom,
-} from './options.js';
+import { invalidArgType } from './errors.js';
+import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
+import { defaultChain, type ServerConfig, type ServerSocketOptions, serverConfig } from './server-config.js';
 import { TLSSocket } from './tls-socket.js';
 
-export type SNICallback = (
-  servername: string,
-  callback: (error: Error | null, context?: SecureContext) => void,
-) => void;
+export type { SNICallback } from './server-config.js';
 
-export interface TlsServerOptions extends SecureContextOptions {
-  /** Ask clients for a certificate, checked against `ca` (default: Node's bundled roots). */
-  readonly requestCert?: boolean;
-  /**
-   * With requestCert: refuse clients without a valid certificate (default true). false: accept
-   * them, with `authorized === false` and `authorizationError` on the socket.
-   */
-  readonly rejectUnauthorized?: boolean;
-  /**
-   * Chooses the certificate by SNI name, now or later (node:tls signature; answer with
-   * createSecureContext({ cert, key })). An error aborts the handshake; no context uses cert/key.
-   */
-  readonly SNICallback?: SNICallback;
+export interface TlsServerOptions extends ServerSocketOptions<TLSSocket> {
   /** Milliseconds a client may take to complete the handshake. Default 120000, as node:tls. */
   readonly handshakeTimeout?: number;
-  /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
-  readonly ticketKeys?: TicketKeys | false;
-  /**
-   * TLS 1.2 sessions by session ID, shared by all connections of this server. Default: a
-   * MemoryServerSessionCache (1024 sessions, least recently used out); false turns it off.
-   */
-  readonly sessionCache?: ServerSessionCache | false;
-  /**
-   * node:tls' sessionTimeout: seconds a session (ticket or session ID) stays resumable, 1..604800.
-   * Default the engine's ticketLifetime (7200).
-   */
-  readonly sessionTimeout?: number;
-  /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
-  readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
+  /** node:net's pauseOnConnect: accepted sockets start paused (resume() the TLSSocket). */
+  readonly pauseOnConnect?: boolean;
+  /** The readable and writable high-water mark of each TLSSocket, in bytes. */
+  readonly highWaterMark?: number;
+  /** Each connection's records, decoded, on stderr (node:tls enableTrace). */
+  readonly enableTrace?: boolean;
 }
 
-/** node:tls addContext patterns: an exact name, or "*.example.com" for one more label. */
-function matchesPattern(pattern: string, name: string): boolean {
-  const p = pattern.toLowerCase();
-  const n = name.toLowerCase();
-  if (!p.startsWith('*.')) return p === n;
-  const dot = n.indexOf('.');
-  return dot > 0 && n.slice(dot + 1) === p.slice(2);
-}
+type SecureConnectionListener = (socket: TLSSocket) => void;
 
-/**
- * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
- * addContext entries (latest first), else the default cert/key.
- */
-class NodeServerCertificates extends ServerCertificates {
-  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+class TLSServer extends net.Server {
+  private readonly handshakeTimeout: number;
+  private readonly config: ServerConfig<TLSSocket>;
+  private readonly options: TlsServerOptions;
 
   constructor(
-    private readonly callback: SNICallback | undefined,
-    private readonly fallback: readonly Certificate[] | null,
+    options: TlsServerOptions | SecureConnectionListener = {},
+    onSecureConnection?: SecureConnectionListener,
   ) {
-    super();
-  }
-
-  override getCertificateChainForServerName(
-    serverName: string | null,
-    deliver: CertificateChainCallback,
-  ): void {
-    if (serverName === null) {
-      deliver(this.fallback);
-    } else if (this.callback) {
-      this.callback(serverName, (error, context) =>
-        deliver(error ? null : (context?.chain ?? this.fallback)),
-      );
-    } else {
-      const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
-      deliver(match?.context.chain ?? this.fallback);
-    }
-  }
-}
-
-export class Server extends net.Server {
-  /** The engine options of one connection; `socket` receives its key log lines. */
-  private readonly engineOptions: (socket?: TLSSocket) => ServerOptions;
-  private readonly handshakeTimeout: number;
-  private readonly certificates: NodeServerCertificates;
-
-  private readonly allowHalfOpen: boolean;
-
-  constructor(options: TlsServerOptions, onSecureConnection?: (socket: TLSSocket) => void) {
+    const listener = typeof options === 'function' ? options : onSecureConnection;
+    const opts = typeof options === 'function' ? {} : options;
+    if (typeof opts !== 'object' || opts === null) throw invalidArgType('options', 'of type object', opts);
+    if (opts.handshakeTimeout !== undefined && typeof opts.handshakeTimeout !== 'number')
+      throw invalidArgType('options.handshakeTimeout', 'of type number', opts.handshakeTimeout);
+    if (opts.SNICallback !== undefined && typeof opts.SNICallback !== 'function')
+      throw invalidArgType('options.SNICallback', 'of type function', opts.SNICallback);
     // The transport stays writable after the client's TCP FIN: our answer and close_notify may follow.
-    super({ allowHalfOpen: true });
-    this.allowHalfOpen = options.allowHalfOpen ?? false;
-    const chain = chainFrom(options);
-    if (!chain && !options.SNICallback)
-      throw new TLSUsageError('a server needs cert and key, or an SNICallback');
-    const certificates = new NodeServerCertificates(
-      options.SNICallback,
-      chain ? new ServerCertificateChain(chain).chain : null,
-    );
-    this.certificates = certificates;
-    const clientAuth = !options.requestCert
-      ? 'none'
-      : options.rejectUnauthorized === false
-        ? 'request'
-        : 'require';
-    const clientTrustRoot =
-      clientAuth === 'none' ? undefined : (trustStoreFrom(options.ca) ?? TrustStore.system());
-    const common = commonOptionsFrom(options);
-    const ticketKeys =
-      options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
-    const sessionCache = options.sessionCache ?? new MemoryServerSessionCache();
-    this.handshakeTimeout = options.handshakeTimeout ?? 120_000;
-    this.engineOptions = (socket) => ({
-      ...common,
-      sessionCache,
-      ...(options.sessionTimeout !== undefined ? { ticketLifetime: options.sessionTimeout } : {}),
-      ...options.engine,
-      certificates,
-      clientAuth,
-      rejectUnauthorized: clientAuth !== 'request',
-      ...(clientTrustRoot ? { clientTrustRoot } : {}),
-      ticketKeys,
-      ...(socket ? { keyLog: (line: string) => this.emit('keylog', Buffer.from(`${line}\n`), socket) } : {}),
-    });
-    // Bad options fail here, not on the first connection.
-    new ServerTLS(this.engineOptions());
-    if (onSecureConnection) this.on('secureConnection', onSecureConnection);
+    super({ allowHalfOpen: true, ...(opts.pauseOnConnect ? { pauseOnConnect: true } : {}) });
+    this.options = opts;
+    this.handshakeTimeout = opts.handshakeTimeout ?? 120_000;
+    this.config = serverConfig(opts, (line, socket) => this.emit('keylog', line, socket));
+    if (listener) this.on('secureConnection', listener);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
   }
 
   /** node:tls addContext: the chain for SNI names matching `hostname` ("*.example.com" allowed). */
-  addContext(
-    hostname: string,
-    context: SecureContext | Pick<SecureContextOptions, 'cert' | 'key' | 'passphrase'>,
-  ): void {
-    this.certificates.contexts.push({
+  addContext(hostname: string, context: SecureContext | SecureContextOptions): void {
+    this.config.certificates.contexts.push({
       pattern: hostname,
-      context: 'chain' in context ? context : createSecureContext(context),
+      context: 'options' in context && 'chain' in context ? context : createSecureContext(context),
     });
+  }
+
+  /**
+   * node:tls setSecureContext: new `cert`/`key` (or `pfx`) for the connections to come, completed
+   * from its `ca`; the other options stay those the server was made with.
+   */
+  setSecureContext(options: SecureContextOptions): void {
+    this.config.certificates.fallback = defaultChain(options);
   }
 
   private accept(raw: net.Socket): void {
@@ -166,9 +69,13 @@ export class Server extends net.Server {
     try {
       socket = new TLSSocket(raw, {
         isServer: true,
-        tls: (self) => new ServerTLS(this.engineOptions(self)),
+        tls: (self) => this.config.tls(self),
+        rejectUnverifiedPeer: this.config.rejectUnverified,
         handshakeTimeout: this.handshakeTimeout,
-        allowHalfOpen: this.allowHalfOpen,
+        allowHalfOpen: this.options.allowHalfOpen ?? false,
+        ...(this.options.highWaterMark !== undefined ? { highWaterMark: this.options.highWaterMark } : {}),
+        ...(this.options.enableTrace ? { enableTrace: true } : {}),
+        server: this,
       });
     } catch (error) {
       this.emit('tlsClientError', error, undefined);
@@ -184,10 +91,24 @@ export class Server extends net.Server {
   }
 }
 
-/** node:tls.createServer: 'secureConnection' (TLSSocket), 'tlsClientError' (error, socket), 'keylog' (line, socket). */
+/**
+ * node:tls' Server, callable with or without `new`: 'secureConnection' (TLSSocket),
+ * 'tlsClientError' (error, socket), 'keylog' (line, socket).
+ */
+function callableServer(
+  options?: TlsServerOptions | SecureConnectionListener,
+  onSecureConnection?: SecureConnectionListener,
+): TLSServer {
+  return new TLSServer(options, onSecureConnection);
+}
+callableServer.prototype = TLSServer.prototype;
+export const Server = callableServer as unknown as typeof TLSServer & typeof callableServer;
+export type Server = TLSServer;
+
+/** node:tls.createServer. */
 export function createServer(
-  options: TlsServerOptions,
-  onSecureConnection?: (socket: TLSSocket) => void,
+  options?: TlsServerOptions | SecureConnectionListener,
+  onSecureConnection?: SecureConnectionListener,
 ): Server {
-  return new Server(options, onSecureConnection);
+  return new TLSServer(options, onSecureConnection);
 }

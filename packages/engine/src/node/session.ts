@@ -134,6 +134,13 @@ export function decodeSession(bytes: Uint8Array): DecodedSession {
   throw invalid(`unknown version ${version}`);
 }
 
+/** The ticket of an encoded session (TLS 1.3, or a TLS 1.2 RFC 5077 ticket), for node:tls getTLSTicket(). */
+export function sessionTicket(bytes: Uint8Array): Buffer | undefined {
+  const session = decodeSession(bytes);
+  const ticket = session.version === 'TLSv1.3' ? session.ticket.ticket : session.session.ticket;
+  return ticket ? Buffer.from(ticket) : undefined;
+}
+
 /**
  * The session caches of one adapter connection (TLS 1.3 and 1.2): offer the caller's session
  * (once, and only to the server name it was made for) and report each new one.

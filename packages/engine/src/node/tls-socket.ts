@@ -3,37 +3,65 @@
 // readable side is full and while our own output is over its high-water mark (the engine holds
 // input back meanwhile: Connection.setTransportFull), and a write completes only when the
 // transport accepted its records, so neither direction buffers without bound.
+import { X509Certificate } from 'node:crypto';
+import net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
 import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
-import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
+import type { ConnectionEvents, } from '../core.js';
+import { TLSUsageError } from '../errors.js';
 import { authorizationError } from './authorization.js';
+import { type ClientSocketOptions, clientInit } from './client-config.js';
+import { invalidArgType, nodeError, nodeErrorFrom } from './errors.js';
+import { opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
+import { type ServerPskCallback, type ServerSocketOptions, serverConfig } from './server-config.js';
+import type { TLSSocketInit } from './socket-init.js';
+import { sessionTicket } from './session.js';
+import { Tracer } from './trace.js';
 
-/** Both ClientTLS and ServerTLS start connections with this signature. */
-export interface Starter {
-  start(
-    writeToWire: WriteToWire,
-    wireClose: WireClose,
-    verifyCallback?: VerifyCallback,
-    events?: ConnectionEvents,
-  ): Connection;
-}
-
-export interface TLSSocketInit {
-  readonly isServer: boolean;
-  /** The engine side of this socket; receives the socket so its callbacks (keyLog...) can reach it. */
-  readonly tls: (socket: TLSSocket) => Starter;
-  readonly verifyCallback?: VerifyCallback;
+/** `new TLSSocket(socket, options)` as node:tls takes it. */
+export interface TLSSocketOptions
+  extends Omit<ClientSocketOptions, 'engine' | 'pskCallback'>,
+    Omit<ServerSocketOptions<TLSSocket>, 'engine' | 'rejectUnauthorized' | 'pskCallback'> {
+  /** The client's or the server's pskCallback (see ClientSocketOptions, ServerSocketOptions). */
+  readonly pskCallback?: ClientSocketOptions['pskCallback'] | ServerPskCallback<TLSSocket>;
+  readonly isServer?: boolean;
+  readonly server?: net.Server;
+  readonly secureContext?: SecureContext;
+  readonly highWaterMark?: number;
+  /** The records, decoded by our dissector, on stderr (node:tls enableTrace). */
+  readonly enableTrace?: boolean;
   /** Milliseconds the handshake may take; 0 for no limit. */
   readonly handshakeTimeout?: number;
-  /** Replaces an engine error raised before the handshake completed (e.g. by the user's own Error). */
-  readonly handshakeError?: (error: Error) => Error;
-  /** node:tls allowHalfOpen: keep our writable side open after the peer's close_notify. Default false. */
-  readonly allowHalfOpen?: boolean;
-  /** Called to fetch the current session bytes for getSession() (client). */
-  readonly getSession?: () => Uint8Array | undefined;
+  /** Destroys the socket with an AbortError when aborted. */
+  readonly signal?: AbortSignal;
+}
+
+const isInit = (init: TLSSocketInit<TLSSocket> | TLSSocketOptions): init is TLSSocketInit<TLSSocket> =>
+  typeof (init as { tls?: unknown }).tls === 'function';
+
+/** The TLSSocketInit of node's `new TLSSocket(socket, options)`. */
+function nodeSocketInit(given: TLSSocketOptions): TLSSocketInit<TLSSocket> {
+  const options = withSecureContext(given);
+  const common = {
+    ...(options.highWaterMark !== undefined ? { highWaterMark: options.highWaterMark } : {}),
+    ...(options.allowHalfOpen ? { allowHalfOpen: true } : {}),
+    ...(options.server ? { server: options.server } : {}),
+    ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
+    ...(options.enableTrace ? { enableTrace: true } : {}),
+  };
+  if (!options.isServer) return { ...clientInit(options as ClientSocketOptions), ...common };
+  const config = serverConfig(options as ServerSocketOptions<TLSSocket>, (line, socket: TLSSocket) =>
+    options.server?.emit('keylog', line, socket),
+  );
+  return {
+    ...common,
+    isServer: true,
+    tls: (socket) => config.tls(socket),
+    rejectUnverifiedPeer: config.rejectUnverified,
+  };
 }
 
 /** node:tls getCipher(). */
@@ -42,6 +70,36 @@ export interface CipherInfo {
   readonly standardName: string;
   readonly version: string;
 }
+
+/** OpenSSL's names for the suites, as node:tls' getCipher().name gives them. */
+const OPENSSL_CIPHER_NAMES: Record<string, string> = {
+  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
+  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
+  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
+  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
+  TLS_DHE_RSA_WITH_AES_128_GCM_SHA256: 'DHE-RSA-AES128-GCM-SHA256',
+  TLS_DHE_RSA_WITH_AES_256_GCM_SHA384: 'DHE-RSA-AES256-GCM-SHA384',
+};
+
+/** node:tls getEphemeralKeyInfo(). */
+export interface EphemeralKeyInfo {
+  readonly type?: 'ECDH' | 'DH';
+  readonly name?: string;
+  readonly size?: number;
+}
+
+/** OpenSSL's short names and key sizes of the groups (OBJ_nid2sn, EVP_PKEY_bits), as node reports them. */
+const GROUP_INFO: Record<string, { name: string; size: number }> = {
+  x25519: { name: 'X25519', size: 253 },
+  x448: { name: 'X448', size: 448 },
+  secp256r1: { name: 'prime256v1', size: 256 },
+  secp384r1: { name: 'secp384r1', size: 384 },
+  secp521r1: { name: 'secp521r1', size: 521 },
+  ffdhe2048: { name: 'ffdhe2048', size: 2048 },
+  ffdhe3072: { name: 'ffdhe3072', size: 3072 },
+};
 
 /** How long a transport may take to flush our last records (an alert, close_notify) before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
@@ -59,9 +117,6 @@ export class TLSSocket extends Duplex {
   alpnProtocol: string | false = false;
   /** Server side: the SNI name the client asked for, or false. */
   servername: string | false = false;
-  /** The engine connection (facts: tlsVersion, cipherSuite, namedGroup, resumed...). */
-  readonly connection: Connection;
-
   private secure = false;
   private pausedTransport = false;
   /** Our output is over the transport's high-water mark: no reading until 'drain'. */
@@ -71,79 +126,223 @@ export class TLSSocket extends Duplex {
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private readonly getSessionBytes: (() => Uint8Array | undefined) | undefined;
-  private readonly handshakeError: ((error: Error) => Error) | undefined;
+  private readonly rejectUnverifiedPeer: boolean;
+  /** Records written before a net.Socket we were given connected (node starts then too). */
+  private beforeConnect: Uint8Array[] | undefined;
+  private engine: Connection | undefined;
+  private tracer: Tracer | undefined;
+  private readonly init: TLSSocketInit<TLSSocket>;
+  private readonly verifyCallback: VerifyCallback | undefined;
+  /** The transport: a net.Socket or any Duplex of bytes. */
+  readonly socket: Duplex;
+  /** node:tls' `server` of an accepted socket. */
+  readonly server: net.Server | undefined;
+  /** The idle timeout set by setTimeout() (net.Socket's `timeout`). */
+  timeout: number | undefined;
+  /** Our own side, as node:tls says it. */
+  readonly isServer: boolean;
+  /**
+   * True when the transport ended after the handshake without the peer's close_notify: the data
+   * may have been truncated (RFC 8446 §6.1). node:tls ends the stream cleanly then; so do we.
+   */
+  closedWithoutCloseNotify = false;
 
-  constructor(
-    /** The transport: a net.Socket or any Duplex of bytes. */
-    readonly socket: Duplex,
-    init: TLSSocketInit,
-  ) {
+  /**
+   * node:tls' `new TLSSocket(socket, options)`: wraps `socket` (connected, connecting or not
+   * yet; a new net.Socket when omitted, see connect()). The adapter's own entry points pass a
+   * TLSSocketInit instead.
+   */
+  constructor(socket?: Duplex, init: TLSSocketInit<TLSSocket> | TLSSocketOptions = {}) {
+    if (socket !== undefined && !(socket instanceof Duplex))
+      throw invalidArgType('socket', 'an instance of stream.Duplex', socket);
+    if (typeof init !== 'object' || init === null) throw invalidArgType('options', 'of type object', init);
+    const setup = isInit(init) ? init : nodeSocketInit(init);
     // The engine runs with halfClose (TLS 1.3, RFC 8446 §6.1): after the peer's close_notify we may
     // still write; with allowHalfOpen false (node's default) the writable side then ends by
     // itself once the readable side has, sending our close_notify after what was written.
-    super({ allowHalfOpen: init.allowHalfOpen ?? false });
-    this.getSessionBytes = init.getSession;
-    this.handshakeError = init.handshakeError;
-    if (init.handshakeTimeout) {
+    super({
+      allowHalfOpen: setup.allowHalfOpen ?? false,
+      ...(setup.highWaterMark !== undefined ? { highWaterMark: setup.highWaterMark } : {}),
+    });
+    this.init = setup;
+    this.socket = socket ?? new net.Socket({ allowHalfOpen: true });
+    this.server = setup.server;
+    this.isServer = setup.isServer;
+    this.getSessionBytes = setup.getSession;
+    this.rejectUnverifiedPeer = setup.rejectUnverifiedPeer ?? false;
+    this.verifyCallback = setup.verifyCallback;
+    if (setup.enableTrace) this.enableTrace();
+    const signal = isInit(init) ? undefined : init.signal;
+    if (signal) {
+      const abort = () =>
+        this.destroy(
+          nodeError('ABORT_ERR', 'The operation was aborted', { name: 'AbortError', cause: signal.reason }),
+        );
+      if (signal.aborted) queueMicrotask(abort);
+      else signal.addEventListener('abort', abort, { once: true });
+    }
+    if (setup.handshakeTimeout) {
       this.handshakeTimer = setTimeout(
         () => this.destroy(codeError('TLS handshake timeout', 'ERR_TLS_HANDSHAKE_TIMEOUT')),
-        init.handshakeTimeout,
+        setup.handshakeTimeout,
       );
       this.handshakeTimer.unref?.();
     }
+    const transport = this.socket;
+    // A net.Socket not connected yet: our first flight waits for 'connect', as node's _start does.
+    if (transport instanceof net.Socket && transport.pending) {
+      this.beforeConnect = [];
+      transport.once('connect', () => {
+        const queued = this.beforeConnect ?? [];
+        this.beforeConnect = undefined;
+        for (const bytes of queued) this.toWire(bytes);
+        this.emit('connect');
+      });
+    }
+    this.start();
+    transport.on('data', (chunk: Buffer) => this.fromWire(chunk));
+    transport.on('end', () => this.transportEnded());
+    transport.on('error', (error: Error) => this.destroy(error));
+    transport.on('close', () => {
+      if (!this.destroyed) this.destroy(this.secure ? undefined : this.earlyCloseError());
+    });
+  }
+
+  private start(servername?: string): void {
     const events: ConnectionEvents = {
       onHandshakeComplete: () => this.handshakeDone(),
       // Data and errors that surface when an asynchronous certificate callback resumes the handshake.
       onApplicationData: (data) => this.deliver(data),
-      onError: (error) => this.destroy(error),
+      onError: (error) => this.destroy(nodeErrorFrom(error)),
       // After the data returned by the same call has been pushed.
       onEnd: () => queueMicrotask(() => this.push(null)),
     };
     try {
-      this.connection = init.tls(this).start(
+      this.engine = this.init.tls(this, servername).start(
         (data) => this.toWire(data),
         (immediate) => this.closeTransport(immediate),
-        init.verifyCallback,
+        this.verifyCallback,
         events,
       );
     } catch (error) {
       // Bad options: nothing was sent; release the transport and report to the caller.
       clearTimeout(this.handshakeTimer);
-      socket.destroy();
+      this.socket.destroy();
       throw error;
     }
-    socket.on('data', (chunk: Buffer) => this.fromWire(chunk));
-    socket.on('end', () => this.transportEnded());
-    socket.on('error', (error: Error) => this.destroy(error));
-    socket.on('close', () => {
-      if (!this.destroyed) this.destroy(this.secure ? undefined : this.earlyCloseError());
-    });
+  }
+
+  /** node:tls enableTrace(): from now on, every record on stderr, decoded by our dissector. */
+  enableTrace(): void {
+    this.tracer = this.tracer ?? new Tracer(this.isServer ? 'server' : 'client');
+  }
+
+  /** The engine connection (facts: tlsVersion, cipherSuite, namedGroup, resumed...). */
+  get connection(): Connection {
+    return this.engine!;
+  }
+
+  /** net.Socket's connect() for a TLSSocket made without a transport (node:tls does the same). */
+  connect(...args: unknown[]): this {
+    (this.socket as net.Socket).connect(...(args as Parameters<net.Socket['connect']>));
+    return this;
+  }
+
+  /**
+   * Client, before our first flight went out (a transport still connecting): the SNI name to
+   * send. node:tls throws ERR_TLS_SNI_FROM_SERVER on a server socket.
+   */
+  setServername(name: string): void {
+    if (typeof name !== 'string') throw invalidArgType('name', 'of type string', name);
+    if (this.isServer) {
+      throw nodeError('ERR_TLS_SNI_FROM_SERVER', 'Cannot issue SNI from a TLS server-side socket');
+    }
+    // Once the ClientHello is on the wire, what it says cannot change.
+    if (this.beforeConnect === undefined)
+      throw new TLSUsageError('setServername() after the ClientHello was sent');
+    this.beforeConnect = [];
+    this.start(name);
   }
 
   // --- node:tls accessors ---
 
   /** 'TLSv1.3' / 'TLSv1.2' once negotiated, else null. */
   getProtocol(): string | null {
-    return this.connection.tlsVersion ?? null;
+    return this.engine?.tlsVersion ?? null;
   }
 
+  /** node:tls shape: `name` is OpenSSL's, `standardName` the IANA name. */
   getCipher(): CipherInfo | undefined {
-    const name = this.connection.cipherSuite;
-    const version = this.connection.tlsVersion;
-    return name && version ? { name, standardName: name, version } : undefined;
+    const name = this.engine?.cipherSuite;
+    const version = this.engine?.tlsVersion;
+    return name && version
+      ? { name: OPENSSL_CIPHER_NAMES[name] ?? name, standardName: name, version }
+      : undefined;
   }
 
   /** node:tls shape; `detailed` links issuerCertificate along the chain. An empty object when none. */
   getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> {
-    const chain = this.connection.peerCertificates;
+    const chain = this.engine?.peerCertificates ?? [];
     const leaf = chain[0];
     if (!leaf) return {};
     return (detailed ? peerCertificateChain(chain) : peerCertificate(leaf)) ?? {};
   }
 
+  /** Our own certificate in the getPeerCertificate() shape, or an empty object (node:tls getCertificate). */
+  getCertificate(): PeerCertificate | Record<string, never> {
+    const own = this.engine?.localCertificates[0];
+    return own ? peerCertificate(own) : {};
+  }
+
+  /** The peer's certificate as node:crypto's X509Certificate, or undefined. */
+  getPeerX509Certificate(): X509Certificate | undefined {
+    const leaf = this.engine?.peerCertificates[0];
+    return leaf ? new X509Certificate(leaf.getAsn1Bytes()) : undefined;
+  }
+
+  /** Our certificate as node:crypto's X509Certificate, or undefined. */
+  getX509Certificate(): X509Certificate | undefined {
+    const own = this.engine?.localCertificates[0];
+    return own ? new X509Certificate(own.getAsn1Bytes()) : undefined;
+  }
+
   /** The peer's chain as parsed certificates, leaf first. */
   getPeerCertificates(): readonly Certificate[] {
-    return this.connection.peerCertificates;
+    return this.engine?.peerCertificates ?? [];
+  }
+
+  /** Client: the key exchange group (node:tls getEphemeralKeyInfo); an empty object on a server, as node. */
+  getEphemeralKeyInfo(): EphemeralKeyInfo | null {
+    if (this.isServer) return null;
+    const group = this.engine?.namedGroup;
+    if (!group) return {};
+    const info = GROUP_INFO[group] ?? { name: group, size: 0 };
+    if (group.startsWith('ffdhe')) return { type: 'DH', size: info.size };
+    return { type: 'ECDH', name: info.name, size: info.size };
+  }
+
+  /** The verify_data of our latest Finished (RFC 8446 §4.4.4), or undefined before the handshake. */
+  getFinished(): Buffer | undefined {
+    const data = this.engine?.finished;
+    return data ? Buffer.from(data) : undefined;
+  }
+
+  /** The verify_data of the peer's latest Finished, or undefined before the handshake. */
+  getPeerFinished(): Buffer | undefined {
+    const data = this.engine?.peerFinished;
+    return data ? Buffer.from(data) : undefined;
+  }
+
+  /** The signature scheme of the handshake, in OpenSSL's "RSA-PSS+SHA256" form (node:tls getSharedSigalgs). */
+  getSharedSigalgs(): string[] {
+    const scheme = this.engine?.signatureScheme;
+    return scheme ? [opensslSigalgName(scheme)] : [];
+  }
+
+  /** Client: the latest session ticket's bytes (TLS 1.3 or RFC 5077), or undefined. */
+  getTLSTicket(): Buffer | undefined {
+    const bytes = this.getSessionBytes?.();
+    return bytes ? sessionTicket(bytes) : undefined;
   }
 
   /** Client: the latest session (ticket) as bytes for the `session` option, or undefined. */
@@ -153,12 +352,64 @@ export class TLSSocket extends Duplex {
   }
 
   isSessionReused(): boolean {
-    return this.connection.resumed;
+    return this.engine?.resumed ?? false;
+  }
+
+  /**
+   * node:tls setMaxSendFragment: true for a size node accepts (512..16384). Our records follow
+   * the limits negotiated at the handshake (`engine: { maxFragmentSize, recordSizeLimit }`); the
+   * size is not applied afterwards.
+   */
+  setMaxSendFragment(size: number): boolean {
+    if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size);
+    return size >= 512 && size <= 16384;
+  }
+
+  /** Renegotiation is never done (TLS 1.3 has none; TLS 1.2 refuses it, RFC 5746): nothing to disable. */
+  disableRenegotiation(): void {}
+
+  /**
+   * node:tls renegotiate(): TLS 1.3 has none (OpenSSL's "wrong ssl version", as node reports);
+   * TLS 1.2 renegotiation is not implemented. The callback gets the error; returns false.
+   */
+  renegotiate(_options: unknown, callback?: (error: Error | null) => void): boolean {
+    const error =
+      this.engine?.tlsVersion === 'TLSv1.3'
+        ? nodeError('ERR_SSL_WRONG_SSL_VERSION', 'error:0A00010A:SSL routines::wrong ssl version', {
+            library: 'SSL routines',
+            reason: 'wrong ssl version',
+          })
+        : nodeError('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation is not supported');
+    if (callback) queueMicrotask(() => callback(error));
+    return false;
   }
 
   /** Exported keying material (RFC 8446 §7.5). */
   exportKeyingMaterial(length: number, label: string, context: Uint8Array = new Uint8Array(0)): Buffer {
+    if (typeof length !== 'number') throw invalidArgType('length', 'of type number', length);
+    if (typeof label !== 'string') throw invalidArgType('label', 'of type string', label);
+    if (!this.secure) {
+      throw nodeError('ERR_TLS_INVALID_STATE', 'TLS socket connection must be securely established');
+    }
     return Buffer.from(this.connection.exportKeyingMaterial(label, context, length));
+  }
+
+  /** Bytes waiting to be written (net.Socket's deprecated bufferSize). */
+  get bufferSize(): number {
+    return this.writableLength + ((this.socket as { writableLength?: number }).writableLength ?? 0);
+  }
+
+  /** net.Socket's destroySoon: end, then destroy once the writes are out. */
+  destroySoon(): void {
+    if (this.writable) this.end();
+    if (this.writableFinished) this.destroy();
+    else this.once('finish', () => this.destroy());
+  }
+
+  /** net.Socket's 'close' carries hadError. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'close' && args.length === 0) return super.emit('close', this.errored !== null);
+    return super.emit(event, ...args);
   }
 
   // net.Socket pass-throughs so that code written for sockets (http, https.Agent) works.
@@ -191,6 +442,7 @@ export class TLSSocket extends Duplex {
   }
   /** Emits 'timeout' after `ms` of inactivity on the transport (as net.Socket does). */
   setTimeout(ms: number, callback?: () => void): this {
+    this.timeout = ms;
     const s = this.socket as { setTimeout?: (ms: number, cb?: () => void) => void };
     if (callback) this.once('timeout', callback);
     s.setTimeout?.(ms, () => this.emit('timeout'));
@@ -209,12 +461,12 @@ export class TLSSocket extends Duplex {
 
   private fromWire(chunk: Buffer): void {
     if (this.destroyed || this.connection.ended) return;
+    this.tracer?.record(false, chunk);
     let data: Uint8Array;
     try {
       data = this.connection.dataFromWire(chunk);
     } catch (error) {
-      const e = error as Error;
-      this.destroy(!this.secure && this.handshakeError ? this.handshakeError(e) : e);
+      this.destroy(nodeErrorFrom(error as Error));
       return;
     }
     this.deliver(data);
@@ -238,13 +490,14 @@ export class TLSSocket extends Duplex {
 
   private transportEnded(): void {
     if (this.connection.ended || this.destroyed) return;
-    // A TCP FIN without close_notify: before the handshake the peer gave up; after it, the data
-    // may have been truncated by an attacker (RFC 8446 §6.1), which the reader must hear about.
-    this.destroy(
-      this.secure
-        ? codeError('the peer closed the connection without close_notify', 'ERR_TLS_UNEXPECTED_EOF')
-        : this.earlyCloseError(),
-    );
+    if (!this.secure) {
+      this.destroy(this.earlyCloseError());
+      return;
+    }
+    // A TCP FIN without close_notify after the handshake: the data may have been truncated (RFC
+    // 8446 §6.1). node:tls ends the stream cleanly then; the fact stays readable here.
+    this.closedWithoutCloseNotify = true;
+    this.push(null);
   }
 
   private earlyCloseError(): Error {
@@ -259,6 +512,12 @@ export class TLSSocket extends Duplex {
     this.servername = c.serverName ?? false;
     this.authorizationError = authorizationError(c.peerVerification, c.peerCertificates);
     this.authorized = this.authorizationError === null;
+    // node:tls' onServerSocketSecure: with requestCert and rejectUnauthorized, a client whose
+    // chain did not verify completed the handshake and is dropped without an error.
+    if (this.rejectUnverifiedPeer && !this.authorized) {
+      queueMicrotask(() => this.destroy());
+      return;
+    }
     // Listeners run after the engine call that completed the handshake has returned.
     queueMicrotask(() => {
       if (this.destroyed) return;
@@ -272,14 +531,19 @@ export class TLSSocket extends Duplex {
   // --- writable -> engine -> transport ---
 
   private toWire(data: Uint8Array): void {
+    this.tracer?.record(true, data);
+    if (this.beforeConnect) {
+      this.beforeConnect.push(data.slice());
+      return;
+    }
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.socket.write(data);
     // A peer that sends and never reads must not make us queue without bound: while what the
     // transport could not take yet is over its high-water mark (write() returned false, so
-    // 'drain' follows), stop reading. (The first flight is written before `connection` is set.)
+    // 'drain' follows), stop reading. (The first flight is written before `engine` is set.)
     if (this.outputBlocked || this.socket.writableLength <= this.socket.writableHighWaterMark) return;
     this.outputBlocked = true;
-    (this.connection as Connection | undefined)?.setTransportFull(true);
+    this.engine?.setTransportFull(true);
     this.socket.pause();
     this.socket.once('drain', () => {
       this.outputBlocked = false;

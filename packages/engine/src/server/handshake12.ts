@@ -14,6 +14,7 @@
 // client sent a certificate), ChangeCipherSpec, Finished; WAIT_RESUME takes ChangeCipherSpec,
 // Finished. "id found" covers a session ID in our cache and a session ticket we sealed (RFC 5077).
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
+import { chooseAlpn } from './alpn.js';
 import type { Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
   KeyExchangeGroup,
@@ -177,12 +178,7 @@ export function clientHello12(
 
   const offered = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
     .protocolNameList;
-  let alpn: string | undefined;
-  if (offered && config.alpnProtocols.length > 0) {
-    // RFC 7301 §3.2: our preferred protocol the client offers; none in common is fatal.
-    alpn = config.alpnProtocols.find((p) => offered.includes(p));
-    if (!alpn) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
-  }
+  const alpn = chooseAlpn(offered, config.alpnProtocols, settings.alpnCallback, core.facts.serverName);
 
   const offer: Offer = {
     ch,
@@ -424,6 +420,7 @@ class Server12 {
     if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
       this.sessionId = config.random(SESSION_ID_LENGTH).slice();
     this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined));
+    core.facts.localCertificates = chain.certificates;
     core.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),

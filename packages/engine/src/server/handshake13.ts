@@ -7,6 +7,7 @@
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
 import type { Certificate, ServerCertificates } from '@tls-kit/certs';
+import { chooseAlpn } from './alpn.js';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -240,9 +241,12 @@ class ExpectClientHello implements HandshakeState {
       group: withShare,
       clientShare,
       clientSchemes: sigalgs ?? [],
-      alpn: this.chooseAlpn(
+      alpn: chooseAlpn(
         findExtension(extensions, ExtensionType.application_layer_protocol_negotiation)?.extensionData
           ?.protocolNameList,
+        this.ctx.config.alpnProtocols,
+        this.ctx.settings.alpnCallback,
+        core.facts.serverName,
       ),
       limitExtension,
       psk: this.choosePsk(ch, message.raw, suite),
@@ -251,15 +255,6 @@ class ExpectClientHello implements HandshakeState {
     // RFC 8446 §4.2.3: certificate authentication needs signature_algorithms.
     if (!sigalgs) fail(AlertDescription.missing_extension, 'ClientHello without signature_algorithms');
     return chooseCertificate(ctx, negotiated, [settings.certificates, ...settings.moreCertificates]);
-  }
-
-  /** RFC 7301 §3.2: our preferred protocol the client offers; none in common is fatal. */
-  private chooseAlpn(offered: readonly string[] | undefined): string | undefined {
-    const ours = this.ctx.config.alpnProtocols;
-    if (!offered || ours.length === 0) return undefined;
-    const chosen = ours.find((p) => offered.includes(p));
-    if (!chosen) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
-    return chosen;
   }
 
   /**

@@ -13,6 +13,7 @@ import { ffdheGroups12, type ServerSettings } from './settings.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
 import { TicketKeys } from './ticket-keys.js';
 import type { PskCallback } from '../external-psk.js';
+import type { AlpnCallback } from './alpn.js';
 
 /** Bytes of rejected 0-RTT records a server skips (RFC 8446 §4.2.10), as BoringSSL's kMaxEarlyDataSkipped. */
 export const MAX_SKIPPED_EARLY_DATA = 16384;
@@ -62,6 +63,11 @@ export interface ServerOptions extends CommonOptions {
    * synchronously during the ClientHello; an invalid answer fails it with internal_error.
    */
   readonly pskCallback?: PskCallback;
+  /**
+   * Chooses the ALPN protocol among the client's (in its order), as node:tls' ALPNCallback;
+   * undefined refuses with no_application_protocol. Replaces `alpnProtocols` on this side.
+   */
+  readonly alpnCallback?: AlpnCallback;
 }
 
 /** The seed's dh_params (PKCS#3 DER, as `openssl dhparam -outform DER` writes). */
@@ -102,6 +108,8 @@ export class ServerTLS {
       throw new TLSUsageError('ocspResponse must be a function');
     if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function')
       throw new TLSUsageError('pskCallback must be a function');
+    if (options.alpnCallback !== undefined && typeof options.alpnCallback !== 'function')
+      throw new TLSUsageError('alpnCallback must be a function');
     const ticketCount = options.ticketCount ?? 1;
     if (!Number.isInteger(ticketCount) || ticketCount < 0 || ticketCount > 16) {
       throw new TLSUsageError('ticketCount must be an integer in 0..16');
@@ -119,6 +127,7 @@ export class ServerTLS {
           : (options.ticketKeys ??
             new TicketKeys({ provider: this.config.provider, clock: this.config.clock })),
       pskCallback: options.pskCallback,
+      alpnCallback: options.alpnCallback,
       ticketCount,
       ticketLifetimeSeconds: lifetime,
       forceHelloRetry: options.alwaysHelloRetry ?? false,

@@ -3,6 +3,7 @@
 import type { ServerCertificates, TrustStore } from '@tls-kit/certs';
 import type { DhParameters, NamedGroupName } from '@tls-kit/crypto';
 import type { PskCallback } from '../external-psk.js';
+import type { AlpnCallback } from './alpn.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
 import type { ServerSessionCache } from './session-cache.js';
 import type { TicketKeys } from './ticket-keys.js';
@@ -20,6 +21,8 @@ export interface ServerSettings {
   readonly ticketKeys: TicketKeys | undefined;
   /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
   readonly pskCallback: PskCallback | undefined;
+  /** ServerOptions.alpnCallback (RFC 7301 §3.2). */
+  readonly alpnCallback: AlpnCallback | undefined;
   readonly ticketCount: number;
   readonly ticketLifetimeSeconds: number;
   /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */

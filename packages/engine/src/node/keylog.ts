@@ -1,0 +1,22 @@
+// Key log lines (NSS key log format) as node:tls hands them out: a 'keylog' event with the line
+// as a Buffer, and with node's `--tls-keylog=FILE` flag the same lines appended to FILE.
+import { appendFileSync } from 'node:fs';
+
+const FLAG = '--tls-keylog=';
+
+/** The file of node's --tls-keylog flag (or NODE_OPTIONS), or undefined. */
+function keylogFile(): string | undefined {
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const flag = args.find((a) => a.startsWith(FLAG));
+  return flag ? flag.slice(FLAG.length) : undefined;
+}
+
+/** The engine's keyLog option: `emit` gets each line as node's 'keylog' Buffer; --tls-keylog gets it too. */
+export function keyLogSink(emit: (line: Buffer) => void): (line: string) => void {
+  const file = keylogFile();
+  return (line) => {
+    const bytes = Buffer.from(`${line}\n`);
+    if (file) appendFileSync(file, bytes);
+    emit(bytes);
+  };
+}

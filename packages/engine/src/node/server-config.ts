@@ -1,0 +1,231 @@
+// The server side of a TLSSocket from node:tls options, shared by tls.Server and
+// `new TLSSocket(socket, { isServer: true, ... })`: the certificate choice (SNICallback, the
+// addContext entries, the default chain), client certificates, tickets, the TLS 1.2 session cache
+// and the key log.
+import {
+  type Certificate,
+  type CertificateChainCallback,
+  ServerCertificateChain,
+  ServerCertificates,
+  TrustStore,
+  verifyChain,
+} from '@tls-kit/certs';
+import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
+import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
+import { TicketKeys } from '../server/ticket-keys.js';
+import { TLSUsageError } from '../errors.js';
+import { invalidArgType, nodeError } from './errors.js';
+import { keyLogSink } from './keylog.js';
+import {
+  chainFrom,
+  commonOptionsFrom,
+  type SecureContext,
+  type SecureContextOptions,
+  trustStoreFrom,
+} from './options.js';
+
+export type SNICallback = (
+  servername: string,
+  callback: (error: Error | null, context?: SecureContext) => void,
+) => void;
+
+/**
+ * node:tls' server pskCallback: the key (Buffer) for a client's identity, or null; TLS 1.3
+ * external PSKs (RFC 8446 §4.2.11). `Socket` is the TLSSocket of the connection.
+ */
+export type ServerPskCallback<Socket> = (socket: Socket, identity: string) => Uint8Array | null | undefined;
+
+/** `Socket`: the TLSSocket type handed to the callbacks (tls-socket.ts supplies it). */
+export interface ServerSocketOptions<Socket> extends SecureContextOptions {
+  /** Ask clients for a certificate, checked against `ca` (default: Node's bundled roots). */
+  readonly requestCert?: boolean;
+  /**
+   * With requestCert: refuse clients without a valid certificate (default true). As in node:tls,
+   * a client without one gets certificate_required; one whose chain does not verify completes the
+   * handshake and is then dropped. false: accept them, with `authorized === false`.
+   */
+  readonly rejectUnauthorized?: boolean;
+  /**
+   * Chooses the certificate by SNI name, now or later (node:tls signature; answer with
+   * createSecureContext({ cert, key })). An error aborts the handshake; no context uses cert/key.
+   */
+  readonly SNICallback?: SNICallback;
+  /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
+  readonly ticketKeys?: TicketKeys | false;
+  /**
+   * TLS 1.2 sessions by session ID, shared by all connections of this server. Default: a
+   * MemoryServerSessionCache (1024 sessions, least recently used out); false turns it off.
+   */
+  readonly sessionCache?: ServerSessionCache | false;
+  /**
+   * node:tls' sessionTimeout: seconds a session (ticket or session ID) stays resumable, 1..604800.
+   * Default the engine's ticketLifetime (7200).
+   */
+  readonly sessionTimeout?: number;
+  /** Certificates are then not needed (see ServerPskCallback). */
+  readonly pskCallback?: ServerPskCallback<Socket>;
+  /**
+   * node:tls' ALPNCallback: `({ servername, protocols })` -> the protocol to use, or undefined to
+   * refuse (no_application_protocol). Not together with ALPNProtocols (ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS).
+   */
+  readonly ALPNCallback?: (info: {
+    servername: string | undefined;
+    protocols: string[];
+  }) => string | undefined;
+  /** node:tls' hint for TLS 1.2 PSK suites, which are not implemented: refused when given. */
+  readonly pskIdentityHint?: string;
+  /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
+  readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
+}
+
+/** node:tls addContext patterns: an exact name, or "*.example.com" for one more label. */
+function matchesPattern(pattern: string, name: string): boolean {
+  const p = pattern.toLowerCase();
+  const n = name.toLowerCase();
+  if (!p.startsWith('*.')) return p === n;
+  const dot = n.indexOf('.');
+  return dot > 0 && n.slice(dot + 1) === p.slice(2);
+}
+
+/**
+ * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
+ * addContext entries (latest first), else the default cert/key.
+ */
+export class NodeServerCertificates extends ServerCertificates {
+  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+
+  constructor(
+    private readonly callback: SNICallback | undefined,
+    /** The default chain (cert/key); server.setSecureContext() replaces it. */
+    public fallback: readonly Certificate[] | null,
+  ) {
+    super();
+  }
+
+  override getCertificateChainForServerName(
+    serverName: string | null,
+    deliver: CertificateChainCallback,
+  ): void {
+    if (serverName === null) {
+      deliver(this.fallback);
+    } else if (this.callback) {
+      this.callback(serverName, (error, context) =>
+        deliver(error ? null : (context?.chain ?? this.fallback)),
+      );
+    } else {
+      const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
+      deliver(match?.context.chain ?? this.fallback);
+    }
+  }
+}
+
+/**
+ * Our chain, completed from `ca` as OpenSSL's automatic chain building does when `cert` holds
+ * only part of it (leaf first, the anchor last); as given when `ca` does not complete it.
+ */
+function completedChain(chain: Certificate[], ca: TrustStore | undefined): readonly Certificate[] {
+  const assembled = new ServerCertificateChain(chain).chain;
+  if (!ca) return assembled;
+  const [leaf, ...intermediates] = assembled;
+  const result = verifyChain({ leaf: leaf!, intermediates, trustStore: ca });
+  return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
+}
+
+/** The chain of `cert`/`key` (or `pfx`) completed from `ca`, or null when none is given. */
+export function defaultChain(
+  options: SecureContextOptions,
+  ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca),
+): readonly Certificate[] | null {
+  const chain = chainFrom(options);
+  return chain ? completedChain(chain, ca) : null;
+}
+
+/** What every connection of one server shares; `engineOptions(socket)` makes one connection's. */
+export interface ServerConfig<Socket> {
+  readonly certificates: NodeServerCertificates;
+  /** The engine of one connection; `socket` receives its key log lines. */
+  tls(socket: Socket): ServerTLS;
+  /** requestCert with rejectUnauthorized: a client whose chain did not verify is dropped. */
+  readonly rejectUnverified: boolean;
+}
+
+export function serverConfig<Socket>(
+  options: ServerSocketOptions<Socket>,
+  onKeyLog: (line: Buffer, socket: Socket) => void,
+): ServerConfig<Socket> {
+  const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
+  const certificates = new NodeServerCertificates(options.SNICallback, defaultChain(options, ca));
+  // node:tls: a bad chain completes the handshake and is dropped after it; no certificate at all
+  // is refused in it (certificate_required).
+  const clientAuth = !options.requestCert
+    ? 'none'
+    : options.rejectUnauthorized === false
+      ? 'request'
+      : 'require';
+  const clientTrustRoot =
+    clientAuth === 'none' ? undefined : (ca ?? trustStoreFrom(undefined) ?? TrustStore.system());
+  const common = commonOptionsFrom(options);
+  if (
+    options.ticketKeys !== undefined &&
+    options.ticketKeys !== false &&
+    !(options.ticketKeys instanceof TicketKeys)
+  ) {
+    throw new TLSUsageError(
+      "ticketKeys: pass a TicketKeys (shared keys as node's 48-byte Buffer are not implemented)",
+    );
+  }
+  const ticketKeys =
+    options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+  const sessionCache = options.sessionCache ?? new MemoryServerSessionCache();
+  const psk = options.pskCallback;
+  if (psk !== undefined && typeof psk !== 'function')
+    throw invalidArgType('options.pskCallback', 'of type function', psk);
+  if (options.pskIdentityHint !== undefined)
+    throw new TLSUsageError(
+      'pskIdentityHint: TLS 1.2 PSK suites are not implemented (TLS 1.3 PSKs have no hint)',
+    );
+  const alpn = options.ALPNCallback;
+  if (alpn !== undefined && typeof alpn !== 'function')
+    throw invalidArgType('options.ALPNCallback', 'of type function', alpn);
+  if (alpn && options.ALPNProtocols) {
+    throw nodeError(
+      'ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS',
+      'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive',
+      undefined,
+      TypeError,
+    );
+  }
+  const engineOptions = (socket?: Socket): ServerOptions => ({
+    ...common,
+    sessionCache,
+    ...(options.sessionTimeout !== undefined ? { ticketLifetime: options.sessionTimeout } : {}),
+    ...options.engine,
+    ...(alpn
+      ? {
+          alpnCallback: (offered: readonly string[], servername: string | undefined) =>
+            alpn({ servername, protocols: [...offered] }),
+        }
+      : {}),
+    ...(psk && socket
+      ? {
+          pskCallback: (identity: Uint8Array) => {
+            const key = psk(socket, new TextDecoder().decode(identity));
+            return key ? { key } : undefined;
+          },
+        }
+      : {}),
+    certificates,
+    clientAuth,
+    rejectUnauthorized: false,
+    ...(clientTrustRoot ? { clientTrustRoot } : {}),
+    ticketKeys,
+    ...(socket ? { keyLog: keyLogSink((line) => onKeyLog(line, socket)) } : {}),
+  });
+  // Bad options fail here, not on the first connection.
+  new ServerTLS(engineOptions());
+  return {
+    certificates,
+    tls: (socket) => new ServerTLS(engineOptions(socket)),
+    rejectUnverified: clientAuth === 'require',
+  };
+}
