@@ -1,7 +1,8 @@
-
+// The client side of a TLSSocket from node:tls options: the engine options (trust, our chain,
+// sessions, key log). node's verification after the handshake is in client.ts.
 import { type Certificate, type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
 import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
-import { invalidArgType, } from './errors.js';
+import { invalidArgType } from './errors.js';
 import { keyLogSink } from './keylog.js';
 import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
 import type { PeerCertificate } from './peer-certificate.js';
