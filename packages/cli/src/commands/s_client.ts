@@ -2,7 +2,15 @@
 // negotiated parameters to stderr, then copies stdin to the connection and the connection to
 // stdout; at the end of stdin sends close_notify and waits (bounded) for the peer's.
 import { writeFileSync } from 'node:fs';
-import { connect, decodeSession, groupDisplayName, type TLSSocket } from '@tls-kit/engine/node';
+import net from 'node:net';
+import { encodePem, verifyHostname } from '@tls-kit/certs';
+import {
+  connect,
+  decodeSession,
+  groupDisplayName,
+  type PeerCertificate,
+  type TLSSocket,
+} from '@tls-kit/engine/node';
 import {
   command,
   type CommandSpec,
@@ -18,10 +26,12 @@ import {
   NEGOTIATION_FLAGS,
   negotiationOptions,
   passFlag,
-  passphraseFrom,
+  readCertificatesFlag,
+  readChainFlags,
   readFlagFile,
   VERSION_FLAGS,
 } from '../tls-flags.js';
+import { traceTransport } from '../message-trace.js';
 
 const spec: CommandSpec = {
   name: 's_client',
@@ -45,6 +55,32 @@ const spec: CommandSpec = {
       help: 'ask for a stapled OCSP response (status_request) and print its size (passed through, not verified)',
     },
     status_out: fileFlag('write the stapled OCSP response (DER) to FILE (implies --status)'),
+    quiet: {
+      type: 'boolean',
+      help: 'print no handshake lines, and keep reading at the end of stdin (--ign_eof)',
+    },
+    brief: {
+      type: 'boolean',
+      help: 'only a short summary: CONNECTION ESTABLISHED, protocol, suite, peer, verification, group',
+    },
+    showcerts: { type: 'boolean', help: 'write each certificate the server sent to stdout, as PEM' },
+    ign_eof: {
+      type: 'boolean',
+      help: 'at the end of stdin keep the connection open until the server closes it',
+    },
+    msg: {
+      type: 'boolean',
+      help: 'trace every record and handshake message both ways to stdout (the dissector, decrypted)',
+    },
+    verify_hostname: {
+      type: 'string',
+      value: 'NAME',
+      help: 'the name the certificate must match (default: --servername, else HOST)',
+    },
+    verify_return_error: {
+      type: 'boolean',
+      help: 'end the connection when the certificate does not verify (the default here; see --insecure)',
+    },
     insecure: {
       type: 'boolean',
       help: 'go on when the server certificate does not verify (the Verification line says why)',
@@ -71,11 +107,42 @@ export function handshakeLines(socket: TLSSocket): string[] {
   ];
 }
 
-/** The peer's chain, one line per certificate. */
+/** The certificates the server sent (not the trust anchor it did not send), one line each. */
 export function chainLines(socket: TLSSocket): string[] {
-  return socket
-    .getPeerCertificates()
-    .map((cert, i) => `Certificate ${i}: ${cert.subject} (issuer: ${cert.issuer})`);
+  const sent = socket.connection.receivedCertificates;
+  if (sent.length === 0 && socket.connection.resumed) return ['Certificates: none sent (resumed session)'];
+  return sent.map((cert, i) => `Certificate ${i}: ${cert.subject} (issuer: ${cert.issuer})`);
+}
+
+/** openssl's -brief summary. */
+function briefLines(socket: TLSSocket, verification: string): string[] {
+  const c = socket.connection;
+  const peer = c.receivedCertificates[0] ?? c.peerCertificates[0];
+  return [
+    'CONNECTION ESTABLISHED',
+    `Protocol version: ${c.tlsVersion}`,
+    `Ciphersuite: ${c.cipherSuite}`,
+    ...(peer ? [`Peer certificate: ${peer.subject}`] : []),
+    `Verification: ${verification}`,
+    ...(c.namedGroup ? [`Server Temp Key: ${groupDisplayName(c.namedGroup)}`] : []),
+  ];
+}
+
+/** -showcerts: each certificate the server sent, with its names, as PEM (openssl's layout). */
+function pemLines(socket: TLSSocket): string[] {
+  return socket.connection.receivedCertificates.flatMap((cert, i) => [
+    ` ${i} s:${cert.subject}`,
+    `   i:${cert.issuer}`,
+    encodePem('CERTIFICATE', cert.getAsn1Bytes()).trimEnd(),
+  ]);
+}
+
+/** -verify_hostname: the certificate is checked for NAME in place of the SNI name. */
+function hostnameCheck(name: string) {
+  return (_servername: string, peer: PeerCertificate) =>
+    verifyHostname(peer.certificate, name)
+      ? undefined
+      : new Error(`hostname mismatch: the certificate is not valid for ${name}`);
 }
 
 export const run = command(spec, async (flags, io) => {
@@ -83,13 +150,8 @@ export const run = command(spec, async (flags, io) => {
   if (target === undefined) throw new UsageError('--connect HOST:PORT is required');
   const { host, port } = parseHostPort(target, 'connect');
   const timeoutMs = (countFlag(flags, 'timeout') ?? 10) * 1000;
-  if ((str(flags, 'cert') === undefined) !== (str(flags, 'key') === undefined)) {
-    throw new UsageError('--cert and --key go together');
-  }
-  const ca = readFlagFile(flags, 'CAfile');
-  const cert = readFlagFile(flags, 'cert');
-  const key = readFlagFile(flags, 'key');
-  const passphrase = passphraseFrom(flags, 'pass');
+  const ca = readCertificatesFlag(flags, 'CAfile');
+  const chain = readChainFlags(flags, { cert: 'cert', key: 'key', pass: 'pass' });
   const sessIn = str(flags, 'sess_in');
   const sessOut = str(flags, 'sess_out');
   let session: Uint8Array | undefined;
@@ -99,22 +161,34 @@ export const run = command(spec, async (flags, io) => {
   }
   const keylog = keylogSink(flags);
   const servername = str(flags, 'servername');
+  const verifyName = str(flags, 'verify_hostname');
   const statusOut = str(flags, 'status_out');
   const requestOCSP = Boolean(flags.status) || statusOut !== undefined;
+  const quiet = Boolean(flags.quiet);
+  const ignEof = quiet || Boolean(flags.ign_eof);
+  const options = {
+    ...negotiationOptions(flags),
+    ...(ca ? { ca } : {}),
+    ...chain,
+  };
 
+  // allowHalfOpen: after the server's FIN we may still have to send (our last data, close_notify).
+  const transport = net.connect({ host, port, allowHalfOpen: true });
+  const trace = flags.msg ? traceTransport(transport, io.stdout) : undefined;
   const socket = connect({
     host,
     port,
+    socket: transport,
     ...(servername ? { servername } : {}),
-    ...(ca ? { ca } : {}),
-    ...(cert && key ? { cert, key, ...(passphrase !== undefined ? { passphrase } : {}) } : {}),
-    ...negotiationOptions(flags),
+    ...(verifyName ? { checkServerIdentity: hostnameCheck(verifyName) } : {}),
+    ...options,
     ...(session ? { session } : {}),
     ...(flags.insecure ? { rejectUnauthorized: false } : {}),
     ...(requestOCSP ? { requestOCSP } : {}),
     handshakeTimeout: timeoutMs,
   });
   if (keylog) socket.on('keylog', keylog);
+  trace?.follow(socket);
   if (sessOut) socket.on('session', (bytes: Buffer) => writeFileSync(sessOut, bytes, { mode: 0o600 }));
 
   return new Promise<number>((resolve) => {
@@ -130,6 +204,7 @@ export const run = command(spec, async (flags, io) => {
       io.stdin.unpipe?.(socket);
       (io.stdin as { destroy?: () => void }).destroy?.();
       if (message) io.stderr.write(`error: ${message}\n`);
+      trace?.flush();
       resolve(status);
     };
     socket.once('secureConnect', () => {
@@ -137,14 +212,18 @@ export const run = command(spec, async (flags, io) => {
       // With --insecure an unverified chain is reported and the connection goes on.
       const verdict = socket.connection.peerVerification;
       const verification = verdict?.ok === false ? verdict.message : 'OK';
-      const lines = [...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`];
+      const lines = flags.brief
+        ? briefLines(socket, verification)
+        : [...handshakeLines(socket), ...chainLines(socket), `Verification: ${verification}`];
+      const ocsp = socket.connection.ocspResponse;
       if (requestOCSP) {
-        const ocsp = socket.connection.ocspResponse;
         lines.push(`OCSP response: ${ocsp ? `${ocsp.length} bytes (passed through, not verified)` : 'none'}`);
         if (ocsp && statusOut) writeFileSync(statusOut, ocsp);
       }
-      io.stderr.write(`${lines.join('\n')}\n`);
-      io.stdin.pipe(socket);
+      if (!quiet) io.stderr.write(`${lines.join('\n')}\n`);
+      if (flags.showcerts) io.stdout.write(`${pemLines(socket).join('\n')}\n`);
+      // -ign_eof: the end of stdin is not the end of the connection; the server ends it.
+      io.stdin.pipe(socket, { end: !ignEof });
     });
     socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
     socket.on('error', (error) => {

@@ -19,9 +19,9 @@ import {
   NEGOTIATION_FLAGS,
   negotiationOptions,
   passFlag,
-  passphraseFrom,
+  readCertificatesFlag,
+  readChainFlags,
   readFlagBytes,
-  readFlagFile,
   VERSION_FLAGS,
 } from '../tls-flags.js';
 
@@ -108,32 +108,20 @@ export const run = command(spec, async (flags, io) => {
   if (accept === undefined) throw new UsageError('--accept [HOST:]PORT is required');
   const { host, port } = parseHostPort(accept, 'accept', '127.0.0.1');
   if (!str(flags, 'cert') || !str(flags, 'key')) throw new UsageError('--cert and --key are required');
-  if (Boolean(str(flags, 'cert2')) !== Boolean(str(flags, 'key2')))
-    throw new UsageError('--cert2 and --key2 go together');
   if (flags.verify && flags.Verify) throw new UsageError('--verify and --Verify exclude each other');
   const clientAuth = Boolean(flags.verify || flags.Verify);
   if (clientAuth && !str(flags, 'CAfile')) throw new UsageError('--verify/--Verify need --CAfile');
   const naccept = countFlag(flags, 'naccept');
 
-  const cert = [readFlagFile(flags, 'cert')!, readFlagFile(flags, 'chain') ?? ''].join('\n');
-  const key = readFlagFile(flags, 'key')!;
-  const passphrase = passphraseFrom(flags, 'pass');
-  const passphrase2 = passphraseFrom(flags, 'pass2');
-  const second = str(flags, 'cert2')
-    ? createSecureContext({
-        cert: readFlagFile(flags, 'cert2')!,
-        key: readFlagFile(flags, 'key2')!,
-        ...(passphrase2 !== undefined ? { passphrase: passphrase2 } : {}),
-      })
-    : undefined;
-  const ca = readFlagFile(flags, 'CAfile');
+  const main = readChainFlags(flags, { cert: 'cert', key: 'key', pass: 'pass', more: 'chain' })!;
+  const chain2 = readChainFlags(flags, { cert: 'cert2', key: 'key2', pass: 'pass2' });
+  const second = chain2 ? createSecureContext(chain2) : undefined;
+  const ca = readCertificatesFlag(flags, 'CAfile');
   const ocsp = readFlagBytes(flags, 'status_file');
   const keylog = keylogSink(flags);
 
   const server = createServer({
-    cert,
-    key,
-    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...main,
     ...(ca ? { ca } : {}),
     ...(clientAuth ? { requestCert: true, rejectUnauthorized: Boolean(flags.Verify) } : {}),
     ...negotiationOptions(flags),
