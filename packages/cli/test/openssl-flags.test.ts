@@ -1,0 +1,123 @@
+// s_client's openssl flags against openssl s_server: -showcerts, -brief, -quiet, -msg, -cipher,
+// -ciphersuites, -verify_hostname, the single-dash spellings, and what is printed of the chain.
+import { readFileSync } from 'node:fs';
+import { Certificate } from '@tls-kit/certs';
+import { have, opensslServer } from '@tls-kit/test-helpers';
+import test from 'ava';
+import { engineHasTls12, pkiFiles, sClient } from './helpers/peers.js';
+
+const withOpenssl = have('openssl') ? test : test.skip;
+if (!have('openssl')) test('openssl is absent: these tests are skipped', (t) => t.log('no openssl binary'));
+
+const GET = 'GET / HTTP/1.0\r\n\r\n';
+
+async function opensslWww(extra: string[] = []) {
+  const f = pkiFiles();
+  return opensslServer(['-cert', f.leaf, '-cert_chain', f.intermediate, '-key', f.key, '-www', ...extra]);
+}
+
+withOpenssl('the certificates printed are the ones the server sent, not the trust anchor', async (t) => {
+  const { child, port } = await opensslWww();
+  try {
+    const r = await sClient(['-connect', `127.0.0.1:${port}`, '-showcerts'], GET);
+    t.is(r.status, 0, r.err);
+    const f = pkiFiles();
+    const sent = [f.leaf, f.intermediate].map((p) => Certificate.fromPem(readFileSync(p, 'utf8'))[0]!);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('Certificate '));
+    t.deepEqual(
+      lines,
+      sent.map((c, i) => `Certificate ${i}: ${c.subject} (issuer: ${c.issuer})`),
+    );
+    // -showcerts: the same two, as PEM, byte for byte what openssl was given.
+    const pems = Certificate.fromPem(r.out);
+    t.deepEqual(
+      pems.map((c) => Buffer.from(c.getAsn1Bytes()).toString('hex')),
+      sent.map((c) => Buffer.from(c.getAsn1Bytes()).toString('hex')),
+    );
+    t.regex(r.out, / 0 s:CN=localhost/);
+    t.regex(r.out, /HTTP\/1\.0 200 ok/);
+  } finally {
+    child.kill();
+  }
+});
+
+withOpenssl('-brief prints openssl’s summary; -quiet prints nothing but the data', async (t) => {
+  const { child, port } = await opensslWww();
+  try {
+    const brief = await sClient(['-connect', `127.0.0.1:${port}`, '-brief'], GET);
+    t.is(brief.status, 0, brief.err);
+    t.regex(
+      brief.err,
+      /^CONNECTION ESTABLISHED\nProtocol version: TLSv1\.3\nCiphersuite: TLS_\w+\nPeer certificate: CN=localhost\nVerification: OK\nServer Temp Key: \S+\n$/,
+    );
+    const quiet = await sClient(['-connect', `127.0.0.1:${port}`, '-quiet'], GET);
+    t.is(quiet.status, 0, quiet.err);
+    t.is(quiet.err, '');
+    t.regex(quiet.out, /^HTTP\/1\.0 200 ok/);
+  } finally {
+    child.kill();
+  }
+});
+
+withOpenssl('-msg traces every handshake message, the encrypted ones decrypted', async (t) => {
+  const { child, port } = await opensslWww();
+  try {
+    const r = await sClient(['-connect', `127.0.0.1:${port}`, '-msg', '-quiet'], GET);
+    t.is(r.status, 0, r.err);
+    for (const message of [
+      'ClientHello',
+      'ServerHello',
+      'EncryptedExtensions',
+      'Certificate',
+      'CertificateVerify',
+      'Finished',
+    ]) {
+      t.regex(r.out, new RegExp(`^  ${message} \\(\\d+ bytes\\)$`, 'm'), message);
+    }
+    t.regex(r.out, /decrypted with the server handshake key/);
+    t.regex(r.out, /│ GET \/ HTTP\/1\.0\\r\\n/);
+    t.notRegex(r.out, /encrypted, no key in the key log|fault at/);
+  } finally {
+    child.kill();
+  }
+});
+
+withOpenssl('-cipher picks the TLS 1.2 suite openssl reports; names that match nothing exit 2', async (t) => {
+  for (const [argv, message] of [
+    [['-cipher', 'FOO'], /^error: --cipher: 'FOO' matches no cipher suite we have\n/],
+    [['-cipher', 'TLS_AES_128_GCM_SHA256'], /is a TLS 1\.3 suite/],
+    [['-cipher', 'ECDHE:!ECDHE'], /leaves no cipher suite/],
+    [['-ciphersuites', 'TLS_AES_128_GCM_SHA256:BAR'], /unknown TLS 1\.3 cipher suite 'BAR'/],
+  ] as const) {
+    const r = await sClient(['-connect', '127.0.0.1:1', ...argv]);
+    t.is(r.status, 2, argv.join(' '));
+    t.regex(r.err, message);
+  }
+  if (!(await engineHasTls12())) return;
+  const { child, port } = await opensslWww(['-tls1_2']);
+  try {
+    for (const [cipher, openssl] of [
+      ['ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-ECDSA-CHACHA20-POLY1305'],
+      ['ECDHE+AES256:!aRSA', 'ECDHE-ECDSA-AES256-GCM-SHA384'],
+    ] as const) {
+      const r = await sClient(['-connect', `127.0.0.1:${port}`, '-cipher', cipher], GET);
+      t.is(r.status, 0, r.err);
+      t.regex(r.out, new RegExp(`Cipher is ${openssl}`), cipher);
+    }
+  } finally {
+    child.kill();
+  }
+});
+
+withOpenssl('-verify_hostname checks that name; a name the certificate lacks fails (exit 1)', async (t) => {
+  const { child, port } = await opensslWww();
+  try {
+    const good = await sClient(['-connect', `127.0.0.1:${port}`, '-verify_hostname', 'localhost'], GET);
+    t.is(good.status, 0, good.err);
+    const bad = await sClient(['-connect', `127.0.0.1:${port}`, '-verify_hostname', 'example.com'], GET);
+    t.is(bad.status, 1);
+    t.regex(bad.err, /^error: hostname mismatch: the certificate is not valid for example\.com\n$/);
+  } finally {
+    child.kill();
+  }
+});
