@@ -1,6 +1,9 @@
 // s_client's openssl flags against openssl s_server: -showcerts, -brief, -quiet, -msg, -cipher,
-// -ciphersuites, -verify_hostname, the single-dash spellings, and what is printed of the chain.
+// -ciphersuites, -verify_hostname, -sess_out/-sess_in in openssl's PEM (TLS 1.2), the single-dash
+// spellings, and what is printed of the chain.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Certificate } from '@tls-kit/certs';
 import { have, opensslServer } from '@tls-kit/test-helpers';
 import test from 'ava';
@@ -117,6 +120,66 @@ withOpenssl('-verify_hostname checks that name; a name the certificate lacks fai
     const bad = await sClient(['-connect', `127.0.0.1:${port}`, '-verify_hostname', 'example.com'], GET);
     t.is(bad.status, 1);
     t.regex(bad.err, /^error: hostname mismatch: the certificate is not valid for example\.com\n$/);
+  } finally {
+    child.kill();
+  }
+});
+
+/** openssl s_client with `args`, GET on stdin; its stdout and stderr. */
+function opensslClient(port: number, args: string[]): string {
+  const r = spawnSync(
+    'openssl',
+    [
+      's_client',
+      '-connect',
+      `127.0.0.1:${port}`,
+      '-servername',
+      'localhost',
+      '-CAfile',
+      pkiFiles().root,
+      ...args,
+    ],
+    { input: GET, encoding: 'utf8', timeout: 30_000 },
+  );
+  return `${r.stdout}${r.stderr}`;
+}
+
+withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ours with openssl', async (t) => {
+  if (!(await engineHasTls12())) return void t.pass();
+  const dir = pkiFiles().dir;
+  // Session IDs (-no_ticket) and RFC 5077 tickets.
+  for (const extra of [['-no_ticket'], []]) {
+    const { child, port } = await opensslWww(['-tls1_2', ...extra]);
+    try {
+      const theirs = join(dir, `openssl-session${extra.join('')}.pem`);
+      t.regex(opensslClient(port, ['-sess_out', theirs]), /New, TLSv1\.2/);
+      const resumed = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', theirs], GET);
+      t.is(resumed.status, 0, resumed.err);
+      t.regex(resumed.err, /Resumed: yes/);
+      t.regex(resumed.out, /Reused, TLSv1\.2/);
+
+      const ours = join(dir, `our-session${extra.join('')}.pem`);
+      const first = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_out', ours], GET);
+      t.is(first.status, 0, first.err);
+      t.regex(readFileSync(ours, 'utf8'), /^-----BEGIN SSL SESSION PARAMETERS-----\n/);
+      t.regex(opensslClient(port, ['-sess_in', ours]), /Reused, TLSv1\.2/, extra.join(' '));
+      const again = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', ours], GET);
+      t.regex(again.err, /Resumed: yes/);
+    } finally {
+      child.kill();
+    }
+  }
+  // openssl's TLS 1.3 sessions are not read: an error naming the file, not a full handshake.
+  const { child, port } = await opensslWww();
+  try {
+    const tls13 = join(dir, 'openssl-session-tls13.pem');
+    opensslClient(port, ['-sess_out', tls13]);
+    const r = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', tls13]);
+    t.is(r.status, 1);
+    t.regex(
+      r.err,
+      /^error: --sess_in \S+: a TLS 1\.3 session: only TLS 1\.2 sessions are read in openssl's format\n$/,
+    );
   } finally {
     child.kill();
   }

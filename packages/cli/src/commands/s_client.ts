@@ -7,6 +7,7 @@ import { encodePem, verifyHostname } from '@tls-kit/certs';
 import {
   connect,
   decodeSession,
+  encodeSession,
   groupDisplayName,
   type PeerCertificate,
   type TLSSocket,
@@ -16,6 +17,7 @@ import {
   type CommandSpec,
   countFlag,
   fileFlag,
+  type FlagValues,
   oneLine,
   parseHostPort,
   str,
@@ -32,6 +34,7 @@ import {
   VERSION_FLAGS,
 } from '../tls-flags.js';
 import { traceTransport } from '../message-trace.js';
+import { decodeOpensslSession, encodeOpensslSession, isOpensslSession } from '../openssl-session.js';
 
 const spec: CommandSpec = {
   name: 's_client',
@@ -48,8 +51,10 @@ const spec: CommandSpec = {
     pass: passFlag('--key'),
     ...VERSION_FLAGS,
     ...NEGOTIATION_FLAGS,
-    sess_out: fileFlag('write the session (ticket) to FILE for --sess_in'),
-    sess_in: fileFlag('resume the session saved in FILE'),
+    sess_out: fileFlag(
+      'write the session to FILE for --sess_in (TLS 1.2: openssl’s PEM format; TLS 1.3: tls-kit’s)',
+    ),
+    sess_in: fileFlag('resume the session saved in FILE (by --sess_out, or by openssl s_client -sess_out)'),
     status: {
       type: 'boolean',
       help: 'ask for a stapled OCSP response (status_request) and print its size (passed through, not verified)',
@@ -145,6 +150,32 @@ function hostnameCheck(name: string) {
       : new Error(`hostname mismatch: the certificate is not valid for ${name}`);
 }
 
+/**
+ * --sess_in: our session bytes, or openssl's PEM (TLS 1.2) turned into them, offered to
+ * `serverName` when the file names none. A bad file is an error, not a silent full handshake.
+ */
+function readSession(flags: FlagValues, serverName: string): Uint8Array | undefined {
+  const text = readFlagFile(flags, 'sess_in');
+  if (text === undefined) return undefined;
+  if (!isOpensslSession(text)) {
+    const session = new Uint8Array(Buffer.from(text, 'utf8'));
+    decodeSession(session);
+    return session;
+  }
+  try {
+    return encodeSession(decodeOpensslSession(text, serverName));
+  } catch (error) {
+    throw new Error(`--sess_in ${str(flags, 'sess_in')}: ${oneLine(error)}`);
+  }
+}
+
+/** --sess_out, mode 0600 (it holds the resumption secret): TLS 1.2 in openssl's PEM, TLS 1.3 in ours. */
+function writeSession(path: string, bytes: Uint8Array): void {
+  const session = decodeSession(bytes);
+  const text = session.version === 'TLSv1.2' ? encodeOpensslSession(session) : bytes;
+  writeFileSync(path, text, { mode: 0o600 });
+}
+
 export const run = command(spec, async (flags, io) => {
   const target = str(flags, 'connect');
   if (target === undefined) throw new UsageError('--connect HOST:PORT is required');
@@ -152,15 +183,10 @@ export const run = command(spec, async (flags, io) => {
   const timeoutMs = (countFlag(flags, 'timeout') ?? 10) * 1000;
   const ca = readCertificatesFlag(flags, 'CAfile');
   const chain = readChainFlags(flags, { cert: 'cert', key: 'key', pass: 'pass' });
-  const sessIn = str(flags, 'sess_in');
   const sessOut = str(flags, 'sess_out');
-  let session: Uint8Array | undefined;
-  if (sessIn !== undefined) {
-    session = new Uint8Array(Buffer.from(readFlagFile(flags, 'sess_in')!, 'utf8'));
-    decodeSession(session); // a bad file is an error now, not a silent full handshake
-  }
-  const keylog = keylogSink(flags);
   const servername = str(flags, 'servername');
+  const session = readSession(flags, servername ?? host);
+  const keylog = keylogSink(flags);
   const verifyName = str(flags, 'verify_hostname');
   const statusOut = str(flags, 'status_out');
   const requestOCSP = Boolean(flags.status) || statusOut !== undefined;
@@ -189,7 +215,7 @@ export const run = command(spec, async (flags, io) => {
   });
   if (keylog) socket.on('keylog', keylog);
   trace?.follow(socket);
-  if (sessOut) socket.on('session', (bytes: Buffer) => writeFileSync(sessOut, bytes, { mode: 0o600 }));
+  if (sessOut) socket.on('session', (bytes: Buffer) => writeSession(sessOut, bytes));
 
   return new Promise<number>((resolve) => {
     let secure = false;
