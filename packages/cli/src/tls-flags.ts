@@ -1,9 +1,18 @@
 // The flags s_client and s_server share (versions, ALPN, groups, suites, key log, PEM files, key
 // passphrases), turned into @tls-kit/engine/node options.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { loadCertificateChainPem, loadCertificatesPem, loadPrivateKeyPem } from '@tls-kit/certs';
 import type { SecureContextOptions } from '@tls-kit/engine/node';
-import { fileFlag, type FlagSpec, type FlagValues, oneLine, parseList, str, UsageError } from './args.js';
+import {
+  fileFlag,
+  type FlagSpec,
+  type FlagValues,
+  oneLine,
+  parseList,
+  readNamedFile,
+  str,
+  UsageError,
+} from './args.js';
 import { cipherSuitesFrom } from './cipher-flags.js';
 
 export const VERSION_FLAGS: Record<string, FlagSpec> = {
@@ -31,12 +40,6 @@ export const NEGOTIATION_FLAGS: Record<string, FlagSpec> = {
   keylogfile: fileFlag('append NSS key log lines (SSLKEYLOGFILE format) to FILE'),
 };
 
-const FILE_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EISDIR: 'is a directory, not a file',
-};
-
 /** Reads a file named by a flag; the error names the flag. */
 export function readFlagFile(flags: FlagValues, name: string): string | undefined {
   return readFlagBytes(flags, name)?.toString('utf8');
@@ -45,13 +48,7 @@ export function readFlagFile(flags: FlagValues, name: string): string | undefine
 /** The bytes of the file a flag names (DER), or undefined without the flag. */
 export function readFlagBytes(flags: FlagValues, name: string): Buffer | undefined {
   const path = str(flags, name);
-  if (path === undefined) return undefined;
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new Error(`--${name} ${path}: ${FILE_ERRORS[code] ?? oneLine(error)}`);
-  }
+  return path === undefined ? undefined : readNamedFile(path, `--${name} ${path}`);
 }
 
 /** The file a flag names, checked by `check`; any fault is one line naming the flag and the file. */

@@ -72,7 +72,8 @@ test('bad input to each command: one line on stderr naming what is wrong, no sta
       /^error: --cert \S+ --key \S+: .*key/,
     ],
     [['s_server', '-accept', '0', '-cert', f.cert, '-key', bad.noCert], /^error: --key \S+no-cert\.pem: /],
-    [['dissect', join(f.dir, 'missing.pcap')], /^error: .*missing\.pcap/],
+    [['dissect', bad.garbage], /^error: \S+garbage\.bin: malformed TLS data/],
+    [['dissect', join(f.dir, 'missing.pcap')], /^error: \S+missing\.pcap: no such file$/],
     [['verify', '-CAfile', f.root, bad.garbage], /^error: /],
     [['demo', '--groups', 'NOPE'], /^error: unknown group "NOPE"/],
   ];

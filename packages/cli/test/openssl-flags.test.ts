@@ -2,9 +2,12 @@
 // -ciphersuites, -verify_hostname, -sess_out/-sess_in in openssl's PEM (TLS 1.2), the single-dash
 // spellings, and what is printed of the chain.
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Certificate } from '@tls-kit/certs';
+import { createServer } from '@tls-kit/engine/node';
 import { have, opensslServer } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { engineHasTls12, pkiFiles, sClient } from './helpers/peers.js';
@@ -119,7 +122,10 @@ withOpenssl('-verify_hostname checks that name; a name the certificate lacks fai
     t.is(good.status, 0, good.err);
     const bad = await sClient(['-connect', `127.0.0.1:${port}`, '-verify_hostname', 'example.com'], GET);
     t.is(bad.status, 1);
-    t.regex(bad.err, /^error: hostname mismatch: the certificate is not valid for example\.com\n$/);
+    t.regex(
+      bad.err,
+      /^Verification: hostname mismatch: the certificate is not valid for example\.com\nerror: hostname mismatch/,
+    );
   } finally {
     child.kill();
   }
@@ -183,4 +189,23 @@ withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ou
   } finally {
     child.kill();
   }
+});
+
+test('exit status as openssl’s: the end of stdin ends a connection whose server never answers close_notify with 0', async (t) => {
+  const f = pkiFiles();
+  // allowHalfOpen: this server keeps its side open after the client's close_notify.
+  const server = createServer(
+    { cert: readFileSync(f.cert), key: readFileSync(f.key), allowHalfOpen: true },
+    (socket) => {
+      socket.on('error', () => {});
+      socket.on('data', () => {});
+    },
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.teardown(() => server.close());
+  const { port } = server.address() as AddressInfo;
+  const r = await sClient(['-connect', `127.0.0.1:${port}`, '-timeout', '3', '-brief'], 'hello\n');
+  t.is(r.status, 0, r.err);
+  t.regex(r.err, /\nVerification: OK\n(?:.*\n)?closed: no close_notify from the peer within 3 s\n$/);
 });

@@ -93,8 +93,9 @@ const spec: CommandSpec = {
     timeout: { type: 'string', value: 'SECONDS', help: 'handshake and close_notify wait limit (default 10)' },
   },
   epilog:
-    'exit status: 0 when the connection closed cleanly (close_notify both ways), 1 on any failure\n' +
-    '(with "error: <reason>" on stderr), 2 on usage errors.\n\n' +
+    'exit status, as openssl’s: 0 when the connection ended after the handshake (the server closed it, or\n' +
+    'stdin ended and close_notify went out), 1 when connecting or the handshake failed (with "error: <reason>"\n' +
+    'on stderr), 2 on usage errors.\n\n' +
     'example:\n' +
     '  printf "GET / HTTP/1.0\\r\\n\\r\\n" | tls-kit s_client --connect example.com:443 --alpn http/1.1',
 };
@@ -143,11 +144,14 @@ function pemLines(socket: TLSSocket): string[] {
 }
 
 /** -verify_hostname: the certificate is checked for NAME in place of the SNI name. */
+class HostnameMismatch extends Error {
+  constructor(name: string) {
+    super(`hostname mismatch: the certificate is not valid for ${name}`);
+  }
+}
 function hostnameCheck(name: string) {
   return (_servername: string, peer: PeerCertificate) =>
-    verifyHostname(peer.certificate, name)
-      ? undefined
-      : new Error(`hostname mismatch: the certificate is not valid for ${name}`);
+    verifyHostname(peer.certificate, name) ? undefined : new HostnameMismatch(name);
 }
 
 /**
@@ -253,7 +257,7 @@ export const run = command(spec, async (flags, io) => {
     });
     socket.on('data', (chunk: Buffer) => io.stdout.write(chunk));
     socket.on('error', (error) => {
-      if (!secure && /certificate rejected/.test(error.message)) {
+      if (!secure && (/certificate rejected/.test(error.message) || error instanceof HostnameMismatch)) {
         io.stderr.write(`Verification: ${oneLine(error).replace(/^.*certificate rejected: /, '')}\n`);
       }
       socket.destroy();
@@ -262,9 +266,11 @@ export const run = command(spec, async (flags, io) => {
     // stdin ended: close_notify went out (stream end); the peer has `timeout` to answer.
     socket.on('finish', () => {
       if (finished) return; // the peer closed first; our side ended after it
+      // As openssl's "DONE": our side is finished, which is a success whatever the peer does.
       closeTimer = setTimeout(() => {
+        io.stderr.write(`closed: no close_notify from the peer within ${timeoutMs / 1000} s\n`);
         socket.destroy();
-        finish(1, `no close_notify from the peer within ${timeoutMs / 1000} s`);
+        finish(0);
       }, timeoutMs);
     });
     socket.on('end', () => finish(0));
