@@ -1,14 +1,13 @@
 // s_client's openssl flags against openssl s_server: -showcerts, -brief, -quiet, -msg, -cipher,
 // -ciphersuites, -verify_hostname, -sess_out/-sess_in in openssl's PEM (TLS 1.2), the single-dash
 // spellings, and what is printed of the chain.
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Certificate } from '@tls-kit/certs';
 import { createServer } from '@tls-kit/engine/node';
-import { have, opensslServer } from '@tls-kit/test-helpers';
+import { have, opensslClient, opensslServer } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { engineHasTls12, pkiFiles, sClient } from './helpers/peers.js';
 
@@ -131,23 +130,12 @@ withOpenssl('-verify_hostname checks that name; a name the certificate lacks fai
   }
 });
 
-/** openssl s_client with `args`, GET on stdin; its stdout and stderr. */
-function opensslClient(port: number, args: string[]): string {
-  const r = spawnSync(
-    'openssl',
-    [
-      's_client',
-      '-connect',
-      `127.0.0.1:${port}`,
-      '-servername',
-      'localhost',
-      '-CAfile',
-      pkiFiles().root,
-      ...args,
-    ],
-    { input: GET, encoding: 'utf8', timeout: 30_000 },
-  );
-  return `${r.stdout}${r.stderr}`;
+/** openssl s_client with `args` (test-helpers' opensslClient), GET on stdin; what it printed. */
+async function opensslGet(port: number, args: string[]): Promise<string> {
+  const client = opensslClient(port, pkiFiles().root, args);
+  client.process.stdin.end(GET);
+  await client.exited;
+  return client.output();
 }
 
 withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ours with openssl', async (t) => {
@@ -158,7 +146,7 @@ withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ou
     const { child, port } = await opensslWww(['-tls1_2', ...extra]);
     try {
       const theirs = join(dir, `openssl-session${extra.join('')}.pem`);
-      t.regex(opensslClient(port, ['-sess_out', theirs]), /New, TLSv1\.2/);
+      t.regex(await opensslGet(port, ['-sess_out', theirs]), /New, TLSv1\.2/);
       const resumed = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', theirs], GET);
       t.is(resumed.status, 0, resumed.err);
       t.regex(resumed.err, /Resumed: yes/);
@@ -168,7 +156,7 @@ withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ou
       const first = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_out', ours], GET);
       t.is(first.status, 0, first.err);
       t.regex(readFileSync(ours, 'utf8'), /^-----BEGIN SSL SESSION PARAMETERS-----\n/);
-      t.regex(opensslClient(port, ['-sess_in', ours]), /Reused, TLSv1\.2/, extra.join(' '));
+      t.regex(await opensslGet(port, ['-sess_in', ours]), /Reused, TLSv1\.2/, extra.join(' '));
       const again = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', ours], GET);
       t.regex(again.err, /Resumed: yes/);
     } finally {
@@ -179,7 +167,7 @@ withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ou
   const { child, port } = await opensslWww();
   try {
     const tls13 = join(dir, 'openssl-session-tls13.pem');
-    opensslClient(port, ['-sess_out', tls13]);
+    await opensslGet(port, ['-sess_out', tls13]);
     const r = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', tls13]);
     t.is(r.status, 1);
     t.regex(
