@@ -14,6 +14,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -121,6 +122,20 @@ try {
     .filter(({ manifest }) => !manifest.private);
   console.log(`pack-check: ${packages.length} packages, temporary folder ${work}`);
 
+  // 0. A private workspace package (test-helpers) is at most a devDependency of any package.
+  const workspace = readdirSync(join(root, 'packages'))
+    .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
+    .map((dir) => readJson(join(root, 'packages', dir, 'package.json')));
+  const privateNames = workspace.filter((m) => m.private).map((m) => m.name);
+  for (const manifest of workspace) {
+    for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies']) {
+      for (const name of privateNames) {
+        check(!(name in (manifest[field] ?? {})), `${manifest.name} has the private ${name} in ${field}`);
+      }
+    }
+  }
+  ok(`manifests: the private ${privateNames.join(', ')} is a devDependency at most in every package.json`);
+
   // 1. Pack. `pnpm -r` runs each prepack (the package's build) in dependency order.
   let since = Date.now();
   run('npx', ['-y', `pnpm@${pnpmVersion}`, '-r', 'pack', '--pack-destination', tarballDir], { cwd: root });
@@ -166,6 +181,9 @@ try {
     installed.length === tarballs.size,
     `npm installed ${installed.length} @tls-kit packages, not ${tarballs.size}`,
   );
+  for (const name of privateNames) {
+    check(!existsSync(join(consumer, 'node_modules', name)), `npm installed the private ${name}`);
+  }
   const thirdParty = Object.keys(lock.packages).filter((path) => path && !path.includes('@tls-kit/'));
   ok(
     `install: npm installed the ${tarballs.size} tarballs (+ ${thirdParty.length} packages from the registry: ${thirdParty
@@ -192,6 +210,12 @@ try {
           `${name} wants ${dep}@${range}, packed ${versions.get(dep)}`,
         );
       }
+    }
+    // .pnpmfile.cjs strips what only the workspace uses from the packed manifest.
+    for (const field of ['devDependencies', 'ava']) check(!(field in manifest), `${name} ships "${field}"`);
+    check(!manifest.scripts?.test, `${name} ships a "test" script`);
+    for (const dep of Object.keys(depRanges)) {
+      check(!privateNames.includes(dep), `${name} depends on the private ${dep}`);
     }
     check(files.includes('README.md'), `${name} ships no README.md`);
     const stray = files.filter((file) => /^(test|bench)\/|^tsconfig|\.tsbuildinfo$/.test(file));
@@ -275,9 +299,54 @@ try {
     );
   }
   ok(`bin: \`tls-kit <command> --help\` loads every command (${commands.join(', ')})`);
-  const demo = run(bin, ['demo', '--brief', '--no-color'], { cwd: consumer, env: consumerEnv });
-  check(demo.stdout.includes('Everything verified.'), `tls-kit demo printed:\n${demo.output}`);
-  ok(`bin: \`tls-kit demo\` completes a TLS 1.3 exchange over 127.0.0.1 (${seconds(since)})`);
+  const demo = run('npx', ['--no', '@tls-kit/cli', 'demo', '--brief', '--no-color'], {
+    cwd: consumer,
+    env: consumerEnv,
+  });
+  check(demo.stdout.includes('Everything verified.'), `npx @tls-kit/cli demo printed:\n${demo.output}`);
+  ok(`bin: \`npx @tls-kit/cli demo\` completes a TLS 1.3 exchange over 127.0.0.1 (${seconds(since)})`);
+
+  // A reader that goes away early ends the output quietly: no EPIPE stack trace.
+  const head = run('sh', ['-c', `"${bin}" demo --no-color | head -3`], { cwd: consumer, env: consumerEnv });
+  check(head.stdout.split('\n').length === 4, `tls-kit demo | head -3 printed:\n${head.stdout}`);
+  check(head.output === head.stdout, `tls-kit demo | head -3 wrote to stderr:\n${head.output}`);
+  ok('bin: `tls-kit demo | head -3` ends quietly (nothing on stderr)');
+
+  // Start-up from the built dist (a measure, not a check: machines differ): plain node, the usage
+  // (commands load when named, their TLS code once the flags are parsed), and s_client up to its
+  // first connection attempt (a closed port), which loads the whole stack.
+  const startup = [
+    ['node -e 0', ['-e', '0']],
+    ['tls-kit --help', [bin, '--help']],
+    ['tls-kit s_client --help', [bin, 's_client', '--help']],
+    ['tls-kit s_client -connect 127.0.0.1:9', [bin, 's_client', '-connect', '127.0.0.1:9']],
+  ].map(([label, args]) => {
+    const times = Array.from({ length: 5 }, () => {
+      const start = process.hrtime.bigint();
+      spawnSync(process.execPath, args, { cwd: consumer, env: consumerEnv, stdio: 'ignore' });
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    }).sort((a, b) => a - b);
+    return `\`${label}\` ${Math.round(times[2])} ms`;
+  });
+  ok(`bin: start-up, median of 5: ${startup.join(', ')}`);
+
+  // node-forge is optional (only bench uses it): without it bench says so in one line.
+  const forge = join(consumer, 'node_modules', 'node-forge');
+  check(existsSync(forge), 'npm did not install the optional node-forge');
+  renameSync(forge, `${forge}.away`);
+  try {
+    const bench = spawnSync(bin, ['bench', '--help'], { cwd: consumer, env: consumerEnv, encoding: 'utf8' });
+    check(
+      bench.status === 1 &&
+        bench.stderr === 'error: tls-kit bench needs the package node-forge, which is not installed\n',
+      `tls-kit bench without node-forge: status ${bench.status}\n${bench.stderr}`,
+    );
+    const help = run(bin, ['s_client', '--help'], { cwd: consumer, env: consumerEnv });
+    check(help.stdout.includes('usage: tls-kit s_client'), 's_client needs node-forge');
+  } finally {
+    renameSync(`${forge}.away`, forge);
+  }
+  ok('bin: without the optional node-forge, `tls-kit bench` says it is missing; the other commands run');
 
   // 6. TypeScript consumer against the shipped .d.ts: nodenext, no custom conditions, lib check on.
   since = Date.now();

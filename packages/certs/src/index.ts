@@ -13,6 +13,7 @@ export {
   requestClientCertificateChain,
 } from './client-certificate-store.js';
 export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from './der.js';
+export { explicit, octetString, sequence, smallInteger, tlv } from './der-writer.js';
 export { MAX_PBKDF2_ITERATIONS, type Passphrase } from './encrypted-private-key.js';
 export { type Pkcs12Contents, readPkcs12 } from './pkcs12.js';
 export {

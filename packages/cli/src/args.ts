@@ -1,6 +1,7 @@
 // Flag parsing for the subcommands: a declared set of flags, `--flag value`, `--flag=value` and
 // the single-dash spelling openssl users type (`-connect host:443`). Wrong input is one line
 // (UsageError); a command made by `command` prints it with the usage and returns exit status 2.
+import { readFileSync } from 'node:fs';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';
@@ -133,6 +134,22 @@ async function runCommand(
     }
     io.stderr.write(`error: ${oneLine(error)}\n`);
     return 1;
+  }
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+};
+
+/** A file's bytes; a failure is "<what>: no such file" and the like. */
+export function readNamedFile(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    throw new Error(`${what}: ${FILE_ERRORS[code] ?? oneLine(error)}`);
   }
 }
 

@@ -84,6 +84,13 @@ class Tls13Direction {
     private readonly provider: CryptoProvider,
   ) {}
 
+  /** Secrets logged since (a live key log): fills the ones still unknown. */
+  learn(secrets: readonly (Uint8Array | undefined)[]): void {
+    secrets.forEach((secret, i) => {
+      this.secrets[i] ??= secret;
+    });
+  }
+
   open(record: TLSRecord): Omit<DecryptedRecord, 'from'> | undefined {
     const aad = new Uint8Array([
       record.type,
@@ -209,7 +216,8 @@ function innerPlaintext(plain: Uint8Array): { type: number; content: Uint8Array 
 /**
  * A RecordDecryptor for the @tls-kit/messages dissector. Connections are told apart by their
  * ClientHello random, as in the key log. Records it cannot open stay shown as encrypted.
- * `observe` hears of every record opened.
+ * `observe` hears of every record opened. `entries` may grow between records (a live
+ * connection's key log): the new ones are read when a record is tried.
  */
 export function keylogDecryptor(
   entries: readonly KeyLogEntry[],
@@ -220,11 +228,15 @@ export function keylogDecryptor(
 ): RecordDecryptor {
   const provider = options.provider ?? defaultProvider;
   const byRandom = new Map<string, Map<string, string>>();
-  for (const e of entries) {
-    const labels = byRandom.get(e.clientRandom) ?? new Map<string, string>();
-    byRandom.set(e.clientRandom, labels);
-    labels.set(e.label, e.secret);
-  }
+  let indexed = 0;
+  const index = () => {
+    for (; indexed < entries.length; indexed++) {
+      const e = entries[indexed]!;
+      const labels = byRandom.get(e.clientRandom) ?? new Map<string, string>();
+      byRandom.set(e.clientRandom, labels);
+      labels.set(e.label, e.secret);
+    }
+  };
   const states = new Map<string, Tls13Direction | Tls12Direction | null>();
   // TLS 1.2 needs the ServerHello's random and suite from the hook's info; without them it stays encrypted.
   const directionFor = (info: RecordDecryptorInfo, random: string) => {
@@ -237,21 +249,26 @@ export function keylogDecryptor(
       states.set(`${random}/server`, both.server);
       return both[info.from];
     }
-    const secrets = LABELS[info.from].map((l) => labels?.get(l));
-    if (secrets.every((s) => s === undefined)) return null;
-    return new Tls13Direction(
-      secrets.map((s) => (s === undefined ? undefined : fromHex(s))),
-      provider,
-    );
+    const secrets = tls13Secrets(info.from, random);
+    return secrets.every((s) => s === undefined) ? null : new Tls13Direction(secrets, provider);
   };
+  const tls13Secrets = (from: Direction, random: string) =>
+    LABELS[from].map((l) => {
+      const secret = byRandom.get(random)?.get(l);
+      return secret === undefined ? undefined : fromHex(secret);
+    });
   return (record, info) => {
     if (!info.clientRandom) return undefined;
+    const grew = indexed < entries.length;
+    index();
     const random = toHex(info.clientRandom);
     const id = `${random}/${info.from}`;
     let state = states.get(id);
-    if (state === undefined) {
+    if (state === undefined || (state === null && grew)) {
       state = directionFor(info, random);
       states.set(id, state);
+    } else if (grew && state instanceof Tls13Direction) {
+      state.learn(tls13Secrets(info.from, random));
     }
     const opened = state?.open(record);
     if (!opened) return undefined;

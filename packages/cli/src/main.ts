@@ -51,6 +51,15 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: unknown command '${name}'\n${usage()}`);
     return 2;
   }
-  const module = await command.load();
+  let module: Awaited<ReturnType<Command['load']>>;
+  try {
+    module = await command.load();
+  } catch (error) {
+    // An optional dependency (node-forge, for bench) left out of the install.
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec((error as Error).message)?.[1];
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !missing) throw error;
+    console.error(`error: tls-kit ${name} needs the package ${missing}, which is not installed`);
+    return 1;
+  }
   return module.run(rest);
 }

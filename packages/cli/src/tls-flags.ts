@@ -1,24 +1,10 @@
 // The flags s_client and s_server share (versions, ALPN, groups, suites, key log, PEM files, key
 // passphrases), turned into @tls-kit/engine/node options.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { loadCertificateChainPem, loadCertificatesPem, loadPrivateKeyPem } from '@tls-kit/certs';
 import type { SecureContextOptions } from '@tls-kit/engine/node';
-import { fileFlag, type FlagSpec, type FlagValues, parseList, str, UsageError } from './args.js';
-
-export const VERSION_FLAGS: Record<string, FlagSpec> = {
-  tls1_2: { type: 'boolean', help: 'TLS 1.2 only' },
-  tls1_3: { type: 'boolean', help: 'TLS 1.3 only' },
-};
-
-export const NEGOTIATION_FLAGS: Record<string, FlagSpec> = {
-  alpn: { type: 'string', value: 'a,b', help: 'ALPN protocols, in preference order' },
-  groups: {
-    type: 'string',
-    value: 'g1,g2',
-    help: 'key exchange groups: X25519, X448, P-256, P-384, P-521, X25519MLKEM768',
-  },
-  ciphersuites: { type: 'string', value: 's1,s2', help: 'cipher suites, e.g. TLS_AES_128_GCM_SHA256' },
-  keylogfile: fileFlag('append NSS key log lines (SSLKEYLOGFILE format) to FILE'),
-};
+import { type FlagValues, oneLine, parseList, readNamedFile, str, UsageError } from './args.js';
+import { cipherSuitesFrom } from './cipher-flags.js';
 
 /** Reads a file named by a flag; the error names the flag. */
 export function readFlagFile(flags: FlagValues, name: string): string | undefined {
@@ -28,23 +14,54 @@ export function readFlagFile(flags: FlagValues, name: string): string | undefine
 /** The bytes of the file a flag names (DER), or undefined without the flag. */
 export function readFlagBytes(flags: FlagValues, name: string): Buffer | undefined {
   const path = str(flags, name);
-  if (path === undefined) return undefined;
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new Error(
-      `--${name} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
-  }
+  return path === undefined ? undefined : readNamedFile(path, `--${name} ${path}`);
 }
 
-/** A passphrase flag in openssl's pass-phrase argument syntax (openssl-passphrase-options(1)). */
-export function passFlag(key: string): FlagSpec {
-  return {
-    type: 'string',
-    value: 'SOURCE',
-    help: `passphrase of an encrypted ${key}: pass:PASSWORD, env:VAR or file:PATH (its first line)`,
-  };
+/** The file a flag names, checked by `check`; any fault is one line naming the flag and the file. */
+function readChecked(flags: FlagValues, name: string, check: (text: string) => void): string | undefined {
+  const text = readFlagFile(flags, name);
+  if (text === undefined) return undefined;
+  try {
+    if (text.trim() === '') throw new Error('the file is empty');
+    check(text);
+  } catch (error) {
+    throw new Error(`--${name} ${str(flags, name)}: ${oneLine(error)}`);
+  }
+  return text;
+}
+
+/** PEM certificates (at least one) from the file a flag names, e.g. --CAfile or --cert. */
+export function readCertificatesFlag(flags: FlagValues, name: string): string | undefined {
+  return readChecked(flags, name, (text) => {
+    if (loadCertificatesPem(text).length === 0) throw new Error('no certificate in it');
+  });
+}
+
+/**
+ * A certificate chain flag and its key flag (and passphrase flag): each file checked, then the
+ * pair (the key must be the leaf's). Undefined when neither flag is given.
+ */
+export function readChainFlags(
+  flags: FlagValues,
+  names: { cert: string; key: string; pass: string; more?: string },
+): { cert: string; key: string; passphrase?: string } | undefined {
+  if (str(flags, names.cert) === undefined && str(flags, names.key) === undefined) return undefined;
+  if (str(flags, names.cert) === undefined || str(flags, names.key) === undefined)
+    throw new UsageError(`--${names.cert} and --${names.key} go together`);
+  const passphrase = passphraseFrom(flags, names.pass);
+  const withPass = passphrase === undefined ? {} : { passphrase };
+  const more = names.more ? readCertificatesFlag(flags, names.more) : undefined;
+  const cert = [readCertificatesFlag(flags, names.cert)!, ...(more ? [more] : [])].join('\n');
+  const key = readChecked(flags, names.key, (text) => loadPrivateKeyPem(text, withPass))!;
+  try {
+    loadCertificateChainPem(cert, { key, ...withPass });
+  } catch (error) {
+    const files = [names.cert, ...(more ? [names.more!] : []), names.key].map(
+      (n) => `--${n} ${str(flags, n)}`,
+    );
+    throw new Error(`${files.join(' ')}: ${oneLine(error)}`);
+  }
+  return { cert, key, ...withPass };
 }
 
 /** The passphrase a flag names (`pass:`, `env:` or `file:`, as openssl), or undefined when not given. */
@@ -73,12 +90,12 @@ export function negotiationOptions(flags: FlagValues): SecureContextOptions {
   const version = flags.tls1_2 ? 'TLSv1.2' : flags.tls1_3 ? 'TLSv1.3' : undefined;
   const alpn = str(flags, 'alpn');
   const groups = str(flags, 'groups');
-  const suites = str(flags, 'ciphersuites');
+  const suites = cipherSuitesFrom(str(flags, 'cipher'), str(flags, 'ciphersuites'));
   return {
     ...(version ? { minVersion: version, maxVersion: version } : {}),
     ...(alpn ? { ALPNProtocols: parseList(alpn, 'alpn') } : {}),
     ...(groups ? { ecdhCurve: parseList(groups, 'groups').join(':') } : {}),
-    ...(suites ? { ciphers: parseList(suites, 'ciphersuites').join(':') } : {}),
+    ...(suites ? { ciphers: suites.join(':') } : {}),
   };
 }
 

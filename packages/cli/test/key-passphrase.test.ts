@@ -119,14 +119,14 @@ withOpenssl('a missing, wrong or malformed --pass is one error line and a failin
   };
   const missing = await attempt([]);
   t.is(missing.status, 1);
-  t.regex(missing.err, /^error: the private key is encrypted .*a passphrase is needed\n$/);
+  t.regex(missing.err, /^error: --key \S+: the private key is encrypted .*a passphrase is needed\n$/);
   const wrong = await attempt(['--pass', 'pass:wrong']);
   t.is(wrong.status, 1);
-  t.regex(wrong.err, /^error: wrong passphrase/);
+  t.regex(wrong.err, /^error: --key \S+: wrong passphrase/);
   for (const [pass, message] of [
     ['right', /--pass wants pass:PASSWORD, env:VAR or file:PATH/],
     ['env:TLS_KIT_TEST_UNSET_VARIABLE', /--pass env:TLS_KIT_TEST_UNSET_VARIABLE: the variable is not set/],
-    ['file:/nonexistent/pass.txt', /--pass \/nonexistent\/pass\.txt: ENOENT/],
+    ['file:/nonexistent/pass.txt', /--pass \/nonexistent\/pass\.txt: no such file/],
   ] as const) {
     const r = await attempt(['--pass', pass]);
     t.not(r.status, 0);
@@ -144,5 +144,5 @@ withOpenssl('a missing, wrong or malformed --pass is one error line and a failin
     'pass:wrong',
   ]);
   t.is(client.status, 1);
-  t.regex(client.err, /^error: wrong passphrase/);
+  t.regex(client.err, /^error: --key \S+: wrong passphrase/);
 });

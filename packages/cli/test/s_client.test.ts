@@ -206,12 +206,13 @@ test('the server closes first while stdin is still open: exit 0 at once, no late
   const port = await serve(t, (s) => s.end('goodbye\n'), createServer);
   const fake = fakeIO(); // stdin is never ended
   const status = await run(
-    ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.root, '--timeout', '1'],
+    // --timeout also bounds the handshake: 3 s leaves room for a loaded machine.
+    ['--connect', `127.0.0.1:${port}`, '--servername', 'localhost', '--CAfile', f.root, '--timeout', '3'],
     fake.io,
   );
   t.is(status, 0, fake.stderr());
   t.is(fake.stdout(), 'goodbye\n');
-  await new Promise((resolve) => setTimeout(resolve, 1200));
+  await new Promise((resolve) => setTimeout(resolve, 3200));
   t.notRegex(fake.stderr(), /error:/);
   t.true(fake.stdin.destroyed, 'stdin released so the process can exit');
 });

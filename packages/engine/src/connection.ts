@@ -144,6 +144,14 @@ export class Connection {
     return this.core.facts.peerCertificates;
   }
   /**
+   * The certificates the peer sent in its Certificate message, as sent (the validated chain,
+   * `peerCertificates`, may reorder them, drop extras and end at a trust anchor the peer did not
+   * send). Empty when the peer sent none, e.g. on a resumed connection.
+   */
+  get receivedCertificates(): readonly Certificate[] {
+    return this.core.facts.receivedCertificates;
+  }
+  /**
    * How the peer's chain fared: `{ ok: true }`, or with `rejectUnauthorized: false` the reason it
    * is not trusted (`{ ok: false, reason, message }`, reason a certs VerifyFailureReason; then
    * `peerCertificates` is the chain as received). Undefined before a chain arrived and for a

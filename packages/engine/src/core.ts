@@ -161,6 +161,8 @@ export class ConnectionFacts {
   peerCertificates: readonly Certificate[] = NO_CERTIFICATES;
   /** The chain we sent, leaf first (empty when we sent none). */
   localCertificates: readonly Certificate[] = NO_CERTIFICATES;
+  /** The certificates of the peer's Certificate message, in its order (see Connection.receivedCertificates). */
+  receivedCertificates: readonly Certificate[] = NO_CERTIFICATES;
   /** How the peer's chain fared; set when one was validated (see Connection.peerVerification). */
   peerVerification: PeerVerification | undefined;
   /** Client: the OCSP response the server stapled (RFC 6066 §8), a copy of exact size. */

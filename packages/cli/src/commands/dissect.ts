@@ -1,6 +1,5 @@
 // `tls-kit dissect FILE [--json] [--keylog FILE]`: prints every record and handshake message of a
 // raw TLS stream or a pcap/pcapng capture, or the same as JSON.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   dissect,
@@ -14,6 +13,7 @@ import {
 } from '@tls-kit/messages';
 import { HandshakeType } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
+import { oneLine, readNamedFile } from '../args.js';
 import { keylogDecryptor } from '../keylog-decrypt.js';
 
 const HELP = `usage: tls-kit dissect FILE [--json] [--keylog FILE]
@@ -91,12 +91,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   let bytes: Uint8Array;
   let keylog: KeyLogEntry[] | undefined;
+  const file = positionals[0]!;
   try {
-    bytes = new Uint8Array(readFileSync(positionals[0]!));
-    if (values.keylog !== undefined) keylog = parseKeyLog(readFileSync(values.keylog, 'utf8'));
+    bytes = new Uint8Array(readNamedFile(file, file));
+    if (values.keylog !== undefined)
+      keylog = parseKeyLog(readNamedFile(values.keylog, `--keylog ${values.keylog}`).toString('utf8'));
   } catch (e) {
-    const reason = e instanceof WireError ? e.message : ((e as NodeJS.ErrnoException).message ?? String(e));
-    console.error(`error: ${reason}`);
+    console.error(`error: ${oneLine(e)}`);
     return 1;
   }
   let transcript: Transcript;
@@ -116,5 +117,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const line of formatTranscript(transcript)) console.log(line);
     if (keylog !== undefined) console.log(keylogSummary(keylog, transcript));
   }
-  return hasErrors(transcript) ? 1 : 0;
+  if (!hasErrors(transcript)) return 0;
+  console.error(`error: ${file}: malformed TLS data (the faults are shown in the transcript)`);
+  return 1;
 }

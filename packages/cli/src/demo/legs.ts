@@ -16,7 +16,7 @@ import {
 } from '@tls-kit/engine/node';
 import { type KeyLogEntry, parseKeyLog } from '@tls-kit/messages';
 import { oneLine } from '../args.js';
-import { handshakeLines } from '../commands/s_client.js';
+import { handshakeLines } from '../s_client-run.js';
 import type { DemoPki } from './pki.js';
 import { type CapturedChunk, startRelay } from './relay.js';
 

@@ -5,6 +5,7 @@ import { TLS12_SUITES } from '@tls-kit/engine';
 import {
   ContentType,
   type DissectEvent,
+  type Direction,
   describeEnum,
   enumName,
   HandshakeType,
@@ -90,39 +91,54 @@ export function renderTranscript(
   s: Style,
   brief = false,
 ): TranscriptSummary {
-  const decrypted = new Map<TLSRecord, DecryptedRecord>();
-  const decrypt = keylogDecryptor(keylog, { observe: (r, d) => decrypted.set(r, d) });
-  // The ServerHello's suite tells how to describe ChangeCipherSpec (TLS 1.2 or 1.3).
-  let helloSuite: number | undefined;
-  const dissector = new TLSDissector(decrypt);
-  const events: DissectEvent[] = [];
-  const bytes = { client: 0, server: 0 };
-  for (const chunk of chunks) {
-    bytes[chunk.from] += chunk.data.length;
-    for (const e of dissector.push(0, chunk.from, chunk.data)) {
-      events.push(e);
-      if (e.kind !== 'handshake') continue;
-      const m = e.message;
-      if (!m.unknown && m.msgType === HandshakeType.server_hello && !m.body.isHelloRetryRequest) {
-        helloSuite = m.body.cipherSuite;
-      }
-    }
-  }
-  events.push(...dissector.finish());
+  const renderer = new TranscriptRenderer(keylog, s, brief);
+  const lines = chunks.flatMap((chunk) => renderer.push(chunk.from, chunk.data));
+  lines.push(...renderer.finish());
+  return { lines, ...renderer.counts };
+}
 
-  const lines: string[] = [];
-  let records = 0;
-  let undecrypted = 0;
-  let faults = 0;
-  const arrow = (from: 'client' | 'server') =>
-    from === 'client' ? s.cyan('client → server') : s.yellow('server → client');
-  for (const e of events) {
+/**
+ * The transcript as the bytes come (s_client -msg): `push` returns the lines of what became
+ * complete. `keylog` may grow meanwhile (a live connection's key log): the decryptor reads it
+ * when a record needs a key.
+ */
+export class TranscriptRenderer {
+  readonly counts = { records: 0, undecrypted: 0, faults: 0, bytes: { client: 0, server: 0 } };
+  private readonly decrypted = new Map<TLSRecord, DecryptedRecord>();
+  private readonly dissector: TLSDissector;
+  // The ServerHello's suite tells how to describe ChangeCipherSpec (TLS 1.2 or 1.3).
+  private helloSuite: number | undefined;
+
+  constructor(
+    keylog: readonly KeyLogEntry[],
+    private readonly s: Style,
+    private readonly brief: boolean,
+  ) {
+    const decrypt = keylogDecryptor(keylog, { observe: (r, d) => this.decrypted.set(r, d) });
+    this.dissector = new TLSDissector(decrypt);
+  }
+
+  push(from: Direction, data: Uint8Array): string[] {
+    this.counts.bytes[from] += data.length;
+    return this.dissector.push(0, from, data).flatMap((e) => this.render(e));
+  }
+
+  finish(): string[] {
+    return this.dissector.finish().flatMap((e) => this.render(e));
+  }
+
+  private render(e: DissectEvent): string[] {
+    const { s, counts } = this;
+    const lines: string[] = [];
+    const arrow = (from: Direction) =>
+      from === 'client' ? s.cyan('client → server') : s.yellow('server → client');
     switch (e.kind) {
       case 'record': {
-        records++;
+        counts.records++;
         const size = plural(e.record.fragment.length, 'byte');
         const outer = enumName(ContentType, e.record.type, 2);
-        const d = decrypted.get(e.record);
+        const d = this.decrypted.get(e.record);
+        this.decrypted.delete(e.record);
         if (d) {
           const inner = enumName(ContentType, d.type, 2);
           lines.push(
@@ -135,7 +151,7 @@ export function renderTranscript(
             for (const line of textPreview(d.content)) lines.push(`    ${s.green('│')} ${line}`);
           }
         } else if (e.encrypted) {
-          undecrypted++;
+          counts.undecrypted++;
           lines.push(
             '',
             `${arrow(e.from)}  ${s.bold(`${outer} record`)}, ${size} ${s.dim(`at offset ${e.offset}`)}`,
@@ -151,10 +167,14 @@ export function renderTranscript(
         break;
       }
       case 'handshake': {
+        const m = e.message;
+        if (!m.unknown && m.msgType === HandshakeType.server_hello && !m.body.isHelloRetryRequest) {
+          this.helloSuite = m.body.cipherSuite;
+        }
         const name = messageName(e);
         lines.push(`  ${s.bold(name)} ${s.dim(`(${plural(e.length, 'byte')})`)}`);
-        if (!brief && !e.message.unknown) {
-          const body = name === 'Certificate' ? describeCertificates(e.message.body) : e.message.body;
+        if (!this.brief && !m.unknown) {
+          const body = name === 'Certificate' ? describeCertificates(m.body) : m.body;
           lines.push(...treeLines(body, '      '));
         }
         break;
@@ -168,14 +188,14 @@ export function renderTranscript(
       case 'change_cipher_spec':
         lines.push(
           `  ${s.bold('ChangeCipherSpec')} ${s.dim(
-            helloSuite !== undefined && TLS12_IDS.has(helloSuite)
+            this.helloSuite !== undefined && TLS12_IDS.has(this.helloSuite)
               ? '(TLS 1.2: what follows from this side is encrypted)'
               : '(ignored in TLS 1.3: middlebox compatibility, RFC 8446 §D.4)',
           )}`,
         );
         break;
       case 'error':
-        faults++;
+        counts.faults++;
         lines.push(
           s.red(
             `  fault at ${e.from} @${e.offset}${e.error.path ? ` ${e.error.path}` : ''}: ${e.error.reason}`,
@@ -183,6 +203,6 @@ export function renderTranscript(
         );
         break;
     }
+    return lines;
   }
-  return { lines, records, undecrypted, faults, bytes };
 }

@@ -110,6 +110,7 @@ export function validatePeerChain(
 ): void {
   const [leaf, ...intermediates] = certificates;
   if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
+  core.facts.receivedCertificates = certificates;
   const { checkServerIdentity, rejectUnauthorized, verification } = core.config;
   const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
   let result = verifyChain({

@@ -9,7 +9,7 @@ import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
 import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
-import type { ConnectionEvents, } from '../core.js';
+import type { ConnectionEvents } from '../core.js';
 import { TLSUsageError } from '../errors.js';
 import { authorizationError } from './authorization.js';
 import { type ClientSocketOptions, clientInit } from './client-config.js';
