@@ -44,7 +44,7 @@ import {
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
 import { GROUP_CODES, TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual, concat } from '../bytes.js';
+import { bytesEqual, concat, toHex } from '../bytes.js';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail, ProtocolViolation } from '../errors.js';
@@ -127,7 +127,6 @@ function bitLength(bytes: Uint8Array): number {
 const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
   Object.entries(FFDHE_PRIMES_HEX).map(([name, hex]) => [hex.toLowerCase(), name as NamedGroupName]),
 );
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 /** Our TLS 1.2 offer and, once the server picks 1.2, the handshake that follows. */
 export class Client12 {
@@ -557,7 +556,7 @@ class ExpectServerKeyExchange extends ClientState12 {
       { custom: { p: params.dhP, g: params.dhG } },
       params.dhYs,
     );
-    core.facts.namedGroup = FFDHE_BY_PRIME.get(hex(stripLeadingZeros(params.dhP))) ?? `dh${bits}`;
+    core.facts.namedGroup = FFDHE_BY_PRIME.get(toHex(stripLeadingZeros(params.dhP))) ?? `dh${bits}`;
     // RFC 5246 §8.1.2: leading zero bytes of Z are stripped.
     return { publicKey: response.publicKey, preMasterSecret: stripLeadingZeros(response.sharedSecret) };
   }

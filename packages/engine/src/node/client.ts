@@ -84,10 +84,17 @@ export function connect(options: ConnectionOptions, onSecureConnect?: () => void
   // The user's refusal, reported as node:tls does: the Error itself, or its code.
   let refusal: Error | undefined;
   let latestSession: Uint8Array | undefined = options.session;
+  // The newest session is encoded only when asked for (a 'session' listener, getSession()).
+  let newSession: Parameters<typeof encodeSession>[0] | undefined;
+  const sessionBytes = () => {
+    if (newSession) latestSession = encodeSession(newSession);
+    newSession = undefined;
+    return latestSession;
+  };
   const sessionCaches = (self: TLSSocket) => {
     const cache = new ConnectionSessionCache(offered, (session) => {
-      latestSession = encodeSession(session);
-      self.emit('session', Buffer.from(latestSession));
+      newSession = session;
+      if (self.listenerCount('session') > 0) self.emit('session', Buffer.from(sessionBytes()!));
     });
     return { sessionCache: cache, sessionCache12: cache };
   };
@@ -120,7 +127,7 @@ export function connect(options: ConnectionOptions, onSecureConnect?: () => void
         ? refusal
         : error,
     ...(options.handshakeTimeout ? { handshakeTimeout: options.handshakeTimeout } : {}),
-    getSession: () => latestSession,
+    getSession: sessionBytes,
     ...(options.allowHalfOpen ? { allowHalfOpen: true } : {}),
   });
   socket.once('secure', () => {

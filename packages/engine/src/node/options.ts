@@ -57,13 +57,27 @@ function pemText(input: PemInput): string {
   return input.map(textOf).join('\n');
 }
 
+/**
+ * Trust stores loaded from PEM, by the PEM text, most recently used last: connect() builds its
+ * engine per connection, and the same roots as the same objects let the engine's verified-issuer
+ * cache hit (as node:tls reuses a SecureContext). TrustStore is immutable.
+ */
+const pemTrustStores = new Map<string, TrustStore>();
+const PEM_TRUST_STORES = 16;
+
 export function trustStoreFrom(ca: SecureContextOptions['ca']): TrustStore | undefined {
   if (ca === undefined) return undefined;
   if (ca instanceof TrustStore) return ca;
   if (Array.isArray(ca) && ca.length > 0 && typeof ca[0] === 'object' && !(ca[0] instanceof Uint8Array)) {
     return new TrustStore(ca as readonly Certificate[]);
   }
-  return new TrustStore(loadCertificatesPem(pemText(ca as PemInput)));
+  const pem = pemText(ca as PemInput);
+  const known = pemTrustStores.get(pem);
+  pemTrustStores.delete(pem);
+  const store = known ?? new TrustStore(loadCertificatesPem(pem));
+  pemTrustStores.set(pem, store);
+  if (pemTrustStores.size > PEM_TRUST_STORES) pemTrustStores.delete(pemTrustStores.keys().next().value!);
+  return store;
 }
 
 /** `cert` + `key` -> the chain with its leaf's key, or undefined when neither is given. */

@@ -2,6 +2,7 @@
 // the seed's CHECK_SESSION_CACHE) and the same state sealed into session tickets (RFC 5077 §4).
 // The cache is an interface the user may replace (e.g. one shared between processes); the
 // default keeps a bounded number of sessions in memory, least recently used first out.
+import { toHex } from '../bytes.js';
 import {
   type Infer,
   PrefixedBytes,
@@ -53,8 +54,6 @@ export interface MemoryServerSessionCacheOptions {
   readonly clock?: () => number;
 }
 
-const key = (id: Uint8Array) => Array.from(id, (b) => b.toString(16).padStart(2, '0')).join('');
-
 /**
  * The default ServerSessionCache: in memory, LRU, bounded; expired sessions are dropped when met
  * (the handshake checks lifetimes too, so a replacement cache need not).
@@ -74,7 +73,7 @@ export class MemoryServerSessionCache implements ServerSessionCache {
   }
 
   get(sessionId: Uint8Array): Session12 | undefined {
-    const k = key(sessionId);
+    const k = toHex(sessionId);
     const session = this.entries.get(k);
     if (session && expired(session, this.clock())) {
       this.entries.delete(k);
@@ -89,7 +88,7 @@ export class MemoryServerSessionCache implements ServerSessionCache {
   }
 
   put(sessionId: Uint8Array, session: Session12): void {
-    const k = key(sessionId);
+    const k = toHex(sessionId);
     this.entries.delete(k);
     this.entries.set(k, session);
     // The least recently used first: drop it while over the bound or expired.
@@ -101,6 +100,6 @@ export class MemoryServerSessionCache implements ServerSessionCache {
   }
 
   remove(sessionId: Uint8Array): void {
-    this.entries.delete(key(sessionId));
+    this.entries.delete(toHex(sessionId));
   }
 }
