@@ -10,6 +10,7 @@ import {
   TrustStore,
 } from '@tls-kit/certs';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
+import { MemoryServerSessionCache } from '../server/session-cache.js';
 import { TicketKeys } from '../server/ticket-keys.js';
 import { TLSUsageError } from '../errors.js';
 import {
@@ -91,6 +92,8 @@ class NodeServerCertificates extends ServerCertificates {
 export class Server extends net.Server {
   /** The engine options of one connection; `socket` receives its key log lines. */
   private readonly engineOptions: (socket?: TLSSocket) => ServerOptions;
+  /** The engine of every connection while nobody listens for 'keylog' (which needs one per socket). */
+  private readonly sharedTls: ServerTLS;
   private readonly handshakeTimeout: number;
   private readonly certificates: NodeServerCertificates;
 
@@ -118,9 +121,12 @@ export class Server extends net.Server {
     const common = commonOptionsFrom(options);
     const ticketKeys =
       options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+    // One TLS 1.2 session cache for the server, as one ticket key set: shared by the per-socket engines too.
+    const sessionCache = new MemoryServerSessionCache();
     this.handshakeTimeout = options.handshakeTimeout ?? 120_000;
     this.engineOptions = (socket) => ({
       ...common,
+      sessionCache,
       ...options.engine,
       certificates,
       clientAuth,
@@ -130,7 +136,7 @@ export class Server extends net.Server {
       ...(socket ? { keyLog: (line: string) => this.emit('keylog', Buffer.from(`${line}\n`), socket) } : {}),
     });
     // Bad options fail here, not on the first connection.
-    new ServerTLS(this.engineOptions());
+    this.sharedTls = new ServerTLS(this.engineOptions());
     if (onSecureConnection) this.on('secureConnection', onSecureConnection);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
   }
@@ -151,7 +157,9 @@ export class Server extends net.Server {
     try {
       socket = new TLSSocket(raw, {
         isServer: true,
-        tls: (self) => new ServerTLS(this.engineOptions(self)),
+        // A ServerTLS per socket only to route its key log lines to 'keylog' (node:tls logs only then too).
+        tls: (self) =>
+          this.listenerCount('keylog') > 0 ? new ServerTLS(this.engineOptions(self)) : this.sharedTls,
         handshakeTimeout: this.handshakeTimeout,
         allowHalfOpen: this.allowHalfOpen,
       });
