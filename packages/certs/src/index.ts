@@ -3,6 +3,8 @@
 
 export type { AlgorithmIdentifier, SignatureAlgorithm, SubjectPublicKeyInfo } from './algorithms.js';
 export { CertificateBuilder, type CertificateOptions, encodeName } from './builder.js';
+/** Lowercase hex as one flat string (fingerprints, serial numbers; the engine's key log lines). */
+export { toHex } from './bytes.js';
 export type { CertificateChainCallback, ChainDelivery } from './callback.js';
 export { Certificate } from './certificate.js';
 export { CertificateCache } from './certificate-cache.js';

@@ -18,17 +18,3 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
-const latin1 = new TextDecoder('latin1');
-
-/** Lowercase hex, written as ASCII digits and decoded at once (key log lines, cache keys). */
-export function toHex(bytes: Uint8Array): string {
-  const digits = new Uint8Array(bytes.length * 2);
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    digits[2 * i] = HEX_DIGITS[b >>> 4]!;
-    digits[2 * i + 1] = HEX_DIGITS[b & 15]!;
-  }
-  return latin1.decode(digits);
-}

@@ -2,10 +2,10 @@
 // deprotection, handshake message reassembly, dispatch to the current handshake state, alerts,
 // close semantics (seed chapter 15), output batching, and pausing for certificate callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
-import { InvalidatedError } from '@tls-kit/certs';
+import { InvalidatedError, toHex } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
-import { concat, toHex } from './bytes.js';
+import { concat } from './bytes.js';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';

@@ -16,6 +16,7 @@
 // A client that also offers TLS 1.3 sends one ClientHello (client/handshake13.ts) carrying our
 // offer; when the ServerHello picks TLS 1.2 it is handed to `Client12.serverHello`.
 import type { Certificate, ClientCertificateStore, TrustStore } from '@tls-kit/certs';
+import { toHex } from '@tls-kit/certs';
 import { FFDHE_PRIMES_HEX, type NamedGroupName, type SignatureSchemeName } from '@tls-kit/crypto';
 import {
   AlertDescription,
@@ -44,7 +45,7 @@ import {
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
 import { GROUP_CODES, TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual, concat, toHex } from '../bytes.js';
+import { bytesEqual, concat } from '../bytes.js';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { ConnectionCore, HandshakeState } from '../core.js';
 import { fail, ProtocolViolation } from '../errors.js';

@@ -2,7 +2,7 @@
 // the seed's CHECK_SESSION_CACHE) and the same state sealed into session tickets (RFC 5077 §4).
 // The cache is an interface the user may replace (e.g. one shared between processes); the
 // default keeps a bounded number of sessions in memory, least recently used first out.
-import { toHex } from '../bytes.js';
+import { toHex } from '@tls-kit/certs';
 import {
   type Infer,
   PrefixedBytes,
