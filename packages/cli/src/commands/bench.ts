@@ -32,10 +32,10 @@ const spec: CommandSpec = {
     'against node:tls), bulk MB/s against the node:crypto ceiling and memory per idle connection. Then the\n' +
     "engine through the bench's own glue: full and resumed handshakes/s, bulk MB/s on one connection, heap\n" +
     'bytes per idle connection and the in-memory record layer, for tls-kit with the node:crypto and the\n' +
-    '@noble provider, node:tls and\n' +
-    'node-forge (TLS 1.0/1.1 only), over 127.0.0.1 in this process (memory: in child processes); the record\n' +
-    'cases add `openssl speed -evp` and a bare node:crypto AEAD loop (the ceiling on node:crypto). Each case\n' +
-    'runs its contenders in alternating rounds; figures are medians. Progress goes to stderr.',
+    '@noble provider, node:tls and node-forge (TLS 1.0/1.1 only), over 127.0.0.1 in this process (memory:\n' +
+    'in child processes); the record cases add `openssl speed -evp` and a bare node:crypto AEAD loop (the\n' +
+    'ceiling on node:crypto). Each case runs its contenders in alternating rounds; figures are medians.\n' +
+    'Progress goes to stderr.',
   flags: {
     json: { type: 'boolean', help: 'print the results as JSON instead of Markdown tables' },
     seconds: {
@@ -62,7 +62,7 @@ const spec: CommandSpec = {
     '  resume-tls12, bulk-aes-128-gcm, bulk-aes-256-gcm, bulk-chacha20-poly1305, memory-server, memory-client,\n' +
     '  record-aes-128-gcm, record-aes-256-gcm, record-chacha20-poly1305, purejs-handshake, purejs-bulk\n' +
     'exit status: 0 when every measurement ran (targets missed or not), 1 if one failed, 2 on bad flags.\n' +
-    'example: pnpm tls-kit bench --seconds 3 --only handshake,bulk',
+    'example: pnpm tls-kit bench --only adapter --seconds 3   (the adapter rows, about 3 minutes)',
 };
 
 export interface Machine {
