@@ -44,6 +44,11 @@ test('bench --seconds 0.2 --json: every case, every stack, well-formed figures',
   t.regex(report.machine.node, /^v\d+/);
   const ids = report.cases.map((c) => c.id);
   for (const prefix of [
+    'adapter-handshake-defaults',
+    'adapter-handshake-x25519-tls13',
+    'adapter-handshake-x25519-tls12',
+    'adapter-bulk-',
+    'adapter-memory-',
     'handshake-tls13',
     'handshake-tls12',
     'resume-tls13',
@@ -60,17 +65,23 @@ test('bench --seconds 0.2 --json: every case, every stack, well-formed figures',
   }
   for (const c of report.cases) {
     const expected =
-      c.group === 'record'
-        ? ['tlskit-node', 'tlskit-noble', 'node-crypto-bare', 'openssl']
-        : c.group === 'pure-js'
-          ? ['noble-vs-node']
-          : MAIN;
+      c.group === 'adapter'
+        ? c.unit === 'handshakes/s'
+          ? ['tlskit-adapter', 'node', 'adapter-client', 'adapter-server']
+          : c.unit === 'MB/s'
+            ? ['tlskit-adapter', 'node', 'node-crypto-bare', 'openssl']
+            : ['tlskit-adapter', 'node']
+        : c.group === 'record'
+          ? ['tlskit-node', 'tlskit-noble', 'node-crypto-bare', 'openssl']
+          : c.group === 'pure-js'
+            ? ['noble-vs-node']
+            : MAIN;
     t.deepEqual(Object.keys(c.cells).sort(), [...expected].sort(), `${c.id}: one cell per contender`);
     for (const [id, cell] of Object.entries(c.cells)) {
       t.is(cell.error, undefined, `${c.id} / ${id}`);
       if (cell.value === undefined) {
         t.regex(cell.na ?? '', /^n\/a \(/, `${c.id} / ${id}: a figure or a reason`);
-      } else if (c.group === 'memory') {
+      } else if (c.unit === 'bytes') {
         t.true(Number.isFinite(cell.value), `${c.id} / ${id}: ${cell.value}`);
       } else {
         t.true(Number.isFinite(cell.value) && cell.value > 0, `${c.id} / ${id}: ${cell.value}`);
@@ -78,7 +89,9 @@ test('bench --seconds 0.2 --json: every case, every stack, well-formed figures',
     }
   }
   // Node's tls and tls-kit over node:crypto can run every TLS 1.3 case.
-  for (const c of report.cases.filter((x) => x.id.includes('tls13') || x.group === 'bulk')) {
+  for (const c of report.cases.filter(
+    (x) => x.group !== 'adapter' && (x.id.includes('tls13') || x.group === 'bulk'),
+  )) {
     t.not(c.cells.node?.value, undefined, c.id);
     t.not(c.cells['tlskit-node']?.value, undefined, c.id);
   }
@@ -102,6 +115,20 @@ test('bench: the record case sets tls-kit beside a bare node:crypto loop, and bu
   t.is(status, 0);
   t.regex(stdout, /\| aes-128-gcm \|( [\d,.]+ \|){10} [\d.]+% \| [\d.]+% \| [\d.]+% \|/);
   t.regex(stdout, /\| aes-128-gcm \| [\d,.]+ \| [\d,.]+ \| [\d,.]+ \| [\d.]+x \| [\d.]+x \| \d+% \|/);
+});
+
+test("bench: the adapter cases pair tls-kit's adapter and node:tls four ways, and bulk against its ceiling", async (t) => {
+  const { status, stdout, stderr } = await quickBench('adapter-handshake-x25519-tls12-rsa,adapter-bulk');
+  t.is(status, 0, stderr);
+  t.regex(
+    stdout,
+    /\| adapter handshakes\/s with close, ecdhCurve X25519, TLS 1\.2 ECDHE, RSA-2048 chain( \| [\d,.]+){4}( \| [\d.]+x){3} \|/,
+  );
+  t.regex(
+    stdout,
+    /\| adapter bulk MB\/s[^|]*\| [\d,.]+ \| [\d,.]+ \| [\d.]+x \| [\d,.]+ \| [\d,.]+ \| [\d.]+x \| \d+% \|/,
+  );
+  t.regex(stdout, /node:tls client → tls-kit adapter server >= 1\.0x node:tls ↔ node:tls \| [\d,.]+ vs/);
 });
 
 test('bench refuses bad flags with exit status 2', async (t) => {

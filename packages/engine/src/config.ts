@@ -140,14 +140,18 @@ export interface ResolvedConfig {
   /** Client only (ClientOptions.checkServerIdentity): replaces the built-in hostname check. */
   readonly checkServerIdentity?: CheckServerIdentity;
   /**
-   * Peer certificates parsed earlier by the connections of one ClientTLS / ServerTLS, by their
-   * exact bytes: a chain seen again reuses its parsed objects and so its verified signatures.
+   * Peer certificates parsed earlier, by their exact bytes: a chain seen again reuses its parsed
+   * objects and so its verified signatures (PEER_CERTIFICATES).
    */
   readonly certificateCache: CertificateCache;
 }
 
-/** Distinct peer certificates kept parsed per ClientTLS / ServerTLS (a few chains' worth). */
-const PEER_CERTIFICATE_CACHE_SIZE = 32;
+/**
+ * Distinct peer certificates kept parsed, one cache for the process: what is kept is a pure
+ * function of the bytes (imported keys and signature checks are further keyed by provider), and
+ * the Node adapter builds a ClientTLS / ServerTLS per connection, whose own caches would never hit.
+ */
+const PEER_CERTIFICATES = new CertificateCache(64);
 
 export const DEFAULT_GROUPS: readonly NamedGroupName[] = [
   'x25519mlkem768',
@@ -261,7 +265,7 @@ export function resolveConfig(options: CommonOptions, role: 'client' | 'server')
   for (const s of signatureSchemes) oneOf(s, SIGNATURE_SCHEMES, 'signatureSchemes');
   return {
     provider,
-    certificateCache: new CertificateCache(PEER_CERTIFICATE_CACHE_SIZE),
+    certificateCache: PEER_CERTIFICATES,
     versions,
     suites,
     suites12,

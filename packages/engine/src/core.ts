@@ -5,7 +5,7 @@ import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
-import { concat } from '@tls-kit/crypto/bytes';
+import { concat, toHex } from '@tls-kit/crypto/bytes';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
@@ -111,8 +111,6 @@ export type PeerVerification =
 
 export type WriteToWire = (data: Uint8Array) => void;
 export type WireClose = (immediate: boolean) => void;
-
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 const EMPTY = new Uint8Array(0);
 
@@ -480,7 +478,7 @@ export class ConnectionCore {
   }
 
   keyLog(label: string, secret: Uint8Array): void {
-    this.config.keyLog?.(`${label} ${hex(this.clientRandom)} ${hex(secret)}`);
+    this.config.keyLog?.(`${label} ${toHex(this.clientRandom)} ${toHex(secret)}`);
   }
 
   /**

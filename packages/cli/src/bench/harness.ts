@@ -5,7 +5,7 @@ import { type Contender, same } from './contender.js';
 import { forgeSuite } from './forge-stack.js';
 import { measureHandshakes } from './handshakes.js';
 import { measureMemory } from './memory.js';
-import { nodeStack } from './node-stack.js';
+import { nodeStack, tlsKitAdapter } from './node-stack.js';
 import type { BenchPki, KeyKind } from './pki.js';
 import { bareAeadRound, opensslSpeed, type RecordFigures, recordPair, recordRound } from './record.js';
 import { alternate, median, oneLine, type Series } from './rounds.js';
@@ -31,7 +31,7 @@ export interface Cell {
   error?: string;
 }
 
-export type Group = 'handshake' | 'resumption' | 'bulk' | 'memory' | 'record' | 'pure-js';
+export type Group = 'adapter' | 'handshake' | 'resumption' | 'bulk' | 'memory' | 'record' | 'pure-js';
 
 export interface CaseResult {
   readonly id: string;
@@ -41,7 +41,7 @@ export interface CaseResult {
   readonly higherIsBetter: boolean;
   /**
    * By contender id: 'tlskit-node', 'tlskit-noble', 'node', 'forge', 'openssl', 'node-crypto-bare',
-   * 'noble-vs-node'.
+   * 'noble-vs-node'; the adapter cases: 'tlskit-adapter', 'node', 'adapter-client', 'adapter-server'.
    */
   readonly cells: Record<string, Cell>;
 }
@@ -77,6 +77,27 @@ export const NOBLE_VS_NODE: Contender = {
 };
 
 const MAIN: readonly Contender[] = STACKS.map(same);
+
+/**
+ * The adapter cases' contenders: tls-kit's adapter on both ends, node:tls on both ends, and each
+ * side of the adapter alone against node:tls.
+ */
+export const ADAPTER_PAIRS: readonly Contender[] = [
+  same(tlsKitAdapter),
+  same(nodeStack),
+  {
+    id: 'adapter-client',
+    label: 'tls-kit adapter client, node:tls server',
+    client: tlsKitAdapter,
+    server: nodeStack,
+  },
+  {
+    id: 'adapter-server',
+    label: 'node:tls client, tls-kit adapter server',
+    client: nodeStack,
+    server: tlsKitAdapter,
+  },
+];
 
 const VERSION_LABEL: Record<Version, string> = { 'TLSv1.3': 'TLS 1.3', 'TLSv1.2': 'TLS 1.2 ECDHE' };
 const KEY_LABEL: Record<KeyKind, string> = { ecdsa: 'ECDSA P-256', rsa: 'RSA-2048' };
@@ -167,16 +188,17 @@ function bulkCase(aead: Aead): CaseDef {
   };
 }
 
-function memoryCase(role: 'server' | 'client'): CaseDef {
+/** The engine through the bench glue against every stack, or the adapter against node:tls. */
+function memoryCase(role: 'server' | 'client', of: 'engine' | 'adapter'): CaseDef {
   return {
-    id: `memory-${role}`,
-    group: 'memory',
-    title: `heap bytes per idle connection, ${role} side (TLS 1.3, RSA chain)`,
+    id: of === 'adapter' ? `adapter-memory-${role}` : `memory-${role}`,
+    group: of === 'adapter' ? 'adapter' : 'memory',
+    title: `${of === 'adapter' ? 'adapter ' : ''}heap bytes per idle connection, ${role} side (TLS 1.3, RSA chain)`,
     unit: 'bytes',
     higherIsBetter: false,
     async run(ctx) {
       const cells: Record<string, Cell> = {};
-      for (const stack of STACKS) {
+      for (const stack of of === 'adapter' ? [tlsKitAdapter, nodeStack] : STACKS) {
         try {
           const m = await measureMemory(stack, role, {
             pki: ctx.pki,
@@ -267,7 +289,71 @@ function pureJsCase(kind: 'handshake' | 'bulk'): CaseDef {
   };
 }
 
+/**
+ * Handshakes through connect/createServer of @tls-kit/engine/node against node:tls, closed as an
+ * application closes them (end(), then both sockets' 'close'): every option at its default
+ * (TLS 1.3; tls-kit offers X25519MLKEM768 + X25519, Node 20's OpenSSL X25519), or node:tls'
+ * own key exchange (ecdhCurve X25519) with the version pinned.
+ */
+function adapterHandshakeCase(settings: 'defaults' | 'x25519', version: Version, key: KeyKind): CaseDef {
+  const v = version === 'TLSv1.3' ? 'tls13' : 'tls12';
+  return {
+    id: settings === 'defaults' ? 'adapter-handshake-defaults' : `adapter-handshake-x25519-${v}-${key}`,
+    group: 'adapter',
+    title:
+      settings === 'defaults'
+        ? `adapter handshakes/s with close, every option at its default (TLS 1.3), ${KEY_LABEL[key]} chain`
+        : `adapter handshakes/s with close, ecdhCurve X25519, ${VERSION_LABEL[version]}, ${KEY_LABEL[key]} chain`,
+    unit: 'handshakes/s',
+    higherIsBetter: true,
+    run: (ctx) => {
+      const params: Params = { pki: ctx.pki, key, version, aead: 'aes-128-gcm', settings };
+      return socketCase(ADAPTER_PAIRS, params, (ready) =>
+        measureHandshakes(ready, () => params, { ...ctx.options, resume: false, close: true }),
+      );
+    },
+  };
+}
+
+/**
+ * Bulk through the adapter against node:tls (TLS 1.3 AES-128-GCM), with the node:crypto ceiling
+ * of the same run: the bare node:crypto loop and `openssl speed` measured in this case too.
+ */
+function adapterBulkCase(aead: Aead): CaseDef {
+  return {
+    id: `adapter-bulk-${aead}`,
+    group: 'adapter',
+    title: `adapter bulk MB/s, one connection, both ways, TLS 1.3 ${aead.toUpperCase()}`,
+    unit: 'MB/s',
+    higherIsBetter: true,
+    async run(ctx) {
+      const params: Params = { pki: ctx.pki, key: 'ecdsa', version: 'TLSv1.3', aead };
+      const cells = await socketCase(ADAPTER_PAIRS.slice(0, 2), params, (ready) =>
+        measureBulk(ready, () => params, { ...ctx.options, bytes: bulkBytes(ctx.options.seconds) }),
+      );
+      const roundMs = (ctx.options.seconds * 1000) / ctx.options.rounds;
+      const bare = Array.from({ length: ctx.options.rounds }, () => bareAeadRound(aead, roundMs).sealOpen);
+      cells['node-crypto-bare'] = { value: median(bare), detail: { sealOpen: median(bare) } };
+      try {
+        const speed = await opensslSpeed(aead, 1);
+        cells.openssl = speed === undefined ? { na: 'n/a (no openssl CLI)' } : { value: speed };
+      } catch (error) {
+        cells.openssl = { error: oneLine(error) };
+      }
+      return cells;
+    },
+  };
+}
+
 export const CASES: readonly CaseDef[] = [
+  adapterHandshakeCase('defaults', 'TLSv1.3', 'ecdsa'),
+  adapterHandshakeCase('x25519', 'TLSv1.3', 'ecdsa'),
+  adapterHandshakeCase('x25519', 'TLSv1.3', 'rsa'),
+  adapterHandshakeCase('x25519', 'TLSv1.2', 'ecdsa'),
+  adapterHandshakeCase('x25519', 'TLSv1.2', 'rsa'),
+  adapterBulkCase('aes-128-gcm'),
+  memoryCase('server', 'adapter'),
+  memoryCase('client', 'adapter'),
   handshakeCase('TLSv1.3', 'ecdsa', false),
   handshakeCase('TLSv1.3', 'rsa', false),
   handshakeCase('TLSv1.2', 'ecdsa', false),
@@ -278,8 +364,8 @@ export const CASES: readonly CaseDef[] = [
   bulkCase('aes-128-gcm'),
   bulkCase('aes-256-gcm'),
   bulkCase('chacha20-poly1305'),
-  memoryCase('server'),
-  memoryCase('client'),
+  memoryCase('server', 'engine'),
+  memoryCase('client', 'engine'),
   recordCase('aes-128-gcm'),
   recordCase('aes-256-gcm'),
   recordCase('chacha20-poly1305'),

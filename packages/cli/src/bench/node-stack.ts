@@ -1,8 +1,10 @@
-// Node's native node:tls (OpenSSL) as the reference stack, configured to negotiate exactly what
-// tls-kit does in each case: one version, one suite, X25519, the same chain, verified with the
-// same root and host name.
+// Stacks with node:tls' API: Node's native node:tls (OpenSSL), the reference, and tls-kit's Node
+// adapter (`connect` / `createServer` of @tls-kit/engine/node), which a user of tls-kit gets. Both
+// take the same options in every case: pinned to exactly what the engine glue negotiates (one
+// version, one suite, X25519), or the adapter cases' settings (every default, or X25519 only).
 import type net from 'node:net';
 import tls from 'node:tls';
+import * as adapter from '@tls-kit/engine/node';
 import { SERVER_NAME } from './pki.js';
 import {
   type Client,
@@ -14,6 +16,7 @@ import {
   type Side,
   SideQueue,
   type Stack,
+  type StackId,
   TLS13_SUITE,
 } from './stack.js';
 
@@ -25,16 +28,32 @@ const SUITES_12 = {
 
 /** The case's parameters as node:tls options (OpenSSL suite names for TLS 1.2). */
 export function nodeOptions(params: Params): tls.SecureContextOptions & tls.CommonConnectionOptions {
+  // Same groups as tls-kit-stack's groupsFor: P-256 in TLS 1.2 so an ECDSA P-256 certificate may be used.
+  const ecdhCurve = params.version === 'TLSv1.2' ? 'X25519:P-256' : 'X25519';
+  if (params.settings === 'defaults') return {};
+  if (params.settings === 'x25519')
+    return { minVersion: params.version, maxVersion: params.version, ecdhCurve };
   const ciphers =
     params.version === 'TLSv1.3'
       ? TLS13_SUITE[params.aead]
       : `ECDHE-${params.key === 'rsa' ? 'RSA' : 'ECDSA'}-${SUITES_12[params.aead]}`;
-  // Same groups as tls-kit-stack's groupsFor: P-256 in TLS 1.2 so an ECDSA P-256 certificate may be used.
-  const ecdhCurve = params.version === 'TLSv1.2' ? 'X25519:P-256' : 'X25519';
   return { minVersion: params.version, maxVersion: params.version, ciphers, ecdhCurve };
 }
 
-function sideOf(socket: tls.TLSSocket, sessionReady: Promise<void>): Side {
+/** What the harness uses of a TLS socket; node:tls' TLSSocket and the adapter's both have it. */
+interface TlsSocketLike extends net.Socket {
+  getProtocol(): string | null;
+  getCipher(): { standardName: string } | undefined;
+  isSessionReused(): boolean;
+}
+
+/** A node:tls-style module: connect() and createServer() with node:tls' option names. */
+export interface TlsApi {
+  connect(options: tls.ConnectionOptions): TlsSocketLike;
+  createServer(options: tls.TlsOptions): net.Server;
+}
+
+function sideOf(socket: TlsSocketLike, sessionReady: Promise<void>): Side {
   const side: Side = {
     protocol: socket.getProtocol() ?? '?',
     cipher: socket.getCipher()?.standardName ?? '?',
@@ -43,59 +62,74 @@ function sideOf(socket: tls.TLSSocket, sessionReady: Promise<void>): Side {
       socket.write(data);
       return !socket.writableNeedDrain;
     },
-    drained: () => drainOf(socket as net.Socket),
+    drained: () => drainOf(socket),
     onData: undefined,
     onError: undefined,
     sessionReady,
     destroy: () => socket.destroy(),
+    end: () => socket.end(),
+    closed: () =>
+      socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve())),
   };
   socket.on('data', (buf: Buffer) => side.onData?.(buf.length));
   socket.on('error', (error) => side.onError?.(error));
   return side;
 }
 
-export const nodeStack: Stack = {
-  id: 'node',
-  label: `node:tls (OpenSSL ${process.versions.openssl})`,
-  async listen(params): Promise<Listener> {
-    const pem = params.pki[params.key];
-    const queue = new SideQueue();
-    const server = tls.createServer({ ...nodeOptions(params), cert: pem.chain, key: pem.key, noDelay: true });
-    server.on('secureConnection', (socket) => queue.push(sideOf(socket, Promise.resolve())));
-    server.on('tlsClientError', (error) => queue.fail(error));
-    return listenOnLoopback(server, queue, 'secureConnection');
-  },
-  client(params): Client {
-    const pem = params.pki[params.key];
-    let session: Buffer | undefined;
-    return {
-      connect(port) {
-        return new Promise<Side>((resolve, reject) => {
-          const ticket = deferred();
-          const socket = tls.connect({
-            ...nodeOptions(params),
-            host: '127.0.0.1',
-            port,
-            servername: SERVER_NAME,
-            ca: pem.root,
-            ...(params.resume && session ? { session } : {}),
-          });
-          socket.setNoDelay(true);
-          if (params.resume) {
-            socket.on('session', (s: Buffer) => {
-              session = s;
-              ticket.resolve();
+export function tlsApiStack(id: StackId, label: string, api: TlsApi): Stack {
+  return {
+    id,
+    label,
+    async listen(params): Promise<Listener> {
+      const pem = params.pki[params.key];
+      const queue = new SideQueue();
+      const server = api.createServer({ ...nodeOptions(params), cert: pem.chain, key: pem.key });
+      server.on('connection', (socket: net.Socket) => socket.setNoDelay(true));
+      server.on('secureConnection', (socket: TlsSocketLike) => queue.push(sideOf(socket, Promise.resolve())));
+      server.on('tlsClientError', (error) => queue.fail(error));
+      return listenOnLoopback(server, queue, 'secureConnection');
+    },
+    client(params): Client {
+      const pem = params.pki[params.key];
+      let session: Buffer | undefined;
+      return {
+        connect(port) {
+          return new Promise<Side>((resolve, reject) => {
+            const ticket = deferred();
+            const socket = api.connect({
+              ...nodeOptions(params),
+              host: '127.0.0.1',
+              port,
+              servername: SERVER_NAME,
+              ca: pem.root,
+              ...(params.resume && session ? { session } : {}),
             });
-          } else ticket.resolve();
-          socket.once('error', reject);
-          socket.once('secureConnect', () => {
-            socket.off('error', reject);
-            // OpenSSL may send no new ticket on a resumed connection; the one it used stays valid.
-            if (socket.isSessionReused()) ticket.resolve();
-            resolve(sideOf(socket, ticket.promise));
+            socket.setNoDelay(true);
+            if (params.resume) {
+              socket.on('session', (s: Buffer) => {
+                session = s;
+                ticket.resolve();
+              });
+            } else ticket.resolve();
+            socket.once('error', reject);
+            socket.once('secureConnect', () => {
+              socket.off('error', reject);
+              // OpenSSL may send no new ticket on a resumed connection; the one it used stays valid.
+              if (socket.isSessionReused()) ticket.resolve();
+              resolve(sideOf(socket, ticket.promise));
+            });
           });
-        });
-      },
-    };
-  },
-};
+        },
+      };
+    },
+  };
+}
+
+export const nodeStack = tlsApiStack('node', `node:tls (OpenSSL ${process.versions.openssl})`, tls);
+
+/** The adapter's option types are node:tls' names with the engine's value types; the harness passes the same object to both. */
+export const tlsKitAdapter = tlsApiStack(
+  'tlskit-adapter',
+  'tls-kit adapter (@tls-kit/engine/node)',
+  adapter as unknown as TlsApi,
+);

@@ -20,7 +20,12 @@ const HEADINGS: Record<string, string> = {
   forge: 'node-forge ¹',
   openssl: 'openssl speed',
   'noble-vs-node': 'tls-kit (@noble) client ↔ node:tls server',
+  'tlskit-adapter': 'tls-kit adapter ↔ adapter',
+  'adapter-client': 'tls-kit adapter client → node:tls server',
+  'adapter-server': 'node:tls client → tls-kit adapter server',
 };
+
+const ADAPTER_COLUMNS = ['tlskit-adapter', 'node', 'adapter-client', 'adapter-server'] as const;
 
 export function formatNumber(value: number, unit: string): string {
   if (unit === 'bytes') return Math.round(value).toLocaleString('en-US');
@@ -53,7 +58,7 @@ function table(head: string[], rows: string[][], numericFrom = 1): string {
 
 export function mainTable(results: readonly CaseResult[]): string {
   const rows = results
-    .filter((r) => r.group !== 'record' && r.group !== 'pure-js')
+    .filter((r) => r.group !== 'record' && r.group !== 'pure-js' && r.group !== 'adapter')
     .map((r) => {
       const c = r.cells;
       return [
@@ -157,10 +162,117 @@ export function recordTable(results: readonly CaseResult[]): string {
 }
 
 /**
- * What a record layer on node:crypto can reach in bulk, from the same run: node:tls's cost per MB
- * moved, minus its AEAD work (one seal and one open per byte at `openssl speed`), plus the bare
- * node:crypto loop's seal+open. No JS stack can beat node:tls by more than this on node:crypto.
+ * What a record layer on node:crypto can reach in bulk, as a multiple of node:tls: node:tls's cost
+ * per MB moved, minus its AEAD work (one seal and one open per byte at `openssl speed`), plus the
+ * bare node:crypto loop's seal+open. No JS stack can beat node:tls by more than this on node:crypto.
  */
+export function nodeCryptoCeiling(nodeTls: number, openssl: number, bareSealOpen: number): number {
+  const nodeCost = 1 / nodeTls;
+  return nodeCost / (nodeCost - 2 / openssl + 1 / bareSealOpen);
+}
+
+/** The adapter's cases: handshakes with close (4 pairings), bulk against its ceiling, memory. */
+export function adapterTables(results: readonly CaseResult[]): string | undefined {
+  const adapter = results.filter((r) => r.group === 'adapter');
+  if (adapter.length === 0) return undefined;
+  const out: string[] = [];
+  const handshakes = adapter.filter((r) => r.unit === 'handshakes/s');
+  if (handshakes.length > 0) {
+    out.push(
+      table(
+        [
+          'case (per CPU second)',
+          ...ADAPTER_COLUMNS.map((id) => HEADINGS[id]!),
+          'adapter↔adapter / node↔node',
+          'adapter client / node↔node',
+          'adapter server / node↔node',
+          'same, per wall-clock second',
+        ],
+        handshakes.map((r) => {
+          const c = r.cells;
+          const wall = (id: string) => c[id] && { value: c[id].wall };
+          return [
+            r.title,
+            ...ADAPTER_COLUMNS.map((id) => cellText(c[id], r.unit, false)),
+            ...['tlskit-adapter', 'adapter-client', 'adapter-server'].map((id) =>
+              ratioText(ratio(c[id], c.node)),
+            ),
+            ['tlskit-adapter', 'adapter-client', 'adapter-server']
+              .map((id) => ratioText(ratio(wall(id), wall('node'))))
+              .join(' / '),
+          ];
+        }),
+      ),
+    );
+  }
+  for (const r of adapter.filter((x) => x.unit === 'MB/s')) {
+    const c = r.cells;
+    const nodeTls = c.node?.value;
+    const openssl = c.openssl?.value;
+    const bare = c['node-crypto-bare']?.detail?.sealOpen;
+    const ceiling = nodeTls && openssl && bare ? nodeCryptoCeiling(nodeTls, openssl, bare) : undefined;
+    const ours = ratio(c['tlskit-adapter'], c.node);
+    out.push(
+      table(
+        [
+          'case (per CPU second)',
+          HEADINGS['tlskit-adapter']!,
+          'node:tls',
+          'adapter / node:tls',
+          'openssl speed -evp',
+          'bare node:crypto seal+open',
+          'node:crypto ceiling vs node:tls',
+          'adapter / ceiling',
+        ],
+        [
+          [
+            r.title,
+            cellText(c['tlskit-adapter'], r.unit, false),
+            cellText(c.node, r.unit, false),
+            ratioText(ours),
+            cellText(c.openssl, r.unit, false),
+            bare === undefined ? '' : formatNumber(bare, r.unit),
+            ratioText(ceiling),
+            ours === undefined || ceiling === undefined ? '' : `${((ours / ceiling) * 100).toFixed(0)}%`,
+          ],
+        ],
+      ),
+    );
+  }
+  const memory = adapter.filter((r) => r.unit === 'bytes');
+  if (memory.length > 0) {
+    const figure = (n: number | undefined) => (n === undefined ? '' : formatNumber(n, 'bytes'));
+    out.push(
+      table(
+        [
+          'role',
+          'adapter heap B/conn',
+          'node:tls heap',
+          'adapter RSS B/conn',
+          'node:tls RSS',
+          'heap ratio',
+          'RSS ratio',
+        ],
+        memory.map((r) => {
+          const a = r.cells['tlskit-adapter'];
+          const n = r.cells.node;
+          return [
+            `${r.id.replace('adapter-memory-', '')} side`,
+            cellText(a, 'bytes', false),
+            cellText(n, 'bytes', false),
+            figure(a?.detail?.rss),
+            figure(n?.detail?.rss),
+            ratioText(ratio(a, n)),
+            ratioText(ratio(a && { value: a.detail?.rss }, n && { value: n.detail?.rss })),
+          ];
+        }),
+      ),
+    );
+  }
+  return out.join('\n\n');
+}
+
+/** The engine's bulk cases against the ceiling of the same run's record cases (nodeCryptoCeiling). */
 export function ceilingTable(results: readonly CaseResult[]): string | undefined {
   const rows: string[][] = [];
   for (const bulk of results.filter((r) => r.group === 'bulk')) {
@@ -171,8 +283,7 @@ export function ceilingTable(results: readonly CaseResult[]): string | undefined
     const openssl = record?.cells.openssl?.value;
     const bare = record?.cells['node-crypto-bare']?.detail?.sealOpen;
     if (!nodeTls || !tlsKit || !openssl || !bare) continue;
-    const nodeCost = 1 / nodeTls;
-    const ceiling = nodeCost / (nodeCost - 2 / openssl + 1 / bare);
+    const ceiling = nodeCryptoCeiling(nodeTls, openssl, bare);
     const actual = tlsKit / nodeTls;
     rows.push([
       aead,
@@ -267,6 +378,45 @@ export function evaluateTargets(results: readonly CaseResult[]): Target[] {
   for (const r of results) {
     const c = r.cells;
     const name = r.title;
+    if (r.group === 'adapter') {
+      if (r.unit === 'handshakes/s') {
+        // Defaults: tls-kit pays for the ML-KEM share node:tls (OpenSSL 3.0) does not offer.
+        const bar = r.id === 'adapter-handshake-defaults' ? 0.8 : 1;
+        for (const id of ['tlskit-adapter', 'adapter-client', 'adapter-server'])
+          add(
+            `${name}: ${HEADINGS[id]} >= ${bar.toFixed(1)}x node:tls ↔ node:tls`,
+            c[id],
+            c.node,
+            r.unit,
+            (x) => x >= bar,
+          );
+      } else if (r.unit === 'MB/s') {
+        const nodeTls = c.node?.value;
+        const openssl = c.openssl?.value;
+        const bare = c['node-crypto-bare']?.detail?.sealOpen;
+        const ceiling: Cell | undefined =
+          nodeTls && openssl && bare
+            ? { value: nodeCryptoCeiling(nodeTls, openssl, bare) * nodeTls }
+            : undefined;
+        add(
+          `${name}: adapter >= 90% of the node:crypto ceiling`,
+          c['tlskit-adapter'],
+          ceiling,
+          r.unit,
+          (x) => x >= 0.9,
+        );
+      } else {
+        add(`${name}: adapter heap <= node:tls heap`, c['tlskit-adapter'], c.node, r.unit, (x) => x <= 1);
+        add(
+          `${name}: adapter RSS <= node:tls RSS`,
+          rss(c['tlskit-adapter']),
+          rss(c.node),
+          r.unit,
+          (x) => x <= 1,
+        );
+      }
+      continue;
+    }
     if (r.group === 'handshake' || r.group === 'resumption' || r.group === 'bulk') {
       add(`${name}: tls-kit >= 1.0x node:tls`, c['tlskit-node'], c.node, r.unit, (x) => x >= 1);
     }

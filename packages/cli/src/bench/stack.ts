@@ -4,7 +4,7 @@
 import type net from 'node:net';
 import type { BenchPki, KeyKind } from './pki.js';
 
-export type StackId = 'tlskit-node' | 'tlskit-noble' | 'node' | 'forge';
+export type StackId = 'tlskit-node' | 'tlskit-noble' | 'tlskit-adapter' | 'node' | 'forge';
 export type Version = 'TLSv1.3' | 'TLSv1.2';
 export type Aead = 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305';
 
@@ -23,6 +23,11 @@ export interface Params {
   readonly aead: Aead;
   /** Client: keep the ticket / session each connection receives and offer it on the next one. */
   readonly resume?: boolean;
+  /**
+   * node:tls-API stacks only (node:tls, tls-kit's adapter): instead of the pinned suite and group,
+   * 'defaults' leaves every option at its default, 'x25519' pins the version and ecdhCurve only.
+   */
+  readonly settings?: 'defaults' | 'x25519';
 }
 
 /** One end of an established connection. */
@@ -41,8 +46,12 @@ export interface Side {
   onError: ((error: unknown) => void) | undefined;
   /** Client side with `resume`: resolves when a ticket/session for the next connection arrived. */
   readonly sessionReady: Promise<void>;
-  /** Closes the socket at once (no close_notify: the benchmark never measures the close). */
+  /** Closes the socket at once (no close_notify). */
   destroy(): void;
+  /** node:tls-API stacks: end() (close_notify, then the TCP FIN), as an application closes. */
+  end?(): void;
+  /** node:tls-API stacks: resolves on the socket's 'close'. */
+  closed?(): Promise<void>;
 }
 
 export interface Listener {

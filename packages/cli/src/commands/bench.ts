@@ -8,6 +8,7 @@ import { command, type CommandSpec, parseList, str, UsageError } from '../args.j
 import { type BenchOptions, type CaseResult, runCase, selectCases } from '../bench/harness.js';
 import { makePki } from '../bench/pki.js';
 import {
+  adapterTables,
   ceilingTable,
   evaluateTargets,
   formatNumber,
@@ -26,11 +27,15 @@ const spec: CommandSpec = {
   name: 'bench',
   synopsis: '[--json] [--seconds N] [--only CASE[,CASE]] [--connections N] [--rounds N]',
   description:
-    'Measures full and resumed handshakes/s, bulk MB/s on one connection, heap bytes per idle connection\n' +
-    'and the in-memory record layer, for tls-kit with the node:crypto and the @noble provider, node:tls and\n' +
-    'node-forge (TLS 1.0/1.1 only), over 127.0.0.1 in this process (memory: in child processes); the record\n' +
-    'cases add `openssl speed -evp` and a bare node:crypto AEAD loop (the ceiling on node:crypto). Each case\n' +
-    'runs its contenders in alternating rounds; figures are medians. Progress goes to stderr.',
+    "Measures tls-kit's Node adapter (connect/createServer of @tls-kit/engine/node) against node:tls:\n" +
+    'handshakes/s with close (defaults; ecdhCurve X25519 for both versions and key types; each side alone\n' +
+    'against node:tls), bulk MB/s against the node:crypto ceiling and memory per idle connection. Then the\n' +
+    "engine through the bench's own glue: full and resumed handshakes/s, bulk MB/s on one connection, heap\n" +
+    'bytes per idle connection and the in-memory record layer, for tls-kit with the node:crypto and the\n' +
+    '@noble provider, node:tls and node-forge (TLS 1.0/1.1 only), over 127.0.0.1 in this process (memory:\n' +
+    'in child processes); the record cases add `openssl speed -evp` and a bare node:crypto AEAD loop (the\n' +
+    'ceiling on node:crypto). Each case runs its contenders in alternating rounds; figures are medians.\n' +
+    'Progress goes to stderr.',
   flags: {
     json: { type: 'boolean', help: 'print the results as JSON instead of Markdown tables' },
     seconds: {
@@ -51,11 +56,13 @@ const spec: CommandSpec = {
     rounds: { type: 'string', value: 'N', help: `alternating rounds per case (default ${ROUNDS})` },
   },
   epilog:
-    'cases: handshake-tls13-ecdsa, handshake-tls13-rsa, handshake-tls12-ecdsa, handshake-tls12-rsa, resume-tls13,\n' +
+    'cases: adapter-handshake-defaults, adapter-handshake-x25519-{tls13,tls12}-{ecdsa,rsa},\n' +
+    '  adapter-bulk-aes-128-gcm, adapter-memory-server, adapter-memory-client,\n' +
+    '  handshake-tls13-ecdsa, handshake-tls13-rsa, handshake-tls12-ecdsa, handshake-tls12-rsa, resume-tls13,\n' +
     '  resume-tls12, bulk-aes-128-gcm, bulk-aes-256-gcm, bulk-chacha20-poly1305, memory-server, memory-client,\n' +
     '  record-aes-128-gcm, record-aes-256-gcm, record-chacha20-poly1305, purejs-handshake, purejs-bulk\n' +
     'exit status: 0 when every measurement ran (targets missed or not), 1 if one failed, 2 on bad flags.\n' +
-    'example: pnpm tls-kit bench --seconds 3 --only handshake,bulk',
+    'example: pnpm tls-kit bench --only adapter --seconds 3   (the adapter rows, about 3 minutes)',
 };
 
 export interface Machine {
@@ -129,6 +136,8 @@ export function markdown(report: BenchReport): string {
     `Each case: ${report.options.rounds} alternating rounds, ${report.options.seconds} s per contender in total; figures are medians of the rounds, per CPU second of this process (user + system; it runs both ends of every connection), which other jobs on the machine disturb far less than wall-clock time; the wall-clock figures follow in a second table. Memory: ${report.options.connections} idle connections per stack and role, heap growth per connection.`,
   ];
   const has = (groups: string[]) => report.cases.some((c) => groups.includes(c.group));
+  const adapter = adapterTables(report.cases);
+  if (adapter) lines.push('', adapter);
   if (has(['handshake', 'resumption', 'bulk', 'memory'])) {
     lines.push(
       '',

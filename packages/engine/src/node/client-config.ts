@@ -82,6 +82,7 @@ export const checkedName = (options: ClientSocketOptions): string =>
 /** What the client engine reports to its socket: 'session' and 'keylog' events. */
 interface SessionEvents {
   emit(event: 'session' | 'keylog', value: Buffer): boolean;
+  listenerCount(event: 'session'): number;
 }
 
 /** The client TLSSocketInit of `options`: session events and key log lines reach the socket. */
@@ -92,10 +93,17 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionE
   const offered = options.session ? decodeSession(options.session) : undefined;
   const psk = externalPsk(options);
   let latestSession: Uint8Array | undefined = options.session;
+  // The newest session is encoded only when asked for (a 'session' listener, getSession()).
+  let newSession: Parameters<typeof encodeSession>[0] | undefined;
+  const sessionBytes = () => {
+    if (newSession) latestSession = encodeSession(newSession);
+    newSession = undefined;
+    return latestSession;
+  };
   const engineOptions = (self: SessionEvents): ClientOptions => {
     const cache = new ConnectionSessionCache(offered, (session) => {
-      latestSession = encodeSession(session);
-      self.emit('session', Buffer.from(latestSession));
+      newSession = session;
+      if (self.listenerCount('session') > 0) self.emit('session', Buffer.from(sessionBytes()!));
     });
     return {
       ...commonOptionsFrom(options),
@@ -116,6 +124,6 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionE
   return {
     isServer: false,
     tls: (self) => new ClientTLS(engineOptions(self)),
-    getSession: () => latestSession,
+    getSession: sessionBytes,
   };
 }

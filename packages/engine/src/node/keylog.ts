@@ -20,3 +20,8 @@ export function keyLogSink(emit: (line: Buffer) => void): (line: string) => void
     emit(bytes);
   };
 }
+
+/** The engine's keyLog option when no socket listens: --tls-keylog's file only, if the flag is set. */
+export function fileKeyLog(): ((line: string) => void) | undefined {
+  return keylogFile() ? keyLogSink(() => {}) : undefined;
+}

@@ -101,6 +101,14 @@ function pemText(input: PemInput, name: string): string {
   return textOf(input as PemPiece, name);
 }
 
+/**
+ * Trust stores loaded from PEM, by the PEM text, most recently used last: connect() builds its
+ * engine per connection, and the same roots as the same objects let the engine's verified-issuer
+ * cache hit (as node:tls reuses a SecureContext). TrustStore is immutable.
+ */
+const pemTrustStores = new Map<string, TrustStore>();
+const PEM_TRUST_STORES = 16;
+
 /** The trust store of `ca`; without one, NODE_EXTRA_CA_CERTS added to Node's roots, as node:tls does. */
 export function trustStoreFrom(ca: SecureContextOptions['ca']): TrustStore | undefined {
   if (ca === undefined) return extraCaStore();
@@ -108,7 +116,13 @@ export function trustStoreFrom(ca: SecureContextOptions['ca']): TrustStore | und
   if (Array.isArray(ca) && ca.length > 0 && ca.every((c) => c instanceof Certificate)) {
     return new TrustStore(ca as readonly Certificate[]);
   }
-  return new TrustStore(loadCertificatesPem(pemText(ca as PemInput, 'options.ca')));
+  const pem = pemText(ca as PemInput, 'options.ca');
+  const known = pemTrustStores.get(pem);
+  pemTrustStores.delete(pem);
+  const store = known ?? new TrustStore(loadCertificatesPem(pem));
+  pemTrustStores.set(pem, store);
+  if (pemTrustStores.size > PEM_TRUST_STORES) pemTrustStores.delete(pemTrustStores.keys().next().value!);
+  return store;
 }
 
 function crlsFrom(crl: PemInput): CertificateRevocationList[] {

@@ -15,7 +15,7 @@ import { MemoryServerSessionCache, type ServerSessionCache } from '../server/ses
 import { TicketKeys } from '../server/ticket-keys.js';
 import { TLSUsageError } from '../errors.js';
 import { invalidArgType, nodeError } from './errors.js';
-import { keyLogSink } from './keylog.js';
+import { fileKeyLog, keyLogSink } from './keylog.js';
 import {
   chainFrom,
   commonOptionsFrom,
@@ -152,6 +152,8 @@ export interface ServerConfig<Socket> {
 export function serverConfig<Socket>(
   options: ServerSocketOptions<Socket>,
   onKeyLog: (line: Buffer, socket: Socket) => void,
+  /** Whether key log lines have a listener now ('keylog' needs an engine per socket). */
+  logsKeys: () => boolean = () => true,
 ): ServerConfig<Socket> {
   const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
   const certificates = new NodeServerCertificates(options.SNICallback, defaultChain(options, ca));
@@ -219,13 +221,18 @@ export function serverConfig<Socket>(
     rejectUnauthorized: false,
     ...(clientTrustRoot ? { clientTrustRoot } : {}),
     ticketKeys,
-    ...(socket ? { keyLog: keyLogSink((line) => onKeyLog(line, socket)) } : {}),
+    ...keyLogOption(socket),
   });
-  // Bad options fail here, not on the first connection.
-  new ServerTLS(engineOptions());
+  const fileOnly = fileKeyLog();
+  const keyLogOption = (socket?: Socket) =>
+    socket ? { keyLog: keyLogSink((line) => onKeyLog(line, socket)) } : fileOnly ? { keyLog: fileOnly } : {};
+  // Bad options fail here, not on the first connection. This engine then serves every connection
+  // that needs nothing of its socket (no pskCallback, no 'keylog' listener): its options, trust
+  // store and caches are resolved once, not per connection.
+  const shared = new ServerTLS(engineOptions());
   return {
     certificates,
-    tls: (socket) => new ServerTLS(engineOptions(socket)),
+    tls: (socket) => (psk || logsKeys() ? new ServerTLS(engineOptions(socket)) : shared),
     rejectUnverified: clientAuth === 'require',
   };
 }

@@ -1,7 +1,8 @@
 // createServer(): node:tls.createServer for this engine. A net.Server whose connections become
-// TLSSockets; one ServerTLS per connection (so 'keylog' and SNICallback know their socket) sharing
-// the server's TicketKeys and TLS 1.2 session cache, so a session made on one connection resumes
-// on another (by ticket or by session ID, RFC 5246 §7.4.1.2).
+// TLSSockets, served by one ServerTLS (one per connection while 'keylog' has a listener or a
+// pskCallback is set, so they know their socket) with the server's TicketKeys and TLS 1.2
+// session cache, so a session made on one connection resumes on another (by ticket or by
+// session ID, RFC 5246 §7.4.1.2).
 import net from 'node:net';
 import { invalidArgType } from './errors.js';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
@@ -43,7 +44,11 @@ class TLSServer extends net.Server {
     super({ allowHalfOpen: true, ...(opts.pauseOnConnect ? { pauseOnConnect: true } : {}) });
     this.options = opts;
     this.handshakeTimeout = opts.handshakeTimeout ?? 120_000;
-    this.config = serverConfig(opts, (line, socket) => this.emit('keylog', line, socket));
+    this.config = serverConfig(
+      opts,
+      (line, socket) => this.emit('keylog', line, socket),
+      () => this.listenerCount('keylog') > 0,
+    );
     if (listener) this.on('secureConnection', listener);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
   }

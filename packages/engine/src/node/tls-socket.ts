@@ -611,7 +611,8 @@ export class TLSSocket extends Duplex {
     if (this.transportClosing) return;
     this.transportClosing = true;
     const socket = this.socket;
-    socket.end();
+    // _final may have ended it already; a second end() builds an ERR_STREAM_ALREADY_FINISHED.
+    if (!socket.writableEnded) socket.end();
     if (immediate && socket.writableFinished) {
       socket.destroy();
       return;

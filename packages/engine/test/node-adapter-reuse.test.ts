@@ -1,0 +1,119 @@
+// What the adapter keeps across connections, checked against node:tls peers: createServer's TLS 1.2
+// sessions resume by session ID (RFC 5246 §7.4.1.2) on any later connection, 'keylog' still gets
+// every socket's lines while the connections of a listener-less server share one engine, and
+// connect() with the same `ca` PEM checks a chain's issuer signatures once, not per connection.
+import { once } from 'node:events';
+import { constants } from 'node:crypto';
+import type net from 'node:net';
+import tls from 'node:tls';
+import { privateKeyToPem } from '@tls-kit/certs';
+import test from 'ava';
+import type { CryptoProvider } from '@tls-kit/crypto';
+import { nodeProvider } from '@tls-kit/crypto/node';
+import { connect, createServer, type Server } from '../src/node/index.js';
+import { pki } from './helpers/pki.js';
+
+async function ourServer(): Promise<{ server: Server; port: number; ca: string }> {
+  const p = pki();
+  const leaf = p.leaf('ecdsa');
+  const server = createServer({ cert: leaf.toPem(), key: privateKeyToPem(leaf.privateKey!) }, (s) => {
+    s.on('error', () => {});
+    s.end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, port: (server.address() as net.AddressInfo).port, ca: p.root.toPem() };
+}
+
+/** One node:tls TLS 1.2 connection without tickets; resolves with its session and whether it resumed. */
+function connect12(
+  port: number,
+  ca: string,
+  session?: Buffer,
+): Promise<{ session: Buffer; reused: boolean }> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port,
+      ca,
+      servername: 'localhost',
+      maxVersion: 'TLSv1.2',
+      // Session IDs only: with tickets the server's session cache would not be needed.
+      secureOptions: constants.SSL_OP_NO_TICKET,
+      ...(session ? { session } : {}),
+    });
+    socket.on('error', reject);
+    socket.once('secureConnect', () => {
+      const reused = socket.isSessionReused();
+      const saved = socket.getSession();
+      socket.destroy();
+      if (saved) resolve({ session: saved, reused });
+      else reject(new Error('no session'));
+    });
+  });
+}
+
+test('TLS 1.2: a node:tls client resumes by session ID on a later connection', async (t) => {
+  const { server, port, ca } = await ourServer();
+  try {
+    const first = await connect12(port, ca);
+    t.false(first.reused);
+    const second = await connect12(port, ca, first.session);
+    t.true(second.reused);
+  } finally {
+    server.close();
+  }
+});
+
+test("'keylog' gets the lines of every connection once a listener is added", async (t) => {
+  const { server, port, ca } = await ourServer();
+  try {
+    await connect12(port, ca);
+    const lines: string[] = [];
+    server.on('keylog', (line: Buffer) => lines.push(line.toString()));
+    await connect12(port, ca);
+    t.true(lines.length > 0);
+    t.true(lines.every((l) => /^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$/.test(l)));
+  } finally {
+    server.close();
+  }
+});
+
+test('connect() with the same ca PEM verifies the chain once: later handshakes check only CertificateVerify', async (t) => {
+  const p = pki();
+  const leaf = p.leaf('ecdsa');
+  const server = tls.createServer({ cert: leaf.toPem(), key: privateKeyToPem(leaf.privateKey!) }, (s) => {
+    s.on('error', () => {});
+    s.end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  let verified = 0;
+  // A provider of its own, so no earlier test's cached checks count.
+  const provider: CryptoProvider = {
+    ...nodeProvider,
+    verify(scheme, key, data, signature) {
+      verified++;
+      return nodeProvider.verify(scheme, key, data, signature);
+    },
+  };
+  const ca = p.root.toPem();
+  const handshake = async () => {
+    verified = 0;
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, provider });
+    socket.on('error', () => {});
+    await once(socket, 'secureConnect');
+    t.true(socket.authorized);
+    socket.destroy();
+    return verified;
+  };
+  try {
+    // The leaf's signature by the root, then the server's CertificateVerify.
+    t.is(await handshake(), 2);
+    t.is(await handshake(), 1);
+    t.is(await handshake(), 1);
+  } finally {
+    server.close();
+  }
+});
