@@ -2,7 +2,7 @@
 // is told to trust, connects through the relay, and shows what happened. <body data-state> ends
 // as "done" or "failed" for whoever waits on the page (a person, or the test).
 import { Certificate, TrustStore } from '@tls-kit/certs';
-import type { TLSVersion } from '@tls-kit/engine/web';
+import { alertName, BadTLSDataError, TLSAlertError, type TLSVersion } from '@tls-kit/engine/web';
 import { runSession } from './session.js';
 import { decodeTranscript } from './transcript.js';
 import { chainRows, el, negotiated, show, timeline, transcriptTree } from './view.js';
@@ -47,6 +47,15 @@ function setUpTreeButtons(): void {
   document.getElementById('collapse')!.addEventListener('click', () => all(false));
 }
 
+/** What a failure means, in words: who refused the connection, with which alert. */
+function explain(error: Error): string {
+  if (error instanceof BadTLSDataError)
+    return `The page refused the connection and told the server why with the alert ${alertName(error.alertCode)}.`;
+  if (error instanceof TLSAlertError)
+    return `The server refused the connection with the alert ${alertName(error.alertCode)}.`;
+  return 'The connection ended before the exchange completed.';
+}
+
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const servers = (await (await fetch('servers.json')).json()) as ServerInfo[];
@@ -75,7 +84,8 @@ async function main(): Promise<void> {
       el(
         'p',
         {},
-        `Server: ${server.title}. Trusted root: ${rootPath}. No request was sent; no response is shown.`,
+        `${explain(result.error)} Server: ${server.title}. Trusted root: ${rootPath}. ` +
+          (c ? 'The request was sent; the response did not complete.' : 'No request was sent.'),
       ),
     );
   } else if (c) {
