@@ -26,14 +26,15 @@ let browser: Browser | undefined;
 const shots = mkdtempSync(join(tmpdir(), 'tls-kit-browser-test-'));
 
 test.before(async () => {
-  if (!haveChromium) return;
   [site, browser] = await Promise.all([
     startSite({ servers: withOpenssl ? ['ours', 'openssl'] : ['ours'] }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      // Chromium's sandbox cannot start as root (containers, CI).
-      args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
-    }),
+    haveChromium
+      ? chromium.launch({
+          executablePath: CHROMIUM,
+          // Chromium's sandbox cannot start as root (containers, CI).
+          args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+        })
+      : undefined,
   ]);
 });
 
