@@ -48,6 +48,10 @@ function writePkiFiles(pki: DemoPki, dir: string): PkiFiles {
 /** Starts `command`; resolves with the port of its "ACCEPT host:port" line (both servers print one). */
 function startListening(command: string, args: string[]): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A server must not outlive this process, however it ends.
+  const killOnExit = () => child.kill();
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   return new Promise((resolve, reject) => {
     let output = '';
     const fail = (why: string) => {
