@@ -80,6 +80,8 @@ async function checkCommon(t: ExecutionContext, loaded: Loaded, version: string)
   t.is(loaded.state, 'done', (await page.locator('#status').textContent()) ?? '');
   t.is(await field('version'), version);
   t.is(await field('alpn'), 'http/1.1');
+  // The leaf's key is ECDSA P-256: its signature, in both versions.
+  t.is(await field('signature'), 'ecdsa_secp256r1_sha256');
   t.is(await field('verified'), 'verified up to the given root');
   // The verified path: leaf, intermediate, then the root the page was given.
   const subjects = await page.locator('#chain td.subject').allTextContents();
@@ -114,6 +116,7 @@ browserTest('TLS 1.3 to tls-kit s_server: X25519MLKEM768, chain verified, the se
   t.is(await loaded.field('group'), 'X25519MLKEM768 (0x11ec)');
   // The server's own report of the connection, read over it.
   t.true(response.includes('Protocol: TLSv1.3'), response);
+  t.true(response.includes('SNI: localhost'), response);
   t.true(response.includes(`Cipher: ${suite}`), response);
   t.true(response.includes('Group: X25519MLKEM768'), response);
   // The dissector's tree: the ServerHello's key_share names the hybrid group.
@@ -130,6 +133,7 @@ browserTest('TLS 1.2 to tls-kit s_server: ECDHE with X25519', async (t) => {
   t.regex(suite, /^TLS_ECDHE_ECDSA_WITH_/);
   t.is(await loaded.field('group'), 'x25519 (0x001d)');
   t.true(response.includes('Protocol: TLSv1.2'), response);
+  t.true(response.includes('SNI: localhost'), response);
   t.true(response.includes(`Cipher: ${suite}`), response);
   // TLS 1.2's own messages are in the transcript, ServerKeyExchange with its curve.
   const names = await loaded.page.locator('#transcript details.record > details > summary').allTextContents();

@@ -7,6 +7,9 @@ import { ClientTLS, type Connection, secureStreams, type TLSVersion } from '@tls
 import type { Direction } from '@tls-kit/messages';
 import { opened, webSocketTransport } from './websocket-transport.js';
 
+/** The name the page asks for (SNI) and checks the leaf against: the demo leaf's. */
+export const SERVER_NAME = 'localhost';
+
 export interface CapturedChunk {
   readonly from: Direction;
   readonly data: Uint8Array;
@@ -51,7 +54,7 @@ export async function runSession(options: SessionOptions): Promise<SessionResult
     marks.push({ what: 'WebSocket open: the relay has connected to the TLS server', at: now() });
     const transport = webSocketTransport(ws, (from, data) => chunks.push({ from, data, at: now() }));
     const client = new ClientTLS({
-      serverHostname: 'localhost',
+      serverHostname: SERVER_NAME,
       trustRoot: options.trustRoot,
       alpnProtocols: ['http/1.1'],
       keyLog: (line) => keyLog.push(line),

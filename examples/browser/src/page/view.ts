@@ -5,7 +5,7 @@ import type { Certificate } from '@tls-kit/certs';
 import { keyDescription } from '@tls-kit/cli/demo/pki';
 import type { Connection } from '@tls-kit/engine/web';
 import { describeEnum, NamedGroup, type TreeNode } from '@tls-kit/messages';
-import type { Mark } from './session.js';
+import { type Mark, SERVER_NAME } from './session.js';
 import type { Flight, TranscriptRecord } from './transcript.js';
 
 type Child = Node | string | undefined;
@@ -43,7 +43,7 @@ export function negotiated(connection: Connection): Node[] {
     ['group', 'Key exchange group', connection.namedGroup ? groupName(connection.namedGroup) : '(none)'],
     ['signature', 'Server signature', connection.signatureScheme ?? '(none)'],
     ['alpn', 'ALPN', connection.alpnProtocol ?? '(none)'],
-    ['sni', 'Server name sent', 'localhost'],
+    ['sni', 'Server name sent', SERVER_NAME],
     [
       'verified',
       'Chain',
