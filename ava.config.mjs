@@ -29,7 +29,7 @@ const rank = (file) => {
 };
 
 export default {
-  files: ['packages/*/test/**/*.test.ts'],
+  files: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
   extensions: { ts: 'module' },
   nodeArguments: ['--conditions=@tls-kit/source', '--import=tsx'],
   workerThreads: false,

@@ -8,7 +8,7 @@ export {
   TLSDissector,
 } from './dissector.js';
 export { type KeyLogEntry, parseKeyLog } from './keylog.js';
-export { describeEnum, toHex, toJson, treeLines } from './render.js';
+export { describeEnum, type TreeNode, toHex, toJson, treeLines, treeNodes } from './render.js';
 export {
   describeError,
   dissect,

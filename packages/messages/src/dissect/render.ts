@@ -115,38 +115,70 @@ function isExtension(
   return typeof item === 'object' && item !== null && 'extensionType' in item && 'extensionData' in item;
 }
 
-/** Lines of an indented tree for a decoded value (one field per line, arrays as "- " items). */
-export function treeLines(value: unknown, indent = '', key?: string): string[] {
-  const lines: string[] = [];
+/**
+ * One line of the tree of a decoded value and the lines under it: what `treeLines` prints, as data
+ * for other displays (a collapsible tree in a web page).
+ */
+export interface TreeNode {
+  /**
+   * "cipherSuite: TLS_AES_128_GCM_SHA256 (0x1301)", "extensions: (9)", a list element's value, an
+   * extension's name. Empty for a list element that is a structure: its fields are its children.
+   */
+  readonly label: string;
+  /** An element of a list (treeLines shows it as "- "). */
+  readonly item: boolean;
+  readonly children: readonly TreeNode[];
+}
+
+const node = (label: string, children: readonly TreeNode[] = [], item = false): TreeNode => ({
+  label,
+  item,
+  children,
+});
+
+const isEmptyNode = (n: TreeNode) => n.label === '(empty)' && !n.item && n.children.length === 0;
+
+/** The tree of a decoded value: one node per field, list element or extension. */
+export function treeNodes(value: unknown, key?: string): TreeNode[] {
   if (Array.isArray(value)) {
-    if (value.length === 0) return [`${indent}(none)`];
-    for (const item of value) {
-      if (isScalar(item)) lines.push(`${indent}- ${scalar(item, key)}`);
-      else if (isExtension(item)) {
+    if (value.length === 0) return [node('(none)')];
+    return value.map((item) => {
+      if (isScalar(item)) return node(scalar(item, key), [], true);
+      if (isExtension(item)) {
         const raw = item.unknown === true ? ' (not decoded)' : '';
-        lines.push(`${indent}- ${describeEnum('extensionType', item.extensionType)}${raw}`);
-        const body = treeLines(item.extensionData, `${indent}    `);
-        if (body.length !== 1 || body[0]!.trim() !== '(empty)') lines.push(...body);
-      } else {
-        const inner = treeLines(item, `${indent}  `, key);
-        lines.push(`${indent}- ${inner[0]!.trimStart()}`, ...inner.slice(1));
+        const body = treeNodes(item.extensionData);
+        const shown = body.length === 1 && isEmptyNode(body[0]!) ? [] : body;
+        return node(`${describeEnum('extensionType', item.extensionType)}${raw}`, shown, true);
       }
-    }
-    return lines;
+      return node('', treeNodes(item, key), true);
+    });
   }
-  if (isScalar(value)) return [`${indent}${scalar(value, key)}`];
+  if (isScalar(value)) return [node(scalar(value, key))];
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return [`${indent}(empty)`];
-  for (const [k, v] of entries) {
-    if (isScalar(v)) lines.push(`${indent}${k}: ${scalar(v, k)}`);
-    else if (Array.isArray(v) && v.length === 0) lines.push(`${indent}${k}: (none)`);
-    else if (Array.isArray(v)) {
-      lines.push(`${indent}${k}: (${v.length})`);
-      lines.push(...treeLines(v, `${indent}  `, k));
-    } else {
-      lines.push(`${indent}${k}:`);
-      lines.push(...treeLines(v, `${indent}  `, k));
+  if (entries.length === 0) return [node('(empty)')];
+  return entries.map(([k, v]) => {
+    if (isScalar(v)) return node(`${k}: ${scalar(v, k)}`);
+    if (Array.isArray(v) && v.length === 0) return node(`${k}: (none)`);
+    if (Array.isArray(v)) return node(`${k}: (${v.length})`, treeNodes(v, k));
+    return node(`${k}:`, treeNodes(v, k));
+  });
+}
+
+function nodeLines(nodes: readonly TreeNode[], indent: string): string[] {
+  const lines: string[] = [];
+  for (const n of nodes) {
+    if (!n.item) lines.push(`${indent}${n.label}`, ...nodeLines(n.children, `${indent}  `));
+    else if (n.label !== '') lines.push(`${indent}- ${n.label}`, ...nodeLines(n.children, `${indent}    `));
+    else {
+      // A structure in a list: its first field on the "- " line, the others under it.
+      const inner = nodeLines(n.children, `${indent}  `);
+      lines.push(`${indent}- ${inner[0]!.trimStart()}`, ...inner.slice(1));
     }
   }
   return lines;
+}
+
+/** Lines of an indented tree for a decoded value (one field per line, arrays as "- " items). */
+export function treeLines(value: unknown, indent = '', key?: string): string[] {
+  return nodeLines(treeNodes(value, key), indent);
 }
