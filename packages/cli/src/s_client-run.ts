@@ -203,7 +203,7 @@ export async function sClient(flags: FlagValues, io: CommandIO): Promise<number>
       socket.destroy();
       finish(
         1,
-        rejected !== undefined && !secure ? `server certificate rejected: ${rejected}` : oneLine(error),
+        verdict?.ok === false && !secure ? `server certificate rejected: ${rejected}` : oneLine(error),
       );
     });
     // stdin ended: close_notify went out (stream end); the peer has `timeout` to answer.

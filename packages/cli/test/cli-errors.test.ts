@@ -74,7 +74,7 @@ test('bad input to each command: one line on stderr naming what is wrong, no sta
     [['s_server', '-accept', '0', '-cert', f.cert, '-key', bad.noCert], /^error: --key \S+no-cert\.pem: /],
     [['dissect', bad.garbage], /^error: \S+garbage\.bin: malformed TLS data/],
     [['dissect', join(f.dir, 'missing.pcap')], /^error: \S+missing\.pcap: no such file$/],
-    [['verify', '-CAfile', f.root, bad.garbage], /^error: /],
+    [['verify', '-CAfile', f.root, bad.garbage], /^error \S+garbage\.bin: no certificate found$/],
     [['demo', '--groups', 'NOPE'], /^error: unknown group "NOPE"/],
   ];
   for (const [args, message] of cases) {

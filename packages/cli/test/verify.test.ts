@@ -95,7 +95,7 @@ test.serial('failures: error FILE: <reason>: <certificate and rule>, exit 2', as
     [['--CAfile', roots, '--untrusted', chain, '--attime', '0', leafPem], /^error \S+: not-yet-valid: /],
     [['--CAfile', roots, '--untrusted', chain, join(dir, 'missing.pem')], /^error \S+missing\.pem: ENOENT/],
     [['--CAfile', roots, garbage], /^error \S+garbage\.pem: /],
-    [['--CAfile', withKey, leafPem], /^error: .*private key/],
+    [['--CAfile', withKey, leafPem], /^error \S+with-key\.pem: .*private key/],
   ];
   for (const [args, pattern] of cases) {
     const r = await cli(...args);

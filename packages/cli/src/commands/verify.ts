@@ -138,14 +138,14 @@ function parseArguments(argv: string[]): Options | 'help' {
 
 function readCertificates(path: string): Certificate[] {
   const certificates = loadCertificatesPem(readFileSync(path, 'utf8'));
-  if (certificates.length === 0) throw new CertificateError(`${path}: no certificate found`);
+  if (certificates.length === 0) throw new CertificateError('no certificate found');
   return certificates;
 }
 
 function readCrls(path: string): CertificateRevocationList[] {
   const bytes = new Uint8Array(readFileSync(path));
   const crls = CertificateRevocationList.load(bytes);
-  if (crls.length === 0) throw new CertificateError(`${path}: no CRL found`);
+  if (crls.length === 0) throw new CertificateError('no CRL found');
   return crls;
 }
 
@@ -154,6 +154,24 @@ function reportable(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (e instanceof CertificateError || err.code !== undefined) return err.message;
   throw e;
+}
+
+/** A file that cannot be used, named in the `error FILE: what` line. */
+class FileError extends Error {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(reportable(cause));
+  }
+}
+
+function readFile<T>(file: string, read: (path: string) => T): T {
+  try {
+    return read(file);
+  } catch (e) {
+    throw new FileError(file, e);
+  }
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -172,12 +190,15 @@ export async function run(argv: string[]): Promise<number> {
   try {
     shared = {
       trustStore:
-        options.caFile === undefined ? TrustStore.system() : new TrustStore(readCertificates(options.caFile)),
-      untrusted: options.untrusted.flatMap(readCertificates),
-      crls: options.crlFiles.flatMap(readCrls),
+        options.caFile === undefined
+          ? TrustStore.system()
+          : new TrustStore(readFile(options.caFile, readCertificates)),
+      untrusted: options.untrusted.flatMap((f) => readFile(f, readCertificates)),
+      crls: options.crlFiles.flatMap((f) => readFile(f, readCrls)),
     };
   } catch (e) {
-    console.error(`error: ${reportable(e)}`);
+    if (!(e instanceof FileError)) throw e;
+    console.error(`error ${e.file}: ${e.message}`);
     return 2;
   }
   let failed = false;

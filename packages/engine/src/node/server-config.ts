@@ -127,7 +127,8 @@ function completedChain(chain: Certificate[], ca: TrustStore | undefined): reado
   const assembled = new ServerCertificateChain(chain).chain;
   if (!ca) return assembled;
   const [leaf, ...intermediates] = assembled;
-  const result = verifyChain({ leaf: leaf!, intermediates, trustStore: ca });
+  // Path building only: the profile that accepts what OpenSSL's chain building would.
+  const result = verifyChain({ leaf: leaf!, intermediates, trustStore: ca, profile: 'rfc5280' });
   return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
 }
 

@@ -24,9 +24,9 @@ async function attempt(impl: TlsModule, port: number, options: object) {
   return facts;
 }
 
-// Known difference: path validation refuses a CA:TRUE end-entity certificate even when it is
-// itself the trust anchor (node accepts it). test.failing turns into a failure once it passes.
-test.failing('selfsigned / cert-regression: a CA:TRUE self-signed certificate as the server certificate, trusted as its own ca', async (t) => {
+// A CA:TRUE self-signed certificate that is itself the trust anchor is accepted as the server's
+// certificate, as node accepts it (openssl req -x509 development setups).
+test('selfsigned / cert-regression: a CA:TRUE self-signed certificate as the server certificate, trusted as its own ca', async (t) => {
   const { node, ours } = await both(async (impl) => {
     const { port, close } = await okServer(impl, fixtures.selfSigned);
     const result = await attempt(impl, port, { ca: fixtures.selfSigned.cert, servername: 'localhost' });
