@@ -10,6 +10,7 @@ const slowestFirst = [
   'engine/test/tls12-interop-openssl.test.ts',
   'engine/test/record-limits.test.ts',
   'messages/test/splitter.test.ts',
+  'cli/test/cli-errors.test.ts',
   'engine/test/groups-interop.test.ts',
   'engine/test/interop-gnutls.test.ts',
   'engine/test/interop-openssl.test.ts',
@@ -21,6 +22,8 @@ const slowestFirst = [
   'engine/test/half-close.test.ts',
   'cli/test/s_client.test.ts',
   'cli/test/s_server.test.ts',
+  'engine/test/flood.test.ts',
+  'engine/test/anchors.test.ts',
 ];
 
 const rank = (file) => {
