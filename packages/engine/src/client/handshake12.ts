@@ -176,7 +176,7 @@ export class Client12 {
     core.clientRandom = random;
     core.transcript.add(raw);
     core.sendRaw(ContentType.handshake, raw);
-    core.clientHelloExchanged();
+    core.records.clientHelloExchanged();
     return {
       random,
       sessionId,

@@ -272,7 +272,7 @@ export function startClient13(core: ConnectionCore, settings: ClientSettings13):
   ctx.sendClientHello();
   core.facts.sessionId = ctx.sessionId;
   core.facts.serverName = settings.sni;
-  core.clientHelloExchanged();
+  core.records.clientHelloExchanged();
   return new ExpectServerHello(ctx);
 }
 
@@ -379,7 +379,7 @@ class ExpectServerHello implements HandshakeState {
       ctx.shares = new Map();
       ctx.startKeyShare(name);
     }
-    core.sendChangeCipherSpecOnce();
+    core.records.sendChangeCipherSpecOnce();
     ctx.sendClientHello();
     return new ExpectServerHello(ctx);
   }
@@ -658,9 +658,9 @@ class ExpectFinished implements HandshakeState {
     core.keyLog('CLIENT_TRAFFIC_SECRET_0', clientApp);
     core.keyLog('SERVER_TRAFFIC_SECRET_0', serverApp);
     core.keyLog('EXPORTER_SECRET', exporter);
-    core.setReadSecret(suite, serverApp);
+    core.installKeys('read', { version: 'TLSv1.3', suite, secret: serverApp });
     const finish = (chain: LocalChain | null | undefined): HandshakeState => {
-      core.sendChangeCipherSpecOnce();
+      core.records.sendChangeCipherSpecOnce();
       if (this.clientCertificate) sendClientCertificate(core, this.clientCertificate.request, chain ?? null);
       const verifyData = finishedVerifyData(
         core.config.provider,
@@ -669,7 +669,7 @@ class ExpectFinished implements HandshakeState {
         core.transcript.current(),
       );
       core.sendHandshake(HandshakeType.finished, verifyData);
-      core.setWriteSecret(suite, clientApp);
+      core.installKeys('write', { version: 'TLSv1.3', suite, secret: clientApp });
       const resumption = master.resumptionSecret(core.transcript.current());
       const traffic = new Traffic13(
         core,

@@ -15,8 +15,7 @@ import {
   type KeyBlock12,
   VERIFY_DATA_LENGTH,
 } from '../keyschedule/tls12.js';
-import { MAX_PLAINTEXT } from '../protocol.js';
-import { Tls12Protection } from '../record/protection12.js';
+import type { RecordKeys } from '../record/layer.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
 import { verifyPeerSignature } from './peer-signature.js';
@@ -97,31 +96,24 @@ export class Keys12 {
     core.keyLog('CLIENT_RANDOM', master);
   }
 
-  private protection(sender: 'client' | 'server', limit: number | undefined): Tls12Protection {
+  /** The keys `sender` writes with (RFC 5246 §6.3). */
+  private keys(sender: 'client' | 'server'): RecordKeys {
     const key = sender === 'client' ? this.block.clientKey : this.block.serverKey;
     const iv = sender === 'client' ? this.block.clientIv : this.block.serverIv;
-    return new Tls12Protection(
-      this.core.config.provider,
-      this.suite,
-      key,
-      iv,
-      Math.min(limit ?? MAX_PLAINTEXT, MAX_PLAINTEXT),
-    );
+    return { version: 'TLSv1.2', suite: this.suite, key, iv };
   }
 
   /** Sends ChangeCipherSpec and switches our writes to the pending keys (RFC 5246 §7.1). */
   sendChangeCipherSpec(): void {
     const { core } = this;
     core.sendRaw(ContentType.change_cipher_spec, new Uint8Array([1]));
-    const sender = core.role;
-    core.replaceWriteProtection(this.protection(sender, core.writeLimit));
+    core.installKeys('write', this.keys(core.role));
   }
 
   /** The peer's ChangeCipherSpec: its records are protected from now on. */
   receiveChangeCipherSpec(): void {
     const { core } = this;
-    const sender = core.role === 'client' ? 'server' : 'client';
-    core.replaceReadProtection(this.protection(sender, core.readLimit));
+    core.installKeys('read', this.keys(core.role === 'client' ? 'server' : 'client'));
   }
 
   verifyData(sender: 'client' | 'server'): Uint8Array {

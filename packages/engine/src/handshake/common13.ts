@@ -201,8 +201,8 @@ export function enterHandshakeKeys(
   const [read, write] = role === 'client' ? [serverSecret, clientSecret] : [clientSecret, serverSecret];
   // Write keys first: if the read side fails (a message split across the key change), our alert
   // goes out under the keys the peer now reads with.
-  core.setWriteSecret(suite, write);
-  core.setReadSecret(suite, read);
+  core.installKeys('write', { version: 'TLSv1.3', suite, secret: write });
+  core.installKeys('read', { version: 'TLSv1.3', suite, secret: read });
   core.facts.tlsVersion = 'TLSv1.3';
   core.facts.cipherSuite = suite.name;
   return { hs, clientSecret, serverSecret };

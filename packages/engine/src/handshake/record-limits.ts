@@ -6,7 +6,6 @@ import type { ResolvedConfig } from '../config.js';
 import type { ConnectionCore } from '../core.js';
 import { fail } from '../errors.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
-import { LimitedPlaintextProtection } from '../record/protection12.js';
 
 /** RFC 6066 §4: max_fragment_length code -> bytes. */
 export function maxFragmentLengthBytes(code: number): number | undefined {
@@ -46,17 +45,15 @@ function find(extensions: Extensions) {
 function applyRecordSizeLimit(core: ConnectionCore, peerLimit: number, tls13: boolean): void {
   if (peerLimit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${peerLimit}`);
   const max = tls13 ? MAX_PLAINTEXT + 1 : MAX_PLAINTEXT;
-  core.writeLimit = Math.min(peerLimit, max);
-  core.readLimit = Math.min(core.config.recordSizeLimit, max);
+  core.records.setLimits(Math.min(core.config.recordSizeLimit, max), Math.min(peerLimit, max));
 }
 
 /** RFC 6066 §4: the limit binds both directions from now on, handshake records included. */
 function applyMaxFragmentLength(core: ConnectionCore, bytes: number, tls13: boolean): void {
   const limit = tls13 ? bytes + 1 : bytes;
-  core.writeLimit = limit;
-  core.readLimit = limit;
+  core.records.setLimits(limit, limit);
   // TLS 1.2 goes on with unprotected handshake records; TLS 1.3's next keys take the limit.
-  if (!tls13) core.replaceWriteProtection(new LimitedPlaintextProtection(bytes));
+  if (!tls13) core.records.limitPlaintextWrites(bytes);
 }
 
 /** Server: applies the client's offer; returns the extension that answers it, if any. */
@@ -70,7 +67,7 @@ export function answerRecordLimits(
     applyRecordSizeLimit(core, offer.recordSizeLimit, tls13);
     return {
       extensionType: ExtensionType.record_size_limit,
-      extensionData: { recordSizeLimit: core.readLimit! },
+      extensionData: { recordSizeLimit: core.records.recordReadLimit! },
     };
   }
   if (offer.maxFragmentLength === undefined) return undefined;

@@ -91,8 +91,12 @@ export class Traffic13 implements HandshakeState {
         ) {
           fail(AlertDescription.illegal_parameter, `KeyUpdate request_update ${requestUpdate}`);
         }
-        this.core.caps.keyUpdate();
-        this.core.setReadSecret(this.suite, this.nextSecret(READ));
+        this.core.records.caps.keyUpdate();
+        this.core.installKeys('read', {
+          version: 'TLSv1.3',
+          suite: this.suite,
+          secret: this.nextSecret(READ),
+        });
         // RFC 8446 §4.6.3: answer update_requested with our own update (not requesting one back);
         // one update answers any number of requests, so it is sent once, at the end of the call.
         if (requestUpdate === KeyUpdateRequest.update_requested) this.core.owePeerKeyUpdate();
@@ -133,7 +137,7 @@ export class Traffic13 implements HandshakeState {
       ContentType.handshake,
       frameHandshake(HandshakeType.key_update, KeyUpdate.build({ requestUpdate })),
     );
-    this.core.setWriteSecret(this.suite, this.nextSecret(WRITE));
+    this.core.installKeys('write', { version: 'TLSv1.3', suite: this.suite, secret: this.nextSecret(WRITE) });
   }
 
   /** Automatic update when our key has protected enough records (core, RFC 8446 §5.5). */

@@ -3,7 +3,6 @@
 import { AlertDescription, HandshakeSplitter } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
 import { fail } from '../errors.js';
-import type { HandshakeMessage } from '../handshake/messages.js';
 
 /** Runs a splitter step; its WireErrors (bad or oversized headers) are decode_error. */
 function decoding<T>(step: () => T): T {
@@ -13,6 +12,14 @@ function decoding<T>(step: () => T): T {
     if (!(error instanceof WireError)) throw error;
     return fail(AlertDescription.decode_error, `handshake message: ${error.message}`);
   }
+}
+
+/** One handshake message (RFC 8446 §4). */
+export interface HandshakeMessage {
+  readonly type: number;
+  readonly body: Uint8Array;
+  /** Header and body, as hashed into the transcript. */
+  readonly raw: Uint8Array;
 }
 
 export class HandshakeJoiner {

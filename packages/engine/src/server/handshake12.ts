@@ -107,7 +107,7 @@ class Idle extends State12 {
     expectMessage(message, HandshakeType.client_hello, this.name);
     const ch = decode(ClientHello, message.body);
     this.core.clientRandom = ch.random;
-    this.core.clientHelloExchanged();
+    this.core.records.clientHelloExchanged();
     return clientHello12(this.core, this.settings, message, ch);
   }
 }

@@ -137,7 +137,7 @@ class ExpectClientHello implements HandshakeState {
     const ch = decode(ClientHello, message.body);
     const extensions = ch.extensions ?? [];
     core.clientRandom = ch.random;
-    core.clientHelloExchanged();
+    core.records.clientHelloExchanged();
     // RFC 8446 Appendix D.5: SSL 3.0 and below are refused whatever else the hello offers.
     if (ch.legacyVersion <= ProtocolVersion.SSL3_0)
       fail(
@@ -202,7 +202,7 @@ class ExpectClientHello implements HandshakeState {
       // RFC 8446 §4.2.10: no early_data after a HelloRetryRequest.
       if (findExtension(extensions, ExtensionType.early_data)?.extensionData)
         fail(AlertDescription.illegal_parameter, 'early_data after HRR');
-      core.skippingEarlyData = false;
+      core.records.stopSkippingEarlyData();
     }
 
     // Our most preferred group the client sent a share for; else HelloRetryRequest for our most
@@ -219,8 +219,7 @@ class ExpectClientHello implements HandshakeState {
 
     // RFC 8446 §4.2.10: we never accept 0-RTT; skip the early data the client may send.
     if (findExtension(extensions, ExtensionType.early_data)?.extensionData) {
-      core.skippingEarlyData = true;
-      core.earlyDataBudget = settings.maxSkippedEarlyData;
+      core.records.skipRejectedEarlyData(settings.maxSkippedEarlyData);
     }
 
     const names = findExtension(extensions, ExtensionType.server_name)?.extensionData?.serverNameList;
@@ -366,10 +365,9 @@ class ExpectClientHello implements HandshakeState {
       }),
     );
     // RFC 8446 §D.4: the dummy change_cipher_spec follows our first handshake message.
-    if (ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
+    if (ch.legacySessionId.length > 0) core.records.sendChangeCipherSpecOnce();
     if (findExtension(ch.extensions, ExtensionType.early_data)) {
-      core.skippingEarlyData = true;
-      core.earlyDataBudget = this.ctx.settings.maxSkippedEarlyData;
+      core.records.skipRejectedEarlyData(this.ctx.settings.maxSkippedEarlyData);
     }
     return new ExpectClientHello(this.ctx, { suite, group, cookie, sessionId: ch.legacySessionId });
   }
@@ -471,7 +469,7 @@ function sendServerFlight(
       extensions: shExtensions,
     }),
   );
-  if (n.ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
+  if (n.ch.legacySessionId.length > 0) core.records.sendChangeCipherSpecOnce();
 
   const { hs, clientSecret, serverSecret } = enterHandshakeKeys(core, suite, n.psk?.key, shared, 'server');
   Object.assign(core.facts, {
@@ -536,7 +534,7 @@ function sendServerFlight(
   core.keyLog('CLIENT_TRAFFIC_SECRET_0', keys.clientApp);
   core.keyLog('SERVER_TRAFFIC_SECRET_0', keys.serverApp);
   core.keyLog('EXPORTER_SECRET', keys.exporter);
-  core.setWriteSecret(suite, keys.serverApp);
+  core.installKeys('write', { version: 'TLSv1.3', suite, secret: keys.serverApp });
   if (requestClientCertificate) return new ExpectClientCertificate(ctx, keys, requestContext);
   return new ExpectClientFinished(ctx, keys);
 }
@@ -622,7 +620,7 @@ class ExpectClientFinished implements HandshakeState {
       fail(AlertDescription.decode_error, 'Finished of the wrong length');
     checkFinished(core, suite, keys.clientSecret, core.transcript.current(), message.body);
     core.transcript.add(message.raw);
-    core.setReadSecret(suite, keys.clientApp);
+    core.installKeys('read', { version: 'TLSv1.3', suite, secret: keys.clientApp });
     const resumption = keys.master.resumptionSecret(core.transcript.current());
     // No ticket for a client chain that did not verify (rejectUnauthorized: false): resuming would hide it.
     // Nor after an external PSK: a resumption would lose its identity (Connection.pskIdentity).
