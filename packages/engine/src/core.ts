@@ -8,7 +8,7 @@ import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import type { ResolvedConfig, TLSVersion } from './config.js';
-import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
+import { BadTLSDataError, fail, ProtocolViolation, refuse, TLSAlertError, TLSUsageError } from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
@@ -530,7 +530,7 @@ export class ConnectionCore {
     if (error instanceof ProtocolViolation) {
       this.writeAlert(error.alert, AlertLevel.fatal);
       this.invalidate(true);
-      return new BadTLSDataError(error.message, error.alert);
+      return new BadTLSDataError(error.message, error.alert, error.reason);
     }
     if (error instanceof TLSAlertError) {
       this.invalidate(true);
@@ -630,11 +630,11 @@ export class ConnectionCore {
 
   private handleAlert(fragment: Uint8Array): void {
     // An alert record without an alert is a record of nothing (as OpenSSL: unexpected_message).
-    if (fragment.length === 0) fail(AlertDescription.unexpected_message, 'empty alert record');
+    if (fragment.length === 0) refuse('EmptyAlertRecord', 'empty alert record');
     // RFC 8446 §6: an alert is exactly level + description.
     const { level, description: code } = decode(Alert, fragment);
     if (level !== AlertLevel.warning && level !== AlertLevel.fatal) {
-      fail(AlertDescription.illegal_parameter, `alert with level ${level}`);
+      refuse('BadAlertLevel', `alert with level ${level}`);
     }
     if (code === AlertDescription.close_notify) {
       this.peerClosed();

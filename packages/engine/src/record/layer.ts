@@ -3,9 +3,9 @@
 // filtering, caps on records that carry nothing) and records out (fragmentation, protection, the
 // KeyUpdate trigger). Keys of either version come in through installKeys; what the records mean
 // (alerts, application data, handshake messages) is the connection's business.
-import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
+import { ContentType, HandshakeType } from '@tls-kit/messages';
 import type { ResolvedConfig } from '../config.js';
-import { fail, ProtocolViolation } from '../errors.js';
+import { ProtocolViolation, refuse } from '../errors.js';
 import { trafficKeys } from '../keyschedule/key-schedule.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import type { CipherSuite, Tls12CipherSuite } from '../suites.js';
@@ -130,9 +130,9 @@ export class RecordLayer {
       // RFC 8446 §5 / RFC 5246 §7.1: exactly one byte, 0x01, never inside a handshake message.
       const { fragment } = record;
       if (fragment.length !== 1 || fragment[0] !== 1)
-        fail(AlertDescription.unexpected_message, 'malformed change_cipher_spec');
+        refuse('MalformedChangeCipherSpec', 'malformed change_cipher_spec');
       if (!this.joinerEmpty)
-        fail(AlertDescription.unexpected_message, 'change_cipher_spec inside a handshake message');
+        refuse('ChangeCipherSpecInsideHandshakeMessage', 'change_cipher_spec inside a handshake message');
       sink.changeCipherSpec();
       return;
     }
@@ -148,8 +148,7 @@ export class RecordLayer {
         this.skippingEarlyData = false;
         this.dispatch(opened.type, opened.fragment, record, sink);
       } catch (error) {
-        if (!(error instanceof ProtocolViolation) || error.alert !== AlertDescription.bad_record_mac)
-          throw error;
+        if (!(error instanceof ProtocolViolation) || error.reason !== 'BadRecordMac') throw error;
         this.skipEarlyData(record.fragment.length);
       }
       return;
@@ -159,7 +158,7 @@ export class RecordLayer {
   }
 
   private skipEarlyData(length: number): void {
-    if (length > this.earlyDataBudget) fail(AlertDescription.bad_record_mac, 'too much rejected early data');
+    if (length > this.earlyDataBudget) refuse('TooMuchRejectedEarlyData', 'too much rejected early data');
     this.earlyDataBudget -= length;
   }
 
@@ -167,7 +166,10 @@ export class RecordLayer {
   private dispatch(type: number, fragment: Uint8Array, record: RawRecord, sink: RecordSink): void {
     if (type !== ContentType.handshake && !this.joinerEmpty) {
       // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
-      fail(AlertDescription.unexpected_message, 'record interleaved with a fragmented handshake message');
+      refuse(
+        'RecordInterleavedWithHandshakeMessage',
+        'record interleaved with a fragmented handshake message',
+      );
     }
     switch (type) {
       case ContentType.handshake:
@@ -180,7 +182,7 @@ export class RecordLayer {
         return;
       case ContentType.application_data:
         if (!this.completed)
-          fail(AlertDescription.unexpected_message, 'application data before the handshake completed');
+          refuse('ApplicationDataBeforeHandshake', 'application data before the handshake completed');
         if (fragment.length === 0) {
           this.caps.emptyRecord('empty records');
           return;
@@ -191,18 +193,17 @@ export class RecordLayer {
         sink.applicationData(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
         return;
       case ContentType.change_cipher_spec:
-        fail(AlertDescription.unexpected_message, 'protected change_cipher_spec');
+        refuse('ProtectedChangeCipherSpec', 'protected change_cipher_spec');
         break;
       default:
-        fail(AlertDescription.unexpected_message, `unknown inner content type ${type}`);
+        refuse('UnknownInnerContentType', `unknown inner content type ${type}`);
     }
   }
 
   /** TLS 1.3 (RFC 8446 §5): a change_cipher_spec is dropped between the first ClientHello and the peer's Finished. */
   dropChangeCipherSpec(): void {
-    if (this.completed) fail(AlertDescription.unexpected_message, 'change_cipher_spec after the handshake');
-    if (!this.helloSeen)
-      fail(AlertDescription.unexpected_message, 'change_cipher_spec before the ClientHello');
+    if (this.completed) refuse('UnexpectedChangeCipherSpec', 'change_cipher_spec after the handshake');
+    if (!this.helloSeen) refuse('UnexpectedChangeCipherSpec', 'change_cipher_spec before the ClientHello');
     this.caps.emptyRecord('dropped change_cipher_spec records');
   }
 
@@ -252,7 +253,7 @@ export class RecordLayer {
   installKeys(direction: Direction, keys: RecordKeys): void {
     // RFC 8446 §5.1: handshake messages must not span a key change.
     if (direction === 'read' && !this.joinerEmpty)
-      fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
+      refuse('HandshakeMessageSplitAcrossKeyChange', 'handshake message split across a key change');
     const protection = this.protection(keys, direction === 'read' ? this.readLimit : this.writeLimit);
     if (direction === 'read') this.readProtection = protection;
     else this.writeProtection = protection;
