@@ -370,7 +370,7 @@ export class ExpectServerHello12 extends ClientState12 {
 export function startClient12(conn: HandshakeContext, settings: Client12Settings): HandshakeState {
   const client = new Client12(conn, settings, false);
   const hello = client.sendClientHello();
-  core.facts.serverName = settings.sni;
+  conn.facts.serverName = settings.sni;
   return new ExpectServerHello12(client, hello);
 }
 
