@@ -3,13 +3,12 @@
 // change_cipher_spec records), TLS 1.2 warning alerts leave the connection usable, and the
 // transport's backpressure (setTransportFull) holds input back without losing it.
 import { AlertLevel, ClientHello, ContentType, ExtensionType, HandshakeType as H } from '@tls-kit/messages';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,
   BadTLSDataError,
-  type Reason,
   ServerTLS,
   TLSAlertError,
   type TLSVersion,
@@ -60,15 +59,10 @@ function open(version: TLSVersion): Pair {
  * `deliver` fails with BadTLSDataError(alert), `end` ends with a record (an alert, protected or
  * not) and is invalidated; expectAlert reads the alert itself when it is not protected.
  */
-function expectFatal(
-  t: ExecutionContext,
-  end: End,
-  alert: number,
-  deliver: () => unknown,
-  reason?: Reason,
-): void {
+function expectFatal(...args: Parameters<typeof expectAlert>): void {
+  const [t, end, alert, deliver, reason] = args;
   if (end.connection.tlsVersion !== 'TLSv1.3') {
-    expectAlert(t, end, alert, deliver, reason);
+    expectAlert(...args);
     return;
   }
   const error = t.throws(deliver, { instanceOf: BadTLSDataError });
