@@ -8,7 +8,15 @@ import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import type { ResolvedConfig, TLSVersion } from './config.js';
-import { BadTLSDataError, fail, ProtocolViolation, refuse, TLSAlertError, TLSUsageError } from './errors.js';
+import {
+  BadTLSDataError,
+  fail,
+  ProtocolViolation,
+  refuse,
+  TLSAlertError,
+  TLSUsageError,
+  UserCallbackError,
+} from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
@@ -694,13 +702,6 @@ export class ConnectionCore {
 
   describe(): string {
     return `${this.role} ${this.status} in ${this.state.name}${this.facts.tlsVersion ? ` (${this.facts.tlsVersion})` : ''}`;
-  }
-}
-
-/** Wraps an exception raised by a user callback (verifyCallback) so no alert is sent for it. */
-export class UserCallbackError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('user callback raised');
   }
 }
 

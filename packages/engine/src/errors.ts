@@ -39,6 +39,13 @@ export class TLSUsageError extends Error {
   override readonly name = 'TLSUsageError';
 }
 
+/** Internal: wraps an exception raised by a user callback (verifyCallback) so no alert is sent for it. */
+export class UserCallbackError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('user callback raised');
+  }
+}
+
 /**
  * Internal: a protocol violation found while processing input. The connection turns it into
  * "write alert `alert`, invalidate, throw BadTLSDataError".

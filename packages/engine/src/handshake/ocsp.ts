@@ -11,7 +11,7 @@ import {
   findExtension,
 } from '@tls-kit/messages';
 import type { HandshakeContext } from './context.js';
-import { UserCallbackError } from '../core.js';
+import { UserCallbackError } from '../errors.js';
 import { fail } from '../errors.js';
 import type { OcspVerification, StatusFailureReason } from './ocsp-verification.js';
 

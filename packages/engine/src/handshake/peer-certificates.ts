@@ -11,7 +11,7 @@ import {
 import { AlertDescription } from '@tls-kit/messages';
 import type { PeerVerification } from '../core.js';
 import type { HandshakeContext } from './context.js';
-import { UserCallbackError } from '../core.js';
+import { UserCallbackError } from '../errors.js';
 import { fail } from '../errors.js';
 import { extensionName } from './messages.js';
 import type { Connection } from '../connection.js';
