@@ -1,25 +1,26 @@
-// The machinery shared by every connection, whatever the role and version: input deframing and
-// deprotection, handshake message reassembly, dispatch to the current handshake state, alerts,
-// close semantics (the design's common states), output batching, and pausing for certificate callbacks.
+// The driver of every connection, whatever the role and version: the input loop over the record
+// layer (record/layer.ts), dispatch to the current handshake state, alerts, close semantics (the
+// design's common states), output batching and flushing, failures, and pausing for certificate
+// callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { alertName, resolveAlertLevel } from './alerts.js';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import type { ResolvedConfig, TLSVersion } from './config.js';
-import { BadTLSDataError, fail, ProtocolViolation, TLSAlertError, TLSUsageError } from './errors.js';
+import {
+  BadTLSDataError,
+  fail,
+  ProtocolViolation,
+  refuse,
+  TLSAlertError,
+  TLSUsageError,
+  UserCallbackError,
+} from './errors.js';
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
-import { Deframer, type RawRecord } from './record/deframer.js';
-import { EmptyRecordCaps, MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
-import { HandshakeJoiner } from './record/handshake-joiner.js';
-import {
-  PlaintextProtection,
-  type RecordProtection,
-  sealRecords,
-  Tls13Protection,
-} from './record/protection.js';
-import { trafficKeys } from './keyschedule/key-schedule.js';
+import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
+import { type Direction, type RecordKeys, RecordLayer, type RecordSink } from './record/layer.js';
 import {
   Alert,
   AlertDescription,
@@ -28,7 +29,6 @@ import {
   HandshakeType,
   ProtocolVersion,
 } from '@tls-kit/messages';
-import type { CipherSuite } from './suites.js';
 import { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */
@@ -123,18 +123,11 @@ class HandshakeOnly {
   readonly transcript: Transcript;
   /** ClientHello.random, for key log lines. */
   clientRandom: Uint8Array = EMPTY;
-  /** Server: bytes of undecryptable records still skippable after rejecting 0-RTT (RFC 8446 §4.2.10). */
-  earlyDataBudget = 0;
-  /** Server: skip undecryptable records until one decrypts (RFC 8446 §4.2.10). */
-  skippingEarlyData = false;
   /** Application data written before the handshake completed (lazily), and its size. */
   queuedApplicationData: Uint8Array[] | undefined;
   queuedBytes = 0;
   /** applicationFinished() came first: close_notify follows the queued data. */
   closeRequested = false;
-  sentChangeCipherSpec = false;
-  /** The first ClientHello was sent or received: a change_cipher_spec may arrive (RFC 8446 §5). */
-  helloSeen = false;
   /** Waiting for a certificate callback: input is buffered. */
   paused = false;
   /** The connection object handed to user callbacks (verifyCallback). */
@@ -187,28 +180,28 @@ export class ConnectionCore {
   readonly facts = new ConnectionFacts();
   status: ConnectionState = 'handshaking';
   ended = false;
-  /** Set by the handshake: records the peer may not send us over this size (RFC 8449). */
-  readLimit: number | undefined;
-  /** Set by the handshake: the peer's record_size_limit (RFC 8449). */
-  writeLimit: number | undefined;
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
   onInvalidate: (() => void) | undefined;
   /** The last warning alerts the peer sent (TLS 1.2), oldest first; created by the first one. */
   warningAlerts: number[] | undefined;
-  /** Bounds on records that carry nothing (empty records, warnings, KeyUpdates in a row). */
-  readonly caps = new EmptyRecordCaps();
+  /** Records in and out: framing, protection, reassembly, filtering (RFC 8446 §5). */
+  readonly records: RecordLayer;
 
   private state: HandshakeState;
   /** Released at the end of the call that completed the handshake. */
   private handshakeOnly: HandshakeOnly | undefined;
-  /**
-   * Created when input arrives and dropped when nothing is left in them, so an idle connection
-   * holds neither (a record or handshake message split across calls keeps them).
-   */
-  private deframer: Deframer | undefined;
-  private joiner: HandshakeJoiner | undefined;
-  private readProtection: RecordProtection = new PlaintextProtection();
-  private writeProtection: RecordProtection;
+  /** What the records carry goes to the current state (handshake) or the driver (the rest). */
+  private readonly sink: RecordSink = {
+    handshake: (message) => {
+      this.state = this.state.handle(message);
+    },
+    changeCipherSpec: () => {
+      if (this.state.handleChangeCipherSpec) this.state = this.state.handleChangeCipherSpec();
+      else this.records.dropChangeCipherSpec();
+    },
+    alert: (fragment) => this.handleAlert(fragment),
+    applicationData: (data) => this.receive(data),
+  };
   /** Records waiting for the end of the call, and application data for its caller (lazily). */
   private output: Uint8Array[] | undefined;
   private received: Uint8Array[] | undefined;
@@ -231,8 +224,7 @@ export class ConnectionCore {
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
     this.handshakeOnly = new HandshakeOnly(config.provider);
-    // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301.
-    this.writeProtection = new PlaintextProtection(role === 'client' ? 0x0301 : 0x0303);
+    this.records = new RecordLayer(config, role, (records) => this.queueOutput(records));
     this.state = { name: 'Start', handle: () => fail(AlertDescription.internal_error, 'not started') };
     this.call(() => {
       this.state = initial(this);
@@ -255,20 +247,6 @@ export class ConnectionCore {
   }
   set clientRandom(random: Uint8Array) {
     this.handshake('clientRandom').clientRandom = random;
-  }
-
-  /** Server, after rejecting 0-RTT: skip undecryptable records, up to earlyDataBudget bytes (RFC 8446 §4.2.10). */
-  get skippingEarlyData(): boolean {
-    return this.handshakeOnly?.skippingEarlyData === true;
-  }
-  set skippingEarlyData(skipping: boolean) {
-    this.handshake('skippingEarlyData').skippingEarlyData = skipping;
-  }
-  get earlyDataBudget(): number {
-    return this.handshakeOnly?.earlyDataBudget ?? 0;
-  }
-  set earlyDataBudget(bytes: number) {
-    this.handshake('earlyDataBudget').earlyDataBudget = bytes;
   }
 
   /** The connection object handed to user callbacks (verifyCallback), which run during the handshake. */
@@ -314,18 +292,16 @@ export class ConnectionCore {
         // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
         // record, or everything while a callback is pending) counts against maxBufferedInput.
         const slice = Math.max(1, Math.min(1 << 16, this.config.maxBufferedInput >> 1));
-        this.deframer ??= new Deframer(this.config.maxBufferedInput);
-        const deframer = this.deframer;
         for (let at = 0; at < input.length && !this.stopped; ) {
-          at += deframer.feed(input.subarray(at), slice);
+          at += this.records.feed(input.subarray(at), slice);
           this.process();
         }
       });
     } finally {
       // Records are read in place from `input`: what is left is copied before the caller gets
       // its buffer back.
-      this.deframer?.detach();
-      this.releaseInputBuffers();
+      this.records.detach();
+      this.records.release();
     }
     const received = this.received ?? [];
     this.received = undefined;
@@ -417,7 +393,7 @@ export class ConnectionCore {
     }
     this.transportFull = false;
     if (this.inCall || this.stopped || this.status === 'waiting') return;
-    if (this.deframer === undefined && this.joiner === undefined) return;
+    if (!this.records.holdsInput) return;
     this.processWaitingInput(() => {});
   }
 
@@ -439,42 +415,18 @@ export class ConnectionCore {
     const raw = frameHandshake(type, body);
     if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);
-    this.queueRecords(ContentType.handshake, raw);
+    this.records.send(ContentType.handshake, raw);
     return raw;
   }
 
   /** Queues an already framed message without touching the transcript (ClientHello replays). */
   sendRaw(type: number, data: Uint8Array): void {
-    this.queueRecords(type, data);
+    this.records.send(type, data);
   }
 
-  /** RFC 8446 §D.4: one dummy change_cipher_spec per connection in middlebox compatibility mode. */
-  sendChangeCipherSpecOnce(): void {
-    const handshake = this.handshake('sendChangeCipherSpecOnce');
-    if (handshake.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
-    handshake.sentChangeCipherSpec = true;
-    this.queueOutput(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
-  }
-
-  setReadSecret(suite: CipherSuite, secret: Uint8Array): void {
-    // RFC 8446 §5.1: handshake messages must not span a key change.
-    if (!this.joinerEmpty)
-      fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
-    const { key, iv } = trafficKeys(this.config.provider, suite, secret);
-    this.readProtection = new Tls13Protection(this.config.provider, suite, key, iv, this.readLimit);
-  }
-
-  setWriteSecret(suite: CipherSuite, secret: Uint8Array): void {
-    const { key, iv } = trafficKeys(this.config.provider, suite, secret);
-    const { provider, recordPadding } = this.config;
-    this.writeProtection = new Tls13Protection(provider, suite, key, iv, this.writeLimit, recordPadding);
-  }
-
-  /** Called once the first ClientHello is sent or received: later records use version 0x0303
-   * (RFC 8446 §5.1), and a change_cipher_spec may now arrive (§5). */
-  clientHelloExchanged(): void {
-    this.handshake('clientHelloExchanged').helloSeen = true;
-    if (!this.writeProtection.encrypted) this.writeProtection = new PlaintextProtection(0x0303);
+  /** From now on, records of `direction` are protected with `keys` (RFC 8446 §7.3, RFC 5246 §6.3). */
+  installKeys(direction: Direction, keys: RecordKeys): void {
+    this.records.installKeys(direction, keys);
   }
 
   keyLog(label: string, secret: Uint8Array): void {
@@ -514,6 +466,7 @@ export class ConnectionCore {
   handshakeComplete(): void {
     const handshake = this.handshake('handshakeComplete');
     this.completed = true;
+    this.records.handshakeComplete();
     this.status = 'open';
     this.events.onHandshakeComplete?.();
     const queued = handshake.queuedApplicationData ?? [];
@@ -521,22 +474,6 @@ export class ConnectionCore {
     handshake.queuedBytes = 0;
     for (const data of queued) this.sendApplicationData(data);
     if (handshake.closeRequested) this.sendCloseNotify();
-  }
-
-  /** For protections other than TLS 1.3's (TLS 1.2 installs its own at ChangeCipherSpec). */
-  replaceWriteProtection(protection: RecordProtection): void {
-    this.writeProtection = protection;
-  }
-
-  replaceReadProtection(protection: RecordProtection): void {
-    if (!this.joinerEmpty)
-      fail(AlertDescription.unexpected_message, 'handshake message split across a key change');
-    this.readProtection = protection;
-  }
-
-  /** No handshake message is partly received (RFC 8446 §5.1: none may span a key change). */
-  private get joinerEmpty(): boolean {
-    return this.joiner === undefined || this.joiner.empty;
   }
 
   /** The handshake completed at some point (the connection may have closed since). */
@@ -601,7 +538,7 @@ export class ConnectionCore {
     if (error instanceof ProtocolViolation) {
       this.writeAlert(error.alert, AlertLevel.fatal);
       this.invalidate(true);
-      return new BadTLSDataError(error.message, error.alert);
+      return new BadTLSDataError(error.message, error.alert, error.reason);
     }
     if (error instanceof TLSAlertError) {
       this.invalidate(true);
@@ -640,7 +577,7 @@ export class ConnectionCore {
       else this.pendingError = e;
       return;
     } finally {
-      this.releaseInputBuffers();
+      this.records.release();
     }
     if (this.received) {
       const data = concat(this.received);
@@ -648,13 +585,6 @@ export class ConnectionCore {
       if (this.events.onApplicationData) this.events.onApplicationData(data);
       else this.received = [data];
     }
-  }
-
-  /** Drops the deframer and joiner when they hold nothing, else frees the joiner's buffer if it can. */
-  private releaseInputBuffers(): void {
-    if (this.deframer?.buffered === 0) this.deframer = undefined;
-    if (this.joiner?.empty) this.joiner = undefined;
-    else this.joiner?.release();
   }
 
   private queueOutput(records: Uint8Array): void {
@@ -684,35 +614,16 @@ export class ConnectionCore {
 
   private writeAlert(code: number, level: number): void {
     try {
-      this.queueRecords(ContentType.alert, new Uint8Array([level, code]));
+      this.records.send(ContentType.alert, new Uint8Array([level, code]));
     } catch {
       // Keys exhausted: nothing more can be sent; the close still happens.
     }
   }
 
-  private queueRecords(type: number, data: Uint8Array): void {
-    const max = Math.min(this.writeProtection.maxFragment, this.config.maxFragmentSize);
-    this.queueOutput(sealRecords(this.writeProtection, type, data, max));
-  }
-
   private sendApplicationData(data: Uint8Array): void {
     // RFC 8446 §4.6.3: an owed KeyUpdate goes before our next application data.
     this.answerKeyUpdate();
-    const max = this.config.keyUpdateAfterRecords;
-    for (let at = 0; at < data.length; ) {
-      // RFC 8446 §5.5: change keys before one has protected too many records.
-      if (this.writeProtection instanceof Tls13Protection && this.writeProtection.records >= max)
-        this.state.rekey?.();
-      const protection = this.writeProtection;
-      const fragment = Math.min(protection.maxFragment, this.config.maxFragmentSize);
-      const records =
-        protection instanceof Tls13Protection
-          ? Math.max(1, max - protection.records)
-          : Number.POSITIVE_INFINITY;
-      const end = Math.min(data.length, at + records * fragment);
-      this.queueRecords(ContentType.application_data, data.subarray(at, end));
-      at = end;
-    }
+    this.records.sendApplicationData(data, () => this.state.rekey?.());
   }
 
   private process(): void {
@@ -721,111 +632,17 @@ export class ConnectionCore {
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {
-      const message = this.joiner?.next();
-      if (message) {
-        // HelloRequests carry nothing; a client ignores them during a handshake (RFC 5246 §7.4.1.1).
-        if (message.type === HandshakeType.hello_request) this.caps.emptyRecord('HelloRequests');
-        this.state = this.state.handle(message);
-        continue;
-      }
-      const record = this.deframer?.next();
-      if (!record) break;
-      this.handleRecord(record);
-    }
-  }
-
-  private handleRecord(record: RawRecord): void {
-    if (record.type === ContentType.change_cipher_spec) {
-      this.handleChangeCipherSpec(record.fragment);
-      return;
-    }
-    if (this.skippingEarlyData && record.type === ContentType.application_data) {
-      // RFC 8446 §4.2.10: a server rejecting 0-RTT skips records it cannot decrypt, up to
-      // max_early_data_size, then treats failures as usual.
-      if (!this.readProtection.encrypted) {
-        this.skipEarlyData(record.fragment.length);
-        return;
-      }
-      try {
-        const opened = this.readProtection.open(record);
-        this.skippingEarlyData = false;
-        this.dispatch(opened.type, opened.fragment, record);
-      } catch (error) {
-        if (!(error instanceof ProtocolViolation) || error.alert !== AlertDescription.bad_record_mac)
-          throw error;
-        this.skipEarlyData(record.fragment.length);
-      }
-      return;
-    }
-    const opened = this.readProtection.open(record);
-    this.dispatch(opened.type, opened.fragment, record);
-  }
-
-  private skipEarlyData(length: number): void {
-    if (length > this.earlyDataBudget) fail(AlertDescription.bad_record_mac, 'too much rejected early data');
-    this.earlyDataBudget -= length;
-  }
-
-  private handleChangeCipherSpec(fragment: Uint8Array): void {
-    // RFC 8446 §5 / RFC 5246 §7.1: exactly one byte, 0x01, never inside a handshake message.
-    if (fragment.length !== 1 || fragment[0] !== 1) {
-      fail(AlertDescription.unexpected_message, 'malformed change_cipher_spec');
-    }
-    if (!this.joinerEmpty)
-      fail(AlertDescription.unexpected_message, 'change_cipher_spec inside a handshake message');
-    if (this.state.handleChangeCipherSpec) {
-      this.state = this.state.handleChangeCipherSpec();
-      return;
-    }
-    // TLS 1.3 (RFC 8446 §5): dropped between the first ClientHello and the peer's Finished.
-    if (this.completed) fail(AlertDescription.unexpected_message, 'change_cipher_spec after the handshake');
-    if (!this.handshake('change_cipher_spec').helloSeen)
-      fail(AlertDescription.unexpected_message, 'change_cipher_spec before the ClientHello');
-    this.caps.emptyRecord('dropped change_cipher_spec records');
-  }
-
-  /** `record` is the one `fragment` came from: a view of it must be copied to be kept. */
-  private dispatch(type: number, fragment: Uint8Array, record: RawRecord): void {
-    if (type !== ContentType.handshake && !this.joinerEmpty) {
-      // RFC 8446 §5.1: handshake messages must not be interleaved with other record types.
-      fail(AlertDescription.unexpected_message, 'record interleaved with a fragmented handshake message');
-    }
-    switch (type) {
-      case ContentType.handshake:
-        this.joiner ??= new HandshakeJoiner(this.config.maxHandshakeMessageSize);
-        this.joiner.push(fragment);
-        this.caps.data();
-        return;
-      case ContentType.alert:
-        this.handleAlert(fragment);
-        return;
-      case ContentType.application_data:
-        if (!this.handshakeDone)
-          fail(AlertDescription.unexpected_message, 'application data before the handshake completed');
-        if (fragment.length === 0) {
-          this.caps.emptyRecord('empty records');
-          return;
-        }
-        this.caps.applicationData();
-        // Decrypted data is fresh memory, kept as is; a view of the input buffer (which the next
-        // push reuses) is copied.
-        this.receive(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
-        return;
-      case ContentType.change_cipher_spec:
-        fail(AlertDescription.unexpected_message, 'protected change_cipher_spec');
-        break;
-      default:
-        fail(AlertDescription.unexpected_message, `unknown inner content type ${type}`);
+      if (!this.records.readNext(this.sink)) break;
     }
   }
 
   private handleAlert(fragment: Uint8Array): void {
     // An alert record without an alert is a record of nothing (as OpenSSL: unexpected_message).
-    if (fragment.length === 0) fail(AlertDescription.unexpected_message, 'empty alert record');
+    if (fragment.length === 0) refuse('EmptyAlertRecord', 'empty alert record');
     // RFC 8446 §6: an alert is exactly level + description.
     const { level, description: code } = decode(Alert, fragment);
     if (level !== AlertLevel.warning && level !== AlertLevel.fatal) {
-      fail(AlertDescription.illegal_parameter, `alert with level ${level}`);
+      refuse('BadAlertLevel', `alert with level ${level}`);
     }
     if (code === AlertDescription.close_notify) {
       this.peerClosed();
@@ -835,7 +652,7 @@ export class ConnectionCore {
       // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not an error by itself.
       // RFC 5246 §7.2: in TLS 1.2 any other warning leaves the connection usable too (we never
       // ask to renegotiate, so no_renegotiation is just a warning).
-      this.caps.warningAlert();
+      this.records.caps.warningAlert();
       if (code !== AlertDescription.user_canceled) this.reportWarningAlert(code);
       return;
     }
@@ -885,13 +702,6 @@ export class ConnectionCore {
 
   describe(): string {
     return `${this.role} ${this.status} in ${this.state.name}${this.facts.tlsVersion ? ` (${this.facts.tlsVersion})` : ''}`;
-  }
-}
-
-/** Wraps an exception raised by a user callback (verifyCallback) so no alert is sent for it. */
-export class UserCallbackError extends Error {
-  constructor(override readonly cause: unknown) {
-    super('user callback raised');
   }
 }
 

@@ -1,6 +1,7 @@
 // The exceptions of the design document that belong to the protocol engine. The
 // certificate-side ones (InvalidatedError included) come from @tls-kit/certs.
 import { alertName } from './alert-name.js';
+import { REASON_ALERTS, type Reason } from './reasons.js';
 
 /** Raised when the peer sent us an alert (a fatal one, or a warning the connection cannot survive). */
 export class TLSAlertError extends Error {
@@ -13,12 +14,16 @@ export class TLSAlertError extends Error {
   }
 }
 
-/** Raised when the peer's data broke the protocol; `alertCode` is the alert we wrote before raising. */
+/**
+ * Raised when the peer's data broke the protocol; `alertCode` is the alert we wrote before
+ * raising, `reason` why (for the checks that name theirs; see reasons.ts).
+ */
 export class BadTLSDataError extends Error {
   override readonly name = 'BadTLSDataError';
   constructor(
     message: string,
     readonly alertCode: number,
+    readonly reason?: Reason,
   ) {
     super(`${message} (sent alert ${alertName(alertCode)})`);
   }
@@ -34,6 +39,13 @@ export class TLSUsageError extends Error {
   override readonly name = 'TLSUsageError';
 }
 
+/** Internal: wraps an exception raised by a user callback (verifyCallback) so no alert is sent for it. */
+export class UserCallbackError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('user callback raised');
+  }
+}
+
 /**
  * Internal: a protocol violation found while processing input. The connection turns it into
  * "write alert `alert`, invalidate, throw BadTLSDataError".
@@ -42,6 +54,7 @@ export class ProtocolViolation extends Error {
   constructor(
     readonly alert: number,
     message: string,
+    readonly reason?: Reason,
   ) {
     super(message);
   }
@@ -49,4 +62,9 @@ export class ProtocolViolation extends Error {
 
 export function fail(alert: number, message: string): never {
   throw new ProtocolViolation(alert, message);
+}
+
+/** Refuses the peer's data for `reason`, with its alert; `message` says what was seen. */
+export function refuse(reason: Reason, message: string): never {
+  throw new ProtocolViolation(REASON_ALERTS[reason], message, reason);
 }

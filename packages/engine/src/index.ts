@@ -31,6 +31,7 @@ export type {
 export type { CheckServerIdentity, CommonOptions, TLSVersion } from './config.js';
 export { alertName } from './alerts.js';
 export { BadTLSDataError, InvalidAlertLevel, TLSAlertError, TLSUsageError } from './errors.js';
+export { REASON_ALERTS, type Reason } from './reasons.js';
 // The alert constants for sendAlert (the seed's "constants specified in this module").
 export { AlertDescription, AlertLevel, alertLevelRule } from '@tls-kit/messages';
 export { TLS13_SUITES, type CipherSuite } from './suites.js';

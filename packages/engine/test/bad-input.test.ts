@@ -495,6 +495,7 @@ test('handshake fragment interleaved with application data: unexpected_message',
     instanceOf: BadTLSDataError,
   });
   t.is(error?.alertCode, A.unexpected_message);
+  t.is(error?.reason, 'RecordInterleavedWithHandshakeMessage');
 });
 
 // --- Server side: bad ClientHello ---

@@ -3,7 +3,7 @@
 // change_cipher_spec records), TLS 1.2 warning alerts leave the connection usable, and the
 // transport's backpressure (setTransportFull) holds input back without losing it.
 import { AlertLevel, ClientHello, ContentType, ExtensionType, HandshakeType as H } from '@tls-kit/messages';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
@@ -59,13 +59,15 @@ function open(version: TLSVersion): Pair {
  * `deliver` fails with BadTLSDataError(alert), `end` ends with a record (an alert, protected or
  * not) and is invalidated; expectAlert reads the alert itself when it is not protected.
  */
-function expectFatal(t: ExecutionContext, end: End, alert: number, deliver: () => unknown): void {
+function expectFatal(...args: Parameters<typeof expectAlert>): void {
+  const [t, end, alert, deliver, reason] = args;
   if (end.connection.tlsVersion !== 'TLSv1.3') {
-    expectAlert(t, end, alert, deliver);
+    expectAlert(...args);
     return;
   }
   const error = t.throws(deliver, { instanceOf: BadTLSDataError });
   t.is(error?.alertCode, alert);
+  if (reason) t.is(error?.reason, reason);
   t.is(records(end.take()).at(-1)?.type, ContentType.application_data);
   t.is(end.connection.state, 'invalidated');
   t.is(end.closed, true);
@@ -154,6 +156,7 @@ test(`TLS 1.3: more than ${MAX_KEY_UPDATES} KeyUpdates without data is unexpecte
     instanceOf: BadTLSDataError,
   });
   t.is(error?.alertCode, A.unexpected_message);
+  t.is(error?.reason, 'TooManyKeyUpdates');
 });
 
 // --- Section: records that carry nothing ---
@@ -170,13 +173,13 @@ for (const version of VERSIONS) {
     empties();
     t.is(decodeText(send(client, server)), 'data', 'data resets the count');
     sendRecord(client, ContentType.application_data, new Uint8Array(0));
-    expectFatal(t, server, A.unexpected_message, () => send(client, server));
+    expectFatal(t, server, A.unexpected_message, () => send(client, server), 'TooManyEmptyRecords');
   });
 
   test(`${version}: an empty alert record is unexpected_message`, (t) => {
     const { client, server } = open(version);
     sendRecord(client, ContentType.alert, new Uint8Array(0));
-    expectFatal(t, server, A.unexpected_message, () => send(client, server));
+    expectFatal(t, server, A.unexpected_message, () => send(client, server), 'EmptyAlertRecord');
   });
 }
 
@@ -194,7 +197,13 @@ test(`TLS 1.3: ${MAX_EMPTY_RECORDS} change_cipher_spec records before Finished a
   const ccs = (n: number) => concat(Array.from({ length: n }, () => CCS_RECORD));
   server.connection.dataFromWire(ccs(MAX_EMPTY_RECORDS));
   t.is(server.connection.state, 'handshaking');
-  expectFatal(t, server, A.unexpected_message, () => server.connection.dataFromWire(ccs(1)));
+  expectFatal(
+    t,
+    server,
+    A.unexpected_message,
+    () => server.connection.dataFromWire(ccs(1)),
+    'TooManyEmptyRecords',
+  );
 });
 
 // --- Section: TLS 1.2 warning alerts ---
@@ -220,7 +229,7 @@ test(`TLS 1.2: more than ${MAX_WARNING_ALERTS} warning alerts in a row is unexpe
     server.connection.sendAlert(A.unrecognized_name, AlertLevel.warning);
   t.is(decodeText(send(server, client)), 'data resets the count');
   server.connection.sendAlert(A.unrecognized_name, AlertLevel.warning);
-  expectAlert(t, client, A.unexpected_message, () => send(server, client));
+  expectAlert(t, client, A.unexpected_message, () => send(server, client), 'TooManyWarningAlerts');
 });
 
 test('TLS 1.2: a warning unrecognized_name before ServerHello does not stop the client', (t) => {
@@ -347,5 +356,5 @@ test('while the transport is full, buffered input is bounded by maxBufferedInput
   const { client, server } = open('TLSv1.3');
   server.connection.setTransportFull(true);
   for (let i = 0; i < 20; i++) client.connection.dataFromApplication(new Uint8Array(16384));
-  expectFatal(t, server, A.internal_error, () => send(client, server));
+  expectFatal(t, server, A.internal_error, () => send(client, server), 'TooMuchBufferedInput');
 });

@@ -45,7 +45,8 @@ import {
 import { TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
 import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { HandshakeState } from '../core.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { fail, ProtocolViolation } from '../errors.js';
 import { checkServerDhGroup } from './dh-group.js';
 import {
@@ -106,12 +107,12 @@ export class Client12 {
   readonly sessionId: Uint8Array | undefined;
 
   constructor(
-    readonly core: ConnectionCore,
+    readonly conn: HandshakeContext,
     readonly settings: Client12Settings,
     /** The ClientHello also offers TLS 1.3 (so a downgrade sentinel is an attack: RFC 8446 §4.1.3). */
     readonly offers13: boolean,
   ) {
-    const { config } = core;
+    const { config } = conn;
     const session = settings.sessions?.get(settings.hostname);
     const usable =
       session?.extendedMasterSecret &&
@@ -123,7 +124,7 @@ export class Client12 {
   }
 
   get cipherSuites(): number[] {
-    return this.core.config.suites12.map((s) => s.id);
+    return this.conn.config.suites12.map((s) => s.id);
   }
 
   /** The TLS 1.2 extensions of our ClientHello, beyond those TLS 1.3 also sends. */
@@ -147,8 +148,8 @@ export class Client12 {
 
   /** A ClientHello offering TLS 1.2 only (the seed's IDLE -> WAIT_1). */
   sendClientHello(): SentHello {
-    const { core, settings } = this;
-    const { config } = core;
+    const { conn, settings } = this;
+    const { config } = conn;
     const random = config.random(32).slice();
     const sessionId = this.sessionId ?? new Uint8Array(0);
     const maxFragmentLength = maxFragmentLengthCode(config, false);
@@ -173,10 +174,10 @@ export class Client12 {
         extensions,
       }),
     );
-    core.clientRandom = random;
-    core.transcript.add(raw);
-    core.sendRaw(ContentType.handshake, raw);
-    core.clientHelloExchanged();
+    conn.clientRandom = random;
+    conn.transcript.add(raw);
+    conn.sendRaw(ContentType.handshake, raw);
+    conn.records.clientHelloExchanged();
     return {
       random,
       sessionId,
@@ -188,8 +189,8 @@ export class Client12 {
 
   /** A ServerHello that selects TLS 1.2 (RFC 5246 §7.4.1.3). */
   serverHello(message: HandshakeMessage, sh: ServerHelloMessage, hello: SentHello): HandshakeState {
-    const { core, offers13 } = this;
-    const { config } = core;
+    const { conn, offers13 } = this;
+    const { config } = conn;
     if (hello.retried || sh.isHelloRetryRequest)
       fail(AlertDescription.illegal_parameter, 'TLS 1.2 ServerHello after a HelloRetryRequest');
     if (sh.legacyVersion !== ProtocolVersion.TLS1_2) {
@@ -230,12 +231,12 @@ export class Client12 {
       if (alpn.length !== 1 || !config.alpnProtocols.includes(alpn[0]!)) {
         fail(AlertDescription.illegal_parameter, 'server selected an ALPN protocol we did not offer');
       }
-      core.facts.alpnProtocol = alpn[0];
+      conn.facts.alpnProtocol = alpn[0];
     }
     const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
     if (pointFormats && !pointFormats.includes(0))
       fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
-    acceptRecordLimits(core, extensions, hello.maxFragmentLength, false);
+    acceptRecordLimits(conn, extensions, hello.maxFragmentLength, false);
     const ems = findExtension(extensions, T.extended_master_secret) !== undefined;
     const ticketPromised = findExtension(extensions, T.session_ticket) !== undefined;
     // RFC 6066 §8: an (empty) status_request answer allows a CertificateStatus after Certificate.
@@ -243,12 +244,12 @@ export class Client12 {
     const echo = sh.legacySessionIdEcho;
     const echoesOurs = echo.length > 0 && bytesEqual(echo, hello.sessionId);
 
-    core.clientRandom = hello.random;
-    core.transcript.keepMessages();
-    core.transcript.start(suite.hash);
-    core.transcript.add(message.raw);
-    tls12Facts(core, suite);
-    core.facts.sessionId = echo;
+    conn.clientRandom = hello.random;
+    conn.transcript.keepMessages();
+    conn.transcript.start(suite.hash);
+    conn.transcript.add(message.raw);
+    tls12Facts(conn, suite);
+    conn.facts.sessionId = echo;
     const handshake = new Handshake12(
       this,
       suite,
@@ -280,7 +281,7 @@ export class Client12 {
 
 /** The negotiation state of one TLS 1.2 client handshake after the ServerHello. */
 class Handshake12 {
-  readonly core: ConnectionCore;
+  readonly conn: HandshakeContext;
   ticket: { ticket: Uint8Array; lifetimeMs: number } | undefined;
 
   constructor(
@@ -292,16 +293,16 @@ class Handshake12 {
     readonly ticketPromised: boolean,
     readonly statusPromised: boolean,
   ) {
-    this.core = client.core;
+    this.conn = client.conn;
   }
 
   /** The server resumed `session`: WAIT_1 takes [NewSessionTicket], ChangeCipherSpec, Finished. */
   resumed(session: ClientSession12): HandshakeState {
-    const { core } = this;
-    core.transcript.releaseMessages();
-    core.facts.resumed = true;
-    core.facts.peerCertificates = session.peerCertificates;
-    const keys = new Keys12(core, this.suite, session.masterSecret, this.clientRandom, this.serverRandom);
+    const { conn } = this;
+    conn.transcript.releaseMessages();
+    conn.facts.resumed = true;
+    conn.facts.peerCertificates = session.peerCertificates;
+    const keys = new Keys12(conn, this.suite, session.masterSecret, this.clientRandom, this.serverRandom);
     const ccs = () =>
       new ExpectChangeCipherSpec12('WAIT_1', keys, () => new ExpectServerFinished(this, keys, session));
     return this.ticketPromised ? new ExpectNewSessionTicket(this, 'WAIT_1', ccs) : ccs();
@@ -310,15 +311,15 @@ class Handshake12 {
   /** RFC 5246 §7.2.2: a fatal alert ends the session. */
   rememberOnInvalidate(session: ClientSession12): void {
     const { sessions, hostname } = this.client.settings;
-    this.core.onInvalidate = () => sessions?.remove(hostname, session);
+    this.conn.onInvalidate = () => sessions?.remove(hostname, session);
   }
 
   /** After our Finished or the server's: keep the session if it can be resumed. */
   keepSession(keys: Keys12, previous: ClientSession12 | undefined): void {
-    const { core } = this;
+    const { conn } = this;
     const { sessions, hostname } = this.client.settings;
     if (!sessions || !this.extendedMasterSecret) return;
-    const sessionId = core.facts.sessionId ?? new Uint8Array(0);
+    const sessionId = conn.facts.sessionId ?? new Uint8Array(0);
     if (previous && !this.ticket) return;
     if (sessionId.length === 0 && !this.ticket) return;
     const session: ClientSession12 = {
@@ -327,8 +328,8 @@ class Handshake12 {
       masterSecret: keys.master,
       suite: this.suite.id,
       extendedMasterSecret: true,
-      peerCertificates: core.facts.peerCertificates,
-      createdAt: this.ticket || !previous ? core.config.clock() : previous.createdAt,
+      peerCertificates: conn.facts.peerCertificates,
+      createdAt: this.ticket || !previous ? conn.config.clock() : previous.createdAt,
       lifetimeMs: this.ticket?.lifetimeMs ?? previous?.lifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS,
     };
     sessions.put(hostname, session);
@@ -366,10 +367,10 @@ export class ExpectServerHello12 extends ClientState12 {
 }
 
 /** The seed's IDLE -> WAIT_1 for a client configured for TLS 1.2 only. */
-export function startClient12(core: ConnectionCore, settings: Client12Settings): HandshakeState {
-  const client = new Client12(core, settings, false);
+export function startClient12(conn: HandshakeContext, settings: Client12Settings): HandshakeState {
+  const client = new Client12(conn, settings, false);
   const hello = client.sendClientHello();
-  core.facts.serverName = settings.sni;
+  conn.facts.serverName = settings.sni;
   return new ExpectServerHello12(client, hello);
 }
 
@@ -382,16 +383,16 @@ class ExpectServerCertificate extends ClientState12 {
 
   protected receive(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
-    const { core, client, suite } = this.hs;
+    const { conn, client, suite } = this.hs;
     const { certificateList } = decode(Certificate12, message.body);
     if (certificateList.length === 0) fail(AlertDescription.decode_error, 'empty server Certificate');
     const chain = parsePeerCertificates(
-      core.config.certificateCache,
+      conn.config.certificateCache,
       certificateList.map((certData) => ({ certData })),
     );
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     const { settings } = client;
-    validatePeerChain(core, chain, 'server', settings.trustStore, settings.hostname, settings.verifyCallback);
+    validatePeerChain(conn, chain, 'server', settings.trustStore, settings.hostname, settings.verifyCallback);
     const leaf = chain[0]!;
     if (!keyFitsSuite(suite, leaf.publicKey)) {
       fail(
@@ -423,9 +424,9 @@ class ExpectCertificateStatus extends ClientState12 {
 
   protected receive(message: HandshakeMessage): HandshakeState {
     if (message.type !== HandshakeType.certificate_status) return this.next.handle(message);
-    const { core } = this.hs;
-    acceptStapledResponse(core, decode(CertificateStatusMessage, message.body));
-    core.transcript.add(message.raw);
+    const { conn } = this.hs;
+    acceptStapledResponse(conn, decode(CertificateStatusMessage, message.body));
+    conn.transcript.add(message.raw);
     return this.next;
   }
 }
@@ -448,10 +449,10 @@ class ExpectServerKeyExchange extends ClientState12 {
   protected receive(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.server_key_exchange, 'WAIT_1 (ServerKeyExchange)');
     const { hs } = this;
-    const { core, suite } = hs;
+    const { conn, suite } = hs;
     // RFC 6066 §8: CertificateStatus, when sent, comes right after Certificate; by the
     // ServerKeyExchange (always sent: our suites are (EC)DHE) the stapled status is final.
-    checkStapledStatus(core, hs.client.settings.ocspVerification);
+    checkStapledStatus(conn, hs.client.settings.ocspVerification);
     const ske =
       suite.kx === 'ecdhe'
         ? decode(ServerKeyExchangeECDHE, message.body)
@@ -459,8 +460,8 @@ class ExpectServerKeyExchange extends ClientState12 {
     const { algorithm, signature } = ske.signedParams;
     // The signed params are the message up to the digitally-signed struct (2 + 2 + signature).
     const params = message.body.subarray(0, message.body.length - 4 - signature.length);
-    core.facts.signatureScheme = verifySigned12(
-      core,
+    conn.facts.signatureScheme = verifySigned12(
+      conn,
       algorithm,
       signature,
       this.leaf.publicKey,
@@ -475,32 +476,32 @@ class ExpectServerKeyExchange extends ClientState12 {
       // RFC 8422 §5.10, RFC 7919 §3: invalid points and DH values (0, 1, p-1, >= p).
       return fail(AlertDescription.illegal_parameter, `bad server key exchange value: ${error.message}`);
     }
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     return new ExpectCertificateRequestOrDone(hs, share);
   }
 
   private ecdhe(params: { curveParams: { namedCurve: number }; public: Uint8Array }): ClientShare {
-    const { core } = this.hs;
+    const { conn } = this.hs;
     const name = groupName(params.curveParams.namedCurve);
-    if (!name || !TLS12_ECDHE_GROUPS.has(name) || !core.config.groups.includes(name)) {
+    if (!name || !TLS12_ECDHE_GROUPS.has(name) || !conn.config.groups.includes(name)) {
       fail(
         AlertDescription.illegal_parameter,
         `ServerKeyExchange with curve ${params.curveParams.namedCurve} we did not offer`,
       );
     }
-    const response = core.config.provider.respondKeyExchange(name, params.public);
-    core.facts.namedGroup = name;
+    const response = conn.config.provider.respondKeyExchange(name, params.public);
+    conn.facts.namedGroup = name;
     return { publicKey: response.publicKey, preMasterSecret: response.sharedSecret };
   }
 
   private dhe(params: { dhP: Uint8Array; dhG: Uint8Array; dhYs: Uint8Array }): ClientShare {
-    const { core } = this.hs;
-    const group = checkServerDhGroup(params.dhP, core.config.provider);
-    const response = core.config.provider.respondKeyExchange(
+    const { conn } = this.hs;
+    const group = checkServerDhGroup(params.dhP, conn.config.provider);
+    const response = conn.config.provider.respondKeyExchange(
       { custom: { p: params.dhP, g: params.dhG } },
       params.dhYs,
     );
-    core.facts.namedGroup = group;
+    conn.facts.namedGroup = group;
     // RFC 5246 §8.1.2: leading zero bytes of Z are stripped.
     return { publicKey: response.publicKey, preMasterSecret: stripLeadingZeros(response.sharedSecret) };
   }
@@ -521,7 +522,7 @@ class ExpectCertificateRequestOrDone extends ClientState12 {
       return new ExpectServerHelloDone(this.hs, this.share, undefined).handle(message);
     }
     const request = decode(CertificateRequest12, message.body);
-    this.hs.core.transcript.add(message.raw);
+    this.hs.conn.transcript.add(message.raw);
     const authorities = request.certificateAuthorities;
     const answer = new ClientCertificateAnswer(
       request,
@@ -545,15 +546,15 @@ class ExpectServerHelloDone extends ClientState12 {
 
   protected receive(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
-    const { core } = this.hs;
+    const { conn } = this.hs;
     decode(ServerHelloDone, message.body);
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     const answer = this.clientCertificate;
     if (!answer) {
-      core.transcript.releaseMessages();
+      conn.transcript.releaseMessages();
       return this.sendFlight(undefined, null);
     }
-    return core.waitFor<LocalChain | null>(
+    return conn.waitFor<LocalChain | null>(
       (cb) => answer.register(cb),
       (chain) => this.sendFlight(answer.request, chain),
       'WAIT_1',
@@ -566,8 +567,8 @@ class ExpectServerHelloDone extends ClientState12 {
     chain: LocalChain | null,
   ): HandshakeState {
     const { hs, share } = this;
-    const { core, suite } = hs;
-    const { config } = core;
+    const { conn, suite } = hs;
+    const { config } = conn;
     let signer: { chain: LocalChain; scheme: SignatureSchemeName } | undefined;
     if (request) {
       const scheme = chain
@@ -575,18 +576,18 @@ class ExpectServerHelloDone extends ClientState12 {
         : undefined;
       if (chain && scheme) signer = { chain, scheme };
       // RFC 5246 §7.4.6: without a suitable certificate, an empty Certificate message.
-      if (signer) core.facts.localCertificates = signer.chain.certificates;
+      if (signer) conn.facts.localCertificates = signer.chain.certificates;
       const certificateList = signer ? signer.chain.certificates.map((c) => c.getAsn1Bytes()) : [];
-      core.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }));
+      conn.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }));
     }
-    core.sendHandshake(
+    conn.sendHandshake(
       HandshakeType.client_key_exchange,
       suite.kx === 'ecdhe'
         ? ClientKeyExchangeECDHE.build({ ecdhYc: share.publicKey })
         : ClientKeyExchangeDHE.build({ dhYc: share.publicKey }),
     );
     // RFC 7627 §3: session_hash covers the messages through ClientKeyExchange.
-    const sessionHash = hs.extendedMasterSecret ? core.transcript.current() : undefined;
+    const sessionHash = hs.extendedMasterSecret ? conn.transcript.current() : undefined;
     const master = masterSecret12(
       config.provider,
       suite,
@@ -595,20 +596,20 @@ class ExpectServerHelloDone extends ClientState12 {
       hs.serverRandom,
       sessionHash,
     );
-    const keys = new Keys12(core, suite, master, hs.clientRandom, hs.serverRandom);
+    const keys = new Keys12(conn, suite, master, hs.clientRandom, hs.serverRandom);
     if (signer) {
       // RFC 5246 §7.4.8: the signature covers every handshake message so far.
       const signature = config.provider.sign(
         signer.scheme,
         signer.chain.privateKey,
-        concat([...core.transcript.keptMessages()]),
+        concat([...conn.transcript.keptMessages()]),
       );
-      core.sendHandshake(
+      conn.sendHandshake(
         HandshakeType.certificate_verify,
         CertificateVerify.build({ algorithm: schemeCode(signer.scheme), signature }),
       );
     }
-    core.transcript.releaseMessages();
+    conn.transcript.releaseMessages();
     keys.sendChangeCipherSpec();
     keys.sendFinished();
     const ccs = () =>
@@ -630,7 +631,7 @@ class ExpectNewSessionTicket extends ClientState12 {
   protected receive(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
     const { ticketLifetimeHint, ticket } = decode(NewSessionTicket12, message.body);
-    this.hs.core.transcript.add(message.raw);
+    this.hs.conn.transcript.add(message.raw);
     // RFC 5077 §3.3: an empty ticket means "no ticket this time".
     if (ticket.length > 0) {
       this.hs.ticket = {
@@ -666,7 +667,7 @@ class ExpectServerFinished extends ClientState12 {
       keys.sendFinished();
     }
     hs.keepSession(keys, this.resumedSession);
-    hs.core.handshakeComplete();
-    return new AppData12(hs.core, keys);
+    hs.conn.handshakeComplete();
+    return new AppData12(hs.conn, keys);
   }
 }

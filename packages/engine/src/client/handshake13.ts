@@ -34,7 +34,8 @@ import {
 import { GROUP_CODES, groupName } from '../algorithms.js';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { HandshakeState } from '../core.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { fail } from '../errors.js';
 import {
   ALLOWED_EXTENSIONS,
@@ -93,16 +94,16 @@ class ClientContext {
   readonly entryExtensions: ReadonlySet<number>;
 
   constructor(
-    readonly core: ConnectionCore,
+    readonly conn: HandshakeContext,
     readonly settings: ClientSettings13,
   ) {
-    const config = core.config;
+    const config = conn.config;
     this.random = config.random(32);
     // RFC 8446 §D.4: a non-empty legacy_session_id turns on middlebox compatibility mode.
     // RFC 8446 §4.1.2: a cached TLS 1.2 session ID goes here when we hope to resume it.
     this.sessionId =
       settings.tls12?.sessionId ?? (config.middleboxCompatibility ? config.random(32) : new Uint8Array(0));
-    core.clientRandom = this.random;
+    conn.clientRandom = this.random;
     // One PSK, fixed by the first ClientHello (RFC 8446 §4.1.2 lets the second only drop it): a
     // fresh ticket first (it may carry a certificate-authenticated session and is used once),
     // else the external PSK.
@@ -122,7 +123,7 @@ class ClientContext {
   }
 
   get config() {
-    return this.core.config;
+    return this.conn.config;
   }
 
   startKeyShare(group: NamedGroupName): void {
@@ -205,12 +206,12 @@ class ClientContext {
         config.provider,
         pskSuite,
         psk.ticket ? early.resumptionBinderKey() : early.externalBinderKey(),
-        this.core.transcript.hashWith(psk.hash, truncated),
+        this.conn.transcript.hashWith(psk.hash, truncated),
       );
       raw.set(binder, raw.length - binder.length);
     }
-    this.core.transcript.add(raw);
-    this.core.sendRaw(ContentType.handshake, raw);
+    this.conn.transcript.add(raw);
+    this.conn.sendRaw(ContentType.handshake, raw);
   }
 
   /** A suite we offer with this hash (the one an HRR chose, after one); the binder uses its hash. */
@@ -262,17 +263,17 @@ class ClientContext {
   }
 }
 
-export function startClient13(core: ConnectionCore, settings: ClientSettings13): HandshakeState {
-  const ctx = new ClientContext(core, settings);
-  const [first, second] = core.config.groups;
+export function startClient13(conn: HandshakeContext, settings: ClientSettings13): HandshakeState {
+  const ctx = new ClientContext(conn, settings);
+  const [first, second] = conn.config.groups;
   // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
   // (classical) group too, so servers without ML-KEM need no HelloRetryRequest.
   ctx.startKeyShare(first!);
   if (second && first === 'x25519mlkem768') ctx.startKeyShare(second);
   ctx.sendClientHello();
-  core.facts.sessionId = ctx.sessionId;
-  core.facts.serverName = settings.sni;
-  core.clientHelloExchanged();
+  conn.facts.sessionId = ctx.sessionId;
+  conn.facts.serverName = settings.sni;
+  conn.records.clientHelloExchanged();
   return new ExpectServerHello(ctx);
 }
 
@@ -294,7 +295,7 @@ class ExpectServerHello implements HandshakeState {
         maxFragmentLength: ctx.maxFragmentLength,
       });
     }
-    const { core } = ctx;
+    const { conn } = ctx;
     const suite = ctx.checkHelloBasics(sh, 'ServerHello');
     checkResponseExtensions(sh.extensions, ctx.sentExtensions, ALLOWED_EXTENSIONS.serverHello, 'ServerHello');
 
@@ -312,12 +313,12 @@ class ExpectServerHello implements HandshakeState {
       ctx.pskAccepted = true;
       const ticket = offered.ticket;
       if (ticket) {
-        core.facts.resumed = true;
-        core.facts.peerCertificates = ticket.peerCertificates;
-        core.facts.alpnProtocol = ticket.alpn;
+        conn.facts.resumed = true;
+        conn.facts.peerCertificates = ticket.peerCertificates;
+        conn.facts.alpnProtocol = ticket.alpn;
       } else {
         // An external PSK authenticates the server by itself: no certificate follows (§2.2).
-        core.facts.pskIdentity = offered.identity;
+        conn.facts.pskIdentity = offered.identity;
       }
     }
 
@@ -338,10 +339,10 @@ class ExpectServerHello implements HandshakeState {
       return fail(AlertDescription.illegal_parameter, `bad server key share: ${(error as Error).message}`);
     }
 
-    core.transcript.start(suite.hash);
-    core.transcript.add(message.raw);
-    const keys = enterHandshakeKeys(core, suite, psk, shared, 'client');
-    core.facts.namedGroup = groupName(share.group);
+    conn.transcript.start(suite.hash);
+    conn.transcript.add(message.raw);
+    const keys = enterHandshakeKeys(conn, suite, psk, shared, 'client');
+    conn.facts.namedGroup = groupName(share.group);
     return new ExpectEncryptedExtensions(ctx, { suite, ...keys });
   }
 
@@ -350,7 +351,7 @@ class ExpectServerHello implements HandshakeState {
     message: HandshakeMessage,
   ): HandshakeState {
     const { ctx } = this;
-    const { core, config } = ctx;
+    const { conn, config } = ctx;
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
     if (ctx.retry) fail(AlertDescription.unexpected_message, 'second HelloRetryRequest');
     const suite = ctx.checkHelloBasics(hrr, 'HelloRetryRequest');
@@ -365,8 +366,8 @@ class ExpectServerHello implements HandshakeState {
     const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.extensionData.cookie;
     if (selectedGroup === undefined && !cookie)
       fail(AlertDescription.illegal_parameter, 'HelloRetryRequest that would change nothing');
-    core.transcript.replaceWithMessageHash(suite.hash);
-    core.transcript.add(message.raw);
+    conn.transcript.replaceWithMessageHash(suite.hash);
+    conn.transcript.add(message.raw);
     ctx.retry = { suite, cookie };
     if (selectedGroup !== undefined) {
       const code = selectedGroup;
@@ -379,7 +380,7 @@ class ExpectServerHello implements HandshakeState {
       ctx.shares = new Map();
       ctx.startKeyShare(name);
     }
-    core.sendChangeCipherSpecOnce();
+    conn.records.sendChangeCipherSpecOnce();
     ctx.sendClientHello();
     return new ExpectServerHello(ctx);
   }
@@ -399,7 +400,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.encrypted_extensions, this.name);
     const { ctx } = this;
-    const { core, config } = ctx;
+    const { conn, config } = ctx;
     const ee = decode(EncryptedExtensions, message.body).extensions;
     checkResponseExtensions(
       ee,
@@ -415,12 +416,12 @@ class ExpectEncryptedExtensions implements HandshakeState {
       if (list.length !== 1 || !config.alpnProtocols.includes(chosen)) {
         fail(AlertDescription.illegal_parameter, 'server selected an ALPN protocol we did not offer');
       }
-      core.facts.alpnProtocol = chosen;
-    } else if (core.facts.resumed) {
-      core.facts.alpnProtocol = undefined;
+      conn.facts.alpnProtocol = chosen;
+    } else if (conn.facts.resumed) {
+      conn.facts.alpnProtocol = undefined;
     }
-    acceptRecordLimits(core, ee, ctx.maxFragmentLength, true);
-    core.transcript.add(message.raw);
+    acceptRecordLimits(conn, ee, ctx.maxFragmentLength, true);
+    conn.transcript.add(message.raw);
     if (ctx.pskAccepted) return new ExpectFinished(ctx, this.keys, undefined);
     return new ExpectCertificateOrCertificateRequest(ctx, this.keys);
   }
@@ -438,7 +439,7 @@ class ExpectCertificateOrCertificateRequest implements HandshakeState {
       return new ExpectCertificate(this.ctx, this.keys, undefined).handle(message);
     }
     const answer = certificateRequestAnswer(message, false, this.ctx.settings.clientCertificateStore);
-    this.ctx.core.transcript.add(message.raw);
+    this.ctx.conn.transcript.add(message.raw);
     return new ExpectCertificate(this.ctx, this.keys, answer);
   }
 }
@@ -483,7 +484,7 @@ function certificateRequestAnswer(
  * The store must answer synchronously here: an open connection cannot pause its input.
  */
 function certificateRequestResponder(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   suite: CipherSuite,
   handshake: Transcript,
   store: ClientCertificateStore | undefined,
@@ -502,12 +503,12 @@ function certificateRequestResponder(
       );
     }
     // After our close_notify nothing more is sent (RFC 8446 §6.1).
-    if (core.status === 'closing') return true;
+    if (conn.status === 'closing') return true;
     const transcript = handshake.fork();
     transcript.add(message.raw);
-    sendClientCertificate(core, answer.request, chain, transcript);
-    const verifyData = finishedVerifyData(core.config.provider, suite, clientSecret, transcript.current());
-    core.sendHandshake(HandshakeType.finished, verifyData, transcript);
+    sendClientCertificate(conn, answer.request, chain, transcript);
+    const verifyData = finishedVerifyData(conn.config.provider, suite, clientSecret, transcript.current());
+    conn.sendHandshake(HandshakeType.finished, verifyData, transcript);
     return true;
   };
   return { handle };
@@ -515,24 +516,24 @@ function certificateRequestResponder(
 
 /** RFC 8446 §4.4.2, §4.4.3: our Certificate (maybe empty) and CertificateVerify. */
 function sendClientCertificate(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   request: CertificateRequest13Message,
   chain: LocalChain | null,
-  transcript: Transcript = core.transcript,
+  transcript: Transcript = conn.transcript,
 ): void {
   const peerSchemes =
     findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
       .supportedSignatureAlgorithms ?? [];
   const scheme = chain
-    ? chooseSignatureScheme(core.config.signatureSchemes, peerSchemes, chain.privateKey)
+    ? chooseSignatureScheme(conn.config.signatureSchemes, peerSchemes, chain.privateKey)
     : undefined;
   const context = request.certificateRequestContext;
   if (!chain || !scheme) {
-    sendCertificate(core, context, [], undefined, transcript);
+    sendCertificate(conn, context, [], undefined, transcript);
     return;
   }
-  sendCertificate(core, context, chain.certificates, undefined, transcript);
-  sendCertificateVerify(core, scheme, chain.privateKey, 'client', transcript);
+  sendCertificate(conn, context, chain.certificates, undefined, transcript);
+  sendCertificateVerify(conn, scheme, chain.privateKey, 'client', transcript);
 }
 
 class ExpectCertificate implements HandshakeState {
@@ -555,24 +556,24 @@ class ExpectCertificate implements HandshakeState {
       fail(AlertDescription.decode_error, 'empty server Certificate');
     const { certificateList } = certificate;
     const chain = parsePeerCertificates(
-      ctx.core.config.certificateCache,
+      ctx.conn.config.certificateCache,
       certificateList,
       ctx.entryExtensions,
     );
     // RFC 8446 §4.4.2.1: the leaf's OCSP response is in its entry (others' are not kept).
     const status = findExtension(certificateList[0]!.extensions, ExtensionType.status_request);
-    if (status) acceptStapledResponse(ctx.core, status.extensionData);
-    ctx.core.transcript.add(message.raw);
+    if (status) acceptStapledResponse(ctx.conn, status.extensionData);
+    ctx.conn.transcript.add(message.raw);
     const { settings } = ctx;
     validatePeerChain(
-      ctx.core,
+      ctx.conn,
       chain,
       'server',
       settings.trustStore,
       settings.hostname,
       settings.verifyCallback,
       // RFC 8446 §4.4.2.1: the status came with the leaf's entry, so it is checked with the chain.
-      () => checkStapledStatus(ctx.core, settings.ocspVerification),
+      () => checkStapledStatus(ctx.conn, settings.ocspVerification),
     );
     return new ExpectCertificateVerify(ctx, this.keys, chain[0]!, this.clientCertificate);
   }
@@ -589,18 +590,18 @@ class ExpectCertificateVerify implements HandshakeState {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, this.name);
-    const { core } = this.ctx;
+    const { conn } = this.ctx;
     const cv = decode(CertificateVerify, message.body);
-    const th = core.transcript.current();
-    core.facts.signatureScheme = verifyCertificateVerify(
-      core,
+    const th = conn.transcript.current();
+    conn.facts.signatureScheme = verifyCertificateVerify(
+      conn,
       cv.algorithm,
       cv.signature,
       this.leaf.publicKey,
       'server',
       th,
     );
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     return new ExpectFinished(this.ctx, this.keys, this.clientCertificate);
   }
 }
@@ -613,7 +614,7 @@ const ignoreTicket = (): void => {};
  * connection keeps only what tickets need, not the handshake's secrets and key shares.
  */
 function ticketReceiver(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   suite: CipherSuite,
   resumption: Uint8Array,
   onTicket: ClientSettings13['onTicket'],
@@ -623,13 +624,13 @@ function ticketReceiver(
   return (ticket) =>
     onTicket({
       ticket: ticket.ticket.slice(),
-      psk: resumptionPsk(core.config.provider, suite, resumption, ticket.ticketNonce),
+      psk: resumptionPsk(conn.config.provider, suite, resumption, ticket.ticketNonce),
       suite,
       ageAdd: ticket.ticketAgeAdd,
-      receivedAt: core.config.clock(),
+      receivedAt: conn.config.clock(),
       lifetimeMs: ticket.ticketLifetime * 1000,
-      peerCertificates: core.facts.peerCertificates,
-      alpn: core.facts.alpnProtocol,
+      peerCertificates: conn.facts.peerCertificates,
+      alpn: conn.facts.alpnProtocol,
     });
 }
 
@@ -644,54 +645,54 @@ class ExpectFinished implements HandshakeState {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, this.name);
     const { ctx, keys } = this;
-    const { core } = ctx;
+    const { conn } = ctx;
     const { suite } = keys;
     if (message.body.length !== suite.hashLength)
       fail(AlertDescription.decode_error, 'Finished of the wrong length');
-    checkFinished(core, suite, keys.serverSecret, core.transcript.current(), message.body);
-    core.transcript.add(message.raw);
+    checkFinished(conn, suite, keys.serverSecret, conn.transcript.current(), message.body);
+    conn.transcript.add(message.raw);
     const master = keys.hs.master();
-    const th = core.transcript.current();
+    const th = conn.transcript.current();
     const clientApp = master.clientTrafficSecret(th);
     const serverApp = master.serverTrafficSecret(th);
     const exporter = master.exporterSecret(th);
-    core.keyLog('CLIENT_TRAFFIC_SECRET_0', clientApp);
-    core.keyLog('SERVER_TRAFFIC_SECRET_0', serverApp);
-    core.keyLog('EXPORTER_SECRET', exporter);
-    core.setReadSecret(suite, serverApp);
+    conn.keyLog('CLIENT_TRAFFIC_SECRET_0', clientApp);
+    conn.keyLog('SERVER_TRAFFIC_SECRET_0', serverApp);
+    conn.keyLog('EXPORTER_SECRET', exporter);
+    conn.installKeys('read', { version: 'TLSv1.3', suite, secret: serverApp });
     const finish = (chain: LocalChain | null | undefined): HandshakeState => {
-      core.sendChangeCipherSpecOnce();
-      if (this.clientCertificate) sendClientCertificate(core, this.clientCertificate.request, chain ?? null);
+      conn.records.sendChangeCipherSpecOnce();
+      if (this.clientCertificate) sendClientCertificate(conn, this.clientCertificate.request, chain ?? null);
       const verifyData = finishedVerifyData(
-        core.config.provider,
+        conn.config.provider,
         suite,
         keys.clientSecret,
-        core.transcript.current(),
+        conn.transcript.current(),
       );
-      core.sendHandshake(HandshakeType.finished, verifyData);
-      core.setWriteSecret(suite, clientApp);
-      const resumption = master.resumptionSecret(core.transcript.current());
+      conn.sendHandshake(HandshakeType.finished, verifyData);
+      conn.installKeys('write', { version: 'TLSv1.3', suite, secret: clientApp });
+      const resumption = master.resumptionSecret(conn.transcript.current());
       const traffic = new Traffic13(
-        core,
+        conn,
         suite,
         serverApp,
         clientApp,
         exporter,
-        ticketReceiver(core, suite, resumption, ctx.settings.onTicket),
+        ticketReceiver(conn, suite, resumption, ctx.settings.onTicket),
         ctx.settings.postHandshakeAuth
           ? certificateRequestResponder(
-              core,
+              conn,
               suite,
-              core.transcript.fork(),
+              conn.transcript.fork(),
               ctx.settings.clientCertificateStore,
             )
           : undefined,
       );
-      core.handshakeComplete();
+      conn.handshakeComplete();
       return traffic;
     };
     if (!this.clientCertificate) return finish(undefined);
     const answer = this.clientCertificate;
-    return core.waitFor<LocalChain | null>((cb) => answer.register(cb), finish, 'ClientCertificateStore');
+    return conn.waitFor<LocalChain | null>((cb) => answer.register(cb), finish, 'ClientCertificateStore');
   }
 }

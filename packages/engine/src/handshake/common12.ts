@@ -6,7 +6,8 @@ import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto
 import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { HandshakeState } from '../core.js';
+import type { HandshakeContext } from './context.js';
 import { concat } from '@tls-kit/crypto/bytes';
 import { fail, TLSUsageError } from '../errors.js';
 import {
@@ -15,8 +16,7 @@ import {
   type KeyBlock12,
   VERIFY_DATA_LENGTH,
 } from '../keyschedule/tls12.js';
-import { MAX_PLAINTEXT } from '../protocol.js';
-import { Tls12Protection } from '../record/protection12.js';
+import type { RecordKeys } from '../record/layer.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
 import { verifyPeerSignature } from './peer-signature.js';
@@ -64,14 +64,14 @@ export function keyFitsSuite(suite: Tls12CipherSuite, key: PublicKey | PrivateKe
  * the key (illegal_parameter), the signature must verify (decrypt_error, §7.2.2).
  */
 export function verifySigned12(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   scheme: number,
   signature: Uint8Array,
   key: PublicKey,
   data: Uint8Array,
   what: string,
 ): SignatureSchemeName {
-  return verifyPeerSignature(core, scheme, signature, key, data, schemeFitsKey12, what);
+  return verifyPeerSignature(conn, scheme, signature, key, data, schemeFitsKey12, what);
 }
 
 /** RFC 5246 §8.1.2: the DH pre-master secret is Z with its leading zero bytes stripped. */
@@ -86,68 +86,61 @@ export class Keys12 {
   private readonly block: KeyBlock12;
 
   constructor(
-    private readonly core: ConnectionCore,
+    private readonly conn: HandshakeContext,
     readonly suite: Tls12CipherSuite,
     readonly master: Uint8Array,
     readonly clientRandom: Uint8Array,
     readonly serverRandom: Uint8Array,
   ) {
-    this.block = keyBlock12(core.config.provider, suite, master, clientRandom, serverRandom);
+    this.block = keyBlock12(conn.config.provider, suite, master, clientRandom, serverRandom);
     // NSS key log format for TLS 1.2: CLIENT_RANDOM <client random> <master secret>.
-    core.keyLog('CLIENT_RANDOM', master);
+    conn.keyLog('CLIENT_RANDOM', master);
   }
 
-  private protection(sender: 'client' | 'server', limit: number | undefined): Tls12Protection {
+  /** The keys `sender` writes with (RFC 5246 §6.3). */
+  private keys(sender: 'client' | 'server'): RecordKeys {
     const key = sender === 'client' ? this.block.clientKey : this.block.serverKey;
     const iv = sender === 'client' ? this.block.clientIv : this.block.serverIv;
-    return new Tls12Protection(
-      this.core.config.provider,
-      this.suite,
-      key,
-      iv,
-      Math.min(limit ?? MAX_PLAINTEXT, MAX_PLAINTEXT),
-    );
+    return { version: 'TLSv1.2', suite: this.suite, key, iv };
   }
 
   /** Sends ChangeCipherSpec and switches our writes to the pending keys (RFC 5246 §7.1). */
   sendChangeCipherSpec(): void {
-    const { core } = this;
-    core.sendRaw(ContentType.change_cipher_spec, new Uint8Array([1]));
-    const sender = core.role;
-    core.replaceWriteProtection(this.protection(sender, core.writeLimit));
+    const { conn } = this;
+    conn.sendRaw(ContentType.change_cipher_spec, new Uint8Array([1]));
+    conn.installKeys('write', this.keys(conn.role));
   }
 
   /** The peer's ChangeCipherSpec: its records are protected from now on. */
   receiveChangeCipherSpec(): void {
-    const { core } = this;
-    const sender = core.role === 'client' ? 'server' : 'client';
-    core.replaceReadProtection(this.protection(sender, core.readLimit));
+    const { conn } = this;
+    conn.installKeys('read', this.keys(conn.role === 'client' ? 'server' : 'client'));
   }
 
   verifyData(sender: 'client' | 'server'): Uint8Array {
     return finishedVerifyData12(
-      this.core.config.provider,
+      this.conn.config.provider,
       this.suite,
       this.master,
       sender,
-      this.core.transcript.current(),
+      this.conn.transcript.current(),
     );
   }
 
   sendFinished(): void {
-    this.core.sendHandshake(HandshakeType.finished, this.verifyData(this.core.role));
+    this.conn.sendHandshake(HandshakeType.finished, this.verifyData(this.conn.role));
   }
 
   /** RFC 5246 §7.4.9: the peer's Finished, compared in constant time (decrypt_error). */
   checkFinished(message: HandshakeMessage): void {
     if (message.body.length !== VERIFY_DATA_LENGTH)
       fail(AlertDescription.decode_error, 'Finished of the wrong length');
-    const expected = this.verifyData(this.core.role === 'client' ? 'server' : 'client');
-    if (!this.core.config.provider.timingSafeEqual(expected, message.body)) {
+    const expected = this.verifyData(this.conn.role === 'client' ? 'server' : 'client');
+    if (!this.conn.config.provider.timingSafeEqual(expected, message.body)) {
       fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
     }
-    this.core.facts.peerFinished = message.body.slice();
-    this.core.transcript.add(message.raw);
+    this.conn.facts.peerFinished = message.body.slice();
+    this.conn.transcript.add(message.raw);
   }
 }
 
@@ -196,7 +189,7 @@ export class AppData12 extends State12 {
   private refusals = 0;
 
   constructor(
-    private readonly core: ConnectionCore,
+    private readonly conn: HandshakeContext,
     private readonly keys: Keys12,
   ) {
     super();
@@ -217,12 +210,12 @@ export class AppData12 extends State12 {
       new Uint8Array([context.length >> 8, context.length & 0xff]),
       context,
     ]);
-    return tls12Prf(this.core.config.provider, keys.suite.hash, keys.master, label, seed, length);
+    return tls12Prf(this.conn.config.provider, keys.suite.hash, keys.master, label, seed, length);
   }
 
   handle(message: HandshakeMessage): HandshakeState {
     const renegotiation =
-      this.core.role === 'server' ? HandshakeType.client_hello : HandshakeType.hello_request;
+      this.conn.role === 'server' ? HandshakeType.client_hello : HandshakeType.hello_request;
     if (message.type === renegotiation) {
       // A peer that insists (or packs thousands of hellos in one record) is not answered each time:
       // as OpenSSL and BoringSSL, the connection ends.
@@ -232,7 +225,7 @@ export class AppData12 extends State12 {
           `more than ${MAX_RENEGOTIATION_REFUSALS} renegotiation attempts`,
         );
       // RFC 5246 §7.2.2, RFC 5746 §4.2/§4.4: refuse with a warning; the peer decides whether to go on.
-      this.core.sendWarningAlert(AlertDescription.no_renegotiation);
+      this.conn.sendWarningAlert(AlertDescription.no_renegotiation);
       return this;
     }
     return fail(AlertDescription.unexpected_message, `${handshakeName(message.type)} after the handshake`);
@@ -240,8 +233,8 @@ export class AppData12 extends State12 {
 }
 
 /** The facts every finished TLS 1.2 handshake reports. */
-export function tls12Facts(core: ConnectionCore, suite: Tls12CipherSuite): void {
-  core.version = 'TLSv1.2';
-  core.facts.tlsVersion = 'TLSv1.2';
-  core.facts.cipherSuite = suite.name;
+export function tls12Facts(conn: HandshakeContext, suite: Tls12CipherSuite): void {
+  conn.version = 'TLSv1.2';
+  conn.facts.tlsVersion = 'TLSv1.2';
+  conn.facts.cipherSuite = suite.name;
 }

@@ -13,7 +13,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { concat } from '@tls-kit/crypto/bytes';
-import type { ConnectionCore } from '../core.js';
+import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
 import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
@@ -88,7 +88,7 @@ export function chooseSignatureScheme(
 
 /** Checks a peer's CertificateVerify (RFC 8446 §4.4.3); returns the scheme name. */
 export function verifyCertificateVerify(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   scheme: number,
   signature: Uint8Array,
   key: PublicKey,
@@ -97,7 +97,7 @@ export function verifyCertificateVerify(
 ): SignatureSchemeName {
   const signed = certificateVerifyContent(signer, transcriptHash);
   return verifyPeerSignature(
-    core,
+    conn,
     scheme,
     signature,
     key,
@@ -112,13 +112,13 @@ export function verifyCertificateVerify(
  * goes in the leaf's entry (§4.4.2.1).
  */
 export function sendCertificate(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   context: Uint8Array,
   chain: readonly Certificate[],
   ocspResponse?: Uint8Array,
-  transcript: Transcript = core.transcript,
+  transcript: Transcript = conn.transcript,
 ): void {
-  core.facts.localCertificates = chain;
+  conn.facts.localCertificates = chain;
   const certificateList = chain.map((c, i) => ({
     certData: c.getAsn1Bytes(),
     extensions:
@@ -131,7 +131,7 @@ export function sendCertificate(
           ]
         : [],
   }));
-  core.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.certificate,
     Certificate13.build({ certificateRequestContext: context, certificateList }),
     transcript,
@@ -140,18 +140,18 @@ export function sendCertificate(
 
 /** Our CertificateVerify over the transcript so far (RFC 8446 §4.4.3). */
 export function sendCertificateVerify(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   scheme: SignatureSchemeName,
   key: PrivateKey,
   signer: 'client' | 'server',
-  transcript: Transcript = core.transcript,
+  transcript: Transcript = conn.transcript,
 ): void {
-  const signature = core.config.provider.sign(
+  const signature = conn.config.provider.sign(
     scheme,
     key,
     certificateVerifyContent(signer, transcript.current()),
   );
-  core.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.certificate_verify,
     CertificateVerify.build({ algorithm: schemeCode(scheme), signature }),
     transcript,
@@ -160,17 +160,17 @@ export function sendCertificateVerify(
 
 /** Checks the peer's Finished in constant time (RFC 8446 §4.4.4: decrypt_error). */
 export function checkFinished(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   suite: CipherSuite,
   baseKey: Uint8Array,
   transcriptHash: Uint8Array,
   verifyData: Uint8Array,
 ): void {
-  const expected = finishedVerifyData(core.config.provider, suite, baseKey, transcriptHash);
-  if (verifyData.length !== expected.length || !core.config.provider.timingSafeEqual(expected, verifyData)) {
+  const expected = finishedVerifyData(conn.config.provider, suite, baseKey, transcriptHash);
+  if (verifyData.length !== expected.length || !conn.config.provider.timingSafeEqual(expected, verifyData)) {
     fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
   }
-  core.facts.peerFinished = verifyData.slice();
+  conn.facts.peerFinished = verifyData.slice();
 }
 
 /** The handshake secret and both handshake traffic secrets (RFC 8446 §7.1). */
@@ -186,24 +186,24 @@ export interface HandshakeKeys13 {
  * Finished goes under the handshake key too. The connection is TLS 1.3 from here on.
  */
 export function enterHandshakeKeys(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   suite: CipherSuite,
   psk: Uint8Array | undefined,
   shared: Uint8Array,
   role: 'client' | 'server',
 ): HandshakeKeys13 {
-  const hs = EarlySecret.create(core.config.provider, suite, psk).handshake(shared);
-  const th = core.transcript.current();
+  const hs = EarlySecret.create(conn.config.provider, suite, psk).handshake(shared);
+  const th = conn.transcript.current();
   const clientSecret = hs.clientTrafficSecret(th);
   const serverSecret = hs.serverTrafficSecret(th);
-  core.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
-  core.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
+  conn.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
+  conn.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
   const [read, write] = role === 'client' ? [serverSecret, clientSecret] : [clientSecret, serverSecret];
   // Write keys first: if the read side fails (a message split across the key change), our alert
   // goes out under the keys the peer now reads with.
-  core.setWriteSecret(suite, write);
-  core.setReadSecret(suite, read);
-  core.facts.tlsVersion = 'TLSv1.3';
-  core.facts.cipherSuite = suite.name;
+  conn.installKeys('write', { version: 'TLSv1.3', suite, secret: write });
+  conn.installKeys('read', { version: 'TLSv1.3', suite, secret: read });
+  conn.facts.tlsVersion = 'TLSv1.3';
+  conn.facts.cipherSuite = suite.name;
   return { hs, clientSecret, serverSecret };
 }

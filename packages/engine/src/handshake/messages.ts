@@ -11,12 +11,7 @@ import { type Codec, WireError } from '@tls-kit/wire';
 import { concat } from '@tls-kit/crypto/bytes';
 import { fail } from '../errors.js';
 
-export interface HandshakeMessage {
-  readonly type: number;
-  readonly body: Uint8Array;
-  /** Header and body, as hashed into the transcript. */
-  readonly raw: Uint8Array;
-}
+export type { HandshakeMessage } from '../record/handshake-joiner.js';
 
 /**
  * Decodes a message body: malformed input is decode_error ("a message could not be decoded

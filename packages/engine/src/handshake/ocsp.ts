@@ -10,8 +10,8 @@ import {
   ExtensionType,
   findExtension,
 } from '@tls-kit/messages';
-import type { ConnectionCore } from '../core.js';
-import { UserCallbackError } from '../core.js';
+import type { HandshakeContext } from './context.js';
+import { UserCallbackError } from '../errors.js';
 import { fail } from '../errors.js';
 import type { OcspVerification, StatusFailureReason } from './ocsp-verification.js';
 
@@ -67,13 +67,13 @@ export function stapledResponse(
  * contradicts our request (illegal_parameter). A copy of exact size, not a view of the record.
  */
 export function acceptStapledResponse(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   status: { readonly statusType: number; readonly ocspResponse: Uint8Array },
 ): void {
   if (status.statusType !== CertificateStatusType.ocsp) {
     fail(AlertDescription.illegal_parameter, `CertificateStatus with status_type ${status.statusType}`);
   }
-  core.facts.ocspResponse = status.ocspResponse.slice();
+  conn.facts.ocspResponse = status.ocspResponse.slice();
 }
 
 /**
@@ -84,13 +84,13 @@ export function acceptStapledResponse(
  * rejectUnauthorized false the failure is recorded in peerVerification, as chain failures are;
  * a chain that already failed is not checked further (its issuer is not known).
  */
-export function checkStapledStatus(core: ConnectionCore, mode: OcspVerification): void {
-  if (mode === 'off' || core.facts.peerVerification?.ok === false) return;
-  const [leaf, issuer] = core.facts.peerCertificates;
-  const response = core.facts.ocspResponse;
+export function checkStapledStatus(conn: HandshakeContext, mode: OcspVerification): void {
+  if (mode === 'off' || conn.facts.peerVerification?.ok === false) return;
+  const [leaf, issuer] = conn.facts.peerCertificates;
+  const response = conn.facts.ocspResponse;
   const refuse = (alert: AlertDescription, reason: StatusFailureReason, message: string): void => {
-    if (core.config.rejectUnauthorized) fail(alert, message);
-    core.facts.peerVerification = { ok: false, reason, message };
+    if (conn.config.rejectUnauthorized) fail(alert, message);
+    conn.facts.peerVerification = { ok: false, reason, message };
   };
   const bad = (message: string) =>
     refuse(AlertDescription.bad_certificate_status_response, 'bad-certificate-status', message);
@@ -107,8 +107,8 @@ export function checkStapledStatus(core: ConnectionCore, mode: OcspVerification)
     status = verifyOcspResponse(parseOcspResponse(response), {
       certificate: leaf,
       issuer,
-      now: new Date(core.config.clock()),
-      provider: core.config.provider,
+      now: new Date(conn.config.clock()),
+      provider: conn.config.provider,
     });
   } catch (error) {
     if (!(error instanceof CertificateError)) throw error;

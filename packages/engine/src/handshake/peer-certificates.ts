@@ -9,8 +9,9 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import { AlertDescription } from '@tls-kit/messages';
-import type { ConnectionCore, PeerVerification } from '../core.js';
-import { UserCallbackError } from '../core.js';
+import type { PeerVerification } from '../core.js';
+import type { HandshakeContext } from './context.js';
+import { UserCallbackError } from '../errors.js';
 import { fail } from '../errors.js';
 import { extensionName } from './messages.js';
 import type { Connection } from '../connection.js';
@@ -100,7 +101,7 @@ function sharedChain(chain: readonly Certificate[]): readonly Certificate[] {
  * stapled OCSP check) runs once the path is known and before verifyCallback.
  */
 export function validatePeerChain(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   certificates: readonly Certificate[],
   purpose: 'server' | 'client',
   trustStore: TrustStore,
@@ -110,14 +111,14 @@ export function validatePeerChain(
 ): void {
   const [leaf, ...intermediates] = certificates;
   if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
-  core.facts.receivedCertificates = certificates;
-  const { checkServerIdentity, rejectUnauthorized, verification } = core.config;
+  conn.facts.receivedCertificates = certificates;
+  const { checkServerIdentity, rejectUnauthorized, verification } = conn.config;
   const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
   let result = verifyChain({
     leaf,
     intermediates,
     trustStore,
-    time: new Date(core.config.clock()),
+    time: new Date(conn.config.clock()),
     purpose,
     // A server's chain meets the Web PKI's rules; a client's usually comes from a private PKI.
     profile: verification.profile ?? (purpose === 'server' ? 'webpki' : 'rfc5280'),
@@ -125,7 +126,7 @@ export function validatePeerChain(
     ...(verification.crlCheck ? { crlCheck: verification.crlCheck } : {}),
     ...(verification.maxChainDepth !== undefined ? { maxChainDepth: verification.maxChainDepth } : {}),
     ...(hostname === undefined || customIdentity ? {} : { hostname }),
-    provider: core.config.provider,
+    provider: conn.config.provider,
   });
   if (result.ok && customIdentity) {
     let refusal: Error | undefined;
@@ -140,18 +141,18 @@ export function validatePeerChain(
   if (!result.ok) {
     if (rejectUnauthorized)
       fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
-    core.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
+    conn.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
   } else {
-    core.facts.peerVerification = VERIFIED;
+    conn.facts.peerVerification = VERIFIED;
   }
   // Unverified: the chain as received.
-  core.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
+  conn.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
   // The stapled status (TLS 1.3: already in the leaf's entry), before the user's callback.
   checkStatus?.();
   if (verifyCallback) {
     try {
-      // The core keeps the Connection untyped: it must not import the class that wraps it.
-      verifyCallback([...core.facts.peerCertificates], core.publicConnection as Connection);
+      // The driver keeps the Connection untyped: it must not import the class that wraps it.
+      verifyCallback([...conn.facts.peerCertificates], conn.publicConnection as Connection);
     } catch (error) {
       throw new UserCallbackError(error);
     }

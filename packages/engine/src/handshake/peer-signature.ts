@@ -4,7 +4,7 @@
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { AlertDescription } from '@tls-kit/messages';
 import { schemeName } from '../algorithms.js';
-import type { ConnectionCore } from '../core.js';
+import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
 
 /**
@@ -12,7 +12,7 @@ import { fail } from '../errors.js';
  * refuses PKCS#1; TLS 1.2 does neither); `what` names the signed message in errors.
  */
 export function verifyPeerSignature(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   scheme: number,
   signature: Uint8Array,
   key: PublicKey,
@@ -21,7 +21,7 @@ export function verifyPeerSignature(
   what: string,
 ): SignatureSchemeName {
   const name = schemeName(scheme);
-  if (!name || !core.config.signatureSchemes.includes(name)) {
+  if (!name || !conn.config.signatureSchemes.includes(name)) {
     fail(
       AlertDescription.illegal_parameter,
       `${what} with a scheme we did not offer (0x${scheme.toString(16)})`,
@@ -31,7 +31,7 @@ export function verifyPeerSignature(
     fail(AlertDescription.illegal_parameter, `${what}: ${name} does not fit the ${key.type} key`);
   let ok: boolean;
   try {
-    ok = core.config.provider.verify(name, key, signed, signature);
+    ok = conn.config.provider.verify(name, key, signed, signature);
   } catch {
     ok = false;
   }

@@ -3,10 +3,9 @@
 // A client may offer both; RFC 8449 §5: a server that knows record_size_limit answers that one.
 import { AlertDescription, type ClientHelloExtension, ExtensionType, findExtension } from '@tls-kit/messages';
 import type { ResolvedConfig } from '../config.js';
-import type { ConnectionCore } from '../core.js';
+import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
-import { LimitedPlaintextProtection } from '../record/protection12.js';
 
 /** RFC 6066 §4: max_fragment_length code -> bytes. */
 export function maxFragmentLengthBytes(code: number): number | undefined {
@@ -43,34 +42,32 @@ function find(extensions: Extensions) {
 }
 
 /** RFC 8449 §4: TLS 1.3 limits count the content type byte (at most 2^14 + 1), TLS 1.2's do not. */
-function applyRecordSizeLimit(core: ConnectionCore, peerLimit: number, tls13: boolean): void {
+function applyRecordSizeLimit(conn: HandshakeContext, peerLimit: number, tls13: boolean): void {
   if (peerLimit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${peerLimit}`);
   const max = tls13 ? MAX_PLAINTEXT + 1 : MAX_PLAINTEXT;
-  core.writeLimit = Math.min(peerLimit, max);
-  core.readLimit = Math.min(core.config.recordSizeLimit, max);
+  conn.records.setLimits(Math.min(conn.config.recordSizeLimit, max), Math.min(peerLimit, max));
 }
 
 /** RFC 6066 §4: the limit binds both directions from now on, handshake records included. */
-function applyMaxFragmentLength(core: ConnectionCore, bytes: number, tls13: boolean): void {
+function applyMaxFragmentLength(conn: HandshakeContext, bytes: number, tls13: boolean): void {
   const limit = tls13 ? bytes + 1 : bytes;
-  core.writeLimit = limit;
-  core.readLimit = limit;
+  conn.records.setLimits(limit, limit);
   // TLS 1.2 goes on with unprotected handshake records; TLS 1.3's next keys take the limit.
-  if (!tls13) core.replaceWriteProtection(new LimitedPlaintextProtection(bytes));
+  if (!tls13) conn.records.limitPlaintextWrites(bytes);
 }
 
 /** Server: applies the client's offer; returns the extension that answers it, if any. */
 export function answerRecordLimits(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   clientExtensions: Extensions,
   tls13: boolean,
 ): LimitExtension | undefined {
   const offer = find(clientExtensions);
   if (offer.recordSizeLimit !== undefined) {
-    applyRecordSizeLimit(core, offer.recordSizeLimit, tls13);
+    applyRecordSizeLimit(conn, offer.recordSizeLimit, tls13);
     return {
       extensionType: ExtensionType.record_size_limit,
-      extensionData: { recordSizeLimit: core.readLimit! },
+      extensionData: { recordSizeLimit: conn.records.recordReadLimit! },
     };
   }
   if (offer.maxFragmentLength === undefined) return undefined;
@@ -78,7 +75,7 @@ export function answerRecordLimits(
   // RFC 6066 §4: an unknown value is illegal_parameter.
   if (bytes === undefined)
     fail(AlertDescription.illegal_parameter, `max_fragment_length ${offer.maxFragmentLength}`);
-  applyMaxFragmentLength(core, bytes, tls13);
+  applyMaxFragmentLength(conn, bytes, tls13);
   return {
     extensionType: ExtensionType.max_fragment_length,
     extensionData: { maxFragmentLength: offer.maxFragmentLength },
@@ -91,13 +88,13 @@ export function answerRecordLimits(
  * extensions came back.
  */
 export function acceptRecordLimits(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   serverExtensions: Extensions,
   sentCode: number | undefined,
   tls13: boolean,
 ): void {
   const answer = find(serverExtensions);
-  if (answer.recordSizeLimit !== undefined) applyRecordSizeLimit(core, answer.recordSizeLimit, tls13);
+  if (answer.recordSizeLimit !== undefined) applyRecordSizeLimit(conn, answer.recordSizeLimit, tls13);
   if (answer.maxFragmentLength === undefined) return;
   // RFC 8449 §5: both answers at once is illegal_parameter; RFC 6066 §4: the echo is our value.
   if (answer.recordSizeLimit !== undefined)
@@ -107,5 +104,5 @@ export function acceptRecordLimits(
       AlertDescription.illegal_parameter,
       `max_fragment_length ${answer.maxFragmentLength} is not the one we sent`,
     );
-  applyMaxFragmentLength(core, maxFragmentLengthBytes(answer.maxFragmentLength)!, tls13);
+  applyMaxFragmentLength(conn, maxFragmentLengthBytes(answer.maxFragmentLength)!, tls13);
 }

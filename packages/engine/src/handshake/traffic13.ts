@@ -12,7 +12,8 @@ import {
   NewSessionTicket13,
   type NewSessionTicket13Message,
 } from '@tls-kit/messages';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { HandshakeState } from '../core.js';
+import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
 import { exportKeyingMaterial, nextTrafficSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
@@ -49,7 +50,7 @@ export class Traffic13 implements HandshakeState {
   private readonly secrets: ArrayBuffer;
 
   constructor(
-    private readonly core: ConnectionCore,
+    private readonly conn: HandshakeContext,
     private readonly suite: CipherSuite,
     readSecret: Uint8Array,
     writeSecret: Uint8Array,
@@ -74,7 +75,7 @@ export class Traffic13 implements HandshakeState {
   /** RFC 8446 §7.2: application_traffic_secret_N+1 replaces _N in place (the old one is gone). */
   private nextSecret(index: number): Uint8Array {
     const secret = this.secret(index);
-    const next = nextTrafficSecret(this.core.config.provider, this.suite, secret);
+    const next = nextTrafficSecret(this.conn.config.provider, this.suite, secret);
     secret.set(next);
     next.fill(0);
     return secret;
@@ -91,11 +92,15 @@ export class Traffic13 implements HandshakeState {
         ) {
           fail(AlertDescription.illegal_parameter, `KeyUpdate request_update ${requestUpdate}`);
         }
-        this.core.caps.keyUpdate();
-        this.core.setReadSecret(this.suite, this.nextSecret(READ));
+        this.conn.records.caps.keyUpdate();
+        this.conn.installKeys('read', {
+          version: 'TLSv1.3',
+          suite: this.suite,
+          secret: this.nextSecret(READ),
+        });
         // RFC 8446 §4.6.3: answer update_requested with our own update (not requesting one back);
         // one update answers any number of requests, so it is sent once, at the end of the call.
-        if (requestUpdate === KeyUpdateRequest.update_requested) this.core.owePeerKeyUpdate();
+        if (requestUpdate === KeyUpdateRequest.update_requested) this.conn.owePeerKeyUpdate();
         return this;
       }
       case HandshakeType.new_session_ticket:
@@ -119,7 +124,7 @@ export class Traffic13 implements HandshakeState {
     // RFC 8446 §4.6.2: without post_handshake_auth, or out of order, unexpected_message (below).
     // The client's application traffic secret keys its Finished (§4.4.4): our write secret on
     // the client, our read secret on the server.
-    const clientSecret = this.core.role === 'client' ? this.secret(WRITE) : this.secret(READ);
+    const clientSecret = this.conn.role === 'client' ? this.secret(WRITE) : this.secret(READ);
     if (this.postHandshakeAuth?.handle(message, clientSecret)) return this;
     return fail(AlertDescription.unexpected_message, `${handshakeName(message.type)} after the handshake`);
   }
@@ -129,21 +134,21 @@ export class Traffic13 implements HandshakeState {
     const requestUpdate = requestPeer
       ? KeyUpdateRequest.update_requested
       : KeyUpdateRequest.update_not_requested;
-    this.core.sendRaw(
+    this.conn.sendRaw(
       ContentType.handshake,
       frameHandshake(HandshakeType.key_update, KeyUpdate.build({ requestUpdate })),
     );
-    this.core.setWriteSecret(this.suite, this.nextSecret(WRITE));
+    this.conn.installKeys('write', { version: 'TLSv1.3', suite: this.suite, secret: this.nextSecret(WRITE) });
   }
 
-  /** Automatic update when our key has protected enough records (core, RFC 8446 §5.5). */
+  /** Automatic update when our key has protected enough records (the record layer, RFC 8446 §5.5). */
   rekey(): void {
     this.updateKeys(false);
   }
 
   exportKeyingMaterial(label: string, context: Uint8Array, length: number): Uint8Array {
     return exportKeyingMaterial(
-      this.core.config.provider,
+      this.conn.config.provider,
       this.suite,
       this.secret(EXPORTER),
       label,

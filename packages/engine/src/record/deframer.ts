@@ -5,9 +5,9 @@
 // keeps only what it copied (handshake fragments go into the HandshakeJoiner's own buffer;
 // decrypted data is fresh memory); before dataFromWire returns, detach() copies what is left of
 // the caller's input (a partial record, or records waiting for a callback).
-import { AlertDescription, RecordSplitter } from '@tls-kit/messages';
+import { RecordSplitter } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 
 /** A record as received: `header` and `fragment` are valid only until the next push/feed/detach. */
 export interface RawRecord {
@@ -75,10 +75,7 @@ export class Deframer {
       if (!(error instanceof WireError)) throw error;
     }
     if (this.splitter.buffered > this.maxBuffered) {
-      fail(
-        AlertDescription.internal_error,
-        `more than ${this.maxBuffered} bytes of input waiting to be processed`,
-      );
+      refuse('TooMuchBufferedInput', `more than ${this.maxBuffered} bytes of input waiting to be processed`);
     }
   }
 
@@ -92,13 +89,9 @@ export class Deframer {
       // RFC 8446 §5: an unknown content type is unexpected_message; §5.2: an overlong record is
       // record_overflow; a non-TLS version is not TLS at all (decode_error).
       const field = error.segments[1];
-      const alert =
-        field === 'type'
-          ? AlertDescription.unexpected_message
-          : field === 'length'
-            ? AlertDescription.record_overflow
-            : AlertDescription.decode_error;
-      return fail(alert, `bad record header: ${error.message}`);
+      const reason =
+        field === 'type' ? 'UnknownRecordType' : field === 'length' ? 'RecordOverflow' : 'BadRecordHeader';
+      return refuse(reason, `bad record header: ${error.message}`);
     }
     if (!split) return undefined;
     const { type, version, fragment } = split.record;

@@ -3,8 +3,7 @@
 // warning alerts and KeyUpdates cost us work and give the application nothing, so a peer may send
 // only a few in a row. Counters are consecutive: a record with data (handshake or application)
 // resets them. Over a cap: unexpected_message (RFC 8446 §6.2).
-import { AlertDescription } from '@tls-kit/messages';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 
 /** Consecutive empty records (and dropped change_cipher_spec records, ignored HelloRequests). */
 export const MAX_EMPTY_RECORDS = 32;
@@ -32,16 +31,16 @@ export class EmptyRecordCaps {
 
   emptyRecord(what: string): void {
     if (++this.empty > MAX_EMPTY_RECORDS)
-      fail(AlertDescription.unexpected_message, `more than ${MAX_EMPTY_RECORDS} ${what} in a row`);
+      refuse('TooManyEmptyRecords', `more than ${MAX_EMPTY_RECORDS} ${what} in a row`);
   }
 
   warningAlert(): void {
     if (++this.warnings > MAX_WARNING_ALERTS)
-      fail(AlertDescription.unexpected_message, `more than ${MAX_WARNING_ALERTS} warning alerts in a row`);
+      refuse('TooManyWarningAlerts', `more than ${MAX_WARNING_ALERTS} warning alerts in a row`);
   }
 
   keyUpdate(): void {
     if (++this.keyUpdates > MAX_KEY_UPDATES)
-      fail(AlertDescription.unexpected_message, `more than ${MAX_KEY_UPDATES} KeyUpdates without data`);
+      refuse('TooManyKeyUpdates', `more than ${MAX_KEY_UPDATES} KeyUpdates without data`);
   }
 }

@@ -1,9 +1,8 @@
 // Reassembles handshake messages from record fragments with @tls-kit/messages' HandshakeSplitter
 // (RFC 8446 §5.1), bounded by the largest message we accept.
-import { AlertDescription, HandshakeSplitter } from '@tls-kit/messages';
+import { HandshakeSplitter } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
-import { fail } from '../errors.js';
-import type { HandshakeMessage } from '../handshake/messages.js';
+import { refuse } from '../errors.js';
 
 /** Runs a splitter step; its WireErrors (bad or oversized headers) are decode_error. */
 function decoding<T>(step: () => T): T {
@@ -11,8 +10,16 @@ function decoding<T>(step: () => T): T {
     return step();
   } catch (error) {
     if (!(error instanceof WireError)) throw error;
-    return fail(AlertDescription.decode_error, `handshake message: ${error.message}`);
+    return refuse('BadHandshakeMessageHeader', `handshake message: ${error.message}`);
   }
+}
+
+/** One handshake message (RFC 8446 §4). */
+export interface HandshakeMessage {
+  readonly type: number;
+  readonly body: Uint8Array;
+  /** Header and body, as hashed into the transcript. */
+  readonly raw: Uint8Array;
 }
 
 export class HandshakeJoiner {
@@ -28,7 +35,7 @@ export class HandshakeJoiner {
 
   push(fragment: Uint8Array): void {
     // RFC 8446 §5.1: zero-length handshake fragments are forbidden.
-    if (fragment.length === 0) fail(AlertDescription.unexpected_message, 'empty handshake record');
+    if (fragment.length === 0) refuse('EmptyHandshakeRecord', 'empty handshake record');
     decoding(() => this.splitter.push(fragment));
   }
 

@@ -2,8 +2,8 @@
 // header as additional data and nonce = write_iv XOR sequence number. TLS 1.2 adds
 // its own implementation of the same interface.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
-import { fail } from '../errors.js';
-import { AlertDescription, ContentType } from '@tls-kit/messages';
+import { refuse } from '../errors.js';
+import { ContentType } from '@tls-kit/messages';
 import { MAX_CIPHERTEXT_13, MAX_PLAINTEXT } from '../protocol.js';
 import type { CipherSuite } from '../suites.js';
 import type { RawRecord } from './deframer.js';
@@ -105,7 +105,7 @@ export class PlaintextProtection implements RecordProtection {
 
   open(record: RawRecord): OpenedRecord {
     if (record.fragment.length > MAX_PLAINTEXT) {
-      fail(AlertDescription.record_overflow, `plaintext record of ${record.fragment.length} bytes`);
+      refuse('RecordOverflow', `plaintext record of ${record.fragment.length} bytes`);
     }
     return { type: record.type, fragment: record.fragment };
   }
@@ -173,7 +173,7 @@ export class Tls13Protection implements RecordProtection {
    */
   private nonce(): Uint8Array {
     if (this.seq >= Number.MAX_SAFE_INTEGER)
-      fail(AlertDescription.internal_error, 'record sequence number exhausted');
+      refuse('SequenceNumberExhausted', 'record sequence number exhausted');
     const seq = this.seq;
     const nonce = new Uint8Array(12);
     writeU32(nonce, 0, this.iv0);
@@ -213,16 +213,16 @@ export class Tls13Protection implements RecordProtection {
     if (record.type !== ContentType.application_data) {
       // RFC 8446 §5: once protected, only application_data records (and the CCS the connection
       // filters out before us) may arrive.
-      fail(
-        AlertDescription.unexpected_message,
+      refuse(
+        'UnprotectedRecordAfterKeyChange',
         `unprotected record of type ${record.type} after keys changed`,
       );
     }
     // RFC 8446 §5.2: a TLSCiphertext over 2^14 + 256 bytes is record_overflow.
     if (record.fragment.length > MAX_CIPHERTEXT_13) {
-      fail(AlertDescription.record_overflow, `protected record of ${record.fragment.length} bytes`);
+      refuse('RecordOverflow', `protected record of ${record.fragment.length} bytes`);
     }
-    if (record.fragment.length < TAG + 1) fail(AlertDescription.bad_record_mac, 'protected record too short');
+    if (record.fragment.length < TAG + 1) refuse('BadRecordMac', 'protected record too short');
     let inner: Uint8Array;
     try {
       inner = this.aead.open(this.nonce(), record.fragment, record.header);
@@ -230,15 +230,14 @@ export class Tls13Protection implements RecordProtection {
       // The sequence number moves only for records that opened: a server skipping rejected
       // early data tries the next record with the same one (RFC 8446 §4.2.10, §5.3).
       // RFC 8446 §5.2: deprotection failure is bad_record_mac.
-      fail(AlertDescription.bad_record_mac, 'record authentication failed');
+      refuse('BadRecordMac', 'record authentication failed');
     }
     this.seq++;
-    if (inner.length > this.limit)
-      fail(AlertDescription.record_overflow, `inner plaintext of ${inner.length} bytes`);
+    if (inner.length > this.limit) refuse('RecordOverflow', `inner plaintext of ${inner.length} bytes`);
     // The content type is the last non-zero byte; all zeros is unexpected_message (§5.4).
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
-    if (end < 0) fail(AlertDescription.unexpected_message, 'protected record without a content type');
+    if (end < 0) refuse('UnknownInnerContentType', 'protected record without a content type');
     return { type: inner[end]!, fragment: inner.subarray(0, end) };
   }
 }

@@ -4,8 +4,8 @@
 //     record before the ciphertext; we send the sequence number, which never repeats);
 //   ChaCha20-Poly1305 (RFC 7905 §2): nonce = IV(12) XOR the padded sequence number, no explicit part.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
-import { AlertDescription, ContentType, MAX_CIPHERTEXT_LENGTH } from '@tls-kit/messages';
-import { fail } from '../errors.js';
+import { ContentType, MAX_CIPHERTEXT_LENGTH } from '@tls-kit/messages';
+import { refuse } from '../errors.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import type { Tls12CipherSuite } from '../suites.js';
 import type { RawRecord } from './deframer.js';
@@ -56,7 +56,7 @@ export class Tls12Protection implements RecordProtection {
 
   private nextSeq(): Uint8Array {
     if (this.seq >= Number.MAX_SAFE_INTEGER)
-      fail(AlertDescription.internal_error, 'record sequence number exhausted');
+      refuse('SequenceNumberExhausted', 'record sequence number exhausted');
     return seqBytes(this.seq++);
   }
 
@@ -110,17 +110,16 @@ export class Tls12Protection implements RecordProtection {
     const { type, fragment } = record;
     // RFC 5246 §6.2.3: TLSCiphertext.length over 2^14 + 2048 is record_overflow.
     if (fragment.length > MAX_CIPHERTEXT_LENGTH)
-      fail(AlertDescription.record_overflow, `record of ${fragment.length} bytes`);
+      refuse('RecordOverflow', `record of ${fragment.length} bytes`);
     if (
       type !== ContentType.handshake &&
       type !== ContentType.alert &&
       type !== ContentType.application_data
     ) {
-      fail(AlertDescription.unexpected_message, `protected record of content type ${type}`);
+      refuse('UnprotectedRecordAfterKeyChange', `protected record of content type ${type}`);
     }
     const explicitLength = this.suite.explicitNonceLength;
-    if (fragment.length < explicitLength + TAG)
-      fail(AlertDescription.bad_record_mac, 'protected record too short');
+    if (fragment.length < explicitLength + TAG) refuse('BadRecordMac', 'protected record too short');
     const seq = this.nextSeq();
     const explicit = explicitLength > 0 ? fragment.subarray(0, explicitLength) : undefined;
     const body = fragment.subarray(explicitLength);
@@ -134,14 +133,11 @@ export class Tls12Protection implements RecordProtection {
       );
     } catch {
       // RFC 5246 §7.2.2: failed AEAD decryption is bad_record_mac.
-      return fail(AlertDescription.bad_record_mac, 'record authentication failed');
+      return refuse('BadRecordMac', 'record authentication failed');
     }
     // RFC 5246 §6.2.1 and RFC 8449 §4: a plaintext over the limit is record_overflow.
     if (plaintext.length > this.maxFragment) {
-      fail(
-        AlertDescription.record_overflow,
-        `plaintext of ${plaintext.length} bytes over the limit ${this.maxFragment}`,
-      );
+      refuse('RecordOverflow', `plaintext of ${plaintext.length} bytes over the limit ${this.maxFragment}`);
     }
     return { type, fragment: plaintext };
   }

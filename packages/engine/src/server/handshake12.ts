@@ -55,7 +55,8 @@ import {
 import { CURVE_GROUPS, GROUP_CODES, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
 import { concat, fromHex } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { HandshakeState } from '../core.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { fail } from '../errors.js';
 import {
   AppData12,
@@ -90,14 +91,14 @@ const MAX_SESSION_AGE_SECONDS = 604800;
 const isFfdheCode = (code: number) => code >= 256 && code <= 511;
 
 /** A server configured for TLS 1.2 only starts here (the seed's IDLE). */
-export function startServer12(core: ConnectionCore, settings: ServerSettings): HandshakeState {
-  return new Idle(core, settings);
+export function startServer12(conn: HandshakeContext, settings: ServerSettings): HandshakeState {
+  return new Idle(conn, settings);
 }
 
 class Idle extends State12 {
   readonly name = 'IDLE';
   constructor(
-    private readonly core: ConnectionCore,
+    private readonly conn: HandshakeContext,
     private readonly settings: ServerSettings,
   ) {
     super();
@@ -106,9 +107,9 @@ class Idle extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_hello, this.name);
     const ch = decode(ClientHello, message.body);
-    this.core.clientRandom = ch.random;
-    this.core.clientHelloExchanged();
-    return clientHello12(this.core, this.settings, message, ch);
+    this.conn.clientRandom = ch.random;
+    this.conn.records.clientHelloExchanged();
+    return clientHello12(this.conn, this.settings, message, ch);
   }
 }
 
@@ -132,12 +133,12 @@ interface Offer {
  * server when the client does not offer 1.3 (or we do not enable it).
  */
 export function clientHello12(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   settings: ServerSettings,
   message: HandshakeMessage,
   ch: ClientHelloMessage,
 ): HandshakeState {
-  const { config } = core;
+  const { config } = conn;
   const tls12 = settings.tls12;
   if (!tls12) return fail(AlertDescription.protocol_version, 'TLS 1.2 is not enabled');
   const extensions = ch.extensions ?? [];
@@ -167,18 +168,18 @@ export function clientHello12(
     if (names.length !== 1 || !/^[\x21-\x7e]+$/.test(name)) {
       fail(AlertDescription.illegal_parameter, 'server_name: not a single ASCII host name');
     }
-    core.facts.serverName = name.toLowerCase();
+    conn.facts.serverName = name.toLowerCase();
   }
   const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
   // RFC 8422 §5.1.2: uncompressed points are the only format; a list without it is unusable.
   if (pointFormats && !pointFormats.includes(0))
     fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
 
-  const limitExtension = answerRecordLimits(core, extensions, false);
+  const limitExtension = answerRecordLimits(conn, extensions, false);
 
   const offered = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
     .protocolNameList;
-  const alpn = chooseAlpn(offered, config.alpnProtocols, settings.alpnCallback, core.facts.serverName);
+  const alpn = chooseAlpn(offered, config.alpnProtocols, settings.alpnCallback, conn.facts.serverName);
 
   const offer: Offer = {
     ch,
@@ -195,9 +196,9 @@ export function clientHello12(
     pointFormats: pointFormats !== undefined,
     limitExtension,
   };
-  const server = new Server12(core, settings, tls12, offer);
-  if (settings.clientAuth !== 'none') core.transcript.keepMessages();
-  core.transcript.add(message.raw);
+  const server = new Server12(conn, settings, tls12, offer);
+  if (settings.clientAuth !== 'none') conn.transcript.keepMessages();
+  conn.transcript.add(message.raw);
   return server.checkSessionCache();
 }
 
@@ -215,24 +216,24 @@ class Server12 {
   issueTicket = false;
 
   constructor(
-    readonly core: ConnectionCore,
+    readonly conn: HandshakeContext,
     readonly settings: ServerSettings,
     readonly tls12: Server12Settings,
     readonly offer: Offer,
   ) {
-    this.serverRandom = core.config.random(32).slice();
+    this.serverRandom = conn.config.random(32).slice();
     // RFC 8446 §4.1.3: a TLS 1.3 server negotiating TLS 1.2 says so in the last 8 random bytes.
-    if (core.config.versions.includes('TLSv1.3')) this.serverRandom.set(DOWNGRADE_TLS12, 24);
+    if (conn.config.versions.includes('TLSv1.3')) this.serverRandom.set(DOWNGRADE_TLS12, 24);
   }
 
   /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
   checkSessionCache(): HandshakeState {
-    const { core, settings } = this;
+    const { conn, settings } = this;
     const found = this.findSession();
     if (found) return this.resume(found);
     // id_not_found_somehow: full handshake, once ServerCertificates has answered.
-    return core.waitFor<ChainAnswer>(
-      (answer) => askServerCertificates(settings.certificates, core.facts.serverName, answer),
+    return conn.waitFor<ChainAnswer>(
+      (answer) => askServerCertificates(settings.certificates, conn.facts.serverName, answer),
       (chain) => {
         if (chain instanceof Error)
           return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
@@ -264,22 +265,22 @@ class Server12 {
       if (usable) return { ...usable, fromTicket: false };
       // Only expiry evicts here: session IDs travel in clear, so a ClientHello must not be able
       // to delete someone else's session by naming it with another server name.
-      if (session && expired(session, this.core.config.clock())) tls12.sessionCache.remove(id);
+      if (session && expired(session, this.conn.config.clock())) tls12.sessionCache.remove(id);
     }
     return undefined;
   }
 
   private usable(session: Session12): Omit<Resumable, 'fromTicket'> | undefined {
-    const { core, offer } = this;
+    const { conn, offer } = this;
     const suite = suite12ById(session.suite);
-    if (session.tag !== SESSION12_TAG || !suite || !core.config.suites12.includes(suite)) return undefined;
+    if (session.tag !== SESSION12_TAG || !suite || !conn.config.suites12.includes(suite)) return undefined;
     // RFC 5246 §7.4.1.2: the ClientHello must still offer the session's suite.
     if (!offer.ch.cipherSuites.includes(suite.id)) return undefined;
-    if (expired(session, this.core.config.clock())) return undefined;
+    if (expired(session, this.conn.config.clock())) return undefined;
     // A session made without a client certificate does not satisfy clientAuth 'require'.
     if (this.settings.clientAuth === 'require' && session.clientCertificates.length === 0) return undefined;
     // RFC 6066 §3: resume only for the same server name.
-    if (latin1(session.serverName) !== (core.facts.serverName ?? '')) return undefined;
+    if (latin1(session.serverName) !== (conn.facts.serverName ?? '')) return undefined;
     // RFC 7627 §5.3: we only keep extended-master-secret sessions; a ClientHello without the
     // extension resuming one is aborted.
     if (session.extendedMasterSecret !== 1) return undefined;
@@ -290,11 +291,11 @@ class Server12 {
   }
 
   private serverHelloExtensions(full: boolean, ecc: boolean, stapling = false): ServerHelloExtension[] {
-    const { core, offer } = this;
+    const { conn, offer } = this;
     const T = ExtensionType;
     const out: ServerHelloExtension[] = [];
     // RFC 6066 §3: an empty server_name acknowledges the name; not when resuming.
-    if (full && core.facts.serverName !== undefined)
+    if (full && conn.facts.serverName !== undefined)
       out.push({ extensionType: T.server_name, extensionData: {} });
     if (offer.secureRenegotiation) {
       out.push({
@@ -320,9 +321,9 @@ class Server12 {
   }
 
   private sendServerHello(suite: Tls12CipherSuite, extensions: ServerHelloExtension[]): void {
-    const { core, offer } = this;
-    core.transcript.start(suite.hash);
-    core.sendHandshake(
+    const { conn, offer } = this;
+    conn.transcript.start(suite.hash);
+    conn.sendHandshake(
       HandshakeType.server_hello,
       ServerHello.build({
         legacyVersion: ProtocolVersion.TLS1_2,
@@ -334,9 +335,9 @@ class Server12 {
         extensions,
       }),
     );
-    tls12Facts(core, suite);
-    core.facts.sessionId = this.sessionId;
-    core.facts.alpnProtocol = offer.alpn;
+    tls12Facts(conn, suite);
+    conn.facts.sessionId = this.sessionId;
+    conn.facts.alpnProtocol = offer.alpn;
   }
 
   /**
@@ -344,27 +345,27 @@ class Server12 {
    * (the design's server state machine; the ticket as RFC 5077 §3.1 allows, see renewed).
    */
   private resume({ session, suite, fromTicket }: Resumable): HandshakeState {
-    const { core, offer, tls12 } = this;
+    const { conn, offer, tls12 } = this;
     this.sessionId = offer.ch.legacySessionId;
     const renewal = fromTicket ? this.renewed(session) : undefined;
     this.issueTicket = renewal !== undefined;
     this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'));
     if (renewal) this.sendTicket(renewal, true);
-    core.facts.resumed = true;
-    core.facts.peerCertificates = parsePeerCertificates(
-      core.config.certificateCache,
+    conn.facts.resumed = true;
+    conn.facts.peerCertificates = parsePeerCertificates(
+      conn.config.certificateCache,
       session.clientCertificates.map((certData) => ({ certData })),
     );
     const id = this.sessionId;
-    if (tls12.sessionCache) core.onInvalidate = () => tls12.sessionCache?.remove(id);
-    core.transcript.releaseMessages();
-    const keys = new Keys12(core, suite, session.masterSecret, offer.ch.random, this.serverRandom);
+    if (tls12.sessionCache) conn.onInvalidate = () => tls12.sessionCache?.remove(id);
+    conn.transcript.releaseMessages();
+    const keys = new Keys12(conn, suite, session.masterSecret, offer.ch.random, this.serverRandom);
     keys.sendChangeCipherSpec();
     keys.sendFinished();
     return new ExpectChangeCipherSpec12(
       'WAIT_RESUME',
       keys,
-      () => new ExpectClientFinishedResumed(core, keys),
+      () => new ExpectClientFinishedResumed(conn, keys),
     );
   }
 
@@ -374,8 +375,8 @@ class Server12 {
     group: KeyExchangeGroup;
     scheme: SignatureSchemeName;
   } {
-    const { core, offer, tls12 } = this;
-    const { config } = core;
+    const { conn, offer, tls12 } = this;
+    const { config } = conn;
     const key = chain.privateKey;
     const scheme = chooseScheme12(config.signatureSchemes, offer.schemes, key);
     const clientGroups = offer.groups;
@@ -404,12 +405,12 @@ class Server12 {
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
   private fullHandshake(chain: LocalChain | null): HandshakeState {
-    const { core, offer, settings, tls12 } = this;
-    const { config } = core;
+    const { conn, offer, settings, tls12 } = this;
+    const { config } = conn;
     if (!chain) {
       fail(
-        core.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
-        `no certificate for "${core.facts.serverName ?? ''}"`,
+        conn.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
+        `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
     const { suite, group, scheme } = this.negotiate(chain);
@@ -420,14 +421,14 @@ class Server12 {
     if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
       this.sessionId = config.random(SESSION_ID_LENGTH).slice();
     this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined));
-    core.facts.localCertificates = chain.certificates;
-    core.sendHandshake(
+    conn.facts.localCertificates = chain.certificates;
+    conn.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),
     );
     // RFC 6066 §8: CertificateStatus right after Certificate, before ServerKeyExchange.
     if (ocsp) {
-      core.sendHandshake(
+      conn.sendHandshake(
         HandshakeType.certificate_status,
         CertificateStatusMessage.build({ statusType: CertificateStatusType.ocsp, ocspResponse: ocsp }),
       );
@@ -435,7 +436,7 @@ class Server12 {
     const kx = this.sendServerKeyExchange(suite, group, scheme, chain);
     const requested = settings.clientAuth !== 'none';
     if (requested) {
-      core.sendHandshake(
+      conn.sendHandshake(
         HandshakeType.certificate_request,
         CertificateRequest12.build({
           certificateTypes: [ClientCertificateType.rsa_sign, ClientCertificateType.ecdsa_sign],
@@ -444,8 +445,8 @@ class Server12 {
         }),
       );
     }
-    core.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}));
-    core.facts.signatureScheme = scheme;
+    conn.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}));
+    conn.facts.signatureScheme = scheme;
     const next = new ExpectClientKeyExchange(this, suite, kx);
     return requested ? new ExpectClientCertificate(this, next) : next;
   }
@@ -457,8 +458,8 @@ class Server12 {
     scheme: SignatureSchemeName,
     chain: LocalChain,
   ): KeyExchangeInitiator {
-    const { core, offer } = this;
-    const { provider } = core.config;
+    const { conn, offer } = this;
+    const { provider } = conn.config;
     const kx = provider.startKeyExchange(group);
     const sign = (params: Uint8Array) => ({
       algorithm: schemeCode(scheme),
@@ -474,11 +475,11 @@ class Server12 {
         curveParams: { curveType: ECCurveType.named_curve, namedCurve: GROUP_CODES[name] },
         public: kx.publicKey,
       };
-      core.sendHandshake(
+      conn.sendHandshake(
         HandshakeType.server_key_exchange,
         ServerKeyExchangeECDHE.build({ params, signedParams: sign(ServerECDHParams.build(params)) }),
       );
-      core.facts.namedGroup = name;
+      conn.facts.namedGroup = name;
     } else {
       const custom = typeof group === 'object' ? group.custom : undefined;
       const named = typeof group === 'string' ? (group as FfdheGroup) : undefined;
@@ -487,11 +488,11 @@ class Server12 {
         dhG: custom ? custom.g : new Uint8Array([2]),
         dhYs: kx.publicKey,
       };
-      core.sendHandshake(
+      conn.sendHandshake(
         HandshakeType.server_key_exchange,
         ServerKeyExchangeDHE.build({ params, signedParams: sign(ServerDHParams.build(params)) }),
       );
-      core.facts.namedGroup = named ?? `dh${stripLeadingZeros(params.dhP).length * 8}`;
+      conn.facts.namedGroup = named ?? `dh${stripLeadingZeros(params.dhP).length * 8}`;
     }
     return kx;
   }
@@ -512,7 +513,7 @@ class Server12 {
    */
   private renewed(session: Session12): Session12 | undefined {
     if (!this.settings.ticketKeys || !this.offer.extendedMasterSecret) return undefined;
-    const ageSeconds = Math.floor((this.core.config.clock() - createdAt(session)) / 1000);
+    const ageSeconds = Math.floor((this.conn.config.clock() - createdAt(session)) / 1000);
     const lifetime = this.lifetimeSeconds();
     if ((session.lifetimeSeconds - ageSeconds) * 2 >= lifetime) return undefined;
     const lifetimeSeconds = Math.min(ageSeconds + lifetime, MAX_SESSION_AGE_SECONDS);
@@ -525,10 +526,10 @@ class Server12 {
    * with rejectUnauthorized: false): an empty ticket, since we promised one.
    */
   sendTicket(session: Session12, resumable: boolean): void {
-    const { core, settings } = this;
+    const { conn, settings } = this;
     if (!settings.ticketKeys) return;
-    const ageSeconds = Math.floor((core.config.clock() - createdAt(session)) / 1000);
-    core.sendHandshake(
+    const ageSeconds = Math.floor((conn.config.clock() - createdAt(session)) / 1000);
+    conn.sendHandshake(
       HandshakeType.new_session_ticket,
       NewSessionTicket12.build({
         ticketLifetimeHint: resumable ? Math.max(session.lifetimeSeconds - ageSeconds, 0) : 0,
@@ -539,16 +540,16 @@ class Server12 {
 
   /** The session this full handshake made, for the cache and for tickets. */
   session(suite: Tls12CipherSuite, master: Uint8Array): Session12 {
-    const { core } = this;
+    const { conn } = this;
     return {
       tag: SESSION12_TAG,
       suite: suite.id,
-      ...splitTime(core.config.clock()),
+      ...splitTime(conn.config.clock()),
       lifetimeSeconds: this.lifetimeSeconds(),
       masterSecret: master,
       extendedMasterSecret: this.offer.extendedMasterSecret ? 1 : 0,
-      serverName: new TextEncoder().encode(core.facts.serverName ?? ''),
-      clientCertificates: core.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
+      serverName: new TextEncoder().encode(conn.facts.serverName ?? ''),
+      clientCertificates: conn.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
     };
   }
 }
@@ -565,23 +566,23 @@ class ExpectClientCertificate extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
-    const { core, settings } = this.server;
+    const { conn, settings } = this.server;
     const { certificateList } = decode(Certificate12, message.body);
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     if (certificateList.length === 0) {
       // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
       if (settings.clientAuth === 'require')
         fail(AlertDescription.handshake_failure, 'the client sent no certificate');
-      core.transcript.releaseMessages();
+      conn.transcript.releaseMessages();
       return this.next;
     }
     const chain = parsePeerCertificates(
-      core.config.certificateCache,
+      conn.config.certificateCache,
       certificateList.map((certData) => ({ certData })),
     );
     if (!settings.clientTrustStore)
       fail(AlertDescription.internal_error, 'no trust store for client certificates');
-    validatePeerChain(core, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
+    validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
     this.next.clientLeaf = chain[0];
     return this.next;
   }
@@ -602,7 +603,7 @@ class ExpectClientKeyExchange extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
-    const { core, offer } = this.server;
+    const { conn, offer } = this.server;
     const { suite } = this;
     const peer =
       suite.kx === 'ecdhe'
@@ -619,18 +620,18 @@ class ExpectClientKeyExchange extends State12 {
       );
     }
     const preMaster = suite.kx === 'dhe' ? stripLeadingZeros(shared) : shared;
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     // RFC 7627 §3: session_hash covers the messages up to and including ClientKeyExchange.
-    const sessionHash = offer.extendedMasterSecret ? core.transcript.current() : undefined;
+    const sessionHash = offer.extendedMasterSecret ? conn.transcript.current() : undefined;
     const master = masterSecret12(
-      core.config.provider,
+      conn.config.provider,
       suite,
       preMaster,
       offer.ch.random,
       this.server.serverRandom,
       sessionHash,
     );
-    const keys = new Keys12(core, suite, master, offer.ch.random, this.server.serverRandom);
+    const keys = new Keys12(conn, suite, master, offer.ch.random, this.server.serverRandom);
     const next = () => new ExpectClientFinished(this.server, keys);
     if (this.clientLeaf) return new ExpectClientCertificateVerify(this.server, this.clientLeaf, keys, next);
     return new ExpectChangeCipherSpec12('WAIT', keys, next);
@@ -651,12 +652,12 @@ class ExpectClientCertificateVerify extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
-    const { core } = this.server;
+    const { conn } = this.server;
     const cv = decode(CertificateVerify, message.body);
-    const signed = concat([...core.transcript.keptMessages()]);
-    verifySigned12(core, cv.algorithm, cv.signature, this.leaf.publicKey, signed, 'client CertificateVerify');
-    core.transcript.releaseMessages();
-    core.transcript.add(message.raw);
+    const signed = concat([...conn.transcript.keptMessages()]);
+    verifySigned12(conn, cv.algorithm, cv.signature, this.leaf.publicKey, signed, 'client CertificateVerify');
+    conn.transcript.releaseMessages();
+    conn.transcript.add(message.raw);
     return new ExpectChangeCipherSpec12('WAIT', this.keys, this.next);
   }
 }
@@ -674,12 +675,12 @@ class ExpectClientFinished extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT (Finished)');
     const { server, keys } = this;
-    const { core, tls12 } = server;
+    const { conn, tls12 } = server;
     keys.checkFinished(message);
     const session = server.session(keys.suite, keys.master);
     // A client chain that did not verify (rejectUnauthorized: false) is not kept for resumption:
     // an empty ticket (RFC 5077 §3.3) and no cache entry.
-    const resumable = core.facts.peerVerification?.ok !== false;
+    const resumable = conn.facts.peerVerification?.ok !== false;
     if (server.issueTicket) server.sendTicket(session, resumable);
     keys.sendChangeCipherSpec();
     keys.sendFinished();
@@ -688,10 +689,10 @@ class ExpectClientFinished extends State12 {
     if (cache && resumable && id.length > 0 && session.extendedMasterSecret === 1) {
       cache.put(id, session);
       // RFC 5246 §7.2.2: a fatal alert invalidates the session.
-      core.onInvalidate = () => cache.remove(id);
+      conn.onInvalidate = () => cache.remove(id);
     }
-    core.handshakeComplete();
-    return new AppData12(core, keys);
+    conn.handshakeComplete();
+    return new AppData12(conn, keys);
   }
 }
 
@@ -699,7 +700,7 @@ class ExpectClientFinished extends State12 {
 class ExpectClientFinishedResumed extends State12 {
   readonly name = 'WAIT_RESUME';
   constructor(
-    private readonly core: ConnectionCore,
+    private readonly conn: HandshakeContext,
     private readonly keys: Keys12,
   ) {
     super();
@@ -708,7 +709,7 @@ class ExpectClientFinishedResumed extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
     this.keys.checkFinished(message);
-    this.core.handshakeComplete();
-    return new AppData12(this.core, this.keys);
+    this.conn.handshakeComplete();
+    return new AppData12(this.conn, this.keys);
   }
 }

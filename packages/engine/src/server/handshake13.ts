@@ -34,7 +34,8 @@ import {
 import { GROUP_CODES } from '../algorithms.js';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
-import type { ConnectionCore, HandshakeState } from '../core.js';
+import type { HandshakeState } from '../core.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { fail } from '../errors.js';
 import {
   checkFinished,
@@ -78,16 +79,16 @@ class ServerContext {
   /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
   postHandshakeAuth = false;
   constructor(
-    readonly core: ConnectionCore,
+    readonly conn: HandshakeContext,
     readonly settings: ServerSettings,
   ) {}
   get config() {
-    return this.core.config;
+    return this.conn.config;
   }
 }
 
-export function startServer13(core: ConnectionCore, settings: ServerSettings): HandshakeState {
-  return new ExpectClientHello(new ServerContext(core, settings), undefined);
+export function startServer13(conn: HandshakeContext, settings: ServerSettings): HandshakeState {
+  return new ExpectClientHello(new ServerContext(conn, settings), undefined);
 }
 
 /** What the ClientHello decided, carried to the flight we send. */
@@ -133,11 +134,11 @@ class ExpectClientHello implements HandshakeState {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_hello, this.name);
     const { ctx, retry } = this;
-    const { core, config, settings } = { core: ctx.core, config: ctx.config, settings: ctx.settings };
+    const { conn, config, settings } = { conn: ctx.conn, config: ctx.config, settings: ctx.settings };
     const ch = decode(ClientHello, message.body);
     const extensions = ch.extensions ?? [];
-    core.clientRandom = ch.random;
-    core.clientHelloExchanged();
+    conn.clientRandom = ch.random;
+    conn.records.clientHelloExchanged();
     // RFC 8446 Appendix D.5: SSL 3.0 and below are refused whatever else the hello offers.
     if (ch.legacyVersion <= ProtocolVersion.SSL3_0)
       fail(
@@ -153,7 +154,7 @@ class ExpectClientHello implements HandshakeState {
       !config.versions.includes('TLSv1.3')
     ) {
       // TLS 1.2: negotiated in server/handshake12.ts, never after a HelloRetryRequest.
-      if (settings.tls12 && !retry) return clientHello12(core, settings, message, ch);
+      if (settings.tls12 && !retry) return clientHello12(conn, settings, message, ch);
       fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.3');
     }
     ctx.postHandshakeAuth = findExtension(extensions, ExtensionType.post_handshake_auth) !== undefined;
@@ -202,7 +203,7 @@ class ExpectClientHello implements HandshakeState {
       // RFC 8446 §4.2.10: no early_data after a HelloRetryRequest.
       if (findExtension(extensions, ExtensionType.early_data)?.extensionData)
         fail(AlertDescription.illegal_parameter, 'early_data after HRR');
-      core.skippingEarlyData = false;
+      conn.records.stopSkippingEarlyData();
     }
 
     // Our most preferred group the client sent a share for; else HelloRetryRequest for our most
@@ -219,18 +220,17 @@ class ExpectClientHello implements HandshakeState {
 
     // RFC 8446 §4.2.10: we never accept 0-RTT; skip the early data the client may send.
     if (findExtension(extensions, ExtensionType.early_data)?.extensionData) {
-      core.skippingEarlyData = true;
-      core.earlyDataBudget = settings.maxSkippedEarlyData;
+      conn.records.skipRejectedEarlyData(settings.maxSkippedEarlyData);
     }
 
     const names = findExtension(extensions, ExtensionType.server_name)?.extensionData?.serverNameList;
     if (names) {
       // RFC 6066 §3: at most one name of each type.
       if (names.length !== 1) fail(AlertDescription.illegal_parameter, 'server_name with several host names');
-      core.facts.serverName = hostName(names[0]!.hostName);
+      conn.facts.serverName = hostName(names[0]!.hostName);
     }
 
-    const limitExtension = answerRecordLimits(core, extensions, true);
+    const limitExtension = answerRecordLimits(conn, extensions, true);
 
     const sigalgs = findExtension(extensions, ExtensionType.signature_algorithms)?.extensionData
       ?.supportedSignatureAlgorithms;
@@ -246,7 +246,7 @@ class ExpectClientHello implements HandshakeState {
           ?.protocolNameList,
         this.ctx.config.alpnProtocols,
         this.ctx.settings.alpnCallback,
-        core.facts.serverName,
+        conn.facts.serverName,
       ),
       limitExtension,
       psk: this.choosePsk(ch, message.raw, suite),
@@ -277,7 +277,7 @@ class ExpectClientHello implements HandshakeState {
       const identity = offered.identities[i]!.identity;
       const chosen = this.ticketPsk(identity, suite, i) ?? this.externalPsk(identity, suite, i);
       if (!chosen) continue;
-      const { config, core } = this.ctx;
+      const { config, conn } = this.ctx;
       const early = EarlySecret.create(config.provider, suite, chosen.key);
       // The binders list (with its length) ends the ClientHello.
       const bindersLength = offered.binders.reduce((n, b) => n + 1 + b.length, 2);
@@ -285,7 +285,7 @@ class ExpectClientHello implements HandshakeState {
         config.provider,
         suite,
         chosen.state ? early.resumptionBinderKey() : early.externalBinderKey(),
-        core.transcript.hashWith(suite.hash, raw.subarray(0, raw.length - bindersLength)),
+        conn.transcript.hashWith(suite.hash, raw.subarray(0, raw.length - bindersLength)),
       );
       const binder = offered.binders[i]!;
       // RFC 8446 §4.2.11.2: a binder that does not verify is decrypt_error.
@@ -299,7 +299,7 @@ class ExpectClientHello implements HandshakeState {
 
   /** Our ticket, still valid, for this suite's hash and the same server name. */
   private ticketPsk(identity: Uint8Array, suite: CipherSuite, index: number): ChosenPsk | undefined {
-    const { core, config, settings } = this.ctx;
+    const { conn, config, settings } = this.ctx;
     const sealed = settings.ticketKeys?.open(identity);
     let state: TicketState | undefined;
     try {
@@ -310,7 +310,7 @@ class ExpectClientHello implements HandshakeState {
     const ticketSuite = state && suiteById(state.suite);
     if (!state || ticketSuite?.hash !== suite.hash) return undefined;
     if (expired(state, config.clock())) return undefined;
-    if (latin1(state.serverName) !== (core.facts.serverName ?? '')) return undefined;
+    if (latin1(state.serverName) !== (conn.facts.serverName ?? '')) return undefined;
     return { index, key: state.psk, state, externalIdentity: undefined };
   }
 
@@ -335,11 +335,11 @@ class ExpectClientHello implements HandshakeState {
     suite: CipherSuite,
     group: NamedGroupName | undefined,
   ): HandshakeState {
-    const { core, config } = this.ctx;
+    const { conn, config } = this.ctx;
     const cookie = config.random(32);
-    core.transcript.start(suite.hash);
-    core.transcript.add(raw);
-    core.transcript.replaceWithMessageHash(suite.hash);
+    conn.transcript.start(suite.hash);
+    conn.transcript.add(raw);
+    conn.transcript.replaceWithMessageHash(suite.hash);
     const extensions: HelloRetryRequestExtension[] = [];
     if (group)
       extensions.push({
@@ -353,7 +353,7 @@ class ExpectClientHello implements HandshakeState {
       },
       { extensionType: ExtensionType.cookie, extensionData: { cookie } },
     );
-    core.sendHandshake(
+    conn.sendHandshake(
       HandshakeType.server_hello,
       ServerHello.build({
         legacyVersion: ProtocolVersion.TLS1_2,
@@ -366,10 +366,9 @@ class ExpectClientHello implements HandshakeState {
       }),
     );
     // RFC 8446 §D.4: the dummy change_cipher_spec follows our first handshake message.
-    if (ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
+    if (ch.legacySessionId.length > 0) conn.records.sendChangeCipherSpecOnce();
     if (findExtension(ch.extensions, ExtensionType.early_data)) {
-      core.skippingEarlyData = true;
-      core.earlyDataBudget = this.ctx.settings.maxSkippedEarlyData;
+      conn.records.skipRejectedEarlyData(this.ctx.settings.maxSkippedEarlyData);
     }
     return new ExpectClientHello(this.ctx, { suite, group, cookie, sessionId: ch.legacySessionId });
   }
@@ -385,10 +384,10 @@ function chooseCertificate(
   n: Negotiated,
   sources: readonly ServerCertificates[],
 ): HandshakeState {
-  const { core, config } = ctx;
+  const { conn, config } = ctx;
   const [source, ...rest] = sources;
-  return core.waitFor<ChainAnswer>(
-    (answer) => askServerCertificates(source!, core.facts.serverName, answer),
+  return conn.waitFor<ChainAnswer>(
+    (answer) => askServerCertificates(source!, conn.facts.serverName, answer),
     (chain) => {
       if (chain instanceof Error)
         return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
@@ -406,15 +405,15 @@ function sendServerFlight(
   n: Negotiated,
   chain: LocalChain | null | undefined,
 ): HandshakeState {
-  const { core, config, settings } = ctx;
+  const { conn, config, settings } = ctx;
   const { suite } = n;
   let scheme: SignatureSchemeName | undefined;
   let ocsp: Uint8Array | undefined;
   if (!n.psk) {
     if (!chain) {
       fail(
-        core.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
-        `no certificate for "${core.facts.serverName ?? ''}"`,
+        conn.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
+        `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
     scheme = chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
@@ -441,8 +440,8 @@ function sendServerFlight(
     return fail(AlertDescription.illegal_parameter, `bad client key share: ${(error as Error).message}`);
   }
 
-  core.transcript.start(suite.hash);
-  core.transcript.add(n.chRaw);
+  conn.transcript.start(suite.hash);
+  conn.transcript.add(n.chRaw);
   const shExtensions: ServerHelloExtension[] = [
     {
       extensionType: ExtensionType.key_share,
@@ -459,7 +458,7 @@ function sendServerFlight(
       extensionData: { selectedIdentity: n.psk.index },
     });
   }
-  core.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.server_hello,
     ServerHello.build({
       legacyVersion: ProtocolVersion.TLS1_2,
@@ -471,10 +470,10 @@ function sendServerFlight(
       extensions: shExtensions,
     }),
   );
-  if (n.ch.legacySessionId.length > 0) core.sendChangeCipherSpecOnce();
+  if (n.ch.legacySessionId.length > 0) conn.records.sendChangeCipherSpecOnce();
 
-  const { hs, clientSecret, serverSecret } = enterHandshakeKeys(core, suite, n.psk?.key, shared, 'server');
-  Object.assign(core.facts, {
+  const { hs, clientSecret, serverSecret } = enterHandshakeKeys(conn, suite, n.psk?.key, shared, 'server');
+  Object.assign(conn.facts, {
     namedGroup: n.group,
     // A copy: a view would keep the whole ClientHello alive with the connection.
     sessionId: n.ch.legacySessionId.slice(),
@@ -485,7 +484,7 @@ function sendServerFlight(
 
   const ee: EncryptedExtension[] = [];
   // RFC 6066 §3: an empty server_name tells the client we used its name.
-  if (core.facts.serverName !== undefined && !n.psk)
+  if (conn.facts.serverName !== undefined && !n.psk)
     ee.push({ extensionType: ExtensionType.server_name, extensionData: {} });
   if (n.alpn) {
     ee.push({
@@ -494,36 +493,36 @@ function sendServerFlight(
     });
   }
   if (n.limitExtension) ee.push(n.limitExtension);
-  core.sendHandshake(HandshakeType.encrypted_extensions, EncryptedExtensions.build({ extensions: ee }));
+  conn.sendHandshake(HandshakeType.encrypted_extensions, EncryptedExtensions.build({ extensions: ee }));
 
   const requestContext = new Uint8Array(0);
   const requestClientCertificate = settings.clientAuth !== 'none' && !n.psk;
   if (requestClientCertificate) {
-    core.sendHandshake(
+    conn.sendHandshake(
       HandshakeType.certificate_request,
       CertificateRequest13.build({
         certificateRequestContext: requestContext,
-        extensions: certificateRequestExtensions(core, settings),
+        extensions: certificateRequestExtensions(conn, settings),
       }),
     );
   }
   if (chain && scheme) {
-    sendCertificate(core, new Uint8Array(0), chain.certificates, ocsp);
-    sendCertificateVerify(core, scheme, chain.privateKey, 'server');
-    core.facts.signatureScheme = scheme;
+    sendCertificate(conn, new Uint8Array(0), chain.certificates, ocsp);
+    sendCertificateVerify(conn, scheme, chain.privateKey, 'server');
+    conn.facts.signatureScheme = scheme;
   }
   if (n.psk?.state) {
-    core.facts.peerCertificates = parsePeerCertificates(
-      core.config.certificateCache,
+    conn.facts.peerCertificates = parsePeerCertificates(
+      conn.config.certificateCache,
       n.psk.state.clientCertificates.map((certData) => ({ certData })),
     );
   }
-  core.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.finished,
-    finishedVerifyData(config.provider, suite, serverSecret, core.transcript.current()),
+    finishedVerifyData(config.provider, suite, serverSecret, conn.transcript.current()),
   );
   const master = hs.master();
-  const thServerFinished = core.transcript.current();
+  const thServerFinished = conn.transcript.current();
   const keys: ServerKeys = {
     suite,
     hs,
@@ -533,10 +532,10 @@ function sendServerFlight(
     serverApp: master.serverTrafficSecret(thServerFinished),
     exporter: master.exporterSecret(thServerFinished),
   };
-  core.keyLog('CLIENT_TRAFFIC_SECRET_0', keys.clientApp);
-  core.keyLog('SERVER_TRAFFIC_SECRET_0', keys.serverApp);
-  core.keyLog('EXPORTER_SECRET', keys.exporter);
-  core.setWriteSecret(suite, keys.serverApp);
+  conn.keyLog('CLIENT_TRAFFIC_SECRET_0', keys.clientApp);
+  conn.keyLog('SERVER_TRAFFIC_SECRET_0', keys.serverApp);
+  conn.keyLog('EXPORTER_SECRET', keys.exporter);
+  conn.installKeys('write', { version: 'TLSv1.3', suite, secret: keys.serverApp });
   if (requestClientCertificate) return new ExpectClientCertificate(ctx, keys, requestContext);
   return new ExpectClientFinished(ctx, keys);
 }
@@ -561,22 +560,22 @@ class ExpectClientCertificate implements HandshakeState {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate, this.name);
-    const { core, settings } = this.ctx;
+    const { conn, settings } = this.ctx;
     const certificate = decode(Certificate13, message.body);
     if (!bytesEqual(certificate.certificateRequestContext, this.requestContext)) {
       fail(AlertDescription.illegal_parameter, 'client Certificate with the wrong context');
     }
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     if (certificate.certificateList.length === 0) {
       // RFC 8446 §4.4.2.4: no certificate when we require one is certificate_required.
       if (settings.clientAuth === 'require')
         fail(AlertDescription.certificate_required, 'the client sent no certificate');
       return new ExpectClientFinished(this.ctx, this.keys);
     }
-    const chain = parsePeerCertificates(core.config.certificateCache, certificate.certificateList);
+    const chain = parsePeerCertificates(conn.config.certificateCache, certificate.certificateList);
     if (!settings.clientTrustStore)
       fail(AlertDescription.internal_error, 'no trust store for client certificates');
-    validatePeerChain(core, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
+    validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
     return new ExpectClientCertificateVerify(this.ctx, this.keys, chain[0]!);
   }
 }
@@ -591,17 +590,17 @@ class ExpectClientCertificateVerify implements HandshakeState {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, this.name);
-    const { core } = this.ctx;
+    const { conn } = this.ctx;
     const cv = decode(CertificateVerify, message.body);
     verifyCertificateVerify(
-      core,
+      conn,
       cv.algorithm,
       cv.signature,
       this.leaf.publicKey,
       'client',
-      core.transcript.current(),
+      conn.transcript.current(),
     );
-    core.transcript.add(message.raw);
+    conn.transcript.add(message.raw);
     return new ExpectClientFinished(this.ctx, this.keys);
   }
 }
@@ -615,30 +614,30 @@ class ExpectClientFinished implements HandshakeState {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, this.name);
-    const { core, settings } = this.ctx;
+    const { conn, settings } = this.ctx;
     const { keys } = this;
     const { suite } = keys;
     if (message.body.length !== suite.hashLength)
       fail(AlertDescription.decode_error, 'Finished of the wrong length');
-    checkFinished(core, suite, keys.clientSecret, core.transcript.current(), message.body);
-    core.transcript.add(message.raw);
-    core.setReadSecret(suite, keys.clientApp);
-    const resumption = keys.master.resumptionSecret(core.transcript.current());
+    checkFinished(conn, suite, keys.clientSecret, conn.transcript.current(), message.body);
+    conn.transcript.add(message.raw);
+    conn.installKeys('read', { version: 'TLSv1.3', suite, secret: keys.clientApp });
+    const resumption = keys.master.resumptionSecret(conn.transcript.current());
     // No ticket for a client chain that did not verify (rejectUnauthorized: false): resuming would hide it.
     // Nor after an external PSK: a resumption would lose its identity (Connection.pskIdentity).
-    const issue = core.facts.peerVerification?.ok !== false && core.facts.pskIdentity === undefined;
+    const issue = conn.facts.peerVerification?.ok !== false && conn.facts.pskIdentity === undefined;
     if (settings.ticketKeys && issue) {
       for (let i = 0; i < settings.ticketCount; i++) this.sendTicket(settings.ticketKeys, resumption, i);
     }
     // RFC 8446 §4.6.2: only a client that offered post_handshake_auth may be asked later; only
     // then is a copy of the transcript kept.
     const postHandshakeAuth = this.ctx.postHandshakeAuth
-      ? certificateRequester(core, suite, core.transcript.fork(), settings, () =>
-          core.events.onClientAuthenticated?.(),
+      ? certificateRequester(conn, suite, conn.transcript.fork(), settings, () =>
+          conn.events.onClientAuthenticated?.(),
         )
       : undefined;
     const traffic = new Traffic13(
-      core,
+      conn,
       suite,
       keys.clientApp,
       keys.serverApp,
@@ -646,13 +645,13 @@ class ExpectClientFinished implements HandshakeState {
       undefined,
       postHandshakeAuth,
     );
-    core.handshakeComplete();
+    conn.handshakeComplete();
     return traffic;
   }
 
   /** RFC 8446 §4.6.1. */
   private sendTicket(ticketKeys: TicketKeys, resumption: Uint8Array, index: number): void {
-    const { core, config, settings } = this.ctx;
+    const { conn, config, settings } = this.ctx;
     const { suite } = this.keys;
     const ticketNonce = new Uint8Array([index]);
     const a = config.provider.randomBytes(4);
@@ -666,12 +665,12 @@ class ExpectClientFinished implements HandshakeState {
         ageAdd: ticketAgeAdd,
         lifetimeSeconds: ticketLifetime,
         psk: resumptionPsk(config.provider, suite, resumption, ticketNonce),
-        serverName: encoder.encode(core.facts.serverName ?? ''),
-        alpn: encoder.encode(core.facts.alpnProtocol ?? ''),
-        clientCertificates: core.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
+        serverName: encoder.encode(conn.facts.serverName ?? ''),
+        alpn: encoder.encode(conn.facts.alpnProtocol ?? ''),
+        clientCertificates: conn.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
       }),
     );
-    core.sendRaw(
+    conn.sendRaw(
       ContentType.handshake,
       frameHandshake(
         HandshakeType.new_session_ticket,

@@ -14,7 +14,7 @@ import {
 } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
-import type { ConnectionCore } from '../core.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { fail, TLSUsageError } from '../errors.js';
 import { checkFinished, verifyCertificateVerify } from '../handshake/common13.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
@@ -35,13 +35,13 @@ export interface ClientAuthSettings {
 
 /** signature_algorithms and, when configured, certificate_authorities (RFC 8446 §4.3.2). */
 export function certificateRequestExtensions(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   settings: ClientAuthSettings,
 ): CertificateRequestExtension[] {
   const extensions: CertificateRequestExtension[] = [
     {
       extensionType: ExtensionType.signature_algorithms,
-      extensionData: { supportedSignatureAlgorithms: core.config.signatureSchemes.map(schemeCode) },
+      extensionData: { supportedSignatureAlgorithms: conn.config.signatureSchemes.map(schemeCode) },
     },
   ];
   if (settings.certificateAuthorities.length > 0) {
@@ -67,7 +67,7 @@ interface Pending {
  * new result.
  */
 export function certificateRequester(
-  core: ConnectionCore,
+  conn: HandshakeContext,
   suite: CipherSuite,
   handshake: Transcript,
   settings: ClientAuthSettings,
@@ -79,14 +79,14 @@ export function certificateRequester(
     const trustStore = settings.clientTrustStore;
     if (!trustStore) throw new TLSUsageError('requestClientCertificate needs clientTrustRoot');
     // RFC 8446 §4.3.2: a context unique within the connection; 16 random bytes are.
-    const context = core.config.random(16);
+    const context = conn.config.random(16);
     const transcript = handshake.fork();
-    core.perform(() => {
-      core.sendHandshake(
+    conn.perform(() => {
+      conn.sendHandshake(
         HandshakeType.certificate_request,
         CertificateRequest13.build({
           certificateRequestContext: context,
-          extensions: certificateRequestExtensions(core, settings),
+          extensions: certificateRequestExtensions(conn, settings),
         }),
         transcript,
       );
@@ -109,9 +109,9 @@ export function certificateRequester(
             fail(AlertDescription.certificate_required, 'the client sent no certificate');
           return true;
         }
-        const chain = parsePeerCertificates(core.config.certificateCache, certificate.certificateList);
+        const chain = parsePeerCertificates(conn.config.certificateCache, certificate.certificateList);
         validatePeerChain(
-          core,
+          conn,
           chain,
           'client',
           settings.clientTrustStore!,
@@ -125,7 +125,7 @@ export function certificateRequester(
       case HandshakeType.certificate_verify: {
         const cv = decode(CertificateVerify, message.body);
         verifyCertificateVerify(
-          core,
+          conn,
           cv.algorithm,
           cv.signature,
           p.leaf!.publicKey,
@@ -139,7 +139,7 @@ export function certificateRequester(
       default: {
         if (message.body.length !== suite.hashLength)
           fail(AlertDescription.decode_error, 'Finished of the wrong length');
-        checkFinished(core, suite, clientSecret, p.transcript.current(), message.body);
+        checkFinished(conn, suite, clientSecret, p.transcript.current(), message.body);
         pending = undefined;
         onDone();
         return true;

@@ -9,6 +9,7 @@ import { frameHandshake } from '../../src/handshake/messages.js';
 import {
   BadTLSDataError,
   ClientTLS,
+  type Reason,
   type ClientOptions,
   type Connection,
   ServerTLS,
@@ -131,9 +132,16 @@ export function inject(connection: Connection, type: number, body: Uint8Array): 
 }
 
 /** `deliver` fails with BadTLSDataError(alert), `end` wrote that alert, and is invalidated. */
-export function expectAlert(t: ExecutionContext, end: End, alert: number, deliver: () => unknown): void {
+export function expectAlert(
+  t: ExecutionContext,
+  end: End,
+  alert: number,
+  deliver: () => unknown,
+  reason?: Reason,
+): void {
   const error = t.throws(deliver, { instanceOf: BadTLSDataError });
   t.is(error?.alertCode, alert);
+  if (reason) t.is(error?.reason, reason);
   const last = records(end.take()).at(-1);
   t.is(last?.type, ContentType.alert);
   // Before ChangeCipherSpec the alert is readable: fatal + description.
