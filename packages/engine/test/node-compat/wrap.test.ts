@@ -184,9 +184,10 @@ test('interleave: writes before and after secureConnect arrive in order, every c
     const c = impl.connect({ port, host: '127.0.0.1', ...trusting });
     const done: number[] = [];
     const parts = ['a', 'b', 'c', 'd', 'e', 'f'];
-    parts.slice(0, 3).forEach((p, i) => c.write(p, () => done.push(i)));
+    const write = (i: number) => c.write(parts[i]!, () => done.push(i));
+    for (const i of [0, 1, 2]) write(i);
     await once(c, 'secureConnect');
-    parts.slice(3).forEach((p, i) => c.write(p, () => done.push(i + 3)));
+    for (const i of [3, 4, 5]) write(i);
     c.end();
     const text = await readAll(c);
     await close();
