@@ -31,6 +31,14 @@ async function handshake(impl: TlsModule, port: number, options: object = {}) {
   return facts;
 }
 
+/** The client's error code and the server's tlsClientError codes of a handshake that fails. */
+async function failure(impl: TlsModule, serverOptions: object, clientOptions: object) {
+  const { port, close, errors } = await serverOf(impl, serverOptions);
+  const client = await handshake(impl, port, clientOptions);
+  await close();
+  return { client: client.code, server: errors };
+}
+
 test('honorcipherorder: with honorCipherOrder the server picks by its own order, not the client order', async (t) => {
   const { node, ours } = await both(async (impl) => {
     const { port, close } = await serverOf(impl, {
@@ -93,12 +101,9 @@ test('ecdh-auto / ecdh-multiple: auto takes the X25519 the client offers; a list
 });
 
 test('ecdh-disable / no shared group: a client whose only group the server lacks fails on both sides', async (t) => {
-  const { node, ours } = await both(async (impl) => {
-    const { port, close, errors } = await serverOf(impl, { ecdhCurve: 'prime256v1' });
-    const client = await handshake(impl, port, { ecdhCurve: 'X25519' });
-    await close();
-    return { client: client.code, server: errors };
-  });
+  const { node, ours } = await both((impl) =>
+    failure(impl, { ecdhCurve: 'prime256v1' }, { ecdhCurve: 'X25519' }),
+  );
   t.deepEqual(node, {
     client: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
     server: ['ERR_SSL_NO_SUITABLE_KEY_SHARE'],
@@ -107,18 +112,19 @@ test('ecdh-disable / no shared group: a client whose only group the server lacks
 });
 
 test('handshake-error / no-shared-cipher: handshake_failure named as node names it on both sides', async (t) => {
-  const { node, ours } = await both(async (impl) => {
-    const { port, close, errors } = await serverOf(impl, {
-      maxVersion: 'TLSv1.2',
-      ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-    });
-    const client = await handshake(impl, port, {
-      maxVersion: 'TLSv1.2',
-      ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-    });
-    await close();
-    return { client: client.code, server: errors };
-  });
+  const { node, ours } = await both((impl) =>
+    failure(
+      impl,
+      {
+        maxVersion: 'TLSv1.2',
+        ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256',
+      },
+      {
+        maxVersion: 'TLSv1.2',
+        ciphers: 'ECDHE-ECDSA-AES256-GCM-SHA384',
+      },
+    ),
+  );
   t.deepEqual(node, {
     client: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
     server: ['ERR_SSL_NO_SHARED_CIPHER'],
@@ -127,12 +133,9 @@ test('handshake-error / no-shared-cipher: handshake_failure named as node names 
 });
 
 test('min-max-version / protocol-version: a TLS 1.2 client against a TLS 1.3-only server', async (t) => {
-  const { node, ours } = await both(async (impl) => {
-    const { port, close, errors } = await serverOf(impl, { minVersion: 'TLSv1.3' });
-    const client = await handshake(impl, port, { maxVersion: 'TLSv1.2' });
-    await close();
-    return { client: client.code, server: errors };
-  });
+  const { node, ours } = await both((impl) =>
+    failure(impl, { minVersion: 'TLSv1.3' }, { maxVersion: 'TLSv1.2' }),
+  );
   t.deepEqual(node, {
     client: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION',
     server: ['ERR_SSL_UNSUPPORTED_PROTOCOL'],
@@ -141,12 +144,9 @@ test('min-max-version / protocol-version: a TLS 1.2 client against a TLS 1.3-onl
 });
 
 test('set-ciphers-error / tls13 no shared suite: the client and server codes of node', async (t) => {
-  const { node, ours } = await both(async (impl) => {
-    const { port, close, errors } = await serverOf(impl, { ciphers: 'TLS_AES_128_GCM_SHA256' });
-    const client = await handshake(impl, port, { ciphers: 'TLS_AES_256_GCM_SHA384' });
-    await close();
-    return { client: client.code, server: errors };
-  });
+  const { node, ours } = await both((impl) =>
+    failure(impl, { ciphers: 'TLS_AES_128_GCM_SHA256' }, { ciphers: 'TLS_AES_256_GCM_SHA384' }),
+  );
   t.deepEqual(node, {
     client: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
     server: ['ERR_SSL_NO_SHARED_CIPHER'],
@@ -155,12 +155,9 @@ test('set-ciphers-error / tls13 no shared suite: the client and server codes of 
 });
 
 test('alpn-server-client / no application protocol: the server side reports its own failure', async (t) => {
-  const { node, ours } = await both(async (impl) => {
-    const { port, close, errors } = await serverOf(impl, { ALPNProtocols: ['a'] });
-    const client = await handshake(impl, port, { ALPNProtocols: ['b'] });
-    await close();
-    return { client: client.code, server: errors };
-  });
+  const { node, ours } = await both((impl) =>
+    failure(impl, { ALPNProtocols: ['a'] }, { ALPNProtocols: ['b'] }),
+  );
   t.deepEqual(node, {
     client: 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL',
     server: ['ERR_SSL_NO_APPLICATION_PROTOCOL'],
