@@ -1,17 +1,6 @@
-// `tls-kit verify`: openssl-verify-style chain validation with @tls-kit/certs.
-
-import { readFileSync } from 'node:fs';
-import {
-  type Certificate,
-  CertificateError,
-  CertificateRevocationList,
-  type CrlCheck,
-  loadCertificatesPem,
-  type Profile,
-  type Purpose,
-  TrustStore,
-  verifyChain,
-} from '@tls-kit/certs';
+// `tls-kit verify`: openssl-verify-style chain validation with @tls-kit/certs. Only the flags
+// live here; the validation (src/verify-run.ts) loads once they are parsed, so --help stays fast.
+import type { CrlCheck, Profile, Purpose } from '@tls-kit/certs';
 
 const USAGE = `usage: tls-kit verify [--CAfile ROOTS.pem] [--untrusted CHAIN.pem] [--hostname NAME]
                       [--purpose server|client|sslserver|sslclient] [--profile webpki|rfc5280]
@@ -29,7 +18,7 @@ its depth and the rule broken. Exit 0 when every file verifies, else 2.
 --verify_depth N allows at most N intermediate certificates.
 Flags may also be written with one dash, as openssl does (-CAfile).`;
 
-interface Options {
+export interface Options {
   caFile: string | undefined;
   untrusted: string[];
   crlFiles: string[];
@@ -136,44 +125,6 @@ function parseArguments(argv: string[]): Options | 'help' {
   return options;
 }
 
-function readCertificates(path: string): Certificate[] {
-  const certificates = loadCertificatesPem(readFileSync(path, 'utf8'));
-  if (certificates.length === 0) throw new CertificateError('no certificate found');
-  return certificates;
-}
-
-function readCrls(path: string): CertificateRevocationList[] {
-  const bytes = new Uint8Array(readFileSync(path));
-  const crls = CertificateRevocationList.load(bytes);
-  if (crls.length === 0) throw new CertificateError('no CRL found');
-  return crls;
-}
-
-/** Unreadable files and malformed PEM/DER are reported as text; anything else is a bug. */
-function reportable(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  if (e instanceof CertificateError || err.code !== undefined) return err.message;
-  throw e;
-}
-
-/** A file that cannot be used, named in the `error FILE: what` line. */
-class FileError extends Error {
-  constructor(
-    readonly file: string,
-    cause: unknown,
-  ) {
-    super(reportable(cause));
-  }
-}
-
-function readFile<T>(file: string, read: (path: string) => T): T {
-  try {
-    return read(file);
-  } catch (e) {
-    throw new FileError(file, e);
-  }
-}
-
 export async function run(argv: string[]): Promise<number> {
   let options: Options | 'help';
   try {
@@ -186,50 +137,5 @@ export async function run(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  let shared: { trustStore: TrustStore; untrusted: Certificate[]; crls: CertificateRevocationList[] };
-  try {
-    shared = {
-      trustStore:
-        options.caFile === undefined
-          ? TrustStore.system()
-          : new TrustStore(readFile(options.caFile, readCertificates)),
-      untrusted: options.untrusted.flatMap((f) => readFile(f, readCertificates)),
-      crls: options.crlFiles.flatMap((f) => readFile(f, readCrls)),
-    };
-  } catch (e) {
-    if (!(e instanceof FileError)) throw e;
-    console.error(`error ${e.file}: ${e.message}`);
-    return 2;
-  }
-  let failed = false;
-  for (const file of options.leafFiles) {
-    try {
-      const [leaf, ...extra] = readCertificates(file);
-      const result = verifyChain({
-        leaf: leaf!,
-        intermediates: [...extra, ...shared.untrusted],
-        trustStore: shared.trustStore,
-        purpose: options.purpose,
-        profile: options.profile,
-        hostname: options.hostname,
-        time: options.time,
-        crls: shared.crls,
-        crlCheck: options.crlCheck,
-        maxChainDepth: options.maxChainDepth,
-      });
-      if (!result.ok) {
-        failed = true;
-        console.error(`error ${file}: ${result.reason}: ${result.message}`);
-        continue;
-      }
-      console.log(`${file}: OK`);
-      if (options.showChain) {
-        for (const [depth, c] of result.chain.entries()) console.log(`depth=${depth}: ${c.subject}`);
-      }
-    } catch (e) {
-      failed = true;
-      console.error(`error ${file}: ${reportable(e)}`);
-    }
-  }
-  return failed ? 2 : 0;
+  return (await import('../verify-run.js')).verifyFiles(options);
 }

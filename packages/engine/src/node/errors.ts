@@ -4,7 +4,7 @@
 import type { Certificate } from '@tls-kit/certs';
 import { AlertDescription } from '@tls-kit/messages';
 import { alertName } from '../alerts.js';
-import { TLSAlertError } from '../errors.js';
+import { BadTLSDataError, TLSAlertError } from '../errors.js';
 
 /** An Error with node's `code` (and any other properties node sets on it). */
 export function nodeError<T extends object>(
@@ -156,12 +156,44 @@ export function alertReason(code: number): string {
 }
 
 /**
+ * OpenSSL's reason for a failure we found ourselves, by the alert we sent and the engine's
+ * message: what node's own side reports (a server's 'tlsClientError', a client's 'error').
+ */
+const LOCAL_REASONS: readonly { alert: number; message?: string; reason: string }[] = [
+  { alert: AlertDescription.protocol_version, reason: 'unsupported protocol' },
+  {
+    alert: AlertDescription.handshake_failure,
+    message: 'no cipher suite in common',
+    reason: 'no shared cipher',
+  },
+  {
+    alert: AlertDescription.handshake_failure,
+    message: 'no key exchange group in common',
+    reason: 'no suitable key share',
+  },
+  { alert: AlertDescription.no_application_protocol, reason: 'no application protocol' },
+  // Bytes that are no TLS record (a plain-text peer): OpenSSL reads them as a record version.
+  {
+    alert: AlertDescription.unexpected_message,
+    message: 'bad record header',
+    reason: 'wrong version number',
+  },
+];
+
+/**
  * An engine error as node reports it: a peer alert gets node's ERR_SSL_* code, `library` and
- * `reason`; anything else is returned as it is.
+ * `reason`, as do the failures of ours OpenSSL names; anything else is returned as it is.
  */
 export function nodeErrorFrom(error: Error): Error {
-  if (!(error instanceof TLSAlertError) || 'code' in error) return error;
-  const reason = alertReason(error.alertCode);
+  if ('code' in error) return error;
+  let reason: string | undefined;
+  if (error instanceof TLSAlertError) reason = alertReason(error.alertCode);
+  else if (error instanceof BadTLSDataError) {
+    reason = LOCAL_REASONS.find(
+      (r) => r.alert === error.alertCode && (r.message === undefined || error.message.startsWith(r.message)),
+    )?.reason;
+  }
+  if (reason === undefined) return error;
   return Object.assign(error, {
     code: `ERR_SSL_${reason.toUpperCase().replace(/ /g, '_')}`,
     library: 'SSL routines',

@@ -10,11 +10,12 @@ import {
   TrustStore,
   verifyChain,
 } from '@tls-kit/certs';
+import type { CryptoProvider } from '@tls-kit/crypto';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
 import { TicketKeys } from '../server/ticket-keys.js';
 import { TLSUsageError } from '../errors.js';
-import { invalidArgType, nodeError } from './errors.js';
+import { invalidArgType, invalidArgValue, nodeError } from './errors.js';
 import { fileKeyLog, keyLogSink } from './keylog.js';
 import {
   chainFrom,
@@ -50,8 +51,11 @@ export interface ServerSocketOptions<Socket> extends SecureContextOptions {
    * createSecureContext({ cert, key })). An error aborts the handshake; no context uses cert/key.
    */
   readonly SNICallback?: SNICallback;
-  /** Ticket keys to share with other servers; false turns tickets (resumption) off. */
-  readonly ticketKeys?: TicketKeys | false;
+  /**
+   * Ticket keys to share with other servers: a TicketKeys, or node's 48 bytes (TicketKeys.fromBytes:
+   * our servers given the same bytes resume each other's tickets); false turns tickets off.
+   */
+  readonly ticketKeys?: TicketKeys | Uint8Array | false;
   /**
    * TLS 1.2 sessions by session ID, shared by all connections of this server. Default: a
    * MemoryServerSessionCache (1024 sessions, least recently used out); false turns it off.
@@ -132,6 +136,20 @@ function completedChain(chain: Certificate[], ca: TrustStore | undefined): reado
   return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
 }
 
+/** node:tls' ticketKeys (48 bytes) or ours; fresh keys of this server when none are given. */
+function ticketKeysFrom(
+  given: ServerSocketOptions<unknown>['ticketKeys'],
+  provider: CryptoProvider | undefined,
+): TicketKeys | false {
+  const options = provider ? { provider } : {};
+  if (given === undefined) return new TicketKeys(options);
+  if (given === false || given instanceof TicketKeys) return given;
+  if (!(given instanceof Uint8Array))
+    throw invalidArgType('options.ticketKeys', 'an instance of Buffer', given);
+  if (given.length !== 48) throw invalidArgValue('options.ticketKeys', given, 'must be exactly 48 bytes');
+  return TicketKeys.fromBytes(given, options);
+}
+
 /** The chain of `cert`/`key` (or `pfx`) completed from `ca`, or null when none is given. */
 export function defaultChain(
   options: SecureContextOptions,
@@ -168,17 +186,7 @@ export function serverConfig<Socket>(
   const clientTrustRoot =
     clientAuth === 'none' ? undefined : (ca ?? trustStoreFrom(undefined) ?? TrustStore.system());
   const common = commonOptionsFrom(options);
-  if (
-    options.ticketKeys !== undefined &&
-    options.ticketKeys !== false &&
-    !(options.ticketKeys instanceof TicketKeys)
-  ) {
-    throw new TLSUsageError(
-      "ticketKeys: pass a TicketKeys (shared keys as node's 48-byte Buffer are not implemented)",
-    );
-  }
-  const ticketKeys =
-    options.ticketKeys ?? new TicketKeys(common.provider ? { provider: common.provider } : {});
+  const ticketKeys = ticketKeysFrom(options.ticketKeys, common.provider);
   const sessionCache = options.sessionCache ?? new MemoryServerSessionCache();
   const psk = options.pskCallback;
   if (psk !== undefined && typeof psk !== 'function')

@@ -124,6 +124,8 @@ export class TLSSocket extends Duplex {
   private transportClosing = false;
   private waitingForSecure: (() => void)[] = [];
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
+  /** setMaxSendFragment(): the most plaintext bytes per record we send; none set: the engine's. */
+  private maxSendFragment: number | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
   private readonly getSessionBytes: (() => Uint8Array | undefined) | undefined;
   private readonly rejectUnverifiedPeer: boolean;
@@ -356,13 +358,15 @@ export class TLSSocket extends Duplex {
   }
 
   /**
-   * node:tls setMaxSendFragment: true for a size node accepts (512..16384). Our records follow
-   * the limits negotiated at the handshake (`engine: { maxFragmentSize, recordSizeLimit }`); the
-   * size is not applied afterwards.
+   * node:tls setMaxSendFragment: for a size node accepts (512..16384), our application data
+   * records carry at most `size` bytes from now on (the writes are cut before the engine seals
+   * them); false and no change otherwise.
    */
   setMaxSendFragment(size: number): boolean {
     if (typeof size !== 'number') throw invalidArgType('size', 'of type number', size);
-    return size >= 512 && size <= 16384;
+    if (size < 512 || size > 16384) return false;
+    this.maxSendFragment = size;
+    return true;
   }
 
   /** Renegotiation is never done (TLS 1.3 has none; TLS 1.2 refuses it, RFC 5746): nothing to disable. */
@@ -567,7 +571,9 @@ export class TLSSocket extends Duplex {
         return;
       }
       try {
-        this.connection.dataFromApplication(chunk);
+        const step = this.maxSendFragment ?? chunk.length;
+        for (let at = 0; at < chunk.length; at += step)
+          this.connection.dataFromApplication(chunk.subarray(at, at + step));
       } catch (error) {
         callback(error as Error);
         return;

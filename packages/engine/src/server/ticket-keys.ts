@@ -4,6 +4,7 @@
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
+import { TLSUsageError } from '../errors.js';
 
 interface TicketKey {
   readonly name: Uint8Array;
@@ -20,6 +21,8 @@ export interface TicketKeysOptions {
 
 const NAME = 16;
 const NONCE = 12;
+/** node:tls' ticketKeys: key name (16), HMAC secret (16), AES key (16). */
+const SHARED_BYTES = 48;
 
 export class TicketKeys {
   private readonly provider: CryptoProvider;
@@ -33,6 +36,22 @@ export class TicketKeys {
     this.rotationMs = options.rotationMs ?? 12 * 3600 * 1000;
     this.clock = options.clock ?? Date.now;
     this.current = this.makeKey();
+  }
+
+  /**
+   * Keys that servers share as node:tls' 48-byte `ticketKeys`: the first 16 bytes are the key
+   * name, the other 32 (node's HMAC and AES halves) our AES-256-GCM key. Never rotated: whoever
+   * holds the bytes replaces them, as node's setTicketKeys() does.
+   */
+  static fromBytes(bytes: Uint8Array, options: Omit<TicketKeysOptions, 'rotationMs'> = {}): TicketKeys {
+    if (bytes.length !== SHARED_BYTES) throw new TLSUsageError(`ticket keys must be ${SHARED_BYTES} bytes`);
+    const keys = new TicketKeys({ ...options, rotationMs: Number.POSITIVE_INFINITY });
+    keys.current = {
+      name: bytes.slice(0, NAME),
+      aead: keys.provider.importAeadKey('aes-256-gcm', bytes.slice(NAME)),
+      createdAt: keys.clock(),
+    };
+    return keys;
   }
 
   /** The ticket lifetime these keys can honour, in seconds. */
