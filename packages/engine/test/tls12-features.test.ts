@@ -39,6 +39,9 @@ for (const [client, server, expected] of [
     t.is(c.connection.tlsVersion, expected);
     t.is(s.connection.tlsVersion, expected);
     t.is(c.connection.state, 'open');
+    // The name the client sent in server_name, on both sides whatever the version.
+    t.is(c.connection.serverName, 'localhost');
+    t.is(s.connection.serverName, 'localhost');
   });
 }
 

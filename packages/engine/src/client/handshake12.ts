@@ -369,6 +369,7 @@ export class ExpectServerHello12 extends ClientState12 {
 export function startClient12(core: ConnectionCore, settings: Client12Settings): HandshakeState {
   const client = new Client12(core, settings, false);
   const hello = client.sendClientHello();
+  core.facts.serverName = settings.sni;
   return new ExpectServerHello12(client, hello);
 }
 

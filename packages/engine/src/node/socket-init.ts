@@ -1,19 +1,8 @@
 // What a TLSSocket is made from: the engine factory of its role and the socket-level settings,
 // built from node:tls options by client-config.ts and server-config.ts.
 import type net from 'node:net';
-import type { Connection } from '../connection.js';
-import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
+import type { ConnectionStarter } from '../connection-starter.js';
 import type { VerifyCallback } from '../verify-callback.js';
-
-/** Both ClientTLS and ServerTLS start connections with this signature. */
-export interface Starter {
-  start(
-    writeToWire: WriteToWire,
-    wireClose: WireClose,
-    verifyCallback?: VerifyCallback,
-    events?: ConnectionEvents,
-  ): Connection;
-}
 
 /**
  * How a TLSSocket is set up: its role and engine. `Socket` is what the engine factory is handed
@@ -25,7 +14,7 @@ export interface TLSSocketInit<Socket> {
    * The engine side of this socket; receives the socket so its callbacks (keyLog...) can reach it,
    * and the name setServername() chose, if any.
    */
-  readonly tls: (socket: Socket, servername?: string) => Starter;
+  readonly tls: (socket: Socket, servername?: string) => ConnectionStarter;
   /** The server that accepted this socket (node:tls' `server` option). */
   readonly server?: net.Server;
   /** node:tls' server with requestCert and rejectUnauthorized: a peer whose chain did not verify is dropped. */

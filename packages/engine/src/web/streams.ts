@@ -8,7 +8,7 @@
 // reads cannot make us queue without bound.
 import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
-import type { ConnectionEvents, WireClose, WriteToWire } from '../core.js';
+import type { ConnectionStarter } from '../connection-starter.js';
 
 export interface StreamTransport {
   readonly readable: ReadableStream<Uint8Array>;
@@ -16,14 +16,7 @@ export interface StreamTransport {
 }
 
 /** A ClientTLS or a ServerTLS. */
-export interface StreamStarter {
-  start(
-    writeToWire: WriteToWire,
-    wireClose: WireClose,
-    verifyCallback?: VerifyCallback,
-    events?: ConnectionEvents,
-  ): Connection;
-}
+export type StreamStarter = ConnectionStarter;
 
 export interface SecureStreams {
   /** Plaintext from the peer; ends at the peer's close_notify, errors on any failure. */
