@@ -263,10 +263,28 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
     return tHat;
   }
 
-  function encapsulateWith(ek: Uint8Array, ekHash: Uint8Array, tHat: readonly Poly[], m: Uint8Array) {
+  function encapsulateWith(
+    ek: Uint8Array,
+    ekHash: Uint8Array,
+    tHat: readonly Poly[],
+    m: Uint8Array,
+    aT = matrix(ek.subarray(K * POLY12_BYTES), true),
+  ) {
     const kr = sha3.sha3_512(concat(m, ekHash));
-    const aT = matrix(ek.subarray(K * POLY12_BYTES), true);
     return { cipherText: encrypt(tHat, aT, m, kr.subarray(32)), sharedSecret: kr.slice(0, 32) };
+  }
+
+  /**
+   * Â as keygen expanded it, by decapsulation key: decapsulation re-encrypts with the same
+   * matrix. Â is public and a function of rho alone; an entry is used only while the key still
+   * holds the rho it was made from.
+   */
+  const keygenMatrices = new WeakMap<Uint8Array, { rho: Uint8Array; a: Poly[][] }>();
+
+  function transposedMatrixOf(dk: Uint8Array, rho: Uint8Array): Poly[][] {
+    const known = keygenMatrices.get(dk);
+    if (!known || known.rho.some((byte, i) => byte !== rho[i])) return matrix(rho, true);
+    return known.a.map((_, i) => known.a.map((row) => row[i]!));
   }
 
   return {
@@ -297,6 +315,7 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
       dk.set(ek, K * POLY12_BYTES);
       dk.set(sha3.sha3_256(ek), K * POLY12_BYTES + ML_KEM768_EK_LENGTH);
       dk.set(seed.subarray(32), ML_KEM768_DK_LENGTH - 32);
+      keygenMatrices.set(dk, { rho: rho.slice(), a });
       g.fill(0);
       for (const s of sHat) s.fill(0);
       return { publicKey: ek, secretKey: dk };
@@ -343,7 +362,14 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
       for (const s of sHat) s.fill(0);
       w.fill(0);
       // Re-encrypt and compare (Algorithm 18); K̄ = J(z || c) replaces the key when they differ.
-      const { cipherText, sharedSecret } = encapsulateWith(ek, h, decodeEk(ek), m);
+      const rho = ek.subarray(K * POLY12_BYTES);
+      const { cipherText, sharedSecret } = encapsulateWith(
+        ek,
+        h,
+        decodeEk(ek),
+        m,
+        transposedMatrixOf(dk, rho),
+      );
       m.fill(0);
       const rejected = sha3.shake256(concat(z, c), 32);
       let diff = 0;

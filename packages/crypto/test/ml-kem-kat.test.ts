@@ -49,7 +49,7 @@ for (const [name, kem] of [
   });
 }
 
-test('ML-KEM-768, node provider: refuses malformed inputs (FIPS 203 §7.2, §7.3)', (t) => {
+test("ML-KEM-768, node provider: refuses malformed inputs (FIPS 203 §7.2, §7.3), same answers with or without keygen's matrix", (t) => {
   const { publicKey, secretKey } = nodeMlKem768.keygen(new Uint8Array(64).fill(7));
   const m = new Uint8Array(32);
   // A coefficient of 4095 (>= q) in the encapsulation key; wrong lengths.
@@ -58,7 +58,16 @@ test('ML-KEM-768, node provider: refuses malformed inputs (FIPS 203 §7.2, §7.3
   badKey[1] = 0x0f;
   t.throws(() => nodeMlKem768.encapsulate(badKey, m), { message: /modulus check/ });
   t.throws(() => nodeMlKem768.encapsulate(publicKey.subarray(1), m), { message: /length/ });
-  const { cipherText } = nodeMlKem768.encapsulate(publicKey, m);
+  const { cipherText, sharedSecret } = nodeMlKem768.encapsulate(publicKey, m);
+  // Decapsulation re-encrypts with keygen's matrix for its own key object, and expands it again
+  // for a copy: both give the same answers, also on implicit rejection.
+  const random = new Uint8Array(1088).fill(3);
+  t.is(hex(nodeMlKem768.decapsulate(cipherText, secretKey.slice())), hex(sharedSecret));
+  t.is(hex(nodeMlKem768.decapsulate(cipherText, secretKey)), hex(sharedSecret));
+  t.is(
+    hex(nodeMlKem768.decapsulate(random, secretKey.slice())),
+    hex(nodeMlKem768.decapsulate(random, secretKey)),
+  );
   t.throws(() => nodeMlKem768.decapsulate(cipherText.subarray(1), secretKey), { message: /length/ });
   // H(ek) inside the decapsulation key must match its ek.
   const badSecret = secretKey.slice();
