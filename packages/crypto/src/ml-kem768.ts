@@ -231,6 +231,7 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
       inverseNtt(ui);
       const e1 = sampleCbd(r, K + i);
       for (let j = 0; j < N; j++) ui[j] = (ui[j]! + e1[j]!) % Q;
+      e1.fill(0);
       compress(ui, DU);
       u.push(ui);
     }
@@ -244,6 +245,9 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
       v[j] = (v[j]! + e2[j]! + bit * 1665) % Q;
     }
     compress(v, DV);
+    // y, e1 and e2 are derived from the secret r (and m from the message).
+    for (const y of yHat) y.fill(0);
+    e2.fill(0);
     const c = new Uint8Array(ML_KEM768_CT_LENGTH);
     encodePolys(u, DU, c, 0);
     encodePolys([v], DV, c, K * 32 * DU);
@@ -270,8 +274,12 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
     m: Uint8Array,
     aT = matrix(ek.subarray(K * POLY12_BYTES), true),
   ) {
-    const kr = sha3.sha3_512(concat(m, ekHash));
-    return { cipherText: encrypt(tHat, aT, m, kr.subarray(32)), sharedSecret: kr.slice(0, 32) };
+    const seed = concat(m, ekHash);
+    const kr = sha3.sha3_512(seed);
+    seed.fill(0);
+    const result = { cipherText: encrypt(tHat, aT, m, kr.subarray(32)), sharedSecret: kr.slice(0, 32) };
+    kr.fill(0);
+    return result;
   }
 
   /**
