@@ -12,6 +12,7 @@ import {
   resolveDhGroup,
 } from './finite-field-dh.js';
 import { respondX25519MlKem768, startX25519MlKem768 } from './hybrid.js';
+import type { MlKem768 } from './ml-kem768.js';
 import { cryptoRandomBytes } from './policy.js';
 import type {
   CryptoProvider,
@@ -65,6 +66,8 @@ export interface KeyAgreementPrimitives {
   ecdh(group: EcdhGroup, privateKey: Uint8Array | undefined): RawKeyAgreement;
   /** g^x mod p for a private exponent already checked to lie in (1, p-1). */
   finiteFieldDh(params: ResolvedDhGroup, x: bigint): RawKeyAgreement;
+  /** ML-KEM-768 of X25519MLKEM768. */
+  readonly mlKem768: MlKem768;
 }
 
 export function keyExchangeMembers(
@@ -150,7 +153,11 @@ export function keyExchangeMembers(
     if (isXdhGroup(group)) return startXdh(group, privateKey);
     if (isEcdhGroup(group)) return startEcdh(group, privateKey);
     if (group === 'x25519mlkem768')
-      return startX25519MlKem768((x25519Key) => startXdh('x25519', x25519Key), privateKey);
+      return startX25519MlKem768(
+        primitives.mlKem768,
+        (x25519Key) => startXdh('x25519', x25519Key),
+        privateKey,
+      );
     if (isFfdheGroup(group)) return startFiniteFieldDh(group, privateKey);
     throw new UnsupportedAlgorithmError(
       `key exchange group ${typeof group === 'string' ? group : 'custom DH group'} is not supported`,
@@ -168,7 +175,11 @@ export function keyExchangeMembers(
     startKeyExchange,
     respondKeyExchange: (group, peerPublicKey) =>
       group === 'x25519mlkem768'
-        ? respondX25519MlKem768((share) => respondByStarting('x25519', share), peerPublicKey)
+        ? respondX25519MlKem768(
+            primitives.mlKem768,
+            (share) => respondByStarting('x25519', share),
+            peerPublicKey,
+          )
         : respondByStarting(group, peerPublicKey),
   };
 }

@@ -10,6 +10,7 @@ import { expand as nobleHkdfExpand, extract as nobleHkdfExtract } from '@noble/h
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
 import { bigIntToBytes, bytesToBigInt, constantTimeEqual } from './bytes.js';
 import {
   AeadAuthenticationError,
@@ -126,6 +127,8 @@ const keyAgreement: KeyAgreementPrimitives = {
     const power = (base: bigint) => bigIntToBytes(modPow(base, x, params.p), params.byteLength);
     return { publicKey: power(params.g), derive: (peerPublicKey) => power(bytesToBigInt(peerPublicKey)) };
   },
+  // Pure JS, audited; the node provider's ML-KEM gives the same bytes (test/ml-kem-kat.test.ts).
+  mlKem768: ml_kem768,
 };
 
 // Keys: parsed once and cached per key object; keys from any provider are accepted.

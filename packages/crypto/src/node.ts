@@ -1,5 +1,5 @@
-// nodeProvider: everything through node:crypto (OpenSSL), except ML-KEM (node 20 has none),
-// which comes from @noble/post-quantum via ./hybrid.ts.
+// nodeProvider: everything through node:crypto (OpenSSL), except ML-KEM's lattice arithmetic
+// (node 20 has none): ./ml-kem768.ts over node:crypto's SHA-3.
 import {
   type KeyObject,
   checkPrimeSync,
@@ -29,6 +29,7 @@ import {
 } from './errors.js';
 import { hkdfExpandWithHmac } from './hkdf.js';
 import type { KeyAgreementPrimitives, XdhGroup } from './key-exchange.js';
+import { nodeMlKem768 } from './ml-kem768-node.js';
 import { checkAeadNonce, checkRsaModulus, checkSealOutput } from './policy.js';
 import type {
   AeadAlgorithm,
@@ -190,6 +191,7 @@ const keyAgreement: KeyAgreementPrimitives = {
     dh.generateKeys(); // computes g^x mod p for the private key set above
     return { publicKey: view(dh.getPublicKey()), derive: (peer) => view(dh.computeSecret(peer)) };
   },
+  mlKem768: nodeMlKem768,
 };
 
 // Keys: a PublicKey/PrivateKey made by any provider is accepted; node's KeyObject is cached.

@@ -75,6 +75,9 @@ class FixedClientCertificate extends ClientCertificateStore {
   }
 }
 
+/** node:tls verifies the name after the handshake (verifyAfterHandshake): the engine checks none. */
+const noEngineIdentityCheck = (): undefined => undefined;
+
 /** The name node:tls checks the certificate against. */
 export const checkedName = (options: ClientSocketOptions): string =>
   options.servername || options.host || 'localhost';
@@ -118,7 +121,7 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionE
       keyLog: keyLogSink((line) => self.emit('keylog', line)),
       // node:tls verifies after the handshake (see verifyAfterHandshake): the engine reports.
       rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
+      checkServerIdentity: noEngineIdentityCheck,
     };
   };
   return {

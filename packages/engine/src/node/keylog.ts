@@ -4,11 +4,15 @@ import { appendFileSync } from 'node:fs';
 
 const FLAG = '--tls-keylog=';
 
-/** The file of node's --tls-keylog flag (or NODE_OPTIONS), or undefined. */
+/** The file of node's --tls-keylog flag (or NODE_OPTIONS), or undefined: read once, as node does at start-up. */
+let keylogFlag: { file: string | undefined } | undefined;
 function keylogFile(): string | undefined {
-  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  const flag = args.find((a) => a.startsWith(FLAG));
-  return flag ? flag.slice(FLAG.length) : undefined;
+  if (!keylogFlag) {
+    const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+    const flag = args.find((a) => a.startsWith(FLAG));
+    keylogFlag = { file: flag ? flag.slice(FLAG.length) : undefined };
+  }
+  return keylogFlag.file;
 }
 
 /** The engine's keyLog option: `emit` gets each line as node's 'keylog' Buffer; --tls-keylog gets it too. */
