@@ -2,13 +2,30 @@
 import { readFileSync } from 'node:fs';
 import {
   type Certificate,
+  type CrlCheck,
   CertificateError,
   CertificateRevocationList,
   loadCertificatesPem,
+  type Profile,
+  type Purpose,
   TrustStore,
   verifyChain,
 } from '@tls-kit/certs';
-import type { Options } from './commands/verify.js';
+
+/** What `tls-kit verify`'s flags asked for (parsed by commands/verify.ts). */
+export interface Options {
+  caFile: string | undefined;
+  untrusted: string[];
+  crlFiles: string[];
+  crlCheck: CrlCheck | undefined;
+  hostname: string | undefined;
+  purpose: Purpose;
+  profile: Profile;
+  maxChainDepth: number | undefined;
+  time: Date | undefined;
+  showChain: boolean;
+  leafFiles: string[];
+}
 
 function readCertificates(path: string): Certificate[] {
   const certificates = loadCertificatesPem(readFileSync(path, 'utf8'));

@@ -1,6 +1,7 @@
 // `tls-kit verify`: openssl-verify-style chain validation with @tls-kit/certs. Only the flags
 // live here; the validation (src/verify-run.ts) loads once they are parsed, so --help stays fast.
-import type { CrlCheck, Profile, Purpose } from '@tls-kit/certs';
+import type { Purpose } from '@tls-kit/certs';
+import type { Options } from '../verify-run.js';
 
 const USAGE = `usage: tls-kit verify [--CAfile ROOTS.pem] [--untrusted CHAIN.pem] [--hostname NAME]
                       [--purpose server|client|sslserver|sslclient] [--profile webpki|rfc5280]
@@ -17,20 +18,6 @@ its depth and the rule broken. Exit 0 when every file verifies, else 2.
 --crl_check requires one for the leaf, --crl_check_all for every certificate but the root.
 --verify_depth N allows at most N intermediate certificates.
 Flags may also be written with one dash, as openssl does (-CAfile).`;
-
-export interface Options {
-  caFile: string | undefined;
-  untrusted: string[];
-  crlFiles: string[];
-  crlCheck: CrlCheck | undefined;
-  hostname: string | undefined;
-  purpose: Purpose;
-  profile: Profile;
-  maxChainDepth: number | undefined;
-  time: Date | undefined;
-  showChain: boolean;
-  leafFiles: string[];
-}
 
 class UsageError extends Error {}
 
