@@ -1,4 +1,4 @@
-// The seed's certificate_chain_callback: callable once only (else InvalidatedError), validating
+// The design's certificate_chain_callback: callable once only (else InvalidatedError), validating
 // what it is given with the chain rules before handing it on.
 
 import type { Certificate } from './certificate.js';
@@ -12,7 +12,7 @@ export type ChainDelivery = { readonly chain: Certificate[] | null } | { readonl
 
 /**
  * Makes the callback handed to user code. A chain that breaks the rules is refused with the
- * seed's exception thrown to the caller and reported to `deliver` as well, so that the handshake
+ * design's exception thrown to the caller and reported to `deliver` as well, so that the handshake
  * waiting for it can fail instead of hanging. Either way the callback is spent.
  */
 export function guardedCallback(

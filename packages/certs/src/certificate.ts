@@ -89,7 +89,7 @@ export class Certificate {
     });
   }
 
-  /** The exact DER encoding (the seed's get_asn1_bytes). */
+  /** The exact DER encoding (the design's get_asn1_bytes). */
   getAsn1Bytes(): Uint8Array {
     return this.parsed.der.slice();
   }

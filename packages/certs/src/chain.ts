@@ -1,4 +1,4 @@
-// The seed's rules for a certificate chain that will be sent to a peer: ONE leaf (a non-CA
+// The design's rules for a certificate chain that will be sent to a peer: ONE leaf (a non-CA
 // certificate) that has its private key, no key anywhere else, and nothing that is not part of
 // the leaf's chain. Certificates are ordered leaf first, each followed by its issuer.
 // A set with no non-CA certificate (a self-signed `openssl req -x509` certificate is CA:TRUE)

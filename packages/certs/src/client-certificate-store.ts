@@ -1,4 +1,4 @@
-// The seed's ClientCertificateStore: the user's source of client certificates.
+// The design's ClientCertificateStore: the user's source of client certificates.
 
 import { type CertificateChainCallback, type ChainDelivery, guardedCallback } from './callback.js';
 import { Certificate } from './certificate.js';
@@ -8,7 +8,7 @@ import { isIssuerCandidate } from './issuer.js';
 import type { Name } from './name.js';
 
 /**
- * A root the server asked for: a keyless certificate (the seed's form) or just its subject Name
+ * A root the server asked for: a keyless certificate (the design's form) or just its subject Name
  * (what TLS CertificateRequest's certificate_authorities carries, RFC 8446 §4.2.4).
  */
 export type ClientCertificateRoot = Certificate | Name;
@@ -43,7 +43,7 @@ function reachesRoot(chain: readonly Certificate[], roots: ReadonlySet<ClientCer
 
 /**
  * For the TLS engine: asks `store` for a client chain (for `roots` when the server sent any,
- * the default chain otherwise) through a callback enforcing the seed's rules.
+ * the default chain otherwise) through a callback enforcing the design's rules.
  */
 export function requestClientCertificateChain(
   store: ClientCertificateStore,

@@ -1,4 +1,4 @@
-// @tls-kit/certs: X.509 parsing, PEM loading, the seed's certificate API, RFC 5280 path
+// @tls-kit/certs: X.509 parsing, PEM loading, the design's certificate API, RFC 5280 path
 // validation and RFC 9525 hostname checks. Browser-safe: no node: imports are reachable.
 
 export type { AlgorithmIdentifier, SignatureAlgorithm, SubjectPublicKeyInfo } from './algorithms.js';

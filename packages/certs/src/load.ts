@@ -40,7 +40,7 @@ export function loadPrivateKeyPem(text: string, options: LoadOptions = {}): Priv
 
 /**
  * A certificate chain with its leaf's private key, leaf first. The key is in `text` or given
- * separately as `key` (PEM text or a loaded key), decrypted with `passphrase` if encrypted. Refused, with the seed's exceptions: no leaf,
+ * separately as `key` (PEM text or a loaded key), decrypted with `passphrase` if encrypted. Refused, with the design's exceptions: no leaf,
  * more than one leaf, a leaf without its key, a key that does not match the leaf
  * (PrivateKeyMismatchError, an ExtraneousPrivateKeyError), more than one key, and certificates
  * that are not part of the leaf's chain (CertificateNotInChainError).

@@ -1,4 +1,4 @@
-// The seed's ServerCertificates, ServerCertificateChain and SNIServerCertificates.
+// The design's ServerCertificates, ServerCertificateChain and SNIServerCertificates.
 
 import { type CertificateChainCallback, type ChainDelivery, guardedCallback } from './callback.js';
 import type { Certificate } from './certificate.js';
@@ -62,7 +62,7 @@ export class SNIServerCertificates extends ServerCertificates {
 
 /**
  * For the TLS engine: asks `certificates` for the chain to send, through a callback that
- * enforces the seed's rules (once only, one leaf with its key), and delivers the outcome.
+ * enforces the design's rules (once only, one leaf with its key), and delivers the outcome.
  */
 export function requestServerCertificateChain(
   certificates: ServerCertificates,

@@ -1,4 +1,4 @@
-// The seed's TrustStore: a set of trusted CA certificates, none with a private key.
+// The design's TrustStore: a set of trusted CA certificates, none with a private key.
 
 import { Certificate } from './certificate.js';
 import { CertificateError, ExtraneousPrivateKeyError } from './errors.js';

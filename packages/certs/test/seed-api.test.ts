@@ -1,5 +1,5 @@
-// The seed's certificate API: TrustStore, ServerCertificates, ClientCertificateStore,
-// the callback rules and every chapter-3 exception in the situations the seed names.
+// The design's certificate API: TrustStore, ServerCertificates, ClientCertificateStore,
+// the callback rules and every chapter-3 exception in the situations the design names.
 
 import test from 'ava';
 import {
@@ -90,7 +90,7 @@ test('SNIServerCertificates chooses by server name, else the default', (t) => {
   t.deepEqual(serverDelivery(noDefault, 'x.example'), [{ chain: null }]);
 });
 
-test('SNIServerCertificates enforces the seed rules', (t) => {
+test('SNIServerCertificates enforces the design rules', (t) => {
   t.throws(() => new SNIServerCertificates([keyless(leafA), keyless(inter)]), {
     instanceOf: LeafCertificateHasNoPrivateKeyError,
   });
@@ -126,7 +126,7 @@ test('server callback: may be invoked later, once only, else InvalidatedError', 
   t.is(deliveries.length, 1);
 });
 
-test('server callback: a bad chain raises the seed exception and fails the delivery', (t) => {
+test('server callback: a bad chain raises the design exception and fails the delivery', (t) => {
   for (const [chain, error] of [
     [[keyless(leafA), keyless(inter)], LeafCertificateHasNoPrivateKeyError],
     [[keyless(inter)], NoLeafCertificateError],

@@ -1,5 +1,5 @@
 // Finite-field DH parameters and peer-value checks shared by both providers: RFC 7919 named
-// groups and explicit parameters (TLS 1.2 ServerDHParams, the seed's DER `dh_params`).
+// groups and explicit parameters (TLS 1.2 ServerDHParams, the design's DER `dh_params`).
 import { bigIntToBytes, byteLengthOf, bytesToBigInt, fromHex } from './bytes.js';
 import { DerReader } from './der.js';
 import { InvalidKeyShareError } from './errors.js';

@@ -46,7 +46,7 @@ export type NamedGroupName =
   | 'ffdhe4096'
   | 'x25519mlkem768';
 
-/** Finite-field DH parameters given explicitly (the seed's `dh_params`, or TLS 1.2 ServerDHParams). */
+/** Finite-field DH parameters given explicitly (the design's `dh_params`, or TLS 1.2 ServerDHParams). */
 export interface DhParameters {
   readonly p: Uint8Array;
   readonly g: Uint8Array;

@@ -1,4 +1,4 @@
-// The seed's send_alert level rules on top of @tls-kit/messages' alertLevelRule (RFC 8446 §6,
+// The design's send_alert level rules on top of @tls-kit/messages' alertLevelRule (RFC 8446 §6,
 // RFC 5246 §7.2).
 import { AlertLevel, alertLevelRule, ProtocolVersion } from '@tls-kit/messages';
 import { alertName } from './alert-name.js';

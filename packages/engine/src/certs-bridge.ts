@@ -1,4 +1,4 @@
-// The engine's use of @tls-kit/certs' seed callbacks: asking ServerCertificates and
+// The engine's use of @tls-kit/certs' design-document callbacks: asking ServerCertificates and
 // ClientCertificateStore for a chain through once-only, validating callbacks.
 import {
   type Certificate,
@@ -17,7 +17,7 @@ export interface LocalChain {
   readonly privateKey: PrivateKey;
 }
 
-/** null: no chain; Error: the user's chain broke the seed's rules (they got the exception too). */
+/** null: no chain; Error: the user's chain broke the design's rules (they got the exception too). */
 export type ChainAnswer = LocalChain | null | Error;
 
 function toAnswer(result: ChainDelivery): ChainAnswer {
@@ -53,7 +53,7 @@ export function askClientCertificateStore(
 
 /**
  * The client certificate chain a CertificateRequest asked for, possibly answered later (the
- * seed lets ClientCertificateStore call back asynchronously). A chain the seed's rules refuse
+ * seed lets ClientCertificateStore call back asynchronously). A chain the design's rules refuse
  * raised its exception to the store already; we go on without a certificate and let the server
  * decide (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
  */

@@ -1,4 +1,4 @@
-// Options of ClientTLS / ServerTLS beyond the seed's parameters, their safe defaults, and the
+// Options of ClientTLS / ServerTLS beyond the design's parameters, their safe defaults, and the
 // resolved configuration the handshakes read.
 import {
   type CryptoProvider,
@@ -56,7 +56,7 @@ export interface CommonOptions {
   /** Protocol versions to negotiate. Default: ['TLSv1.3', 'TLSv1.2']. */
   readonly versions?: readonly TLSVersion[];
   /**
-   * Cipher suite names in preference order (the seed's cipher_suites), TLS 1.3 and TLS 1.2 names
+   * Cipher suite names in preference order (the design's cipher_suites), TLS 1.3 and TLS 1.2 names
    * mixed. Default: the three TLS 1.3 suites and TLS12_SUITES.
    */
   readonly cipherSuites?: readonly string[];

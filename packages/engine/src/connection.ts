@@ -1,4 +1,4 @@
-// The seed's Connection: the application's handle on one TLS connection.
+// The design's Connection: the application's handle on one TLS connection.
 import type { Certificate } from '@tls-kit/certs';
 import type { TLSVersion } from './config.js';
 import type { ConnectionCore, ConnectionState, HandshakeState, PeerVerification } from './core.js';

@@ -32,7 +32,7 @@ export type { CheckServerIdentity, CommonOptions, TLSVersion } from './config.js
 export { alertName } from './alerts.js';
 export { BadTLSDataError, InvalidAlertLevel, TLSAlertError, TLSUsageError } from './errors.js';
 export { REASON_ALERTS, type Reason } from './reasons.js';
-// The alert constants for sendAlert (the seed's "constants specified in this module").
+// The alert constants for sendAlert (the design's "constants specified in this module").
 export { AlertDescription, AlertLevel, alertLevelRule } from '@tls-kit/messages';
 export { TLS13_SUITES, type CipherSuite } from './suites.js';
 // The certificate-side exceptions of the design's exceptions live in @tls-kit/certs.

@@ -120,7 +120,7 @@ test('ClientHello refuses malformed vectors', (t) => {
     instanceOf: DecodeError,
   });
   t.is(e?.path, 'ClientHello.cipherSuites');
-  // an odd cipher suites length: suites are u16 (the seed project's bug)
+  // an odd cipher suites length: suites are u16 (the design project's bug)
   e = t.throws(() => ClientHello.parse(concat(hex('0303'), random, hex('00 0003 c02f 00 01 00'))), {
     instanceOf: DecodeError,
   });

@@ -42,7 +42,7 @@ test('the cipher suite table holds every IANA assignment as a u16 with its name'
   t.is(CipherSuite[0xc02f], 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
   t.is(CipherSuite[0x00ff], 'TLS_EMPTY_RENEGOTIATION_INFO_SCSV');
   t.is(CipherSuite[0x5600], 'TLS_FALLBACK_SCSV');
-  // The seed project's bug: suites are two bytes on the wire.
+  // The design project's bug: suites are two bytes on the wire.
   t.deepEqual([...CipherSuiteCodec.build(CipherSuite.TLS_CHACHA20_POLY1305_SHA256)], [0x13, 0x03]);
 });
 

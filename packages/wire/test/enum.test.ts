@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import { checkFraming, roundTrip, u8 } from './helpers.js';
 
-// The seed's IntegerEnum fixture.
+// The design's IntegerEnum fixture.
 enum IntegerEnum {
   FIRST = 1,
   SECOND = 2,

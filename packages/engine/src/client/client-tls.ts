@@ -1,4 +1,4 @@
-// The seed's ClientTLS: configuration shared by the client connections it starts.
+// The design's ClientTLS: configuration shared by the client connections it starts.
 import { type ClientCertificateStore, parseIpAddress, TrustStore } from '@tls-kit/certs';
 import {
   type CheckServerIdentity,

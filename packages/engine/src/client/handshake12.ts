@@ -146,7 +146,7 @@ export class Client12 {
     return out;
   }
 
-  /** A ClientHello offering TLS 1.2 only (the seed's IDLE -> WAIT_1). */
+  /** A ClientHello offering TLS 1.2 only (the design's IDLE -> WAIT_1). */
   sendClientHello(): SentHello {
     const { conn, settings } = this;
     const { config } = conn;
@@ -366,7 +366,7 @@ export class ExpectServerHello12 extends ClientState12 {
   }
 }
 
-/** The seed's IDLE -> WAIT_1 for a client configured for TLS 1.2 only. */
+/** The design's IDLE -> WAIT_1 for a client configured for TLS 1.2 only. */
 export function startClient12(conn: HandshakeContext, settings: Client12Settings): HandshakeState {
   const client = new Client12(conn, settings, false);
   const hello = client.sendClientHello();

@@ -1,7 +1,7 @@
 // Pieces of the TLS 1.2 handshake (RFC 5246) both roles use: the state base class (a
 // ChangeCipherSpec nobody expects is unexpected_message, §7.1), key installation at
 // ChangeCipherSpec, Finished (§7.4.9), digitally-signed checks (§4.7, §7.4.3, §7.4.8), the
-// APP_DATA state with the seed's no_renegotiation answers, and the pre-master secret of DHE.
+// APP_DATA state with the design's no_renegotiation answers, and the pre-master secret of DHE.
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';

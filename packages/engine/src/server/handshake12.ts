@@ -90,7 +90,7 @@ const MAX_SESSION_AGE_SECONDS = 604800;
 /** RFC 7919 §4: supported_groups codes 256..511 are FFDHE groups, known to us or not. */
 const isFfdheCode = (code: number) => code >= 256 && code <= 511;
 
-/** A server configured for TLS 1.2 only starts here (the seed's IDLE). */
+/** A server configured for TLS 1.2 only starts here (the design's IDLE). */
 export function startServer12(conn: HandshakeContext, settings: ServerSettings): HandshakeState {
   return new Idle(conn, settings);
 }

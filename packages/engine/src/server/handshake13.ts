@@ -375,7 +375,7 @@ class ExpectClientHello implements HandshakeState {
 }
 
 /**
- * Asks each certificate source in turn (the seed's callback may answer later) until one gives a
+ * Asks each certificate source in turn (the design's callback may answer later) until one gives a
  * chain whose key can sign a scheme the client offered: this is how an RSA and an ECDSA chain for the
  * same name are chosen between (RFC 8446 §4.4.2.2). The last answer is used as it is.
  */

@@ -1,4 +1,4 @@
-// The seed's ServerTLS: configuration shared by the server connections it starts.
+// The design's ServerTLS: configuration shared by the server connections it starts.
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import { type DhParameters, dhParametersFromDer } from '@tls-kit/crypto';
 import type { VerifyCallback } from '../verify-callback.js';
@@ -20,15 +20,15 @@ export const MAX_SKIPPED_EARLY_DATA = 16384;
 
 export interface ServerOptions extends CommonOptions {
   /**
-   * The seed's `certificates`: ServerCertificateChain, SNIServerCertificates or your own. A list is
+   * The design's `certificates`: ServerCertificateChain, SNIServerCertificates or your own. A list is
    * tried in order until a chain's key can sign one of the client's signature_algorithms, e.g.
    * `[ecdsaCertificates, rsaCertificates]` (TLS 1.3; TLS 1.2 uses the first).
    */
   readonly certificates: ServerCertificates | readonly ServerCertificates[];
-  /** The seed's `dh_params` (DER) for TLS 1.2 DHE suites; unused by TLS 1.3 (RFC 7919 groups). */
+  /** The design's `dh_params` (DER) for TLS 1.2 DHE suites; unused by TLS 1.3 (RFC 7919 groups). */
   readonly dhParams?: Uint8Array;
   /**
-   * TLS 1.2 sessions by session ID (the seed's CHECK_SESSION_CACHE). Default: an in-memory LRU
+   * TLS 1.2 sessions by session ID (the design's CHECK_SESSION_CACHE). Default: an in-memory LRU
    * cache per ServerTLS; `false` turns session-ID resumption off (tickets follow `ticketKeys`).
    */
   readonly sessionCache?: ServerSessionCache | false;
@@ -70,7 +70,7 @@ export interface ServerOptions extends CommonOptions {
   readonly alpnCallback?: AlpnCallback;
 }
 
-/** The seed's dh_params (PKCS#3 DER, as `openssl dhparam -outform DER` writes). */
+/** The design's dh_params (PKCS#3 DER, as `openssl dhparam -outform DER` writes). */
 function parseDhParams(der: Uint8Array): DhParameters {
   try {
     return dhParametersFromDer(der);
@@ -160,7 +160,7 @@ export class ServerTLS {
         ...this.settings,
         verifyCallback,
       };
-      // TLS 1.2 alone starts in the seed's IDLE (server/handshake12.ts).
+      // TLS 1.2 alone starts in the design's IDLE (server/handshake12.ts).
       return this.config.versions.includes('TLSv1.3')
         ? startServer13(c, settings)
         : startServer12(c, settings);

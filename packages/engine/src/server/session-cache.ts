@@ -1,5 +1,5 @@
 // TLS 1.2 session state on the server: the session cache behind session IDs (RFC 5246 §7.4.1.2,
-// the seed's CHECK_SESSION_CACHE) and the same state sealed into session tickets (RFC 5077 §4).
+// the design's CHECK_SESSION_CACHE) and the same state sealed into session tickets (RFC 5077 §4).
 // The cache is an interface the user may replace (e.g. one shared between processes); the
 // default keeps a bounded number of sessions in memory, least recently used first out.
 import {
