@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import { chromium } from 'playwright-core';
-import { benchPki, bulkMBps, handshakeMs } from './page/bench-cases.js';
 import type { BenchRow } from './page/bench.js';
+import { benchPki, bulkMBps, handshakeMs } from './page/bench-cases.js';
 import { startSite } from './site.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';

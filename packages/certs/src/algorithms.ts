@@ -3,14 +3,14 @@
 
 import type { HashAlgorithm, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import {
-  DerReader,
+  contextTag,
   type DerElement,
+  DerReader,
   decodeNull,
   decodeOctetAlignedBitString,
   decodeOid,
   decodeSmallInteger,
   decodeUnsignedIntegerBytes,
-  contextTag,
   encodingOf,
   Tag,
 } from './der.js';

@@ -2,6 +2,7 @@
 // through the crypto provider, so that tests and the demo need no outside tool.
 
 import type { CryptoProvider, KeyGenerationSpec, PrivateKey, SignatureSchemeName } from '@tls-kit/crypto';
+import { fromHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { readSubjectPublicKeyInfo } from './algorithms.js';
 import { Certificate } from './certificate.js';
@@ -27,7 +28,6 @@ import {
 import { CertificateError } from './errors.js';
 import { type KeyUsageName, keyUsageBits } from './extensions.js';
 import { parseIpAddress } from './hostname.js';
-import { fromHex } from '@tls-kit/crypto/bytes';
 import { Name } from './name.js';
 import { attributeTypesByName, extendedKeyUsageNames, Oid } from './oids.js';
 

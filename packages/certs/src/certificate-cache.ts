@@ -6,9 +6,9 @@
 // checked by verifyChain on every call.
 
 import { bytesEqual } from '@tls-kit/crypto/bytes';
-import { fingerprint } from './fingerprint.js';
 import { Certificate } from './certificate.js';
 import { CertificateError } from './errors.js';
+import { fingerprint } from './fingerprint.js';
 
 export class CertificateCache {
   /** Least recently used first (Map iteration order is insertion order). */

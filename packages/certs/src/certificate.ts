@@ -1,6 +1,7 @@
 // X.509 v3 certificates (RFC 5280 §4.1), parsed once per object and immutable.
 
 import type { PrivateKey, PublicKey } from '@tls-kit/crypto';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import {
   type AlgorithmIdentifier,
   interpretSignatureAlgorithm,
@@ -38,7 +39,6 @@ import {
   type PolicyInformation,
   parseExtensions,
 } from './extensions.js';
-import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { Name } from './name.js';
 import { decodePem, encodePem, isPrivateKeyLabel } from './pem.js';
 

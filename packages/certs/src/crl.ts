@@ -4,13 +4,14 @@
 // issuingDistributionPoint scopes are not handled: such a CRL is refused, never half-applied.
 
 import type { CryptoProvider } from '@tls-kit/crypto';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import {
   interpretSignatureAlgorithm,
   readAlgorithmIdentifier,
   type SignatureAlgorithm,
 } from './algorithms.js';
-import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import type { Certificate } from './certificate.js';
+import type { Problem } from './certificate-profile.js';
 import {
   contentOf,
   contextTag,
@@ -29,7 +30,6 @@ import { checkSignedData } from './issuer.js';
 import { Name } from './name.js';
 import { CRL_REASONS, type CrlReason } from './ocsp.js';
 import { decodePem } from './pem.js';
-import type { Problem } from './certificate-profile.js';
 
 /** 'leaf': the leaf's issuer must have a CRL (openssl -crl_check); 'chain': every issuer (-crl_check_all). */
 export type CrlCheck = 'leaf' | 'chain';

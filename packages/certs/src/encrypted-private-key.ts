@@ -9,11 +9,11 @@ import { md5, sha1 } from '@noble/hashes/legacy.js';
 import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
+import { fromHex } from '@tls-kit/crypto/bytes';
 import { readAlgorithmIdentifier } from './algorithms.js';
 import { contentOf, type DerElement, DerReader, decodeInteger, decodeNull, readSingle, Tag } from './der.js';
 import { DerError, PrivateKeyDecryptionError, UnsupportedAlgorithmError } from './errors.js';
 import { Oid } from './oids.js';
-import { fromHex } from '@tls-kit/crypto/bytes';
 
 /** A passphrase: a string stands for its UTF-8 bytes (as with node:tls and the openssl CLI). */
 export type Passphrase = string | Uint8Array;

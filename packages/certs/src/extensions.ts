@@ -1,11 +1,12 @@
 // Certificate extensions (RFC 5280 §4.2). Each known extension is parsed strictly; every
 // extension, known or not, is also kept raw with its critical flag.
 
+import { toHex } from '@tls-kit/crypto/bytes';
 import {
   contentOf,
   contextTag,
-  DerReader,
   type DerElement,
+  DerReader,
   decodeBitString,
   decodeOid,
   decodeSmallInteger,
@@ -15,7 +16,6 @@ import {
   Tag,
 } from './der.js';
 import { CertificateParseError } from './errors.js';
-import { toHex } from '@tls-kit/crypto/bytes';
 import { Name } from './name.js';
 import { Oid } from './oids.js';
 

@@ -3,8 +3,8 @@
 // a wildcard only as the whole left-most label matching exactly one label, IP addresses only
 // against iPAddress SANs, octet for octet.
 
-import type { Certificate } from './certificate.js';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
+import type { Certificate } from './certificate.js';
 
 export function verifyHostname(cert: Certificate, hostname: string): boolean {
   const ip = parseIpAddress(hostname);

@@ -8,14 +8,14 @@ export { Certificate } from './certificate.js';
 export { CertificateCache } from './certificate-cache.js';
 export { assembleChain, assembleChains } from './chain.js';
 export {
-  ClientCertificateStore,
   type ClientCertificateRoot,
+  ClientCertificateStore,
   requestClientCertificateChain,
 } from './client-certificate-store.js';
+export { CertificateRevocationList, type CrlCheck, type RevokedCertificate } from './crl.js';
 export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from './der.js';
 export { explicit, octetString, sequence, smallInteger, tlv } from './der-writer.js';
 export { MAX_PBKDF2_ITERATIONS, type Passphrase } from './encrypted-private-key.js';
-export { type Pkcs12Contents, readPkcs12 } from './pkcs12.js';
 export {
   CertificateError,
   CertificateNotInChainError,
@@ -70,6 +70,7 @@ export {
 } from './ocsp.js';
 export { Oid } from './oids.js';
 export { decodePem, encodePem, type PemBlock } from './pem.js';
+export { type Pkcs12Contents, readPkcs12 } from './pkcs12.js';
 export {
   detectPrivateKeyFormat,
   loadPrivateKeyDer,
@@ -93,4 +94,3 @@ export {
   type VerifyResult,
   verifyChain,
 } from './verify.js';
-export { CertificateRevocationList, type CrlCheck, type RevokedCertificate } from './crl.js';

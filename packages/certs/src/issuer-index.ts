@@ -1,8 +1,8 @@
 // Certificates indexed by subject Name DER, for finding issuer candidates in a pool.
 
 import { toHex } from '@tls-kit/crypto/bytes';
-import { fingerprint } from './fingerprint.js';
 import type { Certificate } from './certificate.js';
+import { fingerprint } from './fingerprint.js';
 import { isIssuerCandidate } from './issuer.js';
 
 export class IssuerIndex {

@@ -2,9 +2,9 @@
 // rfc822Name, iPAddress and directoryName. Other constraint forms fail closed when the
 // certificate carries a name of that form. The work per path is bounded, as Go and pyca do.
 
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import type { Certificate } from './certificate.js';
 import type { GeneralName, NameConstraints } from './extensions.js';
-import { bytesEqual } from '@tls-kit/crypto/bytes';
 import type { Name } from './name.js';
 
 const EMAIL_ADDRESS = '1.2.840.113549.1.9.1';

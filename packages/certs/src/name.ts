@@ -1,9 +1,9 @@
 // X.501 Names (RFC 5280 §4.1.2.4) with their RFC 4514 string form. Names are compared by DER
 // equality (the signed bytes), never by their printed form.
 
-import { DerReader, type DerElement, decodeString, encodingOf, isStringTag, Tag } from './der.js';
-import { CertificateParseError } from './errors.js';
 import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
+import { type DerElement, DerReader, decodeString, encodingOf, isStringTag, Tag } from './der.js';
+import { CertificateParseError } from './errors.js';
 import { attributeShortNames } from './oids.js';
 
 export interface AttributeTypeAndValue {

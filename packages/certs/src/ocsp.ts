@@ -3,13 +3,13 @@
 // stapled response (RFC 6066 §8). No requests, no fetching, no nonce (a stapled response has none).
 
 import type { CryptoProvider, HashAlgorithm } from '@tls-kit/crypto';
+import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
   interpretSignatureAlgorithm,
   readAlgorithmIdentifier,
   type SignatureAlgorithm,
 } from './algorithms.js';
-import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { Certificate } from './certificate.js';
 import {
   contentOf,

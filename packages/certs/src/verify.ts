@@ -18,8 +18,8 @@ import { Oid } from './oids.js';
 import type { TrustStore } from './trust-store.js';
 import type { Purpose, VerifyFailureReason } from './verify-failure.js';
 
-export { type Purpose, VerifyFailureReason } from './verify-failure.js';
 export type { Profile } from './certificate-profile.js';
+export { type Purpose, VerifyFailureReason } from './verify-failure.js';
 
 export interface VerifyOptions {
   readonly leaf: Certificate;

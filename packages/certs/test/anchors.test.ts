@@ -2,9 +2,9 @@
 // each. (forge's RSA e=3 and Ed25519 non-canonical S forgeries belong to @tls-kit/crypto's
 // tests; forge's unbounded ASN.1 recursion, CVE-2025-66031, is in der.test.ts.)
 
-import test from 'ava';
 import { CertificateBuilder, TrustStore, verifyChain, verifyHostname } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 
 const b = new CertificateBuilder({ provider: nodeProvider });
 const root = b.root({ subject: 'CN=Trusted Root,O=Example' });

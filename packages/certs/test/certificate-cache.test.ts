@@ -1,8 +1,6 @@
 // CertificateCache: the same bytes give the same parsed object (so verification caches hit), other
 // bytes never do, the bound holds, and per-call checks still run on cached objects.
 
-import test from 'ava';
-import fc from 'fast-check';
 import {
   Certificate,
   CertificateBuilder,
@@ -15,6 +13,8 @@ import {
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
+import fc from 'fast-check';
 
 const b = new CertificateBuilder({ provider: nodeProvider });
 const root = b.root({ subject: 'CN=Cache Root' });

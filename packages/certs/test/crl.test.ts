@@ -5,7 +5,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
 import {
   type Certificate,
   CertificateBuilder,
@@ -18,6 +17,7 @@ import {
 } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import { haveOpenssl, opensslCrl } from '@tls-kit/test-helpers';
+import test from 'ava';
 
 const b = new CertificateBuilder({ provider: nodeProvider });
 const day = 86400_000;

@@ -1,7 +1,5 @@
 // The strict DER reader, and malformed input at every offset of real certificates.
 
-import test from 'ava';
-import fc from 'fast-check';
 import {
   Certificate,
   CertificateBuilder,
@@ -14,6 +12,8 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
+import fc from 'fast-check';
 import { decodeBoolean, decodeInteger, decodeOid, decodeString, decodeTime, readSingle } from '../src/der.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));

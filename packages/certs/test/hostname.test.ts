@@ -1,8 +1,8 @@
 // RFC 9525 server identity checks.
 
-import test from 'ava';
 import { CertificateBuilder, parseIpAddress, verifyHostname } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 
 const builder = new CertificateBuilder({ provider: nodeProvider });
 const root = builder.root({ subject: 'CN=Hostname Root' });

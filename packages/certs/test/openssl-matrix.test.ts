@@ -4,7 +4,6 @@
 
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import test from 'ava';
 import {
   Certificate,
   CertificateBuilder,
@@ -15,6 +14,7 @@ import {
 } from '@tls-kit/certs';
 import { nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { caExt, hasOpenssl, leafExt, OpensslPki } from './openssl-pki.js';
 
 interface Case {

@@ -2,15 +2,15 @@
 // file factories of the design document.
 
 import { execFileSync } from 'node:child_process';
-import test from 'ava';
 import {
   Certificate,
   CertificateBuilder,
   CertificateNotInChainError,
   CertificateParseError,
+  decodePem,
   detectPrivateKeyFormat,
-  encodePem,
   ExtraneousPrivateKeyError,
+  encodePem,
   LeafCertificateHasNoPrivateKeyError,
   loadCertificateChainPem,
   loadCertificatesPem,
@@ -23,9 +23,9 @@ import {
   PemError,
   PrivateKeyMismatchError,
   privateKeyToPem,
-  decodePem,
 } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { hasOpenssl, OpensslPki } from './openssl-pki.js';
 
 const provider = nodeProvider;

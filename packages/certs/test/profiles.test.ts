@@ -5,7 +5,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
 import {
   Certificate,
   CertificateBuilder,
@@ -18,6 +17,7 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { oid, sequence, tlv } from '../src/der-writer.js';
 
 const b = new CertificateBuilder({ provider: nodeProvider });

@@ -4,9 +4,9 @@
 
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import test from 'ava';
 import { Certificate, type GeneralName, type Name, TrustStore } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { profileProblem } from '../src/certificate-profile.js';
 import { checkSignature } from '../src/issuer.js';
 

@@ -1,15 +1,14 @@
 // The design's certificate API: TrustStore, ServerCertificates, ClientCertificateStore,
 // the callback rules and every chapter-3 exception in the situations the design names.
 
-import test from 'ava';
 import {
   type Certificate,
   CertificateBuilder,
   type CertificateChainCallback,
   CertificateNotInChainError,
   type ChainDelivery,
-  ClientCertificateStore,
   type ClientCertificateRoot,
+  ClientCertificateStore,
   ExtraneousPrivateKeyError,
   InvalidatedError,
   LeafCertificateHasNoPrivateKeyError,
@@ -24,6 +23,7 @@ import {
   TrustStore,
 } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 
 const b = new CertificateBuilder({ provider: nodeProvider });
 const root = b.root({ subject: 'CN=Seed Root' });

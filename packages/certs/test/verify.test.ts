@@ -1,6 +1,5 @@
 // Path building and RFC 5280 checks on PKIs made with CertificateBuilder (no outside tool).
 
-import test from 'ava';
 import {
   Certificate,
   CertificateBuilder,
@@ -11,8 +10,9 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
-import { nodeProvider } from '@tls-kit/crypto/node';
 import { nobleProvider } from '@tls-kit/crypto';
+import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 
 const b = new CertificateBuilder({ provider: nodeProvider });
 const root = b.root({ subject: 'CN=Verify Root,O=tls-kit' });

@@ -11,6 +11,7 @@
 // stays here: trying a key must not advance its sequence number, and the engine's record
 // protections advance it on every open, as a connection must.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
+import { fromHex, toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
   keyBlock12,
@@ -27,7 +28,6 @@ import type {
   RecordDecryptorInfo,
   TLSRecord,
 } from '@tls-kit/messages';
-import { fromHex, toHex } from '@tls-kit/crypto/bytes';
 
 type Suite = (typeof TLS13_SUITES)[number];
 

@@ -21,6 +21,8 @@ import {
   str,
   UsageError,
 } from './args.js';
+import { traceTransport } from './message-trace.js';
+import { decodeOpensslSession, encodeOpensslSession, isOpensslSession } from './openssl-session.js';
 import {
   keylogSink,
   negotiationOptions,
@@ -28,8 +30,6 @@ import {
   readChainFlags,
   readFlagFile,
 } from './tls-flags.js';
-import { traceTransport } from './message-trace.js';
-import { decodeOpensslSession, encodeOpensslSession, isOpensslSession } from './openssl-session.js';
 
 /** The lines printed once the handshake completed (also used by the demo). */
 export function handshakeLines(socket: TLSSocket): string[] {

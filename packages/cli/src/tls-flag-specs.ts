@@ -1,6 +1,6 @@
 // The flags s_client, s_server and demo share, as declared for the parser and the usage. Kept
 // apart from their meaning (tls-flags.ts) so that `--help` loads no TLS code.
-import { fileFlag, type FlagSpec } from './args.js';
+import { type FlagSpec, fileFlag } from './args.js';
 
 export const VERSION_FLAGS: Record<string, FlagSpec> = {
   tls1_2: { type: 'boolean', help: 'TLS 1.2 only' },

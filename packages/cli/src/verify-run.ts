@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import {
   type Certificate,
-  type CrlCheck,
   CertificateError,
   CertificateRevocationList,
+  type CrlCheck,
   loadCertificatesPem,
   type Profile,
   type Purpose,

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import test from 'ava';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
 import { haveOpenssl, opensslCrl } from '@tls-kit/test-helpers';
+import test from 'ava';
 import { run } from '../src/commands/verify.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tls-kit-verify-cli-'));

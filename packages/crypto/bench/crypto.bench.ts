@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { createCipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import { NAMED_GROUPS, nobleProvider } from '@tls-kit/crypto';
 import type { AeadAlgorithm, CryptoProvider, KeyGenerationSpec, SignatureSchemeName } from '@tls-kit/crypto';
+import { NAMED_GROUPS, nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 
 const BUDGET_MS = Number(process.env.BENCH_MS ?? 400);

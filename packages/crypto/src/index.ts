@@ -1,4 +1,21 @@
 // @tls-kit/crypto: browser-safe entry (no node: imports reachable from here).
+
+export { composeProvider, type ProviderOverrides } from './compose.js';
+export {
+  AeadAuthenticationError,
+  CryptoError,
+  DerError,
+  InvalidKeyError,
+  InvalidKeyShareError,
+  UnsupportedAlgorithmError,
+} from './errors.js';
+export { FFDHE_PRIMES_HEX } from './ffdhe-primes.js';
+export { dhParametersFromDer, MIN_CUSTOM_DH_BITS } from './finite-field-dh.js';
+export { NAMED_GROUPS } from './key-exchange.js';
+export { deriveSecret, hkdfExpandLabel, tls12Prf } from './key-schedule.js';
+export { nobleProvider } from './noble.js';
+export { AEAD_KEY_LENGTH } from './policy.js';
+export { isSafeDhPrime } from './primality.js';
 export type {
   AeadAlgorithm,
   AeadKey,
@@ -18,25 +35,9 @@ export type {
   SignatureSchemeName,
 } from './provider.js';
 export {
-  AeadAuthenticationError,
-  CryptoError,
-  DerError,
-  InvalidKeyError,
-  InvalidKeyShareError,
-  UnsupportedAlgorithmError,
-} from './errors.js';
-export { deriveSecret, hkdfExpandLabel, tls12Prf } from './key-schedule.js';
-export { composeProvider, type ProviderOverrides } from './compose.js';
-export { dhParametersFromDer, MIN_CUSTOM_DH_BITS } from './finite-field-dh.js';
-export { FFDHE_PRIMES_HEX } from './ffdhe-primes.js';
-export { isSafeDhPrime } from './primality.js';
-export { NAMED_GROUPS } from './key-exchange.js';
-export {
   HASH_LENGTH,
   SIGNATURE_SCHEMES,
-  signatureSchemeInfo,
   type SignatureAlgorithmKind,
   type SignatureSchemeInfo,
+  signatureSchemeInfo,
 } from './signature-schemes.js';
-export { AEAD_KEY_LENGTH } from './policy.js';
-export { nobleProvider } from './noble.js';

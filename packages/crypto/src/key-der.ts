@@ -2,8 +2,8 @@
 // PKCS#8 (RFC 5208/5958), PKCS#1 RSAPublicKey/RSAPrivateKey (RFC 8017 A.1), SEC1 ECPrivateKey
 // (RFC 5915), Ed25519 (RFC 8410). Parsing is strict; writing produces canonical DER.
 import { leftPad } from './bytes.js';
+import { DerReader, der } from './der.js';
 import { DerError, UnsupportedAlgorithmError } from './errors.js';
-import { der, DerReader } from './der.js';
 import type { KeyType } from './provider.js';
 
 const OID = {

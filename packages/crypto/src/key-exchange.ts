@@ -3,11 +3,11 @@
 import { bytesToBigInt, isAllZero, leftPad } from './bytes.js';
 import { CryptoError, InvalidKeyShareError, UnsupportedAlgorithmError } from './errors.js';
 import {
-  type FfdheGroupName,
-  type ResolvedDhGroup,
   checkDhPublicValue,
   checkDhSharedSecret,
+  type FfdheGroupName,
   isFfdheGroup,
+  type ResolvedDhGroup,
   randomDhExponent,
   resolveDhGroup,
 } from './finite-field-dh.js';

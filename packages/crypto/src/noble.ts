@@ -1,10 +1,11 @@
 // nobleProvider: pure JS, runs anywhere with crypto.getRandomValues. @noble/* for hashes, AEADs,
 // curves and ML-KEM; RSA and finite-field DH on bigint (./rsa.ts, ./finite-field-dh.ts).
 // No node: imports may be reachable from this file (a test enforces it).
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
+
 import { gcm } from '@noble/ciphers/aes.js';
-import { ed25519, x25519 } from '@noble/curves/ed25519.js';
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { x448 } from '@noble/curves/ed448.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { expand as nobleHkdfExpand, extract as nobleHkdfExtract } from '@noble/hashes/hkdf.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
@@ -21,10 +22,10 @@ import {
 import { checkHkdfExpandLength } from './hkdf.js';
 import {
   EC_CURVES,
-  type ParsedPrivateKey,
-  type ParsedPublicKey,
   encodePkcs8,
   encodeSpki,
+  type ParsedPrivateKey,
+  type ParsedPublicKey,
   parsePkcs1PrivateKey,
   parsePkcs8,
   parseSec1PrivateKey,
@@ -33,6 +34,7 @@ import {
 } from './key-der.js';
 import { type KeyAgreementPrimitives, XDH_KEY_LENGTH } from './key-exchange.js';
 import { checkAeadNonce, checkRsaModulus, checkSealOutput, cryptoRandomBytes } from './policy.js';
+import { isProbablePrime, modPow } from './primality.js';
 import type {
   AeadAlgorithm,
   AeadKey,
@@ -44,9 +46,8 @@ import type {
   PublicKey,
 } from './provider.js';
 import { sharedMembers } from './provider-base.js';
-import { isProbablePrime, modPow } from './primality.js';
-import { type RsaHash, type RsaPadding, generateRsaKey, rsaSign, rsaVerify } from './rsa.js';
-import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
+import { generateRsaKey, type RsaHash, type RsaPadding, rsaSign, rsaVerify } from './rsa.js';
+import { checkSchemeKey, HASH_LENGTH } from './signature-schemes.js';
 
 const HASHES = { sha1, sha256, sha384, sha512 } as const;
 

@@ -1,20 +1,20 @@
 // nodeProvider: everything through node:crypto (OpenSSL), except ML-KEM's lattice arithmetic
 // (node 20 has none): ./ml-kem768.ts over node:crypto's SHA-3.
 import {
-  type KeyObject,
   checkPrimeSync,
   constants,
   createCipheriv,
   createDecipheriv,
   createDiffieHellman,
   createECDH,
-  createHash as nodeCreateHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
   createSecretKey,
   diffieHellman,
   generateKeyPairSync,
+  type KeyObject,
+  createHash as nodeCreateHash,
   sign as nodeSign,
   timingSafeEqual as nodeTimingSafeEqual,
   verify as nodeVerify,
@@ -31,6 +31,7 @@ import { hkdfExpandWithHmac } from './hkdf.js';
 import type { KeyAgreementPrimitives, XdhGroup } from './key-exchange.js';
 import { nodeMlKem768 } from './ml-kem768-node.js';
 import { checkAeadNonce, checkRsaModulus, checkSealOutput } from './policy.js';
+import { MILLER_RABIN_ROUNDS } from './primality.js';
 import type {
   AeadAlgorithm,
   AeadKey,
@@ -43,9 +44,8 @@ import type {
   PublicKey,
   SignatureSchemeName,
 } from './provider.js';
-import { MILLER_RABIN_ROUNDS } from './primality.js';
 import { sharedMembers } from './provider-base.js';
-import { HASH_LENGTH, checkSchemeKey } from './signature-schemes.js';
+import { checkSchemeKey, HASH_LENGTH } from './signature-schemes.js';
 
 /** node:crypto takes Buffers in its typings; this wraps without copying. */
 function buf(bytes: Uint8Array): Buffer {

@@ -1,12 +1,12 @@
-import test from 'ava';
-import fc from 'fast-check';
+import type { AeadAlgorithm } from '@tls-kit/crypto';
 import {
   AeadAuthenticationError,
   CryptoError,
   InvalidKeyError,
   UnsupportedAlgorithmError,
 } from '@tls-kit/crypto';
-import type { AeadAlgorithm } from '@tls-kit/crypto';
+import test from 'ava';
+import fc from 'fast-check';
 import { between, hex, hexAfter, providers, rfcText } from './helpers.js';
 
 const rfc8439 = rfcText('rfc8439.txt');

@@ -1,8 +1,8 @@
 // Shared test helpers: the providers under test, and readers for the RFC texts in /work/shared/rfc
 // (vectors are parsed out of the RFCs, not retyped).
 import { readFileSync } from 'node:fs';
-import { nobleProvider } from '@tls-kit/crypto';
 import type { CryptoProvider } from '@tls-kit/crypto';
+import { nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 
 export const providers: readonly CryptoProvider[] = [nodeProvider, nobleProvider];

@@ -1,7 +1,7 @@
+import { CryptoError, deriveSecret, hkdfExpandLabel, tls12Prf } from '@tls-kit/crypto';
 import { opensslPrf } from '@tls-kit/test-helpers';
 import test from 'ava';
 import fc from 'fast-check';
-import { CryptoError, deriveSecret, hkdfExpandLabel, tls12Prf } from '@tls-kit/crypto';
 import { between, hex, providers, rfcText, unhex, utf8 } from './helpers.js';
 
 // RFC 5869 Appendix A: every test case, parsed from the RFC text.

@@ -3,19 +3,19 @@ import { checkPrimeSync, getDiffieHellman } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test, { type ExecutionContext } from 'ava';
-import fc from 'fast-check';
 import { ml_kem768 } from '@noble/post-quantum/ml-kem.js';
+import type { CryptoProvider, KeyExchangeGroup, NamedGroupName } from '@tls-kit/crypto';
 import {
   CryptoError,
+  composeProvider,
+  dhParametersFromDer,
   FFDHE_PRIMES_HEX,
   InvalidKeyShareError,
   NAMED_GROUPS,
   UnsupportedAlgorithmError,
-  composeProvider,
-  dhParametersFromDer,
 } from '@tls-kit/crypto';
-import type { CryptoProvider, KeyExchangeGroup, NamedGroupName } from '@tls-kit/crypto';
+import test, { type ExecutionContext } from 'ava';
+import fc from 'fast-check';
 import { between, hex, hexAfter, providers, rfcText, unhex } from './helpers.js';
 
 const [nodeP, nobleP] = providers as [(typeof providers)[0], (typeof providers)[0]];

@@ -1,9 +1,9 @@
-import test from 'ava';
-import fc from 'fast-check';
-import { UnsupportedAlgorithmError } from '@tls-kit/crypto';
 import type { HashAlgorithm } from '@tls-kit/crypto';
+import { UnsupportedAlgorithmError } from '@tls-kit/crypto';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
+import fc from 'fast-check';
 import { hex, providers, utf8 } from './helpers.js';
 
 test('the default provider under Node is the node provider', (t) => {

@@ -1,5 +1,5 @@
-import test from 'ava';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { providers, utf8 } from './helpers.js';
 
 // RFC 8017 §8.2.2 step 1: a signature that is not exactly k octets is invalid. OpenSSL

@@ -2,18 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgeE3Signature } from '@tls-kit/test-helpers';
-import anyTest, { type TestFn } from 'ava';
-import fc from 'fast-check';
 import { p256, p384, p521 } from '@noble/curves/nist.js';
+import type { CryptoProvider, PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import {
   DerError,
   InvalidKeyError,
   SIGNATURE_SCHEMES,
-  UnsupportedAlgorithmError,
   signatureSchemeInfo,
+  UnsupportedAlgorithmError,
 } from '@tls-kit/crypto';
-import type { CryptoProvider, PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
+import { forgeE3Signature } from '@tls-kit/test-helpers';
+import anyTest, { type TestFn } from 'ava';
+import fc from 'fast-check';
 import { between, hex, hexAfter, providers, rfcText, unhex, utf8 } from './helpers.js';
 
 // Keys are made by the openssl CLI once (RSA generation is slow) and shared by all tests.

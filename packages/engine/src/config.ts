@@ -1,12 +1,6 @@
 // Options of ClientTLS / ServerTLS beyond the design's parameters, their safe defaults, and the
 // resolved configuration the handshakes read.
-import {
-  type CryptoProvider,
-  type NamedGroupName,
-  SIGNATURE_SCHEMES,
-  type SignatureSchemeName,
-} from '@tls-kit/crypto';
-import { defaultProvider } from '@tls-kit/crypto/default';
+
 import {
   type Certificate,
   CertificateCache,
@@ -14,6 +8,13 @@ import {
   type CrlCheck,
   type Profile,
 } from '@tls-kit/certs';
+import {
+  type CryptoProvider,
+  type NamedGroupName,
+  SIGNATURE_SCHEMES,
+  type SignatureSchemeName,
+} from '@tls-kit/crypto';
+import { defaultProvider } from '@tls-kit/crypto/default';
 import { GROUP_CODES, TLS13_SIGNATURE_SCHEMES } from './algorithms.js';
 import { TLSUsageError } from './errors.js';
 import { MAX_PLAINTEXT } from './protocol.js';

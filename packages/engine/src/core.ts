@@ -5,8 +5,16 @@
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
-import { alertName, resolveAlertLevel } from './alerts.js';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
+import {
+  Alert,
+  AlertDescription,
+  AlertLevel,
+  ContentType,
+  HandshakeType,
+  ProtocolVersion,
+} from '@tls-kit/messages';
+import { alertName, resolveAlertLevel } from './alerts.js';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import {
   BadTLSDataError,
@@ -21,14 +29,6 @@ import { decode, frameHandshake, type HandshakeMessage } from './handshake/messa
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
 import { type Direction, type RecordKeys, RecordLayer, type RecordSink } from './record/layer.js';
-import {
-  Alert,
-  AlertDescription,
-  AlertLevel,
-  ContentType,
-  HandshakeType,
-  ProtocolVersion,
-} from '@tls-kit/messages';
 import { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */

@@ -15,6 +15,7 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import { CryptoError, type CryptoProvider, nobleProvider, type SignatureSchemeName } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import {
@@ -29,16 +30,15 @@ import {
 } from '@tls-kit/messages';
 import { forgeE3Signature } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,
   BadTLSDataError,
-  ClientTLS,
   type ClientOptions,
+  ClientTLS,
   InvalidatedError,
-  ServerTLS,
   type ServerOptions,
+  ServerTLS,
   TLSAlertError,
   TLSUsageError,
 } from '../src/index.js';
@@ -57,8 +57,8 @@ import {
 } from './helpers/anchors.js';
 import {
   alertsIn,
-  encodeServerFlight,
   type Endpoint,
+  encodeServerFlight,
   makeClient,
   makeServer,
   message,

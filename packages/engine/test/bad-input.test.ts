@@ -6,11 +6,7 @@ import {
   ClientCertificateStore,
   ServerCertificateChain,
 } from '@tls-kit/certs';
-import test from 'ava';
 import { concat } from '@tls-kit/crypto/bytes';
-import { frameHandshake } from '../src/handshake/messages.js';
-import { AlertDescription as A, BadTLSDataError, InvalidatedError, TLSAlertError } from '../src/index.js';
-import { PlaintextProtection } from '../src/record/protection.js';
 import {
   Certificate13,
   ClientHello,
@@ -24,10 +20,21 @@ import {
   type ServerHelloExtension,
   type ServerHelloMessage,
 } from '@tls-kit/messages';
+import test from 'ava';
+import { frameHandshake } from '../src/handshake/messages.js';
+import {
+  AlertDescription as A,
+  BadTLSDataError,
+  ClientTLS,
+  InvalidatedError,
+  ServerTLS,
+  TLSAlertError,
+} from '../src/index.js';
+import { PlaintextProtection } from '../src/record/protection.js';
 import {
   clientSees,
-  encodeServerFlight,
   type Endpoint,
+  encodeServerFlight,
   expectFailure,
   makeClient,
   makeServer,
@@ -38,7 +45,6 @@ import {
 } from './helpers/mitm.js';
 import { deliver, pair, text } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
-import { ClientTLS, ServerTLS } from '../src/index.js';
 
 type RawExtension = { extensionType: number; extensionData: Uint8Array; unknown: true };
 

@@ -6,23 +6,23 @@ import {
   ClientCertificateStore,
   ServerCertificates,
 } from '@tls-kit/certs';
-import test from 'ava';
 import { concat } from '@tls-kit/crypto/bytes';
+import { ClientHello, type ClientHelloExtension, ContentType, ExtensionType } from '@tls-kit/messages';
+import test from 'ava';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,
   AlertLevel,
   BadTLSDataError,
-  ClientTLS,
   type ClientOptions,
+  ClientTLS,
   InvalidAlertLevel,
   InvalidatedError,
-  ServerTLS,
   type ServerOptions,
+  ServerTLS,
   TicketKeys,
 } from '../src/index.js';
 import { PlaintextProtection } from '../src/record/protection.js';
-import { ClientHello, type ClientHelloExtension, ContentType, ExtensionType } from '@tls-kit/messages';
 import {
   encodeServerFlight,
   makeClient,

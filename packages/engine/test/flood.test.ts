@@ -10,14 +10,14 @@ import tls from 'node:tls';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { privateKeyToPem } from '@tls-kit/certs';
+import { concat } from '@tls-kit/crypto/bytes';
 import { AlertDescription as A, ContentType, HandshakeType as H } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
+import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { ClientTLS, type Connection, ServerTLS, TLSAlertError, type TLSVersion } from '../src/index.js';
-import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';
-import { MAX_EMPTY_RECORDS } from '../src/record/empty-record-caps.js';
 import { createServer, type StreamTransport, secureStreams, type TLSSocket } from '../src/node/index.js';
+import { MAX_EMPTY_RECORDS } from '../src/record/empty-record-caps.js';
 import { pki } from './helpers/pki.js';
 import { coreOf } from './helpers/tls12-memory.js';
 

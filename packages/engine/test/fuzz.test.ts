@@ -3,9 +3,10 @@
 // seeds and the committed corpus, then take a few hundred random mutations of their seeds. Each
 // run checks the properties: only our documented exceptions, no use after a fatal error
 // (InvalidatedError), bounded output.
+
+import { concat } from '@tls-kit/crypto/bytes';
 import test from 'ava';
 import fc from 'fast-check';
-import { concat } from '@tls-kit/crypto/bytes';
 import { corpusOf, TARGETS } from './fuzz/targets.js';
 
 const RUNS = 100;

@@ -2,7 +2,7 @@
 // and TLS 1.2, HelloRetryRequest to each group, and bad key shares of each group refused with
 // illegal_parameter on the wire (RFC 8446 §4.2.8, RFC 8422 §5.10/§5.11) in all four places a share
 // travels. A bad share is sent by our real encoder: the sender's provider lies about its public value.
-import { composeProvider, type CryptoProvider, type NamedGroupName, nobleProvider } from '@tls-kit/crypto';
+import { type CryptoProvider, composeProvider, type NamedGroupName, nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import { AlertDescription as A, HELLO_RETRY_REQUEST_RANDOM } from '@tls-kit/messages';
 import test from 'ava';

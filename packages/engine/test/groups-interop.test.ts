@@ -18,6 +18,15 @@ import {
 } from '@tls-kit/certs';
 import { type CryptoProvider, type NamedGroupName, nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import {
+  have,
+  haveGnutls,
+  outputAtExit,
+  gnutlsClient as spawnGnutlsClient,
+  gnutlsServer as spawnGnutlsServer,
+  opensslClient as spawnOpensslClient,
+  opensslServer as spawnOpensslServer,
+} from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import {
   type ClientOptions,
@@ -27,22 +36,13 @@ import {
   ServerTLS,
 } from '../src/index.js';
 import {
-  gnutlsClient as spawnGnutlsClient,
-  gnutlsServer as spawnGnutlsServer,
-  have,
-  haveGnutls,
-  opensslClient as spawnOpensslClient,
-  opensslServer as spawnOpensslServer,
-  outputAtExit,
-} from '@tls-kit/test-helpers';
-import { pemFiles, typeLines } from './helpers/openssl.js';
-import {
   connect as adapterConnect,
   createServer,
   groupDisplayName,
   type TLSSocket,
 } from '../src/node/index.js';
 import { HelloCounter } from './helpers/hello-counter.js';
+import { pemFiles, typeLines } from './helpers/openssl.js';
 import { pki } from './helpers/pki.js';
 import { connect, listen } from './helpers/socket.js';
 

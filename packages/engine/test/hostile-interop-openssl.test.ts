@@ -2,8 +2,8 @@
 // server rejects and skips (RFC 8446 §4.2.10), and s_server's warning unrecognized_name before its
 // ServerHello (TLS 1.2), which our client accepts and reports.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { opensslClient, opensslServer } from '@tls-kit/test-helpers';
 import { AlertDescription as A } from '@tls-kit/messages';
+import { opensslClient, opensslServer } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
 import { haveOpenssl, pemFiles } from './helpers/openssl.js';

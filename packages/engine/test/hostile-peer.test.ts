@@ -2,9 +2,11 @@
 // answers, records carrying nothing are capped (empty records, warning alerts, dropped
 // change_cipher_spec records), TLS 1.2 warning alerts leave the connection usable, and the
 // transport's backpressure (setTransportFull) holds input back without losing it.
+
+import { concat } from '@tls-kit/crypto/bytes';
 import { AlertLevel, ClientHello, ContentType, ExtensionType, HandshakeType as H } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
+import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,
@@ -13,7 +15,6 @@ import {
   TLSAlertError,
   type TLSVersion,
 } from '../src/index.js';
-import { MAX_RENEGOTIATION_REFUSALS } from '../src/handshake/common12.js';
 import { MAX_EMPTY_RECORDS, MAX_KEY_UPDATES, MAX_WARNING_ALERTS } from '../src/record/empty-record-caps.js';
 import { alertsIn, records } from './helpers/mitm.js';
 import { pki } from './helpers/pki.js';

@@ -2,14 +2,15 @@
 // sessions resume by session ID (RFC 5246 §7.4.1.2) on any later connection, 'keylog' still gets
 // every socket's lines while the connections of a listener-less server share one engine, and
 // connect() with the same `ca` PEM checks a chain's issuer signatures once, not per connection.
-import { once } from 'node:events';
+
 import { constants } from 'node:crypto';
+import { once } from 'node:events';
 import type net from 'node:net';
 import tls from 'node:tls';
 import { privateKeyToPem } from '@tls-kit/certs';
-import test from 'ava';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { connect, createServer, type Server } from '../src/node/index.js';
 import { pki } from './helpers/pki.js';
 

@@ -1,6 +1,7 @@
 // OCSP stapling in memory (RFC 6066 §8, RFC 8446 §4.4.2.1): the response travels byte-exact in
 // both versions, only when asked for and available, and bad stapling gets the RFC's alert.
 import { type Certificate, parseOcspResponse } from '@tls-kit/certs';
+import { concat } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription as A,
   Certificate13,
@@ -11,17 +12,16 @@ import {
   ServerHello,
 } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import {
   BadTLSDataError,
-  ClientTLS,
   type ClientOptions,
-  ServerTLS,
+  ClientTLS,
   type ServerOptions,
-  type TLSVersion,
+  ServerTLS,
   TLSAlertError,
   TLSUsageError,
+  type TLSVersion,
 } from '../src/index.js';
 import { clientSees, expectFailure, message } from './helpers/mitm.js';
 import { haveOpenssl, ocspResponseFile } from './helpers/openssl.js';

@@ -2,7 +2,7 @@
 // again is not parsed, imported or signature-checked again, while validity and the handshake
 // signature are checked on every handshake, and a different chain is fully verified. (Hostname
 // and usage checks on cached objects: packages/certs/test/certificate-cache.test.ts.)
-import test from 'ava';
+
 import {
   type Certificate,
   CertificateBuilder,
@@ -12,6 +12,7 @@ import {
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import test from 'ava';
 import { BadTLSDataError, ClientTLS, ServerTLS } from '../src/index.js';
 import { handshake } from './helpers/pipe.js';
 

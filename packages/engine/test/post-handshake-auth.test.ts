@@ -3,6 +3,7 @@
 // answer's Finished is recomputed here from the decrypted handshake, so a wrong transcript or key
 // fails; openssl checks the same against a real server (interop-openssl.test.ts).
 import { type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
+import { concat } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
   AlertDescription as A,
@@ -14,19 +15,16 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
 import {
   BadTLSDataError,
-  ClientTLS,
   type ClientOptions,
-  ServerTLS,
+  ClientTLS,
   type ServerOptions,
+  ServerTLS,
   TLSUsageError,
 } from '../src/index.js';
-import { deliver, type Pair, pair, str, text } from './helpers/pipe.js';
 import { finishedVerifyData, nextTrafficSecret } from '../src/keyschedule/key-schedule.js';
 import { PkiStore } from './helpers/client-certificate-store.js';
-import { pki } from './helpers/pki.js';
 import {
   type Endpoint,
   expectFailure,
@@ -38,6 +36,8 @@ import {
   splitMessages,
   suite,
 } from './helpers/mitm.js';
+import { deliver, type Pair, pair, str, text } from './helpers/pipe.js';
+import { pki } from './helpers/pki.js';
 
 /** A store that has no certificate. */
 class EmptyStore extends ClientCertificateStore {

@@ -2,9 +2,9 @@
 // that input once dataFromWire returns, whatever the chunking, and across a paused callback.
 import { fc, testProp } from '@fast-check/ava';
 import { type Certificate, type CertificateChainCallback, ServerCertificates } from '@tls-kit/certs';
+import { concat } from '@tls-kit/crypto/bytes';
 import { ContentType } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
 import { ClientTLS, ServerTLS } from '../src/index.js';
 import { PlaintextProtection } from '../src/record/protection.js';
 import { makeClient } from './helpers/mitm.js';

@@ -1,7 +1,7 @@
 // Record size negotiation in TLS 1.3: record_size_limit (RFC 8449) and max_fragment_length
 // (RFC 6066 §4), which OpenSSL answers in EncryptedExtensions since it has no record_size_limit.
 // The TLS 1.2 side is in tls12-extras.test.ts.
-import test, { type ExecutionContext } from 'ava';
+
 import {
   AlertDescription as A,
   ClientHello,
@@ -9,20 +9,20 @@ import {
   ExtensionType,
   HandshakeType,
 } from '@tls-kit/messages';
-import { BadTLSDataError, ClientTLS, type ClientOptions, ServerTLS } from '../src/index.js';
+import test, { type ExecutionContext } from 'ava';
+import { BadTLSDataError, type ClientOptions, ClientTLS, ServerTLS } from '../src/index.js';
 import {
+  encodeServerFlight,
   makeClient,
   makeServer,
   message,
   records,
   serverFlight,
-  encodeServerFlight,
 } from './helpers/mitm.js';
-import { haveOpenssl, openssl, pemFiles, typeLines } from './helpers/openssl.js';
+import { haveOpenssl, openssl, pemFiles, sServer, typeLines } from './helpers/openssl.js';
 import { pair } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
 import { echoServer, outputAtExit, revEchoOnce } from './helpers/tls12-peers.js';
-import { sServer } from './helpers/openssl.js';
 
 const maybe = haveOpenssl() ? test.serial : test.skip;
 

@@ -3,9 +3,17 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Certificate, ServerCertificateChain } from '@tls-kit/certs';
-import { defaultProvider } from '@tls-kit/crypto/default';
-import test from 'ava';
 import { concat } from '@tls-kit/crypto/bytes';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import {
+  Certificate13,
+  CertificateRequest13,
+  CertificateVerify,
+  ContentType,
+  ExtensionType,
+  findExtension,
+} from '@tls-kit/messages';
+import test from 'ava';
 import { schemeName } from '../src/algorithms.js';
 import { certificateVerifyContent } from '../src/handshake/common13.js';
 import { ServerTLS } from '../src/index.js';
@@ -16,14 +24,6 @@ import {
   trafficKeys,
 } from '../src/keyschedule/key-schedule.js';
 import { Tls13Protection } from '../src/record/protection.js';
-import {
-  Certificate13,
-  CertificateRequest13,
-  CertificateVerify,
-  ContentType,
-  ExtensionType,
-  findExtension,
-} from '@tls-kit/messages';
 import { suiteByName } from '../src/suites.js';
 import { Transcript } from '../src/transcript/transcript.js';
 import { hex, trace } from './helpers/rfc8448.js';

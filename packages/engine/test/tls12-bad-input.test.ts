@@ -1,23 +1,23 @@
 // TLS 1.2 bad input: each case gets the right alert on the wire, the right exception, and an
 // invalidated connection (and, for sessions, an invalidated session: RFC 5246 §7.2.2).
 import { FFDHE_PRIMES_HEX, type NamedGroupName } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
   AlertDescription as A,
   ClientHello,
   ClientKeyExchangeDHE,
   ClientKeyExchangeECDHE,
-  CipherSuite as CS,
   ContentType,
+  CipherSuite as CS,
   ExtensionType,
   HandshakeType as H,
-  ServerHello,
   ServerECDHParams,
+  ServerHello,
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
 import test from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
 import { frameHandshake } from '../src/handshake/messages.js';
 import { MemoryServerSessionCache, TLSAlertError } from '../src/index.js';
 import { keyBlock12 } from '../src/keyschedule/tls12.js';

@@ -14,7 +14,7 @@ import {
 } from '@tls-kit/messages';
 import test from 'ava';
 import { frameHandshake } from '../src/handshake/messages.js';
-import { ClientTLS, type ClientOptions, ServerTLS, type ServerOptions, TLSUsageError } from '../src/index.js';
+import { type ClientOptions, ClientTLS, type ServerOptions, ServerTLS, TLSUsageError } from '../src/index.js';
 import { PkiStore } from './helpers/client-certificate-store.js';
 import { records } from './helpers/mitm.js';
 import { haveOpenssl } from './helpers/openssl.js';

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
 import test from 'ava';
 import { ClientTLS } from '../src/index.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
 import { pemFiles } from './helpers/openssl.js';
 import { type KeyKind, pki } from './helpers/pki.js';
-import { PkiStore } from './helpers/client-certificate-store.js';
 import { echoServer, RESUMPTION_MODES, revEchoOnce, revEchoTwice } from './helpers/tls12-peers.js';
 import { OPENSSL_TLS12_SUITES } from './helpers/tls12-suites.js';
 

@@ -3,6 +3,8 @@
 import { type CertificateChainCallback, ServerCertificates } from '@tls-kit/certs';
 import { AlertDescription, ClientHello, ContentType, HandshakeType, ServerHello } from '@tls-kit/messages';
 import test from 'ava';
+import { PkiStore } from './helpers/client-certificate-store.js';
+import { pki } from './helpers/pki.js';
 import {
   clientTLS12,
   complete,
@@ -15,8 +17,6 @@ import {
   startClient,
   startServer,
 } from './helpers/tls12-memory.js';
-import { PkiStore } from './helpers/client-certificate-store.js';
-import { pki } from './helpers/pki.js';
 
 const H = HandshakeType;
 const C = ContentType;

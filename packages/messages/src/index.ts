@@ -1,8 +1,14 @@
 // @tls-kit/messages: typed codecs for TLS 1.2/1.3 records, handshake messages, extensions and
 // alerts, the IANA registries, a record/handshake splitter, and a capture dissector.
 
-export * from './registry/index.js';
-
+export { decodeTcp, type TcpSegment } from './capture/packet.js';
+export {
+  type CapturedPacket,
+  type CaptureReadResult,
+  detectCaptureFormat,
+  readCapture,
+} from './capture/pcap.js';
+export { type StreamDelivery, type TcpConnection, TcpReassembler } from './capture/tcp.js';
 export {
   ByteString,
   CipherSuiteCodec,
@@ -18,7 +24,7 @@ export {
   SignatureSchemeCodec,
   SignatureSchemeList,
 } from './codecs/common.js';
-
+export * from './dissect/index.js';
 export * from './extensions/bodies.js';
 export * from './extensions/contexts.js';
 export {
@@ -31,24 +37,13 @@ export {
   type KnownExtension,
   type RawExtension,
 } from './extensions/list.js';
-
 export * from './handshake/certificate.js';
 export * from './handshake/client-hello.js';
 export * from './handshake/handshake.js';
 export * from './handshake/key-exchange.js';
 export * from './handshake/server-hello.js';
 export * from './handshake/simple.js';
-
 export * from './record/alert.js';
 export * from './record/record.js';
 export * from './record/splitter.js';
-
-export * from './dissect/index.js';
-export {
-  type CapturedPacket,
-  type CaptureReadResult,
-  detectCaptureFormat,
-  readCapture,
-} from './capture/pcap.js';
-export { decodeTcp, type TcpSegment } from './capture/packet.js';
-export { type StreamDelivery, type TcpConnection, TcpReassembler } from './capture/tcp.js';
+export * from './registry/index.js';

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fc, testProp } from '@fast-check/ava';
-import test from 'ava';
 import {
   decodeTcp,
   detectCaptureFormat,
@@ -10,6 +9,7 @@ import {
   type TcpSegment,
 } from '@tls-kit/messages';
 import { DecodeError, IncompleteDataError, WireError } from '@tls-kit/wire';
+import test from 'ava';
 import { bytes } from './helpers/bytes.js';
 
 const fixture = (name: string) =>

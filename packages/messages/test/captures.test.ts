@@ -2,24 +2,24 @@
 // and handshake message must parse and rebuild to the same bytes, and the decoded fields must be
 // what the peers were told to use (fixtures/manifest.json).
 import { readFileSync } from 'node:fs';
-import test from 'ava';
 import {
   CipherSuite,
   type DissectEvent,
   dissectCapture,
   dissectStream,
-  ExtensionType as T,
   findExtension,
-  Handshake,
   HandshakeType as H,
+  Handshake,
   type HandshakeContext,
   type HandshakeMessage,
   keyExchangeOfSuiteName,
   NamedGroup,
   ProtocolVersion,
+  ExtensionType as T,
   TLSCiphertext,
   toHex,
 } from '@tls-kit/messages';
+import test from 'ava';
 import type { CaptureExpectation } from './helpers/capture-manifest.js';
 
 const dir = new URL('./fixtures/', import.meta.url);

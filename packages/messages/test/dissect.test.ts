@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fc, testProp } from '@fast-check/ava';
-import test from 'ava';
 import {
   ClientHello,
   ContentType,
@@ -16,10 +15,11 @@ import {
   type RecordDecryptor,
   type RecordDecryptorInfo,
   ServerHello,
-  transcriptToJson,
   TLSDissector,
+  transcriptToJson,
 } from '@tls-kit/messages';
 import { DecodeError, IncompleteDataError, WireError } from '@tls-kit/wire';
+import test from 'ava';
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));

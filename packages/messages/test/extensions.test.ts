@@ -1,18 +1,16 @@
 import { fc, testProp } from '@fast-check/ava';
-import test from 'ava';
 import {
   CertificateEntryExtensionList,
   CertificateRequestExtensionList,
   CertificateStatusType,
-  type ClientHelloExtension,
   ClientHello,
+  type ClientHelloExtension,
   ClientHelloExtensionList,
   DuplicateExtensionEncodeError,
   DuplicateExtensionError,
   ECPointFormat,
   EncryptedExtensionList,
   ExtensionListCodec,
-  ExtensionType as T,
   findExtension,
   HelloRetryRequestExtensionList,
   MaxFragmentLength,
@@ -23,8 +21,10 @@ import {
   PskKeyExchangeMode,
   ServerHelloExtensionList,
   SignatureScheme,
+  ExtensionType as T,
 } from '@tls-kit/messages';
 import { DecodeError, EncodeError } from '@tls-kit/wire';
+import test from 'ava';
 import { bytes, concat, hex, roundTrip, truncationsAreIncomplete } from './helpers/bytes.js';
 
 const sigAlgs = [

@@ -1,12 +1,11 @@
-import test from 'ava';
 import {
   ASN1Cert,
   Certificate12,
   Certificate13,
   type Certificate13Message,
-  type CertificateRequest13Message,
   CertificateRequest12,
   CertificateRequest13,
+  type CertificateRequest13Message,
   CertificateStatusMessage,
   CertificateVerify,
   CipherSuite,
@@ -21,10 +20,9 @@ import {
   DOWNGRADE_TLS12,
   EncryptedExtensions,
   EndOfEarlyData,
-  ExtensionType as T,
   Finished,
-  Handshake,
   HandshakeType as H,
+  Handshake,
   HELLO_RETRY_REQUEST_RANDOM,
   HelloRequest,
   KeyUpdate,
@@ -37,13 +35,15 @@ import {
   ProtocolVersion,
   ServerDHParams,
   ServerHello,
-  type ServerHelloMessage,
   ServerHelloDone,
+  type ServerHelloMessage,
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
   SignatureScheme,
+  ExtensionType as T,
 } from '@tls-kit/messages';
 import { DecodeError, EncodeError, IncompleteDataError } from '@tls-kit/wire';
+import test from 'ava';
 import { bytes, concat, hex, roundTrip, truncationsAreIncomplete } from './helpers/bytes.js';
 
 const random = bytes(32, 0x11);

@@ -4,11 +4,11 @@ import {
   ClientHello,
   type ClientHelloExtension,
   type ClientHelloMessage,
-  ExtensionType as T,
-  Handshake,
   HandshakeType as H,
+  Handshake,
   ServerHello,
   type ServerHelloMessage,
+  ExtensionType as T,
 } from '@tls-kit/messages';
 
 const u16 = fc.integer({ min: 0, max: 0xffff });

@@ -1,4 +1,3 @@
-import test from 'ava';
 import {
   Alert,
   AlertDescription,
@@ -16,6 +15,7 @@ import {
   TLSPlaintext,
 } from '@tls-kit/messages';
 import { type Codec, DecodeError, EncodeError, IncompleteDataError } from '@tls-kit/wire';
+import test from 'ava';
 import { bytes, concat, hex, roundTrip, truncationsAreIncomplete } from './helpers/bytes.js';
 
 const handshakeRecord = hex('16 0303 0004 0e000000'); // a ServerHelloDone in one record

@@ -1,13 +1,12 @@
-import test from 'ava';
 import {
   AlertDescription,
   alertLevelRule,
   CipherSuite,
   CipherSuiteCodec,
-  cipherSuiteInfo,
   ContentType,
-  enumName,
+  cipherSuiteInfo,
   ExtensionType,
+  enumName,
   HandshakeType,
   IMPLEMENTED_CIPHER_SUITES,
   isGrease,
@@ -15,6 +14,7 @@ import {
   ProtocolVersion,
   SignatureScheme,
 } from '@tls-kit/messages';
+import test from 'ava';
 
 const codes = (e: object) => Object.values(e).filter((v): v is number => typeof v === 'number');
 

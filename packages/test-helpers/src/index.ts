@@ -3,11 +3,11 @@ export { type Child, have, outputAtExit, spawnChild } from './child.js';
 export { gnutlsClient, gnutlsServer, haveGnutls } from './gnutls.js';
 export { type NodeBlockedOptions, runWithNodeBlocked } from './node-blocked.js';
 export {
+  type CrlSpec,
   haveOpenssl,
   openssl,
   opensslClient,
   opensslCrl,
-  type CrlSpec,
   opensslOcspResponse,
   opensslPrf,
   opensslServer,

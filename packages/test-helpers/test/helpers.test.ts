@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
-import test from 'ava';
 import {
   forgeE3Signature,
   freePort,
@@ -13,6 +12,7 @@ import {
   runWithNodeBlocked,
   spawnChild,
 } from '@tls-kit/test-helpers';
+import test from 'ava';
 
 const node = (script: string) => spawnChild(process.execPath, ['-e', script], 10_000);
 

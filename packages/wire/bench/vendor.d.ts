@@ -29,5 +29,6 @@ declare module 'restructure' {
     fromBuffer(buffer: Uint8Array): Uint8Array;
     toBuffer(value: Uint8Array): Uint8Array;
   }
+
   export { ArrayT as Array, BufferT as Buffer };
 }

@@ -30,9 +30,9 @@ export {
 } from './errors.js';
 export { UBInt8, UBInt16, UBInt24, UBInt32, type UIntCodec } from './int.js';
 export { type Bounds, LengthPrefix } from './length.js';
-export { Opaque, TLSPrefixedArray } from './prefixed.js';
-export { Reader } from './reader.js';
 export { Mapped } from './mapped.js';
 export { Optional, OptionalCodec } from './optional.js';
+export { Opaque, TLSPrefixedArray } from './prefixed.js';
+export { Reader } from './reader.js';
 export { type Fields, Struct, StructCodec, type StructValue } from './struct.js';
 export { Writer } from './writer.js';

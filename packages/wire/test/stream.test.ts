@@ -12,8 +12,8 @@ import {
   UBInt8,
   UBInt16,
   UBInt24,
-  withPath,
   Writer,
+  withPath,
 } from '../src/index.js';
 import { u8 } from './helpers.js';
 

@@ -1,6 +1,5 @@
 import { fc, testProp } from '@fast-check/ava';
 import test from 'ava';
-import { DecodeError, IncompleteDataError, WireError } from '../src/index.js';
 import {
   ClientHello,
   ContentType,
@@ -11,6 +10,7 @@ import {
   HandshakeType,
   RFC8448_CLIENT_HELLO_RECORD,
 } from '../bench/shapes.js';
+import { DecodeError, IncompleteDataError, WireError } from '../src/index.js';
 import { checkFraming, valueOrWireError } from './helpers.js';
 
 const record = RFC8448_CLIENT_HELLO_RECORD;

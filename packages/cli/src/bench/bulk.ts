@@ -3,7 +3,7 @@
 // The figure is all application bytes moved, both ways, over the time both transfers took. A
 // transfer that reaches its time cap stops early (slow stacks), and its rate is what it moved.
 import { randomBytes } from 'node:crypto';
-import { type Contender, connectPair, measureAlternating, STEP_TIMEOUT_MS, type Setup } from './contender.js';
+import { type Contender, connectPair, measureAlternating, type Setup, STEP_TIMEOUT_MS } from './contender.js';
 import { cpuSeconds, type Sample, type Series } from './rounds.js';
 import { deferred, type Params, type Side, within } from './stack.js';
 

@@ -1,9 +1,10 @@
 // A contender is what one column of a case measures: a client stack against a server stack.
 // Usually both are the same stack; the pure-JS comparison pairs our @noble client with Node's
 // native server, as the published figures of other JS clients were taken.
+
+import { alternate, oneLine, type Sample, type Series } from './rounds.js';
 import type { Client, Listener, Params, Side, Stack } from './stack.js';
 import { within } from './stack.js';
-import { alternate, oneLine, type Sample, type Series } from './rounds.js';
 
 export interface Contender {
   readonly id: string;

@@ -2,7 +2,7 @@
 // process; a handshake counts when both ends completed it (the client also verified the chain
 // and host name, or resumed). Both sockets are then destroyed (closing is not measured), or, with
 // `close` (the adapter cases), the client calls end() and both sockets' 'close' is awaited.
-import { type Contender, connectPair, measureAlternating, STEP_TIMEOUT_MS, type Setup } from './contender.js';
+import { type Contender, connectPair, measureAlternating, type Setup, STEP_TIMEOUT_MS } from './contender.js';
 import { cpuSeconds, type Sample, type Series } from './rounds.js';
 import { type Params, within } from './stack.js';
 

@@ -1,5 +1,8 @@
 // The benchmark's cases and how each is run: which contenders take part, with what parameters,
 // and what a contender that cannot take part says instead of a figure.
+
+import { nobleProvider } from '@tls-kit/crypto';
+import { nodeProvider } from '@tls-kit/crypto/node';
 import { measureBulk } from './bulk.js';
 import { type Contender, same } from './contender.js';
 import { forgeSuite } from './forge-stack.js';
@@ -12,8 +15,6 @@ import { alternate, median, oneLine, type Series } from './rounds.js';
 import type { Aead, Params, Version } from './stack.js';
 import { STACKS } from './stacks.js';
 import { probe, tlsKitNoble } from './tls-kit-stack.js';
-import { nobleProvider } from '@tls-kit/crypto';
-import { nodeProvider } from '@tls-kit/crypto/node';
 
 export interface Cell {
   /** The median of the rounds, per CPU second (memory: the one measurement, bytes). */

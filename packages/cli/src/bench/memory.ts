@@ -5,9 +5,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { STEP_TIMEOUT_MS } from './contender.js';
 import { type MemoryJob, type MemoryResult, WARM } from './memory-protocol.js';
 import type { BenchPki } from './pki.js';
-import { STEP_TIMEOUT_MS } from './contender.js';
 import { type Side, type Stack, type Version, within } from './stack.js';
 import { stackById } from './stacks.js';
 

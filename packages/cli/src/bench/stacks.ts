@@ -2,7 +2,7 @@
 import { forgeStack } from './forge-stack.js';
 import { nodeStack, tlsKitAdapter } from './node-stack.js';
 import type { Stack } from './stack.js';
-import { tlsKitNode, tlsKitNoble } from './tls-kit-stack.js';
+import { tlsKitNoble, tlsKitNode } from './tls-kit-stack.js';
 
 /** The engine cases' stacks (tls-kit through the bench's own glue). */
 export const STACKS: readonly Stack[] = [tlsKitNode, tlsKitNoble, nodeStack, forgeStack];

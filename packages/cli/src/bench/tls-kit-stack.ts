@@ -7,9 +7,9 @@ import { type CryptoProvider, type NamedGroupName, nobleProvider } from '@tls-ki
 import { nodeProvider } from '@tls-kit/crypto/node';
 import {
   type ClientOptions,
-  type ClientSessionCache,
   type ClientSession12,
   type ClientSession12Cache,
+  type ClientSessionCache,
   ClientTLS,
   type Connection,
   type ConnectionEvents,

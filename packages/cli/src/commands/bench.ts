@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { command, type CommandSpec, parseList, str, UsageError } from '../args.js';
+import { type CommandSpec, command, parseList, str, UsageError } from '../args.js';
 import { type BenchOptions, type CaseResult, runCase, selectCases } from '../bench/harness.js';
 import { makePki } from '../bench/pki.js';
 import {

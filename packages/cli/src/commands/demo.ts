@@ -2,7 +2,7 @@
 // on 127.0.0.1 through a recording relay, an HTTP request and response cross, and the captured
 // bytes of both directions are shown decoded and decrypted, with the negotiated parameters and
 // the verified chain. Exit 0 only if every check passed.
-import { command, type CommandSpec } from '../args.js';
+import { type CommandSpec, command } from '../args.js';
 import { NEGOTIATION_FLAGS, VERSION_FLAGS } from '../tls-flag-specs.js';
 
 const spec: CommandSpec = {

@@ -4,14 +4,14 @@ import { parseArgs } from 'node:util';
 import {
   dissect,
   formatTranscript,
+  HandshakeType,
   hasErrors,
   type KeyLogEntry,
   parseKeyLog,
-  toHex,
   type Transcript,
+  toHex,
   transcriptToJson,
 } from '@tls-kit/messages';
-import { HandshakeType } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
 import { oneLine, readNamedFile } from '../args.js';
 import { keylogDecryptor } from '../keylog-decrypt.js';

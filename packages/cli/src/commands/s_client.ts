@@ -1,7 +1,7 @@
 // `tls-kit s_client --connect HOST:PORT ...`: openssl s_client's job with our engine. Prints the
 // negotiated parameters to stderr, then copies stdin to the connection and the connection to
 // stdout; at the end of stdin sends close_notify and waits (bounded) for the peer's.
-import { command, type CommandSpec, fileFlag } from '../args.js';
+import { type CommandSpec, command, fileFlag } from '../args.js';
 import { NEGOTIATION_FLAGS, passFlag, VERSION_FLAGS } from '../tls-flag-specs.js';
 
 const spec: CommandSpec = {

@@ -1,7 +1,7 @@
 // `tls-kit s_server --accept [HOST:]PORT --cert F --key F ...`: openssl s_server's job with our
 // engine. Serves connections (several at once) until killed or until --naccept of them were
 // accepted; a failing connection is one line on stderr and never stops the server.
-import { command, type CommandSpec, fileFlag } from '../args.js';
+import { type CommandSpec, command, fileFlag } from '../args.js';
 import { NEGOTIATION_FLAGS, passFlag, VERSION_FLAGS } from '../tls-flag-specs.js';
 
 const spec: CommandSpec = {

@@ -4,8 +4,8 @@ import { Certificate } from '@tls-kit/certs';
 import { TLS12_SUITES } from '@tls-kit/engine';
 import {
   ContentType,
-  type DissectEvent,
   type Direction,
+  type DissectEvent,
   describeEnum,
   enumName,
   HandshakeType,
@@ -16,8 +16,8 @@ import {
   treeLines,
 } from '@tls-kit/messages';
 import { type DecryptedRecord, keylogDecryptor } from '../keylog-decrypt.js';
-import type { CapturedChunk } from './relay.js';
 import { keyDescription } from './pki.js';
+import type { CapturedChunk } from './relay.js';
 
 export interface Style {
   readonly bold: (s: string) => string;

@@ -7,15 +7,15 @@ import {
   resolveConfig,
 } from '../config.js';
 import { Connection } from '../connection.js';
-import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
+import { ConnectionCore, type ConnectionEvents, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
-import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp-verification.js';
 import { type ExternalPsk, type ExternalPskOption, resolveExternalPsk } from '../external-psk.js';
+import { OCSP_VERIFICATION_MODES, type OcspVerification } from '../handshake/ocsp-verification.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
 import { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './tickets.js';
-import type { VerifyCallback } from '../verify-callback.js';
 
 export interface ClientOptions extends CommonOptions {
   /** The server's name: sent as SNI (unless an IP address) and checked against its certificate. */

@@ -17,6 +17,7 @@
 // offer; when the ServerHello picks TLS 1.2 it is handed to `Client12.serverHello`.
 import type { Certificate } from '@tls-kit/certs';
 import type { SignatureSchemeName } from '@tls-kit/crypto';
+import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   Certificate12,
@@ -37,18 +38,15 @@ import {
   NewSessionTicket12,
   ProtocolVersion,
   ServerHello,
-  type ServerHelloMessage,
   ServerHelloDone,
+  type ServerHelloMessage,
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
 } from '@tls-kit/messages';
-import { TLS12_ECDHE_GROUPS, groupName, schemeCode } from '../algorithms.js';
-import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
+import { groupName, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import type { HandshakeContext } from '../handshake/context.js';
 import { fail, ProtocolViolation } from '../errors.js';
-import { checkServerDhGroup } from './dh-group.js';
 import {
   AppData12,
   chooseScheme12,
@@ -60,17 +58,19 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
+import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
-import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import type { Tls12CipherSuite } from '../suites.js';
+import { checkServerDhGroup } from './dh-group.js';
+import { helloExtensions } from './hello-extensions.js';
 import type { ClientSession12 } from './session12.js';
 import type { Client12Settings } from './settings.js';
-import { helloExtensions } from './hello-extensions.js';
 
 /** What the ClientHello carried, as the ServerHello handler needs it. */
 export interface SentHello {

@@ -10,6 +10,7 @@
 //   (a PSK handshake goes from ExpectEncryptedExtensions straight to ExpectFinished)
 import type { Certificate, ClientCertificateStore } from '@tls-kit/certs';
 import type { HashAlgorithm, KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   Certificate13,
@@ -32,35 +33,34 @@ import {
   type ServerHelloMessage,
 } from '@tls-kit/messages';
 import { GROUP_CODES, groupName } from '../algorithms.js';
-import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import type { HandshakeContext } from '../handshake/context.js';
 import { fail } from '../errors.js';
 import {
   ALLOWED_EXTENSIONS,
   checkFinished,
   checkResponseExtensions,
   chooseSignatureScheme,
-  sendCertificate,
-  sendCertificateVerify,
   enterHandshakeKeys,
   type HandshakeKeys13,
+  sendCertificate,
+  sendCertificateVerify,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage } from '../handshake/messages.js';
 import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
 import type { Client12 } from './handshake12.js';
-import type { StoredTicket } from './tickets.js';
-import type { ClientSettings } from './settings.js';
 import { helloExtensions } from './hello-extensions.js';
+import type { ClientSettings } from './settings.js';
+import type { StoredTicket } from './tickets.js';
 
 /** The settings plus our TLS 1.2 offer, which is the TLS 1.2 handshake itself rather than a setting. */
 export interface ClientSettings13 extends ClientSettings {

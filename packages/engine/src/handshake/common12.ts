@@ -4,20 +4,20 @@
 // APP_DATA state with the design's no_renegotiation answers, and the pre-master secret of DHE.
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { signatureSchemeInfo, tls12Prf } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
 import type { HandshakeState } from '../core.js';
-import type { HandshakeContext } from './context.js';
-import { concat } from '@tls-kit/crypto/bytes';
 import { fail, TLSUsageError } from '../errors.js';
 import {
   finishedVerifyData12,
-  keyBlock12,
   type KeyBlock12,
+  keyBlock12,
   VERIFY_DATA_LENGTH,
 } from '../keyschedule/tls12.js';
 import type { RecordKeys } from '../record/layer.js';
 import type { Tls12CipherSuite } from '../suites.js';
+import type { HandshakeContext } from './context.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
 import { verifyPeerSignature } from './peer-signature.js';
 

@@ -3,7 +3,7 @@
 // What TLS 1.2 shares lives beside it: expect.ts, peer-certificates.ts.
 import type { Certificate } from '@tls-kit/certs';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
-import { schemeCode, tls13SchemeFitsKey } from '../algorithms.js';
+import { concat } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   Certificate13,
@@ -12,12 +12,12 @@ import {
   ExtensionType,
   HandshakeType,
 } from '@tls-kit/messages';
-import { concat } from '@tls-kit/crypto/bytes';
-import type { HandshakeContext } from './context.js';
+import { schemeCode, tls13SchemeFitsKey } from '../algorithms.js';
 import { fail } from '../errors.js';
 import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
+import type { HandshakeContext } from './context.js';
 import { extensionName } from './messages.js';
 import { verifyPeerSignature } from './peer-signature.js';
 

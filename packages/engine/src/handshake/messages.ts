@@ -1,5 +1,7 @@
 // The engine's thin adapter over @tls-kit/messages' codecs: decoding failures become the alert
 // RFC 8446 §6.2 asks for, and a few helpers shared by both roles.
+
+import { concat } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   DuplicateExtensionError,
@@ -8,7 +10,6 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { type Codec, WireError } from '@tls-kit/wire';
-import { concat } from '@tls-kit/crypto/bytes';
 import { fail } from '../errors.js';
 
 export type { HandshakeMessage } from '../record/handshake-joiner.js';

@@ -10,9 +10,8 @@ import {
   ExtensionType,
   findExtension,
 } from '@tls-kit/messages';
+import { fail, UserCallbackError } from '../errors.js';
 import type { HandshakeContext } from './context.js';
-import { UserCallbackError } from '../errors.js';
-import { fail } from '../errors.js';
 import type { OcspVerification, StatusFailureReason } from './ocsp-verification.js';
 
 /**

@@ -9,13 +9,12 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import { AlertDescription } from '@tls-kit/messages';
-import type { PeerVerification } from '../core.js';
-import type { HandshakeContext } from './context.js';
-import { UserCallbackError } from '../errors.js';
-import { fail } from '../errors.js';
-import { extensionName } from './messages.js';
 import type { Connection } from '../connection.js';
+import type { PeerVerification } from '../core.js';
+import { fail, UserCallbackError } from '../errors.js';
 import type { VerifyCallback } from '../verify-callback.js';
+import type { HandshakeContext } from './context.js';
+import { extensionName } from './messages.js';
 
 const NONE: ReadonlySet<number> = new Set();
 

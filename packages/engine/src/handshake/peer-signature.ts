@@ -4,8 +4,8 @@
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { AlertDescription } from '@tls-kit/messages';
 import { schemeName } from '../algorithms.js';
-import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
+import type { HandshakeContext } from './context.js';
 
 /**
  * Returns the scheme's name. `fitsKey` is the version's rule (TLS 1.3 binds ECDSA to a curve and

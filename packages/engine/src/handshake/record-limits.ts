@@ -3,9 +3,9 @@
 // A client may offer both; RFC 8449 §5: a server that knows record_size_limit answers that one.
 import { AlertDescription, type ClientHelloExtension, ExtensionType, findExtension } from '@tls-kit/messages';
 import type { ResolvedConfig } from '../config.js';
-import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
+import type { HandshakeContext } from './context.js';
 
 /** RFC 6066 §4: max_fragment_length code -> bytes. */
 export function maxFragmentLengthBytes(code: number): number | undefined {

@@ -13,10 +13,10 @@ import {
   type NewSessionTicket13Message,
 } from '@tls-kit/messages';
 import type { HandshakeState } from '../core.js';
-import type { HandshakeContext } from './context.js';
 import { fail } from '../errors.js';
 import { exportKeyingMaterial, nextTrafficSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
+import type { HandshakeContext } from './context.js';
 import { decode, frameHandshake, type HandshakeMessage, handshakeName } from './messages.js';
 
 /** RFC 8446 §4.6.1: ticket lifetimes over seven days are illegal_parameter. */

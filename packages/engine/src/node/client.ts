@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { authorizationError } from './authorization.js';
-import { checkedName, type ClientSocketOptions } from './client-config.js';
+import { type ClientSocketOptions, checkedName } from './client-config.js';
 import { invalidArgType, verifyError } from './errors.js';
 import { type SecureContext, withSecureContext } from './options.js';
 import type { PeerCertificate } from './peer-certificate.js';

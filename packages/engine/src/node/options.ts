@@ -6,10 +6,10 @@ import {
   CertificateRevocationList,
   encodePem,
   loadCertificateChainPem,
-  loadPrivateKeyDer,
-  readPkcs12,
   loadCertificatesPem,
+  loadPrivateKeyDer,
   type Profile,
+  readPkcs12,
   ServerCertificateChain,
   TrustStore,
 } from '@tls-kit/certs';

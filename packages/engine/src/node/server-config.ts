@@ -11,10 +11,10 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
+import { TLSUsageError } from '../errors.js';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
 import { TicketKeys } from '../server/ticket-keys.js';
-import { TLSUsageError } from '../errors.js';
 import { invalidArgType, invalidArgValue, nodeError } from './errors.js';
 import { fileKeyLog, keyLogSink } from './keylog.js';
 import {

@@ -7,18 +7,18 @@ import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
-import type { VerifyCallback } from '../verify-callback.js';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents } from '../core.js';
 import { TLSUsageError } from '../errors.js';
+import type { VerifyCallback } from '../verify-callback.js';
 import { authorizationError } from './authorization.js';
 import { type ClientSocketOptions, clientInit } from './client-config.js';
 import { invalidArgType, nodeError, nodeErrorFrom } from './errors.js';
 import { opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
 import { type ServerPskCallback, type ServerSocketOptions, serverConfig } from './server-config.js';
-import type { TLSSocketInit } from './socket-init.js';
 import { sessionTicket } from './session.js';
+import type { TLSSocketInit } from './socket-init.js';
 import { Tracer } from './trace.js';
 
 /** `new TLSSocket(socket, options)` as node:tls takes it. */

@@ -11,7 +11,7 @@ import { MAX_PLAINTEXT } from '../protocol.js';
 import type { CipherSuite, Tls12CipherSuite } from '../suites.js';
 import { Deframer, type RawRecord } from './deframer.js';
 import { EmptyRecordCaps } from './empty-record-caps.js';
-import { type HandshakeMessage, HandshakeJoiner } from './handshake-joiner.js';
+import { HandshakeJoiner, type HandshakeMessage } from './handshake-joiner.js';
 import { PlaintextProtection, type RecordProtection, sealRecords, Tls13Protection } from './protection.js';
 import { LimitedPlaintextProtection, Tls12Protection } from './protection12.js';
 

@@ -2,8 +2,8 @@
 // header as additional data and nonce = write_iv XOR sequence number. TLS 1.2 adds
 // its own implementation of the same interface.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
-import { refuse } from '../errors.js';
 import { ContentType } from '@tls-kit/messages';
+import { refuse } from '../errors.js';
 import { MAX_CIPHERTEXT_13, MAX_PLAINTEXT } from '../protocol.js';
 import type { CipherSuite } from '../suites.js';
 import type { RawRecord } from './deframer.js';

@@ -14,7 +14,7 @@
 // client sent a certificate), ChangeCipherSpec, Finished; WAIT_RESUME takes ChangeCipherSpec,
 // Finished. "id found" covers a session ID in our cache and a session ticket we sealed (RFC 5077).
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
-import { chooseAlpn } from './alpn.js';
+
 import type { Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
   KeyExchangeGroup,
@@ -23,12 +23,13 @@ import type {
   SignatureSchemeName,
 } from '@tls-kit/crypto';
 import { FFDHE_PRIMES_HEX } from '@tls-kit/crypto';
+import { concat, fromHex } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   Certificate12,
+  CertificateRequest12,
   CertificateStatusMessage,
   CertificateStatusType,
-  CertificateRequest12,
   CertificateVerify,
   CipherSuite as CipherSuiteCode,
   ClientCertificateType,
@@ -46,17 +47,15 @@ import {
   ServerDHParams,
   ServerECDHParams,
   ServerHello,
-  type ServerHelloExtension,
   ServerHelloDone,
+  type ServerHelloExtension,
   ServerKeyExchangeDHE,
   ServerKeyExchangeECDHE,
   SignatureScheme,
 } from '@tls-kit/messages';
 import { CURVE_GROUPS, GROUP_CODES, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
-import { concat, fromHex } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import type { HandshakeContext } from '../handshake/context.js';
 import { fail } from '../errors.js';
 import {
   AppData12,
@@ -69,15 +68,17 @@ import {
   tls12Facts,
   verifySigned12,
 } from '../handshake/common12.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { stapledResponse } from '../handshake/ocsp.js';
-import { masterSecret12 } from '../keyschedule/tls12.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
+import { masterSecret12 } from '../keyschedule/tls12.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
+import { chooseAlpn } from './alpn.js';
+import { SESSION12_TAG, type Session12, Session12Codec } from './session-cache.js';
 import type { FfdheGroup, Server12Settings, ServerSettings } from './settings.js';
-import { type Session12, Session12Codec, SESSION12_TAG } from './session-cache.js';
 import { createdAt, expired, splitTime } from './stored-time.js';
 
 const SESSION_ID_LENGTH = 32;

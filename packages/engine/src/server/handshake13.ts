@@ -7,8 +7,8 @@
 //     -> (NewSessionTicket*) -> Traffic13
 //   (a PSK handshake skips the certificates)
 import type { Certificate, ServerCertificates } from '@tls-kit/certs';
-import { chooseAlpn } from './alpn.js';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   Certificate13,
@@ -17,8 +17,8 @@ import {
   ClientHello,
   type ClientHelloMessage,
   ContentType,
-  EncryptedExtensions,
   type EncryptedExtension,
+  EncryptedExtensions,
   ExtensionType,
   findExtension,
   HandshakeType,
@@ -32,23 +32,23 @@ import {
   type ServerHelloExtension,
 } from '@tls-kit/messages';
 import { GROUP_CODES } from '../algorithms.js';
-import { bytesEqual } from '@tls-kit/crypto/bytes';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import type { HandshakeContext } from '../handshake/context.js';
 import { fail } from '../errors.js';
+import { checkPskKey } from '../external-psk.js';
 import {
   checkFinished,
   chooseSignatureScheme,
+  enterHandshakeKeys,
   sendCertificate,
   sendCertificateVerify,
-  enterHandshakeKeys,
   verifyCertificateVerify,
 } from '../handshake/common13.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
 import { stapledResponse } from '../handshake/ocsp.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
@@ -59,12 +59,12 @@ import {
   resumptionPsk,
 } from '../keyschedule/key-schedule.js';
 import { type CipherSuite, suiteById } from '../suites.js';
-import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
+import { chooseAlpn } from './alpn.js';
 import { clientHello12 } from './handshake12.js';
+import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
 import type { ServerSettings } from './settings.js';
-import type { TicketKeys } from './ticket-keys.js';
-import { checkPskKey } from '../external-psk.js';
 import { expired, splitTime } from './stored-time.js';
+import type { TicketKeys } from './ticket-keys.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
 
 interface Retry {

@@ -3,6 +3,7 @@
 // Certificate, CertificateVerify (with a chain) and Finished are checked over "ClientHello ...
 // client Finished + CertificateRequest + ..." (§4.4), one request at a time.
 import type { Certificate, TrustStore } from '@tls-kit/certs';
+import { bytesEqual } from '@tls-kit/crypto/bytes';
 import {
   AlertDescription,
   Certificate13,
@@ -13,12 +14,11 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
-import { bytesEqual } from '@tls-kit/crypto/bytes';
-import type { HandshakeContext } from '../handshake/context.js';
 import { fail, TLSUsageError } from '../errors.js';
 import { checkFinished, verifyCertificateVerify } from '../handshake/common13.js';
-import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
+import type { HandshakeContext } from '../handshake/context.js';
 import { decode, type HandshakeMessage } from '../handshake/messages.js';
+import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import type { PostHandshakeAuth } from '../handshake/traffic13.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';

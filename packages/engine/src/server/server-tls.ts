@@ -1,19 +1,19 @@
 // The design's ServerTLS: configuration shared by the server connections it starts.
 import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import { type DhParameters, dhParametersFromDer } from '@tls-kit/crypto';
-import type { VerifyCallback } from '../verify-callback.js';
 import { type CommonOptions, oneOf, type ResolvedConfig, resolveConfig } from '../config.js';
 import { Connection } from '../connection.js';
-import { type ConnectionEvents, ConnectionCore, type WireClose, type WriteToWire } from '../core.js';
+import { ConnectionCore, type ConnectionEvents, type WireClose, type WriteToWire } from '../core.js';
 import { TLSUsageError } from '../errors.js';
+import type { PskCallback } from '../external-psk.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
+import type { VerifyCallback } from '../verify-callback.js';
+import type { AlpnCallback } from './alpn.js';
 import { startServer12 } from './handshake12.js';
 import { startServer13 } from './handshake13.js';
-import { ffdheGroups12, type ServerSettings } from './settings.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
+import { ffdheGroups12, type ServerSettings } from './settings.js';
 import { TicketKeys } from './ticket-keys.js';
-import type { PskCallback } from '../external-psk.js';
-import type { AlpnCallback } from './alpn.js';
 
 /** Bytes of rejected 0-RTT records a server skips (RFC 8446 §4.2.10), as BoringSSL's kMaxEarlyDataSkipped. */
 export const MAX_SKIPPED_EARLY_DATA = 16384;

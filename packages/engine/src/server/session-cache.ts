@@ -2,6 +2,8 @@
 // the design's CHECK_SESSION_CACHE) and the same state sealed into session tickets (RFC 5077 §4).
 // The cache is an interface the user may replace (e.g. one shared between processes); the
 // default keeps a bounded number of sessions in memory, least recently used first out.
+
+import { toHex } from '@tls-kit/crypto/bytes';
 import {
   type Infer,
   PrefixedBytes,
@@ -13,7 +15,6 @@ import {
   UBInt32,
 } from '@tls-kit/wire';
 import { expired } from './stored-time.js';
-import { toHex } from '@tls-kit/crypto/bytes';
 
 /** Marks a sealed TLS 1.2 session, so a TLS 1.3 ticket never parses as one (and vice versa). */
 export const SESSION12_TAG = 0x12;

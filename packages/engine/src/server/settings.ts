@@ -3,11 +3,11 @@
 import type { ServerCertificates, TrustStore } from '@tls-kit/certs';
 import type { DhParameters, NamedGroupName } from '@tls-kit/crypto';
 import type { PskCallback } from '../external-psk.js';
-import type { AlpnCallback } from './alpn.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
+import type { VerifyCallback } from '../verify-callback.js';
+import type { AlpnCallback } from './alpn.js';
 import type { ServerSessionCache } from './session-cache.js';
 import type { TicketKeys } from './ticket-keys.js';
-import type { VerifyCallback } from '../verify-callback.js';
 
 export interface ServerSettings {
   readonly certificates: ServerCertificates;

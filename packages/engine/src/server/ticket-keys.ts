@@ -2,8 +2,8 @@
 // key_name || nonce || AES-256-GCM(state), with keys rotated on a schedule and the previous
 // key still accepted so tickets survive one rotation.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
-import { defaultProvider } from '@tls-kit/crypto/default';
 import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
+import { defaultProvider } from '@tls-kit/crypto/default';
 import { TLSUsageError } from '../errors.js';
 
 interface TicketKey {

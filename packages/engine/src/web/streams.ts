@@ -6,9 +6,10 @@
 // outputHighWaterMark bytes of our output wait for the transport to accept them it is not read
 // (the engine holds input back: Connection.setTransportFull), so a peer that sends and never
 // reads cannot make us queue without bound.
-import type { VerifyCallback } from '../verify-callback.js';
+
 import type { Connection } from '../connection.js';
 import type { ConnectionStarter } from '../connection-starter.js';
+import type { VerifyCallback } from '../verify-callback.js';
 
 export interface StreamTransport {
   readonly readable: ReadableStream<Uint8Array>;

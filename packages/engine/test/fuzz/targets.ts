@@ -12,20 +12,19 @@ import {
   ServerCertificateChain,
 } from '@tls-kit/certs';
 import type { CryptoProvider, KeyExchangeGroup } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import {
   ContentType,
   dissect,
   Handshake,
-  HandshakeType,
   HandshakeSplitter,
+  HandshakeType,
   MAX_PLAINTEXT_LENGTH,
   ProtocolVersion,
   RecordSplitter,
 } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
-import { pki } from '../helpers/pki.js';
-import { concat } from '@tls-kit/crypto/bytes';
 import type { ConnectionCore } from '../../src/core.js';
 import { frameHandshake } from '../../src/handshake/messages.js';
 import {
@@ -37,6 +36,7 @@ import {
   TLSAlertError,
   type TLSVersion,
 } from '../../src/index.js';
+import { pki } from '../helpers/pki.js';
 
 /** A property a target found broken: what the runner and the replay test report. */
 export class PropertyViolation extends Error {}

@@ -4,16 +4,16 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Certificate } from '@tls-kit/certs';
 import type { PrivateKey, SignatureSchemeName } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { Certificate13, CertificateVerify, ContentType, HandshakeType } from '@tls-kit/messages';
 import { schemeCode } from '../../src/algorithms.js';
-import { concat } from '@tls-kit/crypto/bytes';
 import { certificateVerifyContent } from '../../src/handshake/common13.js';
 import type { ClientOptions } from '../../src/index.js';
 import { finishedVerifyData } from '../../src/keyschedule/key-schedule.js';
 import {
-  encodeServerFlight,
   type Endpoint,
+  encodeServerFlight,
   makeClient,
   makeServer,
   message,

@@ -1,21 +1,22 @@
 // A man in the middle for bad-input tests: runs a real handshake up to a flight, decrypts the
 // flight with the secrets from the key log, lets the test rewrite its messages, and re-encrypts.
-import { defaultProvider } from '@tls-kit/crypto/default';
+
 import { concat } from '@tls-kit/crypto/bytes';
+import { defaultProvider } from '@tls-kit/crypto/default';
+import { ContentType } from '@tls-kit/messages';
 import type { ExecutionContext } from 'ava';
 import {
   BadTLSDataError,
-  ClientTLS,
   type ClientOptions,
+  ClientTLS,
   type Connection,
   InvalidatedError,
-  ServerTLS,
   type ServerOptions,
+  ServerTLS,
 } from '../../src/index.js';
 import { trafficKeys } from '../../src/keyschedule/key-schedule.js';
 import { Deframer, type RawRecord } from '../../src/record/deframer.js';
 import { PlaintextProtection, Tls13Protection } from '../../src/record/protection.js';
-import { ContentType } from '@tls-kit/messages';
 import { suiteByName } from '../../src/suites.js';
 import { pki } from './pki.js';
 

@@ -1,19 +1,19 @@
 // In-memory TLS 1.2 endpoints for the state-table and bad-input tests: our client and server
 // joined by hand, so a test can look at (and change) each flight between them.
 import { InvalidatedError } from '@tls-kit/certs';
+import { concat } from '@tls-kit/crypto/bytes';
 import { type ClientHello, ContentType, ServerHello } from '@tls-kit/messages';
 import type { ExecutionContext } from 'ava';
-import { concat } from '@tls-kit/crypto/bytes';
 import type { ConnectionCore } from '../../src/core.js';
 import { frameHandshake } from '../../src/handshake/messages.js';
 import {
   BadTLSDataError,
-  ClientTLS,
-  type Reason,
   type ClientOptions,
+  ClientTLS,
   type Connection,
-  ServerTLS,
+  type Reason,
   type ServerOptions,
+  ServerTLS,
 } from '../../src/index.js';
 import { records, splitMessages } from './mitm.js';
 import { pki } from './pki.js';

@@ -3,11 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { type Child, opensslClient, opensslServer, outputAtExit } from '@tls-kit/test-helpers';
 import {
-  ClientTLS,
   type ClientOptions,
+  ClientTLS,
   type Connection,
-  ServerTLS,
   type ServerOptions,
+  ServerTLS,
 } from '../../src/index.js';
 import { pemFiles, typeLines } from './openssl.js';
 import { type KeyKind, pki } from './pki.js';

@@ -1,8 +1,9 @@
 // Node's test/parallel/test-tls-* behaviours of records, alerts and tickets after the handshake
 // (max-send-fragment, ticket, alert), each run with node:tls and with our adapter: ours must
 // answer as node's does.
-import { once } from 'node:events';
+
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import tls from 'node:tls';
 import { AlertDescription, AlertLevel } from '@tls-kit/messages';
 import test from 'ava';

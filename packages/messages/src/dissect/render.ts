@@ -17,8 +17,8 @@ import {
   NameType,
   PskKeyExchangeMode,
 } from '../registry/misc.js';
-import { enumName, type NumericEnum } from '../registry/names.js';
 import { NamedGroup } from '../registry/named-group.js';
+import { enumName, type NumericEnum } from '../registry/names.js';
 import { ProtocolVersion } from '../registry/protocol-version.js';
 import { SignatureScheme } from '../registry/signature-scheme.js';
 

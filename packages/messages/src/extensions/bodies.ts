@@ -13,21 +13,21 @@ import {
   UBInt32,
 } from '@tls-kit/wire';
 import {
+  ByteString,
+  DistinguishedName,
+  NamedGroupCodec,
+  OnlyValue,
+  OpenEnum,
+  ProtocolVersionCodec,
+  SignatureSchemeList,
+} from '../codecs/common.js';
+import {
   CertificateStatusType,
   ECPointFormat,
   MaxFragmentLength,
   NameType,
   PskKeyExchangeMode,
 } from '../registry/misc.js';
-import {
-  ByteString,
-  DistinguishedName,
-  NamedGroupCodec,
-  ProtocolVersionCodec,
-  SignatureSchemeList,
-  OpenEnum,
-  OnlyValue,
-} from '../codecs/common.js';
 
 // --- server_name (RFC 6066 §3) -----------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 import { type Infer, PrefixedBytes, Struct, TLSPrefixedArray, UBInt8, UBInt16, UBInt24 } from '@tls-kit/wire';
-import { DistinguishedName, SignatureSchemeList, OpenEnum } from '../codecs/common.js';
+import { DistinguishedName, OpenEnum, SignatureSchemeList } from '../codecs/common.js';
 import { CertificateEntryExtensionList, CertificateRequestExtensionList } from '../extensions/contexts.js';
 import { ClientCertificateType } from '../registry/misc.js';
 

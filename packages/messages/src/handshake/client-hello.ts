@@ -7,7 +7,7 @@ import {
   UBInt8,
   UBInt16,
 } from '@tls-kit/wire';
-import { CipherSuiteCodec, ProtocolVersionCodec, RandomCodec, OpenEnum } from '../codecs/common.js';
+import { CipherSuiteCodec, OpenEnum, ProtocolVersionCodec, RandomCodec } from '../codecs/common.js';
 import { ClientHelloExtensionList } from '../extensions/contexts.js';
 import { CompressionMethod } from '../registry/misc.js';
 

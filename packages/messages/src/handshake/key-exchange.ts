@@ -2,7 +2,7 @@
 // ClientKeyExchange (RFC 8422 §5.7, RFC 5246 §7.4.7). Which form applies depends on the
 // negotiated cipher suite, so each is its own codec.
 import { Bytes, type Infer, PrefixedBytes, Struct, UBInt8, UBInt16 } from '@tls-kit/wire';
-import { NamedGroupCodec, ProtocolVersionCodec, SignatureSchemeCodec, OnlyValue } from '../codecs/common.js';
+import { NamedGroupCodec, OnlyValue, ProtocolVersionCodec, SignatureSchemeCodec } from '../codecs/common.js';
 import { ECCurveType } from '../registry/misc.js';
 
 /** `struct { SignatureAndHashAlgorithm algorithm; opaque signature<0..2^16-1>; } digitally-signed` (RFC 5246 §4.7). */

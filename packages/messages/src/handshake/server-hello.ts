@@ -9,7 +9,7 @@ import {
   WireError,
   type Writer,
 } from '@tls-kit/wire';
-import { CipherSuiteCodec, ProtocolVersionCodec, RandomCodec, OpenEnum } from '../codecs/common.js';
+import { CipherSuiteCodec, OpenEnum, ProtocolVersionCodec, RandomCodec } from '../codecs/common.js';
 import { describe } from '../codecs/describe.js';
 import {
   type HelloRetryRequestExtension,

@@ -1,5 +1,5 @@
 import { type Infer, PrefixedBytes, Remaining, Struct, UBInt8, UBInt16, UBInt32 } from '@tls-kit/wire';
-import { SignatureSchemeCodec, OpenEnum } from '../codecs/common.js';
+import { OpenEnum, SignatureSchemeCodec } from '../codecs/common.js';
 import { CertificateStatus } from '../extensions/bodies.js';
 import { EncryptedExtensionList, NewSessionTicketExtensionList } from '../extensions/contexts.js';
 import { KeyUpdateRequest } from '../registry/misc.js';

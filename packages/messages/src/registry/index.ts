@@ -1,12 +1,12 @@
-export { AlertDescription, AlertLevel, alertLevelRule, type AlertLevelRule } from './alert.js';
+export { AlertDescription, AlertLevel, type AlertLevelRule, alertLevelRule } from './alert.js';
 export {
-  CipherSuite,
-  cipherSuiteInfo,
-  IMPLEMENTED_CIPHER_SUITES,
   type AeadAlgorithm,
   type AuthenticationAlgorithm,
+  CipherSuite,
   type CipherSuiteInfo,
+  cipherSuiteInfo,
   type HashAlgorithm,
+  IMPLEMENTED_CIPHER_SUITES,
   type KeyExchangeAlgorithm,
 } from './cipher-suite.js';
 export { ContentType } from './content-type.js';
@@ -24,7 +24,7 @@ export {
   NameType,
   PskKeyExchangeMode,
 } from './misc.js';
-export { enumName, isGrease, type NumericEnum } from './names.js';
 export { NamedGroup } from './named-group.js';
+export { enumName, isGrease, type NumericEnum } from './names.js';
 export { ProtocolVersion } from './protocol-version.js';
 export { SignatureScheme } from './signature-scheme.js';
