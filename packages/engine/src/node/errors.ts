@@ -5,6 +5,7 @@ import type { Certificate } from '@tls-kit/certs';
 import { AlertDescription } from '@tls-kit/messages';
 import { alertName } from '../alerts.js';
 import { BadTLSDataError, TLSAlertError } from '../errors.js';
+import type { Reason } from '../reasons.js';
 
 /** An Error with node's `code` (and any other properties node sets on it). */
 export function nodeError<T extends object>(
@@ -172,13 +173,10 @@ const LOCAL_REASONS: readonly { alert: number; message?: string; reason: string 
     reason: 'no suitable key share',
   },
   { alert: AlertDescription.no_application_protocol, reason: 'no application protocol' },
-  // Bytes that are no TLS record (a plain-text peer): OpenSSL reads them as a record version.
-  {
-    alert: AlertDescription.unexpected_message,
-    message: 'bad record header',
-    reason: 'wrong version number',
-  },
 ];
+
+/** Bytes that are no TLS record (a plain-text peer): OpenSSL reads them as a record version. */
+const NOT_A_RECORD: ReadonlySet<Reason | undefined> = new Set(['UnknownRecordType', 'BadRecordHeader']);
 
 /**
  * An engine error as node reports it: a peer alert gets node's ERR_SSL_* code, `library` and
@@ -189,9 +187,12 @@ export function nodeErrorFrom(error: Error): Error {
   let reason: string | undefined;
   if (error instanceof TLSAlertError) reason = alertReason(error.alertCode);
   else if (error instanceof BadTLSDataError) {
-    reason = LOCAL_REASONS.find(
-      (r) => r.alert === error.alertCode && (r.message === undefined || error.message.startsWith(r.message)),
-    )?.reason;
+    reason = NOT_A_RECORD.has(error.reason)
+      ? 'wrong version number'
+      : LOCAL_REASONS.find(
+          (r) =>
+            r.alert === error.alertCode && (r.message === undefined || error.message.startsWith(r.message)),
+        )?.reason;
   }
   if (reason === undefined) return error;
   return Object.assign(error, {
