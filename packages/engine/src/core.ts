@@ -140,6 +140,7 @@ class HandshakeOnly {
 
 /** peerCertificates before (or without) a peer chain: one array for every connection. */
 const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
+const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
 /** The facts of a connection; the session ID is kept as bytes alone, without a view per connection. */
 export class ConnectionFacts {
@@ -282,11 +283,17 @@ export class ConnectionCore {
   // --- Entry points (from Connection) ---
 
   dataFromWire(input: Uint8Array): Uint8Array {
+    const received = this.dataFromWireParts(input);
+    return received.length === 1 ? received[0]! : concat(received);
+  }
+
+  /** dataFromWire without joining the data of the input's records. */
+  dataFromWireParts(input: Uint8Array): readonly Uint8Array[] {
     this.assertUsable();
     // Input must not be fed from inside one of our callbacks: the state machine is mid-step.
     if (this.inCall) throw new TLSUsageError('dataFromWire called from inside a connection callback');
     // RFC 8446 §6.1: data after the peer's close_notify is ignored.
-    if (this.status === 'peerClosed') return new Uint8Array(0);
+    if (this.status === 'peerClosed') return NO_DATA;
     try {
       this.call(() => {
         // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
@@ -303,9 +310,9 @@ export class ConnectionCore {
       this.records.detach();
       this.records.release();
     }
-    const received = this.received ?? [];
+    const received = this.received ?? NO_DATA;
     this.received = undefined;
-    return received.length === 1 ? received[0]! : concat(received);
+    return received;
   }
 
   dataFromApplication(data: Uint8Array): void {

@@ -466,14 +466,15 @@ export class TLSSocket extends Duplex {
   private fromWire(chunk: Buffer): void {
     if (this.destroyed || this.connection.ended) return;
     this.tracer?.record(false, chunk);
-    let data: Uint8Array;
+    let parts: readonly Uint8Array[];
     try {
-      data = this.connection.dataFromWire(chunk);
+      // A record's data at a time: joining a chunk's records would copy them all once more.
+      parts = this.connection.dataFromWireParts(chunk);
     } catch (error) {
       this.destroy(nodeErrorFrom(error as Error));
       return;
     }
-    this.deliver(data);
+    for (const data of parts) this.deliver(data);
   }
 
   private deliver(data: Uint8Array): void {
