@@ -177,7 +177,7 @@ export class ConnectionFacts {
   }
 }
 
-export class ConnectionCore {
+export class ConnectionCore implements RecordSink {
   readonly facts = new ConnectionFacts();
   status: ConnectionState = 'handshaking';
   ended = false;
@@ -191,18 +191,6 @@ export class ConnectionCore {
   private state: HandshakeState;
   /** Released at the end of the call that completed the handshake. */
   private handshakeOnly: HandshakeOnly | undefined;
-  /** What the records carry goes to the current state (handshake) or the driver (the rest). */
-  private readonly sink: RecordSink = {
-    handshake: (message) => {
-      this.state = this.state.handle(message);
-    },
-    changeCipherSpec: () => {
-      if (this.state.handleChangeCipherSpec) this.state = this.state.handleChangeCipherSpec();
-      else this.records.dropChangeCipherSpec();
-    },
-    alert: (fragment) => this.handleAlert(fragment),
-    applicationData: (data) => this.receive(data),
-  };
   /** Records waiting for the end of the call, and application data for its caller (lazily). */
   private output: Uint8Array[] | undefined;
   private received: Uint8Array[] | undefined;
@@ -599,6 +587,30 @@ export class ConnectionCore {
     else this.output = [records];
   }
 
+  // --- RecordSink: what the records carry goes to the current state (handshake messages) or the
+  // driver (the rest). Methods, not closures: nothing per connection. ---
+
+  /** @internal */
+  handshakeMessage(message: HandshakeMessage): void {
+    this.state = this.state.handle(message);
+  }
+
+  /** @internal */
+  changeCipherSpec(): void {
+    if (this.state.handleChangeCipherSpec) this.state = this.state.handleChangeCipherSpec();
+    else this.records.dropChangeCipherSpec();
+  }
+
+  /** @internal */
+  alert(fragment: Uint8Array): void {
+    this.handleAlert(fragment);
+  }
+
+  /** @internal */
+  applicationData(data: Uint8Array): void {
+    this.receive(data);
+  }
+
   private receive(data: Uint8Array): void {
     if (this.received) this.received.push(data);
     else this.received = [data];
@@ -639,7 +651,7 @@ export class ConnectionCore {
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {
-      if (!this.records.readNext(this.sink)) break;
+      if (!this.records.readNext(this)) break;
     }
   }
 
