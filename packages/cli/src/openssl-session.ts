@@ -6,17 +6,9 @@
 //   [6] hostName, [9] ticketLifetimeHint (s), [10] ticket, [13] flags (1: extended master secret).
 // Other fields (PSK, SRP, ALPN, ...) are skipped when read and not written.
 import { createHash } from 'node:crypto';
-import {
-  Certificate,
-  DerReader,
-  decodePem,
-  encodePem,
-  explicit,
-  octetString,
-  sequence,
-  smallInteger,
-  Tag,
-} from '@tls-kit/certs';
+import { Certificate, decodePem, encodePem } from '@tls-kit/certs';
+import { DerReader, derError, Tag } from '@tls-kit/crypto/der';
+import { explicit, octetString, sequence, smallInteger } from '@tls-kit/crypto/der-writer';
 import { TLS12_SUITES } from '@tls-kit/engine';
 import type { DecodedSession } from '@tls-kit/engine/node';
 
@@ -75,7 +67,7 @@ export function encodeOpensslSession({ serverName, session }: Session12): string
 export function decodeOpensslSession(text: string, serverName: string): Session12 {
   const blocks = decodePem(text).filter((b) => b.label === LABEL);
   if (blocks.length !== 1) throw new Error(`expected one "${LABEL}" PEM block, found ${blocks.length}`);
-  const r = new DerReader(blocks[0]!.der).enter(Tag.SEQUENCE, 'SSL_SESSION');
+  const r = new DerReader(blocks[0]!.der, derError).enter(Tag.SEQUENCE, 'SSL_SESSION');
   if (r.smallInteger('version') !== 1) throw new Error('unknown openssl session version');
   const version = r.smallInteger('sslVersion');
   if (version !== TLS1_2) {
