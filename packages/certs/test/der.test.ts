@@ -11,12 +11,13 @@ import {
   TrustStore,
   verifyChain,
 } from '@tls-kit/certs';
+import { fromHex } from '@tls-kit/crypto/bytes';
 import { MAX_DEPTH } from '@tls-kit/crypto/der';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import test from 'ava';
 import fc from 'fast-check';
 
-const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
+const hex = (s: string) => fromHex(s.replace(/\s/g, ''));
 
 function derError(t: import('ava').ExecutionContext, fn: () => unknown, offset: number, pattern: RegExp) {
   const e = t.throws(fn, { instanceOf: DerError });

@@ -7,6 +7,7 @@
 // Other fields (PSK, SRP, ALPN, ...) are skipped when read and not written.
 import { createHash } from 'node:crypto';
 import { Certificate, decodePem, encodePem } from '@tls-kit/certs';
+import { toHex } from '@tls-kit/crypto/bytes';
 import { DerReader, derError, Tag } from '@tls-kit/crypto/der';
 import { explicit, octetString, sequence, smallInteger } from '@tls-kit/crypto/der-writer';
 import { TLS12_SUITES } from '@tls-kit/engine';
@@ -78,7 +79,7 @@ export function decodeOpensslSession(text: string, serverName: string): Session1
   const cipher = r.octetString('cipher');
   const id = cipher.length === 2 ? (cipher[0]! << 8) | cipher[1]! : -1;
   const suite = TLS12_SUITES.find((s) => s.id === id);
-  if (!suite) throw new Error(`cipher suite ${Buffer.from(cipher).toString('hex')} is not one we have`);
+  if (!suite) throw new Error(`cipher suite ${toHex(cipher)} is not one we have`);
   const sessionId = r.octetString('sessionID');
   const masterSecret = r.octetString('masterKey');
   if (masterSecret.length !== 48) throw new Error('the master key is not 48 bytes');
