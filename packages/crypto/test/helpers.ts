@@ -1,4 +1,4 @@
-// Shared test helpers: the providers under test, and readers for the RFC texts in /work/shared/rfc
+// Shared test helpers: the providers under test, and readers for the RFC texts in vectors/rfc
 // (vectors are parsed out of the RFCs, not retyped).
 import { readFileSync } from 'node:fs';
 import type { CryptoProvider } from '@tls-kit/crypto';
