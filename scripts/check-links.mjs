@@ -78,7 +78,8 @@ for (const file of files) {
     }
     for (const m of line.matchAll(/`([^`\s]+)`/g)) {
       const path = m[1];
-      if (!CODE_PATH.test(path) || !FILE_LIKE.test(path) || !path.includes('/') || path.includes('*')) continue;
+      if (!CODE_PATH.test(path) || !FILE_LIKE.test(path) || !path.includes('/') || path.includes('*'))
+        continue;
       if (NOT_OURS.has(path) || path.startsWith('@') || path.startsWith('/')) continue;
       if (!bases(file).some((base) => existsSync(join(root, base, path))))
         misses.push(`${where}: no file ${path}`);
