@@ -14,6 +14,7 @@ import {
 import { fromHex } from '@tls-kit/crypto/bytes';
 import { MAX_DEPTH } from '@tls-kit/crypto/der';
 import { nodeProvider } from '@tls-kit/crypto/node';
+import { nestedDerSequences } from '@tls-kit/test-helpers';
 import test from 'ava';
 import fc from 'fast-check';
 
@@ -36,36 +37,9 @@ test("malformed DER is this package's DerError, with the offset in the outermost
   derError(t, () => Certificate.fromDer(hex('30 06 30 00 30 81 01 00')), 5, /minimal/);
 });
 
-/** `depth` SEQUENCEs around a NULL, built in one buffer. */
-function nestedSequences(depth: number): Uint8Array {
-  const headerFor = (len: number) =>
-    len < 0x80
-      ? [len]
-      : len < 0x100
-        ? [0x81, len]
-        : len < 0x10000
-          ? [0x82, len >> 8, len & 0xff]
-          : [0x83, len >> 16, (len >> 8) & 0xff, len & 0xff];
-  const headers: number[][] = [];
-  let len = 2;
-  for (let i = 0; i < depth; i++) {
-    const h = [0x30, ...headerFor(len)];
-    headers.push(h);
-    len += h.length;
-  }
-  const out = new Uint8Array(len);
-  let p = 0;
-  for (let i = headers.length - 1; i >= 0; i--) {
-    out.set(headers[i]!, p);
-    p += headers[i]!.length;
-  }
-  out.set([0x05, 0x00], p);
-  return out;
-}
-
 test('nesting deeper than MAX_DEPTH is a CertificateError, not a stack overflow', (t) => {
   for (const depth of [MAX_DEPTH + 1, 100_000]) {
-    t.throws(() => Certificate.fromDer(nestedSequences(depth)), { instanceOf: CertificateError });
+    t.throws(() => Certificate.fromDer(nestedDerSequences(depth)), { instanceOf: CertificateError });
   }
 });
 

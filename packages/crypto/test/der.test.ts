@@ -15,6 +15,7 @@ import {
   Tag,
 } from '@tls-kit/crypto/der';
 import { bitString, oid, sequence, time, unsignedInteger } from '@tls-kit/crypto/der-writer';
+import { nestedDerSequences } from '@tls-kit/test-helpers';
 import test from 'ava';
 import fc from 'fast-check';
 import { unhex } from './helpers.js';
@@ -121,41 +122,14 @@ test('the writer: minimal lengths and INTEGERs, times, OIDs, read back by the re
   t.is(time(new Date('2050-01-01T00:00:00Z'))[0], Tag.GENERALIZED_TIME);
 });
 
-/** `depth` SEQUENCEs around a NULL, built in one buffer. */
-function nestedSequences(depth: number): Uint8Array {
-  const headerFor = (len: number) =>
-    len < 0x80
-      ? [len]
-      : len < 0x100
-        ? [0x81, len]
-        : len < 0x10000
-          ? [0x82, len >> 8, len & 0xff]
-          : [0x83, len >> 16, (len >> 8) & 0xff, len & 0xff];
-  const headers: number[][] = [];
-  let len = 2;
-  for (let i = 0; i < depth; i++) {
-    const h = [0x30, ...headerFor(len)];
-    headers.push(h);
-    len += h.length;
-  }
-  const out = new Uint8Array(len);
-  let p = 0;
-  for (let i = headers.length - 1; i >= 0; i--) {
-    out.set(headers[i]!, p);
-    p += headers[i]!.length;
-  }
-  out.set([0x05, 0x00], p);
-  return out;
-}
-
 test('nesting deeper than MAX_DEPTH is a DerError, not a stack overflow', (t) => {
   for (const depth of [MAX_DEPTH + 1, 100_000]) {
-    t.throws(() => parseDerTree(nestedSequences(depth), derError), {
+    t.throws(() => parseDerTree(nestedDerSequences(depth), derError), {
       instanceOf: DerError,
       message: /nesting deeper/,
     });
   }
-  t.truthy(parseDerTree(nestedSequences(MAX_DEPTH), derError).children);
+  t.truthy(parseDerTree(nestedDerSequences(MAX_DEPTH), derError).children);
 });
 
 test('every error comes from the factory the caller passed, with its offset', (t) => {
@@ -170,7 +144,7 @@ test('every error comes from the factory the caller passed, with its offset', (t
   const own = (message: string, offset: number) => new OwnError(message, offset);
   const cases: [() => unknown, number][] = [
     [() => readSingle(unhex('30 80 00 00'), 'x', own), 1],
-    [() => parseDerTree(nestedSequences(MAX_DEPTH + 1), own), 2 * (MAX_DEPTH + 1) - 2],
+    [() => parseDerTree(nestedDerSequences(MAX_DEPTH + 1), own), 2 * (MAX_DEPTH + 1) - 2],
     [() => decodeString(readSingle(unhex('0c 02 c3 28'), 'x', own)), 2],
     [() => DerReader.inside(readSingle(unhex('30 03 02 01 05'), 'x', own)).oid(), 2],
     [() => DerReader.encapsulated(readSingle(unhex('04 02 30 80'), 'x', own)).read(), 3],
