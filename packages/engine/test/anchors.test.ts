@@ -1,9 +1,10 @@
 // The mistakes of the JavaScript TLS stacks we replace (node-forge, subtls, @reclaimprotocol/tls,
-// @hazae41/cadenas; design/ANCHORS.md), one test each, named after the mistake. Each is driven end
-// to end through ClientTLS / ServerTLS in memory where the engine can reach it, with a control case
-// that the same setup succeeds when nothing is wrong, so that a test fails if the check goes away.
-// Package-level tests of the same anchors: certs/test/anchors.test.ts, certs/test/der.test.ts,
-// crypto/test/der.test.ts, crypto/test/signatures.test.ts; engine: bad-input.test.ts, tls12-bad-input.test.ts.
+// @hazae41/cadenas: their CVEs and what their source does), one test each, named after the
+// mistake. Each is driven end to end through ClientTLS / ServerTLS in memory where the engine can
+// reach it, with a control case that the same setup succeeds when nothing is wrong, so that a test
+// fails if the check goes away. Package-level tests of the same anchors: certs/test/anchors.test.ts,
+// certs/test/der.test.ts, crypto/test/der.test.ts, crypto/test/signatures.test.ts; engine:
+// bad-input.test.ts, tls12-bad-input.test.ts.
 import {
   Certificate,
   CertificateBuilder,
