@@ -286,6 +286,12 @@ export function decodeNull(el: DerElement): void {
   if (el.length !== 0) throw el.newError('NULL must be empty', el.offset);
 }
 
+/**
+ * The longest arc, in bytes of its base-128 encoding: 128-bit UUID arcs (X.667's 2.25 arc) take 19.
+ * Longer ones are refused, which also keeps decoding linear in the input.
+ */
+export const MAX_OID_ARC_BYTES = 19;
+
 export function decodeOid(el: DerElement): string {
   checkPrimitive(el, 'OBJECT IDENTIFIER');
   const c = contentOf(el);
@@ -293,13 +299,17 @@ export function decodeOid(el: DerElement): string {
   const arcs: string[] = [];
   let value = 0n;
   let fresh = true;
+  let arcBytes = 0;
   for (let i = 0; i < c.length; i++) {
     const b = c[i]!;
     if (fresh && b === 0x80)
       throw el.newError('OBJECT IDENTIFIER arc is not minimally encoded', el.contentOffset + i);
+    if (++arcBytes > MAX_OID_ARC_BYTES)
+      throw el.newError(`OBJECT IDENTIFIER arc longer than ${MAX_OID_ARC_BYTES} bytes`, el.contentOffset + i);
     value = (value << 7n) | BigInt(b & 0x7f);
     fresh = (b & 0x80) === 0;
     if (fresh) {
+      arcBytes = 0;
       if (arcs.length === 0) {
         const first = value < 80n ? value / 40n : 2n;
         arcs.push(first.toString(), (value - first * 40n).toString());

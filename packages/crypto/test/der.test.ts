@@ -53,6 +53,10 @@ test('primitive values: DER rules', (t) => {
   t.is(decodeOid(el('06 03 88 37 01')), '2.999.1');
   refuses(t, () => decodeOid(el('06 03 2a 80 01')), 3, /minimally/);
   refuses(t, () => decodeOid(el('06 02 2a 86')), 3, /ends inside/);
+  // A 128-bit UUID arc (2.25.x, X.667) is the longest accepted: 19 bytes of base 128.
+  const uuid = 2n ** 128n - 1n;
+  t.is(decodeOid(readSingle(oid(`2.25.${uuid}`), 'x', derError)), `2.25.${uuid}`);
+  refuses(t, () => decodeOid(el(`06 15 2a ${'81'.repeat(19)} 01`)), 22, /longer than 19 bytes/);
   t.is(decodeString(el('13 02 41 42')), 'AB');
   refuses(t, () => decodeString(el('13 01 40')), 2, /PrintableString/);
   refuses(t, () => decodeString(el('0c 02 c3 28')), 2, /encoding/);
