@@ -2,6 +2,8 @@
 // `new TLSSocket(socket, { isServer: true, ... })`: the certificate choice (SNICallback, the
 // addContext entries, the default chain), client certificates, tickets, the TLS 1.2 session cache
 // and the key log.
+
+import { randomBytes } from 'node:crypto';
 import {
   type Certificate,
   type CertificateChainCallback,
@@ -136,18 +138,25 @@ function completedChain(chain: Certificate[], ca: TrustStore | undefined): reado
   return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
 }
 
-/** node:tls' ticketKeys (48 bytes) or ours; fresh keys of this server when none are given. */
+/** node:tls' ticket keys: 48 bytes (a Buffer or any Uint8Array), checked as node checks them. */
+export function ticketKeyBytes(name: string, given: unknown): Uint8Array {
+  if (!(given instanceof Uint8Array)) throw invalidArgType(name, 'an instance of Buffer', given);
+  if (given.length !== 48) throw invalidArgValue(name, given, 'must be exactly 48 bytes');
+  return given;
+}
+
+/**
+ * node:tls' ticketKeys (48 bytes) or ours; when none are given, 48 random bytes for this server's
+ * life, as node's (getTicketKeys() returns them).
+ */
 function ticketKeysFrom(
   given: ServerSocketOptions<unknown>['ticketKeys'],
   provider: CryptoProvider | undefined,
 ): TicketKeys | false {
   const options = provider ? { provider } : {};
-  if (given === undefined) return new TicketKeys(options);
   if (given === false || given instanceof TicketKeys) return given;
-  if (!(given instanceof Uint8Array))
-    throw invalidArgType('options.ticketKeys', 'an instance of Buffer', given);
-  if (given.length !== 48) throw invalidArgValue('options.ticketKeys', given, 'must be exactly 48 bytes');
-  return TicketKeys.fromBytes(given, options);
+  const bytes = given === undefined ? randomBytes(48) : ticketKeyBytes('options.ticketKeys', given);
+  return TicketKeys.fromBytes(bytes, options);
 }
 
 /** The chain of `cert`/`key` (or `pfx`) completed from `ca`, or null when none is given. */
@@ -162,6 +171,8 @@ export function defaultChain(
 /** What every connection of one server shares; `engineOptions(socket)` makes one connection's. */
 export interface ServerConfig<Socket> {
   readonly certificates: NodeServerCertificates;
+  /** Shared by every connection; false when tickets are off. */
+  readonly ticketKeys: TicketKeys | false;
   /** The engine of one connection; `socket` receives its key log lines. */
   tls(socket: Socket): ServerTLS;
   /** requestCert with rejectUnauthorized: a client whose chain did not verify is dropped. */
@@ -241,6 +252,7 @@ export function serverConfig<Socket>(
   const shared = new ServerTLS(engineOptions());
   return {
     certificates,
+    ticketKeys,
     tls: (socket) => (psk || logsKeys() ? new ServerTLS(engineOptions(socket)) : shared),
     rejectUnverified: clientAuth === 'require',
   };

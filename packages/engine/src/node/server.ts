@@ -4,9 +4,16 @@
 // session cache, so a session made on one connection resumes on another (by ticket or by
 // session ID, RFC 5246 §7.4.1.2).
 import net from 'node:net';
+import { TLSUsageError } from '../errors.js';
 import { invalidArgType } from './errors.js';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
-import { defaultChain, type ServerConfig, type ServerSocketOptions, serverConfig } from './server-config.js';
+import {
+  defaultChain,
+  type ServerConfig,
+  type ServerSocketOptions,
+  serverConfig,
+  ticketKeyBytes,
+} from './server-config.js';
 import { TLSSocket } from './tls-socket.js';
 
 export type { SNICallback } from './server-config.js';
@@ -59,6 +66,27 @@ class TLSServer extends net.Server {
       pattern: hostname,
       context: 'options' in context && 'chain' in context ? context : createSecureContext(context),
     });
+  }
+
+  /** node:tls getTicketKeys: the 48 bytes tickets are sealed with (a copy). */
+  getTicketKeys(): Buffer {
+    const bytes = this.config.ticketKeys ? this.config.ticketKeys.bytes : undefined;
+    if (!bytes)
+      throw new TLSUsageError(
+        'getTicketKeys: this server has no 48-byte ticket keys (ticketKeys was false or a rotating TicketKeys)',
+      );
+    return Buffer.from(bytes);
+  }
+
+  /**
+   * node:tls setTicketKeys: tickets from now on are sealed with these 48 bytes; tickets sealed
+   * with the keys before no longer resume (a full handshake instead), as in node:tls.
+   */
+  setTicketKeys(keys: Uint8Array): void {
+    const bytes = ticketKeyBytes('keys', keys);
+    if (!this.config.ticketKeys)
+      throw new TLSUsageError('setTicketKeys: tickets are off (ticketKeys: false)');
+    this.config.ticketKeys.replace(bytes);
   }
 
   /**
