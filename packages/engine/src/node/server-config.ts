@@ -68,6 +68,11 @@ export interface ServerSocketOptions<Socket> extends SecureContextOptions {
    * Default the engine's ticketLifetime (7200).
    */
   readonly sessionTimeout?: number;
+  /**
+   * Choose the cipher suite by our `ciphers` order (true) or by the client's (false). Default as
+   * node:tls: true for a tls.Server, false for `new TLSSocket(socket, { isServer: true })`.
+   */
+  readonly honorCipherOrder?: boolean;
   /** Certificates are then not needed (see ServerPskCallback). */
   readonly pskCallback?: ServerPskCallback<Socket>;
   /**
@@ -221,6 +226,7 @@ export function serverConfig<Socket>(
     ...common,
     sessionCache,
     ...(options.sessionTimeout !== undefined ? { ticketLifetime: options.sessionTimeout } : {}),
+    preferClientCipherOrder: !options.honorCipherOrder,
     ...options.engine,
     ...(alpn
       ? {

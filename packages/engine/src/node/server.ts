@@ -52,7 +52,8 @@ class TLSServer extends net.Server {
     this.options = opts;
     this.handshakeTimeout = opts.handshakeTimeout ?? 120_000;
     this.config = serverConfig(
-      opts,
+      // node:tls' Server honours its own order unless told not to; its bare SecureContext does not.
+      { ...opts, honorCipherOrder: opts.honorCipherOrder ?? true },
       (line, socket) => this.emit('keylog', line, socket),
       () => this.listenerCount('keylog') > 0,
     );

@@ -78,7 +78,12 @@ import { masterSecret12 } from '../keyschedule/tls12.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
 import { chooseAlpn } from './alpn.js';
 import { SESSION12_TAG, type Session12, Session12Codec } from './session-cache.js';
-import type { FfdheGroup, Server12Settings, ServerSettings } from './settings.js';
+import {
+  type FfdheGroup,
+  type Server12Settings,
+  type ServerSettings,
+  suitesByPreference,
+} from './settings.js';
 import { createdAt, expired, splitTime } from './stored-time.js';
 
 const SESSION_ID_LENGTH = 32;
@@ -370,7 +375,7 @@ class Server12 {
     );
   }
 
-  /** Our preferred suite the client offers that our key, its groups and its schemes allow. */
+  /** The preferred suite (ours, or the client's: suitesByPreference) the client offers that our key, its groups and its schemes allow. */
   private negotiate(chain: LocalChain): {
     suite: Tls12CipherSuite;
     group: KeyExchangeGroup;
@@ -395,7 +400,11 @@ class Server12 {
       : tls12.dhParams
         ? { custom: tls12.dhParams }
         : tls12.ffdheGroups[0];
-    for (const suite of config.suites12) {
+    for (const suite of suitesByPreference(
+      config.suites12,
+      offer.ch.cipherSuites,
+      this.settings.preferClientCipherOrder,
+    )) {
       if (!offer.ch.cipherSuites.includes(suite.id) || !keyFitsSuite(suite, key) || !scheme || !curveOk)
         continue;
       const group = suite.kx === 'ecdhe' ? ecdhe : dhe;

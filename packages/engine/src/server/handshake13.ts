@@ -62,7 +62,7 @@ import { type CipherSuite, suiteById } from '../suites.js';
 import { chooseAlpn } from './alpn.js';
 import { clientHello12 } from './handshake12.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
-import type { ServerSettings } from './settings.js';
+import { type ServerSettings, suitesByPreference } from './settings.js';
 import { expired, splitTime } from './stored-time.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
@@ -167,7 +167,9 @@ class ExpectClientHello implements HandshakeState {
     if (pskIndex >= 0 && pskIndex !== extensions.length - 1) {
       fail(AlertDescription.illegal_parameter, 'pre_shared_key is not the last extension');
     }
-    const suite = config.suites.find((s) => ch.cipherSuites.includes(s.id));
+    const suite = suitesByPreference(config.suites, ch.cipherSuites, settings.preferClientCipherOrder).find(
+      (s) => ch.cipherSuites.includes(s.id),
+    );
     if (!suite) fail(AlertDescription.handshake_failure, 'no cipher suite in common');
 
     // RFC 8446 §9.2: key_share and supported_groups go together; we need (EC)DHE.

@@ -45,6 +45,11 @@ export interface ServerOptions extends CommonOptions {
   readonly ticketCount?: number;
   /** Ticket lifetime in seconds (at most 7 days, RFC 8446 §4.6.1). Default 2 hours. */
   readonly ticketLifetime?: number;
+  /**
+   * Choose the cipher suite by the client's order of preference, not ours (node:tls'
+   * `honorCipherOrder: false`). Default false: our `cipherSuites` order decides.
+   */
+  readonly preferClientCipherOrder?: boolean;
   /** Always answer the first ClientHello with a HelloRetryRequest carrying a cookie. Default false. */
   readonly alwaysHelloRetry?: boolean;
   /**
@@ -130,6 +135,7 @@ export class ServerTLS {
       alpnCallback: options.alpnCallback,
       ticketCount,
       ticketLifetimeSeconds: lifetime,
+      preferClientCipherOrder: options.preferClientCipherOrder ?? false,
       forceHelloRetry: options.alwaysHelloRetry ?? false,
       ocspResponse: options.ocspResponse,
       maxSkippedEarlyData: MAX_SKIPPED_EARLY_DATA,

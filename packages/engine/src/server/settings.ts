@@ -25,6 +25,8 @@ export interface ServerSettings {
   readonly alpnCallback: AlpnCallback | undefined;
   readonly ticketCount: number;
   readonly ticketLifetimeSeconds: number;
+  /** ServerOptions.preferClientCipherOrder. */
+  readonly preferClientCipherOrder: boolean;
   /** Always send a HelloRetryRequest with a cookie first (tests; DoS-style address validation). */
   readonly forceHelloRetry: boolean;
   /** ServerOptions.ocspResponse. */
@@ -56,4 +58,18 @@ export function ffdheGroups12(groups: readonly NamedGroupName[] | undefined): re
   return groups === undefined
     ? FFDHE_GROUPS
     : groups.filter((g): g is FfdheGroup => (FFDHE_GROUPS as readonly string[]).includes(g));
+}
+
+/**
+ * The suites a server chooses from, best first (RFC 8446 §4.1.1 and RFC 5246 §7.4.1.2 leave the
+ * choice to the server): ours in our order, or with `preferClient` those the client offers in its
+ * order (what OpenSSL does without SSL_OP_CIPHER_SERVER_PREFERENCE).
+ */
+export function suitesByPreference<Suite extends { readonly id: number }>(
+  ours: readonly Suite[],
+  offered: readonly number[],
+  preferClient: boolean,
+): readonly Suite[] {
+  if (!preferClient) return ours;
+  return offered.flatMap((id) => ours.filter((s) => s.id === id));
 }
