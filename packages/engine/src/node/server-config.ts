@@ -104,6 +104,8 @@ function matchesPattern(pattern: string, name: string): boolean {
  */
 export class NodeServerCertificates extends ServerCertificates {
   readonly contexts: { pattern: string; context: SecureContext }[] = [];
+  /** The roots for client certificates of each context's leaf we served (see clientTrustFor). */
+  private readonly clientTrust = new WeakMap<Certificate, TrustStore>();
 
   constructor(
     private readonly callback: SNICallback | undefined,
@@ -120,14 +122,33 @@ export class NodeServerCertificates extends ServerCertificates {
     if (serverName === null) {
       deliver(this.fallback);
     } else if (this.callback) {
-      this.callback(serverName, (error, context) =>
-        deliver(error ? null : (context?.chain ?? this.fallback)),
-      );
+      this.callback(serverName, (error, context) => deliver(error ? null : this.chainOf(context)));
     } else {
       const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
-      deliver(match?.context.chain ?? this.fallback);
+      deliver(this.chainOf(match?.context));
     }
   }
+
+  /**
+   * The chain of an SNI context, whose roots judge client certificates from then on, as OpenSSL's
+   * switch to the context's SSL_CTX does: its `ca`, else node's default roots.
+   */
+  private chainOf(context: SecureContext | undefined): readonly Certificate[] | null {
+    const leaf = context?.chain?.[0];
+    if (!leaf) return this.fallback;
+    if (!this.clientTrust.has(leaf)) this.clientTrust.set(leaf, context.ca ?? defaultTrustStore());
+    return context.chain;
+  }
+
+  /** The engine's clientTrustRootFor: an SNI context's roots; undefined for the server's own chain. */
+  clientTrustFor(chain: readonly Certificate[]): TrustStore | undefined {
+    return chain[0] ? this.clientTrust.get(chain[0]) : undefined;
+  }
+}
+
+/** node's default roots: its bundled ones (and NODE_EXTRA_CA_CERTS), else the system's. */
+function defaultTrustStore(): TrustStore {
+  return trustStoreFrom(undefined) ?? TrustStore.system();
 }
 
 /**
@@ -199,8 +220,7 @@ export function serverConfig<Socket>(
     : options.rejectUnauthorized === false
       ? 'request'
       : 'require';
-  const clientTrustRoot =
-    clientAuth === 'none' ? undefined : (ca ?? trustStoreFrom(undefined) ?? TrustStore.system());
+  const clientTrustRoot = clientAuth === 'none' ? undefined : (ca ?? defaultTrustStore());
   const common = commonOptionsFrom(options);
   const ticketKeys = ticketKeysFrom(options.ticketKeys, common.provider);
   const sessionCache = options.sessionCache ?? new MemoryServerSessionCache();
@@ -245,7 +265,9 @@ export function serverConfig<Socket>(
     certificates,
     clientAuth,
     rejectUnauthorized: false,
-    ...(clientTrustRoot ? { clientTrustRoot } : {}),
+    ...(clientTrustRoot
+      ? { clientTrustRoot, clientTrustRootFor: (chain) => certificates.clientTrustFor(chain) }
+      : {}),
     ticketKeys,
     ...keyLogOption(socket),
   });

@@ -80,6 +80,7 @@ import { chooseAlpn } from './alpn.js';
 import { SESSION12_TAG, type Session12, Session12Codec } from './session-cache.js';
 import {
   type FfdheGroup,
+  forServedChain,
   type Server12Settings,
   type ServerSettings,
   suitesByPreference,
@@ -223,7 +224,8 @@ class Server12 {
 
   constructor(
     readonly conn: HandshakeContext,
-    readonly settings: ServerSettings,
+    /** Replaced by forServedChain once our chain is chosen. */
+    public settings: ServerSettings,
     readonly tls12: Server12Settings,
     readonly offer: Offer,
   ) {
@@ -415,7 +417,7 @@ class Server12 {
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
   private fullHandshake(chain: LocalChain | null): HandshakeState {
-    const { conn, offer, settings, tls12 } = this;
+    const { conn, offer, tls12 } = this;
     const { config } = conn;
     if (!chain) {
       fail(
@@ -423,6 +425,8 @@ class Server12 {
         `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
+    this.settings = forServedChain(this.settings, chain.certificates);
+    const { settings } = this;
     const { suite, group, scheme } = this.negotiate(chain);
     const ocsp = stapledResponse(offer.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).

@@ -62,7 +62,7 @@ import { type CipherSuite, suiteById } from '../suites.js';
 import { chooseAlpn } from './alpn.js';
 import { clientHello12 } from './handshake12.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
-import { type ServerSettings, suitesByPreference } from './settings.js';
+import { forServedChain, type ServerSettings, suitesByPreference } from './settings.js';
 import { expired, splitTime } from './stored-time.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
@@ -80,7 +80,8 @@ class ServerContext {
   postHandshakeAuth = false;
   constructor(
     readonly conn: HandshakeContext,
-    readonly settings: ServerSettings,
+    /** Replaced by forServedChain once our chain is chosen. */
+    public settings: ServerSettings,
   ) {}
   get config() {
     return this.conn.config;
@@ -407,6 +408,7 @@ function sendServerFlight(
   n: Negotiated,
   chain: LocalChain | null | undefined,
 ): HandshakeState {
+  if (chain) ctx.settings = forServedChain(ctx.settings, chain.certificates);
   const { conn, config, settings } = ctx;
   const { suite } = n;
   let scheme: SignatureSchemeName | undefined;

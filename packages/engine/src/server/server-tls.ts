@@ -12,7 +12,7 @@ import type { AlpnCallback } from './alpn.js';
 import { startServer12 } from './handshake12.js';
 import { startServer13 } from './handshake13.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
-import { ffdheGroups12, type ServerSettings } from './settings.js';
+import { authorityNames, ffdheGroups12, type ServerSettings } from './settings.js';
 import { TicketKeys } from './ticket-keys.js';
 
 /** Bytes of rejected 0-RTT records a server skips (RFC 8446 §4.2.10), as BoringSSL's kMaxEarlyDataSkipped. */
@@ -36,6 +36,12 @@ export interface ServerOptions extends CommonOptions {
   readonly clientAuth?: 'none' | 'request' | 'require';
   /** Roots client certificates must chain to; required when clientAuth is not 'none'. */
   readonly clientTrustRoot?: TrustStore;
+  /**
+   * Roots for client certificates that depend on the chain we serve (e.g. per SNI name, as
+   * node:tls' SNI contexts with their own `ca`): asked once the chain is chosen; undefined keeps
+   * clientTrustRoot. Its roots are also the certificate_authorities we send.
+   */
+  readonly clientTrustRootFor?: (chain: readonly Certificate[]) => TrustStore | undefined;
   /**
    * Session ticket keys (rotating). Default: fresh keys per ServerTLS; `false` turns tickets off.
    * Share one TicketKeys between ServerTLS instances (or processes, by persisting) as you need.
@@ -113,6 +119,8 @@ export class ServerTLS {
       throw new TLSUsageError('ocspResponse must be a function');
     if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function')
       throw new TLSUsageError('pskCallback must be a function');
+    if (options.clientTrustRootFor !== undefined && typeof options.clientTrustRootFor !== 'function')
+      throw new TLSUsageError('clientTrustRootFor must be a function');
     if (options.alpnCallback !== undefined && typeof options.alpnCallback !== 'function')
       throw new TLSUsageError('alpnCallback must be a function');
     const ticketCount = options.ticketCount ?? 1;
@@ -123,9 +131,8 @@ export class ServerTLS {
       ...certificateSources(options.certificates),
       clientAuth,
       clientTrustStore: options.clientTrustRoot,
-      certificateAuthorities: (options.clientTrustRoot?.certificates ?? []).map(
-        (c: Certificate) => c.subject.der,
-      ),
+      certificateAuthorities: authorityNames(options.clientTrustRoot),
+      clientTrustRootFor: options.clientTrustRootFor,
       ticketKeys:
         options.ticketKeys === false
           ? undefined

@@ -1,6 +1,6 @@
 // What ServerTLS resolves once and hands to each server connection's handshake, for TLS 1.3 and
 // TLS 1.2 (the 1.2 part only when 1.2 is enabled).
-import type { ServerCertificates, TrustStore } from '@tls-kit/certs';
+import type { Certificate, ServerCertificates, TrustStore } from '@tls-kit/certs';
 import type { DhParameters, NamedGroupName } from '@tls-kit/crypto';
 import type { PskCallback } from '../external-psk.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
@@ -17,6 +17,8 @@ export interface ServerSettings {
   readonly clientTrustStore: TrustStore | undefined;
   /** DistinguishedName DER values for certificate_authorities in CertificateRequest. */
   readonly certificateAuthorities: readonly Uint8Array[];
+  /** ServerOptions.clientTrustRootFor (see forServedChain). */
+  readonly clientTrustRootFor: ((chain: readonly Certificate[]) => TrustStore | undefined) | undefined;
   readonly verifyCallback: VerifyCallback | undefined;
   readonly ticketKeys: TicketKeys | undefined;
   /** ServerOptions.pskCallback: external PSKs (RFC 8446 §4.2.11). */
@@ -72,4 +74,27 @@ export function suitesByPreference<Suite extends { readonly id: number }>(
 ): readonly Suite[] {
   if (!preferClient) return ours;
   return offered.flatMap((id) => ours.filter((s) => s.id === id));
+}
+
+const authorityNamesOf = new WeakMap<TrustStore, readonly Uint8Array[]>();
+
+/** The DistinguishedName DER values of `store`'s roots, for certificate_authorities (RFC 8446 §4.2.4). */
+export function authorityNames(store: TrustStore | undefined): readonly Uint8Array[] {
+  if (!store) return [];
+  let names = authorityNamesOf.get(store);
+  if (!names) {
+    names = store.certificates.map((c) => c.subject.der);
+    authorityNamesOf.set(store, names);
+  }
+  return names;
+}
+
+/**
+ * The settings of a connection once `chain` is the one it serves: the roots clientTrustRootFor
+ * gives for that chain (per-name client CAs) ask for and judge the client's certificate.
+ */
+export function forServedChain(settings: ServerSettings, chain: readonly Certificate[]): ServerSettings {
+  const store = settings.clientAuth === 'none' ? undefined : settings.clientTrustRootFor?.(chain);
+  if (!store || store === settings.clientTrustStore) return settings;
+  return { ...settings, clientTrustStore: store, certificateAuthorities: authorityNames(store) };
 }
