@@ -20,7 +20,7 @@ import { TicketKeys } from '../server/ticket-keys.js';
 import { invalidArgType, invalidArgValue, nodeError } from './errors.js';
 import { fileKeyLog, keyLogSink } from './keylog.js';
 import {
-  chainFrom,
+  chainsFrom,
   commonOptionsFrom,
   type SecureContext,
   type SecureContextOptions,
@@ -98,50 +98,71 @@ function matchesPattern(pattern: string, name: string): boolean {
   return dot > 0 && n.slice(dot + 1) === p.slice(2);
 }
 
-/**
- * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
- * addContext entries (latest first), else the default cert/key.
- */
-export class NodeServerCertificates extends ServerCertificates {
-  readonly contexts: { pattern: string; context: SecureContext }[] = [];
-  /** The roots for client certificates of each context's leaf we served (see clientTrustFor). */
-  private readonly clientTrust = new WeakMap<Certificate, TrustStore>();
+type Chain = readonly Certificate[];
 
+/** The `index`-th chain of a choice (its last when it has fewer): one engine certificate source. */
+class NthChain extends ServerCertificates {
   constructor(
-    private readonly callback: SNICallback | undefined,
-    /** The default chain (cert/key); server.setSecureContext() replaces it. */
-    public fallback: readonly Certificate[] | null,
+    private readonly choose: (name: string | null, deliver: (chains: readonly Chain[]) => void) => void,
+    private readonly index: number,
   ) {
     super();
   }
 
-  override getCertificateChainForServerName(
-    serverName: string | null,
-    deliver: CertificateChainCallback,
-  ): void {
+  override getCertificateChainForServerName(name: string | null, deliver: CertificateChainCallback): void {
+    this.choose(name, (chains) => deliver(chains[Math.min(this.index, chains.length - 1)] ?? null));
+  }
+}
+
+/**
+ * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
+ * addContext entries (latest first), else the default cert/key. With several keys (node's `key`
+ * and `cert` lists) `sources` lets the engine try each in turn until one can sign a scheme the
+ * client offered.
+ */
+export class NodeServerCertificates {
+  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+  /** The roots for client certificates of each context's leaf we served (see clientTrustFor). */
+  private readonly clientTrust = new WeakMap<Certificate, TrustStore>();
+  /** The engine's certificate sources: the first, second... chain of the choice. */
+  readonly sources: readonly ServerCertificates[];
+
+  constructor(
+    private readonly callback: SNICallback | undefined,
+    /** A chain per key of the default cert/key; server.setSecureContext() replaces them. */
+    public fallback: readonly Chain[],
+  ) {
+    this.sources = Array.from(
+      { length: Math.max(1, fallback.length) },
+      (_, index) => new NthChain((name, deliver) => this.choose(name, deliver), index),
+    );
+  }
+
+  private choose(serverName: string | null, deliver: (chains: readonly Chain[]) => void): void {
     if (serverName === null) {
       deliver(this.fallback);
     } else if (this.callback) {
-      this.callback(serverName, (error, context) => deliver(error ? null : this.chainOf(context)));
+      this.callback(serverName, (error, context) => deliver(error ? [] : this.chainsOf(context)));
     } else {
       const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
-      deliver(this.chainOf(match?.context));
+      deliver(this.chainsOf(match?.context));
     }
   }
 
   /**
-   * The chain of an SNI context, whose roots judge client certificates from then on, as OpenSSL's
+   * The chains of an SNI context, whose roots judge client certificates from then on, as OpenSSL's
    * switch to the context's SSL_CTX does: its `ca`, else node's default roots.
    */
-  private chainOf(context: SecureContext | undefined): readonly Certificate[] | null {
-    const leaf = context?.chain?.[0];
-    if (!leaf) return this.fallback;
-    if (!this.clientTrust.has(leaf)) this.clientTrust.set(leaf, context.ca ?? defaultTrustStore());
-    return context.chain;
+  private chainsOf(context: SecureContext | undefined): readonly Chain[] {
+    if (!context?.chain) return this.fallback;
+    for (const chain of context.chains)
+      if (!this.clientTrust.has(chain[0]!))
+        this.clientTrust.set(chain[0]!, context.ca ?? defaultTrustStore());
+    return context.chains;
   }
 
   /** The engine's clientTrustRootFor: an SNI context's roots; undefined for the server's own chain. */
-  clientTrustFor(chain: readonly Certificate[]): TrustStore | undefined {
+  clientTrustFor(chain: Chain): TrustStore | undefined {
     return chain[0] ? this.clientTrust.get(chain[0]) : undefined;
   }
 }
@@ -185,13 +206,12 @@ function ticketKeysFrom(
   return TicketKeys.fromBytes(bytes, options);
 }
 
-/** The chain of `cert`/`key` (or `pfx`) completed from `ca`, or null when none is given. */
-export function defaultChain(
+/** The chains of `cert`/`key` (or `pfx`; one per key) completed from `ca`; none when none is given. */
+export function defaultChains(
   options: SecureContextOptions,
   ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca),
-): readonly Certificate[] | null {
-  const chain = chainFrom(options);
-  return chain ? completedChain(chain, ca) : null;
+): readonly Chain[] {
+  return (chainsFrom(options) ?? []).map((chain) => completedChain(chain, ca));
 }
 
 /** What every connection of one server shares; `engineOptions(socket)` makes one connection's. */
@@ -212,7 +232,7 @@ export function serverConfig<Socket>(
   logsKeys: () => boolean = () => true,
 ): ServerConfig<Socket> {
   const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
-  const certificates = new NodeServerCertificates(options.SNICallback, defaultChain(options, ca));
+  const certificates = new NodeServerCertificates(options.SNICallback, defaultChains(options, ca));
   // node:tls: a bad chain completes the handshake and is dropped after it; no certificate at all
   // is refused in it (certificate_required).
   const clientAuth = !options.requestCert
@@ -262,7 +282,7 @@ export function serverConfig<Socket>(
           },
         }
       : {}),
-    certificates,
+    certificates: certificates.sources,
     clientAuth,
     rejectUnauthorized: false,
     ...(clientTrustRoot

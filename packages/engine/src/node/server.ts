@@ -8,7 +8,7 @@ import { TLSUsageError } from '../errors.js';
 import { invalidArgType } from './errors.js';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
 import {
-  defaultChain,
+  defaultChains,
   type ServerConfig,
   type ServerSocketOptions,
   serverConfig,
@@ -95,7 +95,7 @@ class TLSServer extends net.Server {
    * from its `ca`; the other options stay those the server was made with.
    */
   setSecureContext(options: SecureContextOptions): void {
-    this.config.certificates.fallback = defaultChain(options);
+    this.config.certificates.fallback = defaultChains(options);
   }
 
   private accept(raw: net.Socket): void {

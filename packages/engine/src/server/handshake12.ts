@@ -15,7 +15,7 @@
 // Finished. "id found" covers a session ID in our cache and a session ticket we sealed (RFC 5077).
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
 
-import type { Certificate as X509Certificate } from '@tls-kit/certs';
+import type { ServerCertificates, Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
   KeyExchangeGroup,
   KeyExchangeInitiator,
@@ -240,11 +240,23 @@ class Server12 {
     const found = this.findSession();
     if (found) return this.resume(found);
     // id_not_found_somehow: full handshake, once ServerCertificates has answered.
+    return this.chooseChain([settings.certificates, ...settings.moreCertificates]);
+  }
+
+  /**
+   * Asks each certificate source in turn until one gives a chain some suite the client offers can
+   * use with its key and the client's schemes (an RSA and an ECDSA chain for one name); the last
+   * answer is used as it is.
+   */
+  private chooseChain(sources: readonly ServerCertificates[]): HandshakeState {
+    const { conn } = this;
+    const [source, ...rest] = sources;
     return conn.waitFor<ChainAnswer>(
-      (answer) => askServerCertificates(settings.certificates, conn.facts.serverName, answer),
+      (answer) => askServerCertificates(source!, conn.facts.serverName, answer),
       (chain) => {
         if (chain instanceof Error)
           return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
+        if (rest.length > 0 && (!chain || !this.findNegotiation(chain))) return this.chooseChain(rest);
         return this.fullHandshake(chain);
       },
       'CHECK_SESSION_CACHE',
@@ -377,12 +389,13 @@ class Server12 {
     );
   }
 
-  /** The preferred suite (ours, or the client's: suitesByPreference) the client offers that our key, its groups and its schemes allow. */
-  private negotiate(chain: LocalChain): {
-    suite: Tls12CipherSuite;
-    group: KeyExchangeGroup;
-    scheme: SignatureSchemeName;
-  } {
+  /**
+   * The preferred suite (ours, or the client's: suitesByPreference) the client offers that our
+   * key, its groups and its schemes allow; undefined when there is none.
+   */
+  private findNegotiation(
+    chain: LocalChain,
+  ): { suite: Tls12CipherSuite; group: KeyExchangeGroup; scheme: SignatureSchemeName } | undefined {
     const { conn, offer, tls12 } = this;
     const { config } = conn;
     const key = chain.privateKey;
@@ -412,7 +425,7 @@ class Server12 {
       const group = suite.kx === 'ecdhe' ? ecdhe : dhe;
       if (group !== undefined) return { suite, group, scheme };
     }
-    return fail(AlertDescription.handshake_failure, 'no cipher suite in common for our certificate');
+    return undefined;
   }
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
@@ -427,7 +440,10 @@ class Server12 {
     }
     this.settings = forServedChain(this.settings, chain.certificates);
     const { settings } = this;
-    const { suite, group, scheme } = this.negotiate(chain);
+    const negotiated = this.findNegotiation(chain);
+    if (!negotiated)
+      fail(AlertDescription.handshake_failure, 'no cipher suite in common for our certificate');
+    const { suite, group, scheme } = negotiated;
     const ocsp = stapledResponse(offer.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
     this.issueTicket =

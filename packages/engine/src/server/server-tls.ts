@@ -22,7 +22,7 @@ export interface ServerOptions extends CommonOptions {
   /**
    * The design's `certificates`: ServerCertificateChain, SNIServerCertificates or your own. A list is
    * tried in order until a chain's key can sign one of the client's signature_algorithms, e.g.
-   * `[ecdsaCertificates, rsaCertificates]` (TLS 1.3; TLS 1.2 uses the first).
+   * `[ecdsaCertificates, rsaCertificates]` (TLS 1.2 also needs a suite the client offers for the key).
    */
   readonly certificates: ServerCertificates | readonly ServerCertificates[];
   /** The design's `dh_params` (DER) for TLS 1.2 DHE suites; unused by TLS 1.3 (RFC 7919 groups). */
