@@ -14,6 +14,7 @@ import {
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { TLSUsageError } from '../errors.js';
+import type { OcspResponder } from '../handshake/ocsp.js';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
 import { TicketKeys } from '../server/ticket-keys.js';
@@ -230,6 +231,8 @@ export function serverConfig<Socket>(
   onKeyLog: (line: Buffer, socket: Socket) => void,
   /** Whether key log lines have a listener now ('keylog' needs an engine per socket). */
   logsKeys: () => boolean = () => true,
+  /** The engine's ocspResponse for the server's 'OCSPRequest' event (`engine.ocspResponse` wins). */
+  ocspRequest?: OcspResponder,
 ): ServerConfig<Socket> {
   const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
   const certificates = new NodeServerCertificates(options.SNICallback, defaultChains(options, ca));
@@ -267,6 +270,7 @@ export function serverConfig<Socket>(
     sessionCache,
     ...(options.sessionTimeout !== undefined ? { ticketLifetime: options.sessionTimeout } : {}),
     preferClientCipherOrder: !options.honorCipherOrder,
+    ...(ocspRequest ? { ocspResponse: ocspRequest } : {}),
     ...options.engine,
     ...(alpn
       ? {

@@ -4,6 +4,7 @@
 // session cache, so a session made on one connection resumes on another (by ticket or by
 // session ID, RFC 5246 §7.4.1.2).
 import net from 'node:net';
+import type { Certificate } from '@tls-kit/certs';
 import { TLSUsageError } from '../errors.js';
 import { invalidArgType } from './errors.js';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
@@ -56,6 +57,7 @@ class TLSServer extends net.Server {
       { ...opts, honorCipherOrder: opts.honorCipherOrder ?? true },
       (line, socket) => this.emit('keylog', line, socket),
       () => this.listenerCount('keylog') > 0,
+      (chain) => this.ocspRequest(chain),
     );
     if (listener) this.on('secureConnection', listener);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
@@ -96,6 +98,27 @@ class TLSServer extends net.Server {
    */
   setSecureContext(options: SecureContextOptions): void {
     this.config.certificates.fallback = defaultChains(options);
+  }
+
+  /**
+   * node:tls' 'OCSPRequest' (certificate, issuer, callback(error, response)): asked when a client
+   * wants a stapled response and the event has a listener; the handshake waits for the callback.
+   * `issuer` is the certificate after the leaf in the chain we send (null when there is none).
+   */
+  private ocspRequest(chain: readonly Certificate[]): Promise<Uint8Array | undefined> | undefined {
+    if (this.listenerCount('OCSPRequest') === 0) return undefined;
+    const der = (c: Certificate | undefined) => (c ? Buffer.from(c.getAsn1Bytes()) : null);
+    return new Promise((resolve, reject) => {
+      this.emit(
+        'OCSPRequest',
+        der(chain[0]),
+        der(chain[1]),
+        (error: Error | null, response?: Uint8Array | null) => {
+          if (error) reject(error);
+          else resolve(response ?? undefined);
+        },
+      );
+    });
   }
 
   private accept(raw: net.Socket): void {

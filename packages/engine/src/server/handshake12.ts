@@ -71,7 +71,7 @@ import {
 import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse } from '../handshake/ocsp.js';
+import { withStapledResponse } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
@@ -236,7 +236,7 @@ class Server12 {
 
   /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
   checkSessionCache(): HandshakeState {
-    const { conn, settings } = this;
+    const { settings } = this;
     const found = this.findSession();
     if (found) return this.resume(found);
     // id_not_found_somehow: full handshake, once ServerCertificates has answered.
@@ -257,7 +257,14 @@ class Server12 {
         if (chain instanceof Error)
           return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
         if (rest.length > 0 && (!chain || !this.findNegotiation(chain))) return this.chooseChain(rest);
-        return this.fullHandshake(chain);
+        const extensions = this.offer.ch.extensions ?? [];
+        return withStapledResponse(
+          conn,
+          extensions,
+          this.settings.ocspResponse,
+          chain?.certificates,
+          (ocsp) => this.fullHandshake(chain, ocsp),
+        );
       },
       'CHECK_SESSION_CACHE',
     );
@@ -429,7 +436,7 @@ class Server12 {
   }
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
-  private fullHandshake(chain: LocalChain | null): HandshakeState {
+  private fullHandshake(chain: LocalChain | null, ocsp: Uint8Array | undefined): HandshakeState {
     const { conn, offer, tls12 } = this;
     const { config } = conn;
     if (!chain) {
@@ -444,7 +451,6 @@ class Server12 {
     if (!negotiated)
       fail(AlertDescription.handshake_failure, 'no cipher suite in common for our certificate');
     const { suite, group, scheme } = negotiated;
-    const ocsp = stapledResponse(offer.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
     this.issueTicket =
       offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;

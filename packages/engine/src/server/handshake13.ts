@@ -47,7 +47,7 @@ import {
 import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse } from '../handshake/ocsp.js';
+import { withStapledResponse } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
@@ -396,7 +396,13 @@ function chooseCertificate(
         return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
       const fits = chain && chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
       if (!fits && rest.length > 0) return chooseCertificate(ctx, n, rest);
-      return sendServerFlight(ctx, n, chain);
+      return withStapledResponse(
+        conn,
+        n.ch.extensions ?? [],
+        ctx.settings.ocspResponse,
+        chain?.certificates,
+        (ocsp) => sendServerFlight(ctx, n, chain, ocsp),
+      );
     },
     'ServerCertificates',
   );
@@ -407,12 +413,13 @@ function sendServerFlight(
   ctx: ServerContext,
   n: Negotiated,
   chain: LocalChain | null | undefined,
+  /** The OCSP response to staple (withStapledResponse). */
+  ocsp?: Uint8Array,
 ): HandshakeState {
   if (chain) ctx.settings = forServedChain(ctx.settings, chain.certificates);
   const { conn, config, settings } = ctx;
   const { suite } = n;
   let scheme: SignatureSchemeName | undefined;
-  let ocsp: Uint8Array | undefined;
   if (!n.psk) {
     if (!chain) {
       fail(
@@ -423,7 +430,6 @@ function sendServerFlight(
     scheme = chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
     if (!scheme)
       fail(AlertDescription.handshake_failure, 'no signature scheme in common for our certificate');
-    ocsp = stapledResponse(n.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
   }
 
   // Key exchange: respond to the client's share (fixed private keys are a test hook for KATs).

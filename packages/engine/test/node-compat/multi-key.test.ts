@@ -39,7 +39,8 @@ for (const [order, key, cert] of [
       const server = impl.createServer({ key, cert }, (s: tls.TLSSocket) => s.on('error', () => {}).end());
       const { port, close } = await listen(server);
       const results: Record<string, unknown> = {};
-      for (const [name, options] of Object.entries(clients)) results[name] = await servedTo(impl, port, options);
+      for (const [name, options] of Object.entries(clients))
+        results[name] = await servedTo(impl, port, options);
       await close();
       return results;
     });
