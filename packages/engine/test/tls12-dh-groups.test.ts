@@ -71,21 +71,21 @@ test('an RFC 7919 group needs no primality test', (t) => {
 test('a composite 2048-bit odd p with no small factor -> illegal_parameter', (t) => {
   const p = generatePrimeSync(1024, { bigint: true }) * generatePrimeSync(1024, { bigint: true });
   const { client, server } = toClient(bytes(p));
-  expectAlert(t, client, A.illegal_parameter, () => send(server, client));
+  expectAlert(t, client, 'UnsafeDhPrime', () => send(server, client));
 });
 
 test('a prime p whose (p-1)/2 is composite (not a safe prime) -> illegal_parameter', (t) => {
   // p = 1 (mod 6): 3 divides (p-1)/2.
   const p = generatePrimeSync(2048, { bigint: true, add: 6n, rem: 1n });
   const { client, server } = toClient(bytes(p));
-  expectAlert(t, client, A.illegal_parameter, () => send(server, client));
+  expectAlert(t, client, 'UnsafeDhPrime', () => send(server, client));
 });
 
 test('an 8192-bit non-prime is refused by trial division, before any Miller-Rabin', (t) => {
   const p = (1n << 8191n) + 1n; // divisible by 3
   const { provider, tested } = countingProvider();
   const { client, server } = toClient(bytes(p), provider);
-  expectAlert(t, client, A.illegal_parameter, () => send(server, client));
+  expectAlert(t, client, 'UnsafeDhPrime', () => send(server, client));
   t.deepEqual(tested, []);
 });
 
