@@ -510,7 +510,6 @@ test('handshake fragment interleaved with application data: unexpected_message',
   });
   t.is(error?.reason, 'RecordInterleavedWithHandshakeMessage');
   t.is(error?.alertCode, A.unexpected_message);
-  t.is(error?.reason, 'RecordInterleavedWithHandshakeMessage');
 });
 
 // --- Server side: bad ClientHello ---

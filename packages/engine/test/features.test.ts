@@ -255,6 +255,7 @@ test('ServerCertificates answering null: unrecognized_name, reported through onE
   certificates.pending!(null);
   t.is(errors.length, 1);
   t.true(errors[0] instanceof BadTLSDataError);
+  t.is((errors[0] as BadTLSDataError).reason, 'NoCertificateForServerName');
   t.is((errors[0] as BadTLSDataError).alertCode, A.unrecognized_name);
   t.is(s.state, 'invalidated');
   t.throws(() => s.dataFromWire(new Uint8Array(1)), { instanceOf: InvalidatedError });

@@ -160,7 +160,6 @@ test(`TLS 1.3: more than ${MAX_KEY_UPDATES} KeyUpdates without data is unexpecte
   });
   t.is(error?.reason, 'TooManyKeyUpdates');
   t.is(error?.alertCode, A.unexpected_message);
-  t.is(error?.reason, 'TooManyKeyUpdates');
 });
 
 // --- Section: records that carry nothing ---

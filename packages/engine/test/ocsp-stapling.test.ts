@@ -248,10 +248,12 @@ test('an ocspResponse callback that throws fails the handshake with its error', 
 });
 
 test('an ocspResponse callback returning a non-Uint8Array: internal_error', (t) => {
-  const error = t.throws(() =>
-    run('TLSv1.2', { requestOCSP: true }, { ocspResponse: () => 'der' as unknown as Uint8Array }),
+  const error = t.throws(
+    () => run('TLSv1.2', { requestOCSP: true }, { ocspResponse: () => 'der' as unknown as Uint8Array }),
+    { instanceOf: BadTLSDataError },
   );
-  t.is((error as { alertCode?: number }).alertCode, A.internal_error);
+  t.is(error?.reason, 'BadOcspResponderResult');
+  t.is(error?.alertCode, A.internal_error);
 });
 
 // --- TLS 1.3 bad input (the client's view of a rewritten server flight) ---------------------
