@@ -9,16 +9,11 @@ import {
 import { concat } from '@tls-kit/crypto/bytes';
 import {
   Certificate13,
-  ClientHello,
-  type ClientHelloExtension,
   type ClientHelloMessage,
   ContentType,
   DOWNGRADE_TLS12,
   ExtensionType,
   HandshakeType,
-  ServerHello,
-  type ServerHelloExtension,
-  type ServerHelloMessage,
 } from '@tls-kit/messages';
 import test from 'ava';
 import { frameHandshake } from '../src/handshake/messages.js';
@@ -31,6 +26,14 @@ import {
   TLSAlertError,
 } from '../src/index.js';
 import { PlaintextProtection } from '../src/record/protection.js';
+import {
+  type RawExtension,
+  raw,
+  rawExtensions,
+  rewriteClientHello,
+  rewriteServerHello,
+  withoutType,
+} from './helpers/hello-rewrite.js';
 import {
   clientSees,
   type Endpoint,
@@ -45,45 +48,6 @@ import {
 } from './helpers/mitm.js';
 import { deliver, pair, text } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
-
-type RawExtension = { extensionType: number; extensionData: Uint8Array; unknown: true };
-
-/** Rebuilds a ServerHello after `change`; extensions are handled as raw bytes so anything goes. */
-function rewriteServerHello(
-  message: Uint8Array,
-  change: (
-    sh: ServerHelloMessage,
-    list: RawExtension[],
-  ) => Partial<ServerHelloMessage> & { extensions?: RawExtension[] },
-) {
-  const body = message.subarray(4);
-  const sh = ServerHello.parse(body);
-  const list = rawExtensions(body, 2 + 32 + 1 + sh.legacySessionIdEcho.length + 3);
-  const rebuilt = { ...sh, extensions: list, ...change(sh, list) };
-  return frameHandshake(
-    HandshakeType.server_hello,
-    ServerHello.build({
-      ...rebuilt,
-      extensions: rebuilt.extensions as ServerHelloExtension[],
-    } as ServerHelloMessage),
-  );
-}
-
-/** The extensions of a hello as raw bytes, from the offset of the extensions block. */
-function rawExtensions(body: Uint8Array, at: number): RawExtension[] {
-  const out: RawExtension[] = [];
-  const end = at + 2 + ((body[at]! << 8) | body[at + 1]!);
-  for (let p = at + 2; p < end; ) {
-    const len = (body[p + 2]! << 8) | body[p + 3]!;
-    out.push({
-      extensionType: (body[p]! << 8) | body[p + 1]!,
-      extensionData: body.slice(p + 4, p + 4 + len),
-      unknown: true,
-    });
-    p += 4 + len;
-  }
-  return out;
-}
 
 /** Appends a copy of the last extension to the block (the builders refuse duplicates). */
 function duplicateLastExtension(message: Uint8Array, extensionsAt: number): Uint8Array {
@@ -100,13 +64,6 @@ function duplicateLastExtension(message: Uint8Array, extensionsAt: number): Uint
   out[extensionsAt + 1] = blockLength & 0xff;
   return frameHandshake(message[0]!, out);
 }
-
-const withoutType = (list: RawExtension[], type: number) => list.filter((e) => e.extensionType !== type);
-const raw = (extensionType: number, bytes: number[]): RawExtension => ({
-  extensionType,
-  extensionData: new Uint8Array(bytes),
-  unknown: true,
-});
 
 test('ServerHello truncated: decode_error', (t) => {
   const { client, bytes } = clientSees((f) => {
@@ -523,23 +480,15 @@ function serverSees(
 ) {
   const client = makeClient();
   const server = makeServer(serverOptions);
-  const rec = records(client.take())[0]!;
-  const body = rec.fragment.subarray(4);
-  const ch = ClientHello.parse(body);
-  const list = rawExtensions(
-    body,
-    2 + 32 + 1 + ch.legacySessionId.length + 2 + 2 * ch.cipherSuites.length + 2,
-  );
-  const changed = rewrite(ch, list);
-  const newBody =
-    changed instanceof Uint8Array
-      ? changed
-      : ClientHello.build({
-          ...ch,
-          extensions: list as ClientHelloExtension[],
-          ...(changed as Partial<ClientHelloMessage>),
-        });
-  return { server, bytes: new PlaintextProtection().seal(ContentType.handshake, frameHandshake(1, newBody)) };
+  let body: Uint8Array | undefined;
+  const rebuilt = rewriteClientHello(records(client.take())[0]!.fragment, (ch, list) => {
+    const changed = rewrite(ch, list);
+    if (!(changed instanceof Uint8Array)) return changed;
+    body = changed;
+    return {};
+  });
+  const hello = body ? frameHandshake(HandshakeType.client_hello, body) : rebuilt;
+  return { server, bytes: new PlaintextProtection().seal(ContentType.handshake, hello) };
 }
 
 test('ClientHello truncated: decode_error', (t) => {
