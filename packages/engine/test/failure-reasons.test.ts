@@ -211,6 +211,26 @@ test('TLS 1.3 client: a NewSessionTicket with a lifetime over 7 days', (t) => {
   expectFailure(t, client, sealed, 'TicketLifetimeTooLong', client.secrets.get('CLIENT_TRAFFIC_SECRET_0'));
 });
 
+const PSK = { identity: 'client1', key: Uint8Array.from({ length: 32 }, (_, i) => i + 1) };
+const pskServer = { pskCallback: () => ({ key: PSK.key }) };
+
+test('TLS 1.3 client: a ServerHello selecting a PSK identity we did not offer', (t) => {
+  const { client, server } = afterClientHello13({ psk: PSK }, pskServer);
+  refusesServerHello(t, server, client, 'UnofferedPsk', (_sh, list) => ({
+    extensions: list.map((e) =>
+      e.extensionType === ExtensionType.pre_shared_key ? raw(e.extensionType, [0, 1]) : e,
+    ),
+  }));
+});
+
+test('TLS 1.3 client: a PSK selected with a suite of another hash', (t) => {
+  const { client, server } = afterClientHello13(
+    { psk: PSK, cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'] },
+    pskServer,
+  );
+  refusesServerHello(t, server, client, 'PskHashMismatch', () => ({ cipherSuite: 0x1302 }));
+});
+
 // --- Client, TLS 1.2 ---
 
 test('TLS 1.2 client: ec_point_formats without uncompressed', (t) => {
@@ -334,6 +354,67 @@ for (const [what, reason, change] of [
     refusesClientHello(t, client, server, reason, change);
   });
 }
+
+test('TLS 1.3 server: a second ClientHello without the key share we asked for', (t) => {
+  const { client, server } = afterClientHello13(
+    { groups: ['x25519', 'secp256r1'] },
+    { groups: ['secp256r1'] },
+  );
+  send(server, client);
+  refusesClientHello(t, client, server, 'SecondClientHelloWrongKeyShare', (_ch, list) => ({
+    extensions: list.map((e) =>
+      e.extensionType === ExtensionType.key_share ? raw(e.extensionType, [0, 0]) : e,
+    ),
+  }));
+});
+
+test('TLS 1.3 server: record_size_limit under 64', (t) => {
+  const client = startClient(clientTLS12(TLS13));
+  refusesClientHello(t, client, startServer(serverTLS12(TLS13)), 'BadRecordSizeLimit', (_ch, list) => ({
+    extensions: [
+      raw(ExtensionType.record_size_limit, [0, 63]),
+      ...withoutType(list, ExtensionType.record_size_limit),
+    ],
+  }));
+});
+
+test('TLS 1.3 server: pre_shared_key without psk_key_exchange_modes', (t) => {
+  const client = startClient(clientTLS12({ ...TLS13, psk: PSK }));
+  refusesClientHello(
+    t,
+    client,
+    startServer(serverTLS12({ ...TLS13, ...pskServer })),
+    'MissingPskKeyExchangeModes',
+    (_ch, list) => ({
+      extensions: withoutType(list, ExtensionType.psk_key_exchange_modes),
+    }),
+  );
+});
+
+test('TLS 1.3 server: pre_shared_key with more binders than identities', (t) => {
+  const client = startClient(clientTLS12({ ...TLS13, psk: PSK }));
+  refusesClientHello(
+    t,
+    client,
+    startServer(serverTLS12({ ...TLS13, ...pskServer })),
+    'PskBinderCountMismatch',
+    (_ch, list) => ({
+      extensions: list.map((e) => {
+        if (e.extensionType !== ExtensionType.pre_shared_key) return e;
+        // OfferedPsks (RFC 8446 §4.2.11): identities<7..2^16-1>, then binders<33..2^16-1>.
+        const data = e.extensionData;
+        const at = 2 + ((data[0]! << 8) | data[1]!);
+        const binders = data.subarray(at + 2);
+        return raw(e.extensionType, [
+          ...data.subarray(0, at),
+          ...u16(2 * binders.length),
+          ...binders,
+          ...binders,
+        ]);
+      }),
+    }),
+  );
+});
 
 // --- Server, TLS 1.2: the ClientHello ---
 
