@@ -103,6 +103,34 @@ for (const version of VERSIONS) {
     t.is(p.server.connection.ocspResponse, undefined, 'the server reports nothing');
   });
 
+  test(`${version}: a Promise from ocspResponse pauses the handshake until it settles`, async (t) => {
+    let settle: (response: Uint8Array | undefined) => void = () => {};
+    const answer = new Promise<Uint8Array | undefined>((resolve) => {
+      settle = resolve;
+    });
+    const p = run(version, { requestOCSP: true }, { ocspResponse: () => answer });
+    t.false(p.server.connection.handshakeComplete, 'the server waits for the response');
+    t.is(p.server.connection.state, 'waiting');
+    settle(RESPONSE);
+    await answer;
+    p.pump();
+    t.true(p.client.connection.handshakeComplete);
+    t.deepEqual(p.client.connection.ocspResponse, RESPONSE);
+  });
+
+  test(`${version}: a Promise settling after the connection failed is ignored`, async (t) => {
+    let settle: (response: Uint8Array | undefined) => void = () => {};
+    const answer = new Promise<Uint8Array | undefined>((resolve) => {
+      settle = resolve;
+    });
+    const p = run(version, { requestOCSP: true }, { ocspResponse: () => answer });
+    p.server.connection.sendAlert(A.internal_error);
+    settle(RESPONSE);
+    await answer;
+    t.is(p.server.connection.state, 'invalidated');
+    t.false(p.client.connection.handshakeComplete);
+  });
+
   test(`${version}: nothing stapled when the client did not ask (and the callback is not called)`, (t) => {
     let calls = 0;
     const p = run(

@@ -2,22 +2,32 @@
 // passed through as bytes (Connection.ocspResponse) and, when the client opts in
 // (ocspVerification), checked against the validated chain with @tls-kit/certs (RFC 6960). We
 // never fetch a response ourselves.
-import { type Certificate, CertificateError, parseOcspResponse, verifyOcspResponse } from '@tls-kit/certs';
+import {
+  type Certificate,
+  CertificateError,
+  InvalidatedError,
+  parseOcspResponse,
+  verifyOcspResponse,
+} from '@tls-kit/certs';
 import {
   CertificateStatusType,
   type ClientHelloExtension,
   ExtensionType,
   findExtension,
 } from '@tls-kit/messages';
+import type { HandshakeState } from '../core.js';
 import { refuse, UserCallbackError } from '../errors.js';
 import type { HandshakeContext } from './context.js';
 import type { OcspVerification, StatusFailureReason } from './ocsp-verification.js';
 
 /**
  * ServerOptions.ocspResponse: the DER OCSPResponse to staple for the chain we send (leaf first),
- * or undefined to staple nothing. Called only when the client asked for OCSP.
+ * or undefined to staple nothing; a Promise of either to answer later (the handshake waits).
+ * Called only when the client asked for OCSP.
  */
-export type OcspResponder = (certificates: readonly Certificate[]) => Uint8Array | undefined;
+export type OcspResponder = (
+  certificates: readonly Certificate[],
+) => Uint8Array | undefined | PromiseLike<Uint8Array | undefined>;
 
 /** `opaque OCSPResponse<1..2^24-1>` (RFC 6066 §8). */
 const MAX_RESPONSE = 2 ** 24 - 1;
@@ -36,22 +46,57 @@ export const STATUS_REQUEST: ClientHelloExtension = {
 };
 
 /**
- * Server: the response to staple, when the ClientHello asked for OCSP (its status_request decodes
- * only with status_type ocsp) and `responder` has one for `certificates`.
+ * Server: `then` with the response to staple, when the ClientHello asked for OCSP (its
+ * status_request decodes only with status_type ocsp) and `responder` has one for `certificates`.
+ * A responder answering with a Promise pauses the handshake until it settles (ConnectionCore.waitFor);
+ * its rejection, like its exception, ends the connection with the user's error and no alert.
  */
-export function stapledResponse(
+export function withStapledResponse(
+  conn: HandshakeContext,
   clientHelloExtensions: readonly ClientHelloExtension[],
   responder: OcspResponder | undefined,
-  certificates: readonly Certificate[],
-): Uint8Array | undefined {
-  if (!responder || !findExtension(clientHelloExtensions, ExtensionType.status_request)) return undefined;
-  let response: Uint8Array | undefined;
+  certificates: readonly Certificate[] | undefined,
+  then: (response: Uint8Array | undefined) => HandshakeState,
+): HandshakeState {
+  if (!responder || !certificates || !findExtension(clientHelloExtensions, ExtensionType.status_request))
+    return then(undefined);
+  let response: ReturnType<OcspResponder>;
   try {
     response = responder(certificates);
   } catch (error) {
     throw new UserCallbackError(error);
   }
-  // (null too, from JavaScript callers.)
+  if (!isPromiseLike(response)) return then(checkedResponse(response));
+  type Settled = { readonly response: Uint8Array | undefined } | { readonly error: unknown };
+  return conn.waitFor<Settled>(
+    (answer) => {
+      const settle = (settled: Settled) => {
+        try {
+          answer(settled);
+        } catch (error) {
+          // The connection was closed while we waited: nobody is left to tell.
+          if (!(error instanceof InvalidatedError)) throw error;
+        }
+      };
+      response.then(
+        (r) => settle({ response: r }),
+        (error: unknown) => settle({ error }),
+      );
+    },
+    (settled) => {
+      if ('error' in settled) throw new UserCallbackError(settled.error);
+      return then(checkedResponse(settled.response));
+    },
+    'OcspResponse',
+  );
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<Uint8Array | undefined> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+/** The responder's answer, checked (null too, from JavaScript callers, is none). */
+function checkedResponse(response: Uint8Array | undefined | null): Uint8Array | undefined {
   if (response === undefined || response === null) return undefined;
   if (!(response instanceof Uint8Array) || response.length > MAX_RESPONSE) {
     refuse('BadOcspResponderResult', 'ocspResponse must return a Uint8Array of at most 2^24-1 bytes');

@@ -8,6 +8,8 @@ import {
   loadCertificateChainPem,
   loadCertificatesPem,
   loadPrivateKeyDer,
+  NoLeafCertificateError,
+  PrivateKeyMismatchError,
   type Profile,
   readPkcs12,
   ServerCertificateChain,
@@ -151,21 +153,21 @@ function extraCaStore(): TrustStore | undefined {
   return extraCa.store;
 }
 
-/** The key text and its passphrase from `key` (PEM, or node's `[{ pem, passphrase }]`). */
-function keyFrom(options: SecureContextOptions): { text: string; passphrase?: string | Uint8Array } {
+type KeyText = { text: string; passphrase?: string | Uint8Array };
+
+/**
+ * The keys of `key` with their passphrases: one PEM (string or bytes), or node's list of keys,
+ * each a PEM or a `{ pem, passphrase }` entry.
+ */
+function keysFrom(options: SecureContextOptions): KeyText[] {
   const key = options.key!;
-  const entries = Array.isArray(key) ? (key as readonly unknown[]) : [];
-  const objects = entries.filter((e): e is KeyEntry => typeof e === 'object' && e !== null && 'pem' in e);
-  if (objects.length === 0) {
-    return {
-      text: pemText(key as PemInput, 'options.key'),
-      ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-    };
-  }
-  if (entries.length > 1) throw new TLSUsageError('key: one private key is supported, not a list of several');
-  const entry = objects[0]!;
-  const passphrase = entry.passphrase ?? options.passphrase;
-  return { text: textOf(entry.pem, 'options.key'), ...(passphrase !== undefined ? { passphrase } : {}) };
+  const entries = Array.isArray(key) ? (key as readonly unknown[]) : [key];
+  return entries.map((e) => {
+    const entry = typeof e === 'object' && e !== null && 'pem' in e ? (e as KeyEntry) : undefined;
+    const text = textOf(entry ? entry.pem : (e as PemPiece), 'options.key');
+    const passphrase = entry?.passphrase ?? options.passphrase;
+    return passphrase !== undefined ? { text, passphrase } : { text };
+  });
 }
 
 /**
@@ -193,16 +195,49 @@ function chainFromPfx(options: SecureContextOptions): Certificate[] {
 
 /** `cert` + `key` (or `pfx`) -> the chain with its leaf's key, or undefined when none is given. */
 export function chainFrom(options: SecureContextOptions): Certificate[] | undefined {
-  if (options.pfx !== undefined) return chainFromPfx(options);
+  const chains = chainsFrom(options);
+  if (chains && chains.length > 1)
+    throw new TLSUsageError('key: one private key is supported here, not several');
+  return chains?.[0];
+}
+
+/**
+ * `cert` + `key` (or `pfx`) -> a chain per key, or undefined when none is given. Several keys
+ * (node's `key: [rsaKey, ecKey]`, `cert: [rsaCert, ecCert]`) each get the `cert` entry whose leaf
+ * they match, as OpenSSL pairs them by key, not by position.
+ */
+export function chainsFrom(options: SecureContextOptions): Certificate[][] | undefined {
+  if (options.pfx !== undefined) return [chainFromPfx(options)];
   if (options.cert === undefined && options.key === undefined) return undefined;
   if (options.cert === undefined || options.key === undefined) {
     throw new TLSUsageError('cert and key must be given together');
   }
-  const key = keyFrom(options);
-  return loadCertificateChainPem(pemText(options.cert, 'options.cert'), {
-    key: key.text,
-    ...(key.passphrase !== undefined ? { passphrase: key.passphrase } : {}),
-    ...(options.provider ? { provider: options.provider } : {}),
+  const provider = options.provider ? { provider: options.provider } : {};
+  const keys = keysFrom(options);
+  const load = (certText: string, key: KeyText) =>
+    loadCertificateChainPem(certText, {
+      key: key.text,
+      ...(key.passphrase !== undefined ? { passphrase: key.passphrase } : {}),
+      ...provider,
+    });
+  const certText = pemText(options.cert, 'options.cert');
+  if (keys.length === 1) return [load(certText, keys[0]!)];
+  const certs = Array.isArray(options.cert)
+    ? (options.cert as readonly PemPiece[]).map((p) => textOf(p, 'options.cert'))
+    : [certText];
+  return keys.map((key, index) => {
+    let mismatch: unknown;
+    for (const text of certs) {
+      try {
+        return load(text, key);
+      } catch (error) {
+        // Not this key's certificate: its leaf has another key (or, CA:TRUE alone, none matches).
+        if (!(error instanceof PrivateKeyMismatchError || error instanceof NoLeafCertificateError))
+          throw error;
+        mismatch = error;
+      }
+    }
+    throw mismatch ?? new TLSUsageError(`key ${index}: no cert entry for it`);
   });
 }
 
@@ -212,6 +247,8 @@ export function chainFrom(options: SecureContextOptions): Certificate[] | undefi
  */
 export interface SecureContext {
   readonly chain: readonly Certificate[] | null;
+  /** A chain per key (node's `key`/`cert` lists), `chain` first; empty without cert and key. */
+  readonly chains: readonly (readonly Certificate[])[];
   /** The trust store of its `ca`, when one was given (client certificates for SNI contexts). */
   readonly ca: TrustStore | undefined;
   /** The options it was made from (versions, ciphers...), applied with it. */
@@ -222,9 +259,10 @@ export interface SecureContext {
 
 /** node:tls createSecureContext: `cert`/`key` (or `pfx`) and `ca` loaded once; every part is optional. */
 export function createSecureContext(options: SecureContextOptions = {}): SecureContext {
-  const chain = chainFrom(options);
+  const chains = (chainsFrom(options) ?? []).map((chain) => new ServerCertificateChain(chain).chain);
   const context: { -readonly [K in keyof SecureContext]: SecureContext[K] } = {
-    chain: chain ? new ServerCertificateChain(chain).chain : null,
+    chain: chains[0] ?? null,
+    chains,
     ca: options.ca === undefined ? undefined : trustStoreFrom(options.ca),
     options,
     context: undefined as unknown as SecureContext,

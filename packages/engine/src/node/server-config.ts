@@ -2,6 +2,8 @@
 // `new TLSSocket(socket, { isServer: true, ... })`: the certificate choice (SNICallback, the
 // addContext entries, the default chain), client certificates, tickets, the TLS 1.2 session cache
 // and the key log.
+
+import { randomBytes } from 'node:crypto';
 import {
   type Certificate,
   type CertificateChainCallback,
@@ -12,13 +14,14 @@ import {
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { TLSUsageError } from '../errors.js';
+import type { OcspResponder } from '../handshake/ocsp.js';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
 import { TicketKeys } from '../server/ticket-keys.js';
 import { invalidArgType, invalidArgValue, nodeError } from './errors.js';
 import { fileKeyLog, keyLogSink } from './keylog.js';
 import {
-  chainFrom,
+  chainsFrom,
   commonOptionsFrom,
   type SecureContext,
   type SecureContextOptions,
@@ -66,6 +69,11 @@ export interface ServerSocketOptions<Socket> extends SecureContextOptions {
    * Default the engine's ticketLifetime (7200).
    */
   readonly sessionTimeout?: number;
+  /**
+   * Choose the cipher suite by our `ciphers` order (true) or by the client's (false). Default as
+   * node:tls: true for a tls.Server, false for `new TLSSocket(socket, { isServer: true })`.
+   */
+  readonly honorCipherOrder?: boolean;
   /** Certificates are then not needed (see ServerPskCallback). */
   readonly pskCallback?: ServerPskCallback<Socket>;
   /**
@@ -91,36 +99,78 @@ function matchesPattern(pattern: string, name: string): boolean {
   return dot > 0 && n.slice(dot + 1) === p.slice(2);
 }
 
-/**
- * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
- * addContext entries (latest first), else the default cert/key.
- */
-export class NodeServerCertificates extends ServerCertificates {
-  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+type Chain = readonly Certificate[];
 
+/** The `index`-th chain of a choice (its last when it has fewer): one engine certificate source. */
+class NthChain extends ServerCertificates {
   constructor(
-    private readonly callback: SNICallback | undefined,
-    /** The default chain (cert/key); server.setSecureContext() replaces it. */
-    public fallback: readonly Certificate[] | null,
+    private readonly choose: (name: string | null, deliver: (chains: readonly Chain[]) => void) => void,
+    private readonly index: number,
   ) {
     super();
   }
 
-  override getCertificateChainForServerName(
-    serverName: string | null,
-    deliver: CertificateChainCallback,
-  ): void {
+  override getCertificateChainForServerName(name: string | null, deliver: CertificateChainCallback): void {
+    this.choose(name, (chains) => deliver(chains[Math.min(this.index, chains.length - 1)] ?? null));
+  }
+}
+
+/**
+ * The server's certificate choice, as node:tls makes it: SNICallback when given, else the
+ * addContext entries (latest first), else the default cert/key. With several keys (node's `key`
+ * and `cert` lists) `sources` lets the engine try each in turn until one can sign a scheme the
+ * client offered.
+ */
+export class NodeServerCertificates {
+  readonly contexts: { pattern: string; context: SecureContext }[] = [];
+  /** The roots for client certificates of each context's leaf we served (see clientTrustFor). */
+  private readonly clientTrust = new WeakMap<Certificate, TrustStore>();
+  /** The engine's certificate sources: the first, second... chain of the choice. */
+  readonly sources: readonly ServerCertificates[];
+
+  constructor(
+    private readonly callback: SNICallback | undefined,
+    /** A chain per key of the default cert/key; server.setSecureContext() replaces them. */
+    public fallback: readonly Chain[],
+  ) {
+    this.sources = Array.from(
+      { length: Math.max(1, fallback.length) },
+      (_, index) => new NthChain((name, deliver) => this.choose(name, deliver), index),
+    );
+  }
+
+  private choose(serverName: string | null, deliver: (chains: readonly Chain[]) => void): void {
     if (serverName === null) {
       deliver(this.fallback);
     } else if (this.callback) {
-      this.callback(serverName, (error, context) =>
-        deliver(error ? null : (context?.chain ?? this.fallback)),
-      );
+      this.callback(serverName, (error, context) => deliver(error ? [] : this.chainsOf(context)));
     } else {
       const match = [...this.contexts].reverse().find((c) => matchesPattern(c.pattern, serverName));
-      deliver(match?.context.chain ?? this.fallback);
+      deliver(this.chainsOf(match?.context));
     }
   }
+
+  /**
+   * The chains of an SNI context, whose roots judge client certificates from then on, as OpenSSL's
+   * switch to the context's SSL_CTX does: its `ca`, else node's default roots.
+   */
+  private chainsOf(context: SecureContext | undefined): readonly Chain[] {
+    if (!context?.chain) return this.fallback;
+    for (const chain of context.chains)
+      if (!this.clientTrust.has(chain[0]!))
+        this.clientTrust.set(chain[0]!, context.ca ?? defaultTrustStore());
+    return context.chains;
+  }
+
+  /** The engine's clientTrustRootFor: an SNI context's roots; undefined for the server's own chain. */
+  clientTrustFor(chain: Chain): TrustStore | undefined {
+    return chain[0] ? this.clientTrust.get(chain[0]) : undefined;
+  }
+}
+
+/** node's default roots: its bundled ones (and NODE_EXTRA_CA_CERTS), else the system's. */
+function defaultTrustStore(): TrustStore {
+  return trustStoreFrom(undefined) ?? TrustStore.system();
 }
 
 /**
@@ -136,32 +186,40 @@ function completedChain(chain: Certificate[], ca: TrustStore | undefined): reado
   return result.ok && result.chain.length > assembled.length ? result.chain : assembled;
 }
 
-/** node:tls' ticketKeys (48 bytes) or ours; fresh keys of this server when none are given. */
+/** node:tls' ticket keys: 48 bytes (a Buffer or any Uint8Array), checked as node checks them. */
+export function ticketKeyBytes(name: string, given: unknown): Uint8Array {
+  if (!(given instanceof Uint8Array)) throw invalidArgType(name, 'an instance of Buffer', given);
+  if (given.length !== 48) throw invalidArgValue(name, given, 'must be exactly 48 bytes');
+  return given;
+}
+
+/**
+ * node:tls' ticketKeys (48 bytes) or ours; when none are given, 48 random bytes for this server's
+ * life, as node's (getTicketKeys() returns them).
+ */
 function ticketKeysFrom(
   given: ServerSocketOptions<unknown>['ticketKeys'],
   provider: CryptoProvider | undefined,
 ): TicketKeys | false {
   const options = provider ? { provider } : {};
-  if (given === undefined) return new TicketKeys(options);
   if (given === false || given instanceof TicketKeys) return given;
-  if (!(given instanceof Uint8Array))
-    throw invalidArgType('options.ticketKeys', 'an instance of Buffer', given);
-  if (given.length !== 48) throw invalidArgValue('options.ticketKeys', given, 'must be exactly 48 bytes');
-  return TicketKeys.fromBytes(given, options);
+  const bytes = given === undefined ? randomBytes(48) : ticketKeyBytes('options.ticketKeys', given);
+  return TicketKeys.fromBytes(bytes, options);
 }
 
-/** The chain of `cert`/`key` (or `pfx`) completed from `ca`, or null when none is given. */
-export function defaultChain(
+/** The chains of `cert`/`key` (or `pfx`; one per key) completed from `ca`; none when none is given. */
+export function defaultChains(
   options: SecureContextOptions,
   ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca),
-): readonly Certificate[] | null {
-  const chain = chainFrom(options);
-  return chain ? completedChain(chain, ca) : null;
+): readonly Chain[] {
+  return (chainsFrom(options) ?? []).map((chain) => completedChain(chain, ca));
 }
 
 /** What every connection of one server shares; `engineOptions(socket)` makes one connection's. */
 export interface ServerConfig<Socket> {
   readonly certificates: NodeServerCertificates;
+  /** Shared by every connection; false when tickets are off. */
+  readonly ticketKeys: TicketKeys | false;
   /** The engine of one connection; `socket` receives its key log lines. */
   tls(socket: Socket): ServerTLS;
   /** requestCert with rejectUnauthorized: a client whose chain did not verify is dropped. */
@@ -173,9 +231,11 @@ export function serverConfig<Socket>(
   onKeyLog: (line: Buffer, socket: Socket) => void,
   /** Whether key log lines have a listener now ('keylog' needs an engine per socket). */
   logsKeys: () => boolean = () => true,
+  /** The engine's ocspResponse for the server's 'OCSPRequest' event (`engine.ocspResponse` wins). */
+  ocspRequest?: OcspResponder,
 ): ServerConfig<Socket> {
   const ca = options.ca === undefined ? undefined : trustStoreFrom(options.ca);
-  const certificates = new NodeServerCertificates(options.SNICallback, defaultChain(options, ca));
+  const certificates = new NodeServerCertificates(options.SNICallback, defaultChains(options, ca));
   // node:tls: a bad chain completes the handshake and is dropped after it; no certificate at all
   // is refused in it (certificate_required).
   const clientAuth = !options.requestCert
@@ -183,8 +243,7 @@ export function serverConfig<Socket>(
     : options.rejectUnauthorized === false
       ? 'request'
       : 'require';
-  const clientTrustRoot =
-    clientAuth === 'none' ? undefined : (ca ?? trustStoreFrom(undefined) ?? TrustStore.system());
+  const clientTrustRoot = clientAuth === 'none' ? undefined : (ca ?? defaultTrustStore());
   const common = commonOptionsFrom(options);
   const ticketKeys = ticketKeysFrom(options.ticketKeys, common.provider);
   const sessionCache = options.sessionCache ?? new MemoryServerSessionCache();
@@ -210,6 +269,8 @@ export function serverConfig<Socket>(
     ...common,
     sessionCache,
     ...(options.sessionTimeout !== undefined ? { ticketLifetime: options.sessionTimeout } : {}),
+    preferClientCipherOrder: !options.honorCipherOrder,
+    ...(ocspRequest ? { ocspResponse: ocspRequest } : {}),
     ...options.engine,
     ...(alpn
       ? {
@@ -225,10 +286,12 @@ export function serverConfig<Socket>(
           },
         }
       : {}),
-    certificates,
+    certificates: certificates.sources,
     clientAuth,
     rejectUnauthorized: false,
-    ...(clientTrustRoot ? { clientTrustRoot } : {}),
+    ...(clientTrustRoot
+      ? { clientTrustRoot, clientTrustRootFor: (chain) => certificates.clientTrustFor(chain) }
+      : {}),
     ticketKeys,
     ...keyLogOption(socket),
   });
@@ -241,6 +304,7 @@ export function serverConfig<Socket>(
   const shared = new ServerTLS(engineOptions());
   return {
     certificates,
+    ticketKeys,
     tls: (socket) => (psk || logsKeys() ? new ServerTLS(engineOptions(socket)) : shared),
     rejectUnverified: clientAuth === 'require',
   };

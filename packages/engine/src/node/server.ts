@@ -4,9 +4,17 @@
 // session cache, so a session made on one connection resumes on another (by ticket or by
 // session ID, RFC 5246 §7.4.1.2).
 import net from 'node:net';
+import type { Certificate } from '@tls-kit/certs';
+import { TLSUsageError } from '../errors.js';
 import { invalidArgType } from './errors.js';
 import { createSecureContext, type SecureContext, type SecureContextOptions } from './options.js';
-import { defaultChain, type ServerConfig, type ServerSocketOptions, serverConfig } from './server-config.js';
+import {
+  defaultChains,
+  type ServerConfig,
+  type ServerSocketOptions,
+  serverConfig,
+  ticketKeyBytes,
+} from './server-config.js';
 import { TLSSocket } from './tls-socket.js';
 
 export type { SNICallback } from './server-config.js';
@@ -45,9 +53,11 @@ class TLSServer extends net.Server {
     this.options = opts;
     this.handshakeTimeout = opts.handshakeTimeout ?? 120_000;
     this.config = serverConfig(
-      opts,
+      // node:tls' Server honours its own order unless told not to; its bare SecureContext does not.
+      { ...opts, honorCipherOrder: opts.honorCipherOrder ?? true },
       (line, socket) => this.emit('keylog', line, socket),
       () => this.listenerCount('keylog') > 0,
+      (chain) => this.ocspRequest(chain),
     );
     if (listener) this.on('secureConnection', listener);
     this.on('connection', (raw: net.Socket) => this.accept(raw));
@@ -61,12 +71,54 @@ class TLSServer extends net.Server {
     });
   }
 
+  /** node:tls getTicketKeys: the 48 bytes tickets are sealed with (a copy). */
+  getTicketKeys(): Buffer {
+    const bytes = this.config.ticketKeys ? this.config.ticketKeys.bytes : undefined;
+    if (!bytes)
+      throw new TLSUsageError(
+        'getTicketKeys: this server has no 48-byte ticket keys (ticketKeys was false or a rotating TicketKeys)',
+      );
+    return Buffer.from(bytes);
+  }
+
+  /**
+   * node:tls setTicketKeys: tickets from now on are sealed with these 48 bytes; tickets sealed
+   * with the keys before no longer resume (a full handshake instead), as in node:tls.
+   */
+  setTicketKeys(keys: Uint8Array): void {
+    const bytes = ticketKeyBytes('keys', keys);
+    if (!this.config.ticketKeys)
+      throw new TLSUsageError('setTicketKeys: tickets are off (ticketKeys: false)');
+    this.config.ticketKeys.replace(bytes);
+  }
+
   /**
    * node:tls setSecureContext: new `cert`/`key` (or `pfx`) for the connections to come, completed
    * from its `ca`; the other options stay those the server was made with.
    */
   setSecureContext(options: SecureContextOptions): void {
-    this.config.certificates.fallback = defaultChain(options);
+    this.config.certificates.fallback = defaultChains(options);
+  }
+
+  /**
+   * node:tls' 'OCSPRequest' (certificate, issuer, callback(error, response)): asked when a client
+   * wants a stapled response and the event has a listener; the handshake waits for the callback.
+   * `issuer` is the certificate after the leaf in the chain we send (null when there is none).
+   */
+  private ocspRequest(chain: readonly Certificate[]): Promise<Uint8Array | undefined> | undefined {
+    if (this.listenerCount('OCSPRequest') === 0) return undefined;
+    const der = (c: Certificate | undefined) => (c ? Buffer.from(c.getAsn1Bytes()) : null);
+    return new Promise((resolve, reject) => {
+      this.emit(
+        'OCSPRequest',
+        der(chain[0]),
+        der(chain[1]),
+        (error: Error | null, response?: Uint8Array | null) => {
+          if (error) reject(error);
+          else resolve(response ?? undefined);
+        },
+      );
+    });
   }
 
   private accept(raw: net.Socket): void {

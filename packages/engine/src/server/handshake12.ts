@@ -15,7 +15,7 @@
 // Finished. "id found" covers a session ID in our cache and a session ticket we sealed (RFC 5077).
 // CHECK_SESSION_CACHE is also where we wait for ServerCertificates when it answers later.
 
-import type { Certificate as X509Certificate } from '@tls-kit/certs';
+import type { ServerCertificates, Certificate as X509Certificate } from '@tls-kit/certs';
 import type {
   KeyExchangeGroup,
   KeyExchangeInitiator,
@@ -70,14 +70,20 @@ import {
 import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
 import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse } from '../handshake/ocsp.js';
+import { withStapledResponse } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
 import { chooseAlpn } from './alpn.js';
 import { SESSION12_TAG, type Session12, Session12Codec } from './session-cache.js';
-import type { FfdheGroup, Server12Settings, ServerSettings } from './settings.js';
+import {
+  type FfdheGroup,
+  forServedChain,
+  type Server12Settings,
+  type ServerSettings,
+  suitesByPreference,
+} from './settings.js';
 import { createdAt, expired, splitTime } from './stored-time.js';
 
 const SESSION_ID_LENGTH = 32;
@@ -216,7 +222,8 @@ class Server12 {
 
   constructor(
     readonly conn: HandshakeContext,
-    readonly settings: ServerSettings,
+    /** Replaced by forServedChain once our chain is chosen. */
+    public settings: ServerSettings,
     readonly tls12: Server12Settings,
     readonly offer: Offer,
   ) {
@@ -227,16 +234,35 @@ class Server12 {
 
   /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
   checkSessionCache(): HandshakeState {
-    const { conn, settings } = this;
+    const { settings } = this;
     const found = this.findSession();
     if (found) return this.resume(found);
     // id_not_found_somehow: full handshake, once ServerCertificates has answered.
+    return this.chooseChain([settings.certificates, ...settings.moreCertificates]);
+  }
+
+  /**
+   * Asks each certificate source in turn until one gives a chain some suite the client offers can
+   * use with its key and the client's schemes (an RSA and an ECDSA chain for one name); the last
+   * answer is used as it is.
+   */
+  private chooseChain(sources: readonly ServerCertificates[]): HandshakeState {
+    const { conn } = this;
+    const [source, ...rest] = sources;
     return conn.waitFor<ChainAnswer>(
-      (answer) => askServerCertificates(settings.certificates, conn.facts.serverName, answer),
+      (answer) => askServerCertificates(source!, conn.facts.serverName, answer),
       (chain) => {
         if (chain instanceof Error)
           return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
-        return this.fullHandshake(chain);
+        if (rest.length > 0 && (!chain || !this.findNegotiation(chain))) return this.chooseChain(rest);
+        const extensions = this.offer.ch.extensions ?? [];
+        return withStapledResponse(
+          conn,
+          extensions,
+          this.settings.ocspResponse,
+          chain?.certificates,
+          (ocsp) => this.fullHandshake(chain, ocsp),
+        );
       },
       'CHECK_SESSION_CACHE',
     );
@@ -371,12 +397,13 @@ class Server12 {
     );
   }
 
-  /** Our preferred suite the client offers that our key, its groups and its schemes allow. */
-  private negotiate(chain: LocalChain): {
-    suite: Tls12CipherSuite;
-    group: KeyExchangeGroup;
-    scheme: SignatureSchemeName;
-  } {
+  /**
+   * The preferred suite (ours, or the client's: suitesByPreference) the client offers that our
+   * key, its groups and its schemes allow; undefined when there is none.
+   */
+  private findNegotiation(
+    chain: LocalChain,
+  ): { suite: Tls12CipherSuite; group: KeyExchangeGroup; scheme: SignatureSchemeName } | undefined {
     const { conn, offer, tls12 } = this;
     const { config } = conn;
     const key = chain.privateKey;
@@ -396,18 +423,22 @@ class Server12 {
       : tls12.dhParams
         ? { custom: tls12.dhParams }
         : tls12.ffdheGroups[0];
-    for (const suite of config.suites12) {
+    for (const suite of suitesByPreference(
+      config.suites12,
+      offer.ch.cipherSuites,
+      this.settings.preferClientCipherOrder,
+    )) {
       if (!offer.ch.cipherSuites.includes(suite.id) || !keyFitsSuite(suite, key) || !scheme || !curveOk)
         continue;
       const group = suite.kx === 'ecdhe' ? ecdhe : dhe;
       if (group !== undefined) return { suite, group, scheme };
     }
-    return refuse('NoSharedCipherSuite', 'no cipher suite in common for our certificate');
+    return undefined;
   }
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
-  private fullHandshake(chain: LocalChain | null): HandshakeState {
-    const { conn, offer, settings, tls12 } = this;
+  private fullHandshake(chain: LocalChain | null, ocsp: Uint8Array | undefined): HandshakeState {
+    const { conn, offer, tls12 } = this;
     const { config } = conn;
     if (!chain) {
       refuse(
@@ -415,8 +446,11 @@ class Server12 {
         `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
-    const { suite, group, scheme } = this.negotiate(chain);
-    const ocsp = stapledResponse(offer.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
+    this.settings = forServedChain(this.settings, chain.certificates);
+    const { settings } = this;
+    const negotiated = this.findNegotiation(chain);
+    if (!negotiated) refuse('NoSharedCipherSuite', 'no cipher suite in common for our certificate');
+    const { suite, group, scheme } = negotiated;
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
     this.issueTicket =
       offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;

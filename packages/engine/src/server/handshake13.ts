@@ -46,7 +46,7 @@ import {
 import type { HandshakeContext } from '../handshake/context.js';
 import { expectMessage } from '../handshake/expect.js';
 import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handshake/messages.js';
-import { stapledResponse } from '../handshake/ocsp.js';
+import { withStapledResponse } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { Traffic13 } from '../handshake/traffic13.js';
@@ -61,7 +61,7 @@ import { type CipherSuite, suiteById } from '../suites.js';
 import { chooseAlpn } from './alpn.js';
 import { clientHello12 } from './handshake12.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
-import type { ServerSettings } from './settings.js';
+import { forServedChain, type ServerSettings, suitesByPreference } from './settings.js';
 import { expired, splitTime } from './stored-time.js';
 import type { TicketKeys } from './ticket-keys.js';
 import { type TicketState, TicketStateCodec } from './ticket-state.js';
@@ -79,7 +79,8 @@ class ServerContext {
   postHandshakeAuth = false;
   constructor(
     readonly conn: HandshakeContext,
-    readonly settings: ServerSettings,
+    /** Replaced by forServedChain once our chain is chosen. */
+    public settings: ServerSettings,
   ) {}
   get config() {
     return this.conn.config;
@@ -162,7 +163,9 @@ class ExpectClientHello implements HandshakeState {
     if (pskIndex >= 0 && pskIndex !== extensions.length - 1) {
       refuse('PreSharedKeyNotLast', 'pre_shared_key is not the last extension');
     }
-    const suite = config.suites.find((s) => ch.cipherSuites.includes(s.id));
+    const suite = suitesByPreference(config.suites, ch.cipherSuites, settings.preferClientCipherOrder).find(
+      (s) => ch.cipherSuites.includes(s.id),
+    );
     if (!suite) refuse('NoSharedCipherSuite', 'no cipher suite in common');
 
     // RFC 8446 §9.2: key_share and supported_groups go together; we need (EC)DHE.
@@ -388,7 +391,13 @@ function chooseCertificate(
         return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
       const fits = chain && chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
       if (!fits && rest.length > 0) return chooseCertificate(ctx, n, rest);
-      return sendServerFlight(ctx, n, chain);
+      return withStapledResponse(
+        conn,
+        n.ch.extensions ?? [],
+        ctx.settings.ocspResponse,
+        chain?.certificates,
+        (ocsp) => sendServerFlight(ctx, n, chain, ocsp),
+      );
     },
     'ServerCertificates',
   );
@@ -399,11 +408,13 @@ function sendServerFlight(
   ctx: ServerContext,
   n: Negotiated,
   chain: LocalChain | null | undefined,
+  /** The OCSP response to staple (withStapledResponse). */
+  ocsp?: Uint8Array,
 ): HandshakeState {
+  if (chain) ctx.settings = forServedChain(ctx.settings, chain.certificates);
   const { conn, config, settings } = ctx;
   const { suite } = n;
   let scheme: SignatureSchemeName | undefined;
-  let ocsp: Uint8Array | undefined;
   if (!n.psk) {
     if (!chain) {
       refuse(
@@ -413,7 +424,6 @@ function sendServerFlight(
     }
     scheme = chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
     if (!scheme) refuse('NoSharedSignatureScheme', 'no signature scheme in common for our certificate');
-    ocsp = stapledResponse(n.ch.extensions ?? [], settings.ocspResponse, chain.certificates);
   }
 
   // Key exchange: respond to the client's share (fixed private keys are a test hook for KATs).

@@ -12,7 +12,7 @@ import type { AlpnCallback } from './alpn.js';
 import { startServer12 } from './handshake12.js';
 import { startServer13 } from './handshake13.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from './session-cache.js';
-import { ffdheGroups12, type ServerSettings } from './settings.js';
+import { authorityNames, ffdheGroups12, type ServerSettings } from './settings.js';
 import { TicketKeys } from './ticket-keys.js';
 
 /** Bytes of rejected 0-RTT records a server skips (RFC 8446 §4.2.10), as BoringSSL's kMaxEarlyDataSkipped. */
@@ -22,7 +22,7 @@ export interface ServerOptions extends CommonOptions {
   /**
    * The design's `certificates`: ServerCertificateChain, SNIServerCertificates or your own. A list is
    * tried in order until a chain's key can sign one of the client's signature_algorithms, e.g.
-   * `[ecdsaCertificates, rsaCertificates]` (TLS 1.3; TLS 1.2 uses the first).
+   * `[ecdsaCertificates, rsaCertificates]` (TLS 1.2 also needs a suite the client offers for the key).
    */
   readonly certificates: ServerCertificates | readonly ServerCertificates[];
   /** The design's `dh_params` (DER) for TLS 1.2 DHE suites; unused by TLS 1.3 (RFC 7919 groups). */
@@ -37,6 +37,12 @@ export interface ServerOptions extends CommonOptions {
   /** Roots client certificates must chain to; required when clientAuth is not 'none'. */
   readonly clientTrustRoot?: TrustStore;
   /**
+   * Roots for client certificates that depend on the chain we serve (e.g. per SNI name, as
+   * node:tls' SNI contexts with their own `ca`): asked once the chain is chosen; undefined keeps
+   * clientTrustRoot. Its roots are also the certificate_authorities we send.
+   */
+  readonly clientTrustRootFor?: (chain: readonly Certificate[]) => TrustStore | undefined;
+  /**
    * Session ticket keys (rotating). Default: fresh keys per ServerTLS; `false` turns tickets off.
    * Share one TicketKeys between ServerTLS instances (or processes, by persisting) as you need.
    */
@@ -45,6 +51,11 @@ export interface ServerOptions extends CommonOptions {
   readonly ticketCount?: number;
   /** Ticket lifetime in seconds (at most 7 days, RFC 8446 §4.6.1). Default 2 hours. */
   readonly ticketLifetime?: number;
+  /**
+   * Choose the cipher suite by the client's order of preference, not ours (node:tls'
+   * `honorCipherOrder: false`). Default false: our `cipherSuites` order decides.
+   */
+  readonly preferClientCipherOrder?: boolean;
   /** Always answer the first ClientHello with a HelloRetryRequest carrying a cookie. Default false. */
   readonly alwaysHelloRetry?: boolean;
   /**
@@ -108,6 +119,8 @@ export class ServerTLS {
       throw new TLSUsageError('ocspResponse must be a function');
     if (options.pskCallback !== undefined && typeof options.pskCallback !== 'function')
       throw new TLSUsageError('pskCallback must be a function');
+    if (options.clientTrustRootFor !== undefined && typeof options.clientTrustRootFor !== 'function')
+      throw new TLSUsageError('clientTrustRootFor must be a function');
     if (options.alpnCallback !== undefined && typeof options.alpnCallback !== 'function')
       throw new TLSUsageError('alpnCallback must be a function');
     const ticketCount = options.ticketCount ?? 1;
@@ -118,9 +131,8 @@ export class ServerTLS {
       ...certificateSources(options.certificates),
       clientAuth,
       clientTrustStore: options.clientTrustRoot,
-      certificateAuthorities: (options.clientTrustRoot?.certificates ?? []).map(
-        (c: Certificate) => c.subject.der,
-      ),
+      certificateAuthorities: authorityNames(options.clientTrustRoot),
+      clientTrustRootFor: options.clientTrustRootFor,
       ticketKeys:
         options.ticketKeys === false
           ? undefined
@@ -130,6 +142,7 @@ export class ServerTLS {
       alpnCallback: options.alpnCallback,
       ticketCount,
       ticketLifetimeSeconds: lifetime,
+      preferClientCipherOrder: options.preferClientCipherOrder ?? false,
       forceHelloRetry: options.alwaysHelloRetry ?? false,
       ocspResponse: options.ocspResponse,
       maxSkippedEarlyData: MAX_SKIPPED_EARLY_DATA,

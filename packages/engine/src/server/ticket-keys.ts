@@ -26,10 +26,12 @@ const SHARED_BYTES = 48;
 
 export class TicketKeys {
   private readonly provider: CryptoProvider;
-  private readonly rotationMs: number;
+  private rotationMs: number;
   private readonly clock: () => number;
   private current: TicketKey;
   private previous: TicketKey | undefined;
+  /** The 48 bytes of fromBytes() or replace(), while they are the keys. */
+  private shared: Uint8Array | undefined;
 
   constructor(options: TicketKeysOptions = {}) {
     this.provider = options.provider ?? defaultProvider;
@@ -44,14 +46,30 @@ export class TicketKeys {
    * holds the bytes replaces them, as node's setTicketKeys() does.
    */
   static fromBytes(bytes: Uint8Array, options: Omit<TicketKeysOptions, 'rotationMs'> = {}): TicketKeys {
-    if (bytes.length !== SHARED_BYTES) throw new TLSUsageError(`ticket keys must be ${SHARED_BYTES} bytes`);
-    const keys = new TicketKeys({ ...options, rotationMs: Number.POSITIVE_INFINITY });
-    keys.current = {
-      name: bytes.slice(0, NAME),
-      aead: keys.provider.importAeadKey('aes-256-gcm', bytes.slice(NAME)),
-      createdAt: keys.clock(),
-    };
+    const keys = new TicketKeys(options);
+    keys.replace(bytes);
     return keys;
+  }
+
+  /**
+   * node:tls' server.setTicketKeys(): from now on tickets are sealed and opened with these 48
+   * bytes only (laid out as in fromBytes, never rotated); tickets sealed before no longer open.
+   */
+  replace(bytes: Uint8Array): void {
+    if (bytes.length !== SHARED_BYTES) throw new TLSUsageError(`ticket keys must be ${SHARED_BYTES} bytes`);
+    this.shared = bytes.slice();
+    this.rotationMs = Number.POSITIVE_INFINITY;
+    this.previous = undefined;
+    this.current = {
+      name: this.shared.slice(0, NAME),
+      aead: this.provider.importAeadKey('aes-256-gcm', this.shared.slice(NAME)),
+      createdAt: this.clock(),
+    };
+  }
+
+  /** node:tls' server.getTicketKeys(): the 48 bytes given to fromBytes() or replace(); undefined for keys we rotate. */
+  get bytes(): Uint8Array | undefined {
+    return this.shared?.slice();
   }
 
   /** The ticket lifetime these keys can honour, in seconds. */
