@@ -214,6 +214,12 @@ test('TLS 1.3 client: a NewSessionTicket with a lifetime over 7 days', (t) => {
 const PSK = { identity: 'client1', key: Uint8Array.from({ length: 32 }, (_, i) => i + 1) };
 const pskServer = { pskCallback: () => ({ key: PSK.key }) };
 
+/** A TLS 1.3 client offering PSK and a server that knows it. */
+const pskPair = () => ({
+  client: startClient(clientTLS12({ ...TLS13, psk: PSK })),
+  server: startServer(serverTLS12({ ...TLS13, ...pskServer })),
+});
+
 test('TLS 1.3 client: a ServerHello selecting a PSK identity we did not offer', (t) => {
   const { client, server } = afterClientHello13({ psk: PSK }, pskServer);
   refusesServerHello(t, server, client, 'UnofferedPsk', (_sh, list) => ({
@@ -379,41 +385,29 @@ test('TLS 1.3 server: record_size_limit under 64', (t) => {
 });
 
 test('TLS 1.3 server: pre_shared_key without psk_key_exchange_modes', (t) => {
-  const client = startClient(clientTLS12({ ...TLS13, psk: PSK }));
-  refusesClientHello(
-    t,
-    client,
-    startServer(serverTLS12({ ...TLS13, ...pskServer })),
-    'MissingPskKeyExchangeModes',
-    (_ch, list) => ({
-      extensions: withoutType(list, ExtensionType.psk_key_exchange_modes),
-    }),
-  );
+  const { client, server } = pskPair();
+  refusesClientHello(t, client, server, 'MissingPskKeyExchangeModes', (_ch, list) => ({
+    extensions: withoutType(list, ExtensionType.psk_key_exchange_modes),
+  }));
 });
 
 test('TLS 1.3 server: pre_shared_key with more binders than identities', (t) => {
-  const client = startClient(clientTLS12({ ...TLS13, psk: PSK }));
-  refusesClientHello(
-    t,
-    client,
-    startServer(serverTLS12({ ...TLS13, ...pskServer })),
-    'PskBinderCountMismatch',
-    (_ch, list) => ({
-      extensions: list.map((e) => {
-        if (e.extensionType !== ExtensionType.pre_shared_key) return e;
-        // OfferedPsks (RFC 8446 §4.2.11): identities<7..2^16-1>, then binders<33..2^16-1>.
-        const data = e.extensionData;
-        const at = 2 + ((data[0]! << 8) | data[1]!);
-        const binders = data.subarray(at + 2);
-        return raw(e.extensionType, [
-          ...data.subarray(0, at),
-          ...u16(2 * binders.length),
-          ...binders,
-          ...binders,
-        ]);
-      }),
+  const { client, server } = pskPair();
+  refusesClientHello(t, client, server, 'PskBinderCountMismatch', (_ch, list) => ({
+    extensions: list.map((e) => {
+      if (e.extensionType !== ExtensionType.pre_shared_key) return e;
+      // OfferedPsks (RFC 8446 §4.2.11): identities<7..2^16-1>, then binders<33..2^16-1>.
+      const data = e.extensionData;
+      const at = 2 + ((data[0]! << 8) | data[1]!);
+      const binders = data.subarray(at + 2);
+      return raw(e.extensionType, [
+        ...data.subarray(0, at),
+        ...u16(2 * binders.length),
+        ...binders,
+        ...binders,
+      ]);
     }),
-  );
+  }));
 });
 
 // --- Server, TLS 1.2: the ClientHello ---

@@ -2,11 +2,9 @@
 // bytes, so a test can put in anything (duplicates aside: the builders refuse those).
 import {
   ClientHello,
-  type ClientHelloExtension,
   type ClientHelloMessage,
   HandshakeType,
   ServerHello,
-  type ServerHelloExtension,
   type ServerHelloMessage,
 } from '@tls-kit/messages';
 import { frameHandshake } from '../../src/handshake/messages.js';
@@ -38,40 +36,40 @@ export function rawExtensions(body: Uint8Array, at: number): RawExtension[] {
   return out;
 }
 
-/** Rebuilds a ServerHello (framed) after `change`. */
-export function rewriteServerHello(
+type Change<M> = (hello: M, list: RawExtension[]) => Partial<M> & { extensions?: RawExtension[] };
+
+/** Rebuilds a hello (framed) with `codec` after `change`; its extensions start at `extensionsAt`. */
+function rebuild<M>(
+  codec: { parse(body: Uint8Array): M; build(message: M): Uint8Array },
+  type: number,
   message: Uint8Array,
-  change: (
-    sh: ServerHelloMessage,
-    list: RawExtension[],
-  ) => Partial<ServerHelloMessage> & { extensions?: RawExtension[] },
+  extensionsAt: (hello: M) => number,
+  change: Change<M>,
 ): Uint8Array {
   const body = message.subarray(4);
-  const sh = ServerHello.parse(body);
-  const list = rawExtensions(body, 2 + 32 + 1 + sh.legacySessionIdEcho.length + 3);
-  const rebuilt = { ...sh, extensions: list, ...change(sh, list) };
-  return frameHandshake(
-    HandshakeType.server_hello,
-    ServerHello.build({
-      ...rebuilt,
-      extensions: rebuilt.extensions as ServerHelloExtension[],
-    } as ServerHelloMessage),
-  );
+  const hello = codec.parse(body);
+  const list = rawExtensions(body, extensionsAt(hello));
+  return frameHandshake(type, codec.build({ ...hello, extensions: list, ...change(hello, list) } as M));
 }
 
+/** Rebuilds a ServerHello (framed) after `change`. */
+export const rewriteServerHello = (message: Uint8Array, change: Change<ServerHelloMessage>): Uint8Array =>
+  rebuild(
+    ServerHello,
+    HandshakeType.server_hello,
+    message,
+    (sh) => 2 + 32 + 1 + sh.legacySessionIdEcho.length + 3,
+    change,
+  );
+
 /** Rebuilds a ClientHello (framed) after `change`. */
-export function rewriteClientHello(
-  message: Uint8Array,
-  change: (
-    ch: ClientHelloMessage,
-    list: RawExtension[],
-  ) => Partial<ClientHelloMessage> & { extensions?: RawExtension[] },
-): Uint8Array {
-  const body = message.subarray(4);
-  const ch = ClientHello.parse(body);
-  const list = rawExtensions(
-    body,
-    2 +
+export const rewriteClientHello = (message: Uint8Array, change: Change<ClientHelloMessage>): Uint8Array =>
+  rebuild(
+    ClientHello,
+    HandshakeType.client_hello,
+    message,
+    (ch) =>
+      2 +
       32 +
       1 +
       ch.legacySessionId.length +
@@ -79,13 +77,5 @@ export function rewriteClientHello(
       2 * ch.cipherSuites.length +
       1 +
       ch.legacyCompressionMethods.length,
+    change,
   );
-  const rebuilt = { ...ch, extensions: list, ...change(ch, list) };
-  return frameHandshake(
-    HandshakeType.client_hello,
-    ClientHello.build({
-      ...rebuilt,
-      extensions: rebuilt.extensions as ClientHelloExtension[],
-    } as ClientHelloMessage),
-  );
-}
