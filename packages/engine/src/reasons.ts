@@ -67,7 +67,10 @@ export const REASON_ALERTS = {
   // Handshake messages in general (RFC 8446 §4, §4.2; RFC 5246 §7.4).
   /** A handshake message of another type than the state expects (RFC 8446 §6.2). */
   UnexpectedHandshakeMessage: A.unexpected_message,
-  /** A handshake message after the handshake that the version does not allow there (RFC 8446 §4.6, RFC 5246 §7.4.1.1). */
+  /**
+   * A handshake message after the handshake that its version does not allow (RFC 8446 §4.6, RFC 5246
+   * §7.4.1.1).
+   */
   UnexpectedPostHandshakeMessage: A.unexpected_message,
   /** A message body that does not decode (RFC 8446 §6.2 decode_error). */
   InvalidHandshakeMessage: A.decode_error,
@@ -105,7 +108,10 @@ export const REASON_ALERTS = {
   UnofferedCipherSuite: A.illegal_parameter,
   /** A ServerHello with another suite than its HelloRetryRequest's (RFC 8446 §4.1.4). */
   CipherSuiteDiffersFromHelloRetryRequest: A.illegal_parameter,
-  /** A compression method other than null, offered in TLS 1.3 or chosen; TLS 1.2 null missing (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2). */
+  /**
+   * Compression other than null offered (TLS 1.3) or chosen, or null missing (RFC 8446 §4.1.2, RFC 5246
+   * §7.4.1.2).
+   */
   IllegalCompression: A.illegal_parameter,
   /** A ServerHello whose legacy_session_id_echo is not our session id (RFC 8446 §4.1.3). */
   SessionIdEchoMismatch: A.illegal_parameter,
@@ -127,13 +133,15 @@ export const REASON_ALERTS = {
   // Key exchange (RFC 8446 §4.1.4, §4.2.7, §4.2.8; RFC 5246 §7.4.3; RFC 8422; RFC 7919).
   /** No (EC)DHE group in common (RFC 8446 §4.1.1). */
   NoSharedGroup: A.handshake_failure,
-  /** A ClientHello without supported_groups / key_share, or a ServerHello without key_share (RFC 8446 §9.2). */
+  /** A ClientHello without supported_groups / key_share, a ServerHello without key_share (RFC 8446 §9.2). */
   MissingKeyShareExtension: A.missing_extension,
   /** Two key shares for one group (RFC 8446 §4.2.8). */
   DuplicateKeyShare: A.illegal_parameter,
   /** A key share for a group the ClientHello's supported_groups does not list (RFC 8446 §4.2.8). */
   KeyShareForUnlistedGroup: A.illegal_parameter,
-  /** A group we did not offer: a ServerHello key_share, a HelloRetryRequest, a TLS 1.2 ServerKeyExchange curve. */
+  /**
+   * A group we did not offer: in a ServerHello key_share, a HelloRetryRequest, a TLS 1.2 ServerKeyExchange.
+   */
   UnofferedGroup: A.illegal_parameter,
   /** A key share or key exchange value that is no valid point or element (RFC 8446 §4.2.8.1, §4.2.8.2). */
   BadKeyShare: A.illegal_parameter,
@@ -162,7 +170,8 @@ export const REASON_ALERTS = {
   /** A finite-field prime that is not a safe prime. */
   UnsafeDhPrime: A.illegal_parameter,
 
-  // Pre-shared keys, resumption, post-handshake messages (RFC 8446 §4.2.9, §4.2.11, §4.6; RFC 5246 §7.4.1.2; RFC 7627 §5.3).
+  // Pre-shared keys, resumption, post-handshake messages (RFC 8446 §4.2.9, §4.2.11, §4.6;
+  // RFC 5246 §7.4.1.2; RFC 7627 §5.3).
   /** pre_shared_key that is not the last ClientHello extension (RFC 8446 §4.2.11). */
   PreSharedKeyNotLast: A.illegal_parameter,
   /** pre_shared_key without psk_key_exchange_modes (RFC 8446 §4.2.9). */

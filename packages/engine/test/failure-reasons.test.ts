@@ -157,7 +157,10 @@ test('TLS 1.3 client: a HelloRetryRequest for a group we do not support', (t) =>
   }));
 });
 
-/** A client offering both AES-GCM suites (and `clientOptions`) after a HelloRetryRequest: the second ServerHello waits in `server`. */
+/**
+ * A client offering both AES-GCM suites (and `clientOptions`) after a HelloRetryRequest: the
+ * second ServerHello waits in `server`.
+ */
 function afterRetry(clientOptions = {}) {
   const { client, server } = afterClientHello13(
     { cipherSuites: ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384'], ...clientOptions },
