@@ -618,6 +618,7 @@ test('reclaim: input buffering is bounded', (t) => {
     { instanceOf: BadTLSDataError },
   );
   t.true(fed <= 64 * 1024, `refused after ${fed} bytes of the message`);
+  t.is(error?.reason, 'BadHandshakeMessageHeader');
   t.is(error?.alertCode, A.decode_error, error?.message);
   t.is(s2.connection.state, 'invalidated');
   t.deepEqual(alertsIn(s2.take()), [error!.alertCode]);
@@ -636,6 +637,7 @@ test('reclaim: input buffering is bounded', (t) => {
     },
     { instanceOf: BadTLSDataError },
   );
+  t.is(overflow?.reason, 'TooMuchBufferedInput');
   t.is(overflow?.alertCode, A.internal_error);
   // 4. Application data written before the handshake completes is queued, bounded.
   const c4 = makeClient({ maxQueuedApplicationData: 1024 });
@@ -790,6 +792,7 @@ test('subtls: alerts are sent (a bad certificate makes our client write an alert
   const thrown = t.throws(() => p.client.connection.dataFromWire(concat(p.server.out.splice(0))), {
     instanceOf: BadTLSDataError,
   });
+  t.is(thrown?.reason, 'UnknownIssuer');
   t.is(thrown?.alertCode, A.unknown_ca);
   t.true(p.client.out.length > 0, 'written before raising');
   t.is(p.client.closed, true);

@@ -130,6 +130,7 @@ test('validity is checked on every handshake, cached chain or not', (t) => {
   t.is(handshake(client, server).client.connection.state, 'open');
   now = notAfter.getTime() + 1000;
   const error = t.throws(() => handshake(client, server), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'CertificateExpired');
   t.is(error?.alertCode, 45, 'certificate_expired for the cached chain');
   now = Date.now();
   t.is(handshake(client, server).client.connection.state, 'open', 'and accepted again in its validity');

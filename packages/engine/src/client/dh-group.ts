@@ -3,8 +3,7 @@
 // 1 < Ys < p-1 check keep the exchange out of small subgroups (RFC 7919 §5.1).
 import { type CryptoProvider, FFDHE_PRIMES_HEX, isSafeDhPrime, type NamedGroupName } from '@tls-kit/crypto';
 import { toHex } from '@tls-kit/crypto/bytes';
-import { AlertDescription } from '@tls-kit/messages';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import { stripLeadingZeros } from '../handshake/common12.js';
 
 /** RFC 7919 §3 / RFC 9325 §4.1: smaller groups are refused (Logjam). */
@@ -32,8 +31,8 @@ export function checkServerDhGroup(p: Uint8Array, provider: Pick<CryptoProvider,
   const named = FFDHE_BY_PRIME.get(key);
   if (named) return named;
   const bits = prime[0] === 0 ? 0 : (prime.length - 1) * 8 + (32 - Math.clz32(prime[0]!));
-  if (bits < MIN_DH_BITS) fail(AlertDescription.insufficient_security, `DH group of ${bits} bits`);
-  if (bits > MAX_DH_BITS) fail(AlertDescription.illegal_parameter, `DH group of ${bits} bits`);
+  if (bits < MIN_DH_BITS) refuse('WeakDhGroup', `DH group of ${bits} bits`);
+  if (bits > MAX_DH_BITS) refuse('OversizedDhGroup', `DH group of ${bits} bits`);
   let safe = verdicts.get(key);
   if (safe === undefined) {
     safe = isSafeDhPrime(prime, provider);
@@ -43,6 +42,6 @@ export function checkServerDhGroup(p: Uint8Array, provider: Pick<CryptoProvider,
       verdicts.delete(oldest);
     }
   }
-  if (!safe) fail(AlertDescription.illegal_parameter, `DH prime of ${bits} bits is not a safe prime`);
+  if (!safe) refuse('UnsafeDhPrime', `DH prime of ${bits} bits is not a safe prime`);
   return `dh${bits}`;
 }
