@@ -106,30 +106,33 @@ const CLOSE_GRACE_MS = 2000;
 
 const codeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
-/** The engine's events of one socket, as methods: no closures kept per connection. */
-class SocketEvents implements ConnectionEvents {
-  constructor(private readonly socket: TLSSocket) {}
-
-  onHandshakeComplete(): void {
-    this.socket.handshakeDone();
-  }
-
-  /** Data and errors that surface when an asynchronous certificate callback resumes the handshake. */
-  onApplicationData(data: Uint8Array): void {
-    this.socket.deliver(data);
-  }
-
-  onError(error: Error): void {
-    this.socket.destroy(nodeErrorFrom(error));
-  }
-
-  /** After the data returned by the same call has been pushed. */
-  onEnd(): void {
-    queueMicrotask(() => this.socket.push(null));
-  }
-}
-
 export class TLSSocket extends Duplex {
+  /**
+   * The engine's events of one socket, as methods of one small object: no closures kept per
+   * connection. Inside the class body, so that it reaches the socket's private members.
+   */
+  private static readonly Events = class implements ConnectionEvents {
+    constructor(private readonly socket: TLSSocket) {}
+
+    onHandshakeComplete(): void {
+      this.socket.handshakeDone();
+    }
+
+    /** Data and errors that surface when an asynchronous certificate callback resumes the handshake. */
+    onApplicationData(data: Uint8Array): void {
+      this.socket.deliver(data);
+    }
+
+    onError(error: Error): void {
+      this.socket.destroy(nodeErrorFrom(error));
+    }
+
+    /** After the data returned by the same call has been pushed. */
+    onEnd(): void {
+      queueMicrotask(() => this.socket.push(null));
+    }
+  };
+
   /** node:tls compatibility: this socket encrypts. */
   readonly encrypted = true;
   /** True once the peer's certificate chain was verified (always the case for a completed client handshake). */
@@ -234,7 +237,7 @@ export class TLSSocket extends Duplex {
   }
 
   private start(servername?: string): void {
-    const events = new SocketEvents(this);
+    const events = new TLSSocket.Events(this);
     try {
       this.engine = this.init.tls(this, servername).start(
         (data) => this.toWire(data),
@@ -493,8 +496,7 @@ export class TLSSocket extends Duplex {
     for (const data of parts) this.deliver(data);
   }
 
-  /** @internal */
-  deliver(data: Uint8Array): void {
+  private deliver(data: Uint8Array): void {
     if (data.length === 0 || this.destroyed) return;
     // A full readable side pauses the transport until _read asks for more.
     if (!this.push(Buffer.from(data.buffer, data.byteOffset, data.length)) && !this.pausedTransport) {
@@ -526,8 +528,7 @@ export class TLSSocket extends Duplex {
     return codeError('the transport closed before the TLS handshake completed', 'ECONNRESET');
   }
 
-  /** @internal */
-  handshakeDone(): void {
+  private handshakeDone(): void {
     clearTimeout(this.handshakeTimer);
     const c = this.connection;
     this.secure = true;
