@@ -89,7 +89,10 @@ withOpenssl('-msg traces every handshake message, the encrypted ones decrypted',
 
 withOpenssl('-cipher picks the TLS 1.2 suite openssl reports; names that match nothing exit 2', async (t) => {
   for (const [argv, message] of [
-    [['-cipher', 'FOO'], /^error: --cipher: 'FOO' matches no cipher suite we have\n/],
+    [
+      ['-cipher', 'FOO'],
+      /^error: --cipher: 'FOO' matches no cipher suite we have \(see tls-kit s_client --help\)\n$/,
+    ],
     [['-cipher', 'TLS_AES_128_GCM_SHA256'], /is a TLS 1\.3 suite/],
     [['-cipher', 'ECDHE:!ECDHE'], /leaves no cipher suite/],
     [['-ciphersuites', 'TLS_AES_128_GCM_SHA256:BAR'], /unknown TLS 1\.3 cipher suite 'BAR'/],

@@ -314,7 +314,7 @@ test('TLS 1.2 (when the engine has it): --tls1_2 against openssl, and --sess_out
   }
 });
 
-test('usage errors: one line and the usage, exit 2; --help exit 0; a bad --sess_in', async (t) => {
+test('usage errors: one line pointing at --help, exit 2; --help exit 0; a bad --sess_in', async (t) => {
   for (const argv of [
     [],
     ['--connect', 'nohostport'],
@@ -324,10 +324,7 @@ test('usage errors: one line and the usage, exit 2; --help exit 0; a bad --sess_
   ]) {
     const fake = fakeIO();
     t.is(await run(argv, fake.io), 2, argv.join(' '));
-    const [first, second, third] = fake.stderr().split('\n');
-    t.regex(first!, /^error: \S/, argv.join(' '));
-    t.is(second, '');
-    t.regex(third!, /^usage: tls-kit s_client /);
+    t.regex(fake.stderr(), /^error: \S[^\n]* \(see tls-kit s_client --help\)\n$/, argv.join(' '));
   }
   const help = fakeIO();
   t.is(await run(['--help'], help.io), 0);
