@@ -13,7 +13,7 @@ import {
   decodeUnsignedIntegerBytes,
   encodingOf,
   Tag,
-} from './der.js';
+} from '@tls-kit/crypto/der';
 import { CertificateParseError, UnsupportedAlgorithmError } from './errors.js';
 import { Oid } from './oids.js';
 

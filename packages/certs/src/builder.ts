@@ -4,9 +4,7 @@
 import type { CryptoProvider, KeyGenerationSpec, PrivateKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { fromHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { readSubjectPublicKeyInfo } from './algorithms.js';
-import { Certificate } from './certificate.js';
-import { DerReader } from './der.js';
+import { DerReader } from '@tls-kit/crypto/der';
 import {
   asciiBytes,
   bitString,
@@ -24,8 +22,10 @@ import {
   tlv,
   unsignedInteger,
   utf8String,
-} from './der-writer.js';
-import { CertificateError } from './errors.js';
+} from '@tls-kit/crypto/der-writer';
+import { readSubjectPublicKeyInfo } from './algorithms.js';
+import { Certificate } from './certificate.js';
+import { CertificateError, certificateDerError } from './errors.js';
 import { type KeyUsageName, keyUsageBits } from './extensions.js';
 import { parseIpAddress } from './hostname.js';
 import { Name } from './name.js';
@@ -118,7 +118,7 @@ export class CertificateBuilder {
     const notAfter = options.notAfter ?? new Date(notBefore.getTime() + 365 * 86400_000);
     const serial = options.serialNumber ?? randomSerial(p);
     const spki = key.publicKey.spki;
-    const keyBits = readSubjectPublicKeyInfo(new DerReader(spki)).keyBytes;
+    const keyBits = readSubjectPublicKeyInfo(new DerReader(spki, certificateDerError)).keyBytes;
     const ski = p.hash('sha256', keyBits).subarray(0, 20); // RFC 7093 §2 method 1
 
     const extensions: Uint8Array[] = [];

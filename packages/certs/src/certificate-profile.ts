@@ -2,10 +2,10 @@
 // ('rfc5280'), and that plus the CA/Browser Forum Baseline Requirements for TLS server
 // certificates ('webpki'), as pyca/cryptography and rustls' webpki apply them.
 
+import { DerReader, Tag } from '@tls-kit/crypto/der';
 import { getPublicSuffix } from 'tldts';
 import type { Certificate } from './certificate.js';
-import { DerReader, Tag } from './der.js';
-import { CertificateError } from './errors.js';
+import { CertificateError, certificateDerError } from './errors.js';
 import { parseGeneralName } from './extensions.js';
 import { parseIpAddress } from './hostname.js';
 import { Oid } from './oids.js';
@@ -159,7 +159,7 @@ function weakKey(cert: Certificate): string | undefined {
 /** AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF SEQUENCE { accessMethod OID, accessLocation GeneralName } */
 function authorityInfoAccessParses(value: Uint8Array): boolean {
   try {
-    const outer = new DerReader(value);
+    const outer = new DerReader(value, certificateDerError);
     const list = outer.enter(Tag.SEQUENCE, 'AuthorityInfoAccessSyntax');
     outer.finish('AuthorityInfoAccessSyntax');
     if (list.done) return false;

@@ -3,14 +3,6 @@
 import type { PrivateKey, PublicKey } from '@tls-kit/crypto';
 import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import {
-  type AlgorithmIdentifier,
-  interpretSignatureAlgorithm,
-  readAlgorithmIdentifier,
-  readSubjectPublicKeyInfo,
-  type SignatureAlgorithm,
-  type SubjectPublicKeyInfo,
-} from './algorithms.js';
-import {
   contentOf,
   contextTag,
   DerReader,
@@ -20,9 +12,18 @@ import {
   encodingOf,
   readSingle,
   Tag,
-} from './der.js';
+} from '@tls-kit/crypto/der';
+import {
+  type AlgorithmIdentifier,
+  interpretSignatureAlgorithm,
+  readAlgorithmIdentifier,
+  readSubjectPublicKeyInfo,
+  type SignatureAlgorithm,
+  type SubjectPublicKeyInfo,
+} from './algorithms.js';
 import {
   CertificateParseError,
+  certificateDerError,
   ExtraneousPrivateKeyError,
   PemError,
   PrivateKeyMismatchError,
@@ -200,13 +201,13 @@ export class Certificate {
 /** Keys are compared by algorithm and key bits, not by SPKI bytes (encodings of parameters vary). */
 export function publicKeysMatch(spkiA: Uint8Array, spkiB: Uint8Array): boolean {
   if (bytesEqual(spkiA, spkiB)) return true;
-  const a = readSubjectPublicKeyInfo(new DerReader(spkiA));
-  const b = readSubjectPublicKeyInfo(new DerReader(spkiB));
+  const a = readSubjectPublicKeyInfo(new DerReader(spkiA, certificateDerError));
+  const b = readSubjectPublicKeyInfo(new DerReader(spkiB, certificateDerError));
   return a.algorithm.oid === b.algorithm.oid && bytesEqual(a.keyBytes, b.keyBytes);
 }
 
 function parseCertificate(der: Uint8Array): ParsedCertificate {
-  const certEl = readSingle(der, 'Certificate');
+  const certEl = readSingle(der, 'Certificate', certificateDerError);
   if (certEl.tag !== Tag.SEQUENCE) throw new CertificateParseError('Certificate is not a SEQUENCE', 0);
   const cert = DerReader.inside(certEl);
   const tbsEl = cert.expect(Tag.SEQUENCE, 'tbsCertificate');

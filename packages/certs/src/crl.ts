@@ -6,13 +6,6 @@
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import {
-  interpretSignatureAlgorithm,
-  readAlgorithmIdentifier,
-  type SignatureAlgorithm,
-} from './algorithms.js';
-import type { Certificate } from './certificate.js';
-import type { Problem } from './certificate-profile.js';
-import {
   contentOf,
   contextTag,
   DerReader,
@@ -23,8 +16,15 @@ import {
   encodingOf,
   readSingle,
   Tag,
-} from './der.js';
-import { CertificateParseError, PemError } from './errors.js';
+} from '@tls-kit/crypto/der';
+import {
+  interpretSignatureAlgorithm,
+  readAlgorithmIdentifier,
+  type SignatureAlgorithm,
+} from './algorithms.js';
+import type { Certificate } from './certificate.js';
+import type { Problem } from './certificate-profile.js';
+import { CertificateParseError, certificateDerError, PemError } from './errors.js';
 import { type AuthorityKeyIdentifier, type Extension, parseExtensions } from './extensions.js';
 import { checkSignedData } from './issuer.js';
 import { Name } from './name.js';
@@ -106,7 +106,7 @@ export class CertificateRevocationList {
 }
 
 function parseCrl(der: Uint8Array): CertificateRevocationList {
-  const listEl = readSingle(der, 'CertificateList');
+  const listEl = readSingle(der, 'CertificateList', certificateDerError);
   if (listEl.tag !== Tag.SEQUENCE) throw new CertificateParseError('CertificateList is not a SEQUENCE', 0);
   const list = DerReader.inside(listEl);
   const tbsEl = list.expect(Tag.SEQUENCE, 'tbsCertList');
@@ -148,7 +148,7 @@ function parseCrl(der: Uint8Array): CertificateRevocationList {
         else if (e.critical && !handledCrlExtensions.has(e.oid))
           unsupported ??= `an unhandled critical entry extension ${e.oid}`;
         if (e.oid === REASON_CODE) {
-          const r = new DerReader(e.value);
+          const r = new DerReader(e.value, certificateDerError);
           reason = CRL_REASONS[decodeSmallInteger(r.expect(Tag.ENUMERATED, 'CRLReason'))];
           r.finish('CRLReason');
         }

@@ -10,9 +10,22 @@ import { pbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
 import { fromHex } from '@tls-kit/crypto/bytes';
+import {
+  contentOf,
+  type DerElement,
+  DerReader,
+  decodeInteger,
+  decodeNull,
+  readSingle,
+  Tag,
+} from '@tls-kit/crypto/der';
 import { readAlgorithmIdentifier } from './algorithms.js';
-import { contentOf, type DerElement, DerReader, decodeInteger, decodeNull, readSingle, Tag } from './der.js';
-import { DerError, PrivateKeyDecryptionError, UnsupportedAlgorithmError } from './errors.js';
+import {
+  certificateDerError,
+  DerError,
+  PrivateKeyDecryptionError,
+  UnsupportedAlgorithmError,
+} from './errors.js';
 import { Oid } from './oids.js';
 
 /** A passphrase: a string stands for its UTF-8 bytes (as with node:tls and the openssl CLI). */
@@ -124,7 +137,7 @@ function readStructure<T>(what: string, read: () => T): T {
 
 function readEncryptedPrivateKeyInfo(der: Uint8Array): Pbes2 {
   // RFC 5958 §3: SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING }
-  const outer = DerReader.inside(readSingle(der, 'EncryptedPrivateKeyInfo'));
+  const outer = DerReader.inside(readSingle(der, 'EncryptedPrivateKeyInfo', certificateDerError));
   const scheme = readAlgorithmIdentifier(outer, 'encryptionAlgorithm');
   const ciphertext = outer.octetString('encryptedData');
   outer.finish('EncryptedPrivateKeyInfo');

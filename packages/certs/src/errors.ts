@@ -1,6 +1,8 @@
 // Exceptions of the design document (certificate side) and the parse errors of this package.
 // Every class sets `name` so that messages and `instanceof` both identify it.
 
+import type { DerErrorFactory } from '@tls-kit/crypto/der';
+
 /** Base class of every error this package throws on purpose. */
 export class CertificateError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -18,6 +20,9 @@ export class DerError extends CertificateError {
     super(`${message} (at byte ${offset})`);
   }
 }
+
+/** What this package passes to @tls-kit/crypto/der's reader: malformed DER is a DerError here. */
+export const certificateDerError: DerErrorFactory = (message, offset) => new DerError(message, offset);
 
 /** Well-formed DER that is not a valid X.509 / key structure (RFC 5280, RFC 5208, RFC 5915, RFC 8017). */
 export class CertificateParseError extends DerError {}

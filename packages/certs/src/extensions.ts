@@ -14,7 +14,7 @@ import {
   encodingOf,
   isStringTag,
   Tag,
-} from './der.js';
+} from '@tls-kit/crypto/der';
 import { CertificateParseError } from './errors.js';
 import { Name } from './name.js';
 import { Oid } from './oids.js';

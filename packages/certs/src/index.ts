@@ -1,6 +1,8 @@
 // @tls-kit/certs: X.509 parsing, PEM loading, the design's certificate API, RFC 5280 path
 // validation and RFC 9525 hostname checks. Browser-safe: no node: imports are reachable.
 
+export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from '@tls-kit/crypto/der';
+export { explicit, octetString, sequence, smallInteger, tlv } from '@tls-kit/crypto/der-writer';
 export type { AlgorithmIdentifier, SignatureAlgorithm, SubjectPublicKeyInfo } from './algorithms.js';
 export { CertificateBuilder, type CertificateOptions, encodeName } from './builder.js';
 export type { CertificateChainCallback, ChainDelivery } from './callback.js';
@@ -13,8 +15,6 @@ export {
   requestClientCertificateChain,
 } from './client-certificate-store.js';
 export { CertificateRevocationList, type CrlCheck, type RevokedCertificate } from './crl.js';
-export { type DerElement, type DerNode, DerReader, MAX_DEPTH, parseDerTree, Tag } from './der.js';
-export { explicit, octetString, sequence, smallInteger, tlv } from './der-writer.js';
 export { MAX_PBKDF2_ITERATIONS, type Passphrase } from './encrypted-private-key.js';
 export {
   CertificateError,

@@ -2,8 +2,8 @@
 // equality (the signed bytes), never by their printed form.
 
 import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
-import { type DerElement, DerReader, decodeString, encodingOf, isStringTag, Tag } from './der.js';
-import { CertificateParseError } from './errors.js';
+import { type DerElement, DerReader, decodeString, encodingOf, isStringTag, Tag } from '@tls-kit/crypto/der';
+import { CertificateParseError, certificateDerError } from './errors.js';
 import { attributeShortNames } from './oids.js';
 
 export interface AttributeTypeAndValue {
@@ -57,7 +57,7 @@ export class Name {
   }
 
   static fromDer(der: Uint8Array): Name {
-    const reader = new DerReader(der);
+    const reader = new DerReader(der, certificateDerError);
     const el = reader.expect(Tag.SEQUENCE, 'Name');
     reader.finish('Name');
     return Name.fromElement(el);

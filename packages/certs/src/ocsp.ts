@@ -6,12 +6,6 @@ import type { CryptoProvider, HashAlgorithm } from '@tls-kit/crypto';
 import { bytesEqual, toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
-  interpretSignatureAlgorithm,
-  readAlgorithmIdentifier,
-  type SignatureAlgorithm,
-} from './algorithms.js';
-import { Certificate } from './certificate.js';
-import {
   contentOf,
   contextTag,
   type DerElement,
@@ -24,8 +18,14 @@ import {
   encodingOf,
   readSingle,
   Tag,
-} from './der.js';
-import { CertificateError, DerError } from './errors.js';
+} from '@tls-kit/crypto/der';
+import {
+  interpretSignatureAlgorithm,
+  readAlgorithmIdentifier,
+  type SignatureAlgorithm,
+} from './algorithms.js';
+import { Certificate } from './certificate.js';
+import { CertificateError, certificateDerError, DerError } from './errors.js';
 import { type Extension, handledExtensions, parseExtensions } from './extensions.js';
 import { checkSignature, checkSignedData, isIssuerCandidate } from './issuer.js';
 import { Name } from './name.js';
@@ -155,7 +155,7 @@ const hashOids: Record<string, HashAlgorithm> = {
  */
 export function parseOcspResponse(der: Uint8Array): OcspResponse {
   const bytes = der.slice();
-  const outerEl = readSingle(bytes, 'OCSPResponse');
+  const outerEl = readSingle(bytes, 'OCSPResponse', certificateDerError);
   if (outerEl.tag !== Tag.SEQUENCE) throw new OcspParseError('OCSPResponse is not a SEQUENCE', 0);
   const outer = DerReader.inside(outerEl);
   const statusEl = outer.expect(Tag.ENUMERATED, 'responseStatus');

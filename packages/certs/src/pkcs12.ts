@@ -6,15 +6,15 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { CHash } from '@noble/hashes/utils.js';
+import { type DerElement, DerReader, encodingOf, readSingle, Tag } from '@tls-kit/crypto/der';
 import { readAlgorithmIdentifier } from './algorithms.js';
-import { type DerElement, DerReader, encodingOf, readSingle, Tag } from './der.js';
 import {
   decryptPbes2,
   decryptPrivateKeyInfo,
   MAX_PBKDF2_ITERATIONS,
   type Passphrase,
 } from './encrypted-private-key.js';
-import { DerError, PrivateKeyDecryptionError } from './errors.js';
+import { certificateDerError, DerError, PrivateKeyDecryptionError } from './errors.js';
 
 const OID = {
   data: '1.2.840.113549.1.7.1',
@@ -93,7 +93,7 @@ function checkMac(reader: DerReader, authSafe: Uint8Array, passphrase: Passphras
 
 /** SafeContents ::= SEQUENCE OF SafeBag { bagId OID, bagValue [0] EXPLICIT ANY, bagAttributes SET OPTIONAL }. */
 function readSafeContents(der: Uint8Array, passphrase: Passphrase, out: Pkcs12Contents): void {
-  const bags = DerReader.inside(readSingle(der, 'SafeContents'));
+  const bags = DerReader.inside(readSingle(der, 'SafeContents', certificateDerError));
   while (!bags.done) {
     const bag = bags.enter(Tag.SEQUENCE, 'SafeBag');
     const id = bag.oid('bagId');
@@ -118,7 +118,7 @@ function readSafeContents(der: Uint8Array, passphrase: Passphrase, out: Pkcs12Co
  */
 export function readPkcs12(der: Uint8Array, passphrase: Passphrase = ''): Pkcs12Contents {
   try {
-    const pfx = DerReader.inside(readSingle(der, 'PFX'));
+    const pfx = DerReader.inside(readSingle(der, 'PFX', certificateDerError));
     if (pfx.smallInteger('version') !== 3) throw new DerError('PFX version is not 3', 0);
     const authSafe = readContentInfo(pfx);
     if (authSafe.type !== OID.data) throw new PrivateKeyDecryptionError('PKCS#12 without password integrity');
@@ -126,7 +126,7 @@ export function readPkcs12(der: Uint8Array, passphrase: Passphrase = ''): Pkcs12
     if (pfx.done) throw new PrivateKeyDecryptionError('PKCS#12 without a MAC is not accepted');
     checkMac(pfx, authSafeBytes, passphrase);
     const out: Pkcs12Contents = { certificates: [], privateKeys: [] };
-    const safes = DerReader.inside(readSingle(authSafeBytes, 'AuthenticatedSafe'));
+    const safes = DerReader.inside(readSingle(authSafeBytes, 'AuthenticatedSafe', certificateDerError));
     while (!safes.done) {
       const info = readContentInfo(safes);
       if (info.type === OID.data) {

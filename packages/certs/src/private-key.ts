@@ -3,11 +3,12 @@
 // strict DER reader; the provider turns it into a key.
 
 import type { CryptoProvider, PrivateKey, PrivateKeyFormat } from '@tls-kit/crypto';
+import { contextTag, DerReader, readSingle, Tag } from '@tls-kit/crypto/der';
 import { readAlgorithmIdentifier } from './algorithms.js';
-import { contextTag, DerReader, readSingle, Tag } from './der.js';
 import { decryptLegacyPem, decryptPrivateKeyInfo, type Passphrase } from './encrypted-private-key.js';
 import {
   CertificateParseError,
+  certificateDerError,
   DerError,
   PassphraseRequiredError,
   PemError,
@@ -24,7 +25,7 @@ import {
 
 /** Works out which of the three formats a DER private key is in, checking its outer structure. */
 export function detectPrivateKeyFormat(der: Uint8Array): PrivateKeyFormat {
-  const el = readSingle(der, 'private key');
+  const el = readSingle(der, 'private key', certificateDerError);
   if (el.tag !== Tag.SEQUENCE) throw new CertificateParseError('private key is not a SEQUENCE', 0);
   const r = DerReader.inside(el);
   const version = r.smallInteger('private key version');
@@ -98,7 +99,7 @@ export function loadPrivateKeyDer(
 /** An EncryptedPrivateKeyInfo opens with an AlgorithmIdentifier, every plain format with a version INTEGER. */
 function isEncryptedPrivateKeyInfo(der: Uint8Array): boolean {
   try {
-    const el = readSingle(der, 'private key');
+    const el = readSingle(der, 'private key', certificateDerError);
     return el.tag === Tag.SEQUENCE && DerReader.inside(el).peekTag() === Tag.SEQUENCE;
   } catch (error) {
     if (error instanceof DerError) return false; // reported by the plain path

@@ -1,6 +1,7 @@
-// The chain-level mistakes of other JavaScript TLS stacks (shared/design/ANCHORS.md), one test
-// each. (forge's RSA e=3 and Ed25519 non-canonical S forgeries belong to @tls-kit/crypto's
-// tests; forge's unbounded ASN.1 recursion, CVE-2025-66031, is in der.test.ts.)
+// The chain-level mistakes of other JavaScript TLS stacks (node-forge, @reclaimprotocol/tls, subtls),
+// one test each. (forge's RSA e=3 and Ed25519 non-canonical S forgeries belong to @tls-kit/crypto's
+// tests; forge's unbounded ASN.1 recursion, CVE-2025-66031, is in der.test.ts here and in
+// crypto/test/der.test.ts.)
 
 import { CertificateBuilder, TrustStore, verifyChain, verifyHostname } from '@tls-kit/certs';
 import { nodeProvider } from '@tls-kit/crypto/node';

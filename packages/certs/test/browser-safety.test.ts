@@ -12,10 +12,16 @@ test('no node: imports in src', (t) => {
     t.notRegex(text, /from ['"]node:|import\(['"]node:|require\(/, file);
     t.notRegex(text, /\bBuffer\b/, file);
     // Only the default provider entry, which resolves to the noble provider outside Node, and the
-    // byte helpers (plain Uint8Array code).
+    // byte helpers and DER reader and writer (plain Uint8Array code).
     for (const m of text.matchAll(/from '(@tls-kit\/crypto[^']*)'/g))
       t.true(
-        ['@tls-kit/crypto', '@tls-kit/crypto/default', '@tls-kit/crypto/bytes'].includes(m[1]!),
+        [
+          '@tls-kit/crypto',
+          '@tls-kit/crypto/default',
+          '@tls-kit/crypto/bytes',
+          '@tls-kit/crypto/der',
+          '@tls-kit/crypto/der-writer',
+        ].includes(m[1]!),
         `${file}: ${m[1]}`,
       );
   }

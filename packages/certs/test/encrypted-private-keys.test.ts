@@ -24,10 +24,10 @@ import {
   UnsupportedAlgorithmError,
 } from '@tls-kit/certs';
 import { CryptoError, type CryptoProvider, nobleProvider, type PrivateKey } from '@tls-kit/crypto';
+import { octetString, oid, sequence, smallInteger, tlv, unsignedInteger } from '@tls-kit/crypto/der-writer';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import test from 'ava';
 import fc from 'fast-check';
-import { octetString, oid, sequence, smallInteger, tlv, unsignedInteger } from '../src/der-writer.js';
 import { Oid } from '../src/oids.js';
 import { hasOpenssl, type KeyKind, OpensslPki } from './openssl-pki.js';
 

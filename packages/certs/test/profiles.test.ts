@@ -16,9 +16,9 @@ import {
   type VerifyOptions,
   verifyChain,
 } from '@tls-kit/certs';
+import { oid, sequence, tlv } from '@tls-kit/crypto/der-writer';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import test from 'ava';
-import { oid, sequence, tlv } from '../src/der-writer.js';
 
 const b = new CertificateBuilder({ provider: nodeProvider });
 const root = b.root({ subject: 'CN=Profile Root,O=tls-kit' });

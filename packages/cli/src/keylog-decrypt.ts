@@ -7,18 +7,21 @@
 // traffic secret 0 -> KeyUpdate successors, "traffic upd" of §7.2).
 // TLS 1.2: the CLIENT_RANDOM line's master secret and the ServerHello's random and suite give the
 // key block (RFC 5246 §6.3); AEAD records per RFC 5288 §3 (GCM) and RFC 7905 §2 (ChaCha20).
-// Secrets, keys and the key block come from the engine (@tls-kit/engine/record). Opening records
-// stays here: trying a key must not advance its sequence number, and the engine's record
-// protections advance it on every open, as a connection must.
-import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
+// Secrets, keys, the key block and the record protections that open records are the engine's
+// (@tls-kit/engine/record). A TLS 1.3 protection moves its sequence number only for a record that
+// opened, so trying a key that does not fit leaves it as it was.
+import type { CryptoProvider } from '@tls-kit/crypto';
 import { fromHex, toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
   keyBlock12,
   nextTrafficSecret,
+  type RawRecord,
   TLS12_SUITES,
   TLS13_SUITES,
   type Tls12CipherSuite,
+  Tls12Protection,
+  Tls13Protection,
   trafficKeys,
 } from '@tls-kit/engine/record';
 import type {
@@ -52,21 +55,17 @@ export interface DecryptedRecord {
   readonly content: Uint8Array;
 }
 
-interface RecordKeys {
-  readonly aead: AeadKey;
-  readonly iv: Uint8Array;
-}
-
-/** RFC 8446 §5.3: the 64-bit sequence number, left-padded, XORed into the IV. */
-function nonce(iv: Uint8Array, seq: number): Uint8Array {
-  const out = iv.slice();
-  const hi = Math.floor(seq / 2 ** 32);
-  const lo = seq >>> 0;
-  for (let i = 0; i < 4; i++) {
-    out[out.length - 8 + i]! ^= (hi >>> (24 - 8 * i)) & 0xff;
-    out[out.length - 4 + i]! ^= (lo >>> (24 - 8 * i)) & 0xff;
-  }
-  return out;
+/** The record as the engine's protections take it: the 5-byte header is TLS 1.3's additional data. */
+function rawRecord(record: TLSRecord): RawRecord {
+  const { type, version, fragment } = record;
+  const header = Uint8Array.of(
+    type,
+    version >>> 8,
+    version & 0xff,
+    fragment.length >>> 8,
+    fragment.length & 0xff,
+  );
+  return { type, version, header, fragment };
 }
 
 /**
@@ -75,9 +74,8 @@ function nonce(iv: Uint8Array, seq: number): Uint8Array {
  */
 class Tls13Direction {
   private epoch = 0;
-  private seq = 0;
   private suite: Suite | undefined;
-  private readonly keyCache = new Map<string, RecordKeys>();
+  private readonly protections = new Map<string, Tls13Protection>();
 
   constructor(
     private readonly secrets: (Uint8Array | undefined)[],
@@ -92,34 +90,28 @@ class Tls13Direction {
   }
 
   open(record: TLSRecord): Omit<DecryptedRecord, 'from'> | undefined {
-    const aad = new Uint8Array([
-      record.type,
-      record.version >>> 8,
-      record.version & 0xff,
-      record.fragment.length >>> 8,
-      record.fragment.length & 0xff,
-    ]);
-    // The current key first, then the next ones (a key change happened just before this record).
+    const raw = rawRecord(record);
+    // The current key first, then the next ones (a key change happened just before this record):
+    // those have opened nothing yet, so they start at sequence number 0.
     for (let step = 0; step <= 1 + MAX_KEY_UPDATES_AHEAD; step++) {
       const epoch = this.epoch + step;
-      const seq = step === 0 ? this.seq : 0;
       for (const suite of this.suite ? [this.suite] : this.candidateSuites()) {
-        const keys = this.keys(suite, epoch);
-        if (!keys) break;
-        let plain: Uint8Array;
+        const protection = this.protection(suite, epoch);
+        if (!protection) break;
+        const seq = protection.records;
+        let opened: { type: number; fragment: Uint8Array } | undefined;
         try {
-          plain = keys.aead.open(nonce(keys.iv, seq), record.fragment, aad);
+          opened = protection.open(raw);
         } catch {
-          continue;
+          // Authentication failed (the key does not fit), or it opened to no content type.
+          if (protection.records === seq) continue;
         }
         this.suite = suite;
         this.epoch = epoch;
-        this.seq = seq + 1;
-        const inner = innerPlaintext(plain);
-        if (!inner) return undefined;
+        if (!opened) return undefined;
         const key =
           epoch === 0 ? 'handshake' : epoch === 1 ? 'application' : `application, key update ${epoch - 1}`;
-        return { ...inner, key, suite: suite.name, seq };
+        return { type: opened.type, content: opened.fragment, key, suite: suite.name, seq };
       }
     }
     return undefined;
@@ -143,50 +135,34 @@ class Tls13Direction {
     return secret;
   }
 
-  private keys(suite: Suite, epoch: number): RecordKeys | undefined {
+  private protection(suite: Suite, epoch: number): Tls13Protection | undefined {
     const id = `${suite.name}/${epoch}`;
-    let keys = this.keyCache.get(id);
-    if (keys) return keys;
+    let protection = this.protections.get(id);
+    if (protection) return protection;
     const secret = this.secret(epoch, suite);
     if (!secret) return undefined;
     const { key, iv } = trafficKeys(this.provider, suite, secret);
-    keys = { aead: this.provider.importAeadKey(suite.aead, key), iv };
-    this.keyCache.set(id, keys);
-    return keys;
+    protection = new Tls13Protection(this.provider, suite, key, iv);
+    this.protections.set(id, protection);
+    return protection;
   }
 }
 
-/** One TLS 1.2 direction: its write key and IV from the key block, and its sequence number. */
+/** One TLS 1.2 direction: the engine's protection with its write key and IV from the key block. */
 class Tls12Direction {
-  private seq = 0;
-
   constructor(
     private readonly suite: Tls12CipherSuite,
-    private readonly aead: AeadKey,
-    private readonly iv: Uint8Array,
+    private readonly protection: Tls12Protection,
   ) {}
 
   open(record: TLSRecord): Omit<DecryptedRecord, 'from'> | undefined {
-    const explicit = this.suite.explicitNonceLength;
-    const body = record.fragment;
-    const length = body.length - explicit - 16;
-    if (length < 0) return undefined;
-    // GCM: nonce = salt || explicit part from the record; ChaCha20: iv XOR sequence number.
-    const nonceBytes =
-      explicit > 0 ? Uint8Array.from([...this.iv, ...body.subarray(0, explicit)]) : nonce(this.iv, this.seq);
-    const aad = new Uint8Array(13);
-    const view = new DataView(aad.buffer);
-    view.setUint32(0, Math.floor(this.seq / 2 ** 32));
-    view.setUint32(4, this.seq >>> 0);
-    aad.set([record.type, record.version >>> 8, record.version & 0xff, length >>> 8, length & 0xff], 8);
-    let content: Uint8Array;
+    const seq = this.protection.records;
     try {
-      content = this.aead.open(nonceBytes, body.subarray(explicit), aad);
+      const { type, fragment } = this.protection.open(rawRecord(record));
+      return { type, content: fragment, key: 'write', suite: this.suite.name, seq };
     } catch {
       return undefined;
     }
-    const seq = this.seq++;
-    return { type: record.type, content, key: 'write', suite: this.suite.name, seq };
   }
 }
 
@@ -200,17 +176,9 @@ function tls12Directions(
 ): Record<Direction, Tls12Direction> {
   const keys = keyBlock12(provider, suite, masterSecret, clientRandom, serverRandom);
   return {
-    client: new Tls12Direction(suite, provider.importAeadKey(suite.aead, keys.clientKey), keys.clientIv),
-    server: new Tls12Direction(suite, provider.importAeadKey(suite.aead, keys.serverKey), keys.serverIv),
+    client: new Tls12Direction(suite, new Tls12Protection(provider, suite, keys.clientKey, keys.clientIv)),
+    server: new Tls12Direction(suite, new Tls12Protection(provider, suite, keys.serverKey, keys.serverIv)),
   };
-}
-
-/** RFC 8446 §5.4: content || content type || zero padding. */
-function innerPlaintext(plain: Uint8Array): { type: number; content: Uint8Array } | undefined {
-  let end = plain.length - 1;
-  while (end >= 0 && plain[end] === 0) end--;
-  if (end < 0) return undefined;
-  return { type: plain[end]!, content: plain.subarray(0, end) };
 }
 
 /**

@@ -6,17 +6,10 @@
 //   [6] hostName, [9] ticketLifetimeHint (s), [10] ticket, [13] flags (1: extended master secret).
 // Other fields (PSK, SRP, ALPN, ...) are skipped when read and not written.
 import { createHash } from 'node:crypto';
-import {
-  Certificate,
-  DerReader,
-  decodePem,
-  encodePem,
-  explicit,
-  octetString,
-  sequence,
-  smallInteger,
-  Tag,
-} from '@tls-kit/certs';
+import { Certificate, decodePem, encodePem } from '@tls-kit/certs';
+import { toHex } from '@tls-kit/crypto/bytes';
+import { DerReader, derError, Tag } from '@tls-kit/crypto/der';
+import { explicit, octetString, sequence, smallInteger } from '@tls-kit/crypto/der-writer';
 import { TLS12_SUITES } from '@tls-kit/engine';
 import type { DecodedSession } from '@tls-kit/engine/node';
 
@@ -75,7 +68,7 @@ export function encodeOpensslSession({ serverName, session }: Session12): string
 export function decodeOpensslSession(text: string, serverName: string): Session12 {
   const blocks = decodePem(text).filter((b) => b.label === LABEL);
   if (blocks.length !== 1) throw new Error(`expected one "${LABEL}" PEM block, found ${blocks.length}`);
-  const r = new DerReader(blocks[0]!.der).enter(Tag.SEQUENCE, 'SSL_SESSION');
+  const r = new DerReader(blocks[0]!.der, derError).enter(Tag.SEQUENCE, 'SSL_SESSION');
   if (r.smallInteger('version') !== 1) throw new Error('unknown openssl session version');
   const version = r.smallInteger('sslVersion');
   if (version !== TLS1_2) {
@@ -86,7 +79,7 @@ export function decodeOpensslSession(text: string, serverName: string): Session1
   const cipher = r.octetString('cipher');
   const id = cipher.length === 2 ? (cipher[0]! << 8) | cipher[1]! : -1;
   const suite = TLS12_SUITES.find((s) => s.id === id);
-  if (!suite) throw new Error(`cipher suite ${Buffer.from(cipher).toString('hex')} is not one we have`);
+  if (!suite) throw new Error(`cipher suite ${toHex(cipher)} is not one we have`);
   const sessionId = r.octetString('sessionID');
   const masterSecret = r.octetString('masterKey');
   if (masterSecret.length !== 48) throw new Error('the master key is not 48 bytes');

@@ -30,7 +30,14 @@ export class InvalidKeyError extends CryptoError {
   override name = 'InvalidKeyError';
 }
 
-/** Malformed DER (X.690): bad length, non-minimal encoding, trailing bytes, wrong tag. */
+/** Malformed DER (X.690): bad length, non-minimal encoding, trailing bytes, wrong tag. `offset`
+ * is the byte position in the outermost input, when the problem has one. */
 export class DerError extends InvalidKeyError {
   override name = 'DerError';
+  constructor(
+    message: string,
+    readonly offset?: number,
+  ) {
+    super(offset === undefined ? message : `${message} (at byte ${offset})`);
+  }
 }

@@ -1,9 +1,9 @@
 // Finite-field DH parameters and peer-value checks shared by both providers: RFC 7919 named
 // groups and explicit parameters (TLS 1.2 ServerDHParams, the design's DER `dh_params`).
 import { bigIntToBytes, byteLengthOf, bytesToBigInt, fromHex } from './bytes.js';
-import { DerReader } from './der.js';
 import { InvalidKeyShareError } from './errors.js';
 import { FFDHE_PRIMES_HEX } from './ffdhe-primes.js';
+import { readSequence } from './key-der.js';
 import type { DhParameters, KeyExchangeGroup } from './provider.js';
 
 export type FfdheGroupName = keyof typeof FFDHE_PRIMES_HEX;
@@ -99,13 +99,11 @@ export function randomDhExponent(params: ResolvedDhGroup, randomBytes: (n: numbe
 /** Parses PKCS#3 DHParameter DER: SEQUENCE { prime INTEGER, base INTEGER, privateValueLength
  * INTEGER OPTIONAL } (the `openssl dhparam -outform DER` format). */
 export function dhParametersFromDer(derBytes: Uint8Array): DhParameters {
-  const outer = new DerReader(derBytes);
-  const seq = outer.sequence();
-  outer.finish();
-  const p = seq.unsignedIntegerBytes();
-  const g = seq.unsignedIntegerBytes();
-  if (!seq.done) seq.unsignedInteger();
-  seq.finish();
+  const seq = readSequence(derBytes, 'DHParameter');
+  const p = seq.unsignedIntegerBytes('prime');
+  const g = seq.unsignedIntegerBytes('base');
+  if (!seq.done) seq.unsignedIntegerBytes('privateValueLength');
+  seq.finish('DHParameter');
   return { p: p.slice(), g: g.slice() };
 }
 

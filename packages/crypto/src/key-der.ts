@@ -1,8 +1,9 @@
 // Key containers in DER, for the pure-JS provider: SubjectPublicKeyInfo (RFC 5280 §4.1.2.7),
 // PKCS#8 (RFC 5208/5958), PKCS#1 RSAPublicKey/RSAPrivateKey (RFC 8017 A.1), SEC1 ECPrivateKey
 // (RFC 5915), Ed25519 (RFC 8410). Parsing is strict; writing produces canonical DER.
-import { leftPad } from './bytes.js';
-import { DerReader, der } from './der.js';
+import { bytesToBigInt, leftPad } from './bytes.js';
+import { contextTag, DerReader, derError, Tag } from './der.js';
+import { bitString, explicit, nullValue, octetString, oid, sequence, unsignedInteger } from './der-writer.js';
 import { DerError, UnsupportedAlgorithmError } from './errors.js';
 import type { KeyType } from './provider.js';
 
@@ -58,64 +59,73 @@ interface AlgorithmId {
   readonly curve?: EcCurveName;
 }
 
+/** The reader inside the one SEQUENCE that must make up all of `bytes`. */
+export function readSequence(bytes: Uint8Array, what: string): DerReader {
+  const outer = new DerReader(bytes, derError);
+  const seq = outer.enter(Tag.SEQUENCE, what);
+  outer.finish(what);
+  return seq;
+}
+
+/** A non-negative INTEGER (key components never are negative). */
+function unsigned(reader: DerReader): bigint {
+  return bytesToBigInt(reader.unsignedIntegerBytes());
+}
+
 function readAlgorithmIdentifier(reader: DerReader): AlgorithmId {
-  const seq = reader.sequence();
-  const oid = seq.oid();
+  const seq = reader.enter(Tag.SEQUENCE, 'AlgorithmIdentifier');
+  const algorithm = seq.oid('algorithm');
   let id: AlgorithmId;
-  switch (oid) {
+  switch (algorithm) {
     case OID.rsaEncryption:
       // RFC 3279 §2.3.1: parameters NULL (some encoders omit them).
-      if (!seq.done) seq.null();
+      if (!seq.done) seq.null('parameters');
       id = { type: 'rsa' };
       break;
     case OID.rsassaPss:
       // RSASSA-PSS-params (RFC 4055 §3.1) may restrict the hash; TLS fixes hash and salt per scheme.
-      if (!seq.done) seq.sequence();
+      if (!seq.done) seq.expect(Tag.SEQUENCE, 'RSASSA-PSS-params');
       id = { type: 'rsa-pss' };
       break;
     case OID.ecPublicKey:
-      id = { type: 'ec', curve: curveFromOid(seq.oid()) };
+      id = { type: 'ec', curve: curveFromOid(seq.oid('namedCurve')) };
       break;
     case OID.ed25519:
       id = { type: 'ed25519' }; // RFC 8410 §3: parameters absent
       break;
     default:
-      throw new UnsupportedAlgorithmError(`key algorithm ${oid} is not supported`);
+      throw new UnsupportedAlgorithmError(`key algorithm ${algorithm} is not supported`);
   }
-  seq.finish();
+  seq.finish('AlgorithmIdentifier');
   return id;
 }
 
 function algorithmIdentifier(type: KeyType, curve?: EcCurveName): Uint8Array {
   switch (type) {
     case 'rsa':
-      return der.sequence(der.oid(OID.rsaEncryption), der.null());
+      return sequence(oid(OID.rsaEncryption), nullValue());
     case 'rsa-pss':
-      return der.sequence(der.oid(OID.rsassaPss));
+      return sequence(oid(OID.rsassaPss));
     case 'ec':
-      return der.sequence(der.oid(OID.ecPublicKey), der.oid(EC_CURVES[curve as EcCurveName].oid));
+      return sequence(oid(OID.ecPublicKey), oid(EC_CURVES[curve as EcCurveName].oid));
     case 'ed25519':
-      return der.sequence(der.oid(OID.ed25519));
+      return sequence(oid(OID.ed25519));
   }
 }
 
 function parseRsaPublicKey(bytes: Uint8Array): RsaPublicComponents {
-  const outer = new DerReader(bytes);
-  const seq = outer.sequence();
-  outer.finish();
-  const n = seq.unsignedInteger();
-  const e = seq.unsignedInteger();
-  seq.finish();
+  const seq = readSequence(bytes, 'RSAPublicKey');
+  const n = unsigned(seq);
+  const e = unsigned(seq);
+  seq.finish('RSAPublicKey');
   return { n, e };
 }
 
 export function parseSpki(spki: Uint8Array): ParsedPublicKey {
-  const outer = new DerReader(spki);
-  const seq = outer.sequence();
-  outer.finish();
+  const seq = readSequence(spki, 'SubjectPublicKeyInfo');
   const algorithm = readAlgorithmIdentifier(seq);
-  const key = seq.bitString();
-  seq.finish();
+  const key = seq.octetAlignedBitString('subjectPublicKey');
+  seq.finish('SubjectPublicKeyInfo');
   switch (algorithm.type) {
     case 'rsa':
     case 'rsa-pss':
@@ -132,24 +142,24 @@ export function encodeSpki(key: ParsedPublicKey): Uint8Array {
   switch (key.type) {
     case 'rsa':
     case 'rsa-pss':
-      return der.sequence(
+      return sequence(
         algorithmIdentifier(key.type),
-        der.bitString(der.sequence(der.integer(key.rsa.n), der.integer(key.rsa.e))),
+        bitString(sequence(unsignedInteger(key.rsa.n), unsignedInteger(key.rsa.e))),
       );
     case 'ec':
-      return der.sequence(algorithmIdentifier('ec', key.curve), der.bitString(key.point));
+      return sequence(algorithmIdentifier('ec', key.curve), bitString(key.point));
     case 'ed25519':
-      return der.sequence(algorithmIdentifier('ed25519'), der.bitString(key.raw));
+      return sequence(algorithmIdentifier('ed25519'), bitString(key.raw));
   }
 }
 
 /** RSAPrivateKey (RFC 8017 A.1.2), two-prime only. */
 export function parsePkcs1PrivateKey(bytes: Uint8Array, type: 'rsa' | 'rsa-pss' = 'rsa'): ParsedPrivateKey {
-  const outer = new DerReader(bytes);
-  const seq = outer.sequence();
-  outer.finish();
-  if (seq.smallInteger() !== 0) throw new UnsupportedAlgorithmError('multi-prime RSA keys are not supported');
-  const [n, e, d, p, q, dp, dq, qinv] = Array.from({ length: 8 }, () => seq.unsignedInteger()) as [
+  const seq = readSequence(bytes, 'RSAPrivateKey');
+  if (seq.smallInteger('version') !== 0) {
+    throw new UnsupportedAlgorithmError('multi-prime RSA keys are not supported');
+  }
+  const [n, e, d, p, q, dp, dq, qinv] = Array.from({ length: 8 }, () => unsigned(seq)) as [
     bigint,
     bigint,
     bigint,
@@ -159,35 +169,35 @@ export function parsePkcs1PrivateKey(bytes: Uint8Array, type: 'rsa' | 'rsa-pss' 
     bigint,
     bigint,
   ];
-  seq.finish();
+  seq.finish('RSAPrivateKey');
   if (p * q !== n) throw new DerError('RSA private key: p * q != n');
   return { type, rsa: { n, e, d, p, q, dp, dq, qinv } };
 }
 
 /** ECPrivateKey (RFC 5915 §3); `curve` comes from the PKCS#8 wrapper when there is one. */
 export function parseSec1PrivateKey(bytes: Uint8Array, outerCurve?: EcCurveName): ParsedPrivateKey {
-  const outer = new DerReader(bytes);
-  const seq = outer.sequence();
-  outer.finish();
-  if (seq.smallInteger() !== 1) throw new DerError('ECPrivateKey version must be 1');
-  const scalar = seq.octetString();
-  const params = seq.optionalExplicit(0);
+  const seq = readSequence(bytes, 'ECPrivateKey');
+  if (seq.smallInteger('version') !== 1) throw new DerError('ECPrivateKey version must be 1');
+  const scalar = seq.octetString('privateKey');
+  const params = seq.optional(contextTag(0, true));
   let curve = outerCurve;
   if (params) {
-    const named = curveFromOid(params.oid());
-    params.finish();
+    const inner = DerReader.inside(params);
+    const named = curveFromOid(inner.oid('namedCurve'));
+    inner.finish('parameters');
     if (curve && curve !== named)
       throw new DerError('ECPrivateKey curve does not match its AlgorithmIdentifier');
     curve = named;
   }
   if (!curve) throw new DerError('ECPrivateKey without a curve');
-  const publicKeyField = seq.optionalExplicit(1);
+  const publicKeyField = seq.optional(contextTag(1, true));
   let point: Uint8Array | undefined;
   if (publicKeyField) {
-    point = publicKeyField.bitString();
-    publicKeyField.finish();
+    const inner = DerReader.inside(publicKeyField);
+    point = inner.octetAlignedBitString('publicKey');
+    inner.finish('publicKey');
   }
-  seq.finish();
+  seq.finish('ECPrivateKey');
   const length = EC_CURVES[curve].scalarLength;
   if (scalar.length > length) throw new DerError('EC private key too long');
   return point
@@ -196,16 +206,14 @@ export function parseSec1PrivateKey(bytes: Uint8Array, outerCurve?: EcCurveName)
 }
 
 export function parsePkcs8(bytes: Uint8Array): ParsedPrivateKey {
-  const outer = new DerReader(bytes);
-  const seq = outer.sequence();
-  outer.finish();
-  const version = seq.smallInteger();
+  const seq = readSequence(bytes, 'PrivateKeyInfo');
+  const version = seq.smallInteger('version');
   if (version !== 0 && version !== 1) throw new DerError(`PKCS#8 version ${version}`);
   const algorithm = readAlgorithmIdentifier(seq);
-  const privateKey = seq.octetString();
-  if (seq.peekTag() === 0xa0) seq.read(0xa0); // attributes
-  if (version === 1 && seq.peekTag() === 0x81) seq.read(0x81); // OneAsymmetricKey publicKey
-  seq.finish();
+  const privateKey = seq.octetString('privateKey');
+  seq.optional(contextTag(0, true)); // attributes
+  if (version === 1) seq.optional(contextTag(1, false)); // OneAsymmetricKey publicKey
+  seq.finish('PrivateKeyInfo');
   switch (algorithm.type) {
     case 'rsa':
     case 'rsa-pss':
@@ -214,9 +222,9 @@ export function parsePkcs8(bytes: Uint8Array): ParsedPrivateKey {
       return parseSec1PrivateKey(privateKey, algorithm.curve);
     case 'ed25519': {
       // RFC 8410 §7: CurvePrivateKey ::= OCTET STRING
-      const inner = new DerReader(privateKey);
-      const seed = inner.octetString();
-      inner.finish();
+      const inner = new DerReader(privateKey, derError);
+      const seed = inner.octetString('CurvePrivateKey');
+      inner.finish('CurvePrivateKey');
       if (seed.length !== 32) throw new DerError('Ed25519 private key must be 32 bytes');
       return { type: 'ed25519', seed };
     }
@@ -229,26 +237,26 @@ export function encodePkcs8(key: ParsedPrivateKey, publicPoint?: Uint8Array): Ui
     case 'rsa':
     case 'rsa-pss': {
       const { n, e, d, p, q, dp, dq, qinv } = key.rsa;
-      inner = der.sequence(...[0n, n, e, d, p, q, dp, dq, qinv].map((value) => der.integer(value)));
+      inner = sequence(...[0n, n, e, d, p, q, dp, dq, qinv].map((value) => unsignedInteger(value)));
       break;
     }
     case 'ec': {
       const point = key.point ?? publicPoint;
-      inner = der.sequence(
-        der.integer(1n),
-        der.octetString(key.scalar),
-        ...(point ? [der.explicit(1, der.bitString(point))] : []),
+      inner = sequence(
+        unsignedInteger(1n),
+        octetString(key.scalar),
+        ...(point ? [explicit(1, bitString(point))] : []),
       );
       break;
     }
     case 'ed25519':
-      inner = der.octetString(key.seed);
+      inner = octetString(key.seed);
       break;
   }
-  return der.sequence(
-    der.integer(0n),
+  return sequence(
+    unsignedInteger(0n),
     algorithmIdentifier(key.type, key.type === 'ec' ? key.curve : undefined),
-    der.octetString(inner),
+    octetString(inner),
   );
 }
 

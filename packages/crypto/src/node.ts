@@ -20,7 +20,6 @@ import {
   verify as nodeVerify,
 } from 'node:crypto';
 import { bigIntToBytes, concat, fromHex } from './bytes.js';
-import { DerReader } from './der.js';
 import {
   AeadAuthenticationError,
   CryptoError,
@@ -28,6 +27,7 @@ import {
   UnsupportedAlgorithmError,
 } from './errors.js';
 import { hkdfExpandWithHmac } from './hkdf.js';
+import { readSequence } from './key-der.js';
 import type { KeyAgreementPrimitives, XdhGroup } from './key-exchange.js';
 import { nodeMlKem768 } from './ml-kem768-node.js';
 import { checkAeadNonce, checkRsaModulus, checkSealOutput } from './policy.js';
@@ -240,9 +240,7 @@ function wrapPrivate(keyObject: KeyObject): PrivateKey {
 
 /** OpenSSL ignores bytes after the outer SEQUENCE; DER does not allow them. */
 function checkSingleSequence(der: Uint8Array): void {
-  const reader = new DerReader(der);
-  reader.sequence();
-  reader.finish();
+  readSequence(der, 'the key');
 }
 
 // SubjectPublicKeyInfo of a named-curve EC key with an uncompressed point, up to the point's 0x04

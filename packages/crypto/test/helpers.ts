@@ -1,16 +1,17 @@
-// Shared test helpers: the providers under test, and readers for the RFC texts in /work/shared/rfc
+// Shared test helpers: the providers under test, and readers for the RFC texts in vectors/rfc
 // (vectors are parsed out of the RFCs, not retyped).
 import { readFileSync } from 'node:fs';
 import type { CryptoProvider } from '@tls-kit/crypto';
 import { nobleProvider } from '@tls-kit/crypto';
+import { fromHex, toHex, utf8 } from '@tls-kit/crypto/bytes';
 import { nodeProvider } from '@tls-kit/crypto/node';
 
 export const providers: readonly CryptoProvider[] = [nodeProvider, nobleProvider];
 
-export const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-export const unhex = (text: string): Uint8Array =>
-  new Uint8Array(Buffer.from(text.replace(/[\s:]/g, ''), 'hex'));
-export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+export const hex = toHex;
+/** Hex as the RFCs print it: spaces, line breaks and colons between the digits. */
+export const unhex = (text: string): Uint8Array => fromHex(text.replace(/[\s:]/g, ''));
+export { utf8 };
 
 const RFC_DIR = new URL('../../../vectors/rfc/', import.meta.url);
 

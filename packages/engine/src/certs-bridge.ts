@@ -53,7 +53,7 @@ export function askClientCertificateStore(
 
 /**
  * The client certificate chain a CertificateRequest asked for, possibly answered later (the
- * seed lets ClientCertificateStore call back asynchronously). A chain the design's rules refuse
+ * design document lets ClientCertificateStore call back asynchronously). A chain the design's rules refuse
  * raised its exception to the store already; we go on without a certificate and let the server
  * decide (RFC 8446 §4.4.2.4, RFC 5246 §7.4.6).
  */

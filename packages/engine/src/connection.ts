@@ -66,7 +66,7 @@ export class Connection {
     return this.core.warningAlerts?.slice() ?? [];
   }
 
-  /** No more data from the application: sends close_notify (seed: "Finished" means close_notify). */
+  /** No more data from the application: sends close_notify (in the design document, "Finished" means close_notify). */
   applicationFinished(): void {
     this.core.applicationFinished();
   }

@@ -18,7 +18,6 @@ import { alertName, resolveAlertLevel } from './alerts.js';
 import type { ResolvedConfig, TLSVersion } from './config.js';
 import {
   BadTLSDataError,
-  fail,
   ProtocolViolation,
   refuse,
   TLSAlertError,
@@ -230,7 +229,7 @@ export class ConnectionCore {
   ) {
     this.handshakeOnly = new HandshakeOnly(config.provider);
     this.records = new RecordLayer(config, role, (records) => this.queueOutput(records));
-    this.state = { name: 'Start', handle: () => fail(AlertDescription.internal_error, 'not started') };
+    this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
     });
@@ -464,7 +463,7 @@ export class ConnectionCore {
     this.status = 'waiting';
     return {
       name,
-      handle: () => fail(AlertDescription.internal_error, `message while waiting for ${name}`),
+      handle: () => refuse('MessageWhileWaiting', `message while waiting for ${name}`),
     };
   }
 

@@ -15,15 +15,15 @@ export class TLSAlertError extends Error {
 }
 
 /**
- * Raised when the peer's data broke the protocol; `alertCode` is the alert we wrote before
- * raising, `reason` why (for the checks that name theirs; see reasons.ts).
+ * Raised when the peer's data broke the protocol, or the handshake found nothing it could use;
+ * `alertCode` is the alert we wrote before raising, `reason` why (see reasons.ts).
  */
 export class BadTLSDataError extends Error {
   override readonly name = 'BadTLSDataError';
   constructor(
     message: string,
     readonly alertCode: number,
-    readonly reason?: Reason,
+    readonly reason: Reason,
   ) {
     super(`${message} (sent alert ${alertName(alertCode)})`);
   }
@@ -54,17 +54,13 @@ export class ProtocolViolation extends Error {
   constructor(
     readonly alert: number,
     message: string,
-    readonly reason?: Reason,
+    readonly reason: Reason,
   ) {
     super(message);
   }
 }
 
-export function fail(alert: number, message: string): never {
-  throw new ProtocolViolation(alert, message);
-}
-
-/** Refuses the peer's data for `reason`, with its alert; `message` says what was seen. */
+/** Refuses the connection for `reason`, with its alert; `message` says what was seen. */
 export function refuse(reason: Reason, message: string): never {
   throw new ProtocolViolation(REASON_ALERTS[reason], message, reason);
 }

@@ -1,22 +1,28 @@
 // The mistakes of the JavaScript TLS stacks we replace (node-forge, subtls, @reclaimprotocol/tls,
-// @hazae41/cadenas; design/ANCHORS.md), one test each, named after the mistake. Each is driven end
-// to end through ClientTLS / ServerTLS in memory where the engine can reach it, with a control case
-// that the same setup succeeds when nothing is wrong, so that a test fails if the check goes away.
-// Package-level tests of the same anchors: certs/test/anchors.test.ts, certs/test/der.test.ts,
-// crypto/test/signatures.test.ts; engine: bad-input.test.ts, tls12-bad-input.test.ts.
+// @hazae41/cadenas: their CVEs and what their source does), one test each, named after the
+// mistake. Each is driven end to end through ClientTLS / ServerTLS in memory where the engine can
+// reach it, with a control case that the same setup succeeds when nothing is wrong, so that a test
+// fails if the check goes away. Package-level tests of the same anchors: certs/test/anchors.test.ts,
+// certs/test/der.test.ts, crypto/test/der.test.ts, crypto/test/signatures.test.ts; engine:
+// bad-input.test.ts, tls12-bad-input.test.ts.
 import {
   Certificate,
   CertificateBuilder,
-  DerError,
-  parseDerTree,
   ServerCertificateChain,
   ServerCertificates,
   TrustStore,
   verifyChain,
 } from '@tls-kit/certs';
-import { CryptoError, type CryptoProvider, nobleProvider, type SignatureSchemeName } from '@tls-kit/crypto';
+import {
+  CryptoError,
+  type CryptoProvider,
+  DerError,
+  nobleProvider,
+  type SignatureSchemeName,
+} from '@tls-kit/crypto';
 import { concat } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
+import { derError, parseDerTree } from '@tls-kit/crypto/der';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import {
   ClientHello,
@@ -304,8 +310,8 @@ test('forge CVE-2025-66031: unbounded ASN.1 recursion in a peer certificate is a
   for (let at = 0; at < plain.length; at += 16_000)
     sealed.push(write.seal(ContentType.handshake, plain.subarray(at, at + 16_000)));
   refuses(t, f.client, concat(sealed), A.bad_certificate);
-  // Package level (certs/test/der.test.ts has the depth limit): a DerError, not a RangeError.
-  t.throws(() => parseDerTree(deep), { instanceOf: DerError });
+  // Package level (crypto/test/der.test.ts has the depth limit): a DerError, not a RangeError.
+  t.throws(() => parseDerTree(deep, derError), { instanceOf: DerError });
   for (const provider of [nodeProvider, nobleProvider] as CryptoProvider[]) {
     t.throws(() => provider.importPublicKey(deep), { instanceOf: CryptoError }, provider.name);
   }
@@ -612,6 +618,7 @@ test('reclaim: input buffering is bounded', (t) => {
     { instanceOf: BadTLSDataError },
   );
   t.true(fed <= 64 * 1024, `refused after ${fed} bytes of the message`);
+  t.is(error?.reason, 'BadHandshakeMessageHeader');
   t.is(error?.alertCode, A.decode_error, error?.message);
   t.is(s2.connection.state, 'invalidated');
   t.deepEqual(alertsIn(s2.take()), [error!.alertCode]);
@@ -630,6 +637,7 @@ test('reclaim: input buffering is bounded', (t) => {
     },
     { instanceOf: BadTLSDataError },
   );
+  t.is(overflow?.reason, 'TooMuchBufferedInput');
   t.is(overflow?.alertCode, A.internal_error);
   // 4. Application data written before the handshake completes is queued, bounded.
   const c4 = makeClient({ maxQueuedApplicationData: 1024 });
@@ -784,6 +792,7 @@ test('subtls: alerts are sent (a bad certificate makes our client write an alert
   const thrown = t.throws(() => p.client.connection.dataFromWire(concat(p.server.out.splice(0))), {
     instanceOf: BadTLSDataError,
   });
+  t.is(thrown?.reason, 'UnknownIssuer');
   t.is(thrown?.alertCode, A.unknown_ca);
   t.true(p.client.out.length > 0, 'written before raising');
   t.is(p.client.closed, true);

@@ -125,6 +125,7 @@ test('a wrong key: the server refuses the binder with decrypt_error (RFC 8446 §
   const error = t.throws(() => handshake(client(), server({ pskCallback: knows({ key: wrong }).callback })), {
     instanceOf: BadTLSDataError,
   });
+  t.is(error?.reason, 'BadPskBinder');
   t.is(error?.alertCode, A.decrypt_error);
 });
 
@@ -147,6 +148,7 @@ test('an unknown identity falls back to a certificate handshake, validated again
       ),
     { instanceOf: BadTLSDataError },
   );
+  t.is(untrusted?.reason, 'UnknownIssuer');
   t.is(untrusted?.alertCode, A.unknown_ca);
 });
 
@@ -210,6 +212,7 @@ test('option checks: TLSUsageError', (t) => {
       instanceOf: BadTLSDataError,
     },
   );
+  t.is(error?.reason, 'BadPskCallbackResult');
   t.is(error?.alertCode, A.internal_error);
 });
 

@@ -148,6 +148,7 @@ test('client authentication: required, client has none: certificate_required', (
     (w, c) => server.start(w, c),
   );
   const error = t.throws(() => p.pump(), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'NoClientCertificate');
   t.is(error?.alertCode, A.certificate_required);
 });
 
@@ -254,6 +255,7 @@ test('ServerCertificates answering null: unrecognized_name, reported through onE
   certificates.pending!(null);
   t.is(errors.length, 1);
   t.true(errors[0] instanceof BadTLSDataError);
+  t.is((errors[0] as BadTLSDataError).reason, 'NoCertificateForServerName');
   t.is((errors[0] as BadTLSDataError).alertCode, A.unrecognized_name);
   t.is(s.state, 'invalidated');
   t.throws(() => s.dataFromWire(new Uint8Array(1)), { instanceOf: InvalidatedError });
@@ -460,6 +462,7 @@ test('several certificate sources: the first chain whose key fits the client sig
     (w, c) => server.start(w, c),
   );
   const error = t.throws(() => p.pump(), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'NoSharedSignatureScheme');
   t.is(error?.alertCode, A.handshake_failure);
 });
 
@@ -530,6 +533,7 @@ test('input beyond maxBufferedInput while a certificate callback is pending: int
   junk.set([23, 3, 3, 16000 >> 8, 16000 & 0xff]);
   s.dataFromWire(junk);
   const error = t.throws(() => s.dataFromWire(concat([junk, junk])), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'TooMuchBufferedInput');
   t.is(error?.alertCode, A.internal_error);
   t.is(s.state, 'invalidated');
 });

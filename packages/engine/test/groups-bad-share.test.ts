@@ -4,7 +4,7 @@
 // travels. A bad share is sent by our real encoder: the sender's provider lies about its public value.
 import { type CryptoProvider, composeProvider, type NamedGroupName, nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
-import { AlertDescription as A, HELLO_RETRY_REQUEST_RANDOM } from '@tls-kit/messages';
+import { HELLO_RETRY_REQUEST_RANDOM } from '@tls-kit/messages';
 import test from 'ava';
 import { ClientTLS, ServerTLS, type TLSVersion } from '../src/index.js';
 import { pki } from './helpers/pki.js';
@@ -128,21 +128,21 @@ for (const group of GROUPS) {
       test(`TLS 1.3 server (${provider.name}) refuses a ${group} client share: ${name}`, (t) => {
         const c = client(liar, 'TLSv1.3', [group]);
         const s = server(provider, 'TLSv1.3', [group]);
-        expectAlert(t, s, A.illegal_parameter, () => send(c, s));
+        expectAlert(t, s, 'BadKeyShare', () => send(c, s));
       });
 
       test(`TLS 1.3 client (${provider.name}) refuses a ${group} server share: ${name}`, (t) => {
         const c = client(provider, 'TLSv1.3', [group]);
         const s = server(liar, 'TLSv1.3', [group]);
         send(c, s);
-        expectAlert(t, c, A.illegal_parameter, () => send(s, c));
+        expectAlert(t, c, 'BadKeyShare', () => send(s, c));
       });
 
       test(`TLS 1.2 client (${provider.name}) refuses a ${group} ServerKeyExchange point: ${name}`, (t) => {
         const c = client(provider, 'TLSv1.2', [group]);
         const s = server(liar, 'TLSv1.2', [group]);
         send(c, s);
-        expectAlert(t, c, A.illegal_parameter, () => send(s, c));
+        expectAlert(t, c, 'BadKeyShare', () => send(s, c));
       });
 
       test(`TLS 1.2 server (${provider.name}) refuses a ${group} ClientKeyExchange point: ${name}`, (t) => {
@@ -150,7 +150,7 @@ for (const group of GROUPS) {
         const s = server(provider, 'TLSv1.2', [group]);
         send(c, s);
         send(s, c);
-        expectAlert(t, s, A.illegal_parameter, () => send(c, s));
+        expectAlert(t, s, 'BadKeyShare', () => send(c, s));
       });
     }
   }

@@ -11,6 +11,7 @@ import { frameHandshake } from '../src/handshake/messages.js';
 import {
   AlertDescription as A,
   BadTLSDataError,
+  REASON_ALERTS,
   ServerTLS,
   TLSAlertError,
   type TLSVersion,
@@ -57,18 +58,18 @@ function open(version: TLSVersion): Pair {
 }
 
 /**
- * `deliver` fails with BadTLSDataError(alert), `end` ends with a record (an alert, protected or
+ * `deliver` fails with BadTLSDataError(reason), `end` ends with a record (an alert, protected or
  * not) and is invalidated; expectAlert reads the alert itself when it is not protected.
  */
 function expectFatal(...args: Parameters<typeof expectAlert>): void {
-  const [t, end, alert, deliver, reason] = args;
+  const [t, end, reason, deliver] = args;
   if (end.connection.tlsVersion !== 'TLSv1.3') {
     expectAlert(...args);
     return;
   }
   const error = t.throws(deliver, { instanceOf: BadTLSDataError });
-  t.is(error?.alertCode, alert);
-  if (reason) t.is(error?.reason, reason);
+  t.is(error?.reason, reason);
+  t.is(error?.alertCode, REASON_ALERTS[reason]);
   t.is(records(end.take()).at(-1)?.type, ContentType.application_data);
   t.is(end.connection.state, 'invalidated');
   t.is(end.closed, true);
@@ -89,7 +90,7 @@ const packed = (type: number, count: number) =>
 test('TLS 1.2 server: packed renegotiation ClientHellos get a few refusals, then unexpected_message', (t) => {
   const { client, server } = open('TLSv1.2');
   sendRecord(client, ContentType.handshake, packed(H.client_hello, 4096));
-  expectAlert(t, server, A.unexpected_message, () => send(client, server));
+  expectAlert(t, server, 'TooManyRenegotiationAttempts', () => send(client, server));
 });
 
 test('TLS 1.2 server: each refusal is a no_renegotiation warning, up to the cap', (t) => {
@@ -103,7 +104,7 @@ test('TLS 1.2 server: each refusal is a no_renegotiation warning, up to the cap'
   t.is(client.connection.state, 'open');
   t.deepEqual(client.connection.warningAlerts, Array(MAX_WARNING_ALERTS).fill(A.no_renegotiation));
   sendRecord(client, ContentType.handshake, frameHandshake(H.client_hello, new Uint8Array(0)));
-  expectAlert(t, server, A.unexpected_message, () => send(client, server));
+  expectAlert(t, server, 'TooManyRenegotiationAttempts', () => send(client, server));
 });
 
 test('TLS 1.2 client: 4,096 HelloRequests in one record get a bounded answer', (t) => {
@@ -111,6 +112,7 @@ test('TLS 1.2 client: 4,096 HelloRequests in one record get a bounded answer', (
   sendRecord(server, ContentType.handshake, packed(H.hello_request, 4096));
   const input = server.take();
   const error = t.throws(() => client.connection.dataFromWire(input), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'TooManyRenegotiationAttempts');
   t.is(error?.alertCode, A.unexpected_message);
   const output = client.take();
   // A few warnings and the fatal alert (31-byte AES-GCM records), whatever the number of requests.
@@ -156,8 +158,8 @@ test(`TLS 1.3: more than ${MAX_KEY_UPDATES} KeyUpdates without data is unexpecte
   const error = t.throws(() => server.connection.dataFromWire(client.take()), {
     instanceOf: BadTLSDataError,
   });
-  t.is(error?.alertCode, A.unexpected_message);
   t.is(error?.reason, 'TooManyKeyUpdates');
+  t.is(error?.alertCode, A.unexpected_message);
 });
 
 // --- Section: records that carry nothing ---
@@ -174,19 +176,19 @@ for (const version of VERSIONS) {
     empties();
     t.is(decodeText(send(client, server)), 'data', 'data resets the count');
     sendRecord(client, ContentType.application_data, new Uint8Array(0));
-    expectFatal(t, server, A.unexpected_message, () => send(client, server), 'TooManyEmptyRecords');
+    expectFatal(t, server, 'TooManyEmptyRecords', () => send(client, server));
   });
 
   test(`${version}: an empty alert record is unexpected_message`, (t) => {
     const { client, server } = open(version);
     sendRecord(client, ContentType.alert, new Uint8Array(0));
-    expectFatal(t, server, A.unexpected_message, () => send(client, server), 'EmptyAlertRecord');
+    expectFatal(t, server, 'EmptyAlertRecord', () => send(client, server));
   });
 }
 
 test('an empty plaintext alert record before the handshake is unexpected_message', (t) => {
   const server = startServer(new ServerTLS({ certificates: pki().chain('ecdsa') }));
-  expectAlert(t, server, A.unexpected_message, () =>
+  expectAlert(t, server, 'EmptyAlertRecord', () =>
     server.connection.dataFromWire(new Uint8Array([ContentType.alert, 3, 3, 0, 0])),
   );
 });
@@ -198,13 +200,7 @@ test(`TLS 1.3: ${MAX_EMPTY_RECORDS} change_cipher_spec records before Finished a
   const ccs = (n: number) => concat(Array.from({ length: n }, () => CCS_RECORD));
   server.connection.dataFromWire(ccs(MAX_EMPTY_RECORDS));
   t.is(server.connection.state, 'handshaking');
-  expectFatal(
-    t,
-    server,
-    A.unexpected_message,
-    () => server.connection.dataFromWire(ccs(1)),
-    'TooManyEmptyRecords',
-  );
+  expectFatal(t, server, 'TooManyEmptyRecords', () => server.connection.dataFromWire(ccs(1)));
 });
 
 // --- Section: TLS 1.2 warning alerts ---
@@ -230,7 +226,7 @@ test(`TLS 1.2: more than ${MAX_WARNING_ALERTS} warning alerts in a row is unexpe
     server.connection.sendAlert(A.unrecognized_name, AlertLevel.warning);
   t.is(decodeText(send(server, client)), 'data resets the count');
   server.connection.sendAlert(A.unrecognized_name, AlertLevel.warning);
-  expectAlert(t, client, A.unexpected_message, () => send(server, client), 'TooManyWarningAlerts');
+  expectAlert(t, client, 'TooManyWarningAlerts', () => send(server, client));
 });
 
 test('TLS 1.2: a warning unrecognized_name before ServerHello does not stop the client', (t) => {
@@ -274,6 +270,7 @@ test('TLS 1.3 server: two ClientHellos in one record get an alert under the hand
   const error = t.throws(() => server.connection.dataFromWire(plainRecords([concat([hello, hello])])), {
     instanceOf: BadTLSDataError,
   });
+  t.is(error?.reason, 'HandshakeMessageSplitAcrossKeyChange');
   t.is(error?.alertCode, A.unexpected_message);
   const out = server.take();
   const types = records(out).map((r) => r.type);
@@ -295,7 +292,7 @@ function rewrittenHello(change: (ch: ReturnType<typeof ClientHello.parse>) => ob
 for (const legacyVersion of [0x0300, 0x0200, 0x0000]) {
   test(`ClientHello legacy_version 0x${legacyVersion.toString(16).padStart(4, '0')} is protocol_version (RFC 8446 D.5)`, (t) => {
     const server = startServer(new ServerTLS({ certificates: pki().chain('ecdsa') }));
-    expectAlert(t, server, A.protocol_version, () =>
+    expectAlert(t, server, 'ObsoleteClientVersion', () =>
       server.connection.dataFromWire(rewrittenHello(() => ({ legacyVersion }))),
     );
   });
@@ -323,7 +320,7 @@ for (const group of ['x25519', 'x448'] as const) {
       }),
       [group],
     );
-    expectAlert(t, server, A.illegal_parameter, () => server.connection.dataFromWire(hello));
+    expectAlert(t, server, 'BadKeyShare', () => server.connection.dataFromWire(hello));
   });
 }
 
@@ -357,5 +354,5 @@ test('while the transport is full, buffered input is bounded by maxBufferedInput
   const { client, server } = open('TLSv1.3');
   server.connection.setTransportFull(true);
   for (let i = 0; i < 20; i++) client.connection.dataFromApplication(new Uint8Array(16384));
-  expectFatal(t, server, A.internal_error, () => send(client, server), 'TooMuchBufferedInput');
+  expectFatal(t, server, 'TooMuchBufferedInput', () => send(client, server));
 });

@@ -75,6 +75,7 @@ for (const [version, flag] of VERSIONS) {
         const error = await t.throwsAsync(ourClientOnce(port, version, { ocspVerification: 'verify' }), {
           instanceOf: BadTLSDataError,
         });
+        t.is(error?.reason, 'CertificateRevoked');
         t.is(error?.alertCode, AlertDescription.certificate_revoked);
         await child.waitFor(/certificate revoked/i);
         t.pass('s_server received the alert');

@@ -11,12 +11,11 @@ import {
   TrustStore,
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
+import { toHex } from '@tls-kit/crypto/bytes';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import test from 'ava';
 import { BadTLSDataError, ClientTLS, ServerTLS } from '../src/index.js';
 import { handshake } from './helpers/pipe.js';
-
-const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
 /** nodeProvider, counting verify() calls by the hex of the signature checked. */
 function countingProvider(): { provider: CryptoProvider; verified: string[] } {
@@ -24,7 +23,7 @@ function countingProvider(): { provider: CryptoProvider; verified: string[] } {
   const provider: CryptoProvider = {
     ...nodeProvider,
     verify(scheme, key, data, signature) {
-      verified.push(hex(signature));
+      verified.push(toHex(signature));
       return nodeProvider.verify(scheme, key, data, signature);
     },
   };
@@ -33,7 +32,7 @@ function countingProvider(): { provider: CryptoProvider; verified: string[] } {
 
 /** The signature field of a certificate (its last BIT STRING, without the unused-bits byte). */
 function signatureOf(cert: Certificate): string {
-  return hex(cert.parsed.signature);
+  return toHex(cert.parsed.signature);
 }
 
 const builder = new CertificateBuilder();
@@ -91,7 +90,7 @@ test('a second handshake with the same chain verifies no certificate signature a
   const [a, b] = [first.client.connection.peerCertificates, second.client.connection.peerCertificates];
   t.is(a[0], b[0]);
   t.is(a[1], b[1]);
-  t.is(hex(b[0]!.getAsn1Bytes()), hex(leaf.getAsn1Bytes()));
+  t.is(toHex(b[0]!.getAsn1Bytes()), toHex(leaf.getAsn1Bytes()));
 });
 
 test('a different chain through the same ClientTLS is fully verified', (t) => {
@@ -131,6 +130,7 @@ test('validity is checked on every handshake, cached chain or not', (t) => {
   t.is(handshake(client, server).client.connection.state, 'open');
   now = notAfter.getTime() + 1000;
   const error = t.throws(() => handshake(client, server), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'CertificateExpired');
   t.is(error?.alertCode, 45, 'certificate_expired for the cached chain');
   now = Date.now();
   t.is(handshake(client, server).client.connection.state, 'open', 'and accepted again in its validity');

@@ -254,18 +254,18 @@ test('post-handshake CertificateRequest, store without a certificate: empty Cert
 test('post-handshake CertificateRequest without post_handshake_auth: unexpected_message', (t) => {
   const p = established({ clientCertificateStore: new PkiStore('ecdsa') });
   const secret = p.client.secrets.get('CLIENT_TRAFFIC_SECRET_0');
-  expectFailure(t, p.client, p.seal(certificateRequest([1])), A.unexpected_message, secret);
+  expectFailure(t, p.client, p.seal(certificateRequest([1])), 'UnexpectedPostHandshakeMessage', secret);
 });
 
-for (const [name, request, alert] of [
-  ['an empty context: illegal_parameter', certificateRequest([]), A.illegal_parameter],
+for (const [name, request, reason] of [
+  ['an empty context: illegal_parameter', certificateRequest([]), 'BadCertificateRequestContext'],
   [
     'signature_algorithms_cert but no signature_algorithms: missing_extension',
     certificateRequest(
       [1],
       [{ ...SIGNATURE_ALGORITHMS, extensionType: ExtensionType.signature_algorithms_cert }],
     ),
-    A.missing_extension,
+    'MissingSignatureAlgorithms',
   ],
   [
     'a ServerHello-only extension: illegal_parameter',
@@ -276,25 +276,25 @@ for (const [name, request, alert] of [
         { extensionType: ExtensionType.supported_versions, extensionData: new Uint8Array([3, 4]) },
       ],
     ),
-    A.illegal_parameter,
+    'ExtensionNotAllowed',
   ],
   [
     'a truncated body: decode_error',
     message(HandshakeType.certificate_request, certificateRequest([1]).subarray(4, -1)),
-    A.decode_error,
+    'InvalidHandshakeMessage',
   ],
 ] as const) {
   test(`post-handshake CertificateRequest with ${name}`, (t) => {
     const p = pha();
     const secret = p.client.secrets.get('CLIENT_TRAFFIC_SECRET_0');
-    expectFailure(t, p.client, p.seal(request), alert, secret);
+    expectFailure(t, p.client, p.seal(request), reason, secret);
   });
 }
 
 test('post-handshake CertificateRequest, asynchronous store: internal_error (not supported)', (t) => {
   const p = pha(new LaterStore());
   const secret = p.client.secrets.get('CLIENT_TRAFFIC_SECRET_0');
-  expectFailure(t, p.client, p.seal(certificateRequest([1])), A.internal_error, secret);
+  expectFailure(t, p.client, p.seal(certificateRequest([1])), 'AsyncClientCertificateStore', secret);
 });
 
 // --- our server (Connection.requestClientCertificate) against our client ---
@@ -374,6 +374,7 @@ test('requestClientCertificate: an empty answer is accepted (facts unchanged), c
   const error = t.throws(() => deliver(required.p.client, required.p.server), {
     instanceOf: BadTLSDataError,
   });
+  t.is(error?.reason, 'NoClientCertificate');
   t.is(error?.alertCode, A.certificate_required);
   t.is(required.authenticated(), 0);
 });
@@ -416,17 +417,17 @@ test('requestClientCertificate, bad answers: unrequested Certificate, wrong cont
       Certificate13.build({ certificateRequestContext: new Uint8Array(context), certificateList: [] }),
     );
   const cases = [
-    ['no request', false, [certificate([1])], A.unexpected_message],
-    ['wrong context', true, [certificate([1])], A.illegal_parameter],
+    ['no request', false, [certificate([1])], 'UnexpectedPostHandshakeMessage'],
+    ['wrong context', true, [certificate([1])], 'BadCertificateRequestContext'],
   ] as const;
-  for (const [name, request, messages, alert] of cases) {
+  for (const [name, request, messages, reason] of cases) {
     const { client, server } = serverAwaitingAnswer(request);
     t.log(name);
     expectFailure(
       t,
       server,
       clientSeal(client, ...messages),
-      alert,
+      reason,
       server.secrets.get('SERVER_TRAFFIC_SECRET_0'),
     );
   }
@@ -441,5 +442,6 @@ test('requestClientCertificate, bad answers: unrequested Certificate, wrong cont
   const finished = message(HandshakeType.finished, new Uint8Array(suite.hashLength));
   const bytes = clientSeal(client, certificate(context), finished);
   const error = t.throws(() => server.connection.dataFromWire(bytes), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'BadFinished');
   t.is(error?.alertCode, A.decrypt_error);
 });

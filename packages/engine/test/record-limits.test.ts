@@ -10,7 +10,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
-import { BadTLSDataError, type ClientOptions, ClientTLS, ServerTLS } from '../src/index.js';
+import { BadTLSDataError, type ClientOptions, ClientTLS, type Reason, ServerTLS } from '../src/index.js';
 import {
   encodeServerFlight,
   makeClient,
@@ -64,10 +64,11 @@ test('our TLS 1.3 server answers record_size_limit only when both are offered (R
   t.false(types.includes(ExtensionType.max_fragment_length));
 });
 
-/** Our client (offering max_fragment_length 1024) sees EncryptedExtensions with `extensions`. */
+/** Our client (offering max_fragment_length 1024) refuses EncryptedExtensions with `extensions`. */
 function clientSeesEncryptedExtensions(
   t: ExecutionContext,
   extensions: { extensionType: number; extensionData: object }[],
+  reason: Reason,
 ): void {
   const client = makeClient({ maxFragmentSize: 1024 });
   const server = makeServer();
@@ -75,21 +76,28 @@ function clientSeesEncryptedExtensions(
   const ee = message(HandshakeType.encrypted_extensions, EncryptedExtensions.build({ extensions } as never));
   const bytes = encodeServerFlight(server, flight.serverHello, [ee, ...flight.messages.slice(1)]);
   const error = t.throws(() => client.connection.dataFromWire(bytes), { instanceOf: BadTLSDataError });
-  t.is(error?.alertCode, A.illegal_parameter, error?.message);
+  t.is(error?.reason, reason, error?.message);
+  t.is(error?.alertCode, A.illegal_parameter);
   t.is(client.connection.state, 'invalidated');
 }
 
 test('max_fragment_length echo with another value in EncryptedExtensions: illegal_parameter (RFC 6066 §4)', (t) => {
-  clientSeesEncryptedExtensions(t, [
-    { extensionType: ExtensionType.max_fragment_length, extensionData: { maxFragmentLength: 1 } },
-  ]);
+  clientSeesEncryptedExtensions(
+    t,
+    [{ extensionType: ExtensionType.max_fragment_length, extensionData: { maxFragmentLength: 1 } }],
+    'BadMaxFragmentLength',
+  );
 });
 
 test('max_fragment_length and record_size_limit both in EncryptedExtensions: illegal_parameter (RFC 8449 §5)', (t) => {
-  clientSeesEncryptedExtensions(t, [
-    { extensionType: ExtensionType.max_fragment_length, extensionData: { maxFragmentLength: 2 } },
-    { extensionType: ExtensionType.record_size_limit, extensionData: { recordSizeLimit: 1025 } },
-  ]);
+  clientSeesEncryptedExtensions(
+    t,
+    [
+      { extensionType: ExtensionType.max_fragment_length, extensionData: { maxFragmentLength: 2 } },
+      { extensionType: ExtensionType.record_size_limit, extensionData: { recordSizeLimit: 1025 } },
+    ],
+    'BothRecordLimits',
+  );
 });
 
 /** Lengths of the TLS 1.3 application_data records an `openssl -msg` trace shows in `direction`. */

@@ -3,7 +3,7 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Certificate, ServerCertificateChain } from '@tls-kit/certs';
-import { concat } from '@tls-kit/crypto/bytes';
+import { concat, toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
   Certificate13,
@@ -26,7 +26,7 @@ import {
 import { Tls13Protection } from '../src/record/protection.js';
 import { suiteByName } from '../src/suites.js';
 import { Transcript } from '../src/transcript/transcript.js';
-import { hex, trace } from './helpers/rfc8448.js';
+import { trace } from './helpers/rfc8448.js';
 
 const provider = defaultProvider;
 const suite = suiteByName('TLS_AES_128_GCM_SHA256')!;
@@ -34,7 +34,7 @@ const s3 = trace('3.  Simple 1-RTT Handshake');
 const s4 = trace('4.  Resumed 0-RTT Handshake');
 const s5 = trace('5.  HelloRetryRequest');
 
-const expanded = (t: typeof s3, step: string) => hex(t.get(step, 'expanded'));
+const expanded = (t: typeof s3, step: string) => toHex(t.get(step, 'expanded'));
 
 /** The §3 handshake messages, as the transcript sees them. */
 const ch = s3.get('construct a ClientHello', 'ClientHello');
@@ -64,23 +64,32 @@ function schedule3() {
 
 test('§3 key schedule: handshake, application, exporter and resumption secrets', (t) => {
   const { hs, master, thHello, thServerFinished, thClientFinished } = schedule3();
-  t.is(hex(hs.clientTrafficSecret(thHello)), expanded(s3, 'derive secret "tls13 c hs traffic"'));
-  t.is(hex(hs.serverTrafficSecret(thHello)), expanded(s3, 'derive secret "tls13 s hs traffic"'));
-  t.is(hex(master.clientTrafficSecret(thServerFinished)), expanded(s3, 'derive secret "tls13 c ap traffic"'));
-  t.is(hex(master.serverTrafficSecret(thServerFinished)), expanded(s3, 'derive secret "tls13 s ap traffic"'));
-  t.is(hex(master.exporterSecret(thServerFinished)), expanded(s3, 'derive secret "tls13 exp master"'));
-  t.is(hex(master.resumptionSecret(thClientFinished)), expanded(s3, 'derive secret "tls13 res master"'));
+  t.is(toHex(hs.clientTrafficSecret(thHello)), expanded(s3, 'derive secret "tls13 c hs traffic"'));
+  t.is(toHex(hs.serverTrafficSecret(thHello)), expanded(s3, 'derive secret "tls13 s hs traffic"'));
+  t.is(
+    toHex(master.clientTrafficSecret(thServerFinished)),
+    expanded(s3, 'derive secret "tls13 c ap traffic"'),
+  );
+  t.is(
+    toHex(master.serverTrafficSecret(thServerFinished)),
+    expanded(s3, 'derive secret "tls13 s ap traffic"'),
+  );
+  t.is(toHex(master.exporterSecret(thServerFinished)), expanded(s3, 'derive secret "tls13 exp master"'));
+  t.is(toHex(master.resumptionSecret(thClientFinished)), expanded(s3, 'derive secret "tls13 res master"'));
 });
 
 test('§3 traffic keys and Finished verify_data', (t) => {
   const { hs, thHello, thCv, thServerFinished } = schedule3();
   const serverHs = hs.serverTrafficSecret(thHello);
   const keys = trafficKeys(provider, suite, serverHs);
-  t.is(hex(keys.key), hex(s3.get('derive write traffic keys for handshake data', 'key expanded')));
-  t.is(hex(keys.iv), hex(s3.get('derive write traffic keys for handshake data', 'iv expanded')));
-  t.is(hex(finishedVerifyData(provider, suite, serverHs, thCv)), hex(serverFinished.subarray(4)));
+  t.is(toHex(keys.key), toHex(s3.get('derive write traffic keys for handshake data', 'key expanded')));
+  t.is(toHex(keys.iv), toHex(s3.get('derive write traffic keys for handshake data', 'iv expanded')));
+  t.is(toHex(finishedVerifyData(provider, suite, serverHs, thCv)), toHex(serverFinished.subarray(4)));
   const clientHs = hs.clientTrafficSecret(thHello);
-  t.is(hex(finishedVerifyData(provider, suite, clientHs, thServerFinished)), hex(clientFinished.subarray(4)));
+  t.is(
+    toHex(finishedVerifyData(provider, suite, clientHs, thServerFinished)),
+    toHex(clientFinished.subarray(4)),
+  );
 });
 
 test('§3 record protection: the server flight, client Finished, application data and alerts byte for byte', (t) => {
@@ -91,34 +100,34 @@ test('§3 record protection: the server flight, client Finished, application dat
   };
   // Server handshake flight under the server handshake key, sequence number 0.
   const flight = s3.get('send handshake record', 'payload', 2);
-  t.is(hex(flight), hex(concat([ee, cert, cv, serverFinished])));
+  t.is(toHex(flight), toHex(concat([ee, cert, cv, serverFinished])));
   t.is(
-    hex(protection(hs.serverTrafficSecret(thHello)).seal(ContentType.handshake, flight)),
-    hex(s3.get('send handshake record', 'complete record', 2)),
+    toHex(protection(hs.serverTrafficSecret(thHello)).seal(ContentType.handshake, flight)),
+    toHex(s3.get('send handshake record', 'complete record', 2)),
   );
   // Client Finished under the client handshake key.
   t.is(
-    hex(protection(hs.clientTrafficSecret(thHello)).seal(ContentType.handshake, clientFinished)),
-    hex(s3.get('send handshake record', 'complete record', 3)),
+    toHex(protection(hs.clientTrafficSecret(thHello)).seal(ContentType.handshake, clientFinished)),
+    toHex(s3.get('send handshake record', 'complete record', 3)),
   );
   // Server application key: NewSessionTicket (seq 0), application data (seq 1), alert (seq 2).
   const serverApp = protection(master.serverTrafficSecret(thServerFinished));
   t.is(
-    hex(serverApp.seal(ContentType.handshake, s3.get('send handshake record', 'payload', 4))),
-    hex(s3.get('send handshake record', 'complete record', 4)),
+    toHex(serverApp.seal(ContentType.handshake, s3.get('send handshake record', 'payload', 4))),
+    toHex(s3.get('send handshake record', 'complete record', 4)),
   );
   t.is(
-    hex(
+    toHex(
       serverApp.seal(
         ContentType.application_data,
         s3.get('{server}  send application_data record', 'payload'),
       ),
     ),
-    hex(s3.get('{server}  send application_data record', 'complete record')),
+    toHex(s3.get('{server}  send application_data record', 'complete record')),
   );
   t.is(
-    hex(serverApp.seal(ContentType.alert, s3.get('{server}  send alert record', 'payload'))),
-    hex(s3.get('{server}  send alert record', 'complete record')),
+    toHex(serverApp.seal(ContentType.alert, s3.get('{server}  send alert record', 'payload'))),
+    toHex(s3.get('{server}  send alert record', 'complete record')),
   );
   // And the client's application data record decrypts (seq 0 of the client application key).
   const clientApp = protection(master.clientTrafficSecret(thServerFinished));
@@ -130,7 +139,7 @@ test('§3 record protection: the server flight, client Finished, application dat
     fragment: record.subarray(5),
   });
   t.is(opened.type, ContentType.application_data);
-  t.is(hex(opened.fragment), hex(s3.get('{client}  send application_data record', 'payload')));
+  t.is(toHex(opened.fragment), toHex(s3.get('{client}  send application_data record', 'payload')));
 });
 
 test('§4 PSK binder of the resumed ClientHello, from §3 resumption secret and ticket nonce', (t) => {
@@ -139,21 +148,21 @@ test('§4 PSK binder of the resumed ClientHello, from §3 resumption secret and 
   // NewSessionTicket body: lifetime(4) age_add(4) nonce<1>.
   const nonce = nst.subarray(13, 13 + nst[12]!);
   const psk = resumptionPsk(provider, suite, master.resumptionSecret(thClientFinished), nonce);
-  t.is(hex(psk), expanded(s3, 'generate resumption secret "tls13 resumption"'));
+  t.is(toHex(psk), expanded(s3, 'generate resumption secret "tls13 resumption"'));
   const early = EarlySecret.create(provider, suite, psk);
   // The trace shows the ClientHello up to the binders list (RFC 8446 §4.2.11.2), then the record.
   const truncated = s4.get('construct a ClientHello', 'ClientHello');
   const fullCh = s4.get('{client}  send handshake record', 'payload');
-  t.is(hex(fullCh.subarray(0, truncated.length)), hex(truncated));
-  t.is(hex(provider.hash('sha256', truncated)), hex(s4.get('calculate PSK binder', 'binder hash')));
+  t.is(toHex(fullCh.subarray(0, truncated.length)), toHex(truncated));
+  t.is(toHex(provider.hash('sha256', truncated)), toHex(s4.get('calculate PSK binder', 'binder hash')));
   const binder = finishedVerifyData(
     provider,
     suite,
     early.resumptionBinderKey(),
     provider.hash('sha256', truncated),
   );
-  t.is(hex(binder), hex(s4.get('calculate PSK binder', 'finished')));
-  t.is(hex(fullCh.subarray(fullCh.length - 32)), hex(binder));
+  t.is(toHex(binder), toHex(s4.get('calculate PSK binder', 'finished')));
+  t.is(toHex(fullCh.subarray(fullCh.length - 32)), toHex(binder));
 });
 
 test('§5 HelloRetryRequest: message_hash transcript gives the trace handshake secrets', (t) => {
@@ -168,8 +177,14 @@ test('§5 HelloRetryRequest: message_hash transcript gives the trace handshake s
   transcript.add(ch2);
   transcript.add(sh2);
   const hs = EarlySecret.create(provider, suite).handshake(s5.get('extract secret "handshake"', 'IKM'));
-  t.is(hex(hs.clientTrafficSecret(transcript.current())), expanded(s5, 'derive secret "tls13 c hs traffic"'));
-  t.is(hex(hs.serverTrafficSecret(transcript.current())), expanded(s5, 'derive secret "tls13 s hs traffic"'));
+  t.is(
+    toHex(hs.clientTrafficSecret(transcript.current())),
+    expanded(s5, 'derive secret "tls13 c hs traffic"'),
+  );
+  t.is(
+    toHex(hs.serverTrafficSecret(transcript.current())),
+    expanded(s5, 'derive secret "tls13 s hs traffic"'),
+  );
 });
 
 /** §2's RSA key, as PKCS#8 through a JWK. */
@@ -232,7 +247,7 @@ function replayServer(t: typeof s3, section: string) {
 test('§3 our server replays the trace: exact ServerHello record and handshake secrets', (t) => {
   const { wire, connection, secret } = replayServer(s3, '§3');
   const shRecord = s3.get('{server}  send handshake record', 'complete record');
-  t.is(hex(wire.subarray(0, shRecord.length)), hex(shRecord));
+  t.is(toHex(wire.subarray(0, shRecord.length)), toHex(shRecord));
   t.is(secret('CLIENT_HANDSHAKE_TRAFFIC_SECRET'), expanded(s3, 'derive secret "tls13 c hs traffic"'));
   t.is(secret('SERVER_HANDSHAKE_TRAFFIC_SECRET'), expanded(s3, 'derive secret "tls13 s hs traffic"'));
   t.is(connection.cipherSuite, 'TLS_AES_128_GCM_SHA256');
@@ -247,7 +262,7 @@ test('§7 compatibility mode: our server sends the exact ServerHello and change_
     s7.get('{server}  send handshake record', 'complete record'),
     s7.get('{server}  send change_cipher_spec record', 'complete record'),
   ]);
-  t.is(hex(wire.subarray(0, expected.length)), hex(expected));
+  t.is(toHex(wire.subarray(0, expected.length)), toHex(expected));
   t.is(secret('SERVER_HANDSHAKE_TRAFFIC_SECRET'), expanded(s7, 'derive secret "tls13 s hs traffic"'));
 });
 
@@ -272,7 +287,7 @@ test('§6 client authentication: both CertificateVerify signatures verify, clien
   transcript.add(messages.sh);
   const hs = EarlySecret.create(provider, suite).handshake(get('extract secret "handshake"', 'IKM'));
   const thHello = transcript.current();
-  t.is(hex(hs.clientTrafficSecret(thHello)), expanded(s6, 'derive secret "tls13 c hs traffic"'));
+  t.is(toHex(hs.clientTrafficSecret(thHello)), expanded(s6, 'derive secret "tls13 c hs traffic"'));
   // CertificateRequest parses with our codecs: empty context, signature_algorithms present.
   const cr = CertificateRequest13.parse(messages.cr.subarray(4));
   t.is(cr.certificateRequestContext.length, 0);
@@ -299,23 +314,23 @@ test('§6 client authentication: both CertificateVerify signatures verify, clien
   transcript.add(messages.clientCv);
   const clientHs = hs.clientTrafficSecret(thHello);
   t.is(
-    hex(finishedVerifyData(provider, suite, clientHs, transcript.current())),
-    hex(messages.clientFin.subarray(4)),
+    toHex(finishedVerifyData(provider, suite, clientHs, transcript.current())),
+    toHex(messages.clientFin.subarray(4)),
   );
   transcript.add(messages.clientFin);
   t.is(
-    hex(hs.master().resumptionSecret(transcript.current())),
+    toHex(hs.master().resumptionSecret(transcript.current())),
     expanded(s6, 'derive secret "tls13 res master"'),
   );
   t.is(
-    hex(hs.master().clientTrafficSecret(thServerFinished)),
+    toHex(hs.master().clientTrafficSecret(thServerFinished)),
     expanded(s6, 'derive secret "tls13 c ap traffic"'),
   );
   // The client's second flight: one record under the client handshake key.
   const k = trafficKeys(provider, suite, clientHs);
   const flight = concat([messages.clientCert, messages.clientCv, messages.clientFin]);
   t.is(
-    hex(new Tls13Protection(provider, suite, k.key, k.iv).seal(ContentType.handshake, flight)),
-    hex(get('{client}  send handshake record', 'complete record', 1)),
+    toHex(new Tls13Protection(provider, suite, k.key, k.iv).seal(ContentType.handshake, flight)),
+    toHex(get('{client}  send handshake record', 'complete record', 1)),
   );
 });

@@ -47,7 +47,7 @@ test('wrong order: ServerKeyExchange without the Certificate -> unexpected_messa
   const server = startServer(serverTLS12());
   send(client, server);
   const flight = rewrite(server.take(), H.certificate, () => undefined);
-  expectAlert(t, client, A.unexpected_message, () => client.connection.dataFromWire(flight));
+  expectAlert(t, client, 'UnexpectedHandshakeMessage', () => client.connection.dataFromWire(flight));
 });
 
 test('wrong order: ChangeCipherSpec before ClientKeyExchange -> unexpected_message', (t) => {
@@ -55,7 +55,7 @@ test('wrong order: ChangeCipherSpec before ClientKeyExchange -> unexpected_messa
   const server = startServer(serverTLS12());
   send(client, server);
   send(server, client);
-  expectAlert(t, server, A.unexpected_message, () => server.connection.dataFromWire(CCS_RECORD));
+  expectAlert(t, server, 'UnexpectedChangeCipherSpec', () => server.connection.dataFromWire(CCS_RECORD));
 });
 
 test('wrong order: Finished before ChangeCipherSpec -> unexpected_message', (t) => {
@@ -66,7 +66,7 @@ test('wrong order: Finished before ChangeCipherSpec -> unexpected_message', (t) 
   const flight = client.take();
   const plain = plainHandshakeMessages(flight);
   const finished = frameHandshake(H.finished, new Uint8Array(12));
-  expectAlert(t, server, A.unexpected_message, () =>
+  expectAlert(t, server, 'UnexpectedHandshakeMessage', () =>
     server.connection.dataFromWire(plainRecords([...plain, finished])),
   );
 });
@@ -75,7 +75,7 @@ test('ChangeCipherSpec in APP_DATA -> unexpected_message', (t) => {
   const client = startClient(clientTLS12());
   const server = startServer(serverTLS12());
   complete(client, server);
-  expectAlert(t, server, A.unexpected_message, () => server.connection.dataFromWire(CCS_RECORD));
+  expectAlert(t, server, 'UnexpectedChangeCipherSpec', () => server.connection.dataFromWire(CCS_RECORD));
 });
 
 test('bad Finished (right keys, wrong verify_data) -> decrypt_error', (t) => {
@@ -110,7 +110,7 @@ test('bad Finished (right keys, wrong verify_data) -> decrypt_error', (t) => {
     ...recs.slice(0, -1).map((r) => concat([r.header, r.fragment])),
     seal.seal(ContentType.handshake, finished),
   ]);
-  expectAlert(t, server, A.decrypt_error, () => server.connection.dataFromWire(forged));
+  expectAlert(t, server, 'BadFinished', () => server.connection.dataFromWire(forged));
 });
 
 test('a flipped bit in a protected record -> bad_record_mac', (t) => {
@@ -120,7 +120,7 @@ test('a flipped bit in a protected record -> bad_record_mac', (t) => {
   client.connection.dataFromApplication(new Uint8Array(10));
   const record = client.take();
   record[record.length - 1]! ^= 1;
-  expectAlert(t, server, A.bad_record_mac, () => server.connection.dataFromWire(record));
+  expectAlert(t, server, 'BadRecordMac', () => server.connection.dataFromWire(record));
 });
 
 for (const kind of ['ecdsa', 'rsa', 'ed25519'] as const) {
@@ -133,7 +133,7 @@ for (const kind of ['ecdsa', 'rsa', 'ed25519'] as const) {
       copy[copy.length - 3]! ^= 0x40;
       return copy;
     });
-    expectAlert(t, client, A.decrypt_error, () => client.connection.dataFromWire(flight));
+    expectAlert(t, client, 'BadSignature', () => client.connection.dataFromWire(flight));
   });
 }
 
@@ -156,7 +156,7 @@ for (const [name, value] of DH_VALUES) {
     const flight = rewrite(client.take(), H.client_key_exchange, () =>
       frameHandshake(H.client_key_exchange, ClientKeyExchangeDHE.build({ dhYc: value })),
     );
-    expectAlert(t, server, A.illegal_parameter, () => server.connection.dataFromWire(flight));
+    expectAlert(t, server, 'BadKeyShare', () => server.connection.dataFromWire(flight));
   });
 
   test(`client: DHE ServerKeyExchange with Ys = ${name} (validly signed) -> illegal_parameter`, (t) => {
@@ -176,7 +176,7 @@ for (const [name, value] of DH_VALUES) {
         ServerKeyExchangeDHE.build({ params, signedParams: { algorithm: 0x0804, signature } }),
       );
     });
-    expectAlert(t, client, A.illegal_parameter, () => client.connection.dataFromWire(flight));
+    expectAlert(t, client, 'BadKeyShare', () => client.connection.dataFromWire(flight));
   });
 }
 
@@ -213,7 +213,7 @@ test('server: a header announcing a handshake message over our limit, after Clie
   const [clientKeyExchange] = plainHandshakeMessages(client.take());
   const oversized = new Uint8Array([H.certificate_verify, 0x10, 0x00, 0x00]);
   const record = plainRecords([concat([clientKeyExchange!, oversized])]);
-  expectAlert(t, server, A.decode_error, () => server.connection.dataFromWire(record));
+  expectAlert(t, server, 'BadHandshakeMessageHeader', () => server.connection.dataFromWire(record));
 });
 
 for (const [group, name, point] of BAD_POINTS) {
@@ -224,7 +224,7 @@ for (const [group, name, point] of BAD_POINTS) {
     const flight = rewrite(client.take(), H.client_key_exchange, () =>
       frameHandshake(H.client_key_exchange, ClientKeyExchangeECDHE.build({ ecdhYc: point })),
     );
-    expectAlert(t, server, A.illegal_parameter, () => server.connection.dataFromWire(flight));
+    expectAlert(t, server, 'BadKeyShare', () => server.connection.dataFromWire(flight));
   });
 }
 
@@ -249,7 +249,7 @@ for (const [group, name, point] of BAD_POINTS) {
         ServerKeyExchangeECDHE.build({ params, signedParams: { algorithm: 0x0403, signature } }),
       );
     });
-    expectAlert(t, client, A.illegal_parameter, () => client.connection.dataFromWire(flight));
+    expectAlert(t, client, 'BadKeyShare', () => client.connection.dataFromWire(flight));
   });
 }
 
@@ -264,7 +264,9 @@ test('server: resumption ClientHello without extended_master_secret -> handshake
   const hello = rewrite(client.take(), H.client_hello, (m) =>
     withoutExtension(m, ExtensionType.extended_master_secret, ClientHello),
   );
-  expectAlert(t, server, A.handshake_failure, () => server.connection.dataFromWire(hello));
+  expectAlert(t, server, 'ResumptionWithoutExtendedMasterSecret', () =>
+    server.connection.dataFromWire(hello),
+  );
 });
 
 test('client: resuming ServerHello without extended_master_secret -> handshake_failure, session dropped', (t) => {
@@ -277,7 +279,9 @@ test('client: resuming ServerHello without extended_master_secret -> handshake_f
   const flight = rewrite(server.take(), H.server_hello, (m) =>
     withoutExtension(m, ExtensionType.extended_master_secret, ServerHello),
   );
-  expectAlert(t, client, A.handshake_failure, () => client.connection.dataFromWire(flight));
+  expectAlert(t, client, 'ResumptionWithoutExtendedMasterSecret', () =>
+    client.connection.dataFromWire(flight),
+  );
   // RFC 5246 §7.2.2: the session is gone, so the next connection offers none.
   const next = startClient(clientTLS);
   const offered = ClientHello.parse(body(plainHandshakeMessages(next.take())[0]!)).legacySessionId;
@@ -313,7 +317,7 @@ test('downgrade: a client offering 1.3 refuses a TLS 1.2 ServerHello carrying th
     [...plainHandshakeMessages(flight)[0]!.subarray(30, 38)],
     [...Buffer.from('DOWNGRD\x01', 'latin1')],
   );
-  expectAlert(t, client, A.illegal_parameter, () => client.connection.dataFromWire(flight));
+  expectAlert(t, client, 'DowngradeDetected', () => client.connection.dataFromWire(flight));
 });
 
 test('TLS_FALLBACK_SCSV to a server that supports 1.3 -> inappropriate_fallback', (t) => {
@@ -326,7 +330,7 @@ test('TLS_FALLBACK_SCSV to a server that supports 1.3 -> inappropriate_fallback'
       ClientHello.build({ ...ch, cipherSuites: [...ch.cipherSuites, CS.TLS_FALLBACK_SCSV] }),
     );
   });
-  expectAlert(t, server, A.inappropriate_fallback, () => server.connection.dataFromWire(hello));
+  expectAlert(t, server, 'InappropriateFallback', () => server.connection.dataFromWire(hello));
 });
 
 test('non-empty renegotiation_info in an initial ClientHello -> handshake_failure', (t) => {
@@ -344,7 +348,7 @@ test('non-empty renegotiation_info in an initial ClientHello -> handshake_failur
     );
     return frameHandshake(H.client_hello, ClientHello.build({ ...ch, extensions } as never));
   });
-  expectAlert(t, server, A.handshake_failure, () => server.connection.dataFromWire(hello));
+  expectAlert(t, server, 'BadRenegotiationInfo', () => server.connection.dataFromWire(hello));
 });
 
 test('ServerHello with a cipher suite we did not offer -> illegal_parameter', (t) => {
@@ -355,7 +359,7 @@ test('ServerHello with a cipher suite we did not offer -> illegal_parameter', (t
     const sh = ServerHello.parse(body(m));
     return frameHandshake(H.server_hello, ServerHello.build({ ...sh, cipherSuite: 0xc02c }));
   });
-  expectAlert(t, client, A.illegal_parameter, () => client.connection.dataFromWire(flight));
+  expectAlert(t, client, 'UnofferedCipherSuite', () => client.connection.dataFromWire(flight));
 });
 
 test('ServerHello with an extension we did not send -> unsupported_extension', (t) => {
@@ -365,7 +369,7 @@ test('ServerHello with an extension we did not send -> unsupported_extension', (
   const flight = rewrite(server.take(), H.server_hello, (m) =>
     withEmptyExtension(m, ExtensionType.session_ticket),
   );
-  expectAlert(t, client, A.unsupported_extension, () => client.connection.dataFromWire(flight));
+  expectAlert(t, client, 'UnsolicitedExtension', () => client.connection.dataFromWire(flight));
 });
 
 test('no client certificate for a server that requires one -> handshake_failure', (t) => {
@@ -374,5 +378,5 @@ test('no client certificate for a server that requires one -> handshake_failure'
   send(client, server);
   send(server, client);
   // No store: the client sends an empty Certificate; a server requiring one says handshake_failure.
-  expectAlert(t, server, A.handshake_failure, () => send(client, server));
+  expectAlert(t, server, 'NoClientCertificateTls12', () => send(client, server));
 });

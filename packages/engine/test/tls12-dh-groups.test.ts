@@ -4,7 +4,6 @@
 import { generatePrimeSync, getDiffieHellman } from 'node:crypto';
 import { type CryptoProvider, FFDHE_PRIMES_HEX } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
-import { AlertDescription as A } from '@tls-kit/messages';
 import test from 'ava';
 import { checkServerDhGroup, DH_VERDICT_CACHE_SIZE, MAX_DH_BITS } from '../src/client/dh-group.js';
 import { ProtocolViolation } from '../src/errors.js';
@@ -71,29 +70,34 @@ test('an RFC 7919 group needs no primality test', (t) => {
 test('a composite 2048-bit odd p with no small factor -> illegal_parameter', (t) => {
   const p = generatePrimeSync(1024, { bigint: true }) * generatePrimeSync(1024, { bigint: true });
   const { client, server } = toClient(bytes(p));
-  expectAlert(t, client, A.illegal_parameter, () => send(server, client));
+  expectAlert(t, client, 'UnsafeDhPrime', () => send(server, client));
 });
 
 test('a prime p whose (p-1)/2 is composite (not a safe prime) -> illegal_parameter', (t) => {
   // p = 1 (mod 6): 3 divides (p-1)/2.
   const p = generatePrimeSync(2048, { bigint: true, add: 6n, rem: 1n });
   const { client, server } = toClient(bytes(p));
-  expectAlert(t, client, A.illegal_parameter, () => send(server, client));
+  expectAlert(t, client, 'UnsafeDhPrime', () => send(server, client));
 });
 
 test('an 8192-bit non-prime is refused by trial division, before any Miller-Rabin', (t) => {
   const p = (1n << 8191n) + 1n; // divisible by 3
   const { provider, tested } = countingProvider();
   const { client, server } = toClient(bytes(p), provider);
-  expectAlert(t, client, A.illegal_parameter, () => send(server, client));
+  expectAlert(t, client, 'UnsafeDhPrime', () => send(server, client));
   t.deepEqual(tested, []);
 });
 
 test('sizes: under 2048 bits insufficient_security, over 8192 bits illegal_parameter', (t) => {
-  const alert = (p: Uint8Array) =>
-    t.throws(() => checkServerDhGroup(p, nodeProvider), { instanceOf: ProtocolViolation })?.alert;
-  t.is(alert(new Uint8Array(getDiffieHellman('modp2').getPrime())), A.insufficient_security);
-  t.is(alert(bytes((1n << BigInt(MAX_DH_BITS)) + 3n)), A.illegal_parameter);
+  const reason = (p: Uint8Array) =>
+    t.throws(() => checkServerDhGroup(p, nodeProvider), { instanceOf: ProtocolViolation })?.reason;
+  t.is(reason(new Uint8Array(getDiffieHellman('modp2').getPrime())), 'WeakDhGroup');
+  t.is(reason(bytes((1n << BigInt(MAX_DH_BITS)) + 3n)), 'OversizedDhGroup');
+});
+
+test('a server with a 1024-bit group: the client refuses it (insufficient_security)', (t) => {
+  const { client, server } = toClient(new Uint8Array(getDiffieHellman('modp2').getPrime()));
+  expectAlert(t, client, 'WeakDhGroup', () => send(server, client));
 });
 
 test('the verdict cache stays bounded: the oldest verdict is forgotten', (t) => {

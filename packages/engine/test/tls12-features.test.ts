@@ -49,6 +49,7 @@ test('versions: a TLS 1.3-only client and a TLS 1.2-only server -> protocol_vers
   const c = startClient(clientTLS12({ versions: ['TLSv1.3'] }));
   const s = startServer(serverTLS12({ versions: ['TLSv1.2'] }));
   const error = t.throws(() => send(c, s), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'NoSupportedVersion');
   t.is(error?.alertCode, AlertDescription.protocol_version);
   t.throws(() => send(s, c), { instanceOf: TLSAlertError });
 });
@@ -57,6 +58,7 @@ test('versions: a TLS 1.2-only client and a TLS 1.3-only server -> protocol_vers
   const c = startClient(clientTLS12());
   const s = startServer(serverTLS12({ versions: ['TLSv1.3'] }));
   const error = t.throws(() => send(c, s), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'NoSupportedVersion');
   t.is(error?.alertCode, AlertDescription.protocol_version);
 });
 
@@ -82,6 +84,7 @@ test('ALPN: chosen by the server; none in common -> no_application_protocol', (t
   const c2 = startClient(clientTLS12({ alpnProtocols: ['h2'] }));
   const s2 = startServer(serverTLS12({ alpnProtocols: ['http/1.1'] }));
   const error = t.throws(() => send(c2, s2), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'NoApplicationProtocol');
   t.is(error?.alertCode, AlertDescription.no_application_protocol);
 });
 

@@ -1,6 +1,7 @@
 // The TLS 1.2 key schedule (RFC 5246 §5, §6.3, §7.4.9, RFC 7627 §4) against `openssl kdf
 // TLS1-PRF`, and the AEAD record layouts (RFC 5288 §3, RFC 7905 §2) against node:crypto.
 import { createDecipheriv, randomBytes } from 'node:crypto';
+import { toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import { ContentType } from '@tls-kit/messages';
 import { opensslPrf } from '@tls-kit/test-helpers';
@@ -12,7 +13,6 @@ import { records } from './helpers/mitm.js';
 import { haveOpenssl } from './helpers/openssl.js';
 
 const maybe = haveOpenssl() ? test : test.skip;
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 const AES128 = suite12ByName('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256')!;
 const AES256 = suite12ByName('TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384')!;
@@ -29,14 +29,14 @@ for (const suite of [AES128, AES256]) {
   maybe(`master secret (${digest}) = openssl TLS1-PRF "master secret"`, (t) => {
     const ours = masterSecret12(defaultProvider, suite, pms, clientRandom, serverRandom, undefined);
     const seed = Buffer.concat([clientRandom, serverRandom]);
-    t.is(hex(ours), opensslPrf(digest, pms, 'master secret', seed, 48));
+    t.is(toHex(ours), opensslPrf(digest, pms, 'master secret', seed, 48));
   });
 
   maybe(
     `extended master secret (${digest}) = openssl TLS1-PRF "extended master secret" over session_hash`,
     (t) => {
       const ours = masterSecret12(defaultProvider, suite, pms, clientRandom, serverRandom, sessionHash);
-      t.is(hex(ours), opensslPrf(digest, pms, 'extended master secret', sessionHash, 48));
+      t.is(toHex(ours), opensslPrf(digest, pms, 'extended master secret', sessionHash, 48));
     },
   );
 
@@ -51,7 +51,10 @@ for (const suite of [AES128, AES256]) {
       Buffer.concat([serverRandom, clientRandom]),
       2 * (k + 4),
     );
-    t.is(hex(block.clientKey) + hex(block.serverKey) + hex(block.clientIv) + hex(block.serverIv), expected);
+    t.is(
+      toHex(block.clientKey) + toHex(block.serverKey) + toHex(block.clientIv) + toHex(block.serverIv),
+      expected,
+    );
     t.is(block.clientIv.length, 4);
   });
 
@@ -62,7 +65,7 @@ for (const suite of [AES128, AES256]) {
       const handshakeHash = randomBytes(suite.hash === 'sha384' ? 48 : 32);
       for (const sender of ['client', 'server'] as const) {
         const ours = finishedVerifyData12(defaultProvider, suite, master, sender, handshakeHash);
-        t.is(hex(ours), opensslPrf(digest, master, `${sender} finished`, handshakeHash, 12));
+        t.is(toHex(ours), opensslPrf(digest, master, `${sender} finished`, handshakeHash, 12));
       }
     },
   );

@@ -53,6 +53,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as TLSVersion[]) {
     const error = t.throws(() => connect(client({ versions: [version], trustRoot: foreignTrust() })), {
       instanceOf: BadTLSDataError,
     });
+    t.is(error?.reason, 'UnknownIssuer');
     t.is(error?.alertCode, A.unknown_ca);
   });
 
@@ -129,6 +130,7 @@ test('report mode: a tampered CertificateVerify still fails (decrypt_error)', (t
   cv[cv.length - 5]! ^= 0x01;
   const bytes = encodeServerFlight(s, f.serverHello, [f.messages[0]!, f.messages[1]!, cv, f.messages[3]!]);
   const error = t.throws(() => c.connection.dataFromWire(bytes), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'BadSignature');
   t.is(error?.alertCode, A.decrypt_error);
   t.deepEqual(alertsIn(c.take(), c.secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')), [A.decrypt_error]);
   t.is(c.connection.state, 'invalidated');
@@ -142,6 +144,7 @@ test('report mode: a tampered server Finished still fails (decrypt_error)', (t) 
   fin[fin.length - 1]! ^= 0x01;
   const bytes = encodeServerFlight(s, f.serverHello, [f.messages[0]!, f.messages[1]!, f.messages[2]!, fin]);
   const error = t.throws(() => c.connection.dataFromWire(bytes), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'BadFinished');
   t.is(error?.alertCode, A.decrypt_error);
 });
 
@@ -164,6 +167,7 @@ test('checkServerIdentity replaces the hostname rule', (t) => {
 test('checkServerIdentity refusing: bad_certificate, or reported in report mode', (t) => {
   const checkServerIdentity = () => new Error('not the pinned key');
   const error = t.throws(() => connect(client({ checkServerIdentity })), { instanceOf: BadTLSDataError });
+  t.is(error?.reason, 'CertificateNameMismatch');
   t.is(error?.alertCode, A.bad_certificate);
   t.regex(error?.message ?? '', /not the pinned key/);
   const { client: c } = connect(client({ checkServerIdentity, rejectUnauthorized: false }));
@@ -206,6 +210,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as TLSVersion[]) {
     const error = t.throws(() => connect(client({ clientCertificateStore: store }), serverOptions), {
       instanceOf: BadTLSDataError,
     });
+    t.is(error?.reason, 'CertificateExpired');
     t.is(error?.alertCode, A.certificate_expired);
 
     const c = client({ clientCertificateStore: store });

@@ -230,3 +230,15 @@ test('release frees the buffer only when nothing is buffered; views stay valid',
   t.deepEqual(splitter.next()?.bytes, whole);
   t.deepEqual(view.bytes, other, 'the view outlives the release and the next push');
 });
+
+test('peek shows the bytes not taken yet, a bad header too, without taking them', (t) => {
+  const splitter = new RecordSplitter();
+  splitter.push(record(22, bytes(3, 1)));
+  t.deepEqual([...splitter.peek(2)], [22, 3]);
+  t.truthy(splitter.next());
+  t.is(splitter.peek(5).length, 0);
+  const http = new TextEncoder().encode('GET / HTTP/1.1\r\n');
+  t.throws(() => splitter.push(http), { instanceOf: DecodeError });
+  t.deepEqual(new TextDecoder().decode(splitter.peek(5)), 'GET /');
+  t.is(splitter.buffered, http.length);
+});

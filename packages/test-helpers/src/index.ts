@@ -1,5 +1,6 @@
 // Test support shared by the tls-kit packages' tests. Private: never built or published.
 export { type Child, have, outputAtExit, spawnChild } from './child.js';
+export { nestedDerSequences } from './der-nesting.js';
 export { gnutlsClient, gnutlsServer, haveGnutls } from './gnutls.js';
 export { type NodeBlockedOptions, runWithNodeBlocked } from './node-blocked.js';
 export {

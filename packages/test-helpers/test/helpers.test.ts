@@ -8,6 +8,7 @@ import {
   forgeE3Signature,
   freePort,
   have,
+  nestedDerSequences,
   outputAtExit,
   runWithNodeBlocked,
   spawnChild,
@@ -86,4 +87,12 @@ test('forgeE3Signature: its cube is 00 01 FF 00 DigestInfo SHA-256(message) foll
   const block = cube.toString(16).padStart(512, '0');
   const digest = createHash('sha256').update(message).digest('hex');
   t.true(block.startsWith(`0001ff003031300d060960864801650304020105000420${digest}`));
+});
+
+test('nestedDerSequences: minimal definite lengths at every level', (t) => {
+  t.is(Buffer.from(nestedDerSequences(2)).toString('hex'), '300430020500');
+  const deep = nestedDerSequences(70);
+  // The inner 63 levels have short-form lengths (up to 126); from 128 bytes on, 0x81 and one byte.
+  t.deepEqual([...deep.subarray(0, 3)], [0x30, 0x81, deep.length - 3]);
+  t.is(deep.length, 2 + 2 * 63 + 3 * 7);
 });

@@ -1,6 +1,7 @@
 // `tls-kit dissect FILE [--json] [--keylog FILE]`: prints every record and handshake message of a
 // raw TLS stream or a pcap/pcapng capture, or the same as JSON.
 import { parseArgs } from 'node:util';
+import { toHex } from '@tls-kit/crypto/bytes';
 import {
   dissect,
   formatTranscript,
@@ -9,7 +10,6 @@ import {
   type KeyLogEntry,
   parseKeyLog,
   type Transcript,
-  toHex,
   transcriptToJson,
 } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';

@@ -2,8 +2,8 @@
 // an RFC 7919 group is known good; any other prime must be safe, since only then does the
 // 1 < Ys < p-1 check keep the exchange out of small subgroups (RFC 7919 §5.1).
 import { type CryptoProvider, FFDHE_PRIMES_HEX, isSafeDhPrime, type NamedGroupName } from '@tls-kit/crypto';
-import { AlertDescription } from '@tls-kit/messages';
-import { fail } from '../errors.js';
+import { toHex } from '@tls-kit/crypto/bytes';
+import { refuse } from '../errors.js';
 import { stripLeadingZeros } from '../handshake/common12.js';
 
 /** RFC 7919 §3 / RFC 9325 §4.1: smaller groups are refused (Logjam). */
@@ -12,8 +12,6 @@ export const MIN_DH_BITS = 2048;
 export const MAX_DH_BITS = 8192;
 /** Primes whose verdict is remembered, so a server reusing its group is tested once. */
 export const DH_VERDICT_CACHE_SIZE = 64;
-
-const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
 const FFDHE_BY_PRIME = new Map<string, NamedGroupName>(
   Object.entries(FFDHE_PRIMES_HEX).map(([name, h]) => [h.toLowerCase(), name as NamedGroupName]),
@@ -29,12 +27,12 @@ const verdicts = new Map<string, boolean>();
  */
 export function checkServerDhGroup(p: Uint8Array, provider: Pick<CryptoProvider, 'isProbablePrime'>): string {
   const prime = stripLeadingZeros(p);
-  const key = hex(prime);
+  const key = toHex(prime);
   const named = FFDHE_BY_PRIME.get(key);
   if (named) return named;
   const bits = prime[0] === 0 ? 0 : (prime.length - 1) * 8 + (32 - Math.clz32(prime[0]!));
-  if (bits < MIN_DH_BITS) fail(AlertDescription.insufficient_security, `DH group of ${bits} bits`);
-  if (bits > MAX_DH_BITS) fail(AlertDescription.illegal_parameter, `DH group of ${bits} bits`);
+  if (bits < MIN_DH_BITS) refuse('WeakDhGroup', `DH group of ${bits} bits`);
+  if (bits > MAX_DH_BITS) refuse('OversizedDhGroup', `DH group of ${bits} bits`);
   let safe = verdicts.get(key);
   if (safe === undefined) {
     safe = isSafeDhPrime(prime, provider);
@@ -44,6 +42,6 @@ export function checkServerDhGroup(p: Uint8Array, provider: Pick<CryptoProvider,
       verdicts.delete(oldest);
     }
   }
-  if (!safe) fail(AlertDescription.illegal_parameter, `DH prime of ${bits} bits is not a safe prime`);
+  if (!safe) refuse('UnsafeDhPrime', `DH prime of ${bits} bits is not a safe prime`);
   return `dh${bits}`;
 }

@@ -19,7 +19,6 @@ import type { Certificate } from '@tls-kit/certs';
 import type { SignatureSchemeName } from '@tls-kit/crypto';
 import { bytesEqual, concat } from '@tls-kit/crypto/bytes';
 import {
-  AlertDescription,
   Certificate12,
   CertificateRequest12,
   type CertificateRequest12Message,
@@ -46,7 +45,7 @@ import {
 import { groupName, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import { fail, ProtocolViolation } from '../errors.js';
+import { ProtocolViolation, refuse } from '../errors.js';
 import {
   AppData12,
   chooseScheme12,
@@ -192,50 +191,49 @@ export class Client12 {
     const { conn, offers13 } = this;
     const { config } = conn;
     if (hello.retried || sh.isHelloRetryRequest)
-      fail(AlertDescription.illegal_parameter, 'TLS 1.2 ServerHello after a HelloRetryRequest');
+      refuse('Tls12AfterHelloRetryRequest', 'TLS 1.2 ServerHello after a HelloRetryRequest');
     if (sh.legacyVersion !== ProtocolVersion.TLS1_2) {
-      fail(AlertDescription.protocol_version, `the server chose version 0x${sh.legacyVersion.toString(16)}`);
+      refuse('NoSupportedVersion', `the server chose version 0x${sh.legacyVersion.toString(16)}`);
     }
     // RFC 8446 §4.1.3: the server supports 1.3, yet something made it pick 1.2: a downgrade.
     const tail = sh.random.subarray(24);
     if ((offers13 && bytesEqual(tail, DOWNGRADE_TLS12)) || bytesEqual(tail, DOWNGRADE_TLS11)) {
-      fail(AlertDescription.illegal_parameter, 'downgrade sentinel in the ServerHello random');
+      refuse('DowngradeDetected', 'downgrade sentinel in the ServerHello random');
     }
     const suite = config.suites12.find((s) => s.id === sh.cipherSuite);
-    if (!suite)
-      fail(AlertDescription.illegal_parameter, `cipher suite 0x${sh.cipherSuite.toString(16)} not offered`);
-    if (sh.legacyCompressionMethod !== 0) fail(AlertDescription.illegal_parameter, 'compression');
+    if (!suite) refuse('UnofferedCipherSuite', `cipher suite 0x${sh.cipherSuite.toString(16)} not offered`);
+    if (sh.legacyCompressionMethod !== 0) refuse('IllegalCompression', 'compression');
     const extensions = sh.extensions ?? [];
     for (const { extensionType } of extensions) {
       // RFC 5246 §7.4.1.4: only extensions we offered, and only those a TLS 1.2 ServerHello carries.
       if (!hello.sentExtensions.has(extensionType))
-        fail(AlertDescription.unsupported_extension, `unsolicited extension ${extensionType}`);
+        refuse('UnsolicitedExtension', `unsolicited extension ${extensionType}`);
       if (!SERVER_HELLO_12.has(extensionType))
-        fail(AlertDescription.illegal_parameter, `extension ${extensionType} in a TLS 1.2 ServerHello`);
+        refuse('ExtensionNotAllowed', `extension ${extensionType} in a TLS 1.2 ServerHello`);
     }
     const T = ExtensionType;
     const renegotiation = findExtension(extensions, T.renegotiation_info)?.extensionData;
     // RFC 5746 §3.4: the initial handshake's renegotiation_info must be empty.
     if (renegotiation && renegotiation.renegotiatedConnection.length !== 0) {
-      fail(AlertDescription.handshake_failure, 'non-empty renegotiation_info');
+      refuse('BadRenegotiationInfo', 'non-empty renegotiation_info');
     }
     // RFC 5746 §4.1: a server without renegotiation_info does not support secure renegotiation;
     // the client decides whether to go on (ClientOptions.requireSecureRenegotiation).
     if (!renegotiation && this.settings.requireSecureRenegotiation) {
-      fail(AlertDescription.handshake_failure, 'the server does not support secure renegotiation (RFC 5746)');
+      refuse('SecureRenegotiationUnsupported', 'the server does not support secure renegotiation (RFC 5746)');
     }
     const alpn = findExtension(extensions, T.application_layer_protocol_negotiation)?.extensionData
       .protocolNameList;
     if (alpn) {
       // RFC 7301 §3.1: exactly one protocol, one we offered.
       if (alpn.length !== 1 || !config.alpnProtocols.includes(alpn[0]!)) {
-        fail(AlertDescription.illegal_parameter, 'server selected an ALPN protocol we did not offer');
+        refuse('UnofferedApplicationProtocol', 'server selected an ALPN protocol we did not offer');
       }
       conn.facts.alpnProtocol = alpn[0];
     }
     const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
     if (pointFormats && !pointFormats.includes(0))
-      fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
+      refuse('NoUncompressedPointFormat', 'ec_point_formats without uncompressed');
     acceptRecordLimits(conn, extensions, hello.maxFragmentLength, false);
     const ems = findExtension(extensions, T.extended_master_secret) !== undefined;
     const ticketPromised = findExtension(extensions, T.session_ticket) !== undefined;
@@ -263,14 +261,16 @@ export class Client12 {
     if (echoesOurs) {
       // RFC 5246 §7.4.1.3: the same session ID means the server resumes it.
       const session = this.session;
-      if (!session)
-        return fail(AlertDescription.illegal_parameter, 'the server resumed a session we did not offer');
+      if (!session) return refuse('UnofferedSession', 'the server resumed a session we did not offer');
       handshake.rememberOnInvalidate(session);
       if (session.suite !== suite.id)
-        fail(AlertDescription.illegal_parameter, 'resumed session with another cipher suite');
+        refuse('ResumedSessionCipherSuiteMismatch', 'resumed session with another cipher suite');
       // RFC 7627 §5.3: the session used extended_master_secret, so the ServerHello must too.
       if (!ems)
-        fail(AlertDescription.handshake_failure, 'resumption without extended_master_secret (RFC 7627 §5.3)');
+        refuse(
+          'ResumptionWithoutExtendedMasterSecret',
+          'resumption without extended_master_secret (RFC 7627 §5.3)',
+        );
       return handshake.resumed(session);
     }
     // The server did not resume what we offered: forget it (a new session may replace it).
@@ -385,7 +385,7 @@ class ExpectServerCertificate extends ClientState12 {
     expectMessage(message, HandshakeType.certificate, 'WAIT_1 (Certificate)');
     const { conn, client, suite } = this.hs;
     const { certificateList } = decode(Certificate12, message.body);
-    if (certificateList.length === 0) fail(AlertDescription.decode_error, 'empty server Certificate');
+    if (certificateList.length === 0) refuse('EmptyServerCertificate', 'empty server Certificate');
     const chain = parsePeerCertificates(
       conn.config.certificateCache,
       certificateList.map((certData) => ({ certData })),
@@ -395,10 +395,7 @@ class ExpectServerCertificate extends ClientState12 {
     validatePeerChain(conn, chain, 'server', settings.trustStore, settings.hostname, settings.verifyCallback);
     const leaf = chain[0]!;
     if (!keyFitsSuite(suite, leaf.publicKey)) {
-      fail(
-        AlertDescription.unsupported_certificate,
-        `a ${leaf.publicKey.type} certificate for ${suite.name}`,
-      );
+      refuse('CertificateKeyDoesNotFitSuite', `a ${leaf.publicKey.type} certificate for ${suite.name}`);
     }
     const keyExchange = new ExpectServerKeyExchange(this.hs, leaf);
     return this.hs.statusPromised ? new ExpectCertificateStatus(this.hs, keyExchange) : keyExchange;
@@ -474,7 +471,7 @@ class ExpectServerKeyExchange extends ClientState12 {
     } catch (error) {
       if (error instanceof ProtocolViolation || !(error instanceof Error)) throw error;
       // RFC 8422 §5.10, RFC 7919 §3: invalid points and DH values (0, 1, p-1, >= p).
-      return fail(AlertDescription.illegal_parameter, `bad server key exchange value: ${error.message}`);
+      return refuse('BadKeyShare', `bad server key exchange value: ${error.message}`);
     }
     conn.transcript.add(message.raw);
     return new ExpectCertificateRequestOrDone(hs, share);
@@ -484,8 +481,8 @@ class ExpectServerKeyExchange extends ClientState12 {
     const { conn } = this.hs;
     const name = groupName(params.curveParams.namedCurve);
     if (!name || !TLS12_ECDHE_GROUPS.has(name) || !conn.config.groups.includes(name)) {
-      fail(
-        AlertDescription.illegal_parameter,
+      refuse(
+        'UnofferedGroup',
         `ServerKeyExchange with curve ${params.curveParams.namedCurve} we did not offer`,
       );
     }

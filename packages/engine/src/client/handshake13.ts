@@ -12,7 +12,6 @@ import type { Certificate, ClientCertificateStore } from '@tls-kit/certs';
 import type { HashAlgorithm, KeyExchangeInitiator, NamedGroupName } from '@tls-kit/crypto';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
 import {
-  AlertDescription,
   Certificate13,
   CertificateRequest13,
   type CertificateRequest13Message,
@@ -35,7 +34,7 @@ import {
 import { GROUP_CODES, groupName } from '../algorithms.js';
 import { ClientCertificateAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import {
   ALLOWED_EXTENSIONS,
   checkFinished,
@@ -231,34 +230,31 @@ class ClientContext {
       // RFC 8446 §4.1.3: a TLS 1.3 client seeing a downgrade sentinel must abort.
       const tail = sh.random.subarray(24);
       if (bytesEqual(tail, DOWNGRADE_TLS12) || bytesEqual(tail, DOWNGRADE_TLS11)) {
-        fail(AlertDescription.illegal_parameter, `${what}: downgrade sentinel in the server random`);
+        refuse('DowngradeDetected', `${what}: downgrade sentinel in the server random`);
       }
-      fail(
-        AlertDescription.protocol_version,
+      refuse(
+        'NoSupportedVersion',
         `${what}: the server chose TLS ${sh.legacyVersion.toString(16)}, we need 1.3`,
       );
     }
     if (sv.extensionData.selectedVersion !== ProtocolVersion.TLS1_3) {
-      fail(
-        AlertDescription.illegal_parameter,
-        `${what}: supported_versions selects a version we did not offer`,
-      );
+      refuse('UnofferedVersion', `${what}: supported_versions selects a version we did not offer`);
     }
     if (sh.legacyVersion !== ProtocolVersion.TLS1_2)
-      fail(AlertDescription.illegal_parameter, `${what}: legacy_version`);
+      refuse('IllegalLegacyVersion', `${what}: legacy_version`);
     if (!bytesEqual(sh.legacySessionIdEcho, this.sessionId)) {
-      fail(AlertDescription.illegal_parameter, `${what}: legacy_session_id_echo differs from ours`);
+      refuse('SessionIdEchoMismatch', `${what}: legacy_session_id_echo differs from ours`);
     }
     const suite = this.config.suites.find((s) => s.id === sh.cipherSuite);
     if (!suite)
-      fail(
-        AlertDescription.illegal_parameter,
-        `${what}: cipher suite 0x${sh.cipherSuite.toString(16)} not offered`,
-      );
+      refuse('UnofferedCipherSuite', `${what}: cipher suite 0x${sh.cipherSuite.toString(16)} not offered`);
     if (this.retry && this.retry.suite !== suite) {
-      fail(AlertDescription.illegal_parameter, `${what}: cipher suite differs from the HelloRetryRequest's`);
+      refuse(
+        'CipherSuiteDiffersFromHelloRetryRequest',
+        `${what}: cipher suite differs from the HelloRetryRequest's`,
+      );
     }
-    if (sh.legacyCompressionMethod !== 0) fail(AlertDescription.illegal_parameter, `${what}: compression`);
+    if (sh.legacyCompressionMethod !== 0) refuse('IllegalCompression', `${what}: compression`);
     return suite;
   }
 }
@@ -305,10 +301,9 @@ class ExpectServerHello implements HandshakeState {
     if (selected) {
       const offered = ctx.psk;
       if (!offered || selected.extensionData.selectedIdentity !== 0) {
-        fail(AlertDescription.illegal_parameter, 'ServerHello selects a PSK we did not offer');
+        refuse('UnofferedPsk', 'ServerHello selects a PSK we did not offer');
       }
-      if (offered.hash !== suite.hash)
-        fail(AlertDescription.illegal_parameter, 'PSK hash differs from the suite hash');
+      if (offered.hash !== suite.hash) refuse('PskHashMismatch', 'PSK hash differs from the suite hash');
       psk = offered.key;
       ctx.pskAccepted = true;
       const ticket = offered.ticket;
@@ -324,19 +319,16 @@ class ExpectServerHello implements HandshakeState {
 
     // RFC 8446 §4.2.8, §9.2: we offer only psk_dhe_ke, so key_share is mandatory.
     const shareExtension = findExtension(sh.extensions, ExtensionType.key_share);
-    if (!shareExtension) fail(AlertDescription.missing_extension, 'ServerHello without key_share');
+    if (!shareExtension) refuse('MissingKeyShareExtension', 'ServerHello without key_share');
     const share = shareExtension.extensionData.serverShare;
     const initiator = ctx.shares.get(share.group);
     if (!initiator)
-      fail(
-        AlertDescription.illegal_parameter,
-        `ServerHello key_share for group ${share.group} we did not send`,
-      );
+      refuse('UnofferedGroup', `ServerHello key_share for group ${share.group} we did not send`);
     let shared: Uint8Array;
     try {
       shared = initiator.complete(share.keyExchange);
     } catch (error) {
-      return fail(AlertDescription.illegal_parameter, `bad server key share: ${(error as Error).message}`);
+      return refuse('BadKeyShare', `bad server key share: ${(error as Error).message}`);
     }
 
     conn.transcript.start(suite.hash);
@@ -353,7 +345,7 @@ class ExpectServerHello implements HandshakeState {
     const { ctx } = this;
     const { conn, config } = ctx;
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
-    if (ctx.retry) fail(AlertDescription.unexpected_message, 'second HelloRetryRequest');
+    if (ctx.retry) refuse('SecondHelloRetryRequest', 'second HelloRetryRequest');
     const suite = ctx.checkHelloBasics(hrr, 'HelloRetryRequest');
     const allowedSent = new Set([...ctx.sentExtensions, ExtensionType.cookie]);
     checkResponseExtensions(
@@ -365,7 +357,7 @@ class ExpectServerHello implements HandshakeState {
     const selectedGroup = findExtension(hrr.extensions, ExtensionType.key_share)?.extensionData.selectedGroup;
     const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.extensionData.cookie;
     if (selectedGroup === undefined && !cookie)
-      fail(AlertDescription.illegal_parameter, 'HelloRetryRequest that would change nothing');
+      refuse('HelloRetryRequestChangesNothing', 'HelloRetryRequest that would change nothing');
     conn.transcript.replaceWithMessageHash(suite.hash);
     conn.transcript.add(message.raw);
     ctx.retry = { suite, cookie };
@@ -373,10 +365,9 @@ class ExpectServerHello implements HandshakeState {
       const code = selectedGroup;
       const name = groupName(code);
       // RFC 8446 §4.2.8: the group must be one we support and not one we already sent a share for.
-      if (!name || !config.groups.includes(name))
-        fail(AlertDescription.illegal_parameter, `HRR asks for group ${code}`);
+      if (!name || !config.groups.includes(name)) refuse('UnofferedGroup', `HRR asks for group ${code}`);
       if (ctx.shares.has(code))
-        fail(AlertDescription.illegal_parameter, 'HRR asks for a group we already sent');
+        refuse('HelloRetryRequestForSentGroup', 'HRR asks for a group we already sent');
       ctx.shares = new Map();
       ctx.startKeyShare(name);
     }
@@ -414,7 +405,7 @@ class ExpectEncryptedExtensions implements HandshakeState {
       const list = alpn.extensionData.protocolNameList;
       const chosen = list[0]!;
       if (list.length !== 1 || !config.alpnProtocols.includes(chosen)) {
-        fail(AlertDescription.illegal_parameter, 'server selected an ALPN protocol we did not offer');
+        refuse('UnofferedApplicationProtocol', 'server selected an ALPN protocol we did not offer');
       }
       conn.facts.alpnProtocol = chosen;
     } else if (conn.facts.resumed) {
@@ -455,8 +446,8 @@ function certificateRequestAnswer(
 ): ClientCertificateAnswer<CertificateRequest13Message> {
   const request = decode(CertificateRequest13, message.body);
   if (postHandshake !== request.certificateRequestContext.length > 0) {
-    fail(
-      AlertDescription.illegal_parameter,
+    refuse(
+      'BadCertificateRequestContext',
       postHandshake
         ? 'post-handshake CertificateRequest without a context'
         : 'CertificateRequest with a context',
@@ -465,11 +456,11 @@ function certificateRequestAnswer(
   // Unknown extensions are ignored (§4.3.2); known ones must belong in CertificateRequest.
   for (const { extensionType } of request.extensions) {
     if (extensionType in ExtensionType && !ALLOWED_EXTENSIONS.certificateRequest.has(extensionType)) {
-      fail(AlertDescription.illegal_parameter, `CertificateRequest with extension ${extensionType}`);
+      refuse('ExtensionNotAllowed', `CertificateRequest with extension ${extensionType}`);
     }
   }
   if (!findExtension(request.extensions, ExtensionType.signature_algorithms)) {
-    fail(AlertDescription.missing_extension, 'CertificateRequest without signature_algorithms');
+    refuse('MissingSignatureAlgorithms', 'CertificateRequest without signature_algorithms');
   }
   const authorities = findExtension(request.extensions, ExtensionType.certificate_authorities);
   return new ClientCertificateAnswer(request, store, authorities?.extensionData.authorities);
@@ -497,8 +488,8 @@ function certificateRequestResponder(
       chain = c;
     });
     if (chain === undefined) {
-      fail(
-        AlertDescription.internal_error,
+      refuse(
+        'AsyncClientCertificateStore',
         'post-handshake CertificateRequest: the ClientCertificateStore did not answer synchronously',
       );
     }
@@ -550,11 +541,11 @@ class ExpectCertificate implements HandshakeState {
     const { ctx } = this;
     const certificate = decode(Certificate13, message.body);
     if (certificate.certificateRequestContext.length !== 0) {
-      fail(AlertDescription.illegal_parameter, 'server Certificate with a context');
+      refuse('BadCertificateRequestContext', 'server Certificate with a context');
     }
     // RFC 8446 §4.4.2.4: an empty server Certificate is decode_error.
     if (certificate.certificateList.length === 0)
-      fail(AlertDescription.decode_error, 'empty server Certificate');
+      refuse('EmptyServerCertificate', 'empty server Certificate');
     const { certificateList } = certificate;
     const chain = parsePeerCertificates(
       ctx.conn.config.certificateCache,
@@ -648,8 +639,7 @@ class ExpectFinished implements HandshakeState {
     const { ctx, keys } = this;
     const { conn } = ctx;
     const { suite } = keys;
-    if (message.body.length !== suite.hashLength)
-      fail(AlertDescription.decode_error, 'Finished of the wrong length');
+    if (message.body.length !== suite.hashLength) refuse('BadFinishedLength', 'Finished of the wrong length');
     checkFinished(conn, suite, keys.serverSecret, conn.transcript.current(), message.body);
     conn.transcript.add(message.raw);
     const master = keys.hs.master();

@@ -8,7 +8,7 @@ import { concat } from '@tls-kit/crypto/bytes';
 import { AlertDescription, ContentType, HandshakeType } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
 import type { HandshakeState } from '../core.js';
-import { fail, TLSUsageError } from '../errors.js';
+import { refuse, TLSUsageError } from '../errors.js';
 import {
   finishedVerifyData12,
   type KeyBlock12,
@@ -31,7 +31,7 @@ export abstract class State12 implements HandshakeState {
 
   /** RFC 5246 §7.1: ChangeCipherSpec only where the handshake expects it. */
   handleChangeCipherSpec(): HandshakeState {
-    return fail(AlertDescription.unexpected_message, `${this.name}: unexpected ChangeCipherSpec`);
+    return refuse('UnexpectedChangeCipherSpec', `${this.name}: unexpected ChangeCipherSpec`);
   }
 }
 
@@ -134,10 +134,10 @@ export class Keys12 {
   /** RFC 5246 §7.4.9: the peer's Finished, compared in constant time (decrypt_error). */
   checkFinished(message: HandshakeMessage): void {
     if (message.body.length !== VERIFY_DATA_LENGTH)
-      fail(AlertDescription.decode_error, 'Finished of the wrong length');
+      refuse('BadFinishedLength', 'Finished of the wrong length');
     const expected = this.verifyData(this.conn.role === 'client' ? 'server' : 'client');
     if (!this.conn.config.provider.timingSafeEqual(expected, message.body)) {
-      fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
+      refuse('BadFinished', 'bad Finished verify_data');
     }
     this.conn.facts.peerFinished = message.body.slice();
     this.conn.transcript.add(message.raw);
@@ -155,8 +155,8 @@ export class ExpectChangeCipherSpec12 extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
-    return fail(
-      AlertDescription.unexpected_message,
+    return refuse(
+      'UnexpectedHandshakeMessage',
       `${this.name}: got ${handshakeName(message.type)}, expected ChangeCipherSpec`,
     );
   }
@@ -220,15 +220,15 @@ export class AppData12 extends State12 {
       // A peer that insists (or packs thousands of hellos in one record) is not answered each time:
       // as OpenSSL and BoringSSL, the connection ends.
       if (++this.refusals > MAX_RENEGOTIATION_REFUSALS)
-        fail(
-          AlertDescription.unexpected_message,
+        refuse(
+          'TooManyRenegotiationAttempts',
           `more than ${MAX_RENEGOTIATION_REFUSALS} renegotiation attempts`,
         );
       // RFC 5246 §7.2.2, RFC 5746 §4.2/§4.4: refuse with a warning; the peer decides whether to go on.
       this.conn.sendWarningAlert(AlertDescription.no_renegotiation);
       return this;
     }
-    return fail(AlertDescription.unexpected_message, `${handshakeName(message.type)} after the handshake`);
+    return refuse('UnexpectedPostHandshakeMessage', `${handshakeName(message.type)} after the handshake`);
   }
 }
 

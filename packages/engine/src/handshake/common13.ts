@@ -5,7 +5,6 @@ import type { Certificate } from '@tls-kit/certs';
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
 import { concat } from '@tls-kit/crypto/bytes';
 import {
-  AlertDescription,
   Certificate13,
   CertificateStatusType,
   CertificateVerify,
@@ -13,7 +12,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { schemeCode, tls13SchemeFitsKey } from '../algorithms.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import { EarlySecret, finishedVerifyData, type HandshakeSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { Transcript } from '../transcript/transcript.js';
@@ -57,10 +56,8 @@ export function checkResponseExtensions(
 ): void {
   for (const { extensionType: type } of extensions ?? []) {
     const name = extensionName(type);
-    if (!sent.has(type))
-      fail(AlertDescription.unsupported_extension, `${message}: unsolicited extension ${name}`);
-    if (!allowed.has(type))
-      fail(AlertDescription.illegal_parameter, `${message}: extension ${name} not allowed here`);
+    if (!sent.has(type)) refuse('UnsolicitedExtension', `${message}: unsolicited extension ${name}`);
+    if (!allowed.has(type)) refuse('ExtensionNotAllowed', `${message}: extension ${name} not allowed here`);
   }
 }
 
@@ -168,7 +165,7 @@ export function checkFinished(
 ): void {
   const expected = finishedVerifyData(conn.config.provider, suite, baseKey, transcriptHash);
   if (verifyData.length !== expected.length || !conn.config.provider.timingSafeEqual(expected, verifyData)) {
-    fail(AlertDescription.decrypt_error, 'bad Finished verify_data');
+    refuse('BadFinished', 'bad Finished verify_data');
   }
   conn.facts.peerFinished = verifyData.slice();
 }

@@ -2,15 +2,9 @@
 // RFC 8446 §6.2 asks for, and a few helpers shared by both roles.
 
 import { concat } from '@tls-kit/crypto/bytes';
-import {
-  AlertDescription,
-  DuplicateExtensionError,
-  ExtensionType,
-  enumName,
-  HandshakeType,
-} from '@tls-kit/messages';
+import { DuplicateExtensionError, ExtensionType, enumName, HandshakeType } from '@tls-kit/messages';
 import { type Codec, WireError } from '@tls-kit/wire';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 
 export type { HandshakeMessage } from '../record/handshake-joiner.js';
 
@@ -25,10 +19,7 @@ export function decode<T>(codec: Codec<T>, body: Uint8Array, what = codec.name ?
   } catch (error) {
     if (!(error instanceof WireError)) throw error;
     const duplicate = error instanceof DuplicateExtensionError;
-    return fail(
-      duplicate ? AlertDescription.illegal_parameter : AlertDescription.decode_error,
-      `${what}: ${error.message}`,
-    );
+    return refuse(duplicate ? 'DuplicateExtension' : 'InvalidHandshakeMessage', `${what}: ${error.message}`);
   }
 }
 

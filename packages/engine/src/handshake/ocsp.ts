@@ -10,14 +10,13 @@ import {
   verifyOcspResponse,
 } from '@tls-kit/certs';
 import {
-  AlertDescription,
   CertificateStatusType,
   type ClientHelloExtension,
   ExtensionType,
   findExtension,
 } from '@tls-kit/messages';
 import type { HandshakeState } from '../core.js';
-import { fail, UserCallbackError } from '../errors.js';
+import { refuse, UserCallbackError } from '../errors.js';
 import type { HandshakeContext } from './context.js';
 import type { OcspVerification, StatusFailureReason } from './ocsp-verification.js';
 
@@ -100,7 +99,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<Uint8Array | undefi
 function checkedResponse(response: Uint8Array | undefined | null): Uint8Array | undefined {
   if (response === undefined || response === null) return undefined;
   if (!(response instanceof Uint8Array) || response.length > MAX_RESPONSE) {
-    fail(AlertDescription.internal_error, 'ocspResponse must return a Uint8Array of at most 2^24-1 bytes');
+    refuse('BadOcspResponderResult', 'ocspResponse must return a Uint8Array of at most 2^24-1 bytes');
   }
   return response.length > 0 ? response : undefined;
 }
@@ -115,7 +114,7 @@ export function acceptStapledResponse(
   status: { readonly statusType: number; readonly ocspResponse: Uint8Array },
 ): void {
   if (status.statusType !== CertificateStatusType.ocsp) {
-    fail(AlertDescription.illegal_parameter, `CertificateStatus with status_type ${status.statusType}`);
+    refuse('BadCertificateStatusType', `CertificateStatus with status_type ${status.statusType}`);
   }
   conn.facts.ocspResponse = status.ocspResponse.slice();
 }
@@ -132,12 +131,12 @@ export function checkStapledStatus(conn: HandshakeContext, mode: OcspVerificatio
   if (mode === 'off' || conn.facts.peerVerification?.ok === false) return;
   const [leaf, issuer] = conn.facts.peerCertificates;
   const response = conn.facts.ocspResponse;
-  const refuse = (alert: AlertDescription, reason: StatusFailureReason, message: string): void => {
-    if (conn.config.rejectUnauthorized) fail(alert, message);
+  const reject = (reason: StatusFailureReason, message: string): void => {
+    if (conn.config.rejectUnauthorized)
+      refuse(reason === 'revoked' ? 'CertificateRevoked' : 'BadCertificateStatus', message);
     conn.facts.peerVerification = { ok: false, reason, message };
   };
-  const bad = (message: string) =>
-    refuse(AlertDescription.bad_certificate_status_response, 'bad-certificate-status', message);
+  const bad = (message: string) => reject('bad-certificate-status', message);
   if (!response) {
     if (mode === 'require') bad('the server stapled no OCSP response');
     return;
@@ -161,8 +160,7 @@ export function checkStapledStatus(conn: HandshakeContext, mode: OcspVerificatio
   }
   if (status.status === 'revoked') {
     const when = status.revocationTime?.toISOString();
-    refuse(
-      AlertDescription.certificate_revoked,
+    reject(
       'revoked',
       `OCSP: ${leaf.subject} was revoked at ${when}${status.reason ? ` (${status.reason})` : ''}`,
     );

@@ -8,10 +8,10 @@ import {
   VerifyFailureReason,
   verifyChain,
 } from '@tls-kit/certs';
-import { AlertDescription } from '@tls-kit/messages';
 import type { Connection } from '../connection.js';
 import type { PeerVerification } from '../core.js';
-import { fail, UserCallbackError } from '../errors.js';
+import { refuse, UserCallbackError } from '../errors.js';
+import type { Reason } from '../reasons.js';
 import type { VerifyCallback } from '../verify-callback.js';
 import type { HandshakeContext } from './context.js';
 import { extensionName } from './messages.js';
@@ -36,39 +36,38 @@ export function parsePeerCertificates(
     // CertificateRequest; any other is unsolicited (§4.2: unsupported_extension).
     const unsolicited = entry.extensions?.find((e) => !solicited.has(e.extensionType));
     if (unsolicited) {
-      fail(
-        AlertDescription.unsupported_extension,
+      refuse(
+        'UnsolicitedExtension',
         `CertificateEntry extension ${extensionName(unsolicited.extensionType)}`,
       );
     }
     try {
       return cache.parse(entry.certData);
     } catch (error) {
-      return fail(
-        AlertDescription.bad_certificate,
-        `certificate ${i} does not parse: ${(error as Error).message}`,
-      );
+      return refuse('UnparsableCertificate', `certificate ${i} does not parse: ${(error as Error).message}`);
     }
   });
 }
 
-/** The alert for each way a chain can fail validation (RFC 8446 §6.2). */
-function alertForReason(reason: string): number {
-  switch (reason) {
+/** Our reason (and so the alert, RFC 8446 §6.2) for each way a chain can fail validation. */
+function reasonForFailure(failure: VerifyFailureReason): Reason {
+  switch (failure) {
     case VerifyFailureReason.Expired:
     case VerifyFailureReason.NotYetValid:
-      return AlertDescription.certificate_expired;
+      return 'CertificateExpired';
     case VerifyFailureReason.UnknownIssuer:
     case VerifyFailureReason.SelfSignedLeaf:
     case VerifyFailureReason.SelfSignedInChain:
     case VerifyFailureReason.DepthExceeded:
-      return AlertDescription.unknown_ca;
+      return 'UnknownIssuer';
     case VerifyFailureReason.Revoked:
-      return AlertDescription.certificate_revoked;
+      return 'CertificateRevoked';
     case VerifyFailureReason.UnsupportedAlgorithm:
-      return AlertDescription.unsupported_certificate;
+      return 'UnsupportedCertificateAlgorithm';
+    case VerifyFailureReason.HostnameMismatch:
+      return 'CertificateNameMismatch';
     default:
-      return AlertDescription.bad_certificate;
+      return 'InvalidCertificate';
   }
 }
 
@@ -108,8 +107,8 @@ export function validatePeerChain(
   verifyCallback: VerifyCallback | undefined,
   checkStatus?: () => void,
 ): void {
-  const [leaf, ...intermediates] = certificates;
-  if (!leaf) fail(AlertDescription.internal_error, 'no certificate to validate');
+  // Never empty: each caller deals with an empty certificate_list first (RFC 8446 §4.4.2.4).
+  const [leaf, ...intermediates] = certificates as readonly [Certificate, ...Certificate[]];
   conn.facts.receivedCertificates = certificates;
   const { checkServerIdentity, rejectUnauthorized, verification } = conn.config;
   const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
@@ -139,7 +138,7 @@ export function validatePeerChain(
   }
   if (!result.ok) {
     if (rejectUnauthorized)
-      fail(alertForReason(result.reason), `${purpose} certificate rejected: ${result.message}`);
+      refuse(reasonForFailure(result.reason), `${purpose} certificate rejected: ${result.message}`);
     conn.facts.peerVerification = { ok: false, reason: result.reason, message: result.message };
   } else {
     conn.facts.peerVerification = VERIFIED;

@@ -2,9 +2,8 @@
 // (RFC 8446 §4.4.3) and TLS 1.2 digitally-signed structs (RFC 5246 §4.7). The scheme must be one
 // we offered and fit the key (illegal_parameter); the signature must verify (decrypt_error).
 import type { PrivateKey, PublicKey, SignatureSchemeName } from '@tls-kit/crypto';
-import { AlertDescription } from '@tls-kit/messages';
 import { schemeName } from '../algorithms.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import type { HandshakeContext } from './context.js';
 
 /**
@@ -22,19 +21,16 @@ export function verifyPeerSignature(
 ): SignatureSchemeName {
   const name = schemeName(scheme);
   if (!name || !conn.config.signatureSchemes.includes(name)) {
-    fail(
-      AlertDescription.illegal_parameter,
-      `${what} with a scheme we did not offer (0x${scheme.toString(16)})`,
-    );
+    refuse('UnofferedSignatureScheme', `${what} with a scheme we did not offer (0x${scheme.toString(16)})`);
   }
   if (!fitsKey(name, key))
-    fail(AlertDescription.illegal_parameter, `${what}: ${name} does not fit the ${key.type} key`);
+    refuse('SignatureSchemeDoesNotFitKey', `${what}: ${name} does not fit the ${key.type} key`);
   let ok: boolean;
   try {
     ok = conn.config.provider.verify(name, key, signed, signature);
   } catch {
     ok = false;
   }
-  if (!ok) fail(AlertDescription.decrypt_error, `bad ${what} signature`);
+  if (!ok) refuse('BadSignature', `bad ${what} signature`);
   return name;
 }

@@ -1,9 +1,9 @@
 // Record size negotiation, shared by both versions and both roles: record_size_limit (RFC 8449)
 // and the older max_fragment_length (RFC 6066 §4), which small clients and OpenSSL still use.
 // A client may offer both; RFC 8449 §5: a server that knows record_size_limit answers that one.
-import { AlertDescription, type ClientHelloExtension, ExtensionType, findExtension } from '@tls-kit/messages';
+import { type ClientHelloExtension, ExtensionType, findExtension } from '@tls-kit/messages';
 import type { ResolvedConfig } from '../config.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import type { HandshakeContext } from './context.js';
 
@@ -43,7 +43,7 @@ function find(extensions: Extensions) {
 
 /** RFC 8449 §4: TLS 1.3 limits count the content type byte (at most 2^14 + 1), TLS 1.2's do not. */
 function applyRecordSizeLimit(conn: HandshakeContext, peerLimit: number, tls13: boolean): void {
-  if (peerLimit < 64) fail(AlertDescription.illegal_parameter, `record_size_limit ${peerLimit}`);
+  if (peerLimit < 64) refuse('BadRecordSizeLimit', `record_size_limit ${peerLimit}`);
   const max = tls13 ? MAX_PLAINTEXT + 1 : MAX_PLAINTEXT;
   conn.records.setLimits(Math.min(conn.config.recordSizeLimit, max), Math.min(peerLimit, max));
 }
@@ -73,8 +73,7 @@ export function answerRecordLimits(
   if (offer.maxFragmentLength === undefined) return undefined;
   const bytes = maxFragmentLengthBytes(offer.maxFragmentLength);
   // RFC 6066 §4: an unknown value is illegal_parameter.
-  if (bytes === undefined)
-    fail(AlertDescription.illegal_parameter, `max_fragment_length ${offer.maxFragmentLength}`);
+  if (bytes === undefined) refuse('BadMaxFragmentLength', `max_fragment_length ${offer.maxFragmentLength}`);
   applyMaxFragmentLength(conn, bytes, tls13);
   return {
     extensionType: ExtensionType.max_fragment_length,
@@ -98,11 +97,8 @@ export function acceptRecordLimits(
   if (answer.maxFragmentLength === undefined) return;
   // RFC 8449 §5: both answers at once is illegal_parameter; RFC 6066 §4: the echo is our value.
   if (answer.recordSizeLimit !== undefined)
-    fail(AlertDescription.illegal_parameter, 'both record_size_limit and max_fragment_length');
+    refuse('BothRecordLimits', 'both record_size_limit and max_fragment_length');
   if (answer.maxFragmentLength !== sentCode)
-    fail(
-      AlertDescription.illegal_parameter,
-      `max_fragment_length ${answer.maxFragmentLength} is not the one we sent`,
-    );
+    refuse('BadMaxFragmentLength', `max_fragment_length ${answer.maxFragmentLength} is not the one we sent`);
   applyMaxFragmentLength(conn, maxFragmentLengthBytes(answer.maxFragmentLength)!, tls13);
 }

@@ -3,7 +3,6 @@
 // post_handshake_auth (§4.6.2); every other handshake message, including a renegotiation
 // attempt (ClientHello, HelloRequest), is unexpected_message (§4.1.2, §4.6).
 import {
-  AlertDescription,
   ContentType,
   ExtensionType,
   HandshakeType,
@@ -13,7 +12,7 @@ import {
   type NewSessionTicket13Message,
 } from '@tls-kit/messages';
 import type { HandshakeState } from '../core.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import { exportKeyingMaterial, nextTrafficSecret } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import type { HandshakeContext } from './context.js';
@@ -90,7 +89,7 @@ export class Traffic13 implements HandshakeState {
           requestUpdate !== KeyUpdateRequest.update_requested &&
           requestUpdate !== KeyUpdateRequest.update_not_requested
         ) {
-          fail(AlertDescription.illegal_parameter, `KeyUpdate request_update ${requestUpdate}`);
+          refuse('BadKeyUpdateRequest', `KeyUpdate request_update ${requestUpdate}`);
         }
         this.conn.records.caps.keyUpdate();
         this.conn.installKeys('read', {
@@ -107,13 +106,13 @@ export class Traffic13 implements HandshakeState {
         if (this.onTicket) {
           const ticket = decode(NewSessionTicket13, message.body);
           if (ticket.ticketLifetime > MAX_TICKET_LIFETIME) {
-            fail(AlertDescription.illegal_parameter, 'ticket lifetime over 7 days');
+            refuse('TicketLifetimeTooLong', 'ticket lifetime over 7 days');
           }
           // RFC 8446 §4.6.1: early_data is the only extension defined for NewSessionTicket;
           // unknown ones are ignored.
           for (const e of ticket.extensions) {
             if (e.unknown && e.extensionType in ExtensionType) {
-              fail(AlertDescription.illegal_parameter, `NewSessionTicket with extension ${e.extensionType}`);
+              refuse('ExtensionNotAllowed', `NewSessionTicket with extension ${e.extensionType}`);
             }
           }
           if (ticket.ticketLifetime > 0) this.onTicket(ticket);
@@ -126,7 +125,7 @@ export class Traffic13 implements HandshakeState {
     // the client, our read secret on the server.
     const clientSecret = this.conn.role === 'client' ? this.secret(WRITE) : this.secret(READ);
     if (this.postHandshakeAuth?.handle(message, clientSecret)) return this;
-    return fail(AlertDescription.unexpected_message, `${handshakeName(message.type)} after the handshake`);
+    return refuse('UnexpectedPostHandshakeMessage', `${handshakeName(message.type)} after the handshake`);
   }
 
   /** Sends KeyUpdate and switches to the next write secret (RFC 8446 §4.6.3, §7.2). */

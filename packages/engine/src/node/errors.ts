@@ -157,26 +157,22 @@ export function alertReason(code: number): string {
 }
 
 /**
- * OpenSSL's reason for a failure we found ourselves, by the alert we sent and the engine's
- * message: what node's own side reports (a server's 'tlsClientError', a client's 'error').
+ * OpenSSL's reason for a failure we found ourselves, by the engine's reason: what node's own
+ * side reports (a server's 'tlsClientError', a client's 'error'). Bytes that are no TLS record
+ * (a plain-text peer) OpenSSL reads as a record version, unless they start an HTTP request.
  */
-const LOCAL_REASONS: readonly { alert: number; message?: string; reason: string }[] = [
-  { alert: AlertDescription.protocol_version, reason: 'unsupported protocol' },
-  {
-    alert: AlertDescription.handshake_failure,
-    message: 'no cipher suite in common',
-    reason: 'no shared cipher',
-  },
-  {
-    alert: AlertDescription.handshake_failure,
-    message: 'no key exchange group in common',
-    reason: 'no suitable key share',
-  },
-  { alert: AlertDescription.no_application_protocol, reason: 'no application protocol' },
-];
-
-/** Bytes that are no TLS record (a plain-text peer): OpenSSL reads them as a record version. */
-const NOT_A_RECORD: ReadonlySet<Reason | undefined> = new Set(['UnknownRecordType', 'BadRecordHeader']);
+const LOCAL_REASONS: Partial<Record<Reason, string>> = {
+  UnknownRecordType: 'wrong version number',
+  BadRecordHeader: 'wrong version number',
+  HttpRequest: 'http request',
+  HttpsProxyRequest: 'https proxy request',
+  NoSupportedVersion: 'unsupported protocol',
+  ObsoleteClientVersion: 'unsupported protocol',
+  NoSharedCipherSuite: 'no shared cipher',
+  NoSharedGroup: 'no suitable key share',
+  NoApplicationProtocol: 'no application protocol',
+  AlpnCallbackRefused: 'no application protocol',
+};
 
 /**
  * An engine error as node reports it: a peer alert gets node's ERR_SSL_* code, `library` and
@@ -186,14 +182,7 @@ export function nodeErrorFrom(error: Error): Error {
   if ('code' in error) return error;
   let reason: string | undefined;
   if (error instanceof TLSAlertError) reason = alertReason(error.alertCode);
-  else if (error instanceof BadTLSDataError) {
-    reason = NOT_A_RECORD.has(error.reason)
-      ? 'wrong version number'
-      : LOCAL_REASONS.find(
-          (r) =>
-            r.alert === error.alertCode && (r.message === undefined || error.message.startsWith(r.message)),
-        )?.reason;
-  }
+  else if (error instanceof BadTLSDataError) reason = LOCAL_REASONS[error.reason];
   if (reason === undefined) return error;
   return Object.assign(error, {
     code: `ERR_SSL_${reason.toUpperCase().replace(/ /g, '_')}`,

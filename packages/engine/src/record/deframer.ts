@@ -8,6 +8,7 @@
 import { RecordSplitter } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
 import { refuse } from '../errors.js';
+import type { Reason } from '../reasons.js';
 
 /** A record as received: `header` and `fragment` are valid only until the next push/feed/detach. */
 export interface RawRecord {
@@ -90,11 +91,22 @@ export class Deframer {
       // record_overflow; a non-TLS version is not TLS at all (decode_error).
       const field = error.segments[1];
       const reason =
-        field === 'type' ? 'UnknownRecordType' : field === 'length' ? 'RecordOverflow' : 'BadRecordHeader';
+        (this.splitter.position === 0 && plainHttp(this.splitter.peek(5))) ||
+        (field === 'type' ? 'UnknownRecordType' : field === 'length' ? 'RecordOverflow' : 'BadRecordHeader');
       return refuse(reason, `bad record header: ${error.message}`);
     }
     if (!split) return undefined;
     const { type, version, fragment } = split.record;
     return { type, version, header: split.bytes.subarray(0, 5), fragment };
   }
+}
+
+/** The HTTP request lines OpenSSL recognizes at the start of a TLS stream (its ssl3_get_record). */
+const HTTP_REQUESTS = ['GET ', 'POST ', 'HEAD ', 'PUT '];
+
+/** Why the stream's first bytes, which are no record header, look like HTTP, if they do. */
+function plainHttp(first: Uint8Array): Reason | undefined {
+  const text = String.fromCharCode(...first);
+  if (HTTP_REQUESTS.some((method) => text.startsWith(method))) return 'HttpRequest';
+  return text.startsWith('CONNE') ? 'HttpsProxyRequest' : undefined;
 }

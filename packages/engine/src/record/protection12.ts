@@ -54,6 +54,11 @@ export class Tls12Protection implements RecordProtection {
     return Math.min(MAX_PLAINTEXT, this.limit);
   }
 
+  /** Records protected (or tried) with this key so far: its sequence number. */
+  get records(): number {
+    return this.seq;
+  }
+
   private nextSeq(): Uint8Array {
     if (this.seq >= Number.MAX_SAFE_INTEGER)
       refuse('SequenceNumberExhausted', 'record sequence number exhausted');

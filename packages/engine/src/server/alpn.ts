@@ -1,7 +1,4 @@
-// The server's ALPN choice (RFC 7301 §3.2), for both versions: the application's callback when
-// it has one (node:tls' ALPNCallback), else our preferred protocol that the client offers.
-import { AlertDescription } from '@tls-kit/messages';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 
 /**
  * ServerOptions.alpnCallback: the protocol to use among those the client offered (in its order),
@@ -20,11 +17,11 @@ export function chooseAlpn(
   if (callback) {
     const chosen = callback(offered, serverName);
     if (chosen === undefined || !offered.includes(chosen))
-      fail(AlertDescription.no_application_protocol, 'the ALPN callback chose no offered protocol');
+      refuse('AlpnCallbackRefused', 'the ALPN callback chose no offered protocol');
     return chosen;
   }
   if (ours.length === 0) return undefined;
   const chosen = ours.find((p) => offered.includes(p));
-  if (!chosen) fail(AlertDescription.no_application_protocol, 'no ALPN protocol in common');
+  if (!chosen) refuse('NoApplicationProtocol', 'no ALPN protocol in common');
   return chosen;
 }

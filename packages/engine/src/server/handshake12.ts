@@ -25,7 +25,6 @@ import type {
 import { FFDHE_PRIMES_HEX } from '@tls-kit/crypto';
 import { concat, fromHex } from '@tls-kit/crypto/bytes';
 import {
-  AlertDescription,
   Certificate12,
   CertificateRequest12,
   CertificateStatusMessage,
@@ -56,7 +55,7 @@ import {
 import { CURVE_GROUPS, GROUP_CODES, schemeCode, TLS12_ECDHE_GROUPS } from '../algorithms.js';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import {
   AppData12,
   chooseScheme12,
@@ -147,40 +146,39 @@ export function clientHello12(
 ): HandshakeState {
   const { config } = conn;
   const tls12 = settings.tls12;
-  if (!tls12) return fail(AlertDescription.protocol_version, 'TLS 1.2 is not enabled');
+  if (!tls12) return refuse('NoSupportedVersion', 'TLS 1.2 is not enabled');
   const extensions = ch.extensions ?? [];
   const T = ExtensionType;
   // RFC 8446 §4.2.1 / RFC 5246 §7.4.1.2: the client's versions must include 1.2.
   const versions = findExtension(extensions, T.supported_versions)?.extensionData.versions;
   if (versions ? !versions.includes(ProtocolVersion.TLS1_2) : ch.legacyVersion < ProtocolVersion.TLS1_2) {
-    fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.2 or 1.3');
+    refuse('NoSupportedVersion', 'the client does not offer TLS 1.2 or 1.3');
   }
   // RFC 7507 §3: a fallback connection to a server that knows a higher version.
   if (ch.cipherSuites.includes(CipherSuiteCode.TLS_FALLBACK_SCSV) && config.versions.includes('TLSv1.3')) {
-    fail(AlertDescription.inappropriate_fallback, 'TLS_FALLBACK_SCSV while we support TLS 1.3');
+    refuse('InappropriateFallback', 'TLS_FALLBACK_SCSV while we support TLS 1.3');
   }
   // RFC 5246 §7.4.1.2: the list must include null compression, which is what we use.
-  if (!ch.legacyCompressionMethods.includes(0))
-    fail(AlertDescription.illegal_parameter, 'no null compression');
+  if (!ch.legacyCompressionMethods.includes(0)) refuse('IllegalCompression', 'no null compression');
 
   // RFC 5746 §3.6: an initial ClientHello's renegotiation_info is empty; SCSV means the same.
   const renegotiation = findExtension(extensions, T.renegotiation_info)?.extensionData;
   if (renegotiation && renegotiation.renegotiatedConnection.length !== 0) {
-    fail(AlertDescription.handshake_failure, 'non-empty renegotiation_info in an initial handshake');
+    refuse('BadRenegotiationInfo', 'non-empty renegotiation_info in an initial handshake');
   }
   const names = findExtension(extensions, T.server_name)?.extensionData.serverNameList;
   if (names) {
     // RFC 6066 §3: one host name, ASCII.
     const name = names[0]!.hostName;
     if (names.length !== 1 || !/^[\x21-\x7e]+$/.test(name)) {
-      fail(AlertDescription.illegal_parameter, 'server_name: not a single ASCII host name');
+      refuse('BadServerName', 'server_name: not a single ASCII host name');
     }
     conn.facts.serverName = name.toLowerCase();
   }
   const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
   // RFC 8422 §5.1.2: uncompressed points are the only format; a list without it is unusable.
   if (pointFormats && !pointFormats.includes(0))
-    fail(AlertDescription.illegal_parameter, 'ec_point_formats without uncompressed');
+    refuse('NoUncompressedPointFormat', 'ec_point_formats without uncompressed');
 
   const limitExtension = answerRecordLimits(conn, extensions, false);
 
@@ -256,7 +254,7 @@ class Server12 {
       (answer) => askServerCertificates(source!, conn.facts.serverName, answer),
       (chain) => {
         if (chain instanceof Error)
-          return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
+          return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
         if (rest.length > 0 && (!chain || !this.findNegotiation(chain))) return this.chooseChain(rest);
         const extensions = this.offer.ch.extensions ?? [];
         return withStapledResponse(
@@ -313,7 +311,10 @@ class Server12 {
     // extension resuming one is aborted.
     if (session.extendedMasterSecret !== 1) return undefined;
     if (!offer.extendedMasterSecret) {
-      fail(AlertDescription.handshake_failure, 'resumption without extended_master_secret (RFC 7627 §5.3)');
+      refuse(
+        'ResumptionWithoutExtendedMasterSecret',
+        'resumption without extended_master_secret (RFC 7627 §5.3)',
+      );
     }
     return { session, suite };
   }
@@ -441,16 +442,15 @@ class Server12 {
     const { conn, offer, tls12 } = this;
     const { config } = conn;
     if (!chain) {
-      fail(
-        conn.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
+      refuse(
+        conn.facts.serverName ? 'NoCertificateForServerName' : 'NoServerCertificate',
         `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
     this.settings = forServedChain(this.settings, chain.certificates);
     const { settings } = this;
     const negotiated = this.findNegotiation(chain);
-    if (!negotiated)
-      fail(AlertDescription.handshake_failure, 'no cipher suite in common for our certificate');
+    if (!negotiated) refuse('NoSharedCipherSuite', 'no cipher suite in common for our certificate');
     const { suite, group, scheme } = negotiated;
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
     this.issueTicket =
@@ -609,7 +609,7 @@ class ExpectClientCertificate extends State12 {
     if (certificateList.length === 0) {
       // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
       if (settings.clientAuth === 'require')
-        fail(AlertDescription.handshake_failure, 'the client sent no certificate');
+        refuse('NoClientCertificateTls12', 'the client sent no certificate');
       conn.transcript.releaseMessages();
       return this.next;
     }
@@ -617,8 +617,7 @@ class ExpectClientCertificate extends State12 {
       conn.config.certificateCache,
       certificateList.map((certData) => ({ certData })),
     );
-    if (!settings.clientTrustStore)
-      fail(AlertDescription.internal_error, 'no trust store for client certificates');
+    if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
     validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
     this.next.clientLeaf = chain[0];
     return this.next;
@@ -651,10 +650,7 @@ class ExpectClientKeyExchange extends State12 {
       shared = this.kx.complete(peer);
     } catch (error) {
       // RFC 8422 §5.10 / RFC 7919 §3: an invalid point or DH value (0, 1, p-1, >= p).
-      return fail(
-        AlertDescription.illegal_parameter,
-        `bad client key exchange value: ${(error as Error).message}`,
-      );
+      return refuse('BadKeyShare', `bad client key exchange value: ${(error as Error).message}`);
     }
     const preMaster = suite.kx === 'dhe' ? stripLeadingZeros(shared) : shared;
     conn.transcript.add(message.raw);

@@ -10,7 +10,6 @@ import type { Certificate, ServerCertificates } from '@tls-kit/certs';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
 import {
-  AlertDescription,
   Certificate13,
   CertificateRequest13,
   CertificateVerify,
@@ -34,7 +33,7 @@ import {
 import { GROUP_CODES } from '../algorithms.js';
 import { askServerCertificates, type ChainAnswer, type LocalChain } from '../certs-bridge.js';
 import type { HandshakeState } from '../core.js';
-import { fail } from '../errors.js';
+import { refuse } from '../errors.js';
 import { checkPskKey } from '../external-psk.js';
 import {
   checkFinished,
@@ -118,8 +117,7 @@ interface ChosenPsk {
 
 /** RFC 6066 §3: a host name is ASCII; we compare it in lower case. */
 function hostName(name: string): string {
-  if (!/^[\x21-\x7e]+$/.test(name))
-    fail(AlertDescription.illegal_parameter, 'server_name: not an ASCII host name');
+  if (!/^[\x21-\x7e]+$/.test(name)) refuse('BadServerName', 'server_name: not an ASCII host name');
   return name.toLowerCase();
 }
 
@@ -142,10 +140,7 @@ class ExpectClientHello implements HandshakeState {
     conn.records.clientHelloExchanged();
     // RFC 8446 Appendix D.5: SSL 3.0 and below are refused whatever else the hello offers.
     if (ch.legacyVersion <= ProtocolVersion.SSL3_0)
-      fail(
-        AlertDescription.protocol_version,
-        `ClientHello legacy_version 0x${ch.legacyVersion.toString(16)}`,
-      );
+      refuse('ObsoleteClientVersion', `ClientHello legacy_version 0x${ch.legacyVersion.toString(16)}`);
 
     // RFC 8446 §4.2.1: without supported_versions the client speaks TLS 1.2 at most.
     if (
@@ -156,69 +151,69 @@ class ExpectClientHello implements HandshakeState {
     ) {
       // TLS 1.2: negotiated in server/handshake12.ts, never after a HelloRetryRequest.
       if (settings.tls12 && !retry) return clientHello12(conn, settings, message, ch);
-      fail(AlertDescription.protocol_version, 'the client does not offer TLS 1.3');
+      refuse('NoSupportedVersion', 'the client does not offer TLS 1.3');
     }
     ctx.postHandshakeAuth = findExtension(extensions, ExtensionType.post_handshake_auth) !== undefined;
     // RFC 8446 §4.1.2: legacy_compression_method is exactly [null].
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
-      fail(AlertDescription.illegal_parameter, 'ClientHello compression methods other than null');
+      refuse('IllegalCompression', 'ClientHello compression methods other than null');
     }
     // RFC 8446 §4.2.11: pre_shared_key must be the last extension.
     const pskIndex = extensions.findIndex((e) => e.extensionType === ExtensionType.pre_shared_key);
     if (pskIndex >= 0 && pskIndex !== extensions.length - 1) {
-      fail(AlertDescription.illegal_parameter, 'pre_shared_key is not the last extension');
+      refuse('PreSharedKeyNotLast', 'pre_shared_key is not the last extension');
     }
     const suite = suitesByPreference(config.suites, ch.cipherSuites, settings.preferClientCipherOrder).find(
       (s) => ch.cipherSuites.includes(s.id),
     );
-    if (!suite) fail(AlertDescription.handshake_failure, 'no cipher suite in common');
+    if (!suite) refuse('NoSharedCipherSuite', 'no cipher suite in common');
 
     // RFC 8446 §9.2: key_share and supported_groups go together; we need (EC)DHE.
     const clientGroups = findExtension(extensions, ExtensionType.supported_groups)?.extensionData
       ?.namedGroupList;
     const shares = findExtension(extensions, ExtensionType.key_share)?.extensionData?.clientShares;
     if (!clientGroups || !shares) {
-      fail(AlertDescription.missing_extension, 'ClientHello without supported_groups/key_share');
+      refuse('MissingKeyShareExtension', 'ClientHello without supported_groups/key_share');
     }
     const seen = new Set<number>();
     for (const s of shares) {
       // RFC 8446 §4.2.8: one share per group, each for a group listed in supported_groups.
-      if (seen.has(s.group)) fail(AlertDescription.illegal_parameter, 'two key shares for one group');
+      if (seen.has(s.group)) refuse('DuplicateKeyShare', 'two key shares for one group');
       if (!clientGroups.includes(s.group))
-        fail(AlertDescription.illegal_parameter, 'key share for an unlisted group');
+        refuse('KeyShareForUnlistedGroup', 'key share for an unlisted group');
       seen.add(s.group);
     }
 
     if (retry) {
       // RFC 8446 §4.1.2: the second ClientHello repeats the first except for what the HRR asked.
       if (retry.suite !== suite)
-        fail(AlertDescription.illegal_parameter, 'second ClientHello changes the cipher suite');
+        refuse('SecondClientHelloChangedCipherSuite', 'second ClientHello changes the cipher suite');
       if (!bytesEqual(retry.sessionId, ch.legacySessionId)) {
-        fail(AlertDescription.illegal_parameter, 'second ClientHello changes the session id');
+        refuse('SecondClientHelloChangedSessionId', 'second ClientHello changes the session id');
       }
       const cookie = findExtension(extensions, ExtensionType.cookie)?.extensionData?.cookie;
       if (!cookie || !config.provider.timingSafeEqual(cookie, retry.cookie)) {
-        fail(AlertDescription.illegal_parameter, 'second ClientHello without our cookie');
+        refuse('SecondClientHelloWithoutCookie', 'second ClientHello without our cookie');
       }
       if (retry.group && (shares.length !== 1 || shares[0]!.group !== GROUP_CODES[retry.group])) {
-        fail(AlertDescription.illegal_parameter, 'second ClientHello without the key share we asked for');
+        refuse('SecondClientHelloWrongKeyShare', 'second ClientHello without the key share we asked for');
       }
       // RFC 8446 §4.2.10: no early_data after a HelloRetryRequest.
       if (findExtension(extensions, ExtensionType.early_data)?.extensionData)
-        fail(AlertDescription.illegal_parameter, 'early_data after HRR');
+        refuse('EarlyDataAfterHelloRetryRequest', 'early_data after HRR');
       conn.records.stopSkippingEarlyData();
     }
 
     // Our most preferred group the client sent a share for; else HelloRetryRequest for our most
     // preferred group it supports.
     const mutual = config.groups.filter((g) => clientGroups.includes(GROUP_CODES[g]));
-    if (mutual.length === 0) fail(AlertDescription.handshake_failure, 'no key exchange group in common');
+    if (mutual.length === 0) refuse('NoSharedGroup', 'no key exchange group in common');
     const withShare = mutual.find((g) => shares.some((s) => s.group === GROUP_CODES[g]));
     if (!retry && (!withShare || settings.forceHelloRetry)) {
       // RFC 8446 §4.1.4: never ask for a share the client already sent; then only a cookie.
       return this.helloRetryRequest(ch, message.raw, suite, withShare ? undefined : mutual[0]!);
     }
-    if (!withShare) fail(AlertDescription.illegal_parameter, 'second ClientHello without a usable key share');
+    if (!withShare) refuse('SecondClientHelloWrongKeyShare', 'second ClientHello without a usable key share');
     const clientShare = shares.find((s) => s.group === GROUP_CODES[withShare])!;
 
     // RFC 8446 §4.2.10: we never accept 0-RTT; skip the early data the client may send.
@@ -229,7 +224,7 @@ class ExpectClientHello implements HandshakeState {
     const names = findExtension(extensions, ExtensionType.server_name)?.extensionData?.serverNameList;
     if (names) {
       // RFC 6066 §3: at most one name of each type.
-      if (names.length !== 1) fail(AlertDescription.illegal_parameter, 'server_name with several host names');
+      if (names.length !== 1) refuse('BadServerName', 'server_name with several host names');
       conn.facts.serverName = hostName(names[0]!.hostName);
     }
 
@@ -257,7 +252,7 @@ class ExpectClientHello implements HandshakeState {
     };
     if (negotiated.psk) return sendServerFlight(ctx, negotiated, undefined);
     // RFC 8446 §4.2.3: certificate authentication needs signature_algorithms.
-    if (!sigalgs) fail(AlertDescription.missing_extension, 'ClientHello without signature_algorithms');
+    if (!sigalgs) refuse('MissingSignatureAlgorithms', 'ClientHello without signature_algorithms');
     return chooseCertificate(ctx, negotiated, [settings.certificates, ...settings.moreCertificates]);
   }
 
@@ -270,10 +265,10 @@ class ExpectClientHello implements HandshakeState {
     if (!offered) return undefined;
     const modes = findExtension(ch.extensions, ExtensionType.psk_key_exchange_modes)?.extensionData.keModes;
     // RFC 8446 §4.2.9: a PSK offer without psk_key_exchange_modes is missing_extension.
-    if (!modes) fail(AlertDescription.missing_extension, 'pre_shared_key without psk_key_exchange_modes');
+    if (!modes) refuse('MissingPskKeyExchangeModes', 'pre_shared_key without psk_key_exchange_modes');
     // RFC 8446 §4.2.11: one binder per identity.
     if (offered.binders.length !== offered.identities.length) {
-      fail(AlertDescription.illegal_parameter, 'pre_shared_key: binders do not match identities');
+      refuse('PskBinderCountMismatch', 'pre_shared_key: binders do not match identities');
     }
     const { ticketKeys, pskCallback } = this.ctx.settings;
     if ((!ticketKeys && !pskCallback) || !modes.includes(PskKeyExchangeMode.psk_dhe_ke)) return undefined;
@@ -294,7 +289,7 @@ class ExpectClientHello implements HandshakeState {
       const binder = offered.binders[i]!;
       // RFC 8446 §4.2.11.2: a binder that does not verify is decrypt_error.
       if (binder.length !== expected.length || !config.provider.timingSafeEqual(binder, expected)) {
-        fail(AlertDescription.decrypt_error, 'PSK binder does not verify');
+        refuse('BadPskBinder', 'PSK binder does not verify');
       }
       return chosen;
     }
@@ -327,7 +322,7 @@ class ExpectClientHello implements HandshakeState {
     try {
       psk = checkPskKey(answer, 'pskCallback()');
     } catch (error) {
-      return fail(AlertDescription.internal_error, (error as Error).message);
+      return refuse('BadPskCallbackResult', (error as Error).message);
     }
     if (psk.hash !== suite.hash) return undefined;
     return { index, key: psk.key, state: undefined, externalIdentity: identity.slice() };
@@ -394,7 +389,7 @@ function chooseCertificate(
     (answer) => askServerCertificates(source!, conn.facts.serverName, answer),
     (chain) => {
       if (chain instanceof Error)
-        return fail(AlertDescription.internal_error, `unusable server chain: ${chain.message}`);
+        return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
       const fits = chain && chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
       if (!fits && rest.length > 0) return chooseCertificate(ctx, n, rest);
       return withStapledResponse(
@@ -423,14 +418,13 @@ function sendServerFlight(
   let scheme: SignatureSchemeName | undefined;
   if (!n.psk) {
     if (!chain) {
-      fail(
-        conn.facts.serverName ? AlertDescription.unrecognized_name : AlertDescription.handshake_failure,
+      refuse(
+        conn.facts.serverName ? 'NoCertificateForServerName' : 'NoServerCertificate',
         `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
     scheme = chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
-    if (!scheme)
-      fail(AlertDescription.handshake_failure, 'no signature scheme in common for our certificate');
+    if (!scheme) refuse('NoSharedSignatureScheme', 'no signature scheme in common for our certificate');
   }
 
   // Key exchange: respond to the client's share (fixed private keys are a test hook for KATs).
@@ -448,7 +442,7 @@ function sendServerFlight(
       shared = response.sharedSecret;
     }
   } catch (error) {
-    return fail(AlertDescription.illegal_parameter, `bad client key share: ${(error as Error).message}`);
+    return refuse('BadKeyShare', `bad client key share: ${(error as Error).message}`);
   }
 
   conn.transcript.start(suite.hash);
@@ -574,18 +568,16 @@ class ExpectClientCertificate implements HandshakeState {
     const { conn, settings } = this.ctx;
     const certificate = decode(Certificate13, message.body);
     if (!bytesEqual(certificate.certificateRequestContext, this.requestContext)) {
-      fail(AlertDescription.illegal_parameter, 'client Certificate with the wrong context');
+      refuse('BadCertificateRequestContext', 'client Certificate with the wrong context');
     }
     conn.transcript.add(message.raw);
     if (certificate.certificateList.length === 0) {
       // RFC 8446 §4.4.2.4: no certificate when we require one is certificate_required.
-      if (settings.clientAuth === 'require')
-        fail(AlertDescription.certificate_required, 'the client sent no certificate');
+      if (settings.clientAuth === 'require') refuse('NoClientCertificate', 'the client sent no certificate');
       return new ExpectClientFinished(this.ctx, this.keys);
     }
     const chain = parsePeerCertificates(conn.config.certificateCache, certificate.certificateList);
-    if (!settings.clientTrustStore)
-      fail(AlertDescription.internal_error, 'no trust store for client certificates');
+    if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
     validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
     return new ExpectClientCertificateVerify(this.ctx, this.keys, chain[0]!);
   }
@@ -628,8 +620,7 @@ class ExpectClientFinished implements HandshakeState {
     const { conn, settings } = this.ctx;
     const { keys } = this;
     const { suite } = keys;
-    if (message.body.length !== suite.hashLength)
-      fail(AlertDescription.decode_error, 'Finished of the wrong length');
+    if (message.body.length !== suite.hashLength) refuse('BadFinishedLength', 'Finished of the wrong length');
     checkFinished(conn, suite, keys.clientSecret, conn.transcript.current(), message.body);
     conn.transcript.add(message.raw);
     conn.installKeys('read', { version: 'TLSv1.3', suite, secret: keys.clientApp });

@@ -5,7 +5,6 @@
 import type { Certificate, TrustStore } from '@tls-kit/certs';
 import { bytesEqual } from '@tls-kit/crypto/bytes';
 import {
-  AlertDescription,
   Certificate13,
   CertificateRequest13,
   type CertificateRequestExtension,
@@ -14,7 +13,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import { schemeCode } from '../algorithms.js';
-import { fail, TLSUsageError } from '../errors.js';
+import { refuse, TLSUsageError } from '../errors.js';
 import { checkFinished, verifyCertificateVerify } from '../handshake/common13.js';
 import type { HandshakeContext } from '../handshake/context.js';
 import { decode, type HandshakeMessage } from '../handshake/messages.js';
@@ -100,13 +99,13 @@ export function certificateRequester(
       case HandshakeType.certificate: {
         const certificate = decode(Certificate13, message.body);
         if (!bytesEqual(certificate.certificateRequestContext, p.context))
-          fail(AlertDescription.illegal_parameter, 'client Certificate with the wrong context');
+          refuse('BadCertificateRequestContext', 'client Certificate with the wrong context');
         p.transcript.add(message.raw);
         p.expect = HandshakeType.finished;
         if (certificate.certificateList.length === 0) {
           // RFC 8446 §4.4.2.4: no certificate when we require one is certificate_required.
           if (settings.clientAuth === 'require')
-            fail(AlertDescription.certificate_required, 'the client sent no certificate');
+            refuse('NoClientCertificate', 'the client sent no certificate');
           return true;
         }
         const chain = parsePeerCertificates(conn.config.certificateCache, certificate.certificateList);
@@ -138,7 +137,7 @@ export function certificateRequester(
       }
       default: {
         if (message.body.length !== suite.hashLength)
-          fail(AlertDescription.decode_error, 'Finished of the wrong length');
+          refuse('BadFinishedLength', 'Finished of the wrong length');
         checkFinished(conn, suite, clientSecret, p.transcript.current(), message.body);
         pending = undefined;
         onDone();

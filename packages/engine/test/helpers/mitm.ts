@@ -11,6 +11,8 @@ import {
   ClientTLS,
   type Connection,
   InvalidatedError,
+  REASON_ALERTS,
+  type Reason,
   type ServerOptions,
   ServerTLS,
 } from '../../src/index.js';
@@ -156,18 +158,20 @@ export function message(type: number, body: Uint8Array): Uint8Array {
 }
 
 /**
- * `input` makes `e` fail with `alert`: the exception, the alert on the wire (decrypted with
- * `secret`, by default the endpoint's handshake write key once it has one), and invalidation.
+ * `input` makes `e` fail for `reason`: the exception, the reason's alert on the wire (decrypted
+ * with `secret`, by default the endpoint's handshake write key once it has one), and invalidation.
  */
 export function expectFailure(
   t: ExecutionContext,
   e: Endpoint,
   input: Uint8Array,
-  alert: number,
+  reason: Reason,
   secret?: Uint8Array,
 ): void {
   const error = t.throws(() => e.connection.dataFromWire(input), { instanceOf: BadTLSDataError });
-  t.is(error?.alertCode, alert, error?.message);
+  t.is(error?.reason, reason, error?.message);
+  const alert = REASON_ALERTS[reason];
+  t.is(error?.alertCode, alert);
   const key = secret ?? e.secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET');
   t.deepEqual(alertsIn(e.take(), key), [alert], 'alert on the wire');
   t.is(e.connection.state, 'invalidated');

@@ -47,5 +47,3 @@ export function trace(sectionTitle: string): Trace {
     },
   };
 }
-
-export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -11,6 +11,7 @@ import {
   type ClientOptions,
   ClientTLS,
   type Connection,
+  REASON_ALERTS,
   type Reason,
   type ServerOptions,
   ServerTLS,
@@ -131,17 +132,12 @@ export function inject(connection: Connection, type: number, body: Uint8Array): 
   core.perform(() => core.sendRaw(ContentType.handshake, frameHandshake(type, body)));
 }
 
-/** `deliver` fails with BadTLSDataError(alert), `end` wrote that alert, and is invalidated. */
-export function expectAlert(
-  t: ExecutionContext,
-  end: End,
-  alert: number,
-  deliver: () => unknown,
-  reason?: Reason,
-): void {
+/** `deliver` fails with BadTLSDataError(reason), `end` wrote the reason's alert, and is invalidated. */
+export function expectAlert(t: ExecutionContext, end: End, reason: Reason, deliver: () => unknown): void {
   const error = t.throws(deliver, { instanceOf: BadTLSDataError });
+  t.is(error?.reason, reason, error?.message);
+  const alert = REASON_ALERTS[reason];
   t.is(error?.alertCode, alert);
-  if (reason) t.is(error?.reason, reason);
   const last = records(end.take()).at(-1);
   t.is(last?.type, ContentType.alert);
   // Before ChangeCipherSpec the alert is readable: fatal + description.

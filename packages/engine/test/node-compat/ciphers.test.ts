@@ -214,3 +214,24 @@ test('cert-chains-concat: a server cert given as leaf and intermediate in one PE
   t.deepEqual(node, { authorized: true, issuer: 'ca2 intermediate' });
   t.deepEqual(ours, node);
 });
+
+test('http request / https proxy request: a plain-text HTTP client at a TLS server, named as node names it', async (t) => {
+  const requests = ['GET', 'POST', 'HEAD', 'PUT', 'CONNECT', 'OPTIONS'].map((m) => `${m} / HTTP/1.1\r\n\r\n`);
+  const { node, ours } = await both(async (impl) => {
+    const { port, close, errors } = await serverOf(impl);
+    for (const request of requests) {
+      const plain = net.connect(port, '127.0.0.1', () => plain.write(request));
+      plain.on('error', () => {});
+      plain.resume();
+      await once(plain, 'close');
+    }
+    await close();
+    return errors;
+  });
+  t.deepEqual(node, [
+    ...Array<string>(4).fill('ERR_SSL_HTTP_REQUEST'),
+    'ERR_SSL_HTTPS_PROXY_REQUEST',
+    'ERR_SSL_WRONG_VERSION_NUMBER',
+  ]);
+  t.deepEqual(ours, node);
+});

@@ -108,6 +108,11 @@ abstract class FrameSplitter {
     return this.end - this.start;
   }
 
+  /** Up to `length` of the bytes not yet returned, as a view valid until the next push or detach. */
+  peek(length: number): Uint8Array {
+    return this.buf.subarray(this.start, Math.min(this.end, this.start + length));
+  }
+
   /** Stream offset of the next byte not yet returned. */
   get position(): number {
     return this.offset;

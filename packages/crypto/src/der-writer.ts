@@ -1,5 +1,7 @@
-// DER encoding, just what CertificateBuilder needs (X.690 §10).
+// The DER writer of every tls-kit package (X.690 §10): definite, minimal lengths; what the key
+// containers here and certs' CertificateBuilder need.
 
+import { bigIntToBytes, byteLengthOf } from './bytes.js';
 import { Tag } from './der.js';
 
 export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array {
@@ -36,8 +38,9 @@ export function asciiBytes(s: string): Uint8Array {
   return Uint8Array.from(s, (ch) => ch.charCodeAt(0) & 0x7f);
 }
 
-/** A non-negative INTEGER from its unsigned big-endian magnitude. */
-export function unsignedInteger(magnitude: Uint8Array): Uint8Array {
+/** A non-negative INTEGER from a bigint or its unsigned big-endian magnitude. */
+export function unsignedInteger(value: bigint | Uint8Array): Uint8Array {
+  const magnitude = typeof value === 'bigint' ? bigIntToBytes(value, byteLengthOf(value)) : value;
   let start = 0;
   while (start < magnitude.length - 1 && magnitude[start] === 0) start++;
   const m = magnitude.subarray(start);
