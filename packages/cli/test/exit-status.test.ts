@@ -4,7 +4,7 @@
 import { openssl } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { run } from '../src/commands/s_client.js';
-import { fakeIO, have, opensslServer, pkiFiles } from './helpers/peers.js';
+import { fakeIO, have, opensslWww, pkiFiles } from './helpers/peers.js';
 
 const withOpenssl = have('openssl') ? test : test.skip;
 if (!have('openssl')) test('openssl is absent: these tests are skipped', (t) => t.log('no openssl binary'));
@@ -25,15 +25,7 @@ async function ours(args: string[]): Promise<number> {
 
 withOpenssl('exit status as openssl s_client’s for the same flags and situations', async (t) => {
   const f = pkiFiles();
-  const { child, port } = await opensslServer([
-    '-cert',
-    f.leaf,
-    '-cert_chain',
-    f.intermediate,
-    '-key',
-    f.key,
-    '-www',
-  ]);
+  const { child, port } = await opensslWww();
   t.teardown(() => child.kill());
   const server = `127.0.0.1:${port}`;
   const cases: [string, string[], number][] = [

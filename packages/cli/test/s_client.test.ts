@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { createServer } from '@tls-kit/engine/node';
-import { have, opensslServer } from '@tls-kit/test-helpers';
+import { have } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { run } from '../src/commands/s_client.js';
 import {
@@ -14,6 +14,7 @@ import {
   fakeIO,
   keylogSecrets,
   ocspResponseFile,
+  opensslWww,
   pkiFiles,
   sClient,
   tlsKit,
@@ -44,11 +45,6 @@ async function serve(
   await once(server, 'listening');
   t.teardown(() => server.close());
   return (server.address() as AddressInfo).port;
-}
-
-async function opensslWww(extra: string[] = []) {
-  const f = pkiFiles();
-  return opensslServer(['-cert', f.leaf, '-cert_chain', f.intermediate, '-key', f.key, '-www', ...extra]);
 }
 
 withOpenssl(
