@@ -201,6 +201,7 @@ export function clientHello12(
     pointFormats: pointFormats !== undefined,
     limitExtension,
   };
+  conn.facts.peerSignatureSchemes = offer.schemes;
   const server = new Server12(conn, settings, tls12, offer);
   if (settings.clientAuth !== 'none') conn.transcript.keepMessages();
   conn.transcript.add(message.raw);
