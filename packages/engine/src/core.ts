@@ -205,7 +205,7 @@ export class ConnectionCore implements RecordSink {
   private wireCloseAfterFlush = false;
   /** The peer asked for a KeyUpdate: one answer, sent at the end of the call, serves them all. */
   private keyUpdateOwed = false;
-  /** The driver's transport is full (setTransportFull): input waits, unprocessed, until it drains. */
+  /** The driver's transport is full (setTransportFull): an owed KeyUpdate waits until it drains. */
   private transportFull = false;
 
   constructor(
@@ -382,23 +382,20 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * The driver's transport is full: input is kept unprocessed (up to maxBufferedInput) until it
-   * drains. When it drains, the waiting input is processed as after a certificate callback.
+   * The driver's transport is full: input is still processed (the application may be reading
+   * while its own writes wait), but the answers a peer can ask for (KeyUpdate) wait until it
+   * drains, so a peer that sends and never reads cannot make us queue output.
    */
   setTransportFull(full: boolean): void {
-    if (full || !this.transportFull) {
-      this.transportFull = full;
-      return;
-    }
-    this.transportFull = false;
-    if (this.inCall || this.stopped || this.status === 'waiting') return;
-    if (!this.records.holdsInput) return;
-    this.processWaitingInput(() => {});
+    const drained = this.transportFull && !full;
+    this.transportFull = full;
+    if (drained && this.keyUpdateOwed && !this.inCall && this.status !== 'invalidated')
+      this.processWaitingInput(() => {});
   }
 
-  /** False while the transport is full, a certificate callback is pending, or input is no longer read. */
+  /** False while a certificate callback is pending or once input is no longer read. */
   get wantsRead(): boolean {
-    return !this.transportFull && this.status !== 'waiting' && !this.stopped;
+    return this.status !== 'waiting' && !this.stopped;
   }
 
   /** A warning alert that leaves the connection usable (TLS 1.2 no_renegotiation, RFC 5246 §7.2.2). */
@@ -516,7 +513,8 @@ export class ConnectionCore implements RecordSink {
     this.inCall = true;
     try {
       fn();
-      this.answerKeyUpdate();
+      // RFC 8446 §4.6.3 only asks that the answer precede our next data: a full transport defers it.
+      if (!this.transportFull) this.answerKeyUpdate();
     } catch (error) {
       this.inCall = false;
       throw this.failWith(error);
@@ -560,9 +558,9 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * Runs `step`, then processes the input that waited (for a callback, or for the transport to
-   * drain) outside dataFromWire: data goes to onApplicationData and errors to onError, or else
-   * to the next dataFromWire call.
+   * Runs `step`, then processes the input that waited (for a callback) outside dataFromWire, and
+   * sends what is owed (a KeyUpdate deferred by a full transport): data goes to onApplicationData
+   * and errors to onError, or else to the next dataFromWire call.
    */
   private processWaitingInput(step: () => void): void {
     try {
@@ -651,7 +649,6 @@ export class ConnectionCore implements RecordSink {
 
   private process(): void {
     while (
-      !this.transportFull &&
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {

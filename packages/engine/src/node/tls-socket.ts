@@ -1,8 +1,9 @@
 // A node:tls-style TLSSocket: a stream.Duplex of plaintext over any Duplex transport (usually a
 // net.Socket), driven by a sans-IO Connection. Backpressure: the transport is paused while our
-// readable side is full and while our own output is over its high-water mark (the engine holds
-// input back meanwhile: Connection.setTransportFull), and a write completes only when the
-// transport accepted its records, so neither direction buffers without bound.
+// readable side is full (whatever our writable side does, as node:tls), a write completes only
+// when the transport accepted its records, and while our output is over the transport's
+// high-water mark the engine defers the answers a peer can ask for (Connection.setTransportFull),
+// so neither direction buffers without bound.
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -145,7 +146,7 @@ export class TLSSocket extends Duplex {
   servername: string | false = false;
   private secure = false;
   private pausedTransport = false;
-  /** Our output is over the transport's high-water mark: no reading until 'drain'. */
+  /** Our output is over the transport's high-water mark: the engine defers its answers until 'drain'. */
   private outputBlocked = false;
   private transportClosing = false;
   private waitingForSecure: (() => void)[] = [];
@@ -510,7 +511,7 @@ export class TLSSocket extends Duplex {
   override _read(): void {
     if (this.pausedTransport) {
       this.pausedTransport = false;
-      if (!this.outputBlocked) this.socket.resume();
+      this.socket.resume();
     }
   }
 
@@ -564,16 +565,16 @@ export class TLSSocket extends Duplex {
     }
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.socket.write(data);
-    // A peer that sends and never reads must not make us queue without bound: while what the
-    // transport could not take yet is over its high-water mark (write() returned false, so
-    // 'drain' follows), stop reading. (The first flight is written before `engine` is set.)
+    // Our output over the transport's high-water mark (write() returned false, so 'drain'
+    // follows): reading goes on, as node:tls does (two peers writing to each other must not both
+    // stop), but the engine defers the answers a peer could ask for without bound (KeyUpdate).
+    // What the application writes waits for the drain in _write. (The first flight is written
+    // before `engine` is set.)
     if (this.outputBlocked || this.socket.writableLength <= this.socket.writableHighWaterMark) return;
     this.outputBlocked = true;
     this.engine?.setTransportFull(true);
-    this.socket.pause();
     this.socket.once('drain', () => {
       this.outputBlocked = false;
-      if (!this.pausedTransport) this.socket.resume();
       if (!this.destroyed) this.connection.setTransportFull(false);
     });
   }
