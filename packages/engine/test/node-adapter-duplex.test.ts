@@ -1,15 +1,17 @@
 // The Node adapter writing and reading at once: two peers that send large amounts to each other
 // at the same time both complete (reading never waits on our own writes, as node:tls), with our
-// adapter on both sides and against node:tls in both roles; and a peer that asks for KeyUpdates
-// without reading gets no output while ours waits for it, though its data is still read.
+// adapter on both sides, against node:tls in both roles, and secureStreams on both sides; and a
+// peer that asks for KeyUpdates without reading gets no output while ours waits for it, though
+// its data is still read.
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { privateKeyToPem } from '@tls-kit/certs';
 import test from 'ava';
-import { ClientTLS } from '../src/index.js';
-import { connect, createServer } from '../src/node/index.js';
+import { ClientTLS, ServerTLS } from '../src/index.js';
+import { connect, createServer, type StreamTransport, secureStreams } from '../src/node/index.js';
 import { pki } from './helpers/pki.js';
 import { attach } from './helpers/socket.js';
 
@@ -17,7 +19,7 @@ const MiB = 1024 * 1024;
 const EACH_WAY = 32 * MiB;
 const CHUNK = 64 * 1024;
 
-type Socket = net.Socket | import('../src/node/index.js').TLSSocket;
+type Socket = Duplex;
 
 function credentials() {
   const p = pki();
@@ -101,6 +103,30 @@ for (const peers of [
     server.close();
   });
 }
+
+/** secureStreams over a socket, as a Node Duplex of plaintext. */
+function webTLS(socket: net.Socket, tls: ClientTLS | ServerTLS): Duplex {
+  const { readable, writable } = secureStreams(Duplex.toWeb(socket) as unknown as StreamTransport, tls);
+  return Duplex.fromWeb({ readable, writable } as Parameters<typeof Duplex.fromWeb>[0]);
+}
+
+test(`full duplex, ${EACH_WAY / MiB} MiB each way: secureStreams on both sides`, async (t) => {
+  const p = pki();
+  let serverDigest!: Promise<string>;
+  const server = net.createServer((socket) => {
+    serverDigest = exchange(webTLS(socket, new ServerTLS({ certificates: p.chain('ecdsa') })));
+    serverDigest.catch(() => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+  await once(socket, 'connect');
+  const client = webTLS(socket, new ClientTLS({ serverHostname: 'localhost', trustRoot: p.trustStore }));
+  t.is(await exchange(client), expectedDigest, 'the client received what the server sent');
+  t.is(await serverDigest, expectedDigest, 'the server received what the client sent');
+  client.destroy();
+  server.close();
+});
 
 test('a peer that requests KeyUpdates and never reads: its data is read, no answer is written', async (t) => {
   const { cert, key } = credentials();
