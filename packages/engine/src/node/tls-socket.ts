@@ -107,6 +107,10 @@ const CLOSE_GRACE_MS = 2000;
 
 const codeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
+/** The TLSSocket a transport carries, for the transport listeners (shared functions, not closures per socket). */
+const OWNER = Symbol('TLSSocket');
+type Transport = Duplex & { [OWNER]: TLSSocket };
+
 export class TLSSocket extends Duplex {
   /**
    * The engine's events of one socket, as methods of one small object: no closures kept per
@@ -154,13 +158,14 @@ export class TLSSocket extends Duplex {
   /** setMaxSendFragment(): the most plaintext bytes per record we send; none set: the engine's. */
   private maxSendFragment: number | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private readonly getSessionBytes: (() => Uint8Array | undefined) | undefined;
+  private readonly sessions: TLSSocketInit<TLSSocket>['sessions'];
   private readonly rejectUnverifiedPeer: boolean;
   /** Records written before a net.Socket we were given connected (node starts then too). */
   private beforeConnect: Uint8Array[] | undefined;
   private engine: Connection | undefined;
   private tracer: Tracer | undefined;
-  private readonly init: TLSSocketInit<TLSSocket>;
+  /** Until our first flight is on the wire (setServername() may start the engine again). */
+  private init: TLSSocketInit<TLSSocket> | undefined;
   private readonly verifyCallback: VerifyCallback | undefined;
   /** The transport: a net.Socket or any Duplex of bytes. */
   readonly socket: Duplex;
@@ -197,7 +202,7 @@ export class TLSSocket extends Duplex {
     this.socket = socket ?? new net.Socket({ allowHalfOpen: true });
     this.server = setup.server;
     this.isServer = setup.isServer;
-    this.getSessionBytes = setup.getSession;
+    this.sessions = setup.sessions;
     this.rejectUnverifiedPeer = setup.rejectUnverifiedPeer ?? false;
     this.verifyCallback = setup.verifyCallback;
     if (setup.enableTrace) this.enableTrace();
@@ -224,23 +229,41 @@ export class TLSSocket extends Duplex {
       transport.once('connect', () => {
         const queued = this.beforeConnect ?? [];
         this.beforeConnect = undefined;
+        this.init = undefined;
         for (const bytes of queued) this.toWire(bytes);
         this.emit('connect');
       });
     }
     this.start();
-    transport.on('data', (chunk: Buffer) => this.fromWire(chunk));
-    transport.on('end', () => this.transportEnded());
-    transport.on('error', (error: Error) => this.destroy(error));
-    transport.on('close', () => {
-      if (!this.destroyed) this.destroy(this.secure ? undefined : this.earlyCloseError());
-    });
+    if (!this.beforeConnect) this.init = undefined;
+    (transport as Transport)[OWNER] = this;
+    transport.on('data', TLSSocket.onTransportData);
+    transport.on('end', TLSSocket.onTransportEnd);
+    transport.on('error', TLSSocket.onTransportError);
+    transport.on('close', TLSSocket.onTransportClose);
+  }
+
+  private static onTransportData(this: Transport, chunk: Buffer): void {
+    this[OWNER].fromWire(chunk);
+  }
+
+  private static onTransportEnd(this: Transport): void {
+    this[OWNER].transportEnded();
+  }
+
+  private static onTransportError(this: Transport, error: Error): void {
+    this[OWNER].destroy(error);
+  }
+
+  private static onTransportClose(this: Transport): void {
+    const socket = this[OWNER];
+    if (!socket.destroyed) socket.destroy(socket.secure ? undefined : socket.earlyCloseError());
   }
 
   private start(servername?: string): void {
     const events = new TLSSocket.Events(this);
     try {
-      this.engine = this.init.tls(this, servername).start(
+      this.engine = this.init!.tls(this, servername).start(
         (data) => this.toWire(data),
         (immediate) => this.closeTransport(immediate),
         this.verifyCallback,
@@ -365,13 +388,13 @@ export class TLSSocket extends Duplex {
 
   /** Client: the latest session ticket's bytes (TLS 1.3 or RFC 5077), or undefined. */
   getTLSTicket(): Buffer | undefined {
-    const bytes = this.getSessionBytes?.();
+    const bytes = this.sessions?.bytes();
     return bytes ? sessionTicket(bytes) : undefined;
   }
 
   /** Client: the latest session (ticket) as bytes for the `session` option, or undefined. */
   getSession(): Buffer | undefined {
-    const bytes = this.getSessionBytes?.();
+    const bytes = this.sessions?.bytes();
     return bytes ? Buffer.from(bytes) : undefined;
   }
 
