@@ -237,28 +237,29 @@ export class TLSSocket extends Duplex {
     this.start();
     if (!this.beforeConnect) this.init = undefined;
     (transport as Transport)[OWNER] = this;
-    transport.on('data', TLSSocket.onTransportData);
-    transport.on('end', TLSSocket.onTransportEnd);
-    transport.on('error', TLSSocket.onTransportError);
-    transport.on('close', TLSSocket.onTransportClose);
+    const listeners = TLSSocket.fromTransport;
+    transport.on('data', listeners.data);
+    transport.on('end', listeners.end);
+    transport.on('error', listeners.error);
+    transport.on('close', listeners.close);
   }
 
-  private static onTransportData(this: Transport, chunk: Buffer): void {
-    this[OWNER].fromWire(chunk);
-  }
-
-  private static onTransportEnd(this: Transport): void {
-    this[OWNER].transportEnded();
-  }
-
-  private static onTransportError(this: Transport, error: Error): void {
-    this[OWNER].destroy(error);
-  }
-
-  private static onTransportClose(this: Transport): void {
-    const socket = this[OWNER];
-    if (!socket.destroyed) socket.destroy(socket.secure ? undefined : socket.earlyCloseError());
-  }
+  /** The transport's listeners, called with the transport as `this`: the same functions for every socket. */
+  private static readonly fromTransport = {
+    data(this: Transport, chunk: Buffer): void {
+      this[OWNER].fromWire(chunk);
+    },
+    end(this: Transport): void {
+      this[OWNER].transportEnded();
+    },
+    error(this: Transport, error: Error): void {
+      this[OWNER].destroy(error);
+    },
+    close(this: Transport): void {
+      const socket = this[OWNER];
+      if (!socket.destroyed) socket.destroy(socket.secure ? undefined : socket.earlyCloseError());
+    },
+  };
 
   private start(servername?: string): void {
     const events = new TLSSocket.Events(this);
