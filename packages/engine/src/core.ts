@@ -27,7 +27,13 @@ import {
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
-import { type Direction, type RecordKeys, RecordLayer, type RecordSink } from './record/layer.js';
+import {
+  type Direction,
+  type RecordKeys,
+  RecordLayer,
+  type RecordOutput,
+  type RecordSink,
+} from './record/layer.js';
 import { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */
@@ -181,7 +187,7 @@ export class ConnectionFacts {
   }
 }
 
-export class ConnectionCore implements RecordSink {
+export class ConnectionCore implements RecordSink, RecordOutput {
   readonly facts = new ConnectionFacts();
   status: ConnectionState = 'handshaking';
   ended = false;
@@ -217,7 +223,7 @@ export class ConnectionCore implements RecordSink {
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
     this.handshakeOnly = new HandshakeOnly(config.provider);
-    this.records = new RecordLayer(config, role, (records) => this.queueOutput(records));
+    this.records = new RecordLayer(config, role, this);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
@@ -584,7 +590,8 @@ export class ConnectionCore implements RecordSink {
     }
   }
 
-  private queueOutput(records: Uint8Array): void {
+  /** @internal The record layer's output (RecordOutput). */
+  queueOutput(records: Uint8Array): void {
     if (this.output) this.output.push(records);
     else this.output = [records];
   }

@@ -45,13 +45,15 @@ export interface ClientSocketOptions extends SecureContextOptions {
   >;
 }
 
+const NO_PSK = {};
+
 /** The engine's psk option from node's client pskCallback. */
 function externalPsk(options: ClientSocketOptions): { psk?: { identity: string; key: Uint8Array } } {
-  if (options.pskCallback === undefined) return {};
+  if (options.pskCallback === undefined) return NO_PSK;
   if (typeof options.pskCallback !== 'function')
     throw invalidArgType('options.pskCallback', 'of type function', options.pskCallback);
   const answer = options.pskCallback(null);
-  return answer ? { psk: { identity: answer.identity, key: answer.psk } } : {};
+  return answer ? { psk: { identity: answer.identity, key: answer.psk } } : NO_PSK;
 }
 
 /** Sends the configured chain whatever the server asks for, as node:tls does. */
@@ -82,6 +84,9 @@ const noEngineIdentityCheck = (): undefined => undefined;
 export const checkedName = (options: ClientSocketOptions): string =>
   options.servername || options.host || 'localhost';
 
+/** Key log lines as the socket's 'keylog' events; made outside clientInit so that it keeps none of its scope. */
+const socketKeyLog = (socket: SessionEvents) => keyLogSink((line) => socket.emit('keylog', line));
+
 /** The client TLSSocketInit of `options`: session events and key log lines reach the socket. */
 export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionEvents> {
   const chain = chainFrom(options);
@@ -102,7 +107,7 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionE
         ...psk,
         sessionCache: sessions,
         sessionCache12: sessions,
-        keyLog: keyLogSink((line) => self.emit('keylog', line)),
+        keyLog: socketKeyLog(self),
         // node:tls verifies after the handshake (see verifyAfterHandshake): the engine reports.
         rejectUnauthorized: false,
         checkServerIdentity: noEngineIdentityCheck,
