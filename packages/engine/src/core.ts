@@ -147,7 +147,11 @@ class HandshakeOnly {
 const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
 const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
-/** The facts of a connection; the session ID is kept as bytes alone, without a view per connection. */
+const viewOf = (bytes: ArrayBuffer | undefined) => bytes && new Uint8Array(bytes);
+/** A copy of exact size (a Buffer's slice() would be a view of a larger buffer). */
+const bufferOf = (data: Uint8Array | undefined) => data && new Uint8Array(data).buffer;
+
+/** The facts of a connection; byte values are kept as bare buffers, without a view per connection. */
 export class ConnectionFacts {
   tlsVersion: TLSVersion | undefined;
   cipherSuite: string | undefined;
@@ -172,18 +176,33 @@ export class ConnectionFacts {
   resumed = false;
   /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
   pskIdentity: Uint8Array | undefined;
-  /** The verify_data of the latest Finished we sent and of the peer's (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
-  finished: Uint8Array | undefined;
-  peerFinished: Uint8Array | undefined;
+  // Kept as bare buffers, each read a new view over the same bytes: a view kept per value would
+  // be one object more per idle connection.
+  private finishedBytes: ArrayBuffer | undefined;
+  private peerFinishedBytes: ArrayBuffer | undefined;
   private sessionIdBytes: ArrayBuffer | undefined;
 
-  /** A view of the session ID's bytes (a new view per read, over the same bytes). */
+  /** The verify_data of the latest Finished we sent (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
+  get finished(): Uint8Array | undefined {
+    return viewOf(this.finishedBytes);
+  }
+  set finished(data: Uint8Array | undefined) {
+    this.finishedBytes = bufferOf(data);
+  }
+
+  /** The verify_data of the peer's latest Finished. */
+  get peerFinished(): Uint8Array | undefined {
+    return viewOf(this.peerFinishedBytes);
+  }
+  set peerFinished(data: Uint8Array | undefined) {
+    this.peerFinishedBytes = bufferOf(data);
+  }
+
   get sessionId(): Uint8Array | undefined {
-    return this.sessionIdBytes && new Uint8Array(this.sessionIdBytes);
+    return viewOf(this.sessionIdBytes);
   }
   set sessionId(id: Uint8Array | undefined) {
-    // A copy of exact size (a Buffer's slice() would be a view of a larger buffer).
-    this.sessionIdBytes = id && new Uint8Array(id).buffer;
+    this.sessionIdBytes = bufferOf(id);
   }
 }
 

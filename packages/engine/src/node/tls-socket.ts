@@ -153,7 +153,8 @@ export class TLSSocket extends Duplex {
   /** Our output is over the transport's high-water mark: the engine defers its answers until 'drain'. */
   private outputBlocked = false;
   private transportClosing = false;
-  private waitingForSecure: (() => void)[] = [];
+  /** Work waiting for the handshake (writes, the end), created by the first. */
+  private waitingForSecure: (() => void)[] | undefined;
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
   /** setMaxSendFragment(): the most plaintext bytes per record we send; none set: the engine's. */
   private maxSendFragment: number | undefined;
@@ -557,6 +558,8 @@ export class TLSSocket extends Duplex {
 
   private handshakeDone(): void {
     clearTimeout(this.handshakeTimer);
+    // A cleared timer still holds its callback (and this socket's context): let both go.
+    this.handshakeTimer = undefined;
     const c = this.connection;
     this.secure = true;
     this.alpnProtocol = c.alpnProtocol ?? false;
@@ -573,8 +576,8 @@ export class TLSSocket extends Duplex {
     queueMicrotask(() => {
       if (this.destroyed) return;
       this.emit('secure');
-      const waiting = this.waitingForSecure;
-      this.waitingForSecure = [];
+      const waiting = this.waitingForSecure ?? [];
+      this.waitingForSecure = undefined;
       for (const run of waiting) run();
     });
   }
@@ -605,7 +608,8 @@ export class TLSSocket extends Duplex {
 
   private whenSecure(run: () => void): void {
     if (this.secure) run();
-    else this.waitingForSecure.push(run);
+    else if (this.waitingForSecure) this.waitingForSecure.push(run);
+    else this.waitingForSecure = [run];
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
