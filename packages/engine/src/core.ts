@@ -4,7 +4,6 @@
 // callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
-import type { CryptoProvider } from '@tls-kit/crypto';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import {
   Alert,
@@ -28,7 +27,7 @@ import { decode, frameHandshake, type HandshakeMessage } from './handshake/messa
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
 import { type Direction, type RecordKeys, RecordLayer, type RecordSink } from './record/layer.js';
-import { Transcript } from './transcript/transcript.js';
+import type { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */
 export interface HandshakeState {
@@ -118,8 +117,6 @@ const EMPTY = new Uint8Array(0);
  * completed the handshake, so an open connection keeps none of it.
  */
 class HandshakeOnly {
-  /** The running transcript hash. */
-  readonly transcript: Transcript;
   /** ClientHello.random, for key log lines. */
   clientRandom: Uint8Array = EMPTY;
   /** Application data written before the handshake completed (lazily), and its size. */
@@ -131,10 +128,6 @@ class HandshakeOnly {
   paused = false;
   /** The connection object handed to user callbacks (verifyCallback). */
   publicConnection: unknown;
-
-  constructor(provider: CryptoProvider) {
-    this.transcript = new Transcript(provider);
-  }
 }
 
 /** peerCertificates before (or without) a peer chain: one array for every connection. */
@@ -222,17 +215,12 @@ export class ConnectionCore {
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.handshakeOnly = new HandshakeOnly(config.provider);
+    this.handshakeOnly = new HandshakeOnly();
     this.records = new RecordLayer(config, role, (records) => this.queueOutput(records));
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
     });
-  }
-
-  /** The running transcript hash; only during the handshake. */
-  get transcript(): Transcript {
-    return this.handshake('transcript').transcript;
   }
 
   private handshake(what: string): HandshakeOnly {
@@ -407,10 +395,10 @@ export class ConnectionCore {
   }
 
   /**
-   * Frames a handshake message, adds it to the transcript (the handshake's, or `transcript` for
-   * post-handshake authentication) and queues it protected.
+   * Frames a handshake message, adds it to `transcript` (the sending state's) and queues it
+   * protected.
    */
-  sendHandshake(type: number, body: Uint8Array, transcript: Transcript = this.transcript): Uint8Array {
+  sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
     const raw = frameHandshake(type, body);
     if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);

@@ -1,7 +1,9 @@
 // What a handshake state sees of its connection: the configuration and role, the facts it
-// establishes, the transcript, sending handshake messages, installing keys, pausing for a user
-// callback, key logging, and the record layer's handshake controls. The connection's driver
-// (core.ts) provides it; states never see the input loop, output batching or close handling.
+// establishes, sending handshake messages, installing keys, pausing for a user callback, key
+// logging, and the record layer's handshake controls. The connection's driver (core.ts) provides
+// it; states never see the input loop, output batching or close handling. The transcript and the
+// key schedule are not here: each state owns them and hands them to the next state's constructor,
+// so an open connection keeps only its traffic secrets.
 import type { ResolvedConfig, TLSVersion } from '../config.js';
 import type { ConnectionEvents, ConnectionFacts, ConnectionState, HandshakeState } from '../core.js';
 import type { Direction, RecordKeys, RecordLayer } from '../record/layer.js';
@@ -25,8 +27,6 @@ export interface HandshakeContext {
   readonly role: 'client' | 'server';
   /** What the handshake established, as `Connection` reports it. */
   readonly facts: ConnectionFacts;
-  /** The running transcript hash; only during the handshake. */
-  readonly transcript: Transcript;
   readonly records: HandshakeRecords;
   readonly events: ConnectionEvents;
   readonly status: ConnectionState;
@@ -39,8 +39,8 @@ export interface HandshakeContext {
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
   onInvalidate: (() => void) | undefined;
 
-  /** Frames, hashes into `transcript` (the handshake's by default) and sends a handshake message. */
-  sendHandshake(type: number, body: Uint8Array, transcript?: Transcript): Uint8Array;
+  /** Frames, hashes into `transcript` (the sending state's own) and sends a handshake message. */
+  sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array;
   /** Sends already framed data without touching the transcript. */
   sendRaw(type: number, data: Uint8Array): void;
   /** A warning alert that leaves the connection usable (RFC 5246 §7.2.2). */

@@ -75,6 +75,7 @@ import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-cert
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
+import { Transcript } from '../transcript/transcript.js';
 import { chooseAlpn } from './alpn.js';
 import { SESSION12_TAG, type Session12, Session12Codec } from './session-cache.js';
 import {
@@ -202,9 +203,11 @@ export function clientHello12(
     limitExtension,
   };
   const server = new Server12(conn, settings, tls12, offer);
-  if (settings.clientAuth !== 'none') conn.transcript.keepMessages();
-  conn.transcript.add(message.raw);
-  return server.checkSessionCache();
+  // The handshake's transcript starts here (a TLS 1.3 server hands over before any HelloRetryRequest).
+  const transcript = new Transcript(config.provider);
+  if (settings.clientAuth !== 'none') transcript.keepMessages();
+  transcript.add(message.raw);
+  return server.checkSessionCache(transcript);
 }
 
 interface Resumable {
@@ -233,12 +236,12 @@ class Server12 {
   }
 
   /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
-  checkSessionCache(): HandshakeState {
+  checkSessionCache(transcript: Transcript): HandshakeState {
     const { settings } = this;
     const found = this.findSession();
-    if (found) return this.resume(found);
+    if (found) return this.resume(found, transcript);
     // id_not_found_somehow: full handshake, once ServerCertificates has answered.
-    return this.chooseChain([settings.certificates, ...settings.moreCertificates]);
+    return this.chooseChain([settings.certificates, ...settings.moreCertificates], transcript);
   }
 
   /**
@@ -246,7 +249,7 @@ class Server12 {
    * use with its key and the client's schemes (an RSA and an ECDSA chain for one name); the last
    * answer is used as it is.
    */
-  private chooseChain(sources: readonly ServerCertificates[]): HandshakeState {
+  private chooseChain(sources: readonly ServerCertificates[], transcript: Transcript): HandshakeState {
     const { conn } = this;
     const [source, ...rest] = sources;
     return conn.waitFor<ChainAnswer>(
@@ -254,14 +257,15 @@ class Server12 {
       (chain) => {
         if (chain instanceof Error)
           return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
-        if (rest.length > 0 && (!chain || !this.findNegotiation(chain))) return this.chooseChain(rest);
+        if (rest.length > 0 && (!chain || !this.findNegotiation(chain)))
+          return this.chooseChain(rest, transcript);
         const extensions = this.offer.ch.extensions ?? [];
         return withStapledResponse(
           conn,
           extensions,
           this.settings.ocspResponse,
           chain?.certificates,
-          (ocsp) => this.fullHandshake(chain, ocsp),
+          (ocsp) => this.fullHandshake(chain, ocsp, transcript),
         );
       },
       'CHECK_SESSION_CACHE',
@@ -348,9 +352,13 @@ class Server12 {
     return out;
   }
 
-  private sendServerHello(suite: Tls12CipherSuite, extensions: ServerHelloExtension[]): void {
+  private sendServerHello(
+    suite: Tls12CipherSuite,
+    extensions: ServerHelloExtension[],
+    transcript: Transcript,
+  ): void {
     const { conn, offer } = this;
-    conn.transcript.start(suite.hash);
+    transcript.start(suite.hash);
     conn.sendHandshake(
       HandshakeType.server_hello,
       ServerHello.build({
@@ -362,6 +370,7 @@ class Server12 {
         isHelloRetryRequest: false,
         extensions,
       }),
+      transcript,
     );
     tls12Facts(conn, suite);
     conn.facts.sessionId = this.sessionId;
@@ -372,13 +381,13 @@ class Server12 {
    * id_found_somehow -> WAIT_RESUME: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
    * (the design's server state machine; the ticket as RFC 5077 §3.1 allows, see renewed).
    */
-  private resume({ session, suite, fromTicket }: Resumable): HandshakeState {
+  private resume({ session, suite, fromTicket }: Resumable, transcript: Transcript): HandshakeState {
     const { conn, offer, tls12 } = this;
     this.sessionId = offer.ch.legacySessionId;
     const renewal = fromTicket ? this.renewed(session) : undefined;
     this.issueTicket = renewal !== undefined;
-    this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'));
-    if (renewal) this.sendTicket(renewal, true);
+    this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'), transcript);
+    if (renewal) this.sendTicket(renewal, true, transcript);
     conn.facts.resumed = true;
     conn.facts.peerCertificates = parsePeerCertificates(
       conn.config.certificateCache,
@@ -386,14 +395,14 @@ class Server12 {
     );
     const id = this.sessionId;
     if (tls12.sessionCache) conn.onInvalidate = () => tls12.sessionCache?.remove(id);
-    conn.transcript.releaseMessages();
+    transcript.releaseMessages();
     const keys = new Keys12(conn, suite, session.masterSecret, offer.ch.random, this.serverRandom);
     keys.sendChangeCipherSpec();
-    keys.sendFinished();
+    keys.sendFinished(transcript);
     return new ExpectChangeCipherSpec12(
       'WAIT_RESUME',
       keys,
-      () => new ExpectClientFinishedResumed(conn, keys),
+      () => new ExpectClientFinishedResumed(conn, transcript, keys),
     );
   }
 
@@ -437,7 +446,11 @@ class Server12 {
   }
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
-  private fullHandshake(chain: LocalChain | null, ocsp: Uint8Array | undefined): HandshakeState {
+  private fullHandshake(
+    chain: LocalChain | null,
+    ocsp: Uint8Array | undefined,
+    transcript: Transcript,
+  ): HandshakeState {
     const { conn, offer, tls12 } = this;
     const { config } = conn;
     if (!chain) {
@@ -456,20 +469,26 @@ class Server12 {
       offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;
     if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
       this.sessionId = config.random(SESSION_ID_LENGTH).slice();
-    this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined));
+    this.sendServerHello(
+      suite,
+      this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined),
+      transcript,
+    );
     conn.facts.localCertificates = chain.certificates;
     conn.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),
+      transcript,
     );
     // RFC 6066 §8: CertificateStatus right after Certificate, before ServerKeyExchange.
     if (ocsp) {
       conn.sendHandshake(
         HandshakeType.certificate_status,
         CertificateStatusMessage.build({ statusType: CertificateStatusType.ocsp, ocspResponse: ocsp }),
+        transcript,
       );
     }
-    const kx = this.sendServerKeyExchange(suite, group, scheme, chain);
+    const kx = this.sendServerKeyExchange(suite, group, scheme, chain, transcript);
     const requested = settings.clientAuth !== 'none';
     if (requested) {
       conn.sendHandshake(
@@ -479,12 +498,14 @@ class Server12 {
           supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode),
           certificateAuthorities: [...settings.certificateAuthorities],
         }),
+        transcript,
       );
     }
-    conn.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}));
+    conn.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}), transcript);
     conn.facts.signatureScheme = scheme;
-    const next = new ExpectClientKeyExchange(this, suite, kx);
-    return requested ? new ExpectClientCertificate(this, next) : next;
+    return requested
+      ? new ExpectClientCertificate(this, transcript, suite, kx)
+      : new ExpectClientKeyExchange(this, transcript, suite, kx, undefined);
   }
 
   /** RFC 8422 §5.4 / RFC 5246 §7.4.3: our (EC)DH share, signed with client_random + server_random. */
@@ -493,6 +514,7 @@ class Server12 {
     group: KeyExchangeGroup,
     scheme: SignatureSchemeName,
     chain: LocalChain,
+    transcript: Transcript,
   ): KeyExchangeInitiator {
     const { conn, offer } = this;
     const { provider } = conn.config;
@@ -514,6 +536,7 @@ class Server12 {
       conn.sendHandshake(
         HandshakeType.server_key_exchange,
         ServerKeyExchangeECDHE.build({ params, signedParams: sign(ServerECDHParams.build(params)) }),
+        transcript,
       );
       conn.facts.namedGroup = name;
     } else {
@@ -527,6 +550,7 @@ class Server12 {
       conn.sendHandshake(
         HandshakeType.server_key_exchange,
         ServerKeyExchangeDHE.build({ params, signedParams: sign(ServerDHParams.build(params)) }),
+        transcript,
       );
       conn.facts.namedGroup = named ?? `dh${stripLeadingZeros(params.dhP).length * 8}`;
     }
@@ -561,7 +585,7 @@ class Server12 {
    * hint is the time the session has left. Not `resumable` (a client chain that did not verify
    * with rejectUnauthorized: false): an empty ticket, since we promised one.
    */
-  sendTicket(session: Session12, resumable: boolean): void {
+  sendTicket(session: Session12, resumable: boolean, transcript: Transcript): void {
     const { conn, settings } = this;
     if (!settings.ticketKeys) return;
     const ageSeconds = Math.floor((conn.config.clock() - createdAt(session)) / 1000);
@@ -571,6 +595,7 @@ class Server12 {
         ticketLifetimeHint: resumable ? Math.max(session.lifetimeSeconds - ageSeconds, 0) : 0,
         ticket: resumable ? settings.ticketKeys.seal(Session12Codec.build(session)) : new Uint8Array(0),
       }),
+      transcript,
     );
   }
 
@@ -595,41 +620,7 @@ class ExpectClientCertificate extends State12 {
   readonly name = 'WAIT';
   constructor(
     private readonly server: Server12,
-    private readonly next: ExpectClientKeyExchange,
-  ) {
-    super();
-  }
-
-  handle(message: HandshakeMessage): HandshakeState {
-    expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
-    const { conn, settings } = this.server;
-    const { certificateList } = decode(Certificate12, message.body);
-    conn.transcript.add(message.raw);
-    if (certificateList.length === 0) {
-      // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
-      if (settings.clientAuth === 'require')
-        refuse('NoClientCertificateTls12', 'the client sent no certificate');
-      conn.transcript.releaseMessages();
-      return this.next;
-    }
-    const chain = parsePeerCertificates(
-      conn.config.certificateCache,
-      certificateList.map((certData) => ({ certData })),
-    );
-    if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
-    validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
-    this.next.clientLeaf = chain[0];
-    return this.next;
-  }
-}
-
-/** WAIT, ClientKeyExchange (RFC 8422 §5.7, RFC 5246 §7.4.7.2). */
-class ExpectClientKeyExchange extends State12 {
-  readonly name = 'WAIT';
-  clientLeaf: X509Certificate | undefined;
-
-  constructor(
-    private readonly server: Server12,
+    private readonly transcript: Transcript,
     private readonly suite: Tls12CipherSuite,
     private readonly kx: KeyExchangeInitiator,
   ) {
@@ -637,9 +628,47 @@ class ExpectClientKeyExchange extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
+    const { server, transcript, suite, kx } = this;
+    const { conn, settings } = server;
+    const { certificateList } = decode(Certificate12, message.body);
+    transcript.add(message.raw);
+    if (certificateList.length === 0) {
+      // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
+      if (settings.clientAuth === 'require')
+        refuse('NoClientCertificateTls12', 'the client sent no certificate');
+      transcript.releaseMessages();
+      return new ExpectClientKeyExchange(server, transcript, suite, kx, undefined);
+    }
+    const chain = parsePeerCertificates(
+      conn.config.certificateCache,
+      certificateList.map((certData) => ({ certData })),
+    );
+    if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
+    validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
+    return new ExpectClientKeyExchange(server, transcript, suite, kx, chain[0]);
+  }
+}
+
+/** WAIT, ClientKeyExchange (RFC 8422 §5.7, RFC 5246 §7.4.7.2). */
+class ExpectClientKeyExchange extends State12 {
+  readonly name = 'WAIT';
+
+  constructor(
+    private readonly server: Server12,
+    private readonly transcript: Transcript,
+    private readonly suite: Tls12CipherSuite,
+    private readonly kx: KeyExchangeInitiator,
+    /** The client's certificate, whose CertificateVerify follows. */
+    private readonly clientLeaf: X509Certificate | undefined,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
-    const { conn, offer } = this.server;
-    const { suite } = this;
+    const { server, transcript, suite } = this;
+    const { conn, offer } = server;
     const peer =
       suite.kx === 'ecdhe'
         ? decode(ClientKeyExchangeECDHE, message.body).ecdhYc
@@ -652,20 +681,21 @@ class ExpectClientKeyExchange extends State12 {
       return refuse('BadKeyShare', `bad client key exchange value: ${(error as Error).message}`);
     }
     const preMaster = suite.kx === 'dhe' ? stripLeadingZeros(shared) : shared;
-    conn.transcript.add(message.raw);
+    transcript.add(message.raw);
     // RFC 7627 §3: session_hash covers the messages up to and including ClientKeyExchange.
-    const sessionHash = offer.extendedMasterSecret ? conn.transcript.current() : undefined;
+    const sessionHash = offer.extendedMasterSecret ? transcript.current() : undefined;
     const master = masterSecret12(
       conn.config.provider,
       suite,
       preMaster,
       offer.ch.random,
-      this.server.serverRandom,
+      server.serverRandom,
       sessionHash,
     );
-    const keys = new Keys12(conn, suite, master, offer.ch.random, this.server.serverRandom);
-    const next = () => new ExpectClientFinished(this.server, keys);
-    if (this.clientLeaf) return new ExpectClientCertificateVerify(this.server, this.clientLeaf, keys, next);
+    const keys = new Keys12(conn, suite, master, offer.ch.random, server.serverRandom);
+    const next = () => new ExpectClientFinished(server, transcript, keys);
+    if (this.clientLeaf)
+      return new ExpectClientCertificateVerify(server, transcript, this.clientLeaf, keys, next);
     return new ExpectChangeCipherSpec12('WAIT', keys, next);
   }
 }
@@ -675,6 +705,7 @@ class ExpectClientCertificateVerify extends State12 {
   readonly name = 'WAIT';
   constructor(
     private readonly server: Server12,
+    private readonly transcript: Transcript,
     private readonly leaf: X509Certificate,
     private readonly keys: Keys12,
     private readonly next: () => HandshakeState,
@@ -685,11 +716,12 @@ class ExpectClientCertificateVerify extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
     const { conn } = this.server;
+    const { transcript } = this;
     const cv = decode(CertificateVerify, message.body);
-    const signed = concat([...conn.transcript.keptMessages()]);
+    const signed = concat([...transcript.keptMessages()]);
     verifySigned12(conn, cv.algorithm, cv.signature, this.leaf.publicKey, signed, 'client CertificateVerify');
-    conn.transcript.releaseMessages();
-    conn.transcript.add(message.raw);
+    transcript.releaseMessages();
+    transcript.add(message.raw);
     return new ExpectChangeCipherSpec12('WAIT', this.keys, this.next);
   }
 }
@@ -699,6 +731,7 @@ class ExpectClientFinished extends State12 {
   readonly name = 'WAIT';
   constructor(
     private readonly server: Server12,
+    private readonly transcript: Transcript,
     private readonly keys: Keys12,
   ) {
     super();
@@ -706,16 +739,16 @@ class ExpectClientFinished extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT (Finished)');
-    const { server, keys } = this;
+    const { server, transcript, keys } = this;
     const { conn, tls12 } = server;
-    keys.checkFinished(message);
+    keys.checkFinished(message, transcript);
     const session = server.session(keys.suite, keys.master);
     // A client chain that did not verify (rejectUnauthorized: false) is not kept for resumption:
     // an empty ticket (RFC 5077 §3.3) and no cache entry.
     const resumable = conn.facts.peerVerification?.ok !== false;
-    if (server.issueTicket) server.sendTicket(session, resumable);
+    if (server.issueTicket) server.sendTicket(session, resumable, transcript);
     keys.sendChangeCipherSpec();
-    keys.sendFinished();
+    keys.sendFinished(transcript);
     const cache = tls12.sessionCache;
     const id = server.sessionId;
     if (cache && resumable && id.length > 0 && session.extendedMasterSecret === 1) {
@@ -724,7 +757,7 @@ class ExpectClientFinished extends State12 {
       conn.onInvalidate = () => cache.remove(id);
     }
     conn.handshakeComplete();
-    return new AppData12(conn, keys);
+    return new AppData12(conn, keys.secrets());
   }
 }
 
@@ -733,6 +766,7 @@ class ExpectClientFinishedResumed extends State12 {
   readonly name = 'WAIT_RESUME';
   constructor(
     private readonly conn: HandshakeContext,
+    private readonly transcript: Transcript,
     private readonly keys: Keys12,
   ) {
     super();
@@ -740,8 +774,8 @@ class ExpectClientFinishedResumed extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
-    this.keys.checkFinished(message);
+    this.keys.checkFinished(message, this.transcript);
     this.conn.handshakeComplete();
-    return new AppData12(this.conn, this.keys);
+    return new AppData12(this.conn, this.keys.secrets());
   }
 }
