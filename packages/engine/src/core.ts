@@ -248,9 +248,6 @@ export class ConnectionCore {
   get version(): TLSVersion | undefined {
     return this.facts.tlsVersion;
   }
-  set version(version: TLSVersion | undefined) {
-    this.facts.tlsVersion = version;
-  }
 
   get stateName(): string {
     return this.state.name;

@@ -252,7 +252,6 @@ export class AppData12 extends State12 {
 
 /** The facts every finished TLS 1.2 handshake reports. */
 export function tls12Facts(conn: HandshakeContext, suite: Tls12CipherSuite): void {
-  conn.version = 'TLSv1.2';
   conn.facts.tlsVersion = 'TLSv1.2';
   conn.facts.cipherSuite = suite.name;
 }

@@ -4,7 +4,7 @@
 // it; states never see the input loop, output batching or close handling. The transcript and the
 // key schedule are not here: each state owns them and hands them to the next state's constructor,
 // so an open connection keeps only its traffic secrets.
-import type { ResolvedConfig, TLSVersion } from '../config.js';
+import type { ResolvedConfig } from '../config.js';
 import type { ConnectionEvents, ConnectionFacts, ConnectionState, HandshakeState } from '../core.js';
 import type { Direction, RecordKeys, RecordLayer } from '../record/layer.js';
 import type { Transcript } from '../transcript/transcript.js';
@@ -30,8 +30,6 @@ export interface HandshakeContext {
   readonly records: HandshakeRecords;
   readonly events: ConnectionEvents;
   readonly status: ConnectionState;
-  /** Protocol version once fixed; selects change_cipher_spec and alert rules. */
-  version: TLSVersion | undefined;
   /** ClientHello.random, for key log lines; set once known. */
   clientRandom: Uint8Array;
   /** The connection object handed to user callbacks (verifyCallback). */

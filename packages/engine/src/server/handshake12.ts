@@ -217,16 +217,29 @@ interface Resumable {
   readonly fromTicket: boolean;
 }
 
-/** One server handshake: the negotiation state the WAIT / WAIT_RESUME states share. */
+/** What our ServerHello settles beyond the suite. */
+interface Hello12 {
+  /** The session ID we answer with: the client's when resuming, ours for a resumable session. */
+  readonly sessionId: Uint8Array;
+  /** A NewSessionTicket follows (RFC 5077 §3.3). */
+  readonly issueTicket: boolean;
+}
+
+/** What a full handshake's ServerHello settled, for the WAIT states after it. */
+interface Settled12 extends Hello12 {
+  readonly server: Server12;
+  /** forServedChain's settings (the client trust store for our chain). */
+  readonly settings: ServerSettings;
+}
+
+/** One server handshake up to its ServerHello: what the ClientHello offered and our settings. */
 class Server12 {
   readonly serverRandom: Uint8Array;
-  sessionId: Uint8Array = new Uint8Array(0);
-  issueTicket = false;
 
   constructor(
     readonly conn: HandshakeContext,
-    /** Replaced by forServedChain once our chain is chosen. */
-    public settings: ServerSettings,
+    /** Before our chain is chosen (see Settled12). */
+    readonly settings: ServerSettings,
     readonly tls12: Server12Settings,
     readonly offer: Offer,
   ) {
@@ -322,7 +335,12 @@ class Server12 {
     return { session, suite };
   }
 
-  private serverHelloExtensions(full: boolean, ecc: boolean, stapling = false): ServerHelloExtension[] {
+  private serverHelloExtensions(
+    hello: Hello12,
+    full: boolean,
+    ecc: boolean,
+    stapling = false,
+  ): ServerHelloExtension[] {
     const { conn, offer } = this;
     const T = ExtensionType;
     const out: ServerHelloExtension[] = [];
@@ -336,7 +354,7 @@ class Server12 {
       });
     }
     if (offer.extendedMasterSecret) out.push({ extensionType: T.extended_master_secret, extensionData: {} });
-    if (this.issueTicket) out.push({ extensionType: T.session_ticket, extensionData: {} });
+    if (hello.issueTicket) out.push({ extensionType: T.session_ticket, extensionData: {} });
     if (offer.alpn) {
       out.push({
         extensionType: T.application_layer_protocol_negotiation,
@@ -354,6 +372,7 @@ class Server12 {
 
   private sendServerHello(
     suite: Tls12CipherSuite,
+    hello: Hello12,
     extensions: ServerHelloExtension[],
     transcript: Transcript,
   ): void {
@@ -364,7 +383,7 @@ class Server12 {
       ServerHello.build({
         legacyVersion: ProtocolVersion.TLS1_2,
         random: this.serverRandom,
-        legacySessionIdEcho: this.sessionId,
+        legacySessionIdEcho: hello.sessionId,
         cipherSuite: suite.id,
         legacyCompressionMethod: 0,
         isHelloRetryRequest: false,
@@ -373,7 +392,7 @@ class Server12 {
       transcript,
     );
     tls12Facts(conn, suite);
-    conn.facts.sessionId = this.sessionId;
+    conn.facts.sessionId = hello.sessionId;
     conn.facts.alpnProtocol = offer.alpn;
   }
 
@@ -383,17 +402,21 @@ class Server12 {
    */
   private resume({ session, suite, fromTicket }: Resumable, transcript: Transcript): HandshakeState {
     const { conn, offer, tls12 } = this;
-    this.sessionId = offer.ch.legacySessionId;
     const renewal = fromTicket ? this.renewed(session) : undefined;
-    this.issueTicket = renewal !== undefined;
-    this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'), transcript);
+    const hello: Hello12 = { sessionId: offer.ch.legacySessionId, issueTicket: renewal !== undefined };
+    this.sendServerHello(
+      suite,
+      hello,
+      this.serverHelloExtensions(hello, false, suite.kx === 'ecdhe'),
+      transcript,
+    );
     if (renewal) this.sendTicket(renewal, true, transcript);
     conn.facts.resumed = true;
     conn.facts.peerCertificates = parsePeerCertificates(
       conn.config.certificateCache,
       session.clientCertificates.map((certData) => ({ certData })),
     );
-    const id = this.sessionId;
+    const id = hello.sessionId;
     if (tls12.sessionCache) conn.onInvalidate = () => tls12.sessionCache?.remove(id);
     transcript.releaseMessages();
     const keys = new Keys12(conn, suite, session.masterSecret, offer.ch.random, this.serverRandom);
@@ -459,19 +482,22 @@ class Server12 {
         `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
-    this.settings = forServedChain(this.settings, chain.certificates);
-    const { settings } = this;
+    const settings = forServedChain(this.settings, chain.certificates);
     const negotiated = this.findNegotiation(chain);
     if (!negotiated) refuse('NoSharedCipherSuite', 'no cipher suite in common for our certificate');
     const { suite, group, scheme } = negotiated;
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
-    this.issueTicket =
+    const issueTicket =
       offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;
-    if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
-      this.sessionId = config.random(SESSION_ID_LENGTH).slice();
+    const sessionId =
+      offer.extendedMasterSecret && (tls12.sessionCache || issueTicket)
+        ? config.random(SESSION_ID_LENGTH).slice()
+        : new Uint8Array(0);
+    const settled: Settled12 = { server: this, settings, sessionId, issueTicket };
     this.sendServerHello(
       suite,
-      this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined),
+      settled,
+      this.serverHelloExtensions(settled, true, suite.kx === 'ecdhe', ocsp !== undefined),
       transcript,
     );
     conn.facts.localCertificates = chain.certificates;
@@ -504,8 +530,8 @@ class Server12 {
     conn.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}), transcript);
     conn.facts.signatureScheme = scheme;
     return requested
-      ? new ExpectClientCertificate(this, transcript, suite, kx)
-      : new ExpectClientKeyExchange(this, transcript, suite, kx, undefined);
+      ? new ExpectClientCertificate(settled, transcript, suite, kx)
+      : new ExpectClientKeyExchange(settled, transcript, suite, kx, undefined);
   }
 
   /** RFC 8422 §5.4 / RFC 5246 §7.4.3: our (EC)DH share, signed with client_random + server_random. */
@@ -619,7 +645,7 @@ class Server12 {
 class ExpectClientCertificate extends State12 {
   readonly name = 'WAIT';
   constructor(
-    private readonly server: Server12,
+    private readonly settled: Settled12,
     private readonly transcript: Transcript,
     private readonly suite: Tls12CipherSuite,
     private readonly kx: KeyExchangeInitiator,
@@ -629,8 +655,9 @@ class ExpectClientCertificate extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
-    const { server, transcript, suite, kx } = this;
-    const { conn, settings } = server;
+    const { settled, transcript, suite, kx } = this;
+    const { settings } = settled;
+    const { conn } = settled.server;
     const { certificateList } = decode(Certificate12, message.body);
     transcript.add(message.raw);
     if (certificateList.length === 0) {
@@ -638,7 +665,7 @@ class ExpectClientCertificate extends State12 {
       if (settings.clientAuth === 'require')
         refuse('NoClientCertificateTls12', 'the client sent no certificate');
       transcript.releaseMessages();
-      return new ExpectClientKeyExchange(server, transcript, suite, kx, undefined);
+      return new ExpectClientKeyExchange(settled, transcript, suite, kx, undefined);
     }
     const chain = parsePeerCertificates(
       conn.config.certificateCache,
@@ -646,7 +673,7 @@ class ExpectClientCertificate extends State12 {
     );
     if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
     validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
-    return new ExpectClientKeyExchange(server, transcript, suite, kx, chain[0]);
+    return new ExpectClientKeyExchange(settled, transcript, suite, kx, chain[0]);
   }
 }
 
@@ -655,7 +682,7 @@ class ExpectClientKeyExchange extends State12 {
   readonly name = 'WAIT';
 
   constructor(
-    private readonly server: Server12,
+    private readonly settled: Settled12,
     private readonly transcript: Transcript,
     private readonly suite: Tls12CipherSuite,
     private readonly kx: KeyExchangeInitiator,
@@ -667,7 +694,8 @@ class ExpectClientKeyExchange extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
-    const { server, transcript, suite } = this;
+    const { settled, transcript, suite } = this;
+    const { server } = settled;
     const { conn, offer } = server;
     const peer =
       suite.kx === 'ecdhe'
@@ -693,9 +721,9 @@ class ExpectClientKeyExchange extends State12 {
       sessionHash,
     );
     const keys = new Keys12(conn, suite, master, offer.ch.random, server.serverRandom);
-    const next = () => new ExpectClientFinished(server, transcript, keys);
+    const next = () => new ExpectClientFinished(settled, transcript, keys);
     if (this.clientLeaf)
-      return new ExpectClientCertificateVerify(server, transcript, this.clientLeaf, keys, next);
+      return new ExpectClientCertificateVerify(conn, transcript, this.clientLeaf, keys, next);
     return new ExpectChangeCipherSpec12('WAIT', keys, next);
   }
 }
@@ -704,7 +732,7 @@ class ExpectClientKeyExchange extends State12 {
 class ExpectClientCertificateVerify extends State12 {
   readonly name = 'WAIT';
   constructor(
-    private readonly server: Server12,
+    private readonly conn: HandshakeContext,
     private readonly transcript: Transcript,
     private readonly leaf: X509Certificate,
     private readonly keys: Keys12,
@@ -715,8 +743,7 @@ class ExpectClientCertificateVerify extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
-    const { conn } = this.server;
-    const { transcript } = this;
+    const { conn, transcript } = this;
     const cv = decode(CertificateVerify, message.body);
     const signed = concat([...transcript.keptMessages()]);
     verifySigned12(conn, cv.algorithm, cv.signature, this.leaf.publicKey, signed, 'client CertificateVerify');
@@ -730,7 +757,7 @@ class ExpectClientCertificateVerify extends State12 {
 class ExpectClientFinished extends State12 {
   readonly name = 'WAIT';
   constructor(
-    private readonly server: Server12,
+    private readonly settled: Settled12,
     private readonly transcript: Transcript,
     private readonly keys: Keys12,
   ) {
@@ -739,18 +766,19 @@ class ExpectClientFinished extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT (Finished)');
-    const { server, transcript, keys } = this;
+    const { settled, transcript, keys } = this;
+    const { server } = settled;
     const { conn, tls12 } = server;
     keys.checkFinished(message, transcript);
     const session = server.session(keys.suite, keys.master);
     // A client chain that did not verify (rejectUnauthorized: false) is not kept for resumption:
     // an empty ticket (RFC 5077 §3.3) and no cache entry.
     const resumable = conn.facts.peerVerification?.ok !== false;
-    if (server.issueTicket) server.sendTicket(session, resumable, transcript);
+    if (settled.issueTicket) server.sendTicket(session, resumable, transcript);
     keys.sendChangeCipherSpec();
     keys.sendFinished(transcript);
     const cache = tls12.sessionCache;
-    const id = server.sessionId;
+    const id = settled.sessionId;
     if (cache && resumable && id.length > 0 && session.extendedMasterSecret === 1) {
       cache.put(id, session);
       // RFC 5246 §7.2.2: a fatal alert invalidates the session.
