@@ -1,6 +1,6 @@
 // Flag parsing for the subcommands: a declared set of flags, `--flag value`, `--flag=value` and
 // the single-dash spelling openssl users type (`-connect host:443`). Wrong input is one line
-// (UsageError); a command made by `command` prints it with the usage and returns exit status 2.
+// (UsageError); a command made by `command` prints it, pointing at --help, and returns exit status 2.
 import { readFileSync } from 'node:fs';
 
 export interface FlagSpec {
@@ -31,6 +31,11 @@ export type FlagValues = Record<string, string | boolean | undefined>;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** A usage error as the user sees it: one line, pointing at the usage (`command` '' for the dispatcher). */
+export function usageErrorLine(command: string, message: string): string {
+  return `error: ${message} (see tls-kit ${command ? `${command} ` : ''}--help)`;
 }
 
 /** Where a command reads and writes: the process's streams, or test doubles. */
@@ -98,8 +103,8 @@ export type CommandRun = (argv: readonly string[], io?: CommandIO) => Promise<nu
 
 /**
  * The `run` of a command whose body gets the parsed flags (and the streams and arguments):
- * --help prints the usage (exit 0); a UsageError prints "error: ..." and the usage to stderr
- * (exit 2); any other error prints "error: ..." (exit 1). `io` defaults to the process's streams.
+ * --help prints the usage (exit 0); a UsageError prints one "error: ... (see tls-kit NAME --help)"
+ * line to stderr (exit 2); any other error prints "error: ..." (exit 1). `io` defaults to the process's streams.
  */
 export function command(
   spec: CommandSpec,
@@ -118,7 +123,7 @@ async function runCommand(
   try {
     flags = parseFlags(spec, argv);
   } catch (error) {
-    io.stderr.write(`error: ${(error as Error).message}\n\n${usage(spec)}\n`);
+    io.stderr.write(`${usageErrorLine(spec.name, (error as Error).message)}\n`);
     return 2;
   }
   if (flags.help) {
@@ -129,7 +134,7 @@ async function runCommand(
     return await body(flags, io, argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`error: ${error.message}\n\n${usage(spec)}\n`);
+      io.stderr.write(`${usageErrorLine(spec.name, error.message)}\n`);
       return 2;
     }
     io.stderr.write(`error: ${oneLine(error)}\n`);

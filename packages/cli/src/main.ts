@@ -1,5 +1,6 @@
 // The `tls-kit` command: a dispatcher over one module per subcommand. Each module
 // exports `run(argv) -> exit status`; modules load lazily so `tls-kit --help` is instant.
+import { usageErrorLine } from './args.js';
 
 interface Command {
   readonly summary: string;
@@ -48,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) {
-    console.error(`error: unknown command '${name}'\n${usage()}`);
+    console.error(usageErrorLine('', `unknown command '${name}'`));
     return 2;
   }
   let module: Awaited<ReturnType<Command['load']>>;

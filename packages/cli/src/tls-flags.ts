@@ -2,7 +2,7 @@
 // passphrases), turned into @tls-kit/engine/node options.
 import { appendFileSync } from 'node:fs';
 import { loadCertificateChainPem, loadCertificatesPem, loadPrivateKeyPem } from '@tls-kit/certs';
-import type { SecureContextOptions } from '@tls-kit/engine/node';
+import { createSecureContext, type SecureContextOptions } from '@tls-kit/engine/node';
 import { type FlagValues, oneLine, parseList, readNamedFile, str, UsageError } from './args.js';
 import { cipherSuitesFrom } from './cipher-flags.js';
 
@@ -94,9 +94,20 @@ export function negotiationOptions(flags: FlagValues): SecureContextOptions {
   return {
     ...(version ? { minVersion: version, maxVersion: version } : {}),
     ...(alpn ? { ALPNProtocols: parseList(alpn, 'alpn') } : {}),
-    ...(groups ? { ecdhCurve: parseList(groups, 'groups').join(':') } : {}),
+    ...(groups ? { ecdhCurve: groupsFlag(groups) } : {}),
     ...(suites ? { ciphers: suites.join(':') } : {}),
   };
+}
+
+/** --groups as an ecdhCurve list; a name that is no group is a usage error (as --cipher's). */
+function groupsFlag(text: string): string {
+  const ecdhCurve = parseList(text, 'groups').join(':');
+  try {
+    createSecureContext({ ecdhCurve });
+  } catch (error) {
+    throw new UsageError(`--groups: ${oneLine(error)}`);
+  }
+  return ecdhCurve;
 }
 
 /** A key log sink appending to --keylogfile (created 0600: the lines are secrets), or undefined. */

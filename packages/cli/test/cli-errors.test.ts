@@ -50,10 +50,10 @@ function badFiles() {
   };
 }
 
-test('bad input to each command: one line on stderr naming what is wrong, no stack trace', async (t) => {
+test('bad input to each command: one line on stderr naming what is wrong, no stack trace; usage errors exit 2', async (t) => {
   const f = pkiFiles();
   const bad = badFiles();
-  const cases: [string[], RegExp][] = [
+  const cases: [string[], RegExp, number?][] = [
     [
       ['s_client', '-connect', '127.0.0.1:1', '-cert', bad.badBase64, '-key', f.key],
       /^error: --cert \S+bad-base64\.pem: line 2: invalid base64$/,
@@ -74,12 +74,27 @@ test('bad input to each command: one line on stderr naming what is wrong, no sta
     [['s_server', '-accept', '0', '-cert', f.cert, '-key', bad.noCert], /^error: --key \S+no-cert\.pem: /],
     [['dissect', bad.garbage], /^error: \S+garbage\.bin: malformed TLS data/],
     [['dissect', join(f.dir, 'missing.pcap')], /^error: \S+missing\.pcap: no such file$/],
-    [['verify', '-CAfile', f.root, bad.garbage], /^error \S+garbage\.bin: no certificate found$/],
-    [['demo', '--groups', 'NOPE'], /^error: unknown group "NOPE"/],
+    // openssl verify's status for a file that does not verify.
+    [['verify', '-CAfile', f.root, bad.garbage], /^error \S+garbage\.bin: no certificate found$/, 2],
   ];
-  for (const [args, message] of cases) {
+  // Usage errors: exit 2, one line pointing at the command's --help.
+  const usageCases: [string[], RegExp][] = [
+    [['nope'], /^error: unknown command 'nope' \(see tls-kit --help\)$/],
+    [['demo', '--groups', 'NOPE'], /^error: --groups: unknown group "NOPE" .*\(see tls-kit demo --help\)$/],
+    [['s_client', '-connect', '127.0.0.1:1', '-groups', 'NOPE'], /^error: --groups: unknown group "NOPE"/],
+    [
+      ['s_server', '-accept', '0', '-cert', f.cert, '-key', f.key, '-groups', 'P-256:NOPE'],
+      /^error: --groups: unknown group "NOPE"/,
+    ],
+    [['s_client', '-connect', '127.0.0.1:1', '-cipher', 'FOO'], /^error: --cipher: 'FOO' matches no cipher/],
+    [['s_client', '-bogus'], /^error: unknown option '-bogus' \(see tls-kit s_client --help\)$/],
+    [['s_server', '--accept'], /^error: option --accept needs a value/],
+    [['verify', '-bogus', 'x.pem'], /^error: unknown option '-bogus' \(see tls-kit verify --help\)$/],
+    [['dissect'], /^error: expected one FILE, got 0 \(see tls-kit dissect --help\)$/],
+  ];
+  for (const [args, message, status = 1] of [...cases, ...usageCases.map(([a, m]) => [a, m, 2] as const)]) {
     const r = await tlsKit(args);
-    t.true(r.status === 1 || r.status === 2, `${args.join(' ')}: status ${r.status}`);
+    t.is(r.status, status, `${args.join(' ')}: status ${r.status}`);
     t.regex(r.stderr, /^[^\n]*\n$/, `${args.join(' ')}: one line\n${r.stderr}`);
     t.regex(r.stderr.trimEnd(), message, args.join(' '));
   }

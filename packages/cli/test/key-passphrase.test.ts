@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { opensslClient } from '@tls-kit/test-helpers';
 import test, { type ExecutionContext } from 'ava';
 import { run as sServer } from '../src/commands/s_server.js';
-import { fakeIO, have, opensslServer, pkiFiles, sClient } from './helpers/peers.js';
+import { fakeIO, have, opensslWww, pkiFiles, sClient } from './helpers/peers.js';
 
 const haveOpenssl = have('openssl');
 const withOpenssl = haveOpenssl ? test : test.skip;
@@ -73,20 +73,7 @@ withOpenssl(
     );
     const passFile = join(f.dir, 'client-pass.txt');
     writeFileSync(passFile, 'client side\nignored second line\n');
-    const { child, port } = await opensslServer([
-      '-cert',
-      f.leaf,
-      '-cert_chain',
-      f.intermediate,
-      '-key',
-      f.key,
-      '-www',
-      '-Verify',
-      '1',
-      '-CAfile',
-      f.root,
-      '-verify_return_error',
-    ]);
+    const { child, port } = await opensslWww(['-Verify', '1', '-CAfile', f.root, '-verify_return_error']);
     try {
       const { status, out, err } = await sClient(
         [

@@ -7,19 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Certificate } from '@tls-kit/certs';
 import { createServer } from '@tls-kit/engine/node';
-import { have, opensslClient, opensslServer } from '@tls-kit/test-helpers';
+import { have, opensslClient } from '@tls-kit/test-helpers';
 import test from 'ava';
-import { engineHasTls12, pkiFiles, sClient } from './helpers/peers.js';
+import { engineHasTls12, opensslWww, pkiFiles, sClient } from './helpers/peers.js';
 
 const withOpenssl = have('openssl') ? test : test.skip;
 if (!have('openssl')) test('openssl is absent: these tests are skipped', (t) => t.log('no openssl binary'));
 
 const GET = 'GET / HTTP/1.0\r\n\r\n';
-
-async function opensslWww(extra: string[] = []) {
-  const f = pkiFiles();
-  return opensslServer(['-cert', f.leaf, '-cert_chain', f.intermediate, '-key', f.key, '-www', ...extra]);
-}
 
 withOpenssl('the certificates printed are the ones the server sent, not the trust anchor', async (t) => {
   const { child, port } = await opensslWww();
@@ -89,7 +84,10 @@ withOpenssl('-msg traces every handshake message, the encrypted ones decrypted',
 
 withOpenssl('-cipher picks the TLS 1.2 suite openssl reports; names that match nothing exit 2', async (t) => {
   for (const [argv, message] of [
-    [['-cipher', 'FOO'], /^error: --cipher: 'FOO' matches no cipher suite we have\n/],
+    [
+      ['-cipher', 'FOO'],
+      /^error: --cipher: 'FOO' matches no cipher suite we have \(see tls-kit s_client --help\)\n$/,
+    ],
     [['-cipher', 'TLS_AES_128_GCM_SHA256'], /is a TLS 1\.3 suite/],
     [['-cipher', 'ECDHE:!ECDHE'], /leaves no cipher suite/],
     [['-ciphersuites', 'TLS_AES_128_GCM_SHA256:BAR'], /unknown TLS 1\.3 cipher suite 'BAR'/],

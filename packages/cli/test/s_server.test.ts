@@ -256,7 +256,7 @@ withOpenssl('TLS 1.2: openssl s_client -no_ticket -reconnect resumes by session 
   t.is(fake.stderr().match(/handshake: TLSv1\.2 .* resumed=yes/g)?.length, 5, fake.stderr());
 });
 
-test('usage: missing or unknown flags give one error line and the usage, exit 2; --help exits 0', async (t) => {
+test('usage: missing or unknown flags give one error line pointing at --help, exit 2; --help exits 0', async (t) => {
   for (const argv of [
     ['--accept', '0'],
     ['--accept', 'x:y', '--cert', 'a', '--key', 'b'],
@@ -265,10 +265,7 @@ test('usage: missing or unknown flags give one error line and the usage, exit 2;
   ]) {
     const fake = fakeIO();
     t.is(await run(argv, fake.io), 2, argv.join(' '));
-    const [first, second, third] = fake.stderr().split('\n');
-    t.regex(first!, /^error: \S/);
-    t.is(second, '');
-    t.regex(third!, /^usage: tls-kit s_server /);
+    t.regex(fake.stderr(), /^error: \S[^\n]* \(see tls-kit s_server --help\)\n$/, argv.join(' '));
   }
   const help = fakeIO();
   t.is(await run(['--help'], help.io), 0);

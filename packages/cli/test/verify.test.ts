@@ -105,7 +105,7 @@ test.serial('failures: error FILE: <reason>: <certificate and rule>, exit 2', as
   }
 });
 
-test.serial('bad flags: one-line error and usage, exit 2; --help exit 0', async (t) => {
+test.serial('bad flags: one error line pointing at --help, exit 2; --help exit 0', async (t) => {
   for (const args of [
     [],
     ['--CAfile'],
@@ -118,9 +118,7 @@ test.serial('bad flags: one-line error and usage, exit 2; --help exit 0', async 
   ]) {
     const r = await cli(...args);
     t.is(r.code, 2, args.join(' '));
-    const [first, ...rest] = r.err.split('\n');
-    t.regex(first!, /^error: /);
-    t.regex(rest.join('\n'), /^usage: tls-kit verify/);
+    t.regex(r.err, /^error: [^\n]+ \(see tls-kit verify --help\)$/, args.join(' '));
   }
   const help = await cli('--help');
   t.is(help.code, 0);

@@ -1,5 +1,7 @@
 // The design's Connection: the application's handle on one TLS connection.
 import type { Certificate } from '@tls-kit/certs';
+import type { SignatureSchemeName } from '@tls-kit/crypto';
+import { schemeName } from './algorithms.js';
 import type { TLSVersion } from './config.js';
 import type { ConnectionCore, ConnectionState, HandshakeState, PeerVerification } from './core.js';
 import { TLSUsageError } from './errors.js';
@@ -127,6 +129,16 @@ export class Connection {
   /** The scheme of the server's CertificateVerify (ours on a server). */
   get signatureScheme(): string | undefined {
     return this.core.facts.signatureScheme;
+  }
+  /**
+   * The schemes both sides accept, in the peer's order: those of its signature_algorithms
+   * (ClientHello on a server, CertificateRequest on a client: empty without one) we accept too.
+   */
+  get sharedSignatureSchemes(): SignatureSchemeName[] {
+    const ours = this.core.config.signatureSchemes;
+    return this.core.facts.peerSignatureSchemes
+      .map(schemeName)
+      .filter((name): name is SignatureSchemeName => name !== undefined && ours.includes(name));
   }
   get alpnProtocol(): string | undefined {
     return this.core.facts.alpnProtocol;

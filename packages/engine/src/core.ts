@@ -139,6 +139,11 @@ export class ConnectionFacts {
   cipherSuite: string | undefined;
   namedGroup: string | undefined;
   signatureScheme: string | undefined;
+  /**
+   * The peer's signature_algorithms codes, in its order: the ClientHello's (server) or the
+   * CertificateRequest's (client; none without one).
+   */
+  peerSignatureSchemes: readonly number[] = [];
   alpnProtocol: string | undefined;
   serverName: string | undefined;
   peerCertificates: readonly Certificate[] = NO_CERTIFICATES;

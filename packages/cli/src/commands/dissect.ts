@@ -13,7 +13,7 @@ import {
   transcriptToJson,
 } from '@tls-kit/messages';
 import { WireError } from '@tls-kit/wire';
-import { oneLine, readNamedFile } from '../args.js';
+import { oneLine, readNamedFile, usageErrorLine } from '../args.js';
 import { keylogDecryptor } from '../keylog-decrypt.js';
 
 const HELP = `usage: tls-kit dissect FILE [--json] [--keylog FILE]
@@ -77,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
     });
   } catch (e) {
-    console.error(`error: ${(e as Error).message}\n\n${HELP}`);
+    console.error(usageErrorLine('dissect', oneLine(e)));
     return 2;
   }
   const { values, positionals } = parsed;
@@ -86,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) {
-    console.error(`error: expected one FILE, got ${positionals.length}\n\n${HELP}`);
+    console.error(usageErrorLine('dissect', `expected one FILE, got ${positionals.length}`));
     return 2;
   }
   let bytes: Uint8Array;

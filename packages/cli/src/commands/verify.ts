@@ -1,6 +1,7 @@
 // `tls-kit verify`: openssl-verify-style chain validation with @tls-kit/certs. Only the flags
 // live here; the validation (src/verify-run.ts) loads once they are parsed, so --help stays fast.
 import type { Purpose } from '@tls-kit/certs';
+import { UsageError, usageErrorLine } from '../args.js';
 import type { Options } from '../verify-run.js';
 
 const USAGE = `usage: tls-kit verify [--CAfile ROOTS.pem] [--untrusted CHAIN.pem] [--hostname NAME]
@@ -18,8 +19,6 @@ its depth and the rule broken. Exit 0 when every file verifies, else 2.
 --crl_check requires one for the leaf, --crl_check_all for every certificate but the root.
 --verify_depth N allows at most N intermediate certificates.
 Flags may also be written with one dash, as openssl does (-CAfile).`;
-
-class UsageError extends Error {}
 
 const VALUE_FLAGS = [
   'CAfile',
@@ -117,7 +116,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     options = parseArguments(argv);
   } catch (e) {
-    console.error(`error: ${(e as Error).message}\n${USAGE}`);
+    console.error(usageErrorLine('verify', (e as Error).message));
     return 2;
   }
   if (options === 'help') {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
-import { type Child, opensslOcspResponse, spawnChild } from '@tls-kit/test-helpers';
+import { type Child, opensslOcspResponse, opensslServer, spawnChild } from '@tls-kit/test-helpers';
 import type { CommandIO } from '../../src/args.js';
 import { run as runSClient } from '../../src/commands/s_client.js';
 import { makePki } from '../../src/demo/pki.js';
@@ -125,6 +125,12 @@ export function pkiFiles(): PkiFiles {
     strangerRoot: write('stranger.pem', stranger.toPem()),
   };
   return files;
+}
+
+/** `openssl s_server -www` serving the test leaf and intermediate (then `extra`), once it listens. */
+export function opensslWww(extra: string[] = []): Promise<{ child: Child; port: number }> {
+  const f = pkiFiles();
+  return opensslServer(['-cert', f.leaf, '-cert_chain', f.intermediate, '-key', f.key, '-www', ...extra]);
 }
 
 /** A real OCSP response (DER, status good) for other.test, from its issuer; made once. */

@@ -593,6 +593,7 @@ class ExpectServerHelloDone extends ClientState12 {
     const { config } = conn;
     let signer: { chain: LocalChain; scheme: SignatureSchemeName } | undefined;
     if (request) {
+      conn.facts.peerSignatureSchemes = request.supportedSignatureAlgorithms;
       const scheme = chain
         ? chooseScheme12(config.signatureSchemes, request.supportedSignatureAlgorithms, chain.privateKey)
         : undefined;

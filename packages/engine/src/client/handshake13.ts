@@ -564,6 +564,7 @@ function sendClientCertificate(
   const peerSchemes =
     findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
       .supportedSignatureAlgorithms ?? [];
+  conn.facts.peerSignatureSchemes = peerSchemes;
   const scheme = chain
     ? chooseSignatureScheme(conn.config.signatureSchemes, peerSchemes, chain.privateKey)
     : undefined;

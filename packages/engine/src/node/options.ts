@@ -429,12 +429,16 @@ const OPENSSL_SIGALGS: Record<string, SignatureSchemeName> = {
   ED25519: 'ed25519',
 };
 
-/** An IANA signature scheme name in OpenSSL's form ("RSA-PSS+SHA256"), as node:tls prints them. */
-export function opensslSigalgName(scheme: string): string {
-  const entry = Object.entries(OPENSSL_SIGALGS).find(
-    ([name, iana]) => iana === scheme && !name.startsWith('PSS'),
-  );
-  return entry ? (entry[0] === 'ED25519' ? entry[0].toLowerCase() : entry[0]) : scheme;
+/**
+ * A scheme as node:tls' getSharedSigalgs() writes it, OpenSSL's "signature+hash" (SSL_get_shared_sigalgs):
+ * "RSA-PSS+SHA256" for both RSA-PSS kinds, "ECDSA+SHA384", "RSA+SHA256", "Ed25519+UNDEF" (no hash).
+ */
+export function opensslSigalgName(scheme: SignatureSchemeName): string {
+  const hash = /_(sha\d+)$/.exec(scheme)?.[1]?.toUpperCase() ?? 'UNDEF';
+  if (scheme.startsWith('rsa_pss_')) return `RSA-PSS+${hash}`;
+  if (scheme.startsWith('rsa_pkcs1_')) return `RSA+${hash}`;
+  if (scheme.startsWith('ecdsa_')) return `ECDSA+${hash}`;
+  return scheme === 'ed25519' ? 'Ed25519+UNDEF' : scheme;
 }
 
 function sigalgsFrom(list: string | undefined): SignatureSchemeName[] | undefined {

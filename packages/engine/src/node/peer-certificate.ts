@@ -3,16 +3,16 @@
 // @tls-kit/certs' Certificate, which is attached as well. The fields node:crypto's
 // X509Certificate gives (fingerprints, infoAccess, key details) are computed on first read.
 import { createHash, X509Certificate } from 'node:crypto';
-import type { Certificate, GeneralName, Name } from '@tls-kit/certs';
+import { type Certificate, type GeneralName, type Name, Oid } from '@tls-kit/certs';
 
 export interface PeerCertificate {
   /** Attribute -> value, or a list of values when the attribute repeats (as node:tls). */
   readonly subject: Record<string, string | string[]>;
   readonly issuer: Record<string, string | string[]>;
   /** "DNS:localhost, IP Address:127.0.0.1", as node:tls writes it. */
-  readonly subjectaltname: string | undefined;
+  readonly subjectaltname?: string;
   /** { 'OCSP - URI': [...], 'CA Issuers - URI': [...] } from Authority Information Access. */
-  readonly infoAccess: Record<string, string[]> | undefined;
+  readonly infoAccess?: Record<string, string[]>;
   readonly valid_from: string;
   readonly valid_to: string;
   /** Uppercase hex. */
@@ -22,16 +22,16 @@ export interface PeerCertificate {
   readonly fingerprint256: string;
   readonly fingerprint512: string;
   /** Extended key usage OIDs. */
-  readonly ext_key_usage: string[] | undefined;
+  readonly ext_key_usage?: string[];
   readonly ca: boolean;
   /** RSA: key size, '0x10001'-style exponent, uppercase hex modulus; EC: key size and curve names. */
-  readonly bits: number | undefined;
-  readonly exponent: string | undefined;
-  readonly modulus: string | undefined;
+  readonly bits?: number;
+  readonly exponent?: string;
+  readonly modulus?: string;
   /** RSA: the SubjectPublicKeyInfo DER; EC: the public point. */
-  readonly pubkey: Buffer | undefined;
-  readonly asn1Curve: string | undefined;
-  readonly nistCurve: string | undefined;
+  readonly pubkey?: Buffer;
+  readonly asn1Curve?: string;
+  readonly nistCurve?: string;
   /** The DER encoding (node:tls returns a Buffer). */
   readonly raw: Buffer;
   /** The parsed certificate. */
@@ -50,8 +50,12 @@ const OPENSSL_ATTRIBUTE_NAMES: Record<string, string> = {
   '2.5.4.17': 'postalCode',
 };
 
+// node:tls makes subject, issuer and infoAccess objects without a prototype (deepStrictEqual
+// against them needs the same).
+const bare = <T>(): Record<string, T> => Object.create(null);
+
 function nameObject(name: Name): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
+  const out = bare<string | string[]>();
   for (const rdn of name.rdns) {
     for (const atv of rdn.attributes) {
       if (atv.value === undefined) continue;
@@ -96,7 +100,16 @@ const CURVES: Record<string, { asn1: string; bits: number }> = {
   'P-521': { asn1: 'secp521r1', bits: 521 },
 };
 
-/** The key fields node:tls reports for RSA and EC keys (none for EdDSA). */
+/** RFC 5280 §4.2.2.1 id-pe-authorityInfoAccess. */
+const AUTHORITY_INFO_ACCESS = '1.3.6.1.5.5.7.1.1';
+
+/** The key fields node:tls reports, by SubjectPublicKeyInfo algorithm (none for EdDSA). */
+const KEY_FIELD_NAMES: Record<string, (keyof PeerCertificate)[]> = {
+  [Oid.rsaEncryption]: ['bits', 'exponent', 'modulus', 'pubkey'],
+  [Oid.ecPublicKey]: ['bits', 'asn1Curve', 'nistCurve', 'pubkey'],
+};
+
+/** The key fields node:tls reports for RSA and EC keys. */
 function keyFields(x509: X509Certificate): Partial<PeerCertificate> {
   const key = x509.publicKey;
   const jwk = key.export({ format: 'jwk' });
@@ -124,7 +137,7 @@ function keyFields(x509: X509Certificate): Partial<PeerCertificate> {
 /** "OCSP - URI:http://a\nCA Issuers - URI:http://b" -> node:tls' infoAccess object. */
 function infoAccessObject(text: string | undefined): Record<string, string[]> | undefined {
   if (!text) return undefined;
-  const out: Record<string, string[]> = {};
+  const out = bare<string[]>();
   for (const line of text.split('\n')) {
     const colon = line.indexOf(':');
     if (colon < 0) continue;
@@ -147,31 +160,31 @@ export function peerCertificate(cert: Certificate): PeerCertificate {
     key = key ?? keyFields(parsed());
     return key[k];
   };
-  const entry = {
+  // node:tls leaves out what a certificate lacks (no key with an undefined value).
+  const entry: Record<string, unknown> = {
     subject: nameObject(cert.subject),
     issuer: nameObject(cert.issuer),
-    subjectaltname: sans.length > 0 ? sans.join(', ') : undefined,
+    ...(sans.length > 0 ? { subjectaltname: sans.join(', ') } : {}),
     valid_from: opensslTime(cert.notBefore),
     valid_to: opensslTime(cert.notAfter),
     serialNumber: cert.serialNumber.toUpperCase(),
     fingerprint256: colonHex(der, 'sha256'),
     ca: cert.isCA,
     raw: Buffer.from(der),
-    certificate: cert,
   };
   // Computed on first read: most connections only need the names (checkServerIdentity).
   const lazy = (get: () => unknown): PropertyDescriptor => ({ get, enumerable: true, configurable: true });
+  const has = (oid: string) => cert.extensions.some((e) => e.oid === oid);
+  const keyAlgorithm = cert.subjectPublicKeyInfo.algorithm.oid;
+  const keyNames = KEY_FIELD_NAMES[keyAlgorithm] ?? [];
   return Object.defineProperties(entry, {
+    // Ours, beyond node's shape: kept out of Object.keys and deepStrictEqual.
+    certificate: { value: cert, enumerable: false },
     fingerprint: lazy(() => colonHex(der, 'sha1')),
     fingerprint512: lazy(() => colonHex(der, 'sha512')),
-    infoAccess: lazy(() => infoAccessObject(parsed().infoAccess)),
-    ext_key_usage: lazy(() => parsed().keyUsage),
-    bits: lazy(() => keyField('bits')),
-    exponent: lazy(() => keyField('exponent')),
-    modulus: lazy(() => keyField('modulus')),
-    pubkey: lazy(() => keyField('pubkey')),
-    asn1Curve: lazy(() => keyField('asn1Curve')),
-    nistCurve: lazy(() => keyField('nistCurve')),
+    ...(has(AUTHORITY_INFO_ACCESS) ? { infoAccess: lazy(() => infoAccessObject(parsed().infoAccess)) } : {}),
+    ...(has(Oid.extKeyUsage) ? { ext_key_usage: lazy(() => parsed().keyUsage) } : {}),
+    ...Object.fromEntries(keyNames.map((name) => [name, lazy(() => keyField(name))])),
   }) as unknown as PeerCertificate;
 }
 
@@ -179,7 +192,8 @@ export function peerCertificate(cert: Certificate): PeerCertificate {
 export function peerCertificateChain(chain: readonly Certificate[]): PeerCertificate | undefined {
   const entries = chain.map(peerCertificate);
   entries.forEach((e, i) => {
-    e.issuerCertificate = entries[i + 1] ?? (e.certificate.isSelfIssued ? e : undefined);
+    const issuer = entries[i + 1] ?? (e.certificate.isSelfIssued ? e : undefined);
+    if (issuer) e.issuerCertificate = issuer;
   });
   return entries[0];
 }

@@ -13,7 +13,6 @@ import {
   verifyChain,
 } from '@tls-kit/certs';
 import type { CryptoProvider } from '@tls-kit/crypto';
-import { TLSUsageError } from '../errors.js';
 import type { OcspResponder } from '../handshake/ocsp.js';
 import { type ServerOptions, ServerTLS } from '../server/server-tls.js';
 import { MemoryServerSessionCache, type ServerSessionCache } from '../server/session-cache.js';
@@ -84,7 +83,7 @@ export interface ServerSocketOptions<Socket> extends SecureContextOptions {
     servername: string | undefined;
     protocols: string[];
   }) => string | undefined;
-  /** node:tls' hint for TLS 1.2 PSK suites, which are not implemented: refused when given. */
+  /** node:tls' hint for TLS 1.2 PSK suites, which are not implemented; unused in TLS 1.3 (as node). */
   readonly pskIdentityHint?: string;
   /** Engine options beyond node:tls' (ticketLifetime, alwaysHelloRetry, recordSizeLimit...). */
   readonly engine?: Partial<Omit<ServerOptions, 'certificates' | 'keyLog'>>;
@@ -250,10 +249,11 @@ export function serverConfig<Socket>(
   const psk = options.pskCallback;
   if (psk !== undefined && typeof psk !== 'function')
     throw invalidArgType('options.pskCallback', 'of type function', psk);
-  if (options.pskIdentityHint !== undefined)
-    throw new TLSUsageError(
-      'pskIdentityHint: TLS 1.2 PSK suites are not implemented (TLS 1.3 PSKs have no hint)',
-    );
+  // The hint goes out only with TLS 1.2 PSK suites (RFC 4279 §2), which are not implemented; TLS 1.3
+  // has none (node ignores it there too), so a string is accepted and has nothing to do.
+  const hint = options.pskIdentityHint;
+  if (hint !== undefined && typeof hint !== 'string')
+    throw invalidArgType('options.pskIdentityHint', 'of type string', hint);
   const alpn = options.ALPNCallback;
   if (alpn !== undefined && typeof alpn !== 'function')
     throw invalidArgType('options.ALPNCallback', 'of type function', alpn);

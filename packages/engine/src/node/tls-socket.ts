@@ -335,10 +335,12 @@ export class TLSSocket extends Duplex {
     return data ? Buffer.from(data) : undefined;
   }
 
-  /** The signature scheme of the handshake, in OpenSSL's "RSA-PSS+SHA256" form (node:tls getSharedSigalgs). */
+  /**
+   * The signature schemes both sides accept, in the peer's order and OpenSSL's "RSA-PSS+SHA256"
+   * form (node:tls): a client has none unless the server asked for a certificate.
+   */
   getSharedSigalgs(): string[] {
-    const scheme = this.engine?.signatureScheme;
-    return scheme ? [opensslSigalgName(scheme)] : [];
+    return this.engine?.sharedSignatureSchemes.map(opensslSigalgName) ?? [];
   }
 
   /** Client: the latest session ticket's bytes (TLS 1.3 or RFC 5077), or undefined. */

@@ -202,6 +202,7 @@ export function clientHello12(
     pointFormats: pointFormats !== undefined,
     limitExtension,
   };
+  conn.facts.peerSignatureSchemes = offer.schemes;
   const server = new Server12(conn, settings, tls12, offer);
   // The handshake's transcript starts here (a TLS 1.3 server hands over before any HelloRetryRequest).
   const transcript = new Transcript(config.provider);

@@ -236,6 +236,7 @@ class ExpectClientHello implements HandshakeState {
 
     const sigalgs = findExtension(extensions, ExtensionType.signature_algorithms)?.extensionData
       ?.supportedSignatureAlgorithms;
+    conn.facts.peerSignatureSchemes = sigalgs ?? [];
     const negotiated: Negotiated = {
       ch,
       chRaw: message.raw,
