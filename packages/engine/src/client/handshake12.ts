@@ -314,13 +314,26 @@ class Handshake12 {
     conn.facts.resumed = true;
     conn.facts.peerCertificates = session.peerCertificates;
     const keys = new Keys12(conn, this.suite, session.masterSecret, this.clientRandom, this.serverRandom);
+    return this.expectServerFinished(transcript, keys, session);
+  }
+
+  /**
+   * [NewSessionTicket], ChangeCipherSpec and the server's Finished: in WAIT_1 when resuming
+   * `resumed`, else in WAIT_2 after our flight.
+   */
+  expectServerFinished(
+    transcript: Transcript,
+    keys: Keys12,
+    resumed: ClientSession12 | undefined,
+  ): HandshakeState {
+    const name = resumed ? 'WAIT_1' : 'WAIT_2';
     const ccs = (ticket: ReceivedTicket | undefined) =>
       new ExpectChangeCipherSpec12(
-        'WAIT_1',
+        name,
         keys,
-        () => new ExpectServerFinished(this, transcript, keys, session, ticket),
+        () => new ExpectServerFinished(this, transcript, keys, resumed, ticket),
       );
-    return this.ticketPromised ? new ExpectNewSessionTicket(transcript, 'WAIT_1', ccs) : ccs(undefined);
+    return this.ticketPromised ? new ExpectNewSessionTicket(transcript, name, ccs) : ccs(undefined);
   }
 
   /** RFC 5246 §7.2.2: a fatal alert ends the session. */
@@ -637,13 +650,7 @@ class ExpectServerHelloDone extends ClientState12 {
     transcript.releaseMessages();
     keys.sendChangeCipherSpec();
     keys.sendFinished(transcript);
-    const ccs = (ticket: ReceivedTicket | undefined) =>
-      new ExpectChangeCipherSpec12(
-        'WAIT_2',
-        keys,
-        () => new ExpectServerFinished(hs, transcript, keys, undefined, ticket),
-      );
-    return hs.ticketPromised ? new ExpectNewSessionTicket(transcript, 'WAIT_2', ccs) : ccs(undefined);
+    return hs.expectServerFinished(transcript, keys, undefined);
   }
 }
 
