@@ -110,15 +110,11 @@ export type PeerVerification =
 export type WriteToWire = (data: Uint8Array) => void;
 export type WireClose = (immediate: boolean) => void;
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * What only the handshake uses, in one object the core drops at the end of the call that
  * completed the handshake, so an open connection keeps none of it.
  */
 class HandshakeOnly {
-  /** ClientHello.random, for key log lines. */
-  clientRandom: Uint8Array = EMPTY;
   /** Application data written before the handshake completed (lazily), and its size. */
   queuedApplicationData: Uint8Array[] | undefined;
   queuedBytes = 0;
@@ -231,14 +227,6 @@ export class ConnectionCore {
   private handshake(what: string): HandshakeOnly {
     if (!this.handshakeOnly) throw new Error(`${what} used after the handshake completed`);
     return this.handshakeOnly;
-  }
-
-  /** Set by the handshake once ClientHello.random is known, for key log lines. */
-  get clientRandom(): Uint8Array {
-    return this.handshakeOnly?.clientRandom ?? EMPTY;
-  }
-  set clientRandom(random: Uint8Array) {
-    this.handshake('clientRandom').clientRandom = random;
   }
 
   /** The connection object handed to user callbacks (verifyCallback), which run during the handshake. */
@@ -418,8 +406,9 @@ export class ConnectionCore {
     this.records.installKeys(direction, keys);
   }
 
-  keyLog(label: string, secret: Uint8Array): void {
-    this.config.keyLog?.(`${label} ${toHex(this.clientRandom)} ${toHex(secret)}`);
+  /** One NSS key log line: `label`, the handshake's ClientHello.random, `secret`. */
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.config.keyLog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
   }
 
   /**

@@ -1,9 +1,9 @@
 // An established connection keeps only what the open connection needs (KeyUpdate, tickets,
 // exporters, the public facts): the handshake states, with their key shares, handshake secrets
 // and contexts (a client's ClientHello settings and sent extensions), the transcript and key
-// schedule the states hand on, the core's handshake-only state (client random, queued data)
-// become garbage once the handshake completes; connections that verified the same chain share one array of it; and the session ID
-// fact keeps bytes of its own, not a view of a larger buffer.
+// schedule the states hand on, the core's handshake-only state (queued data) become garbage
+// once the handshake completes; connections that verified the same chain share one array of it;
+// and the session ID fact keeps bytes of its own, not a view of a larger buffer.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import test from 'ava';

@@ -176,7 +176,6 @@ export class Client12 {
         extensions,
       }),
     );
-    conn.clientRandom = random;
     const transcript = new Transcript(config.provider);
     transcript.add(raw);
     conn.sendRaw(ContentType.handshake, raw);
@@ -247,7 +246,6 @@ export class Client12 {
     const echo = sh.legacySessionIdEcho;
     const echoesOurs = echo.length > 0 && bytesEqual(echo, hello.sessionId);
 
-    conn.clientRandom = hello.random;
     const { transcript } = hello;
     transcript.keepMessages();
     transcript.start(suite.hash);

@@ -110,7 +110,6 @@ class ClientContext {
     // RFC 8446 §4.1.2: a cached TLS 1.2 session ID goes here when we hope to resume it.
     this.sessionId =
       settings.tls12?.sessionId ?? (config.middleboxCompatibility ? config.random(32) : new Uint8Array(0));
-    conn.clientRandom = this.random;
     this.maxFragmentLength = maxFragmentLengthCode(config, true);
     this.entryExtensions = new Set(settings.requestOCSP ? [ExtensionType.status_request] : []);
   }
@@ -368,7 +367,7 @@ class ExpectServerHello implements HandshakeState {
 
     transcript.start(suite.hash);
     transcript.add(message.raw);
-    const keys = enterHandshakeKeys(conn, transcript, suite, psk, shared, 'client');
+    const keys = enterHandshakeKeys(conn, transcript, ctx.random, suite, psk, shared, 'client');
     conn.facts.namedGroup = groupName(share.group);
     // The server selected our PSK: no Certificate/CertificateVerify follow (RFC 8446 §2.2).
     return new ExpectEncryptedExtensions(
@@ -699,9 +698,9 @@ class ExpectFinished implements HandshakeState {
     const clientApp = master.clientTrafficSecret(th);
     const serverApp = master.serverTrafficSecret(th);
     const exporter = master.exporterSecret(th);
-    conn.keyLog('CLIENT_TRAFFIC_SECRET_0', clientApp);
-    conn.keyLog('SERVER_TRAFFIC_SECRET_0', serverApp);
-    conn.keyLog('EXPORTER_SECRET', exporter);
+    conn.keyLog('CLIENT_TRAFFIC_SECRET_0', ctx.random, clientApp);
+    conn.keyLog('SERVER_TRAFFIC_SECRET_0', ctx.random, serverApp);
+    conn.keyLog('EXPORTER_SECRET', ctx.random, exporter);
     conn.installKeys('read', { version: 'TLSv1.3', suite, secret: serverApp });
     const finish = (chain: LocalChain | null | undefined): HandshakeState => {
       conn.records.sendChangeCipherSpecOnce();

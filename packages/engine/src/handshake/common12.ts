@@ -106,7 +106,7 @@ export class Keys12 implements Secrets12 {
   ) {
     this.block = keyBlock12(conn.config.provider, suite, master, clientRandom, serverRandom);
     // NSS key log format for TLS 1.2: CLIENT_RANDOM <client random> <master secret>.
-    conn.keyLog('CLIENT_RANDOM', master);
+    conn.keyLog('CLIENT_RANDOM', clientRandom, master);
   }
 
   /** What APP_DATA keeps: not the key block, which the record layer already holds. */

@@ -185,6 +185,7 @@ export interface HandshakeKeys13 {
 export function enterHandshakeKeys(
   conn: HandshakeContext,
   transcript: Transcript,
+  clientRandom: Uint8Array,
   suite: CipherSuite,
   psk: Uint8Array | undefined,
   shared: Uint8Array,
@@ -194,8 +195,8 @@ export function enterHandshakeKeys(
   const th = transcript.current();
   const clientSecret = hs.clientTrafficSecret(th);
   const serverSecret = hs.serverTrafficSecret(th);
-  conn.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
-  conn.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
+  conn.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientRandom, clientSecret);
+  conn.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', clientRandom, serverSecret);
   const [read, write] = role === 'client' ? [serverSecret, clientSecret] : [clientSecret, serverSecret];
   // Write keys first: if the read side fails (a message split across the key change), our alert
   // goes out under the keys the peer now reads with.

@@ -30,8 +30,6 @@ export interface HandshakeContext {
   readonly records: HandshakeRecords;
   readonly events: ConnectionEvents;
   readonly status: ConnectionState;
-  /** ClientHello.random, for key log lines; set once known. */
-  clientRandom: Uint8Array;
   /** The connection object handed to user callbacks (verifyCallback). */
   readonly publicConnection: unknown;
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
@@ -44,8 +42,8 @@ export interface HandshakeContext {
   /** A warning alert that leaves the connection usable (RFC 5246 §7.2.2). */
   sendWarningAlert(code: number): void;
   installKeys(direction: Direction, keys: RecordKeys): void;
-  /** One NSS key log line for `secret`. */
-  keyLog(label: string, secret: Uint8Array): void;
+  /** One NSS key log line for `secret`, of the handshake with this ClientHello.random. */
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
   /** Pauses for a user callback that may answer now or later (see ConnectionCore.waitFor). */
   waitFor<T>(
     register: (answer: (value: T) => void) => void,

@@ -114,7 +114,6 @@ class Idle extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_hello, this.name);
     const ch = decode(ClientHello, message.body);
-    this.conn.clientRandom = ch.random;
     this.conn.records.clientHelloExchanged();
     return clientHello12(this.conn, this.settings, message, ch);
   }

@@ -139,7 +139,6 @@ class ExpectClientHello implements HandshakeState {
     const { conn, config, settings } = { conn: ctx.conn, config: ctx.config, settings: ctx.settings };
     const ch = decode(ClientHello, message.body);
     const extensions = ch.extensions ?? [];
-    conn.clientRandom = ch.random;
     conn.records.clientHelloExchanged();
     // RFC 8446 Appendix D.5: SSL 3.0 and below are refused whatever else the hello offers.
     if (ch.legacyVersion <= ProtocolVersion.SSL3_0)
@@ -506,6 +505,7 @@ function sendServerFlight(
   const { hs, clientSecret, serverSecret } = enterHandshakeKeys(
     conn,
     transcript,
+    n.ch.random,
     suite,
     n.psk?.key,
     shared,
@@ -575,9 +575,9 @@ function sendServerFlight(
     serverApp: master.serverTrafficSecret(thServerFinished),
     exporter: master.exporterSecret(thServerFinished),
   };
-  conn.keyLog('CLIENT_TRAFFIC_SECRET_0', keys.clientApp);
-  conn.keyLog('SERVER_TRAFFIC_SECRET_0', keys.serverApp);
-  conn.keyLog('EXPORTER_SECRET', keys.exporter);
+  conn.keyLog('CLIENT_TRAFFIC_SECRET_0', n.ch.random, keys.clientApp);
+  conn.keyLog('SERVER_TRAFFIC_SECRET_0', n.ch.random, keys.serverApp);
+  conn.keyLog('EXPORTER_SECRET', n.ch.random, keys.exporter);
   conn.installKeys('write', { version: 'TLSv1.3', suite, secret: keys.serverApp });
   const finished = new ExpectClientFinished(ctx, transcript, keys, n.postHandshakeAuth);
   if (requestClientCertificate) return new ExpectClientCertificate(ctx, transcript, requestContext, finished);
