@@ -12,25 +12,12 @@ import { profileProblem } from '../src/certificate-profile.js';
 import { checkSignature } from '../src/issuer.js';
 import { IssuerIndex } from '../src/issuer-index.js';
 
-// OpenSSL's short names for the attribute types found in the store beyond RFC 4514's.
-const opensslNames: Record<string, string> = {
-  '2.5.4.5': 'serialNumber',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '2.5.4.97': 'organizationIdentifier',
-  '2.5.4.15': 'businessCategory',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-  '2.5.4.17': 'postalCode',
-};
-
 /** Node prints names one attribute per line, most general first, with RFC 2253-style escapes. */
 function nodeStyle(name: Name): string {
   return name.rdns
     .map((rdn) =>
       rdn.attributes
-        .map(
-          (a) =>
-            `${a.shortName ?? opensslNames[a.type] ?? a.type}=${(a.value ?? '').replace(/([,+"\\<>;])/g, '\\$1')}`,
-        )
+        .map((a) => `${a.shortName ?? a.type}=${(a.value ?? '').replace(/([,+"\\<>;])/g, '\\$1')}`)
         .join('+'),
     )
     .join('\n');

@@ -1,6 +1,6 @@
 // `tls-kit verify`: flags, output and exit status.
 
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,45 @@ test.serial('FILE: OK, and with --show_chain the chain, one subject per line', a
     ].join('\n'),
   );
 });
+
+test.serial(
+  '--show_chain names attributes as openssl does (emailAddress, serialNumber, street, ...)',
+  async (t) => {
+    const pem = join(dir, 'named.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        join(dir, 'named.key'),
+      ].concat([
+        '-out',
+        pem,
+        '-days',
+        '1',
+        '-subj',
+        '/O=Org, Inc/CN=Named/emailAddress=a@example.org/serialNumber=7/street=1 Main St',
+      ]),
+      { stdio: 'ignore' },
+    );
+    const subject = execFileSync(
+      'openssl',
+      ['x509', '-in', pem, '-noout', '-subject', '-nameopt', 'RFC2253'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const shown = await cli('-CAfile', pem, '-show_chain', pem);
+    t.is(shown.out, `${pem}: OK\ndepth=0: ${subject.trim().replace(/^subject=/, '')}`);
+    t.regex(shown.out, /emailAddress=a@example\.org/);
+  },
+);
 
 test.serial('openssl-style single-dash flags, and intermediates in the leaf file', async (t) => {
   const r = await cli('-CAfile', roots, fullchain);
