@@ -22,6 +22,14 @@ export class Connection {
     return this.core.dataFromWire(input);
   }
 
+  /**
+   * dataFromWire, with the application data of each record apart, in order, instead of joined
+   * into one buffer: a driver that hands data on in pieces (a Node stream) saves the copy.
+   */
+  dataFromWireParts(input: Uint8Array): readonly Uint8Array[] {
+    return this.core.dataFromWireParts(input);
+  }
+
   /** Encrypts and writes application data; before the handshake completes it is queued. */
   dataFromApplication(output: Uint8Array): void {
     this.core.dataFromApplication(output);

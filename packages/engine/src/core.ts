@@ -139,6 +139,7 @@ class HandshakeOnly {
 
 /** peerCertificates before (or without) a peer chain: one array for every connection. */
 const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
+const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
 /** The facts of a connection; the session ID is kept as bytes alone, without a view per connection. */
 export class ConnectionFacts {
@@ -180,7 +181,7 @@ export class ConnectionFacts {
   }
 }
 
-export class ConnectionCore {
+export class ConnectionCore implements RecordSink {
   readonly facts = new ConnectionFacts();
   status: ConnectionState = 'handshaking';
   ended = false;
@@ -194,18 +195,6 @@ export class ConnectionCore {
   private state: HandshakeState;
   /** Released at the end of the call that completed the handshake. */
   private handshakeOnly: HandshakeOnly | undefined;
-  /** What the records carry goes to the current state (handshake) or the driver (the rest). */
-  private readonly sink: RecordSink = {
-    handshake: (message) => {
-      this.state = this.state.handle(message);
-    },
-    changeCipherSpec: () => {
-      if (this.state.handleChangeCipherSpec) this.state = this.state.handleChangeCipherSpec();
-      else this.records.dropChangeCipherSpec();
-    },
-    alert: (fragment) => this.handleAlert(fragment),
-    applicationData: (data) => this.receive(data),
-  };
   /** Records waiting for the end of the call, and application data for its caller (lazily). */
   private output: Uint8Array[] | undefined;
   private received: Uint8Array[] | undefined;
@@ -286,11 +275,17 @@ export class ConnectionCore {
   // --- Entry points (from Connection) ---
 
   dataFromWire(input: Uint8Array): Uint8Array {
+    const received = this.dataFromWireParts(input);
+    return received.length === 1 ? received[0]! : concat(received);
+  }
+
+  /** dataFromWire without joining the data of the input's records. */
+  dataFromWireParts(input: Uint8Array): readonly Uint8Array[] {
     this.assertUsable();
     // Input must not be fed from inside one of our callbacks: the state machine is mid-step.
     if (this.inCall) throw new TLSUsageError('dataFromWire called from inside a connection callback');
     // RFC 8446 §6.1: data after the peer's close_notify is ignored.
-    if (this.status === 'peerClosed') return new Uint8Array(0);
+    if (this.status === 'peerClosed') return NO_DATA;
     try {
       this.call(() => {
         // Feed large inputs in slices so that only what cannot be processed yet (an incomplete
@@ -307,9 +302,9 @@ export class ConnectionCore {
       this.records.detach();
       this.records.release();
     }
-    const received = this.received ?? [];
+    const received = this.received ?? NO_DATA;
     this.received = undefined;
-    return received.length === 1 ? received[0]! : concat(received);
+    return received;
   }
 
   dataFromApplication(data: Uint8Array): void {
@@ -596,6 +591,30 @@ export class ConnectionCore {
     else this.output = [records];
   }
 
+  // --- RecordSink: what the records carry goes to the current state (handshake messages) or the
+  // driver (the rest). Methods, not closures: nothing per connection. ---
+
+  /** @internal */
+  handshakeMessage(message: HandshakeMessage): void {
+    this.state = this.state.handle(message);
+  }
+
+  /** @internal */
+  changeCipherSpec(): void {
+    if (this.state.handleChangeCipherSpec) this.state = this.state.handleChangeCipherSpec();
+    else this.records.dropChangeCipherSpec();
+  }
+
+  /** @internal */
+  alert(fragment: Uint8Array): void {
+    this.handleAlert(fragment);
+  }
+
+  /** @internal */
+  applicationData(data: Uint8Array): void {
+    this.receive(data);
+  }
+
   private receive(data: Uint8Array): void {
     if (this.received) this.received.push(data);
     else this.received = [data];
@@ -636,7 +655,7 @@ export class ConnectionCore {
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {
-      if (!this.records.readNext(this.sink)) break;
+      if (!this.records.readNext(this)) break;
     }
   }
 

@@ -80,3 +80,33 @@ test('records left in the input while a callback is pending are copied before th
   t.is(s.dataFromWire(client.take()).length, 12);
   t.is(s.state, 'open');
 });
+
+test('dataFromWireParts hands out each record’s data apart, in order; dataFromWire joins them', (t) => {
+  const pair = () => {
+    const server = new ServerTLS({ certificates: pki().chain('ecdsa') });
+    const client = new ClientTLS({ serverHostname: 'localhost', trustRoot: pki().trustStore });
+    const c = side((write, close) => client.start(write, close));
+    const s = side((write, close) => server.start(write, close));
+    for (let i = 0; i < 10 && (c.out.length > 0 || s.out.length > 0); i++) {
+      if (c.out.length > 0) s.connection.dataFromWire(concat(c.out.splice(0)));
+      if (s.out.length > 0) c.connection.dataFromWire(concat(s.out.splice(0)));
+    }
+    return { c, s };
+  };
+  const messages = [100, 20_000, 1, 16_384].map((n, k) => new Uint8Array(n).fill(k + 1));
+  const parted = pair();
+  const joined = pair();
+  for (const m of messages) {
+    parted.c.connection.dataFromApplication(m);
+    joined.c.connection.dataFromApplication(m);
+  }
+  const parts = parted.s.connection.dataFromWireParts(concat(parted.c.out.splice(0)));
+  // 20,000 bytes take two records (2^14 plaintext bytes at most per record, RFC 8446 §5.1).
+  t.deepEqual(
+    parts.map((p) => p.length),
+    [100, 16_384, 20_000 - 16_384, 1, 16_384],
+  );
+  t.deepEqual(concat([...parts]), concat(messages));
+  t.deepEqual(joined.s.connection.dataFromWire(concat(joined.c.out.splice(0))), concat(messages));
+  t.is(parted.s.connection.dataFromWireParts(new Uint8Array(0)).length, 0);
+});

@@ -4,10 +4,38 @@
 //   0 -> HKDF-Extract(PSK) = EarlySecret -> Derive-Secret("derived")
 //     -> HKDF-Extract((EC)DHE) = HandshakeSecret -> Derive-Secret("derived")
 //     -> HKDF-Extract(0) = MasterSecret
-import { type CryptoProvider, deriveSecret, hkdfExpandLabel } from '@tls-kit/crypto';
+import { type CryptoProvider, deriveSecret, type HashAlgorithm, hkdfExpandLabel } from '@tls-kit/crypto';
 import type { CipherSuite } from '../suites.js';
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * What the schedule computes from constants alone, once per provider and hash instead of in every
+ * handshake: Transcript-Hash("") and, for a full handshake (the all-zero PSK), the early secret and its
+ * Derive-Secret(., "derived", ""). Public values (anyone can compute them), never handed out to be
+ * changed.
+ */
+interface ScheduleConstants {
+  readonly emptyHash: Uint8Array;
+  zeroPskEarly?: Uint8Array;
+  zeroPskDerived?: Uint8Array;
+}
+
+const constantsByProvider = new WeakMap<CryptoProvider, Map<HashAlgorithm, ScheduleConstants>>();
+
+function constantsOf(provider: CryptoProvider, hash: HashAlgorithm): ScheduleConstants {
+  let byHash = constantsByProvider.get(provider);
+  if (!byHash) {
+    byHash = new Map();
+    constantsByProvider.set(provider, byHash);
+  }
+  let constants = byHash.get(hash);
+  if (!constants) {
+    constants = { emptyHash: provider.hash(hash, EMPTY) };
+    byHash.set(hash, constants);
+  }
+  return constants;
+}
 
 abstract class Stage {
   constructor(
@@ -20,32 +48,61 @@ abstract class Stage {
     return deriveSecret(this.provider, this.suite.hash, this.secret, label, transcriptHash);
   }
 
+  protected get emptyHash(): Uint8Array {
+    return constantsOf(this.provider, this.suite.hash).emptyHash;
+  }
+
+  /** Derive-Secret(., "derived", ""), the next stage's salt. */
+  protected derivedSalt(): Uint8Array {
+    return this.derive('derived', this.emptyHash);
+  }
+
   /** Derive-Secret(., "derived", "") then HKDF-Extract with `ikm` (zeros when absent). */
   protected next(ikm: Uint8Array | undefined): Uint8Array {
-    const salt = this.derive('derived', this.provider.hash(this.suite.hash, EMPTY));
-    return this.provider.hkdfExtract(this.suite.hash, salt, ikm ?? new Uint8Array(this.suite.hashLength));
+    return this.provider.hkdfExtract(
+      this.suite.hash,
+      this.derivedSalt(),
+      ikm ?? new Uint8Array(this.suite.hashLength),
+    );
   }
 }
 
 export class EarlySecret extends Stage {
+  private constructor(
+    provider: CryptoProvider,
+    suite: CipherSuite,
+    secret: Uint8Array,
+    /** The all-zero PSK: the stage is a constant of the hash. */
+    private readonly zeroPsk: boolean,
+  ) {
+    super(provider, suite, secret);
+  }
+
   /** `psk` absent means the all-zero PSK of a full handshake. */
   static create(provider: CryptoProvider, suite: CipherSuite, psk?: Uint8Array): EarlySecret {
-    const ikm = psk ?? new Uint8Array(suite.hashLength);
-    return new EarlySecret(
-      provider,
-      suite,
-      provider.hkdfExtract(suite.hash, new Uint8Array(suite.hashLength), ikm),
-    );
+    const extract = (ikm: Uint8Array) =>
+      provider.hkdfExtract(suite.hash, new Uint8Array(suite.hashLength), ikm);
+    if (psk) return new EarlySecret(provider, suite, extract(psk), false);
+    const constants = constantsOf(provider, suite.hash);
+    constants.zeroPskEarly ??= extract(new Uint8Array(suite.hashLength));
+    return new EarlySecret(provider, suite, constants.zeroPskEarly, true);
+  }
+
+  protected override derivedSalt(): Uint8Array {
+    if (!this.zeroPsk) return super.derivedSalt();
+    const constants = constantsOf(this.provider, this.suite.hash);
+    constants.zeroPskDerived ??= super.derivedSalt();
+    return constants.zeroPskDerived;
   }
 
   /** binder_key for a resumption PSK (RFC 8446 §7.1, "res binder"). */
   resumptionBinderKey(): Uint8Array {
-    return this.derive('res binder', this.provider.hash(this.suite.hash, EMPTY));
+    return this.derive('res binder', this.emptyHash);
   }
 
   /** binder_key for an external PSK (RFC 8446 §7.1, "ext binder"). */
   externalBinderKey(): Uint8Array {
-    return this.derive('ext binder', this.provider.hash(this.suite.hash, EMPTY));
+    return this.derive('ext binder', this.emptyHash);
   }
 
   clientEarlyTrafficSecret(transcriptHash: Uint8Array): Uint8Array {
@@ -145,7 +202,13 @@ export function exportKeyingMaterial(
   context: Uint8Array,
   length: number,
 ): Uint8Array {
-  const secret = deriveSecret(provider, suite.hash, exporterSecret, label, provider.hash(suite.hash, EMPTY));
+  const secret = deriveSecret(
+    provider,
+    suite.hash,
+    exporterSecret,
+    label,
+    constantsOf(provider, suite.hash).emptyHash,
+  );
   return hkdfExpandLabel(
     provider,
     suite.hash,

@@ -126,7 +126,8 @@ class TLSServer extends net.Server {
     try {
       socket = new TLSSocket(raw, {
         isServer: true,
-        tls: (self) => this.config.tls(self),
+        // The server's engine factory itself: no closure per connection.
+        tls: this.config.tls,
         rejectUnverifiedPeer: this.config.rejectUnverified,
         handshakeTimeout: this.handshakeTimeout,
         allowHalfOpen: this.options.allowHalfOpen ?? false,

@@ -108,6 +108,32 @@ const CLOSE_GRACE_MS = 2000;
 const codeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
 export class TLSSocket extends Duplex {
+  /**
+   * The engine's events of one socket, as methods of one small object: no closures kept per
+   * connection. Inside the class body, so that it reaches the socket's private members.
+   */
+  private static readonly Events = class implements ConnectionEvents {
+    constructor(private readonly socket: TLSSocket) {}
+
+    onHandshakeComplete(): void {
+      this.socket.handshakeDone();
+    }
+
+    /** Data and errors that surface when an asynchronous certificate callback resumes the handshake. */
+    onApplicationData(data: Uint8Array): void {
+      this.socket.deliver(data);
+    }
+
+    onError(error: Error): void {
+      this.socket.destroy(nodeErrorFrom(error));
+    }
+
+    /** After the data returned by the same call has been pushed. */
+    onEnd(): void {
+      queueMicrotask(() => this.socket.push(null));
+    }
+  };
+
   /** node:tls compatibility: this socket encrypts. */
   readonly encrypted = true;
   /** True once the peer's certificate chain was verified (always the case for a completed client handshake). */
@@ -212,14 +238,7 @@ export class TLSSocket extends Duplex {
   }
 
   private start(servername?: string): void {
-    const events: ConnectionEvents = {
-      onHandshakeComplete: () => this.handshakeDone(),
-      // Data and errors that surface when an asynchronous certificate callback resumes the handshake.
-      onApplicationData: (data) => this.deliver(data),
-      onError: (error) => this.destroy(nodeErrorFrom(error)),
-      // After the data returned by the same call has been pushed.
-      onEnd: () => queueMicrotask(() => this.push(null)),
-    };
+    const events = new TLSSocket.Events(this);
     try {
       this.engine = this.init.tls(this, servername).start(
         (data) => this.toWire(data),
@@ -472,14 +491,15 @@ export class TLSSocket extends Duplex {
   private fromWire(chunk: Buffer): void {
     if (this.destroyed || this.connection.ended) return;
     this.tracer?.record(false, chunk);
-    let data: Uint8Array;
+    let parts: readonly Uint8Array[];
     try {
-      data = this.connection.dataFromWire(chunk);
+      // A record's data at a time: joining a chunk's records would copy them all once more.
+      parts = this.connection.dataFromWireParts(chunk);
     } catch (error) {
       this.destroy(nodeErrorFrom(error as Error));
       return;
     }
-    this.deliver(data);
+    for (const data of parts) this.deliver(data);
   }
 
   private deliver(data: Uint8Array): void {

@@ -29,7 +29,7 @@ export type RecordKeys =
 
 /** What the records carry, one call per message or record. */
 export interface RecordSink {
-  handshake(message: HandshakeMessage): void;
+  handshakeMessage(message: HandshakeMessage): void;
   /** A well-formed change_cipher_spec between handshake messages (RFC 5246 §7.1, RFC 8446 §5). */
   changeCipherSpec(): void;
   alert(fragment: Uint8Array): void;
@@ -116,7 +116,7 @@ export class RecordLayer {
     if (message) {
       // HelloRequests carry nothing; a client ignores them during a handshake (RFC 5246 §7.4.1.1).
       if (message.type === HandshakeType.hello_request) this.caps.emptyRecord('HelloRequests');
-      sink.handshake(message);
+      sink.handshakeMessage(message);
       return true;
     }
     const record = this.deframer?.next();

@@ -1,5 +1,6 @@
 import { DecodeError, Reader, WireError } from '@tls-kit/wire';
 import { HandshakeTypeCodec, ProtocolVersionCodec } from '../codecs/common.js';
+import { ContentType } from '../registry/content-type.js';
 import { MAX_CIPHERTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordContentType, type TLSRecord } from './record.js';
 
 /** A whole frame cut out of a stream. */
@@ -34,8 +35,11 @@ abstract class FrameSplitter {
     readonly headerLength: number,
   ) {}
 
-  /** Validates a complete header (throwing a WireError) and returns the body length. */
-  protected abstract bodyLength(header: Uint8Array, offset: number): number;
+  /**
+   * Validates the complete header at `buf[at]` (throwing a WireError) and returns the body
+   * length; `offset` is its position in the stream.
+   */
+  protected abstract bodyLength(buf: Uint8Array, at: number, offset: number): number;
 
   /** Appends bytes from the stream; throws a DecodeError if the next frame's header is invalid. */
   push(data: Uint8Array): void {
@@ -122,19 +126,19 @@ abstract class FrameSplitter {
   needed(): number {
     const available = this.end - this.start;
     if (available < this.headerLength) return this.headerLength - available;
-    const length = this.bodyLength(
-      this.buf.subarray(this.start, this.start + this.headerLength),
-      this.offset,
-    );
-    return Math.max(0, this.headerLength + length - available);
+    return Math.max(0, this.frameLength() - available);
+  }
+
+  /** Header and body of the next frame, whose header is complete. */
+  private frameLength(): number {
+    return this.headerLength + this.bodyLength(this.buf, this.start, this.offset);
   }
 
   /** The next whole frame (a copy, or a view into the buffer), or undefined until more bytes are pushed. */
   protected nextFrame(view: boolean): Frame | undefined {
-    if (this.needed() > 0) return undefined;
-    const length =
-      this.headerLength +
-      this.bodyLength(this.buf.subarray(this.start, this.start + this.headerLength), this.offset);
+    if (this.end - this.start < this.headerLength) return undefined;
+    const length = this.frameLength();
+    if (length > this.end - this.start) return undefined;
     const end = this.start + length;
     const frame = {
       offset: this.offset,
@@ -165,8 +169,15 @@ export class RecordSplitter extends FrameSplitter {
     this.maxFragmentLength = options.maxFragmentLength ?? MAX_CIPHERTEXT_LENGTH;
   }
 
-  protected bodyLength(header: Uint8Array, offset: number): number {
-    const r = new Reader(header);
+  protected bodyLength(buf: Uint8Array, at: number, offset: number): number {
+    // Called for every record (several times while it arrives): a well-formed header is read
+    // directly; anything else goes through the codecs, which name the fault.
+    const type = buf[at]!;
+    const length = (buf[at + 3]! << 8) | buf[at + 4]!;
+    if (type >= ContentType.change_cipher_spec && type <= ContentType.ack && buf[at + 1] === 3) {
+      if (length <= this.maxFragmentLength) return length;
+    }
+    const r = new Reader(buf.subarray(at, at + RECORD_HEADER_LENGTH));
     let field = 'type';
     try {
       RecordContentType.read(r);
@@ -209,7 +220,8 @@ export class RecordSplitter extends FrameSplitter {
     if (frame === undefined) return undefined;
     const b = frame.bytes;
     return {
-      ...frame,
+      offset: frame.offset,
+      bytes: b,
       record: { type: b[0]!, version: (b[1]! << 8) | b[2]!, fragment: b.subarray(RECORD_HEADER_LENGTH) },
     };
   }
@@ -236,8 +248,8 @@ export class HandshakeSplitter extends FrameSplitter {
     this.maxMessageLength = options.maxMessageLength ?? 2 ** 18;
   }
 
-  protected bodyLength(header: Uint8Array, offset: number): number {
-    const r = new Reader(header);
+  protected bodyLength(buf: Uint8Array, at: number, offset: number): number {
+    const r = new Reader(buf.subarray(at, at + this.headerLength));
     HandshakeTypeCodec.read(r);
     const length = r.u24();
     if (length > this.maxMessageLength) {
