@@ -2,11 +2,11 @@
 // `openssl x509 -noout -subject -nameopt RFC2253` (the same RFC 4514 form, most specific first)
 // for a certificate openssl made with every attribute it names.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Certificate } from '@tls-kit/certs';
+import { opensslSelfSigned } from '@tls-kit/test-helpers';
 import test from 'ava';
 
 /** Every attribute OpenSSL names (its OBJ_nid2sn) that certificates carry, in openssl's -subj syntax. */
@@ -19,37 +19,9 @@ const opensslSubject =
 test('subject names print as openssl -nameopt RFC2253 prints them', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tls-kit-names-'));
   try {
-    const pem = join(dir, 'c.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        join(dir, 'k.pem'),
-        '-out',
-        pem,
-        '-days',
-        '1',
-        '-subj',
-        opensslSubject,
-      ],
-      { stdio: 'ignore' },
-    );
-    const openssl = execFileSync(
-      'openssl',
-      ['x509', '-in', pem, '-noout', '-subject', '-nameopt', 'RFC2253'],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const { pem, rfc2253 } = opensslSelfSigned(dir, 'named', opensslSubject);
     const cert = Certificate.fromPem(readFileSync(pem, 'utf8'))[0]!;
-    t.is(String(cert.subject), openssl.trim().replace(/^subject=/, ''));
+    t.is(String(cert.subject), rfc2253);
     t.false(String(cert.subject).includes('#'));
     t.is(cert.subject.get('emailAddress')[0], 'root@example.org');
   } finally {
