@@ -78,16 +78,7 @@ export class Certificate {
    * ExtraneousPrivateKeyError (load chains with their key through loadCertificateChainPem).
    */
   static fromPem(text: string): Certificate[] {
-    return decodePem(text).map((block) => {
-      if (isPrivateKeyLabel(block.label)) {
-        throw new ExtraneousPrivateKeyError(
-          `line ${block.line}: a private key where only certificates belong`,
-        );
-      }
-      if (block.label !== 'CERTIFICATE')
-        throw new PemError(`line ${block.line}: unexpected PEM block "${block.label}"`);
-      return Certificate.fromDer(block.der);
-    });
+    return certificateDersFromPem(text).map((der) => Certificate.fromDer(der));
   }
 
   /** The exact DER encoding (the design's get_asn1_bytes). */
@@ -204,6 +195,35 @@ export function publicKeysMatch(spkiA: Uint8Array, spkiB: Uint8Array): boolean {
   const a = readSubjectPublicKeyInfo(new DerReader(spkiA, certificateDerError));
   const b = readSubjectPublicKeyInfo(new DerReader(spkiB, certificateDerError));
   return a.algorithm.oid === b.algorithm.oid && bytesEqual(a.keyBytes, b.keyBytes);
+}
+
+/** The DER of every CERTIFICATE block of a PEM text, not parsed; other blocks are refused. */
+export function certificateDersFromPem(text: string): Uint8Array[] {
+  return decodePem(text).map((block) => {
+    if (isPrivateKeyLabel(block.label)) {
+      throw new ExtraneousPrivateKeyError(`line ${block.line}: a private key where only certificates belong`);
+    }
+    if (block.label !== 'CERTIFICATE')
+      throw new PemError(`line ${block.line}: unexpected PEM block "${block.label}"`);
+    return block.der;
+  });
+}
+
+/**
+ * The subject Name's DER, found by walking the outer structure only (RFC 5280 §4.1: version,
+ * serialNumber, signature, issuer, validity, subject), without decoding any field: what an index
+ * of not yet parsed certificates is keyed by.
+ */
+export function subjectDerOf(der: Uint8Array): Uint8Array {
+  const certEl = readSingle(der, 'Certificate', certificateDerError);
+  if (certEl.tag !== Tag.SEQUENCE) throw new CertificateParseError('Certificate is not a SEQUENCE', 0);
+  const tbs = DerReader.inside(certEl).enter(Tag.SEQUENCE, 'tbsCertificate');
+  tbs.optional(contextTag(0, true));
+  tbs.expect(Tag.INTEGER, 'serialNumber');
+  tbs.expect(Tag.SEQUENCE, 'signature');
+  tbs.expect(Tag.SEQUENCE, 'issuer');
+  tbs.expect(Tag.SEQUENCE, 'validity');
+  return encodingOf(tbs.expect(Tag.SEQUENCE, 'subject'));
 }
 
 function parseCertificate(der: Uint8Array): ParsedCertificate {

@@ -6,7 +6,7 @@ export { explicit, octetString, sequence, smallInteger, tlv } from '@tls-kit/cry
 export type { AlgorithmIdentifier, SignatureAlgorithm, SubjectPublicKeyInfo } from './algorithms.js';
 export { CertificateBuilder, type CertificateOptions, encodeName } from './builder.js';
 export type { CertificateChainCallback, ChainDelivery } from './callback.js';
-export { Certificate } from './certificate.js';
+export { Certificate, certificateDersFromPem } from './certificate.js';
 export { CertificateCache } from './certificate-cache.js';
 export { assembleChain, assembleChains } from './chain.js';
 export {

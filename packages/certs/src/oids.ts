@@ -63,25 +63,46 @@ export const Oid = {
   userNotice: '1.3.6.1.5.5.7.2.2',
 } as const;
 
-/** RFC 4514 §3 short names, plus the few others that Node and OpenSSL print by name. */
+/**
+ * Attribute short names as OpenSSL writes them (its OBJ_nid2sn, which `openssl x509 -subject`,
+ * `openssl verify -show_chain` and node's getPeerCertificate() subject keys all use): RFC 4514
+ * §3's CN, L, ST, O, OU, C, DC, UID (its STREET is OpenSSL's "street", also RFC 4519's name),
+ * and the others of X.520, PKCS #9 and the EV guidelines that OpenSSL names. An attribute missing
+ * here is printed by OID with its value's DER in hex (RFC 4514 §2.4), as OpenSSL prints those.
+ */
 export const attributeShortNames: Readonly<Record<string, string>> = {
   '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
   '2.5.4.7': 'L',
   '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
   '2.5.4.10': 'O',
   '2.5.4.11': 'OU',
-  '2.5.4.6': 'C',
-  '2.5.4.9': 'STREET',
+  '2.5.4.12': 'title',
+  '2.5.4.13': 'description',
+  '2.5.4.15': 'businessCategory',
+  '2.5.4.17': 'postalCode',
+  '2.5.4.41': 'name',
+  '2.5.4.42': 'GN',
+  '2.5.4.43': 'initials',
+  '2.5.4.44': 'generationQualifier',
+  '2.5.4.46': 'dnQualifier',
+  '2.5.4.65': 'pseudonym',
+  '2.5.4.97': 'organizationIdentifier',
   '0.9.2342.19200300.100.1.25': 'DC',
   '0.9.2342.19200300.100.1.1': 'UID',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
+  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
+  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
 };
 
-/** Names accepted when parsing a name string (CertificateBuilder), beyond the RFC 4514 set. */
-export const attributeTypesByName: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(Object.entries(attributeShortNames).map(([oid, name]) => [name, oid])),
-  SERIALNUMBER: '2.5.4.5',
-  EMAILADDRESS: '1.2.840.113549.1.9.1',
-};
+/** Names accepted when parsing a name string (CertificateBuilder), case-insensitive: upper case keys. */
+export const attributeTypesByName: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(attributeShortNames).map(([oid, name]) => [name.toUpperCase(), oid]),
+);
 
 export const extendedKeyUsageNames = {
   serverAuth: Oid.serverAuth,

@@ -1,6 +1,6 @@
 // The design's TrustStore: a set of trusted CA certificates, none with a private key.
 
-import { Certificate } from './certificate.js';
+import { type Certificate, certificateDersFromPem } from './certificate.js';
 import { CertificateError, ExtraneousPrivateKeyError } from './errors.js';
 import { IssuerIndex } from './issuer-index.js';
 
@@ -22,6 +22,20 @@ export class TrustStore {
     this.index = new IssuerIndex(list);
   }
 
+  /**
+   * This store's certificates followed by more given as DER (e.g. PEM blocks read with
+   * `certificateDersFromPem`), each parsed when a path search first reaches it. The outer
+   * structure up to the subject is checked at once (DerError); the rest on use, and one that
+   * does not parse is left out.
+   * The new store keeps this one's `checkAnchors` and shares its parsed certificates.
+   */
+  withDer(certificates: Iterable<Uint8Array>): TrustStore {
+    const store = new TrustStore([]);
+    (store as { index: IssuerIndex }).index = this.index.withDer(certificates);
+    (store as { checkAnchors: boolean }).checkAnchors = this.checkAnchors;
+    return store;
+  }
+
   get certificates(): readonly Certificate[] {
     return this.index.certificates;
   }
@@ -38,9 +52,12 @@ export class TrustStore {
         | undefined;
       if (!tls?.rootCertificates)
         throw new CertificateError('this platform offers no root certificate store');
-      const store = new TrustStore(tls.rootCertificates.flatMap((pem) => Certificate.fromPem(pem)));
+      // Parsed lazily: a client verifies against a few of these, and start-up paid for all.
+      const store = new TrustStore([]);
       (store as { checkAnchors: boolean }).checkAnchors = false;
-      TrustStore.systemStore = store;
+      TrustStore.systemStore = store.withDer(
+        tls.rootCertificates.flatMap((pem) => certificateDersFromPem(pem)),
+      );
     }
     return TrustStore.systemStore;
   }

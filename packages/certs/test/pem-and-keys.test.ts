@@ -60,6 +60,12 @@ test('PEM: strict armor and base64', (t) => {
     message: /non-canonical/,
   });
   t.deepEqual(decodePem('-----BEGIN X-----\nQQ==\n-----END X-----\n')[0]!.der, Uint8Array.of(0x41));
+  // One "=": the last symbol's 2 low bits are unused ("QUI=" is 0x41 0x42, "QUJ=" is not canonical).
+  t.throws(() => decodePem('-----BEGIN X-----\nQUJ=\n-----END X-----\n'), {
+    instanceOf: PemError,
+    message: /non-canonical/,
+  });
+  t.deepEqual(decodePem('-----BEGIN X-----\nQUI=\n-----END X-----\n')[0]!.der, Uint8Array.of(0x41, 0x42));
   t.is(encodePem('CERTIFICATE', leaf.getAsn1Bytes()), pem);
 });
 

@@ -4,31 +4,20 @@
 
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
-import { Certificate, type GeneralName, type Name, TrustStore } from '@tls-kit/certs';
+import { Certificate, DerError, type GeneralName, type Name, TrustStore, verifyChain } from '@tls-kit/certs';
+import { explicit, sequence, smallInteger } from '@tls-kit/crypto/der-writer';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import test from 'ava';
 import { profileProblem } from '../src/certificate-profile.js';
 import { checkSignature } from '../src/issuer.js';
-
-// OpenSSL's short names for the attribute types found in the store beyond RFC 4514's.
-const opensslNames: Record<string, string> = {
-  '2.5.4.5': 'serialNumber',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '2.5.4.97': 'organizationIdentifier',
-  '2.5.4.15': 'businessCategory',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-  '2.5.4.17': 'postalCode',
-};
+import { IssuerIndex } from '../src/issuer-index.js';
 
 /** Node prints names one attribute per line, most general first, with RFC 2253-style escapes. */
 function nodeStyle(name: Name): string {
   return name.rdns
     .map((rdn) =>
       rdn.attributes
-        .map(
-          (a) =>
-            `${a.shortName ?? opensslNames[a.type] ?? a.type}=${(a.value ?? '').replace(/([,+"\\<>;])/g, '\\$1')}`,
-        )
+        .map((a) => `${a.shortName ?? a.type}=${(a.value ?? '').replace(/([,+"\\<>;])/g, '\\$1')}`)
         .join('+'),
     )
     .join('\n');
@@ -49,6 +38,45 @@ const roots = tls.rootCertificates.map((pem) => ({
 test('Node root store: every certificate parses', (t) => {
   t.true(roots.length > 100);
   t.is(TrustStore.system().certificates.length, roots.length);
+});
+
+test('Node root store: the index of not yet parsed roots finds the issuers the parsed index finds', (t) => {
+  const lazy = new IssuerIndex([]).withDer(roots.map(({ ours }) => ours.getAsn1Bytes()));
+  const eager = new IssuerIndex(roots.map(({ ours }) => ours));
+  const ders = (certs: readonly Certificate[]) =>
+    certs.map((c) => Buffer.from(c.getAsn1Bytes()).toString('hex'));
+  for (const { ours } of roots) {
+    const found = lazy.issuersOf(ours);
+    t.deepEqual(ders(found), ders(eager.issuersOf(ours)), `${ours.subject}`);
+    if (ours.isSelfIssued)
+      t.true(
+        found.some((c) => c.equals(ours)),
+        `${ours.subject}`,
+      );
+    t.true(lazy.has(ours));
+  }
+  t.deepEqual(ders(lazy.certificates), ders(eager.certificates));
+});
+
+test('a trusted certificate given as DER that does not parse past its subject anchors nothing and fails nothing', (t) => {
+  const root = roots.find(({ ours }) => ours.isSelfIssued)!.ours;
+  // Version, serial, an empty algorithm, the root's names, no key, no signature: the walk to the
+  // subject succeeds, the full parse cannot.
+  const name = root.subject.der;
+  const broken = sequence(
+    sequence(explicit(0, smallInteger(2)), smallInteger(1), sequence(), name, sequence(), name),
+  );
+  t.throws(() => Certificate.fromDer(broken));
+  const store = new TrustStore([]).withDer([broken]);
+  t.is(store.certificates.length, 0);
+  // Within the root's validity (some bundled roots have expired by now).
+  const time = new Date(root.notBefore.getTime() + 1000);
+  const result = verifyChain({ leaf: root, trustStore: store, profile: 'rfc5280', time });
+  t.false(result.ok);
+  if (!result.ok) t.is(result.reason, 'self-signed-leaf');
+  const withRoot = store.withDer([root.getAsn1Bytes()]);
+  t.true(verifyChain({ leaf: root, trustStore: withRoot, profile: 'rfc5280', time }).ok);
+  t.throws(() => store.withDer([new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01])]), { instanceOf: DerError });
 });
 
 test('Node root store: fields agree with X509Certificate', (t) => {

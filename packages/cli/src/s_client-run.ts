@@ -21,7 +21,6 @@ import {
   str,
   UsageError,
 } from './args.js';
-import { traceTransport } from './message-trace.js';
 import { decodeOpensslSession, encodeOpensslSession, isOpensslSession } from './openssl-session.js';
 import {
   keylogSink,
@@ -134,9 +133,11 @@ export async function sClient(flags: FlagValues, io: CommandIO): Promise<number>
     ...chain,
   };
 
+  // -msg's dissector and renderer are loaded only when asked for (start-up time).
+  const tracer = flags.msg ? await import('./message-trace.js') : undefined;
   // allowHalfOpen: after the server's FIN we may still have to send (our last data, close_notify).
   const transport = net.connect({ host, port, allowHalfOpen: true });
-  const trace = flags.msg ? traceTransport(transport, io.stdout) : undefined;
+  const trace = tracer?.traceTransport(transport, io.stdout);
   const socket = connect({
     host,
     port,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CertificateBuilder, privateKeyToPem } from '@tls-kit/certs';
-import { haveOpenssl, opensslCrl } from '@tls-kit/test-helpers';
+import { haveOpenssl, opensslCrl, opensslSelfSigned } from '@tls-kit/test-helpers';
 import test from 'ava';
 import { run } from '../src/commands/verify.js';
 
@@ -63,6 +63,17 @@ test.serial('FILE: OK, and with --show_chain the chain, one subject per line', a
     ].join('\n'),
   );
 });
+
+test.serial(
+  '--show_chain names attributes as openssl does (emailAddress, serialNumber, street, ...)',
+  async (t) => {
+    const subject = '/O=Org, Inc/CN=Named/emailAddress=a@example.org/serialNumber=7/street=1 Main St';
+    const { pem, rfc2253 } = opensslSelfSigned(dir, 'named', subject);
+    const shown = await cli('-CAfile', pem, '-show_chain', pem);
+    t.is(shown.out, `${pem}: OK\ndepth=0: ${rfc2253}`);
+    t.regex(shown.out, /emailAddress=a@example\.org/);
+  },
+);
 
 test.serial('openssl-style single-dash flags, and intermediates in the leaf file', async (t) => {
   const r = await cli('-CAfile', roots, fullchain);

@@ -4,7 +4,6 @@
 // callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
-import type { CryptoProvider } from '@tls-kit/crypto';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import {
   Alert,
@@ -34,7 +33,7 @@ import {
   type RecordOutput,
   type RecordSink,
 } from './record/layer.js';
-import { Transcript } from './transcript/transcript.js';
+import type { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */
 export interface HandshakeState {
@@ -117,17 +116,11 @@ export type PeerVerification =
 export type WriteToWire = (data: Uint8Array) => void;
 export type WireClose = (immediate: boolean) => void;
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * What only the handshake uses, in one object the core drops at the end of the call that
  * completed the handshake, so an open connection keeps none of it.
  */
 class HandshakeOnly {
-  /** The running transcript hash. */
-  readonly transcript: Transcript;
-  /** ClientHello.random, for key log lines. */
-  clientRandom: Uint8Array = EMPTY;
   /** Application data written before the handshake completed (lazily), and its size. */
   queuedApplicationData: Uint8Array[] | undefined;
   queuedBytes = 0;
@@ -137,10 +130,6 @@ class HandshakeOnly {
   paused = false;
   /** The connection object handed to user callbacks (verifyCallback). */
   publicConnection: unknown;
-
-  constructor(provider: CryptoProvider) {
-    this.transcript = new Transcript(provider);
-  }
 }
 
 /** peerCertificates before (or without) a peer chain: one array for every connection. */
@@ -241,7 +230,7 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.handshakeOnly = new HandshakeOnly(config.provider);
+    this.handshakeOnly = new HandshakeOnly();
     this.records = new RecordLayer(config, role, this);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
@@ -249,22 +238,9 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     });
   }
 
-  /** The running transcript hash; only during the handshake. */
-  get transcript(): Transcript {
-    return this.handshake('transcript').transcript;
-  }
-
   private handshake(what: string): HandshakeOnly {
     if (!this.handshakeOnly) throw new Error(`${what} used after the handshake completed`);
     return this.handshakeOnly;
-  }
-
-  /** Set by the handshake once ClientHello.random is known, for key log lines. */
-  get clientRandom(): Uint8Array {
-    return this.handshakeOnly?.clientRandom ?? EMPTY;
-  }
-  set clientRandom(random: Uint8Array) {
-    this.handshake('clientRandom').clientRandom = random;
   }
 
   /** The connection object handed to user callbacks (verifyCallback), which run during the handshake. */
@@ -278,9 +254,6 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   /** Protocol version once fixed (the tlsVersion fact); selects CCS and alert rules. */
   get version(): TLSVersion | undefined {
     return this.facts.tlsVersion;
-  }
-  set version(version: TLSVersion | undefined) {
-    this.facts.tlsVersion = version;
   }
 
   get stateName(): string {
@@ -429,10 +402,10 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   }
 
   /**
-   * Frames a handshake message, adds it to the transcript (the handshake's, or `transcript` for
-   * post-handshake authentication) and queues it protected.
+   * Frames a handshake message, adds it to `transcript` (the sending state's) and queues it
+   * protected.
    */
-  sendHandshake(type: number, body: Uint8Array, transcript: Transcript = this.transcript): Uint8Array {
+  sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
     const raw = frameHandshake(type, body);
     if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);
@@ -450,8 +423,9 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     this.records.installKeys(direction, keys);
   }
 
-  keyLog(label: string, secret: Uint8Array): void {
-    this.config.keyLog?.(`${label} ${toHex(this.clientRandom)} ${toHex(secret)}`);
+  /** One NSS key log line: `label`, the handshake's ClientHello.random, `secret`. */
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.config.keyLog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
   }
 
   /**

@@ -11,6 +11,7 @@ export {
   opensslCrl,
   opensslOcspResponse,
   opensslPrf,
+  opensslSelfSigned,
   opensslServer,
 } from './openssl.js';
 export { freePort } from './ports.js';

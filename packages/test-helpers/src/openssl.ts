@@ -2,6 +2,7 @@
 // and as an oracle (its TLS 1.2 PRF).
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Child, have, spawnChild } from './child.js';
 
 export const haveOpenssl = (): boolean => have('openssl');
@@ -166,4 +167,33 @@ export function opensslCrl(out: string, spec: CrlSpec): string {
     { timeout: 10_000, stdio: 'ignore' },
   );
   return readFileSync(out, 'utf8');
+}
+
+/**
+ * A self-signed P-256 certificate made by `openssl req -x509` for `subject` (openssl's -subj
+ * syntax, `/CN=x/O=y`), written to DIR/NAME.pem (key NAME.key): its path, and its subject as
+ * `openssl x509 -nameopt RFC2253` prints it (the RFC 4514 form, most specific attribute first).
+ */
+export function opensslSelfSigned(
+  dir: string,
+  name: string,
+  subject: string,
+): { pem: string; rfc2253: string } {
+  const pem = join(dir, `${name}.pem`);
+  const key = [
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    join(dir, `${name}.key`),
+  ];
+  execFileSync('openssl', ['req', '-x509', ...key, '-out', pem, '-days', '1', '-subj', subject], {
+    stdio: 'ignore',
+  });
+  const printed = execFileSync('openssl', ['x509', '-in', pem, '-noout', '-subject', '-nameopt', 'RFC2253'], {
+    encoding: 'utf8',
+  });
+  return { pem, rfc2253: printed.trim().replace(/^subject=/, '') };
 }

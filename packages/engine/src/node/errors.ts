@@ -172,6 +172,9 @@ const LOCAL_REASONS: Partial<Record<Reason, string>> = {
   NoSharedGroup: 'no suitable key share',
   NoApplicationProtocol: 'no application protocol',
   AlpnCallbackRefused: 'no application protocol',
+  // OpenSSL's server says this in both versions; only the alert it sends differs.
+  NoClientCertificate: 'peer did not return a certificate',
+  NoClientCertificateTls12: 'peer did not return a certificate',
 };
 
 /**

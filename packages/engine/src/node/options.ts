@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import {
   Certificate,
   CertificateRevocationList,
+  certificateDersFromPem,
   encodePem,
   loadCertificateChainPem,
   loadCertificatesPem,
@@ -141,14 +142,15 @@ function extraCaStore(): TrustStore | undefined {
   const file = process.env.NODE_EXTRA_CA_CERTS;
   if (!file) return undefined;
   if (extraCa?.file !== file) {
-    let extra: Certificate[] = [];
+    let store = TrustStore.system();
     try {
-      extra = loadCertificatesPem(readFileSync(file, 'utf8'));
+      // Parsed when a verification reaches them, as the bundled roots are (start-up time).
+      store = store.withDer(certificateDersFromPem(readFileSync(file, 'utf8')));
     } catch (error) {
       // As node: a warning, and the bundled roots alone.
       process.emitWarning(`Ignoring extra certs from \`${file}\`, load failed: ${(error as Error).message}`);
     }
-    extraCa = { file, store: new TrustStore([...TrustStore.system().certificates, ...extra]) };
+    extraCa = { file, store };
   }
   return extraCa.store;
 }

@@ -40,16 +40,6 @@ export interface PeerCertificate {
   issuerCertificate?: PeerCertificate;
 }
 
-/** OpenSSL's names for attributes @tls-kit/certs' RFC 4514 table leaves without a short name. */
-const OPENSSL_ATTRIBUTE_NAMES: Record<string, string> = {
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.4': 'SN',
-  '2.5.4.42': 'GN',
-  '2.5.4.12': 'title',
-  '2.5.4.17': 'postalCode',
-};
-
 // node:tls makes subject, issuer and infoAccess objects without a prototype (deepStrictEqual
 // against them needs the same).
 const bare = <T>(): Record<string, T> => Object.create(null);
@@ -59,7 +49,8 @@ function nameObject(name: Name): Record<string, string | string[]> {
   for (const rdn of name.rdns) {
     for (const atv of rdn.attributes) {
       if (atv.value === undefined) continue;
-      const key = atv.shortName ?? OPENSSL_ATTRIBUTE_NAMES[atv.type] ?? atv.type;
+      // @tls-kit/certs' short names are OpenSSL's, node's keys.
+      const key = atv.shortName ?? atv.type;
       const seen = out[key];
       out[key] = seen === undefined ? atv.value : [...(Array.isArray(seen) ? seen : [seen]), atv.value];
     }

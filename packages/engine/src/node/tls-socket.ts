@@ -15,7 +15,7 @@ import type { VerifyCallback } from '../verify-callback.js';
 import { authorizationError } from './authorization.js';
 import { type ClientSocketOptions, clientInit } from './client-config.js';
 import { invalidArgType, nodeError, nodeErrorFrom } from './errors.js';
-import { opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
+import { groupDisplayName, opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
 import { type ServerPskCallback, type ServerSocketOptions, serverConfig } from './server-config.js';
 import { sessionTicket } from './session.js';
@@ -86,7 +86,8 @@ const OPENSSL_CIPHER_NAMES: Record<string, string> = {
 
 /** node:tls getEphemeralKeyInfo(). */
 export interface EphemeralKeyInfo {
-  readonly type?: 'ECDH' | 'DH';
+  /** 'TLSGroup': a group whose peer key is no single DH/ECDH key (a hybrid KEM), named without a size. */
+  readonly type?: 'ECDH' | 'DH' | 'TLSGroup';
   readonly name?: string;
   readonly size?: number;
 }
@@ -363,7 +364,10 @@ export class TLSSocket extends Duplex {
     if (this.isServer) return null;
     const group = this.engine?.namedGroup;
     if (!group) return {};
-    const info = GROUP_INFO[group] ?? { name: group, size: 0 };
+    const info = GROUP_INFO[group];
+    // As node with OpenSSL 3.5+ reports a hybrid group (X25519MLKEM768): OpenSSL's group name,
+    // and no size, there being no one key size for an ML-KEM + ECDH share.
+    if (!info) return { type: 'TLSGroup', name: groupDisplayName(group) };
     if (group.startsWith('ffdhe')) return { type: 'DH', size: info.size };
     return { type: 'ECDH', name: info.name, size: info.size };
   }

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import type tls from 'node:tls';
 import test from 'ava';
-import { both, fixtures, listen, type TlsModule } from '../helpers/node-compat.js';
+import { both, fixtures, implementations, listen, type TlsModule } from '../helpers/node-compat.js';
 
 const ca = fixtures.ca1;
 
@@ -120,6 +120,21 @@ test('client-getephemeralkeyinfo: X25519 and P-256 as node names them; null on a
     serverInfo: null,
   });
   t.deepEqual(ours, node);
+});
+
+test('client-getephemeralkeyinfo: a hybrid group (X25519MLKEM768) is a TLSGroup by name, without a size', async (t) => {
+  const ecdhCurve = 'X25519MLKEM768';
+  const ours = implementations.find((impl) => impl.name === 'ours')!;
+  const { port, close } = await serverOf(ours, { ...fixtures.agent1, ecdhCurve });
+  const c = ours.connect({ port, host: '127.0.0.1', ca, servername: 'localhost', ecdhCurve });
+  await once(c, 'secureConnect');
+  const info = c.getEphemeralKeyInfo();
+  c.resume();
+  await once(c, 'end');
+  await close();
+  // Node 20's OpenSSL 3.0 cannot negotiate the group; with OpenSSL 3.5, node's own
+  // test-tls-client-getephemeralkeyinfo asserts this shape (older 22.x releases said {}).
+  t.deepEqual(info, { type: 'TLSGroup', name: 'X25519MLKEM768' });
 });
 
 test('set-servername / sni-from-server: setServername on a server socket is ERR_TLS_SNI_FROM_SERVER', async (t) => {

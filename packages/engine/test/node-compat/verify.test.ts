@@ -162,6 +162,44 @@ test('client-verify / server-verify: requestCert refuses a client without a cert
   t.deepEqual(ours, node);
 });
 
+for (const version of ['TLSv1.3', 'TLSv1.2']) {
+  test(`client-verify (${version}): the server's tlsClientError for a client without a certificate`, async (t) => {
+    const { node, ours } = await both(async (impl) => {
+      const { server, port, close } = await okServer(impl, fixtures.agent1, {
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: fixtures.ca1,
+        maxVersion: version,
+      });
+      const errors: object[] = [];
+      server.on('tlsClientError', (e: Error & { code?: string; library?: string; reason?: string }) =>
+        errors.push({ code: e.code, library: e.library, reason: e.reason }),
+      );
+      const c = impl.connect({
+        port,
+        host: '127.0.0.1',
+        ca: fixtures.ca1,
+        servername: 'localhost',
+        maxVersion: version,
+      });
+      const closed = new Promise((resolve) => c.on('close', resolve));
+      c.on('error', () => {});
+      c.resume();
+      await closed;
+      await close();
+      return errors;
+    });
+    t.deepEqual(node, [
+      {
+        code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE',
+        library: 'SSL routines',
+        reason: 'peer did not return a certificate',
+      },
+    ]);
+    t.deepEqual(ours, node);
+  });
+}
+
 test('server-verify: requestCert with an expired client certificate: handshake, then dropped without secureConnection', async (t) => {
   const { node, ours } = await both(async (impl) => {
     const { server, port, close } = await okServer(impl, fixtures.agent1, {
