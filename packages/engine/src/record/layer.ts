@@ -28,6 +28,11 @@ export type RecordKeys =
     };
 
 /** What the records carry, one call per message or record. */
+/** Takes the sealed records a RecordLayer writes. */
+export interface RecordOutput {
+  queueOutput(records: Uint8Array): void;
+}
+
 export interface RecordSink {
   handshakeMessage(message: HandshakeMessage): void;
   /** A well-formed change_cipher_spec between handshake messages (RFC 5246 §7.1, RFC 8446 §5). */
@@ -75,8 +80,8 @@ export class RecordLayer {
   constructor(
     private readonly config: RecordLayerConfig,
     role: 'client' | 'server',
-    /** Where sealed records go, in order. */
-    private readonly output: (records: Uint8Array) => void,
+    /** Where sealed records go, in order (an object, not a closure per connection). */
+    private readonly output: RecordOutput,
   ) {
     // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301.
     this.writeProtection = new PlaintextProtection(role === 'client' ? 0x0301 : 0x0303);
@@ -217,7 +222,7 @@ export class RecordLayer {
   /** Seals `data` as records of `type`, fragmented to what the peer and the configuration allow. */
   send(type: number, data: Uint8Array): void {
     const max = Math.min(this.writeProtection.maxFragment, this.config.maxFragmentSize);
-    this.output(sealRecords(this.writeProtection, type, data, max));
+    this.output.queueOutput(sealRecords(this.writeProtection, type, data, max));
   }
 
   /**
@@ -244,7 +249,9 @@ export class RecordLayer {
   sendChangeCipherSpecOnce(): void {
     if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
     this.sentChangeCipherSpec = true;
-    this.output(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+    this.output.queueOutput(
+      new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])),
+    );
   }
 
   // --- Keys and limits ---
