@@ -230,7 +230,30 @@ function inRange(
   return value;
 }
 
-export function resolveConfig(options: CommonOptions, role: 'client' | 'server'): ResolvedConfig {
+/** No fixed key-share keys: one shared object, not one per connection. */
+const NO_KEY_SHARE_KEYS: ResolvedConfig['keySharePrivateKeys'] = Object.freeze({});
+const NO_VERIFICATION_OPTIONS: VerificationOptions = Object.freeze({});
+
+/** A provider's randomBytes as a function, made once per provider instead of a closure per configuration. */
+const randomOfProvider = new WeakMap<CryptoProvider, (length: number) => Uint8Array>();
+function randomOf(provider: CryptoProvider): (length: number) => Uint8Array {
+  let random = randomOfProvider.get(provider);
+  if (random === undefined) {
+    random = (n) => provider.randomBytes(n);
+    randomOfProvider.set(provider, random);
+  }
+  return random;
+}
+
+/**
+ * The configuration of `options`. `checkServerIdentity` (client only) is a parameter, not a later
+ * spread, so that the result keeps one compact shape: it is kept by every connection.
+ */
+export function resolveConfig(
+  options: CommonOptions,
+  role: 'client' | 'server',
+  checkServerIdentity?: CheckServerIdentity,
+): ResolvedConfig {
   const provider = options.provider ?? defaultProvider;
   const names = nonEmpty(
     options.cipherSuites,
@@ -307,10 +330,11 @@ export function resolveConfig(options: CommonOptions, role: 'client' | 'server')
       2 ** 31,
       'maxQueuedApplicationData',
     ),
-    random: options.random ?? ((n) => provider.randomBytes(n)),
-    keySharePrivateKeys: options.keySharePrivateKeys ?? {},
+    random: options.random ?? randomOf(provider),
+    keySharePrivateKeys: options.keySharePrivateKeys ?? NO_KEY_SHARE_KEYS,
     rejectUnauthorized: options.rejectUnauthorized ?? true,
-    verification: options.verification ?? {},
+    verification: options.verification ?? NO_VERIFICATION_OPTIONS,
     halfClose: options.halfClose ?? false,
+    checkServerIdentity,
   };
 }

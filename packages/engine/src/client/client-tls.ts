@@ -102,7 +102,7 @@ export class ClientTLS {
   private readonly externalPsk: ExternalPsk | undefined;
 
   constructor(private readonly options: ClientOptions) {
-    this.config = { ...resolveConfig(options, 'client'), checkServerIdentity: options.checkServerIdentity };
+    this.config = resolveConfig(options, 'client', options.checkServerIdentity);
     const name = options.serverHostname;
     this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
     if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
