@@ -101,6 +101,11 @@ export interface ConnectionEvents {
    * callback the error is raised by the next dataFromWire / dataFromApplication call.
    */
   readonly onError?: (error: Error) => void;
+  /**
+   * Each key log line (NSS key log format), as the `keyLog` option gets it: for a driver that
+   * reports the lines of each connection while its connections share one configuration.
+   */
+  readonly onKeyLog?: (line: string) => void;
 }
 
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
@@ -425,7 +430,11 @@ export class ConnectionCore implements RecordSink, RecordOutput {
 
   /** One NSS key log line: `label`, the handshake's ClientHello.random, `secret`. */
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
-    this.config.keyLog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+    const { keyLog } = this.config;
+    if (keyLog === undefined && this.events.onKeyLog === undefined) return;
+    const line = `${label} ${toHex(clientRandom)} ${toHex(secret)}`;
+    keyLog?.(line);
+    this.events.onKeyLog?.(line);
   }
 
   /**

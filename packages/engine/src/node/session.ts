@@ -141,9 +141,9 @@ export function sessionTicket(bytes: Uint8Array): Buffer | undefined {
   return ticket ? Buffer.from(ticket) : undefined;
 }
 
-/** What the client engine reports to its socket: 'session' and 'keylog' events. */
+/** What the client engine reports to its socket: 'session' events. */
 export interface SessionEvents {
-  emit(event: 'session' | 'keylog', value: Buffer): boolean;
+  emit(event: 'session', value: Buffer): boolean;
   listenerCount(event: 'session'): number;
 }
 
