@@ -730,7 +730,9 @@ class ExpectFinished implements HandshakeState {
         clientApp,
         exporter,
         // Without a taker the resumption secret is not kept at all.
-        ctx.settings.tickets ? new TicketStore(conn, suite, resumption, ctx.settings.tickets) : IGNORED_TICKETS,
+        ctx.settings.tickets
+          ? new TicketStore(conn, suite, resumption, ctx.settings.tickets)
+          : IGNORED_TICKETS,
         ctx.settings.postHandshakeAuth
           ? certificateRequestResponder(conn, suite, transcript.fork(), ctx.settings.clientCertificateStore)
           : undefined,
