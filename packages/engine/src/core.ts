@@ -4,7 +4,6 @@
 // callbacks.
 import type { Certificate, VerifyFailureReason } from '@tls-kit/certs';
 import { InvalidatedError } from '@tls-kit/certs';
-import type { CryptoProvider } from '@tls-kit/crypto';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import {
   Alert,
@@ -27,8 +26,14 @@ import {
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
-import { type Direction, type RecordKeys, RecordLayer, type RecordSink } from './record/layer.js';
-import { Transcript } from './transcript/transcript.js';
+import {
+  type Direction,
+  type RecordKeys,
+  RecordLayer,
+  type RecordOutput,
+  type RecordSink,
+} from './record/layer.js';
+import type { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */
 export interface HandshakeState {
@@ -117,17 +122,11 @@ export type PeerVerification =
 export type WriteToWire = (data: Uint8Array) => void;
 export type WireClose = (immediate: boolean) => void;
 
-const EMPTY = new Uint8Array(0);
-
 /**
  * What only the handshake uses, in one object the core drops at the end of the call that
  * completed the handshake, so an open connection keeps none of it.
  */
 class HandshakeOnly {
-  /** The running transcript hash. */
-  readonly transcript: Transcript;
-  /** ClientHello.random, for key log lines. */
-  clientRandom: Uint8Array = EMPTY;
   /** Application data written before the handshake completed (lazily), and its size. */
   queuedApplicationData: Uint8Array[] | undefined;
   queuedBytes = 0;
@@ -137,17 +136,17 @@ class HandshakeOnly {
   paused = false;
   /** The connection object handed to user callbacks (verifyCallback). */
   publicConnection: unknown;
-
-  constructor(provider: CryptoProvider) {
-    this.transcript = new Transcript(provider);
-  }
 }
 
 /** peerCertificates before (or without) a peer chain: one array for every connection. */
 const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
 const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
-/** The facts of a connection; the session ID is kept as bytes alone, without a view per connection. */
+const viewOf = (bytes: ArrayBuffer | undefined) => bytes && new Uint8Array(bytes);
+/** A copy of exact size (a Buffer's slice() would be a view of a larger buffer). */
+const bufferOf = (data: Uint8Array | undefined) => data && new Uint8Array(data).buffer;
+
+/** The facts of a connection; byte values are kept as bare buffers, without a view per connection. */
 export class ConnectionFacts {
   tlsVersion: TLSVersion | undefined;
   cipherSuite: string | undefined;
@@ -172,22 +171,37 @@ export class ConnectionFacts {
   resumed = false;
   /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
   pskIdentity: Uint8Array | undefined;
-  /** The verify_data of the latest Finished we sent and of the peer's (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
-  finished: Uint8Array | undefined;
-  peerFinished: Uint8Array | undefined;
+  // Kept as bare buffers, each read a new view over the same bytes: a view kept per value would
+  // be one object more per idle connection.
+  private finishedBytes: ArrayBuffer | undefined;
+  private peerFinishedBytes: ArrayBuffer | undefined;
   private sessionIdBytes: ArrayBuffer | undefined;
 
-  /** A view of the session ID's bytes (a new view per read, over the same bytes). */
+  /** The verify_data of the latest Finished we sent (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
+  get finished(): Uint8Array | undefined {
+    return viewOf(this.finishedBytes);
+  }
+  set finished(data: Uint8Array | undefined) {
+    this.finishedBytes = bufferOf(data);
+  }
+
+  /** The verify_data of the peer's latest Finished. */
+  get peerFinished(): Uint8Array | undefined {
+    return viewOf(this.peerFinishedBytes);
+  }
+  set peerFinished(data: Uint8Array | undefined) {
+    this.peerFinishedBytes = bufferOf(data);
+  }
+
   get sessionId(): Uint8Array | undefined {
-    return this.sessionIdBytes && new Uint8Array(this.sessionIdBytes);
+    return viewOf(this.sessionIdBytes);
   }
   set sessionId(id: Uint8Array | undefined) {
-    // A copy of exact size (a Buffer's slice() would be a view of a larger buffer).
-    this.sessionIdBytes = id && new Uint8Array(id).buffer;
+    this.sessionIdBytes = bufferOf(id);
   }
 }
 
-export class ConnectionCore implements RecordSink {
+export class ConnectionCore implements RecordSink, RecordOutput {
   readonly facts = new ConnectionFacts();
   status: ConnectionState = 'handshaking';
   ended = false;
@@ -211,7 +225,7 @@ export class ConnectionCore implements RecordSink {
   private wireCloseAfterFlush = false;
   /** The peer asked for a KeyUpdate: one answer, sent at the end of the call, serves them all. */
   private keyUpdateOwed = false;
-  /** The driver's transport is full (setTransportFull): input waits, unprocessed, until it drains. */
+  /** The driver's transport is full (setTransportFull): an owed KeyUpdate waits until it drains. */
   private transportFull = false;
 
   constructor(
@@ -222,35 +236,17 @@ export class ConnectionCore implements RecordSink {
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
-    this.handshakeOnly = new HandshakeOnly(config.provider);
-    this.records = new RecordLayer(
-      config,
-      role,
-      (records) => this.queueOutput(records),
-      events.writeToWireParts !== undefined,
-    );
+    this.handshakeOnly = new HandshakeOnly();
+    this.records = new RecordLayer(config, role, this, events.writeToWireParts !== undefined);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
     });
   }
 
-  /** The running transcript hash; only during the handshake. */
-  get transcript(): Transcript {
-    return this.handshake('transcript').transcript;
-  }
-
   private handshake(what: string): HandshakeOnly {
     if (!this.handshakeOnly) throw new Error(`${what} used after the handshake completed`);
     return this.handshakeOnly;
-  }
-
-  /** Set by the handshake once ClientHello.random is known, for key log lines. */
-  get clientRandom(): Uint8Array {
-    return this.handshakeOnly?.clientRandom ?? EMPTY;
-  }
-  set clientRandom(random: Uint8Array) {
-    this.handshake('clientRandom').clientRandom = random;
   }
 
   /** The connection object handed to user callbacks (verifyCallback), which run during the handshake. */
@@ -264,9 +260,6 @@ export class ConnectionCore implements RecordSink {
   /** Protocol version once fixed (the tlsVersion fact); selects CCS and alert rules. */
   get version(): TLSVersion | undefined {
     return this.facts.tlsVersion;
-  }
-  set version(version: TLSVersion | undefined) {
-    this.facts.tlsVersion = version;
   }
 
   get stateName(): string {
@@ -393,23 +386,20 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * The driver's transport is full: input is kept unprocessed (up to maxBufferedInput) until it
-   * drains. When it drains, the waiting input is processed as after a certificate callback.
+   * The driver's transport is full: input is still processed (the application may be reading
+   * while its own writes wait), but the answers a peer can ask for (KeyUpdate) wait until it
+   * drains, so a peer that sends and never reads cannot make us queue output.
    */
   setTransportFull(full: boolean): void {
-    if (full || !this.transportFull) {
-      this.transportFull = full;
-      return;
-    }
-    this.transportFull = false;
-    if (this.inCall || this.stopped || this.status === 'waiting') return;
-    if (!this.records.holdsInput) return;
-    this.processWaitingInput(() => {});
+    const drained = this.transportFull && !full;
+    this.transportFull = full;
+    if (drained && this.keyUpdateOwed && !this.inCall && this.status !== 'invalidated')
+      this.processWaitingInput(() => {});
   }
 
-  /** False while the transport is full, a certificate callback is pending, or input is no longer read. */
+  /** False while a certificate callback is pending or once input is no longer read. */
   get wantsRead(): boolean {
-    return !this.transportFull && this.status !== 'waiting' && !this.stopped;
+    return this.status !== 'waiting' && !this.stopped;
   }
 
   /** A warning alert that leaves the connection usable (TLS 1.2 no_renegotiation, RFC 5246 §7.2.2). */
@@ -418,10 +408,10 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * Frames a handshake message, adds it to the transcript (the handshake's, or `transcript` for
-   * post-handshake authentication) and queues it protected.
+   * Frames a handshake message, adds it to `transcript` (the sending state's) and queues it
+   * protected.
    */
-  sendHandshake(type: number, body: Uint8Array, transcript: Transcript = this.transcript): Uint8Array {
+  sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
     const raw = frameHandshake(type, body);
     if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);
@@ -439,8 +429,9 @@ export class ConnectionCore implements RecordSink {
     this.records.installKeys(direction, keys);
   }
 
-  keyLog(label: string, secret: Uint8Array): void {
-    this.config.keyLog?.(`${label} ${toHex(this.clientRandom)} ${toHex(secret)}`);
+  /** One NSS key log line: `label`, the handshake's ClientHello.random, `secret`. */
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
+    this.config.keyLog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
   }
 
   /**
@@ -527,7 +518,8 @@ export class ConnectionCore implements RecordSink {
     this.inCall = true;
     try {
       fn();
-      this.answerKeyUpdate();
+      // RFC 8446 §4.6.3 only asks that the answer precede our next data: a full transport defers it.
+      if (!this.transportFull) this.answerKeyUpdate();
     } catch (error) {
       this.inCall = false;
       throw this.failWith(error);
@@ -571,9 +563,9 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * Runs `step`, then processes the input that waited (for a callback, or for the transport to
-   * drain) outside dataFromWire: data goes to onApplicationData and errors to onError, or else
-   * to the next dataFromWire call.
+   * Runs `step`, then processes the input that waited (for a callback) outside dataFromWire, and
+   * sends what is owed (a KeyUpdate deferred by a full transport): data goes to onApplicationData
+   * and errors to onError, or else to the next dataFromWire call.
    */
   private processWaitingInput(step: () => void): void {
     try {
@@ -597,7 +589,8 @@ export class ConnectionCore implements RecordSink {
     }
   }
 
-  private queueOutput(records: Uint8Array): void {
+  /** @internal The record layer's output (RecordOutput). */
+  queueOutput(records: Uint8Array): void {
     if (this.output) this.output.push(records);
     else this.output = [records];
   }
@@ -663,7 +656,6 @@ export class ConnectionCore implements RecordSink {
 
   private process(): void {
     while (
-      !this.transportFull &&
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {

@@ -2,7 +2,7 @@
 // record protection (§3), PSK binders (§4), and our server replaying §3's ServerHello exactly.
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Certificate, ServerCertificateChain } from '@tls-kit/certs';
+import { Certificate, InvalidatedError, ServerCertificateChain } from '@tls-kit/certs';
 import { concat, toHex } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
 import {
@@ -53,19 +53,22 @@ function schedule3() {
   const shared = s3.get('extract secret "handshake"', 'IKM');
   const hs = EarlySecret.create(provider, suite).handshake(shared);
   const thHello = transcript.current();
+  // The handshake traffic secrets come before the stage is advanced to the master secret.
+  const clientHs = hs.clientTrafficSecret(thHello);
+  const serverHs = hs.serverTrafficSecret(thHello);
   for (const m of [ee, cert, cv]) transcript.add(m);
   const thCv = transcript.current();
   transcript.add(serverFinished);
   const thServerFinished = transcript.current();
   transcript.add(clientFinished);
   const thClientFinished = transcript.current();
-  return { hs, master: hs.master(), thHello, thCv, thServerFinished, thClientFinished };
+  return { hs, clientHs, serverHs, master: hs.master(), thHello, thCv, thServerFinished, thClientFinished };
 }
 
 test('§3 key schedule: handshake, application, exporter and resumption secrets', (t) => {
-  const { hs, master, thHello, thServerFinished, thClientFinished } = schedule3();
-  t.is(toHex(hs.clientTrafficSecret(thHello)), expanded(s3, 'derive secret "tls13 c hs traffic"'));
-  t.is(toHex(hs.serverTrafficSecret(thHello)), expanded(s3, 'derive secret "tls13 s hs traffic"'));
+  const { clientHs, serverHs, master, thServerFinished, thClientFinished } = schedule3();
+  t.is(toHex(clientHs), expanded(s3, 'derive secret "tls13 c hs traffic"'));
+  t.is(toHex(serverHs), expanded(s3, 'derive secret "tls13 s hs traffic"'));
   t.is(
     toHex(master.clientTrafficSecret(thServerFinished)),
     expanded(s3, 'derive secret "tls13 c ap traffic"'),
@@ -78,14 +81,22 @@ test('§3 key schedule: handshake, application, exporter and resumption secrets'
   t.is(toHex(master.resumptionSecret(thClientFinished)), expanded(s3, 'derive secret "tls13 res master"'));
 });
 
+test('a key schedule stage is consumed by the next one: any further use is InvalidatedError', (t) => {
+  const { hs, thHello } = schedule3();
+  t.throws(() => hs.master(), { instanceOf: InvalidatedError });
+  t.throws(() => hs.clientTrafficSecret(thHello), { instanceOf: InvalidatedError });
+  const early = EarlySecret.create(provider, suite);
+  early.handshake(s3.get('extract secret "handshake"', 'IKM'));
+  t.throws(() => early.handshake(new Uint8Array(32)), { instanceOf: InvalidatedError });
+  t.throws(() => early.resumptionBinderKey(), { instanceOf: InvalidatedError });
+});
+
 test('§3 traffic keys and Finished verify_data', (t) => {
-  const { hs, thHello, thCv, thServerFinished } = schedule3();
-  const serverHs = hs.serverTrafficSecret(thHello);
+  const { clientHs, serverHs, thCv, thServerFinished } = schedule3();
   const keys = trafficKeys(provider, suite, serverHs);
   t.is(toHex(keys.key), toHex(s3.get('derive write traffic keys for handshake data', 'key expanded')));
   t.is(toHex(keys.iv), toHex(s3.get('derive write traffic keys for handshake data', 'iv expanded')));
   t.is(toHex(finishedVerifyData(provider, suite, serverHs, thCv)), toHex(serverFinished.subarray(4)));
-  const clientHs = hs.clientTrafficSecret(thHello);
   t.is(
     toHex(finishedVerifyData(provider, suite, clientHs, thServerFinished)),
     toHex(clientFinished.subarray(4)),
@@ -93,7 +104,7 @@ test('§3 traffic keys and Finished verify_data', (t) => {
 });
 
 test('§3 record protection: the server flight, client Finished, application data and alerts byte for byte', (t) => {
-  const { hs, master, thHello, thServerFinished } = schedule3();
+  const { clientHs, serverHs, master, thServerFinished } = schedule3();
   const protection = (secret: Uint8Array) => {
     const k = trafficKeys(provider, suite, secret);
     return new Tls13Protection(provider, suite, k.key, k.iv);
@@ -102,12 +113,12 @@ test('§3 record protection: the server flight, client Finished, application dat
   const flight = s3.get('send handshake record', 'payload', 2);
   t.is(toHex(flight), toHex(concat([ee, cert, cv, serverFinished])));
   t.is(
-    toHex(protection(hs.serverTrafficSecret(thHello)).seal(ContentType.handshake, flight)),
+    toHex(protection(serverHs).seal(ContentType.handshake, flight)),
     toHex(s3.get('send handshake record', 'complete record', 2)),
   );
   // Client Finished under the client handshake key.
   t.is(
-    toHex(protection(hs.clientTrafficSecret(thHello)).seal(ContentType.handshake, clientFinished)),
+    toHex(protection(clientHs).seal(ContentType.handshake, clientFinished)),
     toHex(s3.get('send handshake record', 'complete record', 3)),
   );
   // Server application key: NewSessionTicket (seq 0), application data (seq 1), alert (seq 2).
@@ -287,7 +298,8 @@ test('§6 client authentication: both CertificateVerify signatures verify, clien
   transcript.add(messages.sh);
   const hs = EarlySecret.create(provider, suite).handshake(get('extract secret "handshake"', 'IKM'));
   const thHello = transcript.current();
-  t.is(toHex(hs.clientTrafficSecret(thHello)), expanded(s6, 'derive secret "tls13 c hs traffic"'));
+  const clientHs = hs.clientTrafficSecret(thHello);
+  t.is(toHex(clientHs), expanded(s6, 'derive secret "tls13 c hs traffic"'));
   // CertificateRequest parses with our codecs: empty context, signature_algorithms present.
   const cr = CertificateRequest13.parse(messages.cr.subarray(4));
   t.is(cr.certificateRequestContext.length, 0);
@@ -312,18 +324,18 @@ test('§6 client authentication: both CertificateVerify signatures verify, clien
   transcript.add(messages.clientCert);
   t.true(verifies('client', messages.clientCert, messages.clientCv));
   transcript.add(messages.clientCv);
-  const clientHs = hs.clientTrafficSecret(thHello);
   t.is(
     toHex(finishedVerifyData(provider, suite, clientHs, transcript.current())),
     toHex(messages.clientFin.subarray(4)),
   );
   transcript.add(messages.clientFin);
+  const master = hs.master();
   t.is(
-    toHex(hs.master().resumptionSecret(transcript.current())),
+    toHex(master.resumptionSecret(transcript.current())),
     expanded(s6, 'derive secret "tls13 res master"'),
   );
   t.is(
-    toHex(hs.master().clientTrafficSecret(thServerFinished)),
+    toHex(master.clientTrafficSecret(thServerFinished)),
     expanded(s6, 'derive secret "tls13 c ap traffic"'),
   );
   // The client's second flight: one record under the client handshake key.

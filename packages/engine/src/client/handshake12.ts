@@ -66,6 +66,7 @@ import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-l
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import type { Tls12CipherSuite } from '../suites.js';
+import { Transcript } from '../transcript/transcript.js';
 import { checkServerDhGroup } from './dh-group.js';
 import { helloExtensions } from './hello-extensions.js';
 import type { ClientSession12 } from './session12.js';
@@ -80,6 +81,8 @@ export interface SentHello {
   readonly retried: boolean;
   /** The max_fragment_length code we asked for (RFC 6066 §4), if any. */
   readonly maxFragmentLength?: number;
+  /** The handshake's transcript, holding the ClientHello(s) and a HelloRetryRequest. */
+  readonly transcript: Transcript;
 }
 
 /** RFC 5077 §3.3: a lifetime hint of 0 means unspecified; we then keep sessions two hours. */
@@ -173,8 +176,8 @@ export class Client12 {
         extensions,
       }),
     );
-    conn.clientRandom = random;
-    conn.transcript.add(raw);
+    const transcript = new Transcript(config.provider);
+    transcript.add(raw);
     conn.sendRaw(ContentType.handshake, raw);
     conn.records.clientHelloExchanged();
     return {
@@ -183,6 +186,7 @@ export class Client12 {
       sentExtensions: new Set(extensions.map((e) => e.extensionType)),
       retried: false,
       maxFragmentLength,
+      transcript,
     };
   }
 
@@ -242,10 +246,10 @@ export class Client12 {
     const echo = sh.legacySessionIdEcho;
     const echoesOurs = echo.length > 0 && bytesEqual(echo, hello.sessionId);
 
-    conn.clientRandom = hello.random;
-    conn.transcript.keepMessages();
-    conn.transcript.start(suite.hash);
-    conn.transcript.add(message.raw);
+    const { transcript } = hello;
+    transcript.keepMessages();
+    transcript.start(suite.hash);
+    transcript.add(message.raw);
     tls12Facts(conn, suite);
     conn.facts.sessionId = echo;
     const handshake = new Handshake12(
@@ -271,18 +275,23 @@ export class Client12 {
           'ResumptionWithoutExtendedMasterSecret',
           'resumption without extended_master_secret (RFC 7627 §5.3)',
         );
-      return handshake.resumed(session);
+      return handshake.resumed(session, transcript);
     }
     // The server did not resume what we offered: forget it (a new session may replace it).
     if (this.session) this.settings.sessions?.remove(this.settings.hostname, this.session);
-    return new ExpectServerCertificate(handshake);
+    return new ExpectServerCertificate(handshake, transcript);
   }
 }
 
-/** The negotiation state of one TLS 1.2 client handshake after the ServerHello. */
+/** A NewSessionTicket's ticket (RFC 5077 §3.3), as the session keeps it. */
+interface ReceivedTicket {
+  readonly ticket: Uint8Array;
+  readonly lifetimeMs: number;
+}
+
+/** What the ServerHello settled for one TLS 1.2 client handshake; read-only. */
 class Handshake12 {
   readonly conn: HandshakeContext;
-  ticket: { ticket: Uint8Array; lifetimeMs: number } | undefined;
 
   constructor(
     readonly client: Client12,
@@ -297,15 +306,32 @@ class Handshake12 {
   }
 
   /** The server resumed `session`: WAIT_1 takes [NewSessionTicket], ChangeCipherSpec, Finished. */
-  resumed(session: ClientSession12): HandshakeState {
+  resumed(session: ClientSession12, transcript: Transcript): HandshakeState {
     const { conn } = this;
-    conn.transcript.releaseMessages();
+    transcript.releaseMessages();
     conn.facts.resumed = true;
     conn.facts.peerCertificates = session.peerCertificates;
     const keys = new Keys12(conn, this.suite, session.masterSecret, this.clientRandom, this.serverRandom);
-    const ccs = () =>
-      new ExpectChangeCipherSpec12('WAIT_1', keys, () => new ExpectServerFinished(this, keys, session));
-    return this.ticketPromised ? new ExpectNewSessionTicket(this, 'WAIT_1', ccs) : ccs();
+    return this.expectServerFinished(transcript, keys, session);
+  }
+
+  /**
+   * [NewSessionTicket], ChangeCipherSpec and the server's Finished: in WAIT_1 when resuming
+   * `resumed`, else in WAIT_2 after our flight.
+   */
+  expectServerFinished(
+    transcript: Transcript,
+    keys: Keys12,
+    resumed: ClientSession12 | undefined,
+  ): HandshakeState {
+    const name = resumed ? 'WAIT_1' : 'WAIT_2';
+    const ccs = (ticket: ReceivedTicket | undefined) =>
+      new ExpectChangeCipherSpec12(
+        name,
+        keys,
+        () => new ExpectServerFinished(this, transcript, keys, resumed, ticket),
+      );
+    return this.ticketPromised ? new ExpectNewSessionTicket(transcript, name, ccs) : ccs(undefined);
   }
 
   /** RFC 5246 §7.2.2: a fatal alert ends the session. */
@@ -315,22 +341,22 @@ class Handshake12 {
   }
 
   /** After our Finished or the server's: keep the session if it can be resumed. */
-  keepSession(keys: Keys12, previous: ClientSession12 | undefined): void {
+  keepSession(keys: Keys12, previous: ClientSession12 | undefined, ticket: ReceivedTicket | undefined): void {
     const { conn } = this;
     const { sessions, hostname } = this.client.settings;
     if (!sessions || !this.extendedMasterSecret) return;
     const sessionId = conn.facts.sessionId ?? new Uint8Array(0);
-    if (previous && !this.ticket) return;
-    if (sessionId.length === 0 && !this.ticket) return;
+    if (previous && !ticket) return;
+    if (sessionId.length === 0 && !ticket) return;
     const session: ClientSession12 = {
       sessionId: previous ? previous.sessionId : sessionId,
-      ticket: this.ticket?.ticket ?? previous?.ticket,
+      ticket: ticket?.ticket ?? previous?.ticket,
       masterSecret: keys.master,
       suite: this.suite.id,
       extendedMasterSecret: true,
       peerCertificates: conn.facts.peerCertificates,
-      createdAt: this.ticket || !previous ? conn.config.clock() : previous.createdAt,
-      lifetimeMs: this.ticket?.lifetimeMs ?? previous?.lifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS,
+      createdAt: ticket || !previous ? conn.config.clock() : previous.createdAt,
+      lifetimeMs: ticket?.lifetimeMs ?? previous?.lifetimeMs ?? DEFAULT_SESSION_LIFETIME_MS,
     };
     sessions.put(hostname, session);
     this.rememberOnInvalidate(session);
@@ -377,7 +403,10 @@ export function startClient12(conn: HandshakeContext, settings: Client12Settings
 /** WAIT_1, the server's Certificate (RFC 5246 §7.4.2). */
 class ExpectServerCertificate extends ClientState12 {
   readonly name = 'WAIT_1';
-  constructor(private readonly hs: Handshake12) {
+  constructor(
+    private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
+  ) {
     super();
   }
 
@@ -390,15 +419,18 @@ class ExpectServerCertificate extends ClientState12 {
       conn.config.certificateCache,
       certificateList.map((certData) => ({ certData })),
     );
-    conn.transcript.add(message.raw);
+    const { transcript } = this;
+    transcript.add(message.raw);
     const { settings } = client;
     validatePeerChain(conn, chain, 'server', settings.trustStore, settings.hostname, settings.verifyCallback);
     const leaf = chain[0]!;
     if (!keyFitsSuite(suite, leaf.publicKey)) {
       refuse('CertificateKeyDoesNotFitSuite', `a ${leaf.publicKey.type} certificate for ${suite.name}`);
     }
-    const keyExchange = new ExpectServerKeyExchange(this.hs, leaf);
-    return this.hs.statusPromised ? new ExpectCertificateStatus(this.hs, keyExchange) : keyExchange;
+    const keyExchange = new ExpectServerKeyExchange(this.hs, transcript, leaf);
+    return this.hs.statusPromised
+      ? new ExpectCertificateStatus(this.hs, transcript, keyExchange)
+      : keyExchange;
   }
 }
 
@@ -414,6 +446,7 @@ class ExpectCertificateStatus extends ClientState12 {
   readonly name = 'WAIT_1';
   constructor(
     private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
     private readonly next: ExpectServerKeyExchange,
   ) {
     super();
@@ -421,9 +454,8 @@ class ExpectCertificateStatus extends ClientState12 {
 
   protected receive(message: HandshakeMessage): HandshakeState {
     if (message.type !== HandshakeType.certificate_status) return this.next.handle(message);
-    const { conn } = this.hs;
-    acceptStapledResponse(conn, decode(CertificateStatusMessage, message.body));
-    conn.transcript.add(message.raw);
+    acceptStapledResponse(this.hs.conn, decode(CertificateStatusMessage, message.body));
+    this.transcript.add(message.raw);
     return this.next;
   }
 }
@@ -438,6 +470,7 @@ class ExpectServerKeyExchange extends ClientState12 {
   readonly name = 'WAIT_1';
   constructor(
     private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
     private readonly leaf: Certificate,
   ) {
     super();
@@ -473,8 +506,8 @@ class ExpectServerKeyExchange extends ClientState12 {
       // RFC 8422 §5.10, RFC 7919 §3: invalid points and DH values (0, 1, p-1, >= p).
       return refuse('BadKeyShare', `bad server key exchange value: ${error.message}`);
     }
-    conn.transcript.add(message.raw);
-    return new ExpectCertificateRequestOrDone(hs, share);
+    this.transcript.add(message.raw);
+    return new ExpectCertificateRequestOrDone(hs, this.transcript, share);
   }
 
   private ecdhe(params: { curveParams: { namedCurve: number }; public: Uint8Array }): ClientShare {
@@ -509,24 +542,26 @@ class ExpectCertificateRequestOrDone extends ClientState12 {
   readonly name = 'WAIT_1';
   constructor(
     private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
     private readonly share: ClientShare,
   ) {
     super();
   }
 
   protected receive(message: HandshakeMessage): HandshakeState {
+    const { hs, transcript, share } = this;
     if (message.type !== HandshakeType.certificate_request) {
-      return new ExpectServerHelloDone(this.hs, this.share, undefined).handle(message);
+      return new ExpectServerHelloDone(hs, transcript, share, undefined).handle(message);
     }
     const request = decode(CertificateRequest12, message.body);
-    this.hs.conn.transcript.add(message.raw);
+    transcript.add(message.raw);
     const authorities = request.certificateAuthorities;
     const answer = new ClientCertificateAnswer(
       request,
       this.hs.client.settings.clientCertificateStore,
       authorities.length > 0 ? authorities : undefined,
     );
-    return new ExpectServerHelloDone(this.hs, this.share, answer);
+    return new ExpectServerHelloDone(hs, transcript, share, answer);
   }
 }
 
@@ -535,6 +570,7 @@ class ExpectServerHelloDone extends ClientState12 {
   readonly name = 'WAIT_1';
   constructor(
     private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
     private readonly share: ClientShare,
     private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest12Message> | undefined,
   ) {
@@ -545,10 +581,10 @@ class ExpectServerHelloDone extends ClientState12 {
     expectMessage(message, HandshakeType.server_hello_done, 'WAIT_1 (ServerHelloDone)');
     const { conn } = this.hs;
     decode(ServerHelloDone, message.body);
-    conn.transcript.add(message.raw);
+    this.transcript.add(message.raw);
     const answer = this.clientCertificate;
     if (!answer) {
-      conn.transcript.releaseMessages();
+      this.transcript.releaseMessages();
       return this.sendFlight(undefined, null);
     }
     return conn.waitFor<LocalChain | null>(
@@ -563,7 +599,7 @@ class ExpectServerHelloDone extends ClientState12 {
     request: CertificateRequest12Message | undefined,
     chain: LocalChain | null,
   ): HandshakeState {
-    const { hs, share } = this;
+    const { hs, transcript, share } = this;
     const { conn, suite } = hs;
     const { config } = conn;
     let signer: { chain: LocalChain; scheme: SignatureSchemeName } | undefined;
@@ -576,16 +612,17 @@ class ExpectServerHelloDone extends ClientState12 {
       // RFC 5246 §7.4.6: without a suitable certificate, an empty Certificate message.
       if (signer) conn.facts.localCertificates = signer.chain.certificates;
       const certificateList = signer ? signer.chain.certificates.map((c) => c.getAsn1Bytes()) : [];
-      conn.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }));
+      conn.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }), transcript);
     }
     conn.sendHandshake(
       HandshakeType.client_key_exchange,
       suite.kx === 'ecdhe'
         ? ClientKeyExchangeECDHE.build({ ecdhYc: share.publicKey })
         : ClientKeyExchangeDHE.build({ dhYc: share.publicKey }),
+      transcript,
     );
     // RFC 7627 §3: session_hash covers the messages through ClientKeyExchange.
-    const sessionHash = hs.extendedMasterSecret ? conn.transcript.current() : undefined;
+    const sessionHash = hs.extendedMasterSecret ? transcript.current() : undefined;
     const master = masterSecret12(
       config.provider,
       suite,
@@ -600,28 +637,27 @@ class ExpectServerHelloDone extends ClientState12 {
       const signature = config.provider.sign(
         signer.scheme,
         signer.chain.privateKey,
-        concat([...conn.transcript.keptMessages()]),
+        concat([...transcript.keptMessages()]),
       );
       conn.sendHandshake(
         HandshakeType.certificate_verify,
         CertificateVerify.build({ algorithm: schemeCode(signer.scheme), signature }),
+        transcript,
       );
     }
-    conn.transcript.releaseMessages();
+    transcript.releaseMessages();
     keys.sendChangeCipherSpec();
-    keys.sendFinished();
-    const ccs = () =>
-      new ExpectChangeCipherSpec12('WAIT_2', keys, () => new ExpectServerFinished(hs, keys, undefined));
-    return hs.ticketPromised ? new ExpectNewSessionTicket(hs, 'WAIT_2', ccs) : ccs();
+    keys.sendFinished(transcript);
+    return hs.expectServerFinished(transcript, keys, undefined);
   }
 }
 
 /** WAIT_1 / WAIT_2, NewSessionTicket (RFC 5077 §3.3), promised by the ServerHello's session_ticket. */
 class ExpectNewSessionTicket extends ClientState12 {
   constructor(
-    private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
     readonly name: string,
-    private readonly next: () => HandshakeState,
+    private readonly next: (ticket: ReceivedTicket | undefined) => HandshakeState,
   ) {
     super();
   }
@@ -629,15 +665,13 @@ class ExpectNewSessionTicket extends ClientState12 {
   protected receive(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.new_session_ticket, `${this.name} (NewSessionTicket)`);
     const { ticketLifetimeHint, ticket } = decode(NewSessionTicket12, message.body);
-    this.hs.conn.transcript.add(message.raw);
+    this.transcript.add(message.raw);
     // RFC 5077 §3.3: an empty ticket means "no ticket this time".
-    if (ticket.length > 0) {
-      this.hs.ticket = {
-        ticket: ticket.slice(),
-        lifetimeMs: ticketLifetimeHint > 0 ? ticketLifetimeHint * 1000 : DEFAULT_SESSION_LIFETIME_MS,
-      };
-    }
-    return this.next();
+    if (ticket.length === 0) return this.next(undefined);
+    return this.next({
+      ticket: ticket.slice(),
+      lifetimeMs: ticketLifetimeHint > 0 ? ticketLifetimeHint * 1000 : DEFAULT_SESSION_LIFETIME_MS,
+    });
   }
 }
 
@@ -649,8 +683,10 @@ class ExpectServerFinished extends ClientState12 {
   readonly name: string;
   constructor(
     private readonly hs: Handshake12,
+    private readonly transcript: Transcript,
     private readonly keys: Keys12,
     private readonly resumedSession: ClientSession12 | undefined,
+    private readonly ticket: ReceivedTicket | undefined,
   ) {
     super();
     this.name = resumedSession ? 'WAIT_1' : 'WAIT_2';
@@ -658,14 +694,14 @@ class ExpectServerFinished extends ClientState12 {
 
   protected receive(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, `${this.name} (Finished)`);
-    const { hs, keys } = this;
-    keys.checkFinished(message);
+    const { hs, transcript, keys } = this;
+    keys.checkFinished(message, transcript);
     if (this.resumedSession) {
       keys.sendChangeCipherSpec();
-      keys.sendFinished();
+      keys.sendFinished(transcript);
     }
-    hs.keepSession(keys, this.resumedSession);
+    hs.keepSession(keys, this.resumedSession, this.ticket);
     hs.conn.handshakeComplete();
-    return new AppData12(hs.conn, keys);
+    return new AppData12(hs.conn, keys.secrets());
   }
 }

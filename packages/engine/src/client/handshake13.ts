@@ -55,7 +55,7 @@ import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-l
 import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
-import type { Transcript } from '../transcript/transcript.js';
+import { Transcript } from '../transcript/transcript.js';
 import type { Client12 } from './handshake12.js';
 import { helloExtensions } from './hello-extensions.js';
 import type { ClientSettings } from './settings.js';
@@ -75,20 +75,28 @@ interface OfferedPsk {
   readonly ticket: StoredTicket | undefined;
 }
 
-/** What the whole client handshake shares across its states. */
+/** What a HelloRetryRequest asked of the second ClientHello (RFC 8446 §4.1.4). */
+interface Retry {
+  readonly suite: CipherSuite;
+  readonly cookie: Uint8Array | undefined;
+}
+
+/** What one ClientHello offered; a HelloRetryRequest leads to a second one (RFC 8446 §4.1.4). */
+interface Offer {
+  readonly shares: ReadonlyMap<number, KeyExchangeInitiator>;
+  /** The one PSK we offer (a ticket, else the external PSK), dropped when it cannot be used. */
+  readonly psk: OfferedPsk | undefined;
+  readonly retry: Retry | undefined;
+  /** Every extension type our ClientHellos carried. */
+  readonly sentExtensions: ReadonlySet<number>;
+}
+
+/** What every state of one client handshake reads: the settings and what the first ClientHello fixed. */
 class ClientContext {
   readonly random: Uint8Array;
   readonly sessionId: Uint8Array;
-  shares = new Map<number, KeyExchangeInitiator>();
-  readonly sentExtensions = new Set<number>();
   /** The max_fragment_length code we offer (RFC 6066 §4), if any. */
   readonly maxFragmentLength: number | undefined;
-  /** Set after a HelloRetryRequest (RFC 8446 §4.1.4). */
-  retry: { suite: CipherSuite; cookie: Uint8Array | undefined } | undefined;
-  /** The one PSK we offer (a ticket, else the external PSK), dropped when it cannot be used. */
-  psk: OfferedPsk | undefined;
-  /** The server selected our PSK: no Certificate/CertificateVerify follow (RFC 8446 §2.2). */
-  pskAccepted = false;
   /** The CertificateEntry extensions we solicit (RFC 8446 §4.4.2). */
   readonly entryExtensions: ReadonlySet<number>;
 
@@ -102,21 +110,6 @@ class ClientContext {
     // RFC 8446 §4.1.2: a cached TLS 1.2 session ID goes here when we hope to resume it.
     this.sessionId =
       settings.tls12?.sessionId ?? (config.middleboxCompatibility ? config.random(32) : new Uint8Array(0));
-    conn.clientRandom = this.random;
-    // One PSK, fixed by the first ClientHello (RFC 8446 §4.1.2 lets the second only drop it): a
-    // fresh ticket first (it may carry a certificate-authenticated session and is used once),
-    // else the external PSK.
-    const ticket = settings.ticket;
-    const ext = settings.externalPsk;
-    if (
-      ticket &&
-      this.pskSuite(ticket.suite.hash) &&
-      config.clock() - ticket.receivedAt < ticket.lifetimeMs
-    ) {
-      this.psk = { identity: ticket.ticket, key: ticket.psk, hash: ticket.suite.hash, ticket };
-    } else if (ext && this.pskSuite(ext.hash)) {
-      this.psk = { identity: ext.identity, key: ext.key, hash: ext.hash, ticket: undefined };
-    }
     this.maxFragmentLength = maxFragmentLengthCode(config, true);
     this.entryExtensions = new Set(settings.requestOCSP ? [ExtensionType.status_request] : []);
   }
@@ -125,13 +118,43 @@ class ClientContext {
     return this.conn.config;
   }
 
-  startKeyShare(group: NamedGroupName): void {
-    const share = this.config.provider.startKeyExchange(group, this.config.keySharePrivateKeys[group]);
-    this.shares.set(GROUP_CODES[group], share);
+  /**
+   * One PSK, fixed by the first ClientHello (RFC 8446 §4.1.2 lets the second only drop it): a
+   * fresh ticket first (it may carry a certificate-authenticated session and is used once), else
+   * the external PSK.
+   */
+  firstPsk(): OfferedPsk | undefined {
+    const { config, settings } = this;
+    const ticket = settings.ticket;
+    const ext = settings.externalPsk;
+    if (
+      ticket &&
+      this.pskSuite(ticket.suite.hash, undefined) &&
+      config.clock() - ticket.receivedAt < ticket.lifetimeMs
+    ) {
+      return { identity: ticket.ticket, key: ticket.psk, hash: ticket.suite.hash, ticket };
+    }
+    if (ext && this.pskSuite(ext.hash, undefined))
+      return { identity: ext.identity, key: ext.key, hash: ext.hash, ticket: undefined };
+    return undefined;
   }
 
-  /** Sends ClientHello (the first, or the second after a HelloRetryRequest). */
-  sendClientHello(): void {
+  startKeyShare(group: NamedGroupName): [number, KeyExchangeInitiator] {
+    const share = this.config.provider.startKeyExchange(group, this.config.keySharePrivateKeys[group]);
+    return [GROUP_CODES[group], share];
+  }
+
+  /**
+   * Sends ClientHello (the first, or the second after a HelloRetryRequest, which `retry` and
+   * `previous` describe) into `transcript`; returns what it offered.
+   */
+  sendClientHello(
+    transcript: Transcript,
+    shares: ReadonlyMap<number, KeyExchangeInitiator>,
+    offeredPsk: OfferedPsk | undefined,
+    retry: Retry | undefined,
+    previous: Offer | undefined,
+  ): Offer {
     const config = this.config;
     const T = ExtensionType;
     const extensions = helloExtensions(config, {
@@ -149,7 +172,7 @@ class ClientContext {
         {
           extensionType: T.key_share,
           extensionData: {
-            clientShares: [...this.shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
+            clientShares: [...shares].map(([group, s]) => ({ group, keyExchange: s.publicKey })),
           },
         },
         {
@@ -163,13 +186,11 @@ class ClientContext {
     });
     if (this.settings.postHandshakeAuth)
       extensions.push({ extensionType: T.post_handshake_auth, extensionData: {} });
-    if (this.retry?.cookie)
-      extensions.push({ extensionType: T.cookie, extensionData: { cookie: this.retry.cookie } });
+    if (retry?.cookie) extensions.push({ extensionType: T.cookie, extensionData: { cookie: retry.cookie } });
     if (this.settings.tls12) extensions.push(...this.settings.tls12.extensions());
     // After a HelloRetryRequest the PSK must fit the suite it chose (RFC 8446 §4.1.4).
-    if (this.psk && !this.pskSuite(this.psk.hash)) this.psk = undefined;
-    const psk = this.psk;
-    const pskSuite = psk && this.pskSuite(psk.hash);
+    const pskSuite = offeredPsk && this.pskSuite(offeredPsk.hash, retry);
+    const psk = pskSuite && offeredPsk;
     // RFC 8446 §4.2.11: pre_shared_key comes last; its binder covers the ClientHello truncated
     // before the binders (§4.2.11.2), so build with a placeholder and patch the binder in.
     let binderLength = 0;
@@ -186,7 +207,8 @@ class ClientContext {
         },
       });
     }
-    for (const e of extensions) this.sentExtensions.add(e.extensionType);
+    const sentExtensions = new Set(previous?.sentExtensions);
+    for (const e of extensions) sentExtensions.add(e.extensionType);
     const raw = frameHandshake(
       HandshakeType.client_hello,
       ClientHello.build({
@@ -205,22 +227,23 @@ class ClientContext {
         config.provider,
         pskSuite,
         psk.ticket ? early.resumptionBinderKey() : early.externalBinderKey(),
-        this.conn.transcript.hashWith(psk.hash, truncated),
+        transcript.hashWith(psk.hash, truncated),
       );
       raw.set(binder, raw.length - binder.length);
     }
-    this.conn.transcript.add(raw);
+    transcript.add(raw);
     this.conn.sendRaw(ContentType.handshake, raw);
+    return { shares, psk, retry, sentExtensions };
   }
 
   /** A suite we offer with this hash (the one an HRR chose, after one); the binder uses its hash. */
-  private pskSuite(hash: HashAlgorithm): CipherSuite | undefined {
-    if (this.retry) return this.retry.suite.hash === hash ? this.retry.suite : undefined;
+  private pskSuite(hash: HashAlgorithm, retry: Retry | undefined): CipherSuite | undefined {
+    if (retry) return retry.suite.hash === hash ? retry.suite : undefined;
     return this.config.suites.find((s) => s.hash === hash);
   }
 
   /** Checks shared by ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, §4.1.4, §4.2.1). */
-  checkHelloBasics(sh: ServerHelloMessage, what: string): CipherSuite {
+  checkHelloBasics(sh: ServerHelloMessage, what: string, retry: Retry | undefined): CipherSuite {
     // (Both extension lists decode supported_versions the same way.)
     const sv = findExtension(
       sh.extensions as ServerHelloExtension[] | undefined,
@@ -248,7 +271,7 @@ class ClientContext {
     const suite = this.config.suites.find((s) => s.id === sh.cipherSuite);
     if (!suite)
       refuse('UnofferedCipherSuite', `${what}: cipher suite 0x${sh.cipherSuite.toString(16)} not offered`);
-    if (this.retry && this.retry.suite !== suite) {
+    if (retry && retry.suite !== suite) {
       refuse(
         'CipherSuiteDiffersFromHelloRetryRequest',
         `${what}: cipher suite differs from the HelloRetryRequest's`,
@@ -264,48 +287,59 @@ export function startClient13(conn: HandshakeContext, settings: ClientSettings13
   const [first, second] = conn.config.groups;
   // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
   // (classical) group too, so servers without ML-KEM need no HelloRetryRequest.
-  ctx.startKeyShare(first!);
-  if (second && first === 'x25519mlkem768') ctx.startKeyShare(second);
-  ctx.sendClientHello();
+  const shares = new Map([ctx.startKeyShare(first!)]);
+  if (second && first === 'x25519mlkem768') shares.set(...ctx.startKeyShare(second));
+  const transcript = new Transcript(conn.config.provider);
+  const offer = ctx.sendClientHello(transcript, shares, ctx.firstPsk(), undefined, undefined);
   conn.facts.sessionId = ctx.sessionId;
   conn.facts.serverName = settings.sni;
   conn.records.clientHelloExchanged();
-  return new ExpectServerHello(ctx);
+  return new ExpectServerHello(ctx, transcript, offer);
 }
 
 class ExpectServerHello implements HandshakeState {
   readonly name = 'ExpectServerHello';
-  constructor(private readonly ctx: ClientContext) {}
+  constructor(
+    private readonly ctx: ClientContext,
+    private readonly transcript: Transcript,
+    private readonly offer: Offer,
+  ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.server_hello, this.name);
     const sh = decode(ServerHello, message.body);
     if (sh.isHelloRetryRequest) return this.helloRetryRequest(sh, message);
-    const { ctx } = this;
+    const { ctx, transcript, offer } = this;
     // TLS 1.2: without supported_versions the server picked 1.2 or older.
     if (ctx.settings.tls12 && !findExtension(sh.extensions, ExtensionType.supported_versions)) {
-      const hello = { random: ctx.random, sessionId: ctx.sessionId, sentExtensions: ctx.sentExtensions };
       return ctx.settings.tls12.serverHello(message, sh, {
-        ...hello,
-        retried: ctx.retry !== undefined,
+        random: ctx.random,
+        sessionId: ctx.sessionId,
+        sentExtensions: offer.sentExtensions,
+        retried: offer.retry !== undefined,
         maxFragmentLength: ctx.maxFragmentLength,
+        transcript,
       });
     }
     const { conn } = ctx;
-    const suite = ctx.checkHelloBasics(sh, 'ServerHello');
-    checkResponseExtensions(sh.extensions, ctx.sentExtensions, ALLOWED_EXTENSIONS.serverHello, 'ServerHello');
+    const suite = ctx.checkHelloBasics(sh, 'ServerHello', offer.retry);
+    checkResponseExtensions(
+      sh.extensions,
+      offer.sentExtensions,
+      ALLOWED_EXTENSIONS.serverHello,
+      'ServerHello',
+    );
 
     // RFC 8446 §4.2.11: the server picks one of our identities (we offer one) with a matching hash.
     let psk: Uint8Array | undefined;
     const selected = findExtension(sh.extensions, ExtensionType.pre_shared_key);
     if (selected) {
-      const offered = ctx.psk;
+      const offered = offer.psk;
       if (!offered || selected.extensionData.selectedIdentity !== 0) {
         refuse('UnofferedPsk', 'ServerHello selects a PSK we did not offer');
       }
       if (offered.hash !== suite.hash) refuse('PskHashMismatch', 'PSK hash differs from the suite hash');
       psk = offered.key;
-      ctx.pskAccepted = true;
       const ticket = offered.ticket;
       if (ticket) {
         conn.facts.resumed = true;
@@ -321,7 +355,7 @@ class ExpectServerHello implements HandshakeState {
     const shareExtension = findExtension(sh.extensions, ExtensionType.key_share);
     if (!shareExtension) refuse('MissingKeyShareExtension', 'ServerHello without key_share');
     const share = shareExtension.extensionData.serverShare;
-    const initiator = ctx.shares.get(share.group);
+    const initiator = offer.shares.get(share.group);
     if (!initiator)
       refuse('UnofferedGroup', `ServerHello key_share for group ${share.group} we did not send`);
     let shared: Uint8Array;
@@ -331,23 +365,30 @@ class ExpectServerHello implements HandshakeState {
       return refuse('BadKeyShare', `bad server key share: ${(error as Error).message}`);
     }
 
-    conn.transcript.start(suite.hash);
-    conn.transcript.add(message.raw);
-    const keys = enterHandshakeKeys(conn, suite, psk, shared, 'client');
+    transcript.start(suite.hash);
+    transcript.add(message.raw);
+    const keys = enterHandshakeKeys(conn, transcript, ctx.random, suite, psk, shared, 'client');
     conn.facts.namedGroup = groupName(share.group);
-    return new ExpectEncryptedExtensions(ctx, { suite, ...keys });
+    // The server selected our PSK: no Certificate/CertificateVerify follow (RFC 8446 §2.2).
+    return new ExpectEncryptedExtensions(
+      ctx,
+      transcript,
+      { suite, ...keys },
+      offer.sentExtensions,
+      psk !== undefined,
+    );
   }
 
   private helloRetryRequest(
     hrr: Extract<ServerHelloMessage, { isHelloRetryRequest: true }>,
     message: HandshakeMessage,
   ): HandshakeState {
-    const { ctx } = this;
+    const { ctx, transcript, offer } = this;
     const { conn, config } = ctx;
     // RFC 8446 §4.1.4: a second HelloRetryRequest is unexpected_message.
-    if (ctx.retry) refuse('SecondHelloRetryRequest', 'second HelloRetryRequest');
-    const suite = ctx.checkHelloBasics(hrr, 'HelloRetryRequest');
-    const allowedSent = new Set([...ctx.sentExtensions, ExtensionType.cookie]);
+    if (offer.retry) refuse('SecondHelloRetryRequest', 'second HelloRetryRequest');
+    const suite = ctx.checkHelloBasics(hrr, 'HelloRetryRequest', undefined);
+    const allowedSent = new Set([...offer.sentExtensions, ExtensionType.cookie]);
     checkResponseExtensions(
       hrr.extensions,
       allowedSent,
@@ -358,22 +399,24 @@ class ExpectServerHello implements HandshakeState {
     const cookie = findExtension(hrr.extensions, ExtensionType.cookie)?.extensionData.cookie;
     if (selectedGroup === undefined && !cookie)
       refuse('HelloRetryRequestChangesNothing', 'HelloRetryRequest that would change nothing');
-    conn.transcript.replaceWithMessageHash(suite.hash);
-    conn.transcript.add(message.raw);
-    ctx.retry = { suite, cookie };
+    transcript.replaceWithMessageHash(suite.hash);
+    transcript.add(message.raw);
+    let shares = offer.shares;
     if (selectedGroup !== undefined) {
       const code = selectedGroup;
       const name = groupName(code);
       // RFC 8446 §4.2.8: the group must be one we support and not one we already sent a share for.
       if (!name || !config.groups.includes(name)) refuse('UnofferedGroup', `HRR asks for group ${code}`);
-      if (ctx.shares.has(code))
-        refuse('HelloRetryRequestForSentGroup', 'HRR asks for a group we already sent');
-      ctx.shares = new Map();
-      ctx.startKeyShare(name);
+      if (shares.has(code)) refuse('HelloRetryRequestForSentGroup', 'HRR asks for a group we already sent');
+      shares = new Map([ctx.startKeyShare(name)]);
     }
     conn.records.sendChangeCipherSpecOnce();
-    ctx.sendClientHello();
-    return new ExpectServerHello(ctx);
+    const retry = { suite, cookie };
+    return new ExpectServerHello(
+      ctx,
+      transcript,
+      ctx.sendClientHello(transcript, shares, offer.psk, retry, offer),
+    );
   }
 }
 
@@ -385,17 +428,20 @@ class ExpectEncryptedExtensions implements HandshakeState {
   readonly name = 'ExpectEncryptedExtensions';
   constructor(
     private readonly ctx: ClientContext,
+    private readonly transcript: Transcript,
     private readonly keys: HandshakeKeys,
+    private readonly sentExtensions: ReadonlySet<number>,
+    private readonly pskAccepted: boolean,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.encrypted_extensions, this.name);
-    const { ctx } = this;
+    const { ctx, transcript, keys } = this;
     const { conn, config } = ctx;
     const ee = decode(EncryptedExtensions, message.body).extensions;
     checkResponseExtensions(
       ee,
-      ctx.sentExtensions,
+      this.sentExtensions,
       ALLOWED_EXTENSIONS.encryptedExtensions,
       'EncryptedExtensions',
     );
@@ -412,9 +458,9 @@ class ExpectEncryptedExtensions implements HandshakeState {
       conn.facts.alpnProtocol = undefined;
     }
     acceptRecordLimits(conn, ee, ctx.maxFragmentLength, true);
-    conn.transcript.add(message.raw);
-    if (ctx.pskAccepted) return new ExpectFinished(ctx, this.keys, undefined);
-    return new ExpectCertificateOrCertificateRequest(ctx, this.keys);
+    transcript.add(message.raw);
+    if (this.pskAccepted) return new ExpectFinished(ctx, transcript, keys, undefined);
+    return new ExpectCertificateOrCertificateRequest(ctx, transcript, keys);
   }
 }
 
@@ -422,16 +468,18 @@ class ExpectCertificateOrCertificateRequest implements HandshakeState {
   readonly name = 'ExpectCertificateOrCertificateRequest';
   constructor(
     private readonly ctx: ClientContext,
+    private readonly transcript: Transcript,
     private readonly keys: HandshakeKeys,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
+    const { ctx, transcript, keys } = this;
     if (message.type !== HandshakeType.certificate_request) {
-      return new ExpectCertificate(this.ctx, this.keys, undefined).handle(message);
+      return new ExpectCertificate(ctx, transcript, keys, undefined).handle(message);
     }
-    const answer = certificateRequestAnswer(message, false, this.ctx.settings.clientCertificateStore);
-    this.ctx.conn.transcript.add(message.raw);
-    return new ExpectCertificate(this.ctx, this.keys, answer);
+    const answer = certificateRequestAnswer(message, false, ctx.settings.clientCertificateStore);
+    transcript.add(message.raw);
+    return new ExpectCertificate(ctx, transcript, keys, answer);
   }
 }
 
@@ -497,7 +545,7 @@ function certificateRequestResponder(
     if (conn.status === 'closing') return true;
     const transcript = handshake.fork();
     transcript.add(message.raw);
-    sendClientCertificate(conn, answer.request, chain, transcript);
+    sendClientCertificate(conn, transcript, answer.request, chain);
     const verifyData = finishedVerifyData(conn.config.provider, suite, clientSecret, transcript.current());
     conn.sendHandshake(HandshakeType.finished, verifyData, transcript);
     return true;
@@ -508,9 +556,9 @@ function certificateRequestResponder(
 /** RFC 8446 §4.4.2, §4.4.3: our Certificate (maybe empty) and CertificateVerify. */
 function sendClientCertificate(
   conn: HandshakeContext,
+  transcript: Transcript,
   request: CertificateRequest13Message,
   chain: LocalChain | null,
-  transcript: Transcript = conn.transcript,
 ): void {
   const peerSchemes =
     findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
@@ -521,17 +569,18 @@ function sendClientCertificate(
     : undefined;
   const context = request.certificateRequestContext;
   if (!chain || !scheme) {
-    sendCertificate(conn, context, [], undefined, transcript);
+    sendCertificate(conn, transcript, context, []);
     return;
   }
-  sendCertificate(conn, context, chain.certificates, undefined, transcript);
-  sendCertificateVerify(conn, scheme, chain.privateKey, 'client', transcript);
+  sendCertificate(conn, transcript, context, chain.certificates);
+  sendCertificateVerify(conn, transcript, scheme, chain.privateKey, 'client');
 }
 
 class ExpectCertificate implements HandshakeState {
   readonly name = 'ExpectCertificate';
   constructor(
     private readonly ctx: ClientContext,
+    private readonly transcript: Transcript,
     private readonly keys: HandshakeKeys,
     private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest13Message> | undefined,
   ) {}
@@ -555,7 +604,7 @@ class ExpectCertificate implements HandshakeState {
     // RFC 8446 §4.4.2.1: the leaf's OCSP response is in its entry (others' are not kept).
     const status = findExtension(certificateList[0]!.extensions, ExtensionType.status_request);
     if (status) acceptStapledResponse(ctx.conn, status.extensionData);
-    ctx.conn.transcript.add(message.raw);
+    this.transcript.add(message.raw);
     const { settings } = ctx;
     validatePeerChain(
       ctx.conn,
@@ -567,7 +616,7 @@ class ExpectCertificate implements HandshakeState {
       // RFC 8446 §4.4.2.1: the status came with the leaf's entry, so it is checked with the chain.
       () => checkStapledStatus(ctx.conn, settings.ocspVerification),
     );
-    return new ExpectCertificateVerify(ctx, this.keys, chain[0]!, this.clientCertificate);
+    return new ExpectCertificateVerify(ctx, this.transcript, this.keys, chain[0]!, this.clientCertificate);
   }
 }
 
@@ -575,6 +624,7 @@ class ExpectCertificateVerify implements HandshakeState {
   readonly name = 'ExpectCertificateVerify';
   constructor(
     private readonly ctx: ClientContext,
+    private readonly transcript: Transcript,
     private readonly keys: HandshakeKeys,
     private readonly leaf: Certificate,
     private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest13Message> | undefined,
@@ -583,18 +633,18 @@ class ExpectCertificateVerify implements HandshakeState {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, this.name);
     const { conn } = this.ctx;
+    const { transcript } = this;
     const cv = decode(CertificateVerify, message.body);
-    const th = conn.transcript.current();
     conn.facts.signatureScheme = verifyCertificateVerify(
       conn,
       cv.algorithm,
       cv.signature,
       this.leaf.publicKey,
       'server',
-      th,
+      transcript.current(),
     );
-    conn.transcript.add(message.raw);
-    return new ExpectFinished(this.ctx, this.keys, this.clientCertificate);
+    transcript.add(message.raw);
+    return new ExpectFinished(this.ctx, transcript, this.keys, this.clientCertificate);
   }
 }
 
@@ -630,39 +680,41 @@ class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
   constructor(
     private readonly ctx: ClientContext,
+    private readonly transcript: Transcript,
     private readonly keys: HandshakeKeys,
     private readonly clientCertificate: ClientCertificateAnswer<CertificateRequest13Message> | undefined,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, this.name);
-    const { ctx, keys } = this;
+    const { ctx, transcript, keys } = this;
     const { conn } = ctx;
     const { suite } = keys;
     if (message.body.length !== suite.hashLength) refuse('BadFinishedLength', 'Finished of the wrong length');
-    checkFinished(conn, suite, keys.serverSecret, conn.transcript.current(), message.body);
-    conn.transcript.add(message.raw);
+    checkFinished(conn, suite, keys.serverSecret, transcript.current(), message.body);
+    transcript.add(message.raw);
     const master = keys.hs.master();
-    const th = conn.transcript.current();
+    const th = transcript.current();
     const clientApp = master.clientTrafficSecret(th);
     const serverApp = master.serverTrafficSecret(th);
     const exporter = master.exporterSecret(th);
-    conn.keyLog('CLIENT_TRAFFIC_SECRET_0', clientApp);
-    conn.keyLog('SERVER_TRAFFIC_SECRET_0', serverApp);
-    conn.keyLog('EXPORTER_SECRET', exporter);
+    conn.keyLog('CLIENT_TRAFFIC_SECRET_0', ctx.random, clientApp);
+    conn.keyLog('SERVER_TRAFFIC_SECRET_0', ctx.random, serverApp);
+    conn.keyLog('EXPORTER_SECRET', ctx.random, exporter);
     conn.installKeys('read', { version: 'TLSv1.3', suite, secret: serverApp });
     const finish = (chain: LocalChain | null | undefined): HandshakeState => {
       conn.records.sendChangeCipherSpecOnce();
-      if (this.clientCertificate) sendClientCertificate(conn, this.clientCertificate.request, chain ?? null);
+      if (this.clientCertificate)
+        sendClientCertificate(conn, transcript, this.clientCertificate.request, chain ?? null);
       const verifyData = finishedVerifyData(
         conn.config.provider,
         suite,
         keys.clientSecret,
-        conn.transcript.current(),
+        transcript.current(),
       );
-      conn.sendHandshake(HandshakeType.finished, verifyData);
+      conn.sendHandshake(HandshakeType.finished, verifyData, transcript);
       conn.installKeys('write', { version: 'TLSv1.3', suite, secret: clientApp });
-      const resumption = master.resumptionSecret(conn.transcript.current());
+      const resumption = master.resumptionSecret(transcript.current());
       const traffic = new Traffic13(
         conn,
         suite,
@@ -671,12 +723,7 @@ class ExpectFinished implements HandshakeState {
         exporter,
         ticketReceiver(conn, suite, resumption, ctx.settings.onTicket),
         ctx.settings.postHandshakeAuth
-          ? certificateRequestResponder(
-              conn,
-              suite,
-              conn.transcript.fork(),
-              ctx.settings.clientCertificateStore,
-            )
+          ? certificateRequestResponder(conn, suite, transcript.fork(), ctx.settings.clientCertificateStore)
           : undefined,
       );
       conn.handshakeComplete();

@@ -17,6 +17,7 @@ import {
 } from '../keyschedule/tls12.js';
 import type { RecordKeys } from '../record/layer.js';
 import type { Tls12CipherSuite } from '../suites.js';
+import type { Transcript } from '../transcript/transcript.js';
 import type { HandshakeContext } from './context.js';
 import { type HandshakeMessage, handshakeName } from './messages.js';
 import { verifyPeerSignature } from './peer-signature.js';
@@ -81,8 +82,19 @@ export function stripLeadingZeros(secret: Uint8Array): Uint8Array {
   return secret.subarray(i);
 }
 
-/** The negotiated keys of one connection, turned into record protection at each ChangeCipherSpec. */
-export class Keys12 {
+/** What a TLS 1.2 connection keeps after its handshake: the exporter's inputs (RFC 5705 §4). */
+export interface Secrets12 {
+  readonly suite: Tls12CipherSuite;
+  readonly master: Uint8Array;
+  readonly clientRandom: Uint8Array;
+  readonly serverRandom: Uint8Array;
+}
+
+/**
+ * The negotiated keys of one handshake, turned into record protection at each ChangeCipherSpec.
+ * The transcript stays with the states that own it and is passed in for Finished.
+ */
+export class Keys12 implements Secrets12 {
   private readonly block: KeyBlock12;
 
   constructor(
@@ -94,7 +106,13 @@ export class Keys12 {
   ) {
     this.block = keyBlock12(conn.config.provider, suite, master, clientRandom, serverRandom);
     // NSS key log format for TLS 1.2: CLIENT_RANDOM <client random> <master secret>.
-    conn.keyLog('CLIENT_RANDOM', master);
+    conn.keyLog('CLIENT_RANDOM', clientRandom, master);
+  }
+
+  /** What APP_DATA keeps: not the key block, which the record layer already holds. */
+  secrets(): Secrets12 {
+    const { suite, master, clientRandom, serverRandom } = this;
+    return { suite, master, clientRandom, serverRandom };
   }
 
   /** The keys `sender` writes with (RFC 5246 §6.3). */
@@ -117,30 +135,30 @@ export class Keys12 {
     conn.installKeys('read', this.keys(conn.role === 'client' ? 'server' : 'client'));
   }
 
-  verifyData(sender: 'client' | 'server'): Uint8Array {
+  private verifyData(sender: 'client' | 'server', transcript: Transcript): Uint8Array {
     return finishedVerifyData12(
       this.conn.config.provider,
       this.suite,
       this.master,
       sender,
-      this.conn.transcript.current(),
+      transcript.current(),
     );
   }
 
-  sendFinished(): void {
-    this.conn.sendHandshake(HandshakeType.finished, this.verifyData(this.conn.role));
+  sendFinished(transcript: Transcript): void {
+    this.conn.sendHandshake(HandshakeType.finished, this.verifyData(this.conn.role, transcript), transcript);
   }
 
   /** RFC 5246 §7.4.9: the peer's Finished, compared in constant time (decrypt_error). */
-  checkFinished(message: HandshakeMessage): void {
+  checkFinished(message: HandshakeMessage, transcript: Transcript): void {
     if (message.body.length !== VERIFY_DATA_LENGTH)
       refuse('BadFinishedLength', 'Finished of the wrong length');
-    const expected = this.verifyData(this.conn.role === 'client' ? 'server' : 'client');
+    const expected = this.verifyData(this.conn.role === 'client' ? 'server' : 'client', transcript);
     if (!this.conn.config.provider.timingSafeEqual(expected, message.body)) {
       refuse('BadFinished', 'bad Finished verify_data');
     }
     this.conn.facts.peerFinished = message.body.slice();
-    this.conn.transcript.add(message.raw);
+    transcript.add(message.raw);
   }
 }
 
@@ -190,7 +208,7 @@ export class AppData12 extends State12 {
 
   constructor(
     private readonly conn: HandshakeContext,
-    private readonly keys: Keys12,
+    private readonly keys: Secrets12,
   ) {
     super();
   }
@@ -234,7 +252,6 @@ export class AppData12 extends State12 {
 
 /** The facts every finished TLS 1.2 handshake reports. */
 export function tls12Facts(conn: HandshakeContext, suite: Tls12CipherSuite): void {
-  conn.version = 'TLSv1.2';
   conn.facts.tlsVersion = 'TLSv1.2';
   conn.facts.cipherSuite = suite.name;
 }

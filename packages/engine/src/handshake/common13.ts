@@ -110,10 +110,10 @@ export function verifyCertificateVerify(
  */
 export function sendCertificate(
   conn: HandshakeContext,
+  transcript: Transcript,
   context: Uint8Array,
   chain: readonly Certificate[],
   ocspResponse?: Uint8Array,
-  transcript: Transcript = conn.transcript,
 ): void {
   conn.facts.localCertificates = chain;
   const certificateList = chain.map((c, i) => ({
@@ -138,10 +138,10 @@ export function sendCertificate(
 /** Our CertificateVerify over the transcript so far (RFC 8446 §4.4.3). */
 export function sendCertificateVerify(
   conn: HandshakeContext,
+  transcript: Transcript,
   scheme: SignatureSchemeName,
   key: PrivateKey,
   signer: 'client' | 'server',
-  transcript: Transcript = conn.transcript,
 ): void {
   const signature = conn.config.provider.sign(
     scheme,
@@ -184,17 +184,19 @@ export interface HandshakeKeys13 {
  */
 export function enterHandshakeKeys(
   conn: HandshakeContext,
+  transcript: Transcript,
+  clientRandom: Uint8Array,
   suite: CipherSuite,
   psk: Uint8Array | undefined,
   shared: Uint8Array,
   role: 'client' | 'server',
 ): HandshakeKeys13 {
   const hs = EarlySecret.create(conn.config.provider, suite, psk).handshake(shared);
-  const th = conn.transcript.current();
+  const th = transcript.current();
   const clientSecret = hs.clientTrafficSecret(th);
   const serverSecret = hs.serverTrafficSecret(th);
-  conn.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientSecret);
-  conn.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', serverSecret);
+  conn.keyLog('CLIENT_HANDSHAKE_TRAFFIC_SECRET', clientRandom, clientSecret);
+  conn.keyLog('SERVER_HANDSHAKE_TRAFFIC_SECRET', clientRandom, serverSecret);
   const [read, write] = role === 'client' ? [serverSecret, clientSecret] : [clientSecret, serverSecret];
   // Write keys first: if the read side fails (a message split across the key change), our alert
   // goes out under the keys the peer now reads with.

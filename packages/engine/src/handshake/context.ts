@@ -1,8 +1,10 @@
 // What a handshake state sees of its connection: the configuration and role, the facts it
-// establishes, the transcript, sending handshake messages, installing keys, pausing for a user
-// callback, key logging, and the record layer's handshake controls. The connection's driver
-// (core.ts) provides it; states never see the input loop, output batching or close handling.
-import type { ResolvedConfig, TLSVersion } from '../config.js';
+// establishes, sending handshake messages, installing keys, pausing for a user callback, key
+// logging, and the record layer's handshake controls. The connection's driver (core.ts) provides
+// it; states never see the input loop, output batching or close handling. The transcript and the
+// key schedule are not here: each state owns them and hands them to the next state's constructor,
+// so an open connection keeps only its traffic secrets.
+import type { ResolvedConfig } from '../config.js';
 import type { ConnectionEvents, ConnectionFacts, ConnectionState, HandshakeState } from '../core.js';
 import type { Direction, RecordKeys, RecordLayer } from '../record/layer.js';
 import type { Transcript } from '../transcript/transcript.js';
@@ -25,29 +27,23 @@ export interface HandshakeContext {
   readonly role: 'client' | 'server';
   /** What the handshake established, as `Connection` reports it. */
   readonly facts: ConnectionFacts;
-  /** The running transcript hash; only during the handshake. */
-  readonly transcript: Transcript;
   readonly records: HandshakeRecords;
   readonly events: ConnectionEvents;
   readonly status: ConnectionState;
-  /** Protocol version once fixed; selects change_cipher_spec and alert rules. */
-  version: TLSVersion | undefined;
-  /** ClientHello.random, for key log lines; set once known. */
-  clientRandom: Uint8Array;
   /** The connection object handed to user callbacks (verifyCallback). */
   readonly publicConnection: unknown;
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
   onInvalidate: (() => void) | undefined;
 
-  /** Frames, hashes into `transcript` (the handshake's by default) and sends a handshake message. */
-  sendHandshake(type: number, body: Uint8Array, transcript?: Transcript): Uint8Array;
+  /** Frames, hashes into `transcript` (the sending state's own) and sends a handshake message. */
+  sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array;
   /** Sends already framed data without touching the transcript. */
   sendRaw(type: number, data: Uint8Array): void;
   /** A warning alert that leaves the connection usable (RFC 5246 §7.2.2). */
   sendWarningAlert(code: number): void;
   installKeys(direction: Direction, keys: RecordKeys): void;
-  /** One NSS key log line for `secret`. */
-  keyLog(label: string, secret: Uint8Array): void;
+  /** One NSS key log line for `secret`, of the handshake with this ClientHello.random. */
+  keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void;
   /** Pauses for a user callback that may answer now or later (see ConnectionCore.waitFor). */
   waitFor<T>(
     register: (answer: (value: T) => void) => void,

@@ -1,9 +1,13 @@
 // The TLS 1.3 key schedule as typed stages (RFC 8446 §7.1): each stage can only produce the
-// secrets of its stage and the next stage, so a secret cannot be derived out of order.
+// secrets of its stage and the next stage, so a secret cannot be derived out of order; a stage
+// that produced the next one is consumed (the handshake state that owned it hands the next one on)
+// and refuses any further use, so no secret of an earlier stage is derived after the move.
 //
 //   0 -> HKDF-Extract(PSK) = EarlySecret -> Derive-Secret("derived")
 //     -> HKDF-Extract((EC)DHE) = HandshakeSecret -> Derive-Secret("derived")
 //     -> HKDF-Extract(0) = MasterSecret
+
+import { InvalidatedError } from '@tls-kit/certs';
 import { type CryptoProvider, deriveSecret, type HashAlgorithm, hkdfExpandLabel } from '@tls-kit/crypto';
 import type { CipherSuite } from '../suites.js';
 
@@ -38,6 +42,8 @@ function constantsOf(provider: CryptoProvider, hash: HashAlgorithm): ScheduleCon
 }
 
 abstract class Stage {
+  private consumed = false;
+
   constructor(
     protected readonly provider: CryptoProvider,
     readonly suite: CipherSuite,
@@ -45,7 +51,12 @@ abstract class Stage {
   ) {}
 
   protected derive(label: string, transcriptHash: Uint8Array): Uint8Array {
+    this.assertUnconsumed();
     return deriveSecret(this.provider, this.suite.hash, this.secret, label, transcriptHash);
+  }
+
+  private assertUnconsumed(): void {
+    if (this.consumed) throw new InvalidatedError('a key schedule stage used after it was advanced');
   }
 
   protected get emptyHash(): Uint8Array {
@@ -64,6 +75,15 @@ abstract class Stage {
       this.derivedSalt(),
       ikm ?? new Uint8Array(this.suite.hashLength),
     );
+  }
+
+  /** The next stage's secret (see next), once: this stage is consumed by it. */
+  protected advance(ikm: Uint8Array | undefined): Uint8Array {
+    // Checked here too: a full handshake's early stage takes its salt from the cached constants.
+    this.assertUnconsumed();
+    const secret = this.next(ikm);
+    this.consumed = true;
+    return secret;
   }
 }
 
@@ -110,7 +130,7 @@ export class EarlySecret extends Stage {
   }
 
   handshake(sharedSecret: Uint8Array | undefined): HandshakeSecret {
-    return new HandshakeSecret(this.provider, this.suite, this.next(sharedSecret));
+    return new HandshakeSecret(this.provider, this.suite, this.advance(sharedSecret));
   }
 }
 
@@ -124,7 +144,7 @@ export class HandshakeSecret extends Stage {
   }
 
   master(): MasterSecret {
-    return new MasterSecret(this.provider, this.suite, this.next(undefined));
+    return new MasterSecret(this.provider, this.suite, this.advance(undefined));
   }
 }
 

@@ -28,6 +28,11 @@ export type RecordKeys =
     };
 
 /** What the records carry, one call per message or record. */
+/** Takes the sealed records a RecordLayer writes. */
+export interface RecordOutput {
+  queueOutput(records: Uint8Array): void;
+}
+
 export interface RecordSink {
   handshakeMessage(message: HandshakeMessage): void;
   /** A well-formed change_cipher_spec between handshake messages (RFC 5246 §7.1, RFC 8446 §5). */
@@ -75,8 +80,8 @@ export class RecordLayer {
   constructor(
     private readonly config: RecordLayerConfig,
     role: 'client' | 'server',
-    /** Where sealed records (or pieces of them, to be written in this order) go. */
-    private readonly output: (records: Uint8Array) => void,
+    /** Where sealed records (or pieces of them, in this order) go (an object, not a closure per connection). */
+    private readonly output: RecordOutput,
     /**
      * The output is written piece by piece (a gather write), not joined: records go out as
      * their pieces where the protection has them, uncopied. Joined output is better served by
@@ -225,7 +230,7 @@ export class RecordLayer {
     const protection = this.writeProtection;
     const max = Math.min(protection.maxFragment, this.config.maxFragmentSize);
     if (!this.gather || !protection.sealParts) {
-      this.output(sealRecords(protection, type, data, max));
+      this.output.queueOutput(sealRecords(protection, type, data, max));
       return;
     }
     // One empty record for empty data, as sealRecords.
@@ -235,7 +240,7 @@ export class RecordLayer {
       protection.sealParts(type, data.subarray(at, at + max), pieces);
       at += max;
     } while (at < data.length);
-    for (const piece of pieces) this.output(piece);
+    for (const piece of pieces) this.output.queueOutput(piece);
   }
 
   /**
@@ -262,7 +267,9 @@ export class RecordLayer {
   sendChangeCipherSpecOnce(): void {
     if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
     this.sentChangeCipherSpec = true;
-    this.output(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+    this.output.queueOutput(
+      new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])),
+    );
   }
 
   // --- Keys and limits ---

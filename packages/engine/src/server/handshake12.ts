@@ -75,6 +75,7 @@ import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-cert
 import { answerRecordLimits } from '../handshake/record-limits.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
+import { Transcript } from '../transcript/transcript.js';
 import { chooseAlpn } from './alpn.js';
 import { SESSION12_TAG, type Session12, Session12Codec } from './session-cache.js';
 import {
@@ -113,7 +114,6 @@ class Idle extends State12 {
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_hello, this.name);
     const ch = decode(ClientHello, message.body);
-    this.conn.clientRandom = ch.random;
     this.conn.records.clientHelloExchanged();
     return clientHello12(this.conn, this.settings, message, ch);
   }
@@ -203,9 +203,11 @@ export function clientHello12(
   };
   conn.facts.peerSignatureSchemes = offer.schemes;
   const server = new Server12(conn, settings, tls12, offer);
-  if (settings.clientAuth !== 'none') conn.transcript.keepMessages();
-  conn.transcript.add(message.raw);
-  return server.checkSessionCache();
+  // The handshake's transcript starts here (a TLS 1.3 server hands over before any HelloRetryRequest).
+  const transcript = new Transcript(config.provider);
+  if (settings.clientAuth !== 'none') transcript.keepMessages();
+  transcript.add(message.raw);
+  return server.checkSessionCache(transcript);
 }
 
 interface Resumable {
@@ -215,16 +217,29 @@ interface Resumable {
   readonly fromTicket: boolean;
 }
 
-/** One server handshake: the negotiation state the WAIT / WAIT_RESUME states share. */
+/** What our ServerHello settles beyond the suite. */
+interface Hello12 {
+  /** The session ID we answer with: the client's when resuming, ours for a resumable session. */
+  readonly sessionId: Uint8Array;
+  /** A NewSessionTicket follows (RFC 5077 §3.3). */
+  readonly issueTicket: boolean;
+}
+
+/** What a full handshake's ServerHello settled, for the WAIT states after it. */
+interface Settled12 extends Hello12 {
+  readonly server: Server12;
+  /** forServedChain's settings (the client trust store for our chain). */
+  readonly settings: ServerSettings;
+}
+
+/** One server handshake up to its ServerHello: what the ClientHello offered and our settings. */
 class Server12 {
   readonly serverRandom: Uint8Array;
-  sessionId: Uint8Array = new Uint8Array(0);
-  issueTicket = false;
 
   constructor(
     readonly conn: HandshakeContext,
-    /** Replaced by forServedChain once our chain is chosen. */
-    public settings: ServerSettings,
+    /** Before our chain is chosen (see Settled12). */
+    readonly settings: ServerSettings,
     readonly tls12: Server12Settings,
     readonly offer: Offer,
   ) {
@@ -234,12 +249,12 @@ class Server12 {
   }
 
   /** CHECK_SESSION_CACHE (the design's session resumption and server state machine). */
-  checkSessionCache(): HandshakeState {
+  checkSessionCache(transcript: Transcript): HandshakeState {
     const { settings } = this;
     const found = this.findSession();
-    if (found) return this.resume(found);
+    if (found) return this.resume(found, transcript);
     // id_not_found_somehow: full handshake, once ServerCertificates has answered.
-    return this.chooseChain([settings.certificates, ...settings.moreCertificates]);
+    return this.chooseChain([settings.certificates, ...settings.moreCertificates], transcript);
   }
 
   /**
@@ -247,7 +262,7 @@ class Server12 {
    * use with its key and the client's schemes (an RSA and an ECDSA chain for one name); the last
    * answer is used as it is.
    */
-  private chooseChain(sources: readonly ServerCertificates[]): HandshakeState {
+  private chooseChain(sources: readonly ServerCertificates[], transcript: Transcript): HandshakeState {
     const { conn } = this;
     const [source, ...rest] = sources;
     return conn.waitFor<ChainAnswer>(
@@ -255,14 +270,15 @@ class Server12 {
       (chain) => {
         if (chain instanceof Error)
           return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
-        if (rest.length > 0 && (!chain || !this.findNegotiation(chain))) return this.chooseChain(rest);
+        if (rest.length > 0 && (!chain || !this.findNegotiation(chain)))
+          return this.chooseChain(rest, transcript);
         const extensions = this.offer.ch.extensions ?? [];
         return withStapledResponse(
           conn,
           extensions,
           this.settings.ocspResponse,
           chain?.certificates,
-          (ocsp) => this.fullHandshake(chain, ocsp),
+          (ocsp) => this.fullHandshake(chain, ocsp, transcript),
         );
       },
       'CHECK_SESSION_CACHE',
@@ -319,7 +335,12 @@ class Server12 {
     return { session, suite };
   }
 
-  private serverHelloExtensions(full: boolean, ecc: boolean, stapling = false): ServerHelloExtension[] {
+  private serverHelloExtensions(
+    hello: Hello12,
+    full: boolean,
+    ecc: boolean,
+    stapling = false,
+  ): ServerHelloExtension[] {
     const { conn, offer } = this;
     const T = ExtensionType;
     const out: ServerHelloExtension[] = [];
@@ -333,7 +354,7 @@ class Server12 {
       });
     }
     if (offer.extendedMasterSecret) out.push({ extensionType: T.extended_master_secret, extensionData: {} });
-    if (this.issueTicket) out.push({ extensionType: T.session_ticket, extensionData: {} });
+    if (hello.issueTicket) out.push({ extensionType: T.session_ticket, extensionData: {} });
     if (offer.alpn) {
       out.push({
         extensionType: T.application_layer_protocol_negotiation,
@@ -349,23 +370,29 @@ class Server12 {
     return out;
   }
 
-  private sendServerHello(suite: Tls12CipherSuite, extensions: ServerHelloExtension[]): void {
+  private sendServerHello(
+    suite: Tls12CipherSuite,
+    hello: Hello12,
+    extensions: ServerHelloExtension[],
+    transcript: Transcript,
+  ): void {
     const { conn, offer } = this;
-    conn.transcript.start(suite.hash);
+    transcript.start(suite.hash);
     conn.sendHandshake(
       HandshakeType.server_hello,
       ServerHello.build({
         legacyVersion: ProtocolVersion.TLS1_2,
         random: this.serverRandom,
-        legacySessionIdEcho: this.sessionId,
+        legacySessionIdEcho: hello.sessionId,
         cipherSuite: suite.id,
         legacyCompressionMethod: 0,
         isHelloRetryRequest: false,
         extensions,
       }),
+      transcript,
     );
     tls12Facts(conn, suite);
-    conn.facts.sessionId = this.sessionId;
+    conn.facts.sessionId = hello.sessionId;
     conn.facts.alpnProtocol = offer.alpn;
   }
 
@@ -373,28 +400,32 @@ class Server12 {
    * id_found_somehow -> WAIT_RESUME: ServerHello, [NewSessionTicket], ChangeCipherSpec, Finished
    * (the design's server state machine; the ticket as RFC 5077 §3.1 allows, see renewed).
    */
-  private resume({ session, suite, fromTicket }: Resumable): HandshakeState {
+  private resume({ session, suite, fromTicket }: Resumable, transcript: Transcript): HandshakeState {
     const { conn, offer, tls12 } = this;
-    this.sessionId = offer.ch.legacySessionId;
     const renewal = fromTicket ? this.renewed(session) : undefined;
-    this.issueTicket = renewal !== undefined;
-    this.sendServerHello(suite, this.serverHelloExtensions(false, suite.kx === 'ecdhe'));
-    if (renewal) this.sendTicket(renewal, true);
+    const hello: Hello12 = { sessionId: offer.ch.legacySessionId, issueTicket: renewal !== undefined };
+    this.sendServerHello(
+      suite,
+      hello,
+      this.serverHelloExtensions(hello, false, suite.kx === 'ecdhe'),
+      transcript,
+    );
+    if (renewal) this.sendTicket(renewal, true, transcript);
     conn.facts.resumed = true;
     conn.facts.peerCertificates = parsePeerCertificates(
       conn.config.certificateCache,
       session.clientCertificates.map((certData) => ({ certData })),
     );
-    const id = this.sessionId;
+    const id = hello.sessionId;
     if (tls12.sessionCache) conn.onInvalidate = () => tls12.sessionCache?.remove(id);
-    conn.transcript.releaseMessages();
+    transcript.releaseMessages();
     const keys = new Keys12(conn, suite, session.masterSecret, offer.ch.random, this.serverRandom);
     keys.sendChangeCipherSpec();
-    keys.sendFinished();
+    keys.sendFinished(transcript);
     return new ExpectChangeCipherSpec12(
       'WAIT_RESUME',
       keys,
-      () => new ExpectClientFinishedResumed(conn, keys),
+      () => new ExpectClientFinishedResumed(conn, transcript, keys),
     );
   }
 
@@ -438,7 +469,11 @@ class Server12 {
   }
 
   /** id_not_found_somehow -> WAIT: ServerHello, Certificate, ServerKeyExchange, CertificateRequest*, ServerHelloDone. */
-  private fullHandshake(chain: LocalChain | null, ocsp: Uint8Array | undefined): HandshakeState {
+  private fullHandshake(
+    chain: LocalChain | null,
+    ocsp: Uint8Array | undefined,
+    transcript: Transcript,
+  ): HandshakeState {
     const { conn, offer, tls12 } = this;
     const { config } = conn;
     if (!chain) {
@@ -447,30 +482,39 @@ class Server12 {
         `no certificate for "${conn.facts.serverName ?? ''}"`,
       );
     }
-    this.settings = forServedChain(this.settings, chain.certificates);
-    const { settings } = this;
+    const settings = forServedChain(this.settings, chain.certificates);
     const negotiated = this.findNegotiation(chain);
     if (!negotiated) refuse('NoSharedCipherSuite', 'no cipher suite in common for our certificate');
     const { suite, group, scheme } = negotiated;
     // Sessions are resumable only with extended_master_secret (RFC 7627 §5.3).
-    this.issueTicket =
+    const issueTicket =
       offer.ticket !== undefined && settings.ticketKeys !== undefined && offer.extendedMasterSecret;
-    if (offer.extendedMasterSecret && (tls12.sessionCache || this.issueTicket))
-      this.sessionId = config.random(SESSION_ID_LENGTH).slice();
-    this.sendServerHello(suite, this.serverHelloExtensions(true, suite.kx === 'ecdhe', ocsp !== undefined));
+    const sessionId =
+      offer.extendedMasterSecret && (tls12.sessionCache || issueTicket)
+        ? config.random(SESSION_ID_LENGTH).slice()
+        : new Uint8Array(0);
+    const settled: Settled12 = { server: this, settings, sessionId, issueTicket };
+    this.sendServerHello(
+      suite,
+      settled,
+      this.serverHelloExtensions(settled, true, suite.kx === 'ecdhe', ocsp !== undefined),
+      transcript,
+    );
     conn.facts.localCertificates = chain.certificates;
     conn.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),
+      transcript,
     );
     // RFC 6066 §8: CertificateStatus right after Certificate, before ServerKeyExchange.
     if (ocsp) {
       conn.sendHandshake(
         HandshakeType.certificate_status,
         CertificateStatusMessage.build({ statusType: CertificateStatusType.ocsp, ocspResponse: ocsp }),
+        transcript,
       );
     }
-    const kx = this.sendServerKeyExchange(suite, group, scheme, chain);
+    const kx = this.sendServerKeyExchange(suite, group, scheme, chain, transcript);
     const requested = settings.clientAuth !== 'none';
     if (requested) {
       conn.sendHandshake(
@@ -480,12 +524,14 @@ class Server12 {
           supportedSignatureAlgorithms: config.signatureSchemes.map(schemeCode),
           certificateAuthorities: [...settings.certificateAuthorities],
         }),
+        transcript,
       );
     }
-    conn.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}));
+    conn.sendHandshake(HandshakeType.server_hello_done, ServerHelloDone.build({}), transcript);
     conn.facts.signatureScheme = scheme;
-    const next = new ExpectClientKeyExchange(this, suite, kx);
-    return requested ? new ExpectClientCertificate(this, next) : next;
+    return requested
+      ? new ExpectClientCertificate(settled, transcript, suite, kx)
+      : new ExpectClientKeyExchange(settled, transcript, suite, kx, undefined);
   }
 
   /** RFC 8422 §5.4 / RFC 5246 §7.4.3: our (EC)DH share, signed with client_random + server_random. */
@@ -494,6 +540,7 @@ class Server12 {
     group: KeyExchangeGroup,
     scheme: SignatureSchemeName,
     chain: LocalChain,
+    transcript: Transcript,
   ): KeyExchangeInitiator {
     const { conn, offer } = this;
     const { provider } = conn.config;
@@ -515,6 +562,7 @@ class Server12 {
       conn.sendHandshake(
         HandshakeType.server_key_exchange,
         ServerKeyExchangeECDHE.build({ params, signedParams: sign(ServerECDHParams.build(params)) }),
+        transcript,
       );
       conn.facts.namedGroup = name;
     } else {
@@ -528,6 +576,7 @@ class Server12 {
       conn.sendHandshake(
         HandshakeType.server_key_exchange,
         ServerKeyExchangeDHE.build({ params, signedParams: sign(ServerDHParams.build(params)) }),
+        transcript,
       );
       conn.facts.namedGroup = named ?? `dh${stripLeadingZeros(params.dhP).length * 8}`;
     }
@@ -562,7 +611,7 @@ class Server12 {
    * hint is the time the session has left. Not `resumable` (a client chain that did not verify
    * with rejectUnauthorized: false): an empty ticket, since we promised one.
    */
-  sendTicket(session: Session12, resumable: boolean): void {
+  sendTicket(session: Session12, resumable: boolean, transcript: Transcript): void {
     const { conn, settings } = this;
     if (!settings.ticketKeys) return;
     const ageSeconds = Math.floor((conn.config.clock() - createdAt(session)) / 1000);
@@ -572,6 +621,7 @@ class Server12 {
         ticketLifetimeHint: resumable ? Math.max(session.lifetimeSeconds - ageSeconds, 0) : 0,
         ticket: resumable ? settings.ticketKeys.seal(Session12Codec.build(session)) : new Uint8Array(0),
       }),
+      transcript,
     );
   }
 
@@ -595,42 +645,8 @@ class Server12 {
 class ExpectClientCertificate extends State12 {
   readonly name = 'WAIT';
   constructor(
-    private readonly server: Server12,
-    private readonly next: ExpectClientKeyExchange,
-  ) {
-    super();
-  }
-
-  handle(message: HandshakeMessage): HandshakeState {
-    expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
-    const { conn, settings } = this.server;
-    const { certificateList } = decode(Certificate12, message.body);
-    conn.transcript.add(message.raw);
-    if (certificateList.length === 0) {
-      // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
-      if (settings.clientAuth === 'require')
-        refuse('NoClientCertificateTls12', 'the client sent no certificate');
-      conn.transcript.releaseMessages();
-      return this.next;
-    }
-    const chain = parsePeerCertificates(
-      conn.config.certificateCache,
-      certificateList.map((certData) => ({ certData })),
-    );
-    if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
-    validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
-    this.next.clientLeaf = chain[0];
-    return this.next;
-  }
-}
-
-/** WAIT, ClientKeyExchange (RFC 8422 §5.7, RFC 5246 §7.4.7.2). */
-class ExpectClientKeyExchange extends State12 {
-  readonly name = 'WAIT';
-  clientLeaf: X509Certificate | undefined;
-
-  constructor(
-    private readonly server: Server12,
+    private readonly settled: Settled12,
+    private readonly transcript: Transcript,
     private readonly suite: Tls12CipherSuite,
     private readonly kx: KeyExchangeInitiator,
   ) {
@@ -638,9 +654,49 @@ class ExpectClientKeyExchange extends State12 {
   }
 
   handle(message: HandshakeMessage): HandshakeState {
+    expectMessage(message, HandshakeType.certificate, 'WAIT (client Certificate)');
+    const { settled, transcript, suite, kx } = this;
+    const { settings } = settled;
+    const { conn } = settled.server;
+    const { certificateList } = decode(Certificate12, message.body);
+    transcript.add(message.raw);
+    if (certificateList.length === 0) {
+      // RFC 5246 §7.4.6: a server that requires a certificate answers handshake_failure.
+      if (settings.clientAuth === 'require')
+        refuse('NoClientCertificateTls12', 'the client sent no certificate');
+      transcript.releaseMessages();
+      return new ExpectClientKeyExchange(settled, transcript, suite, kx, undefined);
+    }
+    const chain = parsePeerCertificates(
+      conn.config.certificateCache,
+      certificateList.map((certData) => ({ certData })),
+    );
+    if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
+    validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
+    return new ExpectClientKeyExchange(settled, transcript, suite, kx, chain[0]);
+  }
+}
+
+/** WAIT, ClientKeyExchange (RFC 8422 §5.7, RFC 5246 §7.4.7.2). */
+class ExpectClientKeyExchange extends State12 {
+  readonly name = 'WAIT';
+
+  constructor(
+    private readonly settled: Settled12,
+    private readonly transcript: Transcript,
+    private readonly suite: Tls12CipherSuite,
+    private readonly kx: KeyExchangeInitiator,
+    /** The client's certificate, whose CertificateVerify follows. */
+    private readonly clientLeaf: X509Certificate | undefined,
+  ) {
+    super();
+  }
+
+  handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.client_key_exchange, 'WAIT (ClientKeyExchange)');
-    const { conn, offer } = this.server;
-    const { suite } = this;
+    const { settled, transcript, suite } = this;
+    const { server } = settled;
+    const { conn, offer } = server;
     const peer =
       suite.kx === 'ecdhe'
         ? decode(ClientKeyExchangeECDHE, message.body).ecdhYc
@@ -653,20 +709,21 @@ class ExpectClientKeyExchange extends State12 {
       return refuse('BadKeyShare', `bad client key exchange value: ${(error as Error).message}`);
     }
     const preMaster = suite.kx === 'dhe' ? stripLeadingZeros(shared) : shared;
-    conn.transcript.add(message.raw);
+    transcript.add(message.raw);
     // RFC 7627 §3: session_hash covers the messages up to and including ClientKeyExchange.
-    const sessionHash = offer.extendedMasterSecret ? conn.transcript.current() : undefined;
+    const sessionHash = offer.extendedMasterSecret ? transcript.current() : undefined;
     const master = masterSecret12(
       conn.config.provider,
       suite,
       preMaster,
       offer.ch.random,
-      this.server.serverRandom,
+      server.serverRandom,
       sessionHash,
     );
-    const keys = new Keys12(conn, suite, master, offer.ch.random, this.server.serverRandom);
-    const next = () => new ExpectClientFinished(this.server, keys);
-    if (this.clientLeaf) return new ExpectClientCertificateVerify(this.server, this.clientLeaf, keys, next);
+    const keys = new Keys12(conn, suite, master, offer.ch.random, server.serverRandom);
+    const next = () => new ExpectClientFinished(settled, transcript, keys);
+    if (this.clientLeaf)
+      return new ExpectClientCertificateVerify(conn, transcript, this.clientLeaf, keys, next);
     return new ExpectChangeCipherSpec12('WAIT', keys, next);
   }
 }
@@ -675,7 +732,8 @@ class ExpectClientKeyExchange extends State12 {
 class ExpectClientCertificateVerify extends State12 {
   readonly name = 'WAIT';
   constructor(
-    private readonly server: Server12,
+    private readonly conn: HandshakeContext,
+    private readonly transcript: Transcript,
     private readonly leaf: X509Certificate,
     private readonly keys: Keys12,
     private readonly next: () => HandshakeState,
@@ -685,12 +743,12 @@ class ExpectClientCertificateVerify extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, 'WAIT (CertificateVerify)');
-    const { conn } = this.server;
+    const { conn, transcript } = this;
     const cv = decode(CertificateVerify, message.body);
-    const signed = concat([...conn.transcript.keptMessages()]);
+    const signed = concat([...transcript.keptMessages()]);
     verifySigned12(conn, cv.algorithm, cv.signature, this.leaf.publicKey, signed, 'client CertificateVerify');
-    conn.transcript.releaseMessages();
-    conn.transcript.add(message.raw);
+    transcript.releaseMessages();
+    transcript.add(message.raw);
     return new ExpectChangeCipherSpec12('WAIT', this.keys, this.next);
   }
 }
@@ -699,7 +757,8 @@ class ExpectClientCertificateVerify extends State12 {
 class ExpectClientFinished extends State12 {
   readonly name = 'WAIT';
   constructor(
-    private readonly server: Server12,
+    private readonly settled: Settled12,
+    private readonly transcript: Transcript,
     private readonly keys: Keys12,
   ) {
     super();
@@ -707,25 +766,26 @@ class ExpectClientFinished extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT (Finished)');
-    const { server, keys } = this;
+    const { settled, transcript, keys } = this;
+    const { server } = settled;
     const { conn, tls12 } = server;
-    keys.checkFinished(message);
+    keys.checkFinished(message, transcript);
     const session = server.session(keys.suite, keys.master);
     // A client chain that did not verify (rejectUnauthorized: false) is not kept for resumption:
     // an empty ticket (RFC 5077 §3.3) and no cache entry.
     const resumable = conn.facts.peerVerification?.ok !== false;
-    if (server.issueTicket) server.sendTicket(session, resumable);
+    if (settled.issueTicket) server.sendTicket(session, resumable, transcript);
     keys.sendChangeCipherSpec();
-    keys.sendFinished();
+    keys.sendFinished(transcript);
     const cache = tls12.sessionCache;
-    const id = server.sessionId;
+    const id = settled.sessionId;
     if (cache && resumable && id.length > 0 && session.extendedMasterSecret === 1) {
       cache.put(id, session);
       // RFC 5246 §7.2.2: a fatal alert invalidates the session.
       conn.onInvalidate = () => cache.remove(id);
     }
     conn.handshakeComplete();
-    return new AppData12(conn, keys);
+    return new AppData12(conn, keys.secrets());
   }
 }
 
@@ -734,6 +794,7 @@ class ExpectClientFinishedResumed extends State12 {
   readonly name = 'WAIT_RESUME';
   constructor(
     private readonly conn: HandshakeContext,
+    private readonly transcript: Transcript,
     private readonly keys: Keys12,
   ) {
     super();
@@ -741,8 +802,8 @@ class ExpectClientFinishedResumed extends State12 {
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, 'WAIT_RESUME (Finished)');
-    this.keys.checkFinished(message);
+    this.keys.checkFinished(message, this.transcript);
     this.conn.handshakeComplete();
-    return new AppData12(this.conn, this.keys);
+    return new AppData12(this.conn, this.keys.secrets());
   }
 }

@@ -53,11 +53,11 @@ import { Traffic13 } from '../handshake/traffic13.js';
 import {
   EarlySecret,
   finishedVerifyData,
-  type HandshakeSecret,
   type MasterSecret,
   resumptionPsk,
 } from '../keyschedule/key-schedule.js';
 import { type CipherSuite, suiteById } from '../suites.js';
+import { Transcript } from '../transcript/transcript.js';
 import { chooseAlpn } from './alpn.js';
 import { clientHello12 } from './handshake12.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
@@ -72,15 +72,16 @@ interface Retry {
   readonly group: NamedGroupName | undefined;
   readonly cookie: Uint8Array;
   readonly sessionId: Uint8Array;
+  /** message_hash(ClientHello1) and the HelloRetryRequest (RFC 8446 §4.4.1). */
+  readonly transcript: Transcript;
 }
 
+/** What every state of one server handshake reads. */
 class ServerContext {
-  /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
-  postHandshakeAuth = false;
   constructor(
     readonly conn: HandshakeContext,
-    /** Replaced by forServedChain once our chain is chosen. */
-    public settings: ServerSettings,
+    /** After our chain is chosen, forServedChain's (a new context). */
+    readonly settings: ServerSettings,
   ) {}
   get config() {
     return this.conn.config;
@@ -103,6 +104,8 @@ interface Negotiated {
   /** Our answer to record_size_limit or max_fragment_length (RFC 8449 §5: the former wins). */
   readonly limitExtension: EncryptedExtension | undefined;
   readonly psk: ChosenPsk | undefined;
+  /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
+  readonly postHandshakeAuth: boolean;
 }
 
 /** The PSK we select: a ticket of ours (resumption) or an external PSK (pskCallback). */
@@ -136,7 +139,6 @@ class ExpectClientHello implements HandshakeState {
     const { conn, config, settings } = { conn: ctx.conn, config: ctx.config, settings: ctx.settings };
     const ch = decode(ClientHello, message.body);
     const extensions = ch.extensions ?? [];
-    conn.clientRandom = ch.random;
     conn.records.clientHelloExchanged();
     // RFC 8446 Appendix D.5: SSL 3.0 and below are refused whatever else the hello offers.
     if (ch.legacyVersion <= ProtocolVersion.SSL3_0)
@@ -153,7 +155,6 @@ class ExpectClientHello implements HandshakeState {
       if (settings.tls12 && !retry) return clientHello12(conn, settings, message, ch);
       refuse('NoSupportedVersion', 'the client does not offer TLS 1.3');
     }
-    ctx.postHandshakeAuth = findExtension(extensions, ExtensionType.post_handshake_auth) !== undefined;
     // RFC 8446 §4.1.2: legacy_compression_method is exactly [null].
     if (ch.legacyCompressionMethods.length !== 1 || ch.legacyCompressionMethods[0] !== 0) {
       refuse('IllegalCompression', 'ClientHello compression methods other than null');
@@ -209,9 +210,11 @@ class ExpectClientHello implements HandshakeState {
     const mutual = config.groups.filter((g) => clientGroups.includes(GROUP_CODES[g]));
     if (mutual.length === 0) refuse('NoSharedGroup', 'no key exchange group in common');
     const withShare = mutual.find((g) => shares.some((s) => s.group === GROUP_CODES[g]));
+    // The transcript starts with this ClientHello, or goes on after our HelloRetryRequest.
+    const transcript = retry?.transcript ?? new Transcript(config.provider);
     if (!retry && (!withShare || settings.forceHelloRetry)) {
       // RFC 8446 §4.1.4: never ask for a share the client already sent; then only a cookie.
-      return this.helloRetryRequest(ch, message.raw, suite, withShare ? undefined : mutual[0]!);
+      return this.helloRetryRequest(ch, message.raw, suite, withShare ? undefined : mutual[0]!, transcript);
     }
     if (!withShare) refuse('SecondClientHelloWrongKeyShare', 'second ClientHello without a usable key share');
     const clientShare = shares.find((s) => s.group === GROUP_CODES[withShare])!;
@@ -248,19 +251,28 @@ class ExpectClientHello implements HandshakeState {
         conn.facts.serverName,
       ),
       limitExtension,
-      psk: this.choosePsk(ch, message.raw, suite),
+      psk: this.choosePsk(ch, message.raw, suite, transcript),
+      postHandshakeAuth: findExtension(extensions, ExtensionType.post_handshake_auth) !== undefined,
     };
-    if (negotiated.psk) return sendServerFlight(ctx, negotiated, undefined);
+    if (negotiated.psk) return sendServerFlight(ctx, transcript, negotiated, undefined);
     // RFC 8446 §4.2.3: certificate authentication needs signature_algorithms.
     if (!sigalgs) refuse('MissingSignatureAlgorithms', 'ClientHello without signature_algorithms');
-    return chooseCertificate(ctx, negotiated, [settings.certificates, ...settings.moreCertificates]);
+    return chooseCertificate(ctx, transcript, negotiated, [
+      settings.certificates,
+      ...settings.moreCertificates,
+    ]);
   }
 
   /**
    * RFC 8446 §4.2.11: the first identity that is our valid ticket or an external PSK pskCallback
    * knows, whose hash is the suite's; its binder must verify.
    */
-  private choosePsk(ch: ClientHelloMessage, raw: Uint8Array, suite: CipherSuite): Negotiated['psk'] {
+  private choosePsk(
+    ch: ClientHelloMessage,
+    raw: Uint8Array,
+    suite: CipherSuite,
+    transcript: Transcript,
+  ): Negotiated['psk'] {
     const offered = findExtension(ch.extensions, ExtensionType.pre_shared_key)?.extensionData;
     if (!offered) return undefined;
     const modes = findExtension(ch.extensions, ExtensionType.psk_key_exchange_modes)?.extensionData.keModes;
@@ -276,7 +288,7 @@ class ExpectClientHello implements HandshakeState {
       const identity = offered.identities[i]!.identity;
       const chosen = this.ticketPsk(identity, suite, i) ?? this.externalPsk(identity, suite, i);
       if (!chosen) continue;
-      const { config, conn } = this.ctx;
+      const { config } = this.ctx;
       const early = EarlySecret.create(config.provider, suite, chosen.key);
       // The binders list (with its length) ends the ClientHello.
       const bindersLength = offered.binders.reduce((n, b) => n + 1 + b.length, 2);
@@ -284,7 +296,7 @@ class ExpectClientHello implements HandshakeState {
         config.provider,
         suite,
         chosen.state ? early.resumptionBinderKey() : early.externalBinderKey(),
-        conn.transcript.hashWith(suite.hash, raw.subarray(0, raw.length - bindersLength)),
+        transcript.hashWith(suite.hash, raw.subarray(0, raw.length - bindersLength)),
       );
       const binder = offered.binders[i]!;
       // RFC 8446 §4.2.11.2: a binder that does not verify is decrypt_error.
@@ -333,12 +345,13 @@ class ExpectClientHello implements HandshakeState {
     raw: Uint8Array,
     suite: CipherSuite,
     group: NamedGroupName | undefined,
+    transcript: Transcript,
   ): HandshakeState {
     const { conn, config } = this.ctx;
     const cookie = config.random(32);
-    conn.transcript.start(suite.hash);
-    conn.transcript.add(raw);
-    conn.transcript.replaceWithMessageHash(suite.hash);
+    transcript.start(suite.hash);
+    transcript.add(raw);
+    transcript.replaceWithMessageHash(suite.hash);
     const extensions: HelloRetryRequestExtension[] = [];
     if (group)
       extensions.push({
@@ -363,13 +376,20 @@ class ExpectClientHello implements HandshakeState {
         isHelloRetryRequest: true,
         extensions,
       }),
+      transcript,
     );
     // RFC 8446 §D.4: the dummy change_cipher_spec follows our first handshake message.
     if (ch.legacySessionId.length > 0) conn.records.sendChangeCipherSpecOnce();
     if (findExtension(ch.extensions, ExtensionType.early_data)) {
       conn.records.skipRejectedEarlyData(this.ctx.settings.maxSkippedEarlyData);
     }
-    return new ExpectClientHello(this.ctx, { suite, group, cookie, sessionId: ch.legacySessionId });
+    return new ExpectClientHello(this.ctx, {
+      suite,
+      group,
+      cookie,
+      sessionId: ch.legacySessionId,
+      transcript,
+    });
   }
 }
 
@@ -380,6 +400,7 @@ class ExpectClientHello implements HandshakeState {
  */
 function chooseCertificate(
   ctx: ServerContext,
+  transcript: Transcript,
   n: Negotiated,
   sources: readonly ServerCertificates[],
 ): HandshakeState {
@@ -391,13 +412,13 @@ function chooseCertificate(
       if (chain instanceof Error)
         return refuse('UnusableServerCertificate', `unusable server chain: ${chain.message}`);
       const fits = chain && chooseSignatureScheme(config.signatureSchemes, n.clientSchemes, chain.privateKey);
-      if (!fits && rest.length > 0) return chooseCertificate(ctx, n, rest);
+      if (!fits && rest.length > 0) return chooseCertificate(ctx, transcript, n, rest);
       return withStapledResponse(
         conn,
         n.ch.extensions ?? [],
         ctx.settings.ocspResponse,
         chain?.certificates,
-        (ocsp) => sendServerFlight(ctx, n, chain, ocsp),
+        (ocsp) => sendServerFlight(ctx, transcript, n, chain, ocsp),
       );
     },
     'ServerCertificates',
@@ -406,13 +427,16 @@ function chooseCertificate(
 
 /** ServerHello through server Finished, as one flight (RFC 8446 §2). */
 function sendServerFlight(
-  ctx: ServerContext,
+  chosen: ServerContext,
+  transcript: Transcript,
   n: Negotiated,
   chain: LocalChain | null | undefined,
   /** The OCSP response to staple (withStapledResponse). */
   ocsp?: Uint8Array,
 ): HandshakeState {
-  if (chain) ctx.settings = forServedChain(ctx.settings, chain.certificates);
+  const ctx = chain
+    ? new ServerContext(chosen.conn, forServedChain(chosen.settings, chain.certificates))
+    : chosen;
   const { conn, config, settings } = ctx;
   const { suite } = n;
   let scheme: SignatureSchemeName | undefined;
@@ -445,8 +469,8 @@ function sendServerFlight(
     return refuse('BadKeyShare', `bad client key share: ${(error as Error).message}`);
   }
 
-  conn.transcript.start(suite.hash);
-  conn.transcript.add(n.chRaw);
+  transcript.start(suite.hash);
+  transcript.add(n.chRaw);
   const shExtensions: ServerHelloExtension[] = [
     {
       extensionType: ExtensionType.key_share,
@@ -474,10 +498,19 @@ function sendServerFlight(
       isHelloRetryRequest: false,
       extensions: shExtensions,
     }),
+    transcript,
   );
   if (n.ch.legacySessionId.length > 0) conn.records.sendChangeCipherSpecOnce();
 
-  const { hs, clientSecret, serverSecret } = enterHandshakeKeys(conn, suite, n.psk?.key, shared, 'server');
+  const { hs, clientSecret, serverSecret } = enterHandshakeKeys(
+    conn,
+    transcript,
+    n.ch.random,
+    suite,
+    n.psk?.key,
+    shared,
+    'server',
+  );
   Object.assign(conn.facts, {
     namedGroup: n.group,
     // A copy: a view would keep the whole ClientHello alive with the connection.
@@ -498,7 +531,11 @@ function sendServerFlight(
     });
   }
   if (n.limitExtension) ee.push(n.limitExtension);
-  conn.sendHandshake(HandshakeType.encrypted_extensions, EncryptedExtensions.build({ extensions: ee }));
+  conn.sendHandshake(
+    HandshakeType.encrypted_extensions,
+    EncryptedExtensions.build({ extensions: ee }),
+    transcript,
+  );
 
   const requestContext = new Uint8Array(0);
   const requestClientCertificate = settings.clientAuth !== 'none' && !n.psk;
@@ -509,11 +546,12 @@ function sendServerFlight(
         certificateRequestContext: requestContext,
         extensions: certificateRequestExtensions(conn, settings),
       }),
+      transcript,
     );
   }
   if (chain && scheme) {
-    sendCertificate(conn, new Uint8Array(0), chain.certificates, ocsp);
-    sendCertificateVerify(conn, scheme, chain.privateKey, 'server');
+    sendCertificate(conn, transcript, new Uint8Array(0), chain.certificates, ocsp);
+    sendCertificateVerify(conn, transcript, scheme, chain.privateKey, 'server');
     conn.facts.signatureScheme = scheme;
   }
   if (n.psk?.state) {
@@ -524,30 +562,31 @@ function sendServerFlight(
   }
   conn.sendHandshake(
     HandshakeType.finished,
-    finishedVerifyData(config.provider, suite, serverSecret, conn.transcript.current()),
+    finishedVerifyData(config.provider, suite, serverSecret, transcript.current()),
+    transcript,
   );
   const master = hs.master();
-  const thServerFinished = conn.transcript.current();
+  const thServerFinished = transcript.current();
   const keys: ServerKeys = {
     suite,
-    hs,
     master,
     clientSecret,
     clientApp: master.clientTrafficSecret(thServerFinished),
     serverApp: master.serverTrafficSecret(thServerFinished),
     exporter: master.exporterSecret(thServerFinished),
   };
-  conn.keyLog('CLIENT_TRAFFIC_SECRET_0', keys.clientApp);
-  conn.keyLog('SERVER_TRAFFIC_SECRET_0', keys.serverApp);
-  conn.keyLog('EXPORTER_SECRET', keys.exporter);
+  conn.keyLog('CLIENT_TRAFFIC_SECRET_0', n.ch.random, keys.clientApp);
+  conn.keyLog('SERVER_TRAFFIC_SECRET_0', n.ch.random, keys.serverApp);
+  conn.keyLog('EXPORTER_SECRET', n.ch.random, keys.exporter);
   conn.installKeys('write', { version: 'TLSv1.3', suite, secret: keys.serverApp });
-  if (requestClientCertificate) return new ExpectClientCertificate(ctx, keys, requestContext);
-  return new ExpectClientFinished(ctx, keys);
+  const finished = new ExpectClientFinished(ctx, transcript, keys, n.postHandshakeAuth);
+  if (requestClientCertificate) return new ExpectClientCertificate(ctx, transcript, requestContext, finished);
+  return finished;
 }
 
+/** The key schedule after our Finished: the master secret stage and the secrets taken from it. */
 interface ServerKeys {
   readonly suite: CipherSuite;
-  readonly hs: HandshakeSecret;
   readonly master: MasterSecret;
   readonly clientSecret: Uint8Array;
   readonly clientApp: Uint8Array;
@@ -559,8 +598,9 @@ class ExpectClientCertificate implements HandshakeState {
   readonly name = 'ExpectClientCertificate';
   constructor(
     private readonly ctx: ServerContext,
-    private readonly keys: ServerKeys,
+    private readonly transcript: Transcript,
     private readonly requestContext: Uint8Array,
+    private readonly finished: ExpectClientFinished,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
@@ -570,41 +610,42 @@ class ExpectClientCertificate implements HandshakeState {
     if (!bytesEqual(certificate.certificateRequestContext, this.requestContext)) {
       refuse('BadCertificateRequestContext', 'client Certificate with the wrong context');
     }
-    conn.transcript.add(message.raw);
+    this.transcript.add(message.raw);
     if (certificate.certificateList.length === 0) {
       // RFC 8446 §4.4.2.4: no certificate when we require one is certificate_required.
       if (settings.clientAuth === 'require') refuse('NoClientCertificate', 'the client sent no certificate');
-      return new ExpectClientFinished(this.ctx, this.keys);
+      return this.finished;
     }
     const chain = parsePeerCertificates(conn.config.certificateCache, certificate.certificateList);
     if (!settings.clientTrustStore) refuse('NoClientTrustStore', 'no trust store for client certificates');
     validatePeerChain(conn, chain, 'client', settings.clientTrustStore, undefined, settings.verifyCallback);
-    return new ExpectClientCertificateVerify(this.ctx, this.keys, chain[0]!);
+    return new ExpectClientCertificateVerify(conn, this.transcript, chain[0]!, this.finished);
   }
 }
 
 class ExpectClientCertificateVerify implements HandshakeState {
   readonly name = 'ExpectClientCertificateVerify';
   constructor(
-    private readonly ctx: ServerContext,
-    private readonly keys: ServerKeys,
+    private readonly conn: HandshakeContext,
+    private readonly transcript: Transcript,
     private readonly leaf: Certificate,
+    private readonly finished: ExpectClientFinished,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.certificate_verify, this.name);
-    const { conn } = this.ctx;
+    const { transcript } = this;
     const cv = decode(CertificateVerify, message.body);
     verifyCertificateVerify(
-      conn,
+      this.conn,
       cv.algorithm,
       cv.signature,
       this.leaf.publicKey,
       'client',
-      conn.transcript.current(),
+      transcript.current(),
     );
-    conn.transcript.add(message.raw);
-    return new ExpectClientFinished(this.ctx, this.keys);
+    transcript.add(message.raw);
+    return this.finished;
   }
 }
 
@@ -612,19 +653,22 @@ class ExpectClientFinished implements HandshakeState {
   readonly name = 'ExpectClientFinished';
   constructor(
     private readonly ctx: ServerContext,
+    private readonly transcript: Transcript,
     private readonly keys: ServerKeys,
+    /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
+    private readonly clientOffersPostHandshakeAuth: boolean,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, this.name);
     const { conn, settings } = this.ctx;
-    const { keys } = this;
+    const { keys, transcript } = this;
     const { suite } = keys;
     if (message.body.length !== suite.hashLength) refuse('BadFinishedLength', 'Finished of the wrong length');
-    checkFinished(conn, suite, keys.clientSecret, conn.transcript.current(), message.body);
-    conn.transcript.add(message.raw);
+    checkFinished(conn, suite, keys.clientSecret, transcript.current(), message.body);
+    transcript.add(message.raw);
     conn.installKeys('read', { version: 'TLSv1.3', suite, secret: keys.clientApp });
-    const resumption = keys.master.resumptionSecret(conn.transcript.current());
+    const resumption = keys.master.resumptionSecret(transcript.current());
     // No ticket for a client chain that did not verify (rejectUnauthorized: false): resuming would hide it.
     // Nor after an external PSK: a resumption would lose its identity (Connection.pskIdentity).
     const issue = conn.facts.peerVerification?.ok !== false && conn.facts.pskIdentity === undefined;
@@ -633,8 +677,8 @@ class ExpectClientFinished implements HandshakeState {
     }
     // RFC 8446 §4.6.2: only a client that offered post_handshake_auth may be asked later; only
     // then is a copy of the transcript kept.
-    const postHandshakeAuth = this.ctx.postHandshakeAuth
-      ? certificateRequester(conn, suite, conn.transcript.fork(), settings, () =>
+    const postHandshakeAuth = this.clientOffersPostHandshakeAuth
+      ? certificateRequester(conn, suite, transcript.fork(), settings, () =>
           conn.events.onClientAuthenticated?.(),
         )
       : undefined;
