@@ -101,6 +101,12 @@ export interface ConnectionEvents {
    * callback the error is raised by the next dataFromWire / dataFromApplication call.
    */
   readonly onError?: (error: Error) => void;
+  /**
+   * For drivers with gather writes (writev): a call's output as its pieces, to be written in
+   * this order, instead of joined into one buffer for `writeToWire` (which is then not called).
+   * The pieces are the driver's to keep.
+   */
+  readonly writeToWireParts?: (pieces: readonly Uint8Array[]) => void;
 }
 
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
@@ -231,7 +237,7 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
     this.handshakeOnly = new HandshakeOnly();
-    this.records = new RecordLayer(config, role, this);
+    this.records = new RecordLayer(config, role, this, events.writeToWireParts !== undefined);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
@@ -619,10 +625,11 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   }
 
   private flush(): void {
-    if (!this.output) return;
-    const data = this.output.length === 1 ? this.output[0]! : concat(this.output);
+    const output = this.output;
+    if (!output) return;
     this.output = undefined;
-    this.writeToWire(data);
+    if (this.events.writeToWireParts) this.events.writeToWireParts(output);
+    else this.writeToWire(output.length === 1 ? output[0]! : concat(output));
   }
 
   private invalidate(immediate: boolean): void {
