@@ -106,6 +106,12 @@ export interface ConnectionEvents {
    * reports the lines of each connection while its connections share one configuration.
    */
   readonly onKeyLog?: (line: string) => void;
+  /**
+   * For drivers with gather writes (writev): a call's output as its pieces, to be written in
+   * this order, instead of joined into one buffer for `writeToWire` (which is then not called).
+   * The pieces are the driver's to keep.
+   */
+  readonly writeToWireParts?: (pieces: readonly Uint8Array[]) => void;
 }
 
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
@@ -262,7 +268,7 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
     this.handshakeOnly = new HandshakeOnly();
-    this.records = new RecordLayer(config, role, this);
+    this.records = new RecordLayer(config, role, this, events.writeToWireParts !== undefined);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
@@ -654,10 +660,11 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   }
 
   private flush(): void {
-    if (!this.output) return;
-    const data = this.output.length === 1 ? this.output[0]! : concat(this.output);
+    const output = this.output;
+    if (!output) return;
     this.output = undefined;
-    this.writeToWire(data);
+    if (this.events.writeToWireParts) this.events.writeToWireParts(output);
+    else this.writeToWire(output.length === 1 ? output[0]! : concat(output));
   }
 
   private invalidate(immediate: boolean): void {
