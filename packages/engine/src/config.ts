@@ -193,8 +193,10 @@ const TLS_VERSIONS: readonly TLSVersion[] = ['TLSv1.3', 'TLSv1.2'];
 const GROUP_NAMES = Object.keys(GROUP_CODES) as NamedGroupName[];
 
 /** RFC 7301 §3.1: protocol names are 1..255 bytes, the list at most 2^16-1 bytes. */
+const NO_ALPN: readonly string[] = Object.freeze([]);
+
 function alpnList(list: readonly string[] | undefined): readonly string[] {
-  if (list === undefined) return [];
+  if (list === undefined) return NO_ALPN;
   let total = 0;
   for (const p of list) {
     // As strings, one character per byte (latin1), so the length is the byte count.
@@ -230,6 +232,28 @@ function inRange(
   return value;
 }
 
+const DEFAULT_SUITE_NAMES = [...TLS13_SUITES, ...TLS12_SUITES].map((s) => s.name);
+
+/** The suites of `names`, per version. */
+function suitesNamed(names: readonly string[]): {
+  suites: readonly CipherSuite[];
+  suites12: readonly Tls12CipherSuite[];
+} {
+  const suites: CipherSuite[] = [];
+  const suites12: Tls12CipherSuite[] = [];
+  for (const name of names) {
+    const suite = suiteByName(name);
+    const suite12 = suite ? undefined : suite12ByName(name);
+    if (suite) suites.push(suite);
+    else if (suite12) suites12.push(suite12);
+    else throw new TLSUsageError(`cipherSuites: unknown or unsupported cipher suite ${JSON.stringify(name)}`);
+  }
+  return { suites, suites12 };
+}
+
+/** The default suites, resolved once: shared by the configurations that do not name suites. */
+let defaultSuites: ReturnType<typeof suitesNamed> | undefined;
+
 /** No fixed key-share keys: one shared object, not one per connection. */
 const NO_KEY_SHARE_KEYS: ResolvedConfig['keySharePrivateKeys'] = Object.freeze({});
 const NO_VERIFICATION_OPTIONS: VerificationOptions = Object.freeze({});
@@ -255,24 +279,16 @@ export function resolveConfig(
   checkServerIdentity?: CheckServerIdentity,
 ): ResolvedConfig {
   const provider = options.provider ?? defaultProvider;
-  const names = nonEmpty(
-    options.cipherSuites,
-    [...TLS13_SUITES, ...TLS12_SUITES].map((s) => s.name),
-    'cipherSuites',
-  );
-  const suites: CipherSuite[] = [];
-  const suites12: Tls12CipherSuite[] = [];
-  for (const name of names) {
-    const suite = suiteByName(name);
-    const suite12 = suite ? undefined : suite12ByName(name);
-    if (suite) suites.push(suite);
-    else if (suite12) suites12.push(suite12);
-    else throw new TLSUsageError(`cipherSuites: unknown or unsupported cipher suite ${JSON.stringify(name)}`);
-  }
+  const { suites, suites12 } =
+    options.cipherSuites === undefined
+      ? (defaultSuites ??= suitesNamed(DEFAULT_SUITE_NAMES))
+      : suitesNamed(nonEmpty(options.cipherSuites, DEFAULT_SUITE_NAMES, 'cipherSuites'));
   const requested = nonEmpty<TLSVersion>(options.versions, TLS_VERSIONS, 'versions');
   for (const v of requested) oneOf(v, TLS_VERSIONS, 'versions');
   // A version without any of its suites is not offered.
-  const versions = requested.filter((v) => (v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0));
+  const offered = requested.filter((v) => (v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0));
+  // The same list when nothing was dropped: no copy kept per configuration.
+  const versions = offered.length === requested.length ? requested : offered;
   if (versions.length === 0) throw new TLSUsageError('no cipher suite for any enabled version');
   const groups = nonEmpty(
     options.groups,
