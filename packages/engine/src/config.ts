@@ -252,7 +252,7 @@ function suitesNamed(names: readonly string[]): {
 }
 
 /** The default suites, resolved once: shared by the configurations that do not name suites. */
-let defaultSuites: ReturnType<typeof suitesNamed> | undefined;
+const DEFAULT_SUITES = suitesNamed(DEFAULT_SUITE_NAMES);
 
 /** No fixed key-share keys: one shared object, not one per connection. */
 const NO_KEY_SHARE_KEYS: ResolvedConfig['keySharePrivateKeys'] = Object.freeze({});
@@ -281,7 +281,7 @@ export function resolveConfig(
   const provider = options.provider ?? defaultProvider;
   const { suites, suites12 } =
     options.cipherSuites === undefined
-      ? (defaultSuites ??= suitesNamed(DEFAULT_SUITE_NAMES))
+      ? DEFAULT_SUITES
       : suitesNamed(nonEmpty(options.cipherSuites, DEFAULT_SUITE_NAMES, 'cipherSuites'));
   const requested = nonEmpty<TLSVersion>(options.versions, TLS_VERSIONS, 'versions');
   for (const v of requested) oneOf(v, TLS_VERSIONS, 'versions');
