@@ -193,8 +193,10 @@ const TLS_VERSIONS: readonly TLSVersion[] = ['TLSv1.3', 'TLSv1.2'];
 const GROUP_NAMES = Object.keys(GROUP_CODES) as NamedGroupName[];
 
 /** RFC 7301 §3.1: protocol names are 1..255 bytes, the list at most 2^16-1 bytes. */
+const NO_ALPN: readonly string[] = Object.freeze([]);
+
 function alpnList(list: readonly string[] | undefined): readonly string[] {
-  if (list === undefined) return [];
+  if (list === undefined) return NO_ALPN;
   let total = 0;
   for (const p of list) {
     // As strings, one character per byte (latin1), so the length is the byte count.
@@ -230,13 +232,13 @@ function inRange(
   return value;
 }
 
-export function resolveConfig(options: CommonOptions, role: 'client' | 'server'): ResolvedConfig {
-  const provider = options.provider ?? defaultProvider;
-  const names = nonEmpty(
-    options.cipherSuites,
-    [...TLS13_SUITES, ...TLS12_SUITES].map((s) => s.name),
-    'cipherSuites',
-  );
+const DEFAULT_SUITE_NAMES = [...TLS13_SUITES, ...TLS12_SUITES].map((s) => s.name);
+
+/** The suites of `names`, per version. */
+function suitesNamed(names: readonly string[]): {
+  suites: readonly CipherSuite[];
+  suites12: readonly Tls12CipherSuite[];
+} {
   const suites: CipherSuite[] = [];
   const suites12: Tls12CipherSuite[] = [];
   for (const name of names) {
@@ -246,10 +248,47 @@ export function resolveConfig(options: CommonOptions, role: 'client' | 'server')
     else if (suite12) suites12.push(suite12);
     else throw new TLSUsageError(`cipherSuites: unknown or unsupported cipher suite ${JSON.stringify(name)}`);
   }
+  return { suites, suites12 };
+}
+
+/** The default suites, resolved once: shared by the configurations that do not name suites. */
+const DEFAULT_SUITES = suitesNamed(DEFAULT_SUITE_NAMES);
+
+/** No fixed key-share keys: one shared object, not one per connection. */
+const NO_KEY_SHARE_KEYS: ResolvedConfig['keySharePrivateKeys'] = Object.freeze({});
+const NO_VERIFICATION_OPTIONS: VerificationOptions = Object.freeze({});
+
+/** A provider's randomBytes as a function, made once per provider instead of a closure per configuration. */
+const randomOfProvider = new WeakMap<CryptoProvider, (length: number) => Uint8Array>();
+function randomOf(provider: CryptoProvider): (length: number) => Uint8Array {
+  let random = randomOfProvider.get(provider);
+  if (random === undefined) {
+    random = (n) => provider.randomBytes(n);
+    randomOfProvider.set(provider, random);
+  }
+  return random;
+}
+
+/**
+ * The configuration of `options`. `checkServerIdentity` (client only) is a parameter, not a later
+ * spread, so that the result keeps one compact shape: it is kept by every connection.
+ */
+export function resolveConfig(
+  options: CommonOptions,
+  role: 'client' | 'server',
+  checkServerIdentity?: CheckServerIdentity,
+): ResolvedConfig {
+  const provider = options.provider ?? defaultProvider;
+  const { suites, suites12 } =
+    options.cipherSuites === undefined
+      ? DEFAULT_SUITES
+      : suitesNamed(nonEmpty(options.cipherSuites, DEFAULT_SUITE_NAMES, 'cipherSuites'));
   const requested = nonEmpty<TLSVersion>(options.versions, TLS_VERSIONS, 'versions');
   for (const v of requested) oneOf(v, TLS_VERSIONS, 'versions');
   // A version without any of its suites is not offered.
-  const versions = requested.filter((v) => (v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0));
+  const offered = requested.filter((v) => (v === 'TLSv1.3' ? suites.length > 0 : suites12.length > 0));
+  // The same list when nothing was dropped: no copy kept per configuration.
+  const versions = offered.length === requested.length ? requested : offered;
   if (versions.length === 0) throw new TLSUsageError('no cipher suite for any enabled version');
   const groups = nonEmpty(
     options.groups,
@@ -307,10 +346,11 @@ export function resolveConfig(options: CommonOptions, role: 'client' | 'server')
       2 ** 31,
       'maxQueuedApplicationData',
     ),
-    random: options.random ?? ((n) => provider.randomBytes(n)),
-    keySharePrivateKeys: options.keySharePrivateKeys ?? {},
+    random: options.random ?? randomOf(provider),
+    keySharePrivateKeys: options.keySharePrivateKeys ?? NO_KEY_SHARE_KEYS,
     rejectUnauthorized: options.rejectUnauthorized ?? true,
-    verification: options.verification ?? {},
+    verification: options.verification ?? NO_VERIFICATION_OPTIONS,
     halfClose: options.halfClose ?? false,
+    checkServerIdentity,
   };
 }

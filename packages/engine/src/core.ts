@@ -102,6 +102,11 @@ export interface ConnectionEvents {
    */
   readonly onError?: (error: Error) => void;
   /**
+   * Each key log line (NSS key log format), as the `keyLog` option gets it: for a driver that
+   * reports the lines of each connection while its connections share one configuration.
+   */
+  readonly onKeyLog?: (line: string) => void;
+  /**
    * For drivers with gather writes (writev): a call's output as its pieces, to be written in
    * this order, instead of joined into one buffer for `writeToWire` (which is then not called).
    * The pieces are the driver's to keep.
@@ -142,11 +147,9 @@ class HandshakeOnly {
 const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
 const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
-const viewOf = (bytes: ArrayBuffer | undefined) => bytes && new Uint8Array(bytes);
-/** A copy of exact size (a Buffer's slice() would be a view of a larger buffer). */
-const bufferOf = (data: Uint8Array | undefined) => data && new Uint8Array(data).buffer;
+const NO_SCHEMES: readonly number[] = Object.freeze([]);
 
-/** The facts of a connection; byte values are kept as bare buffers, without a view per connection. */
+/** The facts of a connection; byte values are kept in one bare buffer, without a view per connection. */
 export class ConnectionFacts {
   tlsVersion: TLSVersion | undefined;
   cipherSuite: string | undefined;
@@ -156,7 +159,7 @@ export class ConnectionFacts {
    * The peer's signature_algorithms codes, in its order: the ClientHello's (server) or the
    * CertificateRequest's (client; none without one).
    */
-  peerSignatureSchemes: readonly number[] = [];
+  peerSignatureSchemes: readonly number[] = NO_SCHEMES;
   alpnProtocol: string | undefined;
   serverName: string | undefined;
   peerCertificates: readonly Certificate[] = NO_CERTIFICATES;
@@ -171,33 +174,61 @@ export class ConnectionFacts {
   resumed = false;
   /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
   pskIdentity: Uint8Array | undefined;
-  // Kept as bare buffers, each read a new view over the same bytes: a view kept per value would
-  // be one object more per idle connection.
-  private finishedBytes: ArrayBuffer | undefined;
-  private peerFinishedBytes: ArrayBuffer | undefined;
-  private sessionIdBytes: ArrayBuffer | undefined;
+  // finished, peerFinished and sessionId, one after the other in one bare buffer, each read a new
+  // view over it: a view or a buffer kept per value would be objects more per idle connection.
+  // Their lengths; -1: not set.
+  private finishedLength = -1;
+  private peerFinishedLength = -1;
+  private sessionIdLength = -1;
+  private bytes: ArrayBuffer | undefined;
+
+  private view(offset: number, length: number): Uint8Array | undefined {
+    return length < 0 ? undefined : new Uint8Array(this.bytes!, offset, length);
+  }
+
+  /** Stores the three values anew (each is set once or twice per connection). */
+  private store(
+    finished: Uint8Array | undefined,
+    peerFinished: Uint8Array | undefined,
+    sessionId: Uint8Array | undefined,
+  ): void {
+    const parts = [finished, peerFinished, sessionId];
+    const bytes = new Uint8Array(parts.reduce((n, part) => n + (part?.length ?? 0), 0));
+    let offset = 0;
+    for (const part of parts) {
+      if (part) bytes.set(part, offset);
+      offset += part?.length ?? 0;
+    }
+    this.bytes = bytes.buffer;
+    this.finishedLength = finished?.length ?? -1;
+    this.peerFinishedLength = peerFinished?.length ?? -1;
+    this.sessionIdLength = sessionId?.length ?? -1;
+  }
 
   /** The verify_data of the latest Finished we sent (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
   get finished(): Uint8Array | undefined {
-    return viewOf(this.finishedBytes);
+    return this.view(0, this.finishedLength);
   }
   set finished(data: Uint8Array | undefined) {
-    this.finishedBytes = bufferOf(data);
+    this.store(data, this.peerFinished, this.sessionId);
   }
 
   /** The verify_data of the peer's latest Finished. */
   get peerFinished(): Uint8Array | undefined {
-    return viewOf(this.peerFinishedBytes);
+    return this.view(Math.max(this.finishedLength, 0), this.peerFinishedLength);
   }
   set peerFinished(data: Uint8Array | undefined) {
-    this.peerFinishedBytes = bufferOf(data);
+    this.store(this.finished, data, this.sessionId);
   }
 
   get sessionId(): Uint8Array | undefined {
-    return viewOf(this.sessionIdBytes);
+    return this.view(
+      Math.max(this.finishedLength, 0) + Math.max(this.peerFinishedLength, 0),
+      this.sessionIdLength,
+    );
   }
   set sessionId(id: Uint8Array | undefined) {
-    this.sessionIdBytes = bufferOf(id);
+    this.store(this.finished, this.peerFinished, id);
   }
 }
 
@@ -431,7 +462,11 @@ export class ConnectionCore implements RecordSink, RecordOutput {
 
   /** One NSS key log line: `label`, the handshake's ClientHello.random, `secret`. */
   keyLog(label: string, clientRandom: Uint8Array, secret: Uint8Array): void {
-    this.config.keyLog?.(`${label} ${toHex(clientRandom)} ${toHex(secret)}`);
+    const { keyLog } = this.config;
+    if (keyLog === undefined && this.events.onKeyLog === undefined) return;
+    const line = `${label} ${toHex(clientRandom)} ${toHex(secret)}`;
+    keyLog?.(line);
+    this.events.onKeyLog?.(line);
   }
 
   /**

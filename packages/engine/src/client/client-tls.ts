@@ -80,17 +80,19 @@ export interface ClientOptions extends CommonOptions {
 }
 
 /**
- * Stores the tickets of a connection whose chain verified (see start). Built apart from start()
- * because it lives as long as the connection: a closure there would keep start's whole scope.
+ * Stores the tickets of a connection whose chain verified (see start). An object apart from
+ * start() because it lives as long as the connection: a closure there would keep start's scope.
  */
-function ticketSink(
-  cache: ClientSessionCache,
-  hostname: string,
-  core: ConnectionCore,
-): (ticket: StoredTicket) => void {
-  return (ticket) => {
-    if (core.facts.peerVerification?.ok !== false) cache.put(hostname, ticket);
-  };
+class VerifiedTickets {
+  constructor(
+    private readonly cache: ClientSessionCache,
+    private readonly hostname: string,
+    private readonly core: ConnectionCore,
+  ) {}
+
+  put(ticket: StoredTicket): void {
+    if (this.core.facts.peerVerification?.ok !== false) this.cache.put(this.hostname, ticket);
+  }
 }
 
 export class ClientTLS {
@@ -102,7 +104,7 @@ export class ClientTLS {
   private readonly externalPsk: ExternalPsk | undefined;
 
   constructor(private readonly options: ClientOptions) {
-    this.config = { ...resolveConfig(options, 'client'), checkServerIdentity: options.checkServerIdentity };
+    this.config = resolveConfig(options, 'client', options.checkServerIdentity);
     const name = options.serverHostname;
     this.hostname = (typeof name === 'string' ? name : new TextDecoder().decode(name)).toLowerCase();
     if (this.hostname.length === 0) throw new TLSUsageError('serverHostname must not be empty');
@@ -187,7 +189,7 @@ export class ClientTLS {
         postHandshakeAuth: this.options.postHandshakeAuth ?? false,
         externalPsk: this.externalPsk,
         ticket: cache?.take(hostname),
-        onTicket: cache && ticketSink(cache, hostname, c),
+        tickets: cache && new VerifiedTickets(cache, hostname, c),
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,
       });
     });

@@ -52,7 +52,7 @@ import { decode, frameHandshake, type HandshakeMessage } from '../handshake/mess
 import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
-import { type PostHandshakeAuth, Traffic13 } from '../handshake/traffic13.js';
+import { type PostHandshakeAuth, type TicketReceiver, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import { Transcript } from '../transcript/transcript.js';
@@ -649,24 +649,31 @@ class ExpectCertificateVerify implements HandshakeState {
 }
 
 /** Accepts a (valid) NewSessionTicket and keeps nothing: resumption is off. */
-const ignoreTicket = (): void => {};
+const IGNORED_TICKETS: TicketReceiver = { receive: () => {} };
 
 /**
- * Turns NewSessionTicket messages into stored tickets. Built outside the handshake states so the
- * connection keeps only what tickets need, not the handshake's secrets and key shares.
+ * Turns NewSessionTicket messages into stored tickets. Apart from the handshake states, and an
+ * object rather than a closure, so that an idle connection keeps only what tickets need: not the
+ * handshake's secrets and key shares, nor a closure's context.
  */
-function ticketReceiver(
-  conn: HandshakeContext,
-  suite: CipherSuite,
-  resumption: Uint8Array,
-  onTicket: ClientSettings13['onTicket'],
-): (ticket: NewSessionTicket13Message) => void {
-  // Without a taker the resumption secret is not kept at all.
-  if (!onTicket) return ignoreTicket;
-  return (ticket) =>
-    onTicket({
+class TicketStore implements TicketReceiver {
+  /** The resumption secret (RFC 8446 §7.1), without a view. */
+  private readonly resumption: ArrayBuffer;
+
+  constructor(
+    private readonly conn: HandshakeContext,
+    private readonly suite: CipherSuite,
+    resumption: Uint8Array,
+    private readonly sink: NonNullable<ClientSettings13['tickets']>,
+  ) {
+    this.resumption = resumption.slice().buffer;
+  }
+
+  receive(ticket: NewSessionTicket13Message): void {
+    const { conn, suite } = this;
+    this.sink.put({
       ticket: ticket.ticket.slice(),
-      psk: resumptionPsk(conn.config.provider, suite, resumption, ticket.ticketNonce),
+      psk: resumptionPsk(conn.config.provider, suite, new Uint8Array(this.resumption), ticket.ticketNonce),
       suite,
       ageAdd: ticket.ticketAgeAdd,
       receivedAt: conn.config.clock(),
@@ -674,6 +681,7 @@ function ticketReceiver(
       peerCertificates: conn.facts.peerCertificates,
       alpn: conn.facts.alpnProtocol,
     });
+  }
 }
 
 class ExpectFinished implements HandshakeState {
@@ -721,7 +729,10 @@ class ExpectFinished implements HandshakeState {
         serverApp,
         clientApp,
         exporter,
-        ticketReceiver(conn, suite, resumption, ctx.settings.onTicket),
+        // Without a taker the resumption secret is not kept at all.
+        ctx.settings.tickets
+          ? new TicketStore(conn, suite, resumption, ctx.settings.tickets)
+          : IGNORED_TICKETS,
         ctx.settings.postHandshakeAuth
           ? certificateRequestResponder(conn, suite, transcript.fork(), ctx.settings.clientCertificateStore)
           : undefined,

@@ -26,7 +26,7 @@ export interface ClientSettings {
   /** ClientOptions.psk, offered when there is no usable ticket (RFC 8446 §4.2.11). */
   readonly externalPsk: ExternalPsk | undefined;
   /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
-  readonly onTicket: ((ticket: StoredTicket) => void) | undefined;
+  readonly tickets: { put(ticket: StoredTicket): void } | undefined;
 }
 
 export interface Client12Settings {

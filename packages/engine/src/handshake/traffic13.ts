@@ -37,6 +37,11 @@ export interface PostHandshakeAuth {
   request?(): void;
 }
 
+/** Client: takes each NewSessionTicket, once Traffic13 has checked it (RFC 8446 §4.6.1). */
+export interface TicketReceiver {
+  receive(ticket: NewSessionTicket13Message): void;
+}
+
 export class Traffic13 implements HandshakeState {
   /** On the prototype, as everything constant is: each open connection keeps one of these. */
   get name(): string {
@@ -54,7 +59,8 @@ export class Traffic13 implements HandshakeState {
     readSecret: Uint8Array,
     writeSecret: Uint8Array,
     exporterSecret: Uint8Array,
-    private readonly onTicket: ((ticket: NewSessionTicket13Message) => void) | undefined,
+    /** Client only: the server's tickets go there (undefined: a NewSessionTicket is unexpected). */
+    private readonly tickets: TicketReceiver | undefined,
     /** When the client offered post_handshake_auth (RFC 8446 §4.6.2). */
     readonly postHandshakeAuth?: PostHandshakeAuth,
   ) {
@@ -103,7 +109,7 @@ export class Traffic13 implements HandshakeState {
         return this;
       }
       case HandshakeType.new_session_ticket:
-        if (this.onTicket) {
+        if (this.tickets) {
           const ticket = decode(NewSessionTicket13, message.body);
           if (ticket.ticketLifetime > MAX_TICKET_LIFETIME) {
             refuse('TicketLifetimeTooLong', 'ticket lifetime over 7 days');
@@ -115,7 +121,7 @@ export class Traffic13 implements HandshakeState {
               refuse('ExtensionNotAllowed', `NewSessionTicket with extension ${e.extensionType}`);
             }
           }
-          if (ticket.ticketLifetime > 0) this.onTicket(ticket);
+          if (ticket.ticketLifetime > 0) this.tickets.receive(ticket);
           return this;
         }
         break;

@@ -3,7 +3,6 @@
 import { type Certificate, type CertificateChainCallback, ClientCertificateStore } from '@tls-kit/certs';
 import { type ClientOptions, ClientTLS } from '../client/client-tls.js';
 import { invalidArgType } from './errors.js';
-import { keyLogSink } from './keylog.js';
 import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
 import type { PeerCertificate } from './peer-certificate.js';
 import { ConnectionSessionCache, type SessionEvents } from './session.js';
@@ -84,10 +83,10 @@ const noEngineIdentityCheck = (): undefined => undefined;
 export const checkedName = (options: ClientSocketOptions): string =>
   options.servername || options.host || 'localhost';
 
-/** Key log lines as the socket's 'keylog' events; made outside clientInit so that it keeps none of its scope. */
-const socketKeyLog = (socket: SessionEvents) => keyLogSink((line) => socket.emit('keylog', line));
-
-/** The client TLSSocketInit of `options`: session events and key log lines reach the socket. */
+/**
+ * The client TLSSocketInit of `options`: session events reach the socket (its key log lines reach
+ * it through the engine's events, see TLSSocket).
+ */
 export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionEvents> {
   const chain = chainFrom(options);
   const trustRoot = trustStoreFrom(options.ca);
@@ -107,7 +106,6 @@ export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionE
         ...psk,
         sessionCache: sessions,
         sessionCache12: sessions,
-        keyLog: socketKeyLog(self),
         // node:tls verifies after the handshake (see verifyAfterHandshake): the engine reports.
         rejectUnauthorized: false,
         checkServerIdentity: noEngineIdentityCheck,

@@ -15,14 +15,17 @@ function keylogFile(): string | undefined {
   return keylogFlag.file;
 }
 
+/** One key log line as node:tls hands it out: to `emit` as a Buffer, and to --tls-keylog's file. */
+export function logKeyLine(line: string, emit: (line: Buffer) => void): void {
+  const bytes = Buffer.from(`${line}\n`);
+  const file = keylogFile();
+  if (file) appendFileSync(file, bytes);
+  emit(bytes);
+}
+
 /** The engine's keyLog option: `emit` gets each line as node's 'keylog' Buffer; --tls-keylog gets it too. */
 export function keyLogSink(emit: (line: Buffer) => void): (line: string) => void {
-  const file = keylogFile();
-  return (line) => {
-    const bytes = Buffer.from(`${line}\n`);
-    if (file) appendFileSync(file, bytes);
-    emit(bytes);
-  };
+  return (line) => logKeyLine(line, emit);
 }
 
 /** The engine's keyLog option when no socket listens: --tls-keylog's file only, if the flag is set. */

@@ -467,6 +467,9 @@ function refuseNotImplemented(options: object): void {
   }
 }
 
+/** node:tls' verification when no profile or CRL is given: shared by the connections. */
+const DEFAULT_VERIFICATION = Object.freeze({ profile: 'rfc5280' as const });
+
 /** The engine options common to both roles. */
 export function commonOptionsFrom(options: SecureContextOptions): CommonOptions {
   refuseNotImplemented(options);
@@ -483,9 +486,12 @@ export function commonOptionsFrom(options: SecureContextOptions): CommonOptions 
     ...(options.ALPNProtocols ? { alpnProtocols: [...options.ALPNProtocols] } : {}),
     // The peer's close_notify ends only our readable side (RFC 8446 §6.1), as in node:tls.
     halfClose: true,
-    verification: {
-      profile: options.profile ?? 'rfc5280',
-      ...(options.crl === undefined ? {} : { crls: crlsFrom(options.crl), crlCheck: 'chain' as const }),
-    },
+    verification:
+      options.profile === undefined && options.crl === undefined
+        ? DEFAULT_VERIFICATION
+        : {
+            profile: options.profile ?? 'rfc5280',
+            ...(options.crl === undefined ? {} : { crls: crlsFrom(options.crl), crlCheck: 'chain' as const }),
+          },
   };
 }

@@ -6,7 +6,7 @@ import { Certificate } from '@tls-kit/certs';
 import type { ClientSession12, ClientSession12Cache } from '../client/session12.js';
 import type { ClientSessionCache, StoredTicket } from '../client/tickets.js';
 import { TLSUsageError } from '../errors.js';
-import { suiteByName } from '../suites.js';
+import { type CipherSuite, suiteByName } from '../suites.js';
 
 const FORMAT = 'tls-kit session 1';
 
@@ -141,10 +141,59 @@ export function sessionTicket(bytes: Uint8Array): Buffer | undefined {
   return ticket ? Buffer.from(ticket) : undefined;
 }
 
-/** What the client engine reports to its socket: 'session' and 'keylog' events. */
+/** What the client engine reports to its socket: 'session' events. */
 export interface SessionEvents {
-  emit(event: 'session' | 'keylog', value: Buffer): boolean;
+  emit(event: 'session', value: Buffer): boolean;
   listenerCount(event: 'session'): number;
+}
+
+/**
+ * A TLS 1.3 session as an idle connection keeps it for getSession(): the ticket and the PSK in one
+ * buffer without views, and no wrapper objects; `decoded()` gives the session back.
+ */
+class CompactTicket {
+  private readonly serverName: string;
+  private readonly suite: CipherSuite;
+  private readonly ageAdd: number;
+  private readonly receivedAt: number;
+  private readonly lifetimeMs: number;
+  private readonly peerCertificates: readonly Certificate[];
+  private readonly alpn: string | undefined;
+  /** The ticket, then the PSK. */
+  private readonly bytes: ArrayBuffer;
+  private readonly ticketLength: number;
+
+  constructor(serverName: string, ticket: StoredTicket) {
+    this.serverName = serverName;
+    this.suite = ticket.suite;
+    this.ageAdd = ticket.ageAdd;
+    this.receivedAt = ticket.receivedAt;
+    this.lifetimeMs = ticket.lifetimeMs;
+    this.peerCertificates = ticket.peerCertificates;
+    this.alpn = ticket.alpn;
+    this.ticketLength = ticket.ticket.length;
+    const bytes = new Uint8Array(ticket.ticket.length + ticket.psk.length);
+    bytes.set(ticket.ticket);
+    bytes.set(ticket.psk, ticket.ticket.length);
+    this.bytes = bytes.buffer;
+  }
+
+  decoded(): DecodedSession {
+    return {
+      serverName: this.serverName,
+      version: 'TLSv1.3',
+      ticket: {
+        ticket: new Uint8Array(this.bytes, 0, this.ticketLength),
+        psk: new Uint8Array(this.bytes, this.ticketLength),
+        suite: this.suite,
+        ageAdd: this.ageAdd,
+        receivedAt: this.receivedAt,
+        lifetimeMs: this.lifetimeMs,
+        peerCertificates: this.peerCertificates,
+        alpn: this.alpn,
+      },
+    };
+  }
 }
 
 /**
@@ -155,7 +204,7 @@ export interface SessionEvents {
 export class ConnectionSessionCache implements ClientSessionCache, ClientSession12Cache {
   /** The socket told of new sessions (see attach). */
   private socket: SessionEvents | undefined;
-  private newest: DecodedSession | undefined;
+  private newest: CompactTicket | DecodedSession | undefined;
   private offered: DecodedSession | undefined;
   private readonly given: DecodedSession | undefined;
 
@@ -172,7 +221,8 @@ export class ConnectionSessionCache implements ClientSessionCache, ClientSession
 
   /** The newest session as bytes, or the one given. */
   bytes(): Uint8Array | undefined {
-    if (this.newest) this.latest = encodeSession(this.newest);
+    const newest = this.newest;
+    if (newest) this.latest = encodeSession(newest instanceof CompactTicket ? newest.decoded() : newest);
     this.newest = undefined;
     return this.latest;
   }
@@ -180,7 +230,7 @@ export class ConnectionSessionCache implements ClientSessionCache, ClientSession
   put(serverName: string, value: StoredTicket | ClientSession12): void {
     this.newest =
       'psk' in value
-        ? { serverName, version: 'TLSv1.3', ticket: value }
+        ? new CompactTicket(serverName, value)
         : { serverName, version: 'TLSv1.2', session: value };
     if (this.socket && this.socket.listenerCount('session') > 0)
       this.socket.emit('session', Buffer.from(this.bytes()!));

@@ -15,6 +15,7 @@ import type { VerifyCallback } from '../verify-callback.js';
 import { authorizationError } from './authorization.js';
 import { type ClientSocketOptions, clientInit } from './client-config.js';
 import { invalidArgType, nodeError, nodeErrorFrom } from './errors.js';
+import { logKeyLine } from './keylog.js';
 import { groupDisplayName, opensslSigalgName, type SecureContext, withSecureContext } from './options.js';
 import { type PeerCertificate, peerCertificate, peerCertificateChain } from './peer-certificate.js';
 import { type ServerPskCallback, type ServerSocketOptions, serverConfig } from './server-config.js';
@@ -118,7 +119,7 @@ export class TLSSocket extends Duplex {
    * connection. Inside the class body, so that it reaches the socket's private members.
    */
   private static readonly Events = class implements ConnectionEvents {
-    constructor(private readonly socket: TLSSocket) {}
+    constructor(protected readonly socket: TLSSocket) {}
 
     onHandshakeComplete(): void {
       this.socket.handshakeDone();
@@ -136,6 +137,16 @@ export class TLSSocket extends Duplex {
     /** After the data returned by the same call has been pushed. */
     onEnd(): void {
       queueMicrotask(() => this.socket.push(null));
+    }
+  };
+
+  /**
+   * A client's events: its key log lines as 'keylog' events (and --tls-keylog's file), so that
+   * its engine configuration holds nothing of the socket. A server's lines go to its server.
+   */
+  private static readonly ClientEvents = class extends TLSSocket.Events {
+    onKeyLog(line: string): void {
+      logKeyLine(line, (bytes) => this.socket.emit('keylog', bytes));
     }
   };
 
@@ -264,7 +275,7 @@ export class TLSSocket extends Duplex {
   };
 
   private start(servername?: string): void {
-    const events = new TLSSocket.Events(this);
+    const events = this.isServer ? new TLSSocket.Events(this) : new TLSSocket.ClientEvents(this);
     try {
       this.engine = this.init!.tls(this, servername).start(
         (data) => this.toWire(data),
