@@ -100,6 +100,22 @@ class NodeAeadKey implements AeadKey {
     output.set(cipher.getAuthTag(), plaintext.length);
   }
 
+  sealParts(nonce: Uint8Array, parts: readonly Uint8Array[], additionalData: Uint8Array): Uint8Array[] {
+    checkAeadNonce(nonce);
+    const cipher = createCipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+    cipher.setAAD(additionalData);
+    // Stream modes: each update() returns exactly its input's ciphertext, kept as is (no copy).
+    const pieces: Uint8Array[] = [];
+    for (const part of parts) {
+      const body = cipher.update(part);
+      if (body.length !== part.length) throw new CryptoError('AEAD produced an unexpected length');
+      pieces.push(view(body));
+    }
+    cipher.final();
+    pieces.push(view(cipher.getAuthTag()));
+    return pieces;
+  }
+
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, additionalData: Uint8Array): Uint8Array {
     checkAeadNonce(nonce);
     if (ciphertextAndTag.length < 16) throw new AeadAuthenticationError('AEAD input shorter than the tag');

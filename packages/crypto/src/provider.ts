@@ -28,6 +28,14 @@ export interface AeadKey {
    * providers stay valid: callers fall back to `seal` and a copy. Both built-in providers have it.
    */
   sealInto?(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array, output: Uint8Array): void;
+  /**
+   * `seal` of the plaintext made of `parts` joined in order, without joining them: returns
+   * ciphertext || tag as pieces to be sent (or joined) in order, views of the provider's own
+   * output where it can, so a record's content and its inner content-type byte are encrypted
+   * where they lie (RFC 8446 §5.2). The pieces are the caller's to keep. Optional like
+   * `sealInto`; both built-in providers have it.
+   */
+  sealParts?(nonce: Uint8Array, parts: readonly Uint8Array[], additionalData: Uint8Array): Uint8Array[];
   /** Input is ciphertext || tag. Throws AeadAuthenticationError on a bad tag and
    * never returns unauthenticated plaintext. The result is memory of its own (never a view of the
    * input, never reused by a later call): the caller may keep it. */

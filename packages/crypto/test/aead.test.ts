@@ -5,6 +5,7 @@ import {
   InvalidKeyError,
   UnsupportedAlgorithmError,
 } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import test from 'ava';
 import fc from 'fast-check';
 import { between, hex, hexAfter, providers, rfcText } from './helpers.js';
@@ -167,6 +168,37 @@ for (const provider of providers) {
           },
         ),
         { numRuns: 40 },
+      );
+    });
+
+    test(`${provider.name}: ${algorithm} sealParts equals seal of the joined parts`, (t) => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: keyLength, maxLength: keyLength }),
+          fc.uint8Array({ minLength: 12, maxLength: 12 }),
+          fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 4 }),
+          fc.uint8Array({ maxLength: 20 }),
+          (rawKey, nonce, parts, aad) => {
+            const key = provider.importAeadKey(algorithm, rawKey);
+            const joined = concat(parts);
+            t.truthy(key.sealParts);
+            const pieces = key.sealParts?.(nonce, parts, aad) ?? [];
+            t.is(hex(concat(pieces)), hex(key.seal(nonce, joined, aad)));
+            // The pieces are the caller's: the input stays as it was and they outlive the call.
+            t.is(hex(concat(parts)), hex(joined));
+            t.is(hex(key.open(nonce, concat(pieces), aad)), hex(joined));
+          },
+        ),
+        { numRuns: 40 },
+      );
+      t.throws(
+        () =>
+          provider
+            .importAeadKey(algorithm, new Uint8Array(keyLength))
+            .sealParts?.(new Uint8Array(8), [], new Uint8Array(0)),
+        {
+          instanceOf: CryptoError,
+        },
       );
     });
 

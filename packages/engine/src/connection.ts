@@ -45,22 +45,22 @@ export class Connection {
   }
 
   /**
-   * Backpressure from the transport (as rustls' buffer limit): a driver whose transport stops
-   * accepting our output (a socket's write() returned false) calls `setTransportFull(true)`, and
-   * `setTransportFull(false)` once it drained. Meanwhile dataFromWire processes nothing: its
-   * input waits, bounded by `maxBufferedInput` (over it: BadTLSDataError, internal_error), so a
-   * peer that sends without reading cannot make us produce more output. On the drain the waiting
-   * input is processed, its application data handed to `events.onApplicationData` (or returned
-   * by the next dataFromWire) and its errors to `events.onError` (or raised by the next call).
+   * Backpressure from the transport: a driver whose transport stops accepting our output (a
+   * socket's write() returned false) calls `setTransportFull(true)`, and `setTransportFull(false)`
+   * once it drained. Input is still processed meanwhile (reading must not wait on our writes, or
+   * two peers writing to each other would both stop), but the answer a peer can ask for without
+   * bound (KeyUpdate, RFC 8446 §4.6.3: one answers any number of requests) waits for the drain or
+   * our next data; the other answers have fixed caps (see Limits). Errors of the deferred answer go
+   * to `events.onError` (or are raised by the next call).
    */
   setTransportFull(full: boolean): void {
     this.core.setTransportFull(full);
   }
 
   /**
-   * Whether the driver should read more input now: false while the transport is full, while a
-   * certificate callback is pending (input is buffered, bounded), and once input is no longer
-   * read (closed, invalidated, or the peer's close_notify arrived).
+   * Whether the driver should read more input now: false while a certificate callback is pending
+   * (input is buffered, bounded), and once input is no longer read (closed, invalidated, or the
+   * peer's close_notify arrived).
    */
   get wantsRead(): boolean {
     return this.core.wantsRead;

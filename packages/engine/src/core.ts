@@ -26,7 +26,13 @@ import {
 import { decode, frameHandshake, type HandshakeMessage } from './handshake/messages.js';
 import type { StatusFailureReason } from './handshake/ocsp-verification.js';
 import { MAX_WARNING_ALERTS } from './record/empty-record-caps.js';
-import { type Direction, type RecordKeys, RecordLayer, type RecordSink } from './record/layer.js';
+import {
+  type Direction,
+  type RecordKeys,
+  RecordLayer,
+  type RecordOutput,
+  type RecordSink,
+} from './record/layer.js';
 import type { Transcript } from './transcript/transcript.js';
 
 /** One state of a handshake state machine: handles one message and returns the next state. */
@@ -95,6 +101,12 @@ export interface ConnectionEvents {
    * callback the error is raised by the next dataFromWire / dataFromApplication call.
    */
   readonly onError?: (error: Error) => void;
+  /**
+   * For drivers with gather writes (writev): a call's output as its pieces, to be written in
+   * this order, instead of joined into one buffer for `writeToWire` (which is then not called).
+   * The pieces are the driver's to keep.
+   */
+  readonly writeToWireParts?: (pieces: readonly Uint8Array[]) => void;
 }
 
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
@@ -130,7 +142,11 @@ class HandshakeOnly {
 const NO_CERTIFICATES: readonly Certificate[] = Object.freeze([]);
 const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
-/** The facts of a connection; the session ID is kept as bytes alone, without a view per connection. */
+const viewOf = (bytes: ArrayBuffer | undefined) => bytes && new Uint8Array(bytes);
+/** A copy of exact size (a Buffer's slice() would be a view of a larger buffer). */
+const bufferOf = (data: Uint8Array | undefined) => data && new Uint8Array(data).buffer;
+
+/** The facts of a connection; byte values are kept as bare buffers, without a view per connection. */
 export class ConnectionFacts {
   tlsVersion: TLSVersion | undefined;
   cipherSuite: string | undefined;
@@ -155,22 +171,37 @@ export class ConnectionFacts {
   resumed = false;
   /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
   pskIdentity: Uint8Array | undefined;
-  /** The verify_data of the latest Finished we sent and of the peer's (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
-  finished: Uint8Array | undefined;
-  peerFinished: Uint8Array | undefined;
+  // Kept as bare buffers, each read a new view over the same bytes: a view kept per value would
+  // be one object more per idle connection.
+  private finishedBytes: ArrayBuffer | undefined;
+  private peerFinishedBytes: ArrayBuffer | undefined;
   private sessionIdBytes: ArrayBuffer | undefined;
 
-  /** A view of the session ID's bytes (a new view per read, over the same bytes). */
+  /** The verify_data of the latest Finished we sent (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
+  get finished(): Uint8Array | undefined {
+    return viewOf(this.finishedBytes);
+  }
+  set finished(data: Uint8Array | undefined) {
+    this.finishedBytes = bufferOf(data);
+  }
+
+  /** The verify_data of the peer's latest Finished. */
+  get peerFinished(): Uint8Array | undefined {
+    return viewOf(this.peerFinishedBytes);
+  }
+  set peerFinished(data: Uint8Array | undefined) {
+    this.peerFinishedBytes = bufferOf(data);
+  }
+
   get sessionId(): Uint8Array | undefined {
-    return this.sessionIdBytes && new Uint8Array(this.sessionIdBytes);
+    return viewOf(this.sessionIdBytes);
   }
   set sessionId(id: Uint8Array | undefined) {
-    // A copy of exact size (a Buffer's slice() would be a view of a larger buffer).
-    this.sessionIdBytes = id && new Uint8Array(id).buffer;
+    this.sessionIdBytes = bufferOf(id);
   }
 }
 
-export class ConnectionCore implements RecordSink {
+export class ConnectionCore implements RecordSink, RecordOutput {
   readonly facts = new ConnectionFacts();
   status: ConnectionState = 'handshaking';
   ended = false;
@@ -194,7 +225,7 @@ export class ConnectionCore implements RecordSink {
   private wireCloseAfterFlush = false;
   /** The peer asked for a KeyUpdate: one answer, sent at the end of the call, serves them all. */
   private keyUpdateOwed = false;
-  /** The driver's transport is full (setTransportFull): input waits, unprocessed, until it drains. */
+  /** The driver's transport is full (setTransportFull): an owed KeyUpdate waits until it drains. */
   private transportFull = false;
 
   constructor(
@@ -206,7 +237,7 @@ export class ConnectionCore implements RecordSink {
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
     this.handshakeOnly = new HandshakeOnly();
-    this.records = new RecordLayer(config, role, (records) => this.queueOutput(records));
+    this.records = new RecordLayer(config, role, this, events.writeToWireParts !== undefined);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
     this.call(() => {
       this.state = initial(this);
@@ -355,23 +386,20 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * The driver's transport is full: input is kept unprocessed (up to maxBufferedInput) until it
-   * drains. When it drains, the waiting input is processed as after a certificate callback.
+   * The driver's transport is full: input is still processed (the application may be reading
+   * while its own writes wait), but the answers a peer can ask for (KeyUpdate) wait until it
+   * drains, so a peer that sends and never reads cannot make us queue output.
    */
   setTransportFull(full: boolean): void {
-    if (full || !this.transportFull) {
-      this.transportFull = full;
-      return;
-    }
-    this.transportFull = false;
-    if (this.inCall || this.stopped || this.status === 'waiting') return;
-    if (!this.records.holdsInput) return;
-    this.processWaitingInput(() => {});
+    const drained = this.transportFull && !full;
+    this.transportFull = full;
+    if (drained && this.keyUpdateOwed && !this.inCall && this.status !== 'invalidated')
+      this.processWaitingInput(() => {});
   }
 
-  /** False while the transport is full, a certificate callback is pending, or input is no longer read. */
+  /** False while a certificate callback is pending or once input is no longer read. */
   get wantsRead(): boolean {
-    return !this.transportFull && this.status !== 'waiting' && !this.stopped;
+    return this.status !== 'waiting' && !this.stopped;
   }
 
   /** A warning alert that leaves the connection usable (TLS 1.2 no_renegotiation, RFC 5246 §7.2.2). */
@@ -490,7 +518,8 @@ export class ConnectionCore implements RecordSink {
     this.inCall = true;
     try {
       fn();
-      this.answerKeyUpdate();
+      // RFC 8446 §4.6.3 only asks that the answer precede our next data: a full transport defers it.
+      if (!this.transportFull) this.answerKeyUpdate();
     } catch (error) {
       this.inCall = false;
       throw this.failWith(error);
@@ -534,9 +563,9 @@ export class ConnectionCore implements RecordSink {
   }
 
   /**
-   * Runs `step`, then processes the input that waited (for a callback, or for the transport to
-   * drain) outside dataFromWire: data goes to onApplicationData and errors to onError, or else
-   * to the next dataFromWire call.
+   * Runs `step`, then processes the input that waited (for a callback) outside dataFromWire, and
+   * sends what is owed (a KeyUpdate deferred by a full transport): data goes to onApplicationData
+   * and errors to onError, or else to the next dataFromWire call.
    */
   private processWaitingInput(step: () => void): void {
     try {
@@ -560,7 +589,8 @@ export class ConnectionCore implements RecordSink {
     }
   }
 
-  private queueOutput(records: Uint8Array): void {
+  /** @internal The record layer's output (RecordOutput). */
+  queueOutput(records: Uint8Array): void {
     if (this.output) this.output.push(records);
     else this.output = [records];
   }
@@ -595,10 +625,11 @@ export class ConnectionCore implements RecordSink {
   }
 
   private flush(): void {
-    if (!this.output) return;
-    const data = this.output.length === 1 ? this.output[0]! : concat(this.output);
+    const output = this.output;
+    if (!output) return;
     this.output = undefined;
-    this.writeToWire(data);
+    if (this.events.writeToWireParts) this.events.writeToWireParts(output);
+    else this.writeToWire(output.length === 1 ? output[0]! : concat(output));
   }
 
   private invalidate(immediate: boolean): void {
@@ -625,7 +656,6 @@ export class ConnectionCore implements RecordSink {
 
   private process(): void {
     while (
-      !this.transportFull &&
       !this.handshakeOnly?.paused &&
       (this.status === 'handshaking' || this.status === 'open' || this.status === 'closing')
     ) {

@@ -4,6 +4,7 @@
 import net from 'node:net';
 import { Certificate, loadCertificateChainPem, ServerCertificateChain, TrustStore } from '@tls-kit/certs';
 import { type CryptoProvider, type NamedGroupName, nobleProvider } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import {
   type ClientOptions,
@@ -275,32 +276,40 @@ export const tlsKitNoble = tlsKitStack('tlskit-noble', 'tls-kit (@noble)', noble
 export interface MemoryPair {
   readonly client: Connection;
   readonly server: Connection;
-  /** Bytes the client wrote that the server has not read yet (and the reverse). */
-  readonly toServer: Uint8Array[];
-  readonly toClient: Uint8Array[];
+  /** Bytes the client wrote that the server has not read yet, taken from the pair, one buffer per write. */
+  takeToServer(): Uint8Array[];
   pump(): void;
 }
 
-/** Starts a connection of `client` against one of `server`, joined in memory. */
-export function joinInMemory(clientTls: ClientTLS, serverTls: ServerTLS): MemoryPair {
-  const toServer: Uint8Array[] = [];
+/**
+ * Starts a connection of `client` against one of `server`, joined in memory. With `gather`, the
+ * client writes through `writeToWireParts` (as a driver with gather writes does) and the "wire"
+ * joins each write's pieces when they are taken, as the kernel would: outside the client's calls.
+ */
+export function joinInMemory(clientTls: ClientTLS, serverTls: ServerTLS, gather = false): MemoryPair {
+  const toServer: (Uint8Array | readonly Uint8Array[])[] = [];
   const toClient: Uint8Array[] = [];
   const ignoreClose = () => {};
   const server = serverTls.start((d) => toClient.push(d), ignoreClose);
-  const client = clientTls.start((d) => toServer.push(d), ignoreClose);
-  const move = (queue: Uint8Array[], to: Connection) => {
-    const pending = queue.splice(0);
+  const client = clientTls.start(
+    (d) => toServer.push(d),
+    ignoreClose,
+    undefined,
+    gather ? { writeToWireParts: (pieces) => toServer.push(pieces) } : undefined,
+  );
+  const takeToServer = () =>
+    toServer.splice(0).map((write) => (write instanceof Uint8Array ? write : concat(write)));
+  const move = (pending: Uint8Array[], to: Connection) => {
     for (const bytes of pending) to.dataFromWire(bytes);
     return pending.length > 0;
   };
   return {
     client,
     server,
-    toServer,
-    toClient,
+    takeToServer,
     pump() {
       for (let i = 0; i < 100; i++) {
-        const moved = move(toServer, server) || move(toClient, client);
+        const moved = move(takeToServer(), server) || move(toClient.splice(0), client);
         if (!moved) return;
       }
       throw new Error('the in-memory handshake did not settle');
@@ -308,10 +317,11 @@ export function joinInMemory(clientTls: ClientTLS, serverTls: ServerTLS): Memory
   };
 }
 
-export function memoryPair(params: Params, provider: CryptoProvider): MemoryPair {
+export function memoryPair(params: Params, provider: CryptoProvider, gather = false): MemoryPair {
   return joinInMemory(
     new ClientTLS(clientOptions(params, provider)),
     new ServerTLS(serverOptions(params, provider)),
+    gather,
   );
 }
 

@@ -6,7 +6,7 @@ import { invalidArgType } from './errors.js';
 import { keyLogSink } from './keylog.js';
 import { chainFrom, commonOptionsFrom, type SecureContextOptions, trustStoreFrom } from './options.js';
 import type { PeerCertificate } from './peer-certificate.js';
-import { ConnectionSessionCache, decodeSession, encodeSession } from './session.js';
+import { ConnectionSessionCache, type SessionEvents } from './session.js';
 import type { TLSSocketInit } from './socket-init.js';
 
 export interface ClientSocketOptions extends SecureContextOptions {
@@ -45,13 +45,15 @@ export interface ClientSocketOptions extends SecureContextOptions {
   >;
 }
 
+const NO_PSK = {};
+
 /** The engine's psk option from node's client pskCallback. */
 function externalPsk(options: ClientSocketOptions): { psk?: { identity: string; key: Uint8Array } } {
-  if (options.pskCallback === undefined) return {};
+  if (options.pskCallback === undefined) return NO_PSK;
   if (typeof options.pskCallback !== 'function')
     throw invalidArgType('options.pskCallback', 'of type function', options.pskCallback);
   const answer = options.pskCallback(null);
-  return answer ? { psk: { identity: answer.identity, key: answer.psk } } : {};
+  return answer ? { psk: { identity: answer.identity, key: answer.psk } } : NO_PSK;
 }
 
 /** Sends the configured chain whatever the server asks for, as node:tls does. */
@@ -82,51 +84,35 @@ const noEngineIdentityCheck = (): undefined => undefined;
 export const checkedName = (options: ClientSocketOptions): string =>
   options.servername || options.host || 'localhost';
 
-/** What the client engine reports to its socket: 'session' and 'keylog' events. */
-interface SessionEvents {
-  emit(event: 'session' | 'keylog', value: Buffer): boolean;
-  listenerCount(event: 'session'): number;
-}
+/** Key log lines as the socket's 'keylog' events; made outside clientInit so that it keeps none of its scope. */
+const socketKeyLog = (socket: SessionEvents) => keyLogSink((line) => socket.emit('keylog', line));
 
 /** The client TLSSocketInit of `options`: session events and key log lines reach the socket. */
 export function clientInit(options: ClientSocketOptions): TLSSocketInit<SessionEvents> {
-  const servername = checkedName(options);
   const chain = chainFrom(options);
   const trustRoot = trustStoreFrom(options.ca);
-  const offered = options.session ? decodeSession(options.session) : undefined;
   const psk = externalPsk(options);
-  let latestSession: Uint8Array | undefined = options.session;
-  // The newest session is encoded only when asked for (a 'session' listener, getSession()).
-  let newSession: Parameters<typeof encodeSession>[0] | undefined;
-  const sessionBytes = () => {
-    if (newSession) latestSession = encodeSession(newSession);
-    newSession = undefined;
-    return latestSession;
-  };
-  const engineOptions = (self: SessionEvents): ClientOptions => {
-    const cache = new ConnectionSessionCache(offered, (session) => {
-      newSession = session;
-      if (self.listenerCount('session') > 0) self.emit('session', Buffer.from(sessionBytes()!));
-    });
-    return {
-      ...commonOptionsFrom(options),
-      ...options.engine,
-      serverHostname: servername,
-      ...(trustRoot ? { trustRoot } : {}),
-      ...(options.requestOCSP ? { requestOCSP: true } : {}),
-      ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
-      ...psk,
-      sessionCache: cache,
-      sessionCache12: cache,
-      keyLog: keyLogSink((line) => self.emit('keylog', line)),
-      // node:tls verifies after the handshake (see verifyAfterHandshake): the engine reports.
-      rejectUnauthorized: false,
-      checkServerIdentity: noEngineIdentityCheck,
-    };
-  };
+  const sessions = new ConnectionSessionCache(options.session);
   return {
     isServer: false,
-    tls: (self) => new ClientTLS(engineOptions(self)),
-    getSession: sessionBytes,
+    tls: (self) => {
+      sessions.attach(self);
+      return new ClientTLS({
+        ...commonOptionsFrom(options),
+        ...options.engine,
+        serverHostname: checkedName(options),
+        ...(trustRoot ? { trustRoot } : {}),
+        ...(options.requestOCSP ? { requestOCSP: true } : {}),
+        ...(chain ? { clientCertificateStore: new FixedClientCertificate(chain) } : {}),
+        ...psk,
+        sessionCache: sessions,
+        sessionCache12: sessions,
+        keyLog: socketKeyLog(self),
+        // node:tls verifies after the handshake (see verifyAfterHandshake): the engine reports.
+        rejectUnauthorized: false,
+        checkServerIdentity: noEngineIdentityCheck,
+      });
+    },
+    sessions,
   };
 }

@@ -141,22 +141,49 @@ export function sessionTicket(bytes: Uint8Array): Buffer | undefined {
   return ticket ? Buffer.from(ticket) : undefined;
 }
 
+/** What the client engine reports to its socket: 'session' and 'keylog' events. */
+export interface SessionEvents {
+  emit(event: 'session' | 'keylog', value: Buffer): boolean;
+  listenerCount(event: 'session'): number;
+}
+
 /**
  * The session caches of one adapter connection (TLS 1.3 and 1.2): offer the caller's session
- * (once, and only to the server name it was made for) and report each new one.
+ * (once, and only to the server name it was made for), keep the newest one (encoded only when
+ * asked for: a 'session' listener, getSession()) and report each to the socket.
  */
 export class ConnectionSessionCache implements ClientSessionCache, ClientSession12Cache {
-  constructor(
-    private offered: DecodedSession | undefined,
-    private readonly onSession: (session: DecodedSession) => void,
-  ) {}
+  /** The socket told of new sessions (see attach). */
+  private socket: SessionEvents | undefined;
+  private newest: DecodedSession | undefined;
+  private offered: DecodedSession | undefined;
+  private readonly given: DecodedSession | undefined;
+
+  /** `latest`: the session bytes of the `session` option, if any. */
+  constructor(private latest: Uint8Array | undefined) {
+    this.given = latest && decodeSession(latest);
+  }
+
+  /** A new engine of `socket` starts (setServername() may start another): the given session is offered again. */
+  attach(socket: SessionEvents): void {
+    this.socket = socket;
+    this.offered = this.given;
+  }
+
+  /** The newest session as bytes, or the one given. */
+  bytes(): Uint8Array | undefined {
+    if (this.newest) this.latest = encodeSession(this.newest);
+    this.newest = undefined;
+    return this.latest;
+  }
 
   put(serverName: string, value: StoredTicket | ClientSession12): void {
-    this.onSession(
+    this.newest =
       'psk' in value
         ? { serverName, version: 'TLSv1.3', ticket: value }
-        : { serverName, version: 'TLSv1.2', session: value },
-    );
+        : { serverName, version: 'TLSv1.2', session: value };
+    if (this.socket && this.socket.listenerCount('session') > 0)
+      this.socket.emit('session', Buffer.from(this.bytes()!));
   }
 
   /** TLS 1.3 tickets. */

@@ -28,6 +28,6 @@ export interface TLSSocketInit<Socket> {
   readonly handshakeTimeout?: number;
   /** node:tls allowHalfOpen: keep our writable side open after the peer's close_notify. Default false. */
   readonly allowHalfOpen?: boolean;
-  /** Called to fetch the current session bytes for getSession() (client). */
-  readonly getSession?: () => Uint8Array | undefined;
+  /** Client: the connection's sessions, for getSession(). */
+  readonly sessions?: { bytes(): Uint8Array | undefined };
 }

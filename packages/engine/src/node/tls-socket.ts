@@ -1,8 +1,9 @@
 // A node:tls-style TLSSocket: a stream.Duplex of plaintext over any Duplex transport (usually a
 // net.Socket), driven by a sans-IO Connection. Backpressure: the transport is paused while our
-// readable side is full and while our own output is over its high-water mark (the engine holds
-// input back meanwhile: Connection.setTransportFull), and a write completes only when the
-// transport accepted its records, so neither direction buffers without bound.
+// readable side is full (whatever our writable side does, as node:tls), a write completes only
+// when the transport accepted its records, and while our output is over the transport's
+// high-water mark the engine defers the answers a peer can ask for (Connection.setTransportFull),
+// so neither direction buffers without bound.
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -107,6 +108,10 @@ const CLOSE_GRACE_MS = 2000;
 
 const codeError = (message: string, code: string): Error => Object.assign(new Error(message), { code });
 
+/** The TLSSocket a transport carries, for the transport listeners (shared functions, not closures per socket). */
+const OWNER = Symbol('TLSSocket');
+type Transport = Duplex & { [OWNER]: TLSSocket };
+
 export class TLSSocket extends Duplex {
   /**
    * The engine's events of one socket, as methods of one small object: no closures kept per
@@ -146,21 +151,23 @@ export class TLSSocket extends Duplex {
   servername: string | false = false;
   private secure = false;
   private pausedTransport = false;
-  /** Our output is over the transport's high-water mark: no reading until 'drain'. */
+  /** Our output is over the transport's high-water mark: the engine defers its answers until 'drain'. */
   private outputBlocked = false;
   private transportClosing = false;
-  private waitingForSecure: (() => void)[] = [];
+  /** Work waiting for the handshake (writes, the end), created by the first. */
+  private waitingForSecure: (() => void)[] | undefined;
   private pendingWriteCallback: ((error?: Error | null) => void) | undefined;
   /** setMaxSendFragment(): the most plaintext bytes per record we send; none set: the engine's. */
   private maxSendFragment: number | undefined;
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private readonly getSessionBytes: (() => Uint8Array | undefined) | undefined;
+  private readonly sessions: TLSSocketInit<TLSSocket>['sessions'];
   private readonly rejectUnverifiedPeer: boolean;
   /** Records written before a net.Socket we were given connected (node starts then too). */
   private beforeConnect: Uint8Array[] | undefined;
   private engine: Connection | undefined;
   private tracer: Tracer | undefined;
-  private readonly init: TLSSocketInit<TLSSocket>;
+  /** Until our first flight is on the wire (setServername() may start the engine again). */
+  private init: TLSSocketInit<TLSSocket> | undefined;
   private readonly verifyCallback: VerifyCallback | undefined;
   /** The transport: a net.Socket or any Duplex of bytes. */
   readonly socket: Duplex;
@@ -197,7 +204,7 @@ export class TLSSocket extends Duplex {
     this.socket = socket ?? new net.Socket({ allowHalfOpen: true });
     this.server = setup.server;
     this.isServer = setup.isServer;
-    this.getSessionBytes = setup.getSession;
+    this.sessions = setup.sessions;
     this.rejectUnverifiedPeer = setup.rejectUnverifiedPeer ?? false;
     this.verifyCallback = setup.verifyCallback;
     if (setup.enableTrace) this.enableTrace();
@@ -224,23 +231,42 @@ export class TLSSocket extends Duplex {
       transport.once('connect', () => {
         const queued = this.beforeConnect ?? [];
         this.beforeConnect = undefined;
+        this.init = undefined;
         for (const bytes of queued) this.toWire(bytes);
         this.emit('connect');
       });
     }
     this.start();
-    transport.on('data', (chunk: Buffer) => this.fromWire(chunk));
-    transport.on('end', () => this.transportEnded());
-    transport.on('error', (error: Error) => this.destroy(error));
-    transport.on('close', () => {
-      if (!this.destroyed) this.destroy(this.secure ? undefined : this.earlyCloseError());
-    });
+    if (!this.beforeConnect) this.init = undefined;
+    (transport as Transport)[OWNER] = this;
+    const listeners = TLSSocket.fromTransport;
+    transport.on('data', listeners.data);
+    transport.on('end', listeners.end);
+    transport.on('error', listeners.error);
+    transport.on('close', listeners.close);
   }
+
+  /** The transport's listeners, called with the transport as `this`: the same functions for every socket. */
+  private static readonly fromTransport = {
+    data(this: Transport, chunk: Buffer): void {
+      this[OWNER].fromWire(chunk);
+    },
+    end(this: Transport): void {
+      this[OWNER].transportEnded();
+    },
+    error(this: Transport, error: Error): void {
+      this[OWNER].destroy(error);
+    },
+    close(this: Transport): void {
+      const socket = this[OWNER];
+      if (!socket.destroyed) socket.destroy(socket.secure ? undefined : socket.earlyCloseError());
+    },
+  };
 
   private start(servername?: string): void {
     const events = new TLSSocket.Events(this);
     try {
-      this.engine = this.init.tls(this, servername).start(
+      this.engine = this.init!.tls(this, servername).start(
         (data) => this.toWire(data),
         (immediate) => this.closeTransport(immediate),
         this.verifyCallback,
@@ -368,13 +394,13 @@ export class TLSSocket extends Duplex {
 
   /** Client: the latest session ticket's bytes (TLS 1.3 or RFC 5077), or undefined. */
   getTLSTicket(): Buffer | undefined {
-    const bytes = this.getSessionBytes?.();
+    const bytes = this.sessions?.bytes();
     return bytes ? sessionTicket(bytes) : undefined;
   }
 
   /** Client: the latest session (ticket) as bytes for the `session` option, or undefined. */
   getSession(): Buffer | undefined {
-    const bytes = this.getSessionBytes?.();
+    const bytes = this.sessions?.bytes();
     return bytes ? Buffer.from(bytes) : undefined;
   }
 
@@ -514,7 +540,7 @@ export class TLSSocket extends Duplex {
   override _read(): void {
     if (this.pausedTransport) {
       this.pausedTransport = false;
-      if (!this.outputBlocked) this.socket.resume();
+      this.socket.resume();
     }
   }
 
@@ -536,6 +562,8 @@ export class TLSSocket extends Duplex {
 
   private handshakeDone(): void {
     clearTimeout(this.handshakeTimer);
+    // A cleared timer still holds its callback (and this socket's context): let both go.
+    this.handshakeTimer = undefined;
     const c = this.connection;
     this.secure = true;
     this.alpnProtocol = c.alpnProtocol ?? false;
@@ -552,8 +580,8 @@ export class TLSSocket extends Duplex {
     queueMicrotask(() => {
       if (this.destroyed) return;
       this.emit('secure');
-      const waiting = this.waitingForSecure;
-      this.waitingForSecure = [];
+      const waiting = this.waitingForSecure ?? [];
+      this.waitingForSecure = undefined;
       for (const run of waiting) run();
     });
   }
@@ -568,23 +596,24 @@ export class TLSSocket extends Duplex {
     }
     if (this.socket.destroyed || this.socket.writableEnded) return;
     this.socket.write(data);
-    // A peer that sends and never reads must not make us queue without bound: while what the
-    // transport could not take yet is over its high-water mark (write() returned false, so
-    // 'drain' follows), stop reading. (The first flight is written before `engine` is set.)
+    // Our output over the transport's high-water mark (write() returned false, so 'drain'
+    // follows): reading goes on, as node:tls does (two peers writing to each other must not both
+    // stop), but the engine defers the answers a peer could ask for without bound (KeyUpdate).
+    // What the application writes waits for the drain in _write. (The first flight is written
+    // before `engine` is set.)
     if (this.outputBlocked || this.socket.writableLength <= this.socket.writableHighWaterMark) return;
     this.outputBlocked = true;
     this.engine?.setTransportFull(true);
-    this.socket.pause();
     this.socket.once('drain', () => {
       this.outputBlocked = false;
-      if (!this.pausedTransport) this.socket.resume();
       if (!this.destroyed) this.connection.setTransportFull(false);
     });
   }
 
   private whenSecure(run: () => void): void {
     if (this.secure) run();
-    else this.waitingForSecure.push(run);
+    else if (this.waitingForSecure) this.waitingForSecure.push(run);
+    else this.waitingForSecure = [run];
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

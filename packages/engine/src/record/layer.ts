@@ -28,6 +28,11 @@ export type RecordKeys =
     };
 
 /** What the records carry, one call per message or record. */
+/** Takes the sealed records a RecordLayer writes. */
+export interface RecordOutput {
+  queueOutput(records: Uint8Array): void;
+}
+
 export interface RecordSink {
   handshakeMessage(message: HandshakeMessage): void;
   /** A well-formed change_cipher_spec between handshake messages (RFC 5246 §7.1, RFC 8446 §5). */
@@ -75,8 +80,14 @@ export class RecordLayer {
   constructor(
     private readonly config: RecordLayerConfig,
     role: 'client' | 'server',
-    /** Where sealed records go, in order. */
-    private readonly output: (records: Uint8Array) => void,
+    /** Where sealed records (or pieces of them, in this order) go (an object, not a closure per connection). */
+    private readonly output: RecordOutput,
+    /**
+     * The output is written piece by piece (a gather write), not joined: records go out as
+     * their pieces where the protection has them, uncopied. Joined output is better served by
+     * records sealed in place into one buffer (one copy either way, one AEAD call fewer).
+     */
+    private readonly gather = false,
   ) {
     // RFC 8446 §5.1: the first ClientHello may carry legacy_record_version 0x0301.
     this.writeProtection = new PlaintextProtection(role === 'client' ? 0x0301 : 0x0303);
@@ -216,8 +227,20 @@ export class RecordLayer {
 
   /** Seals `data` as records of `type`, fragmented to what the peer and the configuration allow. */
   send(type: number, data: Uint8Array): void {
-    const max = Math.min(this.writeProtection.maxFragment, this.config.maxFragmentSize);
-    this.output(sealRecords(this.writeProtection, type, data, max));
+    const protection = this.writeProtection;
+    const max = Math.min(protection.maxFragment, this.config.maxFragmentSize);
+    if (!this.gather || !protection.sealParts) {
+      this.output.queueOutput(sealRecords(protection, type, data, max));
+      return;
+    }
+    // One empty record for empty data, as sealRecords.
+    const pieces: Uint8Array[] = [];
+    let at = 0;
+    do {
+      protection.sealParts(type, data.subarray(at, at + max), pieces);
+      at += max;
+    } while (at < data.length);
+    for (const piece of pieces) this.output.queueOutput(piece);
   }
 
   /**
@@ -244,7 +267,9 @@ export class RecordLayer {
   sendChangeCipherSpecOnce(): void {
     if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
     this.sentChangeCipherSpec = true;
-    this.output(new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])));
+    this.output.queueOutput(
+      new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])),
+    );
   }
 
   // --- Keys and limits ---

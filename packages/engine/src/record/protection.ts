@@ -2,6 +2,7 @@
 // header as additional data and nonce = write_iv XOR sequence number. TLS 1.2 adds
 // its own implementation of the same interface.
 import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
+import { concat } from '@tls-kit/crypto/bytes';
 import { ContentType } from '@tls-kit/messages';
 import { refuse } from '../errors.js';
 import { MAX_CIPHERTEXT_13, MAX_PLAINTEXT } from '../protocol.js';
@@ -24,6 +25,12 @@ export interface RecordProtection {
   sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void;
   /** One record in a buffer of its own. */
   seal(type: number, fragment: Uint8Array): Uint8Array;
+  /**
+   * The record as pieces appended to `out` in wire order (header first), the fragment encrypted
+   * where it lies instead of copied next to its content type: for protections whose AEAD can
+   * take the plaintext in parts.
+   */
+  sealParts?(type: number, fragment: Uint8Array, out: Uint8Array[]): void;
   open(record: RawRecord): OpenedRecord;
 }
 
@@ -80,6 +87,17 @@ export function aeadSealInto(
 ): void {
   if (aead.sealInto) aead.sealInto(nonce, plaintext, additionalData, output);
   else output.set(aead.seal(nonce, plaintext, additionalData));
+}
+
+/** AeadKey.sealParts, or seal of the joined parts for a provider without it. */
+export function aeadSealParts(
+  aead: AeadKey,
+  nonce: Uint8Array,
+  parts: readonly Uint8Array[],
+  additionalData: Uint8Array,
+): Uint8Array[] {
+  if (aead.sealParts) return aead.sealParts(nonce, parts, additionalData);
+  return [aead.seal(nonce, concat(parts), additionalData)];
 }
 
 /** The null protection before keys exist (TLSPlaintext, RFC 8446 §5.1). */
@@ -207,6 +225,18 @@ export class Tls13Protection implements RecordProtection {
 
   seal(type: number, fragment: Uint8Array): Uint8Array {
     return sealRecord(this, type, fragment);
+  }
+
+  sealParts(type: number, fragment: Uint8Array, out: Uint8Array[]): void {
+    const innerLength = this.innerLength(fragment.length);
+    const header = new Uint8Array(HEADER);
+    writeHeader(header, ContentType.application_data, 0x0303, innerLength + TAG);
+    // TLSInnerPlaintext's tail: the content type, then the padding's zeros (RFC 8446 §5.2, §5.4).
+    const tail = new Uint8Array(innerLength - fragment.length);
+    tail[0] = type;
+    out.push(header);
+    for (const piece of aeadSealParts(this.aead, this.nonce(), [fragment, tail], header)) out.push(piece);
+    this.seq++;
   }
 
   open(record: RawRecord): OpenedRecord {

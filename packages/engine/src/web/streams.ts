@@ -2,9 +2,10 @@
 // given as a ReadableStream/WritableStream pair (a WebSocket wrapper, a WebTransport stream, Node's
 // Duplex.toWeb(socket)...). No node: imports, so it runs in browsers and workers too.
 // Backpressure: after the handshake the transport is read only while the plaintext readable
-// wants data; a write resolves once the transport's writer is ready again; and while more than
-// outputHighWaterMark bytes of our output wait for the transport to accept them it is not read
-// (the engine holds input back: Connection.setTransportFull), so a peer that sends and never
+// wants data (whatever our writes do: two peers writing to each other must not both stop); a
+// write resolves once the transport's writer is ready again; and while more than
+// outputHighWaterMark bytes of our output wait for the transport to accept them the engine defers
+// the answers a peer can ask for (Connection.setTransportFull), so a peer that sends and never
 // reads cannot make us queue without bound.
 
 import type { Connection } from '../connection.js';
@@ -35,7 +36,7 @@ export interface SecureStreamsOptions {
   readonly highWaterMark?: number;
   /**
    * Bytes written to the transport and not yet accepted (their write() promise pending) over which
-   * the transport stops being read until they are. Default 64 KiB.
+   * the engine defers its KeyUpdate answers until they are. Default 64 KiB.
    */
   readonly outputHighWaterMark?: number;
 }
@@ -57,6 +58,8 @@ export function secureStreams(
   const outputLimit = options.outputHighWaterMark ?? 64 * 1024;
   let unaccepted = 0;
   let outputFull = false;
+  /** A write waiting for `outputFull` to clear (or for the failure). */
+  let outputDrained: (() => void) | undefined;
   /** The connection once start() returned (the first flight is written from inside it). */
   let started: Connection | undefined;
   let resolveHandshake!: (c: Connection) => void;
@@ -79,6 +82,7 @@ export function secureStreams(
     // The engine may have queued an alert and asked for the close: let it out, else abort.
     if (!transportClosed) writer.abort(failed).catch(() => {});
     wake?.();
+    outputDrained?.();
   };
   const endReadable = () => {
     if (readableDone) return;
@@ -98,7 +102,7 @@ export function secureStreams(
         if (!outputFull || unaccepted > outputLimit) return;
         outputFull = false;
         if (!failed) started?.setTransportFull(false);
-        wake?.();
+        outputDrained?.();
       }, fail);
       if (outputFull || unaccepted <= outputLimit) return;
       outputFull = true;
@@ -141,8 +145,7 @@ export function secureStreams(
     for (;;) {
       if (failed || readableDone) return;
       // The handshake always proceeds; after it, read only while the application wants data.
-      // In both, read only while our output drains.
-      if (outputFull || (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0)) {
+      if (connection.handshakeComplete && (controller.desiredSize ?? 0) <= 0) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
@@ -172,6 +175,14 @@ export function secureStreams(
       await handshake;
       connection.dataFromApplication(chunk);
       await writer.ready;
+      // Our write is done once the transport accepted enough of our output: its backpressure.
+      if (outputFull) {
+        await new Promise<void>((resolve) => {
+          outputDrained = resolve;
+        });
+        outputDrained = undefined;
+        if (failed) throw failed;
+      }
     },
     async close() {
       await handshake;
