@@ -27,14 +27,26 @@ const slowestFirst = [
 ];
 
 const rank = (file) => {
-  const i = slowestFirst.findIndex((suffix) => file.endsWith(suffix));
+  const i = slowestFirst.findIndex((suffix) => file.replace(/\.mjs$/, '.ts').endsWith(suffix));
   return i === -1 ? slowestFirst.length : i;
 };
 
+// scripts/test.mjs (`pnpm test`) bundles the test files into TLS_KIT_TEST_BUILD first (see
+// scripts/build-tests.mjs); ava run directly loads the TypeScript files through tsx.
+const build = process.env.TLS_KIT_TEST_BUILD;
+
 export default {
-  files: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
-  extensions: { ts: 'module' },
-  nodeArguments: ['--conditions=@tls-kit/source', '--import=tsx'],
+  ...(build
+    ? {
+        files: [`${build}/**/*.test.mjs`],
+        nodeArguments: ['--conditions=@tls-kit/source', '--enable-source-maps'],
+      }
+    : {
+        files: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+        extensions: { ts: 'module' },
+        nodeArguments: ['--conditions=@tls-kit/source', '--import=tsx'],
+      }),
+  // Worker threads break tsx (uncaught exceptions); each file runs in its own process.
   workerThreads: false,
   // Files at once: 4 keeps 2 cores busy while interop files wait on their peers; ava's default is
   // the core count (2 when CI is set), which left both slots waiting on the two longest files.

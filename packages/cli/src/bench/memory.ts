@@ -30,7 +30,11 @@ function peerOf(stack: Stack): Stack {
 }
 
 function startChild(): { child: ChildProcess; messages: AsyncIterator<string> } {
-  const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', CHILD], {
+  // From source the child is TypeScript: it needs tsx, which a parent without it (the test suite
+  // runs bundles) does not pass on in execArgv.
+  const loader =
+    CHILD.endsWith('.ts') && !process.execArgv.some((arg) => arg.includes('tsx')) ? ['--import=tsx'] : [];
+  const child = spawn(process.execPath, [...process.execArgv, ...loader, '--expose-gc', CHILD], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const messages = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
