@@ -2,7 +2,7 @@
 // -ciphersuites, -verify_hostname, -sess_out/-sess_in in openssl's PEM (TLS 1.2), the single-dash
 // spellings, and what is printed of the chain.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Certificate } from '@tls-kit/certs';
@@ -165,7 +165,10 @@ withOpenssl('TLS 1.2 sessions in openssl’s PEM: openssl’s resume with us, ou
   const { child, port } = await opensslWww();
   try {
     const tls13 = join(dir, 'openssl-session-tls13.pem');
-    await opensslGet(port, ['-sess_out', tls13]);
+    // -ign_eof: read on to the server's close, so the NewSessionTicket (sent after the handshake,
+    // RFC 8446 §4.6.1) is read and the session written before s_client exits.
+    await opensslGet(port, ['-sess_out', tls13, '-ign_eof']);
+    t.true(existsSync(tls13), 'openssl wrote its TLS 1.3 session');
     const r = await sClient(['-connect', `127.0.0.1:${port}`, '-sess_in', tls13]);
     t.is(r.status, 1);
     t.regex(
