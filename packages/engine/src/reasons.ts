@@ -72,6 +72,8 @@ export const REASON_ALERTS = {
    * §7.4.1.1).
    */
   UnexpectedPostHandshakeMessage: A.unexpected_message,
+  /** More post-handshake CertificateRequests than a client answers per connection (each costs a signature). */
+  TooManyPostHandshakeCertificateRequests: A.unexpected_message,
   /** A message body that does not decode (RFC 8446 §6.2 decode_error). */
   InvalidHandshakeMessage: A.decode_error,
   /** Two extensions of one type in a message (RFC 8446 §4.2). */

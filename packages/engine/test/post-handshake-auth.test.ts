@@ -15,6 +15,7 @@ import {
   HandshakeType,
 } from '@tls-kit/messages';
 import test, { type ExecutionContext } from 'ava';
+import { MAX_POST_HANDSHAKE_CERTIFICATE_REQUESTS } from '../src/client/handshake13.js';
 import {
   BadTLSDataError,
   type ClientOptions,
@@ -290,6 +291,26 @@ for (const [name, request, reason] of [
     expectFailure(t, p.client, p.seal(request), reason, secret);
   });
 }
+
+test('post-handshake CertificateRequests: 16 answered per connection, the 17th is unexpected_message', (t) => {
+  const p = pha();
+  for (let i = 0; i < MAX_POST_HANDSHAKE_CERTIFICATE_REQUESTS; i++) {
+    const request = certificateRequest([i + 1]);
+    p.client.connection.dataFromWire(p.seal(request));
+    checkAnswer(t, p, request, [i + 1], 1);
+  }
+  const error = t.throws(() => p.client.connection.dataFromWire(p.seal(certificateRequest([99]))), {
+    instanceOf: BadTLSDataError,
+  });
+  t.is(error?.reason, 'TooManyPostHandshakeCertificateRequests');
+  t.is(error?.alertCode, A.unexpected_message);
+  // One protected record on the wire: the alert (2 bytes, content type, 16-byte tag), no answer.
+  t.deepEqual(
+    records(p.client.take()).map((r) => r.fragment.length),
+    [2 + 1 + 16],
+  );
+  t.is(p.client.connection.state, 'invalidated');
+});
 
 test('post-handshake CertificateRequest, asynchronous store: internal_error (not supported)', (t) => {
   const p = pha(new LaterStore());

@@ -514,6 +514,9 @@ function certificateRequestAnswer(
   return new ClientCertificateAnswer(request, store, authorities?.extensionData.authorities);
 }
 
+/** Post-handshake CertificateRequests a client answers per connection. */
+export const MAX_POST_HANDSHAKE_CERTIFICATE_REQUESTS = 16;
+
 /**
  * RFC 8446 §4.4, §4.6.2: answers a post-handshake CertificateRequest with Certificate,
  * CertificateVerify (with a chain) and Finished over "ClientHello ... client Finished +
@@ -528,8 +531,17 @@ function certificateRequestResponder(
   handshake: Transcript,
   store: ClientCertificateStore | undefined,
 ): PostHandshakeAuth {
+  let answered = 0;
   const handle = (message: HandshakeMessage, clientSecret: Uint8Array): boolean => {
     if (message.type !== HandshakeType.certificate_request) return false;
+    // Each answer costs a signature and output the peer may never read: a fixed number per
+    // connection (RFC 8446 §4.6.2 lets a server ask more than once, never without end).
+    if (++answered > MAX_POST_HANDSHAKE_CERTIFICATE_REQUESTS) {
+      refuse(
+        'TooManyPostHandshakeCertificateRequests',
+        `more than ${MAX_POST_HANDSHAKE_CERTIFICATE_REQUESTS} post-handshake CertificateRequests`,
+      );
+    }
     const answer = certificateRequestAnswer(message, true, store);
     let chain: LocalChain | null | undefined;
     answer.register((c) => {
