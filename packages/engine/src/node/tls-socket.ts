@@ -107,6 +107,8 @@ const GROUP_INFO: Record<string, { name: string; size: number }> = {
 
 /** Output pieces under this many bytes are joined with their neighbours before they are written. */
 const SMALL_PIECE = 64;
+/** A call's output under this many bytes is joined into one buffer instead of a gather write. */
+const JOIN_BELOW = 16 * 1024;
 
 /** How long a transport may take to flush our last records (an alert, close_notify) before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
@@ -616,9 +618,17 @@ export class TLSSocket extends Duplex {
    * A call's records as their pieces (TLS 1.3: header, the data's ciphertext, the content
    * type's, the tag), written corked: one gather write (writev) of the socket, and no buffer
    * the records are copied into. Runs of small pieces (a tag, the next record's header) are
-   * joined first, each becoming one small buffer instead of a write of its own.
+   * joined first, each becoming one small buffer instead of a write of its own. Output under
+   * JOIN_BELOW bytes (handshake flights, alerts, small writes) is joined and written whole.
    */
   private toWireParts(pieces: readonly Uint8Array[]): void {
+    let total = 0;
+    for (const piece of pieces) total += piece.length;
+    // A handshake flight, an alert, a small write: one buffer, as cheap to copy as to gather.
+    if (total < JOIN_BELOW) {
+      this.toWire(pieces.length === 1 ? pieces[0]! : concat(pieces));
+      return;
+    }
     const transport = this.socket;
     transport.cork();
     let written = false;
