@@ -126,7 +126,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
 }
 
 for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
-  test(`${version}: connections that verified the same chain share one frozen array of it`, (t) => {
+  test(`${version}: connections that received and verified the same chain share one frozen array of each`, (t) => {
     const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions: [version] });
     const client = new ClientTLS({
       serverHostname: 'localhost',
@@ -144,6 +144,10 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     t.is(first.peerCertificates.length, 2);
     t.is(second.peerCertificates, first.peerCertificates);
     t.true(Object.isFrozen(first.peerCertificates));
+    // The chain as received too.
+    t.is(first.receivedCertificates.length, 2);
+    t.is(second.receivedCertificates, first.receivedCertificates);
+    t.true(Object.isFrozen(first.receivedCertificates));
     t.throws(() => (first.peerCertificates as unknown as unknown[]).push(undefined), {
       instanceOf: TypeError,
     });
@@ -151,6 +155,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     const other = new ServerTLS({ certificates: pki().chain('rsa'), versions: [version] });
     const { c: third } = connect(client, other);
     t.not(third.peerCertificates, first.peerCertificates);
+    t.not(third.receivedCertificates, first.receivedCertificates);
     t.is(third.peerCertificates.length, 2);
   });
 }
