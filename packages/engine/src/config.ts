@@ -314,16 +314,19 @@ class ConfigInterner {
     return id;
   }
 
+  /**
+   * The names joined (none holds a comma or a space), the objects by identity, the numbers and
+   * booleans as they are, and the ALPN names as JSON (any byte may be in one).
+   */
   private keyOf(c: ResolvedConfig): string {
-    return JSON.stringify([
+    return [
       this.id(c.provider),
       this.id(c.certificateCache),
-      c.versions,
-      c.suites.map((s) => s.name),
-      c.suites12.map((s) => s.name),
-      c.groups,
-      c.signatureSchemes,
-      c.alpnProtocols,
+      c.versions.join(),
+      c.suites.map((s) => s.name).join(),
+      c.suites12.map((s) => s.name).join(),
+      c.groups.join(),
+      c.signatureSchemes.join(),
       this.id(c.clock),
       c.recordSizeLimit,
       c.maxFragmentSize,
@@ -340,7 +343,9 @@ class ConfigInterner {
       this.id(c.verification),
       c.halfClose,
       this.id(c.checkServerIdentity),
-    ]);
+      // Last: the only part that may hold the separator.
+      JSON.stringify(c.alpnProtocols),
+    ].join(' ');
   }
 }
 

@@ -229,6 +229,17 @@ test('equal options give one frozen configuration, kept by both connections; dif
   );
   t.not(configOf(clocked), configOf(first));
   t.is(configOf(clocked).clock, clock);
+  // ALPN names may hold any byte: lists that join to the same text are still different lists.
+  const alpnConfig = (list: string[]) =>
+    coreOf(
+      new ClientTLS({ ...clientOptions, versions: ['TLSv1.3'], alpnProtocols: list }).start(
+        () => {},
+        () => {},
+      ),
+    ).config;
+  t.not(alpnConfig(['a b', 'c']), alpnConfig(['a', 'b c']));
+  t.not(alpnConfig(['a,b']), alpnConfig(['a', 'b']));
+  t.is(alpnConfig(['a b', 'c']), alpnConfig(['a b', 'c']));
 });
 
 test('a configuration no connection uses is collected', async (t) => {
