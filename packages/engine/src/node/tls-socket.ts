@@ -632,14 +632,17 @@ export class TLSSocket extends Duplex {
     const transport = this.socket;
     transport.cork();
     let written = false;
-    for (let i = 0; i < pieces.length; ) {
-      let end = i + 1;
-      if (pieces[i]!.length < SMALL_PIECE)
-        while (end < pieces.length && pieces[end]!.length < SMALL_PIECE) end++;
-      written = this.writeOut(end - i === 1 ? pieces[i]! : concat(pieces.slice(i, end))) || written;
-      i = end;
+    try {
+      for (let i = 0; i < pieces.length; ) {
+        let end = i + 1;
+        if (pieces[i]!.length < SMALL_PIECE)
+          while (end < pieces.length && pieces[end]!.length < SMALL_PIECE) end++;
+        written = this.writeOut(end - i === 1 ? pieces[i]! : concat(pieces.slice(i, end))) || written;
+        i = end;
+      }
+    } finally {
+      transport.uncork();
     }
-    transport.uncork();
     if (written) this.checkOutputBlocked();
   }
 
