@@ -5,7 +5,7 @@
 // in every protection, with padding, fragment limits and empty data, and must open again.
 import { randomBytes } from 'node:crypto';
 import { fc, testProp } from '@fast-check/ava';
-import type { CryptoProvider } from '@tls-kit/crypto';
+import { type CryptoProvider, composeProvider, nobleProvider } from '@tls-kit/crypto';
 import { nodeProvider } from '@tls-kit/crypto/node';
 import { ContentType } from '@tls-kit/messages';
 import test from 'ava';
@@ -104,4 +104,10 @@ test('a provider without uninitialised memory: sealRecords zeroes as before', (t
   const a = sealRecords(new Tls13Protection(nodeProvider, suite, key, iv), 23, data, 16_384, {});
   const b = sealRecords(new Tls13Protection(nodeProvider, suite, key, iv), 23, data, 16_384, dirty);
   t.deepEqual(a, b);
+});
+
+test('a composed provider keeps the base provider uninitialised memory', (t) => {
+  const composed = composeProvider(nodeProvider, { name: 'composed' });
+  t.is(composed.allocateUninitialized?.(8192).length, 8192);
+  t.is(composeProvider(nobleProvider, {}).allocateUninitialized, undefined);
 });
