@@ -108,10 +108,13 @@ function inverseNtt(f: Int32Array, o: number): void {
       for (let j = start; j < start + len; j++) {
         const t = f[j]!;
         const b = f[j + len]!;
-        f[j] = reduce(t + b);
+        f[j] = t + b;
         f[j + len] = montgomery(Math.imul(zeta, b - t));
       }
     }
+    // Sums double per layer from below q: reduced after every third layer, they stay below 8q
+    // (reduce's range), and |zeta * (b - t)| below q/2 * 8q < q * 2^15 (montgomery's).
+    if (len === 8 || len === 64) for (let j = o; j < o + N; j++) f[j] = reduce(f[j]!);
   }
   for (let j = o; j < o + N; j++) f[j] = montgomery(Math.imul(f[j]!, 1441));
 }
