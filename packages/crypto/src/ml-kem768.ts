@@ -38,7 +38,7 @@ export const ML_KEM768_EK_LENGTH = K * POLY12_BYTES + 32;
 export const ML_KEM768_DK_LENGTH = 2 * K * POLY12_BYTES + 96;
 export const ML_KEM768_CT_LENGTH = K * 32 * DU + 32 * DV;
 const VECTOR = K * N;
-/** Three SHAKE-128 blocks: SampleNTT needs more for about 1 seed in 400 (it then asks again, longer). */
+/** Three SHAKE-128 blocks: SampleNTT needs more for about 1 seed in 140 (it then asks again, longer). */
 const XOF_BYTES = 3 * 168;
 
 /**
@@ -122,7 +122,8 @@ function inverseNtt(f: Int32Array, o: number): void {
 /**
  * out[o..o+256) = 2^-16 * sum_j a_j * b_j in the NTT domain (Algorithms 11 and 12), in (-q, q),
  * where a_j is the polynomial at a[start + j * stride] and b_j at b[j * N]. Inputs are in [0, q)
- * (a decoded secret key's up to 2^12): each sum stays below 6 * 2^24 < q * 2^15.
+ * (a's up to 2^12 when decoded from a decapsulation key, unchecked): each sum stays below
+ * 6 * 2^24 < q * 2^15.
  */
 function multiply(out: Int32Array, o: number, a: Int32Array, start: number, stride: number, b: Int32Array) {
   for (let i = 0; i < N; i += 2) {

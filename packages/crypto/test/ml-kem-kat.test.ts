@@ -51,7 +51,7 @@ for (const [name, kem] of [
 }
 
 test('ML-KEM-768 (src/ml-kem768.ts): the first 100 CCTV vectors take SampleNTT past three SHAKE-128 blocks', (t) => {
-  // About 1 matrix entry in 125 needs more than the 504 bytes asked first: count those requests.
+  // About 1 matrix entry in 140 needs more than the 504 bytes asked first: count those requests.
   let longer = 0;
   const digest = (algorithm: string, data: Uint8Array, outputLength?: number) =>
     new Uint8Array(createHash(algorithm, { outputLength }).update(data).digest());
