@@ -70,6 +70,10 @@ export interface KeyExchangeInitiator {
   /** Validates the peer's share and returns the shared secret (TLS encoding rules:
    * X25519/X448 reject an all-zero result, FFDHE is left-padded to the prime length). */
   complete(peerPublicKey: Uint8Array): Uint8Array;
+  /** For a hybrid (X25519MLKEM768), its X25519 part as an initiator of its own, whose public key
+   * ends this one's: draft-ietf-tls-hybrid-design §3.2 lets one ClientHello send the same X25519
+   * value in the hybrid's and in X25519's key_share entries. At most one of the two completes. */
+  readonly classical?: KeyExchangeInitiator;
 }
 
 /** The responder's half: takes the initiator's share and answers with its own

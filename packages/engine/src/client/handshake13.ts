@@ -285,9 +285,16 @@ export function startClient13(conn: HandshakeContext, settings: ClientSettings13
   const ctx = new ClientContext(conn, settings);
   const [first, second] = conn.config.groups;
   // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
-  // (classical) group too, so servers without ML-KEM need no HelloRetryRequest.
+  // (classical) group too, so servers without ML-KEM need no HelloRetryRequest. For X25519 that is
+  // the hybrid's own X25519 key (draft-ietf-tls-hybrid-design §3.2; Go's crypto/tls does the same)
+  // unless a known-answer test fixes X25519's private key.
   const shares = new Map([ctx.startKeyShare(first!)]);
-  if (second && first === 'x25519mlkem768') shares.set(...ctx.startKeyShare(second));
+  if (second && first === 'x25519mlkem768') {
+    const classical = shares.get(GROUP_CODES.x25519mlkem768)!.classical;
+    if (second === 'x25519' && classical && !conn.config.keySharePrivateKeys.x25519)
+      shares.set(GROUP_CODES.x25519, classical);
+    else shares.set(...ctx.startKeyShare(second));
+  }
   const transcript = new Transcript(conn.config.provider);
   const offer = ctx.sendClientHello(transcript, shares, ctx.firstPsk(), undefined, undefined);
   conn.facts.sessionId = ctx.sessionId;
