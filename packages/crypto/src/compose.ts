@@ -31,6 +31,8 @@ export function composeProvider(base: CryptoProvider, overrides: ProviderOverrid
   const bound: Record<string, unknown> = {};
   // Bind so that class-based providers keep their `this`.
   for (const method of METHODS) bound[method] = (base[method] as (...args: never[]) => unknown).bind(base);
+  // Optional members pass through where the base has them.
+  if (base.allocateUninitialized) bound.allocateUninitialized = base.allocateUninitialized.bind(base);
   const merged = { ...bound, ...members } as unknown as CryptoProvider;
   const route = (group: KeyExchangeGroup): CryptoProvider =>
     (typeof group === 'string' ? groups[group] : undefined) ?? merged;

@@ -140,6 +140,14 @@ export interface CryptoProvider {
 
   // Record protection
   importAeadKey(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
+  /**
+   * Memory for output the caller overwrites in full before anything reads it or it leaves the
+   * caller (sealed records): may be uninitialised, i.e. hold old bytes of this process, so a
+   * caller that cannot prove every byte is written must use `new Uint8Array` instead. Saves the
+   * zero fill of large buffers (the node provider: `Buffer.allocUnsafeSlow`); optional, absent
+   * where the platform has no such memory (the caller then uses `new Uint8Array`).
+   */
+  allocateUninitialized?(length: number): Uint8Array;
 
   // Key exchange
   supportsGroup(group: KeyExchangeGroup): boolean;
