@@ -7,24 +7,28 @@ export type ProviderOverrides = Partial<CryptoProvider> & {
   readonly groups?: Partial<Record<NamedGroupName, CryptoProvider>>;
 };
 
-const METHODS = [
-  'createHash',
-  'hash',
-  'hmac',
-  'hkdfExtract',
-  'hkdfExpand',
-  'importAeadKey',
-  'supportsGroup',
-  'startKeyExchange',
-  'respondKeyExchange',
-  'importPublicKey',
-  'importPrivateKey',
-  'generateKeyPair',
-  'sign',
-  'verify',
-  'randomBytes',
-  'timingSafeEqual',
-] as const satisfies readonly (keyof CryptoProvider)[];
+/** Every required method of a provider: a key missing here fails to compile. */
+type RequiredMethod = Exclude<keyof CryptoProvider, 'name' | 'allocateUninitialized'>;
+const REQUIRED_METHODS: Record<RequiredMethod, true> = {
+  createHash: true,
+  hash: true,
+  hmac: true,
+  hkdfExtract: true,
+  hkdfExpand: true,
+  importAeadKey: true,
+  supportsGroup: true,
+  startKeyExchange: true,
+  respondKeyExchange: true,
+  importPublicKey: true,
+  importPrivateKey: true,
+  generateKeyPair: true,
+  sign: true,
+  verify: true,
+  randomBytes: true,
+  isProbablePrime: true,
+  timingSafeEqual: true,
+};
+const METHODS = Object.keys(REQUIRED_METHODS) as RequiredMethod[];
 
 export function composeProvider(base: CryptoProvider, overrides: ProviderOverrides): CryptoProvider {
   const { groups = {}, name, ...members } = overrides;
