@@ -13,6 +13,7 @@ import {
   createSecretKey,
   diffieHellman,
   generateKeyPairSync,
+  type JsonWebKey,
   type KeyObject,
   createHash as nodeCreateHash,
   sign as nodeSign,
@@ -143,16 +144,21 @@ class NodeAeadKey implements AeadKey {
 // X25519/X448 public keys travel as JWK (RFC 8037 §2: base64url of the raw bytes): node has no raw
 // import, and OpenSSL's JWK path is an order of magnitude faster than its DER decoder/encoder.
 // A private key given for known-answer tests goes through its fixed PKCS#8 wrapper (RFC 8410).
+// Key generation hands the public key back as JWK itself (no KeyObject to export); node's typings
+// only know both encodings or neither.
+type XdhPair = { privateKey: KeyObject; publicKey: JsonWebKey };
 const XDH_FORMS = {
   x25519: {
     crv: 'X25519',
     pkcs8Prefix: fromHex('302e020100300506032b656e04220420'),
-    generate: () => generateKeyPairSync('x25519'),
+    generate: () =>
+      generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } } as object) as unknown as XdhPair,
   },
   x448: {
     crv: 'X448',
     pkcs8Prefix: fromHex('3046020100300506032b656f043a0438'),
-    generate: () => generateKeyPairSync('x448'),
+    generate: () =>
+      generateKeyPairSync('x448', { publicKeyEncoding: { format: 'jwk' } } as object) as unknown as XdhPair,
   },
 } as const;
 
@@ -163,8 +169,8 @@ function xdhPublicKey(group: XdhGroup, raw: Uint8Array): KeyObject {
   });
 }
 
-function rawXdh(publicKey: KeyObject): Uint8Array {
-  return view(Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'));
+function rawXdh(publicKey: JsonWebKey): Uint8Array {
+  return view(Buffer.from(publicKey.x as string, 'base64url'));
 }
 
 const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1: 'secp521r1' } as const;
@@ -172,14 +178,14 @@ const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1:
 const keyAgreement: KeyAgreementPrimitives = {
   xdh(group, privateKey) {
     let ownKey: KeyObject;
-    let ownPublic: KeyObject;
+    let ownPublic: JsonWebKey;
     if (privateKey) {
       ownKey = createPrivateKey({
         key: buf(concat([XDH_FORMS[group].pkcs8Prefix, privateKey])),
         format: 'der',
         type: 'pkcs8',
       });
-      ownPublic = createPublicKey(ownKey);
+      ownPublic = createPublicKey(ownKey).export({ format: 'jwk' });
     } else {
       ({ privateKey: ownKey, publicKey: ownPublic } = XDH_FORMS[group].generate());
     }
