@@ -7,30 +7,36 @@ export type ProviderOverrides = Partial<CryptoProvider> & {
   readonly groups?: Partial<Record<NamedGroupName, CryptoProvider>>;
 };
 
-const METHODS = [
-  'createHash',
-  'hash',
-  'hmac',
-  'hkdfExtract',
-  'hkdfExpand',
-  'importAeadKey',
-  'supportsGroup',
-  'startKeyExchange',
-  'respondKeyExchange',
-  'importPublicKey',
-  'importPrivateKey',
-  'generateKeyPair',
-  'sign',
-  'verify',
-  'randomBytes',
-  'timingSafeEqual',
-] as const satisfies readonly (keyof CryptoProvider)[];
+/** Every required method of a provider: a key missing here fails to compile. */
+type RequiredMethod = Exclude<keyof CryptoProvider, 'name' | 'allocateUninitialized'>;
+const REQUIRED_METHODS: Record<RequiredMethod, true> = {
+  createHash: true,
+  hash: true,
+  hmac: true,
+  hkdfExtract: true,
+  hkdfExpand: true,
+  importAeadKey: true,
+  supportsGroup: true,
+  startKeyExchange: true,
+  respondKeyExchange: true,
+  importPublicKey: true,
+  importPrivateKey: true,
+  generateKeyPair: true,
+  sign: true,
+  verify: true,
+  randomBytes: true,
+  isProbablePrime: true,
+  timingSafeEqual: true,
+};
+const METHODS = Object.keys(REQUIRED_METHODS) as RequiredMethod[];
 
 export function composeProvider(base: CryptoProvider, overrides: ProviderOverrides): CryptoProvider {
   const { groups = {}, name, ...members } = overrides;
   const bound: Record<string, unknown> = {};
   // Bind so that class-based providers keep their `this`.
   for (const method of METHODS) bound[method] = (base[method] as (...args: never[]) => unknown).bind(base);
+  // Optional members pass through where the base has them.
+  if (base.allocateUninitialized) bound.allocateUninitialized = base.allocateUninitialized.bind(base);
   const merged = { ...bound, ...members } as unknown as CryptoProvider;
   const route = (group: KeyExchangeGroup): CryptoProvider =>
     (typeof group === 'string' ? groups[group] : undefined) ?? merged;

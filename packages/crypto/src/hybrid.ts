@@ -29,6 +29,7 @@ export function startX25519MlKem768(
   return {
     group: 'x25519mlkem768',
     publicKey: concat([keys.publicKey, ecdh.publicKey]),
+    classical: ecdh,
     complete(peerPublicKey) {
       // The client checks the ciphertext length (draft §3.1.2): illegal_parameter.
       if (peerPublicKey.length !== CT_LENGTH + X25519_LENGTH) {

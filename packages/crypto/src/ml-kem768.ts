@@ -3,8 +3,11 @@
 // its hash functions cannot be swapped. The noble provider keeps @noble/post-quantum. Both give
 // the same bytes (test/ml-kem-kat.test.ts: FIPS 203 known answers for both). Key and ciphertext
 // formats are FIPS 203's: ek = ByteEncode12(t) || rho, dk = dkPKE || ek || H(ek) || z.
-// Arithmetic is on numbers in [0, q) with no secret-dependent branch or index; the one
-// comparison on secret data (re-encryption in decapsulation) is constant-time.
+// Arithmetic is the reference implementation's (Montgomery multiplication, Barrett reduction, no
+// division) on int32 with no secret-dependent branch or index; the one comparison on secret data
+// (re-encryption in decapsulation) is constant-time. Polynomials live in flat Int32Arrays at
+// offsets, and each instance reuses its scratch arrays (the operations are synchronous), zeroed
+// after every operation.
 
 /** The SHA-3 functions ML-KEM is defined with (FIPS 203 §4.1). */
 export interface Sha3Functions {
@@ -34,8 +37,28 @@ const POLY12_BYTES = 384;
 export const ML_KEM768_EK_LENGTH = K * POLY12_BYTES + 32;
 export const ML_KEM768_DK_LENGTH = 2 * K * POLY12_BYTES + 96;
 export const ML_KEM768_CT_LENGTH = K * 32 * DU + 32 * DV;
+const VECTOR = K * N;
+/** Three SHAKE-128 blocks: SampleNTT needs more for about 1 seed in 140 (it then asks again, longer). */
+const XOF_BYTES = 3 * 168;
 
-/** 17^BitRev7(i) mod q (FIPS 203 Appendix A) and 17^(2 BitRev7(i) + 1) for the base multiplication. */
+/**
+ * a * 2^-16 mod q in (-q, q) for |a| < q * 2^15 (Montgomery reduction; 62209 = q^-1 mod 2^16).
+ * The low 16 bits of a * q^-1, sign-extended, times q, cancel a's low 16 bits.
+ */
+const montgomery = (a: number): number => (a - Math.imul((Math.imul(a, 62209) << 16) >> 16, Q)) >> 16;
+
+/** a mod q in [0, q) for |a| < 2^15: Barrett (20159 = round(2^26 / q)) to (-q/2, q/2), then + q if negative. */
+const reduce = (a: number): number => {
+  const r = a - Math.imul((Math.imul(a, 20159) + (1 << 25)) >> 26, Q);
+  return r + ((r >> 31) & Q);
+};
+
+/** 2^16 mod q, to put constants in the Montgomery domain. */
+const R = 2285;
+/**
+ * 17^BitRev7(i) * 2^16 mod q (FIPS 203 Appendix A, in the Montgomery domain, centred in
+ * (-q/2, q/2]) and 17^(2 BitRev7(i) + 1) * 2^16 mod q for the base multiplication.
+ */
 const ZETAS = new Int32Array(128);
 const GAMMAS = new Int32Array(128);
 {
@@ -47,102 +70,100 @@ const GAMMAS = new Int32Array(128);
   for (let i = 0; i < 128; i++) {
     let rev = 0;
     for (let b = 0; b < 7; b++) rev |= ((i >> b) & 1) << (6 - b);
-    ZETAS[i] = power(rev);
-    GAMMAS[i] = power(2 * rev + 1);
+    const zeta = (power(rev) * R) % Q;
+    ZETAS[i] = zeta > Q >> 1 ? zeta - Q : zeta;
+    GAMMAS[i] = (power(2 * rev + 1) * R) % Q;
   }
 }
 
-type Poly = Int32Array;
-
-/** Algorithm 9, in place. */
-function ntt(f: Poly): void {
+/**
+ * Algorithm 9 on the polynomial at f[o..o+256), in place; input |x| < q, output in [0, q).
+ * Coefficients grow by at most q per layer (below 8q < 2^15) and are reduced at the end.
+ */
+function ntt(f: Int32Array, o: number): void {
   let k = 1;
   for (let len = 128; len >= 2; len >>= 1) {
-    for (let start = 0; start < N; start += 2 * len) {
+    for (let start = o; start < o + N; start += 2 * len) {
       const zeta = ZETAS[k++]!;
       for (let j = start; j < start + len; j++) {
-        const t = (zeta * f[j + len]!) % Q;
+        const t = montgomery(Math.imul(zeta, f[j + len]!));
         const a = f[j]!;
-        f[j + len] = (a - t + Q) % Q;
-        f[j] = (a + t) % Q;
+        f[j + len] = a - t;
+        f[j] = a + t;
       }
     }
   }
+  for (let j = o; j < o + N; j++) f[j] = reduce(f[j]!);
 }
 
-/** Algorithm 10, in place (3303 = 128^-1 mod q). */
-function inverseNtt(f: Poly): void {
+/**
+ * Algorithm 10 on the polynomial at f[o..o+256), in place, for input carrying a factor 2^-16 (the
+ * output of `multiply`); output without it, in (-q, q). 1441 = 2^32 / 128 mod q.
+ */
+function inverseNtt(f: Int32Array, o: number): void {
   let k = 127;
   for (let len = 2; len <= 128; len <<= 1) {
-    for (let start = 0; start < N; start += 2 * len) {
+    for (let start = o; start < o + N; start += 2 * len) {
       const zeta = ZETAS[k--]!;
       for (let j = start; j < start + len; j++) {
         const t = f[j]!;
         const b = f[j + len]!;
-        f[j] = (t + b) % Q;
-        f[j + len] = (zeta * (b - t + Q)) % Q;
+        f[j] = t + b;
+        f[j + len] = montgomery(Math.imul(zeta, b - t));
       }
     }
+    // Sums double per layer from below q: reduced after every third layer, they stay below 8q
+    // (reduce's range), and |zeta * (b - t)| below q/2 * 8q < q * 2^15 (montgomery's).
+    if (len === 8 || len === 64) for (let j = o; j < o + N; j++) f[j] = reduce(f[j]!);
   }
-  for (let j = 0; j < N; j++) f[j] = (f[j]! * 3303) % Q;
+  for (let j = o; j < o + N; j++) f[j] = montgomery(Math.imul(f[j]!, 1441));
 }
 
-/** sum_j a[j] * b[j] in the NTT domain (Algorithms 11 and 12), added to `into`. */
-function multiplyAdd(into: Poly, a: readonly Poly[], b: readonly Poly[]): void {
-  for (let i = 0; i < 128; i++) {
-    const gamma = GAMMAS[i]!;
-    let c0 = into[2 * i]!;
-    let c1 = into[2 * i + 1]!;
-    for (let j = 0; j < a.length; j++) {
-      const f = a[j]!;
-      const g = b[j]!;
-      const a0 = f[2 * i]!;
-      const a1 = f[2 * i + 1]!;
-      const b0 = g[2 * i]!;
-      const b1 = g[2 * i + 1]!;
-      c0 += a0 * b0 + ((a1 * b1) % Q) * gamma;
-      c1 += a0 * b1 + a1 * b0;
+/**
+ * out[o..o+256) = 2^-16 * sum_j a_j * b_j in the NTT domain (Algorithms 11 and 12), in (-q, q),
+ * where a_j is the polynomial at a[start + j * stride] and b_j at b[j * N]. Inputs are in [0, q)
+ * (a's up to 2^12 when decoded from a decapsulation key, unchecked): each sum stays below
+ * 6 * 2^24 < q * 2^15.
+ */
+function multiply(out: Int32Array, o: number, a: Int32Array, start: number, stride: number, b: Int32Array) {
+  for (let i = 0; i < N; i += 2) {
+    const gamma = GAMMAS[i >> 1]!;
+    let c0 = 0;
+    let c1 = 0;
+    for (let j = 0, p = start + i, r = i; j < K; j++, p += stride, r += N) {
+      const a0 = a[p]!;
+      const a1 = a[p + 1]!;
+      const b0 = b[r]!;
+      const b1 = b[r + 1]!;
+      c0 += Math.imul(a0, b0) + Math.imul(montgomery(Math.imul(a1, b1)), gamma);
+      c1 += Math.imul(a0, b1) + Math.imul(a1, b0);
     }
-    // At most 3 terms of < 2 * q^2 each plus q: well inside the exact range of a double.
-    into[2 * i] = c0 % Q;
-    into[2 * i + 1] = c1 % Q;
+    out[o + i] = montgomery(c0);
+    out[o + i + 1] = montgomery(c1);
   }
 }
 
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
-/** ByteEncode_d (Algorithm 5) of polynomials with coefficients < 2^d, into `out` at `at`. */
-function encodePolys(polys: readonly Poly[], d: number, out: Uint8Array, at: number): void {
+/** ByteEncode_d (Algorithm 5) of `count` polynomials at f[0..) with coefficients < 2^d, into `out` at `at`. */
+function encode(f: Int32Array, count: number, d: number, out: Uint8Array, at: number): void {
   let acc = 0;
   let bits = 0;
-  for (const f of polys) {
-    for (let i = 0; i < N; i++) {
-      acc |= f[i]! << bits;
-      bits += d;
-      while (bits >= 8) {
-        out[at++] = acc & 0xff;
-        acc >>>= 8;
-        bits -= 8;
-      }
+  for (let i = 0; i < count * N; i++) {
+    acc |= f[i]! << bits;
+    bits += d;
+    while (bits >= 8) {
+      out[at++] = acc & 0xff;
+      acc >>>= 8;
+      bits -= 8;
     }
   }
 }
 
-/** ByteDecode_d (Algorithm 6) of one polynomial from `bytes` at `at`, without the mod q of d = 12. */
-function decodePoly(bytes: Uint8Array, at: number, d: number): Poly {
-  const f = new Int32Array(N);
+/** ByteDecode_d (Algorithm 6) of `count` polynomials from `bytes` at `at` into f[0..), without the mod q of d = 12. */
+function decode(bytes: Uint8Array, at: number, d: number, f: Int32Array, count: number): void {
   const mask = (1 << d) - 1;
   let acc = 0;
   let bits = 0;
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < count * N; i++) {
     while (bits < d) {
       acc |= bytes[at++]! << bits;
       bits += 8;
@@ -151,187 +172,200 @@ function decodePoly(bytes: Uint8Array, at: number, d: number): Poly {
     acc >>>= d;
     bits -= d;
   }
-  return f;
 }
 
-/** Compress_d (§4.2.1) in place: round(2^d / q * x) mod 2^d. */
-function compress(f: Poly, d: number): void {
+/**
+ * Compress_d (§4.2.1) of f[o..o+256) in place from [0, q): round(2^d x / q) mod 2^d, computed as
+ * floor((2^(d+1) x + q) / 2q) with a double multiplication instead of a division: the numerator
+ * is odd, so never a multiple of 2q, and stays below 2^24, far from where rounding could move it
+ * across an integer.
+ */
+function compress(f: Int32Array, o: number, d: number): void {
   const mask = (1 << d) - 1;
-  for (let i = 0; i < N; i++) f[i] = Math.floor((f[i]! * (1 << d) + (Q >> 1)) / Q) & mask;
+  for (let i = o; i < o + N; i++) f[i] = Math.floor(((f[i]! << (d + 1)) + Q) * (1 / (2 * Q))) & mask;
 }
 
-/** Decompress_d in place: round(q / 2^d * y). */
-function decompress(f: Poly, d: number): void {
-  for (let i = 0; i < N; i++) f[i] = (f[i]! * Q + (1 << (d - 1))) >> d;
+/** Decompress_d of `count` polynomials at f[0..) in place: round(q / 2^d * y). */
+function decompress(f: Int32Array, count: number, d: number): void {
+  for (let i = 0; i < count * N; i++) f[i] = (f[i]! * Q + (1 << (d - 1))) >> d;
 }
 
 export function mlKem768(sha3: Sha3Functions): MlKem768 {
-  /** SampleNTT (Algorithm 7) of XOF(rho || a || b): rejection sampling from SHAKE-128. */
-  function sampleNtt(rho: Uint8Array, a: number, b: number): Poly {
-    const input = new Uint8Array(34);
-    input.set(rho);
-    input[32] = a;
-    input[33] = b;
-    const f = new Int32Array(N);
-    // Three SHAKE-128 blocks suffice about 99% of the time; a longer output shares their prefix.
-    for (let length = 3 * 168; ; length += 2 * 168) {
-      const stream = sha3.shake128(input, length);
-      let n = 0;
-      for (let i = 0; i + 3 <= stream.length && n < N; i += 3) {
-        const d1 = stream[i]! | ((stream[i + 1]! & 0x0f) << 8);
-        const d2 = (stream[i + 1]! >> 4) | (stream[i + 2]! << 4);
-        if (d1 < Q) f[n++] = d1;
-        if (d2 < Q && n < N) f[n++] = d2;
-      }
-      if (n === N) return f;
-    }
-  }
+  // Scratch: two vectors, two polynomials, the matrix of an encapsulation, the XOF and PRF inputs.
+  const vectorA = new Int32Array(VECTOR);
+  const vectorB = new Int32Array(VECTOR);
+  const poly = new Int32Array(N);
+  const noise = new Int32Array(N);
+  const encapsMatrix = new Int32Array(K * VECTOR);
+  const xofInput = new Uint8Array(34);
+  const prfInput = new Uint8Array(33);
+  const scratch = [vectorA, vectorB, poly, noise, prfInput];
 
-  /** Â (or its transpose) from rho: A[i][j] = SampleNTT(rho || j || i). */
-  function matrix(rho: Uint8Array, transposed: boolean): Poly[][] {
-    const rows: Poly[][] = [];
+  /** Â from rho into `a` (row-major): Â[i][j] = SampleNTT(rho || j || i) (Algorithm 7). */
+  function sampleMatrix(rho: Uint8Array, a: Int32Array): void {
+    xofInput.set(rho);
     for (let i = 0; i < K; i++) {
-      const row: Poly[] = [];
-      for (let j = 0; j < K; j++) row.push(transposed ? sampleNtt(rho, i, j) : sampleNtt(rho, j, i));
-      rows.push(row);
+      for (let j = 0; j < K; j++) {
+        xofInput[32] = j;
+        xofInput[33] = i;
+        const o = (i * K + j) * N;
+        // Rejection sampling on public data: the loop count depends on rho only.
+        for (let length = XOF_BYTES; ; length += 2 * 168) {
+          const stream = sha3.shake128(xofInput, length);
+          let n = 0;
+          for (let s = 0; s + 3 <= length && n < N; s += 3) {
+            const d1 = stream[s]! | ((stream[s + 1]! & 0x0f) << 8);
+            const d2 = (stream[s + 1]! >> 4) | (stream[s + 2]! << 4);
+            if (d1 < Q) a[o + n++] = d1;
+            if (d2 < Q && n < N) a[o + n++] = d2;
+          }
+          if (n === N) break;
+        }
+      }
     }
-    return rows;
   }
 
-  /** SamplePolyCBD_2 (Algorithm 8) of PRF_2(seed, nonce) = SHAKE-256(seed || nonce, 128). */
-  function sampleCbd(seed: Uint8Array, nonce: number): Poly {
-    const input = new Uint8Array(33);
-    input.set(seed);
-    input[32] = nonce;
-    const bytes = sha3.shake256(input, CBD_BYTES);
-    const f = new Int32Array(N);
+  /**
+   * SamplePolyCBD_2 (Algorithm 8) of PRF_2(seed, nonce) = SHAKE-256(seed || nonce, 128) into
+   * f[o..o+256), in [-2, 2]: per nibble, its two low bits summed minus its two high bits.
+   */
+  function sampleCbd(seed: Uint8Array, nonce: number, f: Int32Array, o: number): void {
+    prfInput.set(seed);
+    prfInput[32] = nonce;
+    const bytes = sha3.shake256(prfInput, CBD_BYTES);
     for (let i = 0; i < CBD_BYTES; i++) {
       const byte = bytes[i]!;
-      // Each nibble: two bits summed minus the next two, as a residue mod q.
-      const lo = (byte & 1) + ((byte >> 1) & 1) - ((byte >> 2) & 1) - ((byte >> 3) & 1);
-      const hi = ((byte >> 4) & 1) + ((byte >> 5) & 1) - ((byte >> 6) & 1) - ((byte >> 7) & 1);
-      f[2 * i] = lo + (Q & (lo >> 31));
-      f[2 * i + 1] = hi + (Q & (hi >> 31));
+      const pairs = (byte & 0x55) + ((byte >> 1) & 0x55);
+      f[o + 2 * i] = (pairs & 3) - ((pairs >> 2) & 3);
+      f[o + 2 * i + 1] = ((pairs >> 4) & 3) - ((pairs >> 6) & 3);
     }
-    return f;
+    bytes.fill(0);
   }
 
-  /** K-PKE.Encrypt (Algorithm 14) with t̂ and Â^T already decoded and expanded. */
-  function encrypt(tHat: readonly Poly[], aT: readonly Poly[][], m: Uint8Array, r: Uint8Array): Uint8Array {
-    const yHat: Poly[] = [];
+  /**
+   * K-PKE.Encrypt (Algorithm 14) with t̂ decoded in vectorB and Â (row-major) in `a`; uses
+   * vectorA, poly and noise.
+   */
+  function encrypt(a: Int32Array, m: Uint8Array, r: Uint8Array): Uint8Array {
+    const c = new Uint8Array(ML_KEM768_CT_LENGTH);
     for (let i = 0; i < K; i++) {
-      const y = sampleCbd(r, i);
-      ntt(y);
-      yHat.push(y);
+      sampleCbd(r, i, vectorA, i * N);
+      ntt(vectorA, i * N);
     }
-    const u: Poly[] = [];
     for (let i = 0; i < K; i++) {
-      const ui = new Int32Array(N);
-      multiplyAdd(ui, aT[i]!, yHat);
-      inverseNtt(ui);
-      const e1 = sampleCbd(r, K + i);
-      for (let j = 0; j < N; j++) ui[j] = (ui[j]! + e1[j]!) % Q;
-      e1.fill(0);
-      compress(ui, DU);
-      u.push(ui);
+      // u_i = NTT^-1(sum_j Â[j][i] * ŷ_j) + e1_i: column i of Â.
+      multiply(poly, 0, a, i * N, VECTOR, vectorA);
+      inverseNtt(poly, 0);
+      sampleCbd(r, K + i, noise, 0);
+      for (let j = 0; j < N; j++) poly[j] = reduce(poly[j]! + noise[j]!);
+      compress(poly, 0, DU);
+      encode(poly, 1, DU, c, i * 32 * DU);
     }
-    const v = new Int32Array(N);
-    multiplyAdd(v, tHat, yHat);
-    inverseNtt(v);
-    const e2 = sampleCbd(r, 2 * K);
+    multiply(poly, 0, vectorB, 0, N, vectorA);
+    inverseNtt(poly, 0);
+    sampleCbd(r, 2 * K, noise, 0);
     for (let j = 0; j < N; j++) {
       // mu = Decompress_1(ByteDecode_1(m)): bit j of m times round(q / 2) = 1665.
       const bit = (m[j >> 3]! >> (j & 7)) & 1;
-      v[j] = (v[j]! + e2[j]! + bit * 1665) % Q;
+      poly[j] = reduce(poly[j]! + noise[j]! + bit * 1665);
     }
-    compress(v, DV);
-    // y, e1 and e2 are derived from the secret r (and m from the message).
-    for (const y of yHat) y.fill(0);
-    e2.fill(0);
-    const c = new Uint8Array(ML_KEM768_CT_LENGTH);
-    encodePolys(u, DU, c, 0);
-    encodePolys([v], DV, c, K * 32 * DU);
+    compress(poly, 0, DV);
+    encode(poly, 1, DV, c, K * 32 * DU);
     return c;
   }
 
-  /** t̂ from ek, with the modulus check of §7.2 (every coefficient < q). */
-  function decodeEk(ek: Uint8Array): Poly[] {
-    if (ek.length !== ML_KEM768_EK_LENGTH) throw new Error('ML-KEM-768 encapsulation key length');
-    const tHat: Poly[] = [];
-    for (let i = 0; i < K; i++) {
-      const f = decodePoly(ek, i * POLY12_BYTES, 12);
-      for (let j = 0; j < N; j++)
-        if (f[j]! >= Q) throw new Error('ML-KEM-768 encapsulation key modulus check');
-      tHat.push(f);
-    }
-    return tHat;
+  /** t̂ from ek into vectorB, with the modulus check of §7.2 (every coefficient < q). */
+  function decodeEk(ek: Uint8Array): void {
+    decode(ek, 0, 12, vectorB, K);
+    let over = 0;
+    for (let j = 0; j < VECTOR; j++) over |= Q - 1 - vectorB[j]!;
+    if (over < 0) throw new Error('ML-KEM-768 encapsulation key modulus check');
   }
 
-  function encapsulateWith(
-    ek: Uint8Array,
-    ekHash: Uint8Array,
-    tHat: readonly Poly[],
-    m: Uint8Array,
-    aT = matrix(ek.subarray(K * POLY12_BYTES), true),
-  ) {
-    const seed = concat(m, ekHash);
+  /** Algorithm 17 after the input checks, with t̂ in vectorB and Â in `a`. */
+  function encapsulateWith(ekHash: Uint8Array, m: Uint8Array, a: Int32Array) {
+    const seed = new Uint8Array(64);
+    seed.set(m);
+    seed.set(ekHash, 32);
     const kr = sha3.sha3_512(seed);
     seed.fill(0);
-    const result = { cipherText: encrypt(tHat, aT, m, kr.subarray(32)), sharedSecret: kr.slice(0, 32) };
+    const result = { cipherText: encrypt(a, m, kr.subarray(32)), sharedSecret: kr.slice(0, 32) };
     kr.fill(0);
     return result;
   }
+
+  /** Zeroes the scratch that held secrets (ŝ, ŷ, e, u and v before compression, PRF input). */
+  const wipe = () => {
+    for (const s of scratch) s.fill(0);
+  };
 
   /**
    * Â as keygen expanded it, by decapsulation key: decapsulation re-encrypts with the same
    * matrix. Â is public and a function of rho alone; an entry is used only while the key still
    * holds the rho it was made from.
    */
-  const keygenMatrices = new WeakMap<Uint8Array, { rho: Uint8Array; a: Poly[][] }>();
+  const keygenMatrices = new WeakMap<Uint8Array, { rho: Uint8Array; a: Int32Array }>();
 
-  function transposedMatrixOf(dk: Uint8Array, rho: Uint8Array): Poly[][] {
+  function matrixOf(dk: Uint8Array, rho: Uint8Array): Int32Array {
     const known = keygenMatrices.get(dk);
-    if (!known || known.rho.some((byte, i) => byte !== rho[i])) return matrix(rho, true);
-    return known.a.map((_, i) => known.a.map((row) => row[i]!));
+    if (known?.rho.every((byte, i) => byte === rho[i])) return known.a;
+    sampleMatrix(rho, encapsMatrix);
+    return encapsMatrix;
   }
 
   return {
     keygen(seed) {
       if (seed.length !== 64) throw new Error('ML-KEM-768 seed must be 64 bytes');
-      const g = sha3.sha3_512(concat(seed.subarray(0, 32), Uint8Array.of(K)));
+      const dAndK = new Uint8Array(33);
+      dAndK.set(seed.subarray(0, 32));
+      dAndK[32] = K;
+      const g = sha3.sha3_512(dAndK);
+      dAndK.fill(0);
       const rho = g.subarray(0, 32);
       const sigma = g.subarray(32);
-      const sHat: Poly[] = [];
-      for (let i = 0; i < K; i++) {
-        const s = sampleCbd(sigma, i);
-        ntt(s);
-        sHat.push(s);
+      try {
+        for (let i = 0; i < K; i++) {
+          sampleCbd(sigma, i, vectorA, i * N);
+          ntt(vectorA, i * N);
+        }
+        const a = new Int32Array(K * VECTOR);
+        sampleMatrix(rho, a);
+        for (let i = 0; i < K; i++) {
+          // t̂_i = sum_j Â[i][j] * ŝ_j + ê_i; 1353 = 2^32 mod q undoes multiply's 2^-16.
+          multiply(vectorB, i * N, a, i * VECTOR, N, vectorA);
+          sampleCbd(sigma, K + i, noise, 0);
+          ntt(noise, 0);
+          for (let j = 0; j < N; j++) {
+            const o = i * N + j;
+            vectorB[o] = reduce(montgomery(Math.imul(vectorB[o]!, 1353)) + noise[j]!);
+          }
+        }
+        const ek = new Uint8Array(ML_KEM768_EK_LENGTH);
+        encode(vectorB, K, 12, ek, 0);
+        ek.set(rho, K * POLY12_BYTES);
+        const dk = new Uint8Array(ML_KEM768_DK_LENGTH);
+        encode(vectorA, K, 12, dk, 0);
+        dk.set(ek, K * POLY12_BYTES);
+        dk.set(sha3.sha3_256(ek), K * POLY12_BYTES + ML_KEM768_EK_LENGTH);
+        dk.set(seed.subarray(32), ML_KEM768_DK_LENGTH - 32);
+        keygenMatrices.set(dk, { rho: rho.slice(), a });
+        return { publicKey: ek, secretKey: dk };
+      } finally {
+        g.fill(0);
+        wipe();
       }
-      const a = matrix(rho, false);
-      const tHat: Poly[] = [];
-      for (let i = 0; i < K; i++) {
-        const t = sampleCbd(sigma, K + i);
-        ntt(t);
-        multiplyAdd(t, a[i]!, sHat);
-        tHat.push(t);
-      }
-      const ek = new Uint8Array(ML_KEM768_EK_LENGTH);
-      encodePolys(tHat, 12, ek, 0);
-      ek.set(rho, K * POLY12_BYTES);
-      const dk = new Uint8Array(ML_KEM768_DK_LENGTH);
-      encodePolys(sHat, 12, dk, 0);
-      dk.set(ek, K * POLY12_BYTES);
-      dk.set(sha3.sha3_256(ek), K * POLY12_BYTES + ML_KEM768_EK_LENGTH);
-      dk.set(seed.subarray(32), ML_KEM768_DK_LENGTH - 32);
-      keygenMatrices.set(dk, { rho: rho.slice(), a });
-      g.fill(0);
-      for (const s of sHat) s.fill(0);
-      return { publicKey: ek, secretKey: dk };
     },
 
     encapsulate(ek, m) {
       if (m.length !== 32) throw new Error('ML-KEM-768 message must be 32 bytes');
-      return encapsulateWith(ek, sha3.sha3_256(ek), decodeEk(ek), m);
+      if (ek.length !== ML_KEM768_EK_LENGTH) throw new Error('ML-KEM-768 encapsulation key length');
+      try {
+        decodeEk(ek);
+        sampleMatrix(ek.subarray(K * POLY12_BYTES), encapsMatrix);
+        return encapsulateWith(sha3.sha3_256(ek), m, encapsMatrix);
+      } finally {
+        wipe();
+      }
     },
 
     decapsulate(c, dk) {
@@ -345,48 +379,47 @@ export function mlKem768(sha3: Sha3Functions): MlKem768 {
       let differ = 0;
       for (let i = 0; i < 32; i++) differ |= ekHash[i]! ^ h[i]!;
       if (differ !== 0) throw new Error('ML-KEM-768 decapsulation key hash check');
-      // K-PKE.Decrypt (Algorithm 15).
-      const w = new Int32Array(N);
-      const uHat: Poly[] = [];
-      for (let i = 0; i < K; i++) {
-        const u = decodePoly(c, i * 32 * DU, DU);
-        decompress(u, DU);
-        ntt(u);
-        uHat.push(u);
-      }
-      const sHat: Poly[] = [];
-      for (let i = 0; i < K; i++) sHat.push(decodePoly(dk, i * POLY12_BYTES, 12));
-      multiplyAdd(w, sHat, uHat);
-      inverseNtt(w);
-      const v = decodePoly(c, K * 32 * DU, DV);
-      decompress(v, DV);
       const m = new Uint8Array(32);
-      for (let j = 0; j < N; j++) {
-        const x = (v[j]! - w[j]! + Q) % Q;
-        // Compress_1: 1 when x is nearer q/2 than 0, i.e. 833 <= x <= 2496.
-        const bit = ((832 - x) >>> 31) & ((x - 2497) >>> 31);
-        m[j >> 3] = m[j >> 3]! | (bit << (j & 7));
+      try {
+        // K-PKE.Decrypt (Algorithm 15): w = v - NTT^-1(ŝ^T û).
+        decode(c, 0, DU, vectorA, K);
+        decompress(vectorA, K, DU);
+        for (let i = 0; i < K; i++) ntt(vectorA, i * N);
+        decode(dk, 0, 12, vectorB, K);
+        multiply(poly, 0, vectorB, 0, N, vectorA);
+        inverseNtt(poly, 0);
+        decode(c, K * 32 * DU, DV, noise, 1);
+        decompress(noise, 1, DV);
+        for (let j = 0; j < N; j++) {
+          const x = reduce(noise[j]! - poly[j]!);
+          // Compress_1: 1 when x is nearer q/2 than 0, i.e. 833 <= x <= 2496.
+          const bit = ((832 - x) >>> 31) & ((x - 2497) >>> 31);
+          m[j >> 3] = m[j >> 3]! | (bit << (j & 7));
+        }
+        // Re-encrypt and compare (Algorithm 18); K̄ = J(z || c) replaces the key when they differ.
+        decode(ek, 0, 12, vectorB, K);
+        const { cipherText, sharedSecret } = encapsulateWith(
+          h,
+          m,
+          matrixOf(dk, ek.subarray(K * POLY12_BYTES)),
+        );
+        const zc = new Uint8Array(32 + ML_KEM768_CT_LENGTH);
+        zc.set(z);
+        zc.set(c, 32);
+        const rejected = sha3.shake256(zc, 32);
+        zc.fill(0, 0, 32);
+        let diff = 0;
+        for (let i = 0; i < ML_KEM768_CT_LENGTH; i++) diff |= cipherText[i]! ^ c[i]!;
+        // 0 when equal, -1 (all ones) when not: a select without a branch.
+        const mask = -((diff | -diff) >>> 31) & 0xff;
+        for (let i = 0; i < 32; i++)
+          sharedSecret[i] = sharedSecret[i]! ^ (mask & (sharedSecret[i]! ^ rejected[i]!));
+        rejected.fill(0);
+        return sharedSecret;
+      } finally {
+        m.fill(0);
+        wipe();
       }
-      for (const s of sHat) s.fill(0);
-      w.fill(0);
-      // Re-encrypt and compare (Algorithm 18); K̄ = J(z || c) replaces the key when they differ.
-      const rho = ek.subarray(K * POLY12_BYTES);
-      const { cipherText, sharedSecret } = encapsulateWith(
-        ek,
-        h,
-        decodeEk(ek),
-        m,
-        transposedMatrixOf(dk, rho),
-      );
-      m.fill(0);
-      const rejected = sha3.shake256(concat(z, c), 32);
-      let diff = 0;
-      for (let i = 0; i < ML_KEM768_CT_LENGTH; i++) diff |= cipherText[i]! ^ c[i]!;
-      // 0 when equal, -1 (all ones) when not: a select without a branch.
-      const mask = -((diff | -diff) >>> 31) & 0xff;
-      for (let i = 0; i < 32; i++)
-        sharedSecret[i] = sharedSecret[i]! ^ (mask & (sharedSecret[i]! ^ rejected[i]!));
-      return sharedSecret;
     },
   };
 }

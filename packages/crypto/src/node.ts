@@ -71,6 +71,23 @@ function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint
   return view(createHmac(checkHash(algorithm), key).update(data).digest());
 }
 
+/** node's AEAD options, one object for every call (node only reads it). */
+const TAG_16 = { authTagLength: 16 } as const;
+
+/**
+ * Below this, `new Uint8Array` (on the JavaScript heap up to 64 bytes, a small zero fill above)
+ * costs no more than uninitialised memory, which would take a malloc of its own.
+ */
+const UNINITIALIZED_FROM = 4096;
+
+/**
+ * CryptoProvider.allocateUninitialized: `Buffer.allocUnsafeSlow` (never the shared pool, whose
+ * slice would keep 8 KiB of unrelated data alive with the record) seen as a plain Uint8Array.
+ */
+function allocateUninitialized(length: number): Uint8Array {
+  return length < UNINITIALIZED_FROM ? new Uint8Array(length) : view(Buffer.allocUnsafeSlow(length));
+}
+
 class NodeAeadKey implements AeadKey {
   private readonly key: KeyObject;
   constructor(
@@ -91,7 +108,7 @@ class NodeAeadKey implements AeadKey {
   sealInto(nonce: Uint8Array, plaintext: Uint8Array, additionalData: Uint8Array, output: Uint8Array): void {
     checkAeadNonce(nonce);
     checkSealOutput(plaintext, output);
-    const cipher = createCipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+    const cipher = createCipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, TAG_16);
     cipher.setAAD(additionalData);
     // node has no encrypt-into-buffer API: update() returns a buffer of its own, and copying it
     // into place is the one unavoidable copy. It is read fully before output is written, so an
@@ -106,17 +123,18 @@ class NodeAeadKey implements AeadKey {
 
   sealParts(nonce: Uint8Array, parts: readonly Uint8Array[], additionalData: Uint8Array): Uint8Array[] {
     checkAeadNonce(nonce);
-    const cipher = createCipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+    const cipher = createCipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, TAG_16);
     cipher.setAAD(additionalData);
     // Stream modes: each update() returns exactly its input's ciphertext, kept as is (no copy).
-    const pieces: Uint8Array[] = [];
-    for (const part of parts) {
+    const pieces = new Array<Uint8Array>(parts.length + 1);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
       const body = cipher.update(part);
       if (body.length !== part.length) throw new CryptoError('AEAD produced an unexpected length');
-      pieces.push(view(body));
+      pieces[i] = view(body);
     }
     cipher.final();
-    pieces.push(view(cipher.getAuthTag()));
+    pieces[parts.length] = view(cipher.getAuthTag());
     return pieces;
   }
 
@@ -124,9 +142,7 @@ class NodeAeadKey implements AeadKey {
     checkAeadNonce(nonce);
     if (ciphertextAndTag.length < 16) throw new AeadAuthenticationError('AEAD input shorter than the tag');
     const split = ciphertextAndTag.length - 16;
-    const decipher = createDecipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, {
-      authTagLength: 16,
-    });
+    const decipher = createDecipheriv(this.algorithm as 'aes-128-gcm', this.key, nonce, TAG_16);
     decipher.setAuthTag(ciphertextAndTag.subarray(split));
     decipher.setAAD(additionalData);
     const plaintext = decipher.update(ciphertextAndTag.subarray(0, split));
@@ -381,6 +397,7 @@ export const nodeProvider: CryptoProvider = {
     aeadKey: (algorithm, key) => new NodeAeadKey(algorithm, key),
     ...keyAgreement,
   }),
+  allocateUninitialized,
   hash: (algorithm, data) => view(nodeCreateHash(checkHash(algorithm)).update(data).digest()),
   hmac,
   // HKDF-Extract(salt, IKM) = HMAC-Hash(salt, IKM) (RFC 5869 §2.2); an empty salt and HashLen zeros

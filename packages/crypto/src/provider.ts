@@ -70,6 +70,10 @@ export interface KeyExchangeInitiator {
   /** Validates the peer's share and returns the shared secret (TLS encoding rules:
    * X25519/X448 reject an all-zero result, FFDHE is left-padded to the prime length). */
   complete(peerPublicKey: Uint8Array): Uint8Array;
+  /** For a hybrid (X25519MLKEM768), its X25519 part as an initiator of its own, whose public key
+   * ends this one's: draft-ietf-tls-hybrid-design §3.2 lets one ClientHello send the same X25519
+   * value in the hybrid's and in X25519's key_share entries. At most one of the two completes. */
+  readonly classical?: KeyExchangeInitiator;
 }
 
 /** The responder's half: takes the initiator's share and answers with its own
@@ -136,6 +140,14 @@ export interface CryptoProvider {
 
   // Record protection
   importAeadKey(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
+  /**
+   * Memory for output the caller overwrites in full before anything reads it or it leaves the
+   * caller (sealed records): may be uninitialised, i.e. hold old bytes of this process, so a
+   * caller that cannot prove every byte is written must use `new Uint8Array` instead. Saves the
+   * zero fill of large buffers (the node provider: `Buffer.allocUnsafeSlow`); optional, absent
+   * where the platform has no such memory (the caller then uses `new Uint8Array`).
+   */
+  allocateUninitialized?(length: number): Uint8Array;
 
   // Key exchange
   supportsGroup(group: KeyExchangeGroup): boolean;

@@ -399,4 +399,9 @@ test('composeProvider routes groups and overrides members', (t) => {
   t.is(calls, 1);
   t.is(hex(counting.hash('sha256', new Uint8Array(0))), hex(nodeP.hash('sha256', new Uint8Array(0))));
   t.false(composeProvider(nodeP, { supportsGroup: () => false }).supportsGroup('x25519'));
+  // Every method of the base passes through: explicit-group DHE needs isProbablePrime.
+  for (const [key, value] of Object.entries(nodeP))
+    if (typeof value === 'function') t.is(typeof composed[key as keyof typeof composed], 'function', key);
+  t.true(composed.isProbablePrime(Uint8Array.of(0x01, 0x01)));
+  t.false(composed.isProbablePrime(Uint8Array.of(0x01, 0x00)));
 });

@@ -270,6 +270,93 @@ function randomOf(provider: CryptoProvider): (length: number) => Uint8Array {
 }
 
 /**
+ * Equal configurations as one object. The Node adapter resolves a configuration per connection
+ * (node:tls takes options per connect() call), and each connection keeps its own for its whole
+ * life: one shared object instead. A configuration is read-only and holds no per-connection
+ * state; two are equal when every list has the same names and every other field is the same
+ * value or the same object. Entries are weak: a configuration no connection uses is collected.
+ */
+class ConfigInterner {
+  /** Identities of the objects and functions a configuration refers to, for the key. */
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 0;
+  private readonly live = new Map<string, WeakRef<ResolvedConfig>>();
+  private readonly collected = new FinalizationRegistry<string>((key) => {
+    if (this.live.get(key)?.deref() === undefined) this.live.delete(key);
+  });
+
+  intern(config: ResolvedConfig): ResolvedConfig {
+    const key = this.keyOf(config);
+    const found = this.live.get(key)?.deref();
+    if (found !== undefined) return found;
+    // Its own frozen lists: a caller changing the arrays it passed must not change others' configurations.
+    const own: ResolvedConfig = Object.freeze({
+      ...config,
+      versions: frozenCopy(config.versions),
+      suites: frozenCopy(config.suites),
+      suites12: frozenCopy(config.suites12),
+      groups: frozenCopy(config.groups),
+      signatureSchemes: frozenCopy(config.signatureSchemes),
+      alpnProtocols: frozenCopy(config.alpnProtocols),
+    });
+    this.live.set(key, new WeakRef(own));
+    this.collected.register(own, key);
+    return own;
+  }
+
+  private id(value: object | undefined): number {
+    if (value === undefined) return -1;
+    let id = this.ids.get(value);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(value, id);
+    }
+    return id;
+  }
+
+  /**
+   * The names joined (none holds a comma or a space), the objects by identity, the numbers and
+   * booleans as they are, and the ALPN names as JSON (any byte may be in one).
+   */
+  private keyOf(c: ResolvedConfig): string {
+    return [
+      this.id(c.provider),
+      this.id(c.certificateCache),
+      c.versions.join(),
+      c.suites.map((s) => s.name).join(),
+      c.suites12.map((s) => s.name).join(),
+      c.groups.join(),
+      c.signatureSchemes.join(),
+      this.id(c.clock),
+      c.recordSizeLimit,
+      c.maxFragmentSize,
+      this.id(c.keyLog),
+      c.middleboxCompatibility,
+      c.recordPadding,
+      c.keyUpdateAfterRecords,
+      c.maxBufferedInput,
+      c.maxHandshakeMessageSize,
+      c.maxQueuedApplicationData,
+      this.id(c.random),
+      this.id(c.keySharePrivateKeys),
+      c.rejectUnauthorized,
+      this.id(c.verification),
+      c.halfClose,
+      this.id(c.checkServerIdentity),
+      // Last: the only part that may hold the separator.
+      JSON.stringify(c.alpnProtocols),
+    ].join(' ');
+  }
+}
+
+/** A shared list unchanged, any other list copied and frozen. */
+function frozenCopy<T>(list: readonly T[]): readonly T[] {
+  return Object.isFrozen(list) ? list : Object.freeze([...list]);
+}
+
+const CONFIGS = new ConfigInterner();
+
+/**
  * The configuration of `options`. `checkServerIdentity` (client only) is a parameter, not a later
  * spread, so that the result keeps one compact shape: it is kept by every connection.
  */
@@ -303,7 +390,7 @@ export function resolveConfig(
   const alpnProtocols = alpnList(options.alpnProtocols);
   const signatureSchemes = nonEmpty(options.signatureSchemes, DEFAULT_SIGNATURE_SCHEMES, 'signatureSchemes');
   for (const s of signatureSchemes) oneOf(s, SIGNATURE_SCHEMES, 'signatureSchemes');
-  return {
+  return CONFIGS.intern({
     provider,
     certificateCache: PEER_CERTIFICATES,
     versions,
@@ -352,5 +439,5 @@ export function resolveConfig(
     verification: options.verification ?? NO_VERIFICATION_OPTIONS,
     halfClose: options.halfClose ?? false,
     checkServerIdentity,
-  };
+  });
 }

@@ -58,6 +58,30 @@ test('HelloRetryRequest: server supports only P-384, client shares ML-KEM hybrid
   t.is(server.connection.namedGroup, 'secp384r1');
 });
 
+/** The key_share entries (group code -> key_exchange) of the first ClientHello of these options. */
+function clientShares(options: Partial<ClientOptions>): Map<number, Uint8Array> {
+  const ch = ClientHello.parse(records(makeClient(options).take())[0]!.fragment.subarray(4));
+  const ext = ch.extensions!.find((e) => e.extensionType === ExtensionType.key_share)!;
+  const shares = (ext.extensionData as { clientShares: { group: number; keyExchange: Uint8Array }[] })
+    .clientShares;
+  return new Map(shares.map((s) => [s.group, s.keyExchange]));
+}
+
+test("default groups: the X25519 share is the hybrid's X25519 key (draft-ietf-tls-hybrid-design §3.2), and completes alone", (t) => {
+  const shares = clientShares({});
+  t.deepEqual([...shares.keys()], [0x11ec, 0x001d]);
+  t.deepEqual(shares.get(0x001d), shares.get(0x11ec)!.subarray(1184));
+  // A server without ML-KEM picks X25519 from that share (no HelloRetryRequest: it was sent).
+  const { client, server } = connect({}, { groups: ['x25519'] });
+  t.is(client.connection.namedGroup, 'x25519');
+  t.is(server.connection.namedGroup, 'x25519');
+  t.is(client.connection.state, 'open');
+  // A fixed X25519 key (known-answer tests) still gets its own share.
+  const fixed = new Uint8Array(32).fill(9);
+  const own = clientShares({ keySharePrivateKeys: { x25519: fixed } });
+  t.notDeepEqual(own.get(0x001d), own.get(0x11ec)!.subarray(1184));
+});
+
 test('HelloRetryRequest with only a cookie (alwaysHelloRetry)', (t) => {
   const { client, server } = connect({}, { alwaysHelloRetry: true });
   t.is(client.connection.state, 'open');

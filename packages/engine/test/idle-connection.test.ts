@@ -126,7 +126,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
 }
 
 for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
-  test(`${version}: connections that verified the same chain share one frozen array of it`, (t) => {
+  test(`${version}: connections that received and verified the same chain share one frozen array of each`, (t) => {
     const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions: [version] });
     const client = new ClientTLS({
       serverHostname: 'localhost',
@@ -144,6 +144,10 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     t.is(first.peerCertificates.length, 2);
     t.is(second.peerCertificates, first.peerCertificates);
     t.true(Object.isFrozen(first.peerCertificates));
+    // The chain as received too.
+    t.is(first.receivedCertificates.length, 2);
+    t.is(second.receivedCertificates, first.receivedCertificates);
+    t.true(Object.isFrozen(first.receivedCertificates));
     t.throws(() => (first.peerCertificates as unknown as unknown[]).push(undefined), {
       instanceOf: TypeError,
     });
@@ -151,6 +155,7 @@ for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
     const other = new ServerTLS({ certificates: pki().chain('rsa'), versions: [version] });
     const { c: third } = connect(client, other);
     t.not(third.peerCertificates, first.peerCertificates);
+    t.not(third.receivedCertificates, first.receivedCertificates);
     t.is(third.peerCertificates.length, 2);
   });
 }
@@ -174,4 +179,84 @@ test('TLSv1.3: the session ID fact is a copy, not a view of the buffer it came i
     t.is(conn.sessionId?.buffer.byteLength, own);
   }
   t.deepEqual(c.sessionId, s.sessionId);
+});
+
+const configOf = (connection: Connection) => coreOf(connection).config;
+
+test('equal options give one frozen configuration, kept by both connections; different options their own', (t) => {
+  const versions: TLSVersion[] = ['TLSv1.3'];
+  const alpnProtocols = ['h2', 'http/1.1'];
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions, alpnProtocols });
+  const clientOptions = {
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    versions,
+    cipherSuites: ['TLS_AES_128_GCM_SHA256'],
+    alpnProtocols,
+    sessionCache: false as const,
+  };
+  // Two ClientTLS with equal options, as the Node adapter makes one per connect().
+  const { c: first } = connect(new ClientTLS(clientOptions), server);
+  const { c: second } = connect(
+    new ClientTLS({ ...clientOptions, alpnProtocols: ['h2', 'http/1.1'] }),
+    server,
+  );
+  t.is(first.state, 'open');
+  t.is(second.state, 'open');
+  t.is(configOf(second), configOf(first));
+  t.true(Object.isFrozen(configOf(first)));
+  t.true(Object.isFrozen(configOf(first).alpnProtocols));
+  // The caller's arrays are not the shared ones: changing them later changes no configuration.
+  t.not(configOf(first).versions, versions);
+  versions.push('TLSv1.2');
+  alpnProtocols.length = 0;
+  t.deepEqual(configOf(first).versions, ['TLSv1.3']);
+  t.deepEqual(configOf(first).alpnProtocols, ['h2', 'http/1.1']);
+  // Shared configuration, separate connections: own keys and facts.
+  t.not(coreOf(first).facts, coreOf(second).facts);
+  t.notDeepEqual(first.finished, second.finished);
+  // Any difference, in a list or a function, is a configuration of its own.
+  const { c: other } = connect(
+    new ClientTLS({ ...clientOptions, versions: ['TLSv1.3'], alpnProtocols: ['h2'] }),
+    server,
+  );
+  t.not(configOf(other), configOf(first));
+  t.deepEqual(other.alpnProtocol, 'h2');
+  const clock = () => Date.now();
+  const { c: clocked } = connect(
+    new ClientTLS({ ...clientOptions, versions: ['TLSv1.3'], alpnProtocols: ['h2', 'http/1.1'], clock }),
+    server,
+  );
+  t.not(configOf(clocked), configOf(first));
+  t.is(configOf(clocked).clock, clock);
+  // ALPN names may hold any byte: lists that join to the same text are still different lists.
+  const alpnConfig = (list: string[]) =>
+    coreOf(
+      new ClientTLS({ ...clientOptions, versions: ['TLSv1.3'], alpnProtocols: list }).start(
+        () => {},
+        () => {},
+      ),
+    ).config;
+  t.not(alpnConfig(['a b', 'c']), alpnConfig(['a', 'b c']));
+  t.not(alpnConfig(['a,b']), alpnConfig(['a', 'b']));
+  t.is(alpnConfig(['a b', 'c']), alpnConfig(['a b', 'c']));
+});
+
+test('a configuration no connection uses is collected', async (t) => {
+  const options = {
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    // A list no other test uses: this configuration is this test's own.
+    alpnProtocols: ['collectable-config'],
+  };
+  const config = new WeakRef(
+    coreOf(
+      new ClientTLS(options).start(
+        () => {},
+        () => {},
+      ),
+    ).config,
+  );
+  await collect();
+  t.is(config.deref(), undefined);
 });

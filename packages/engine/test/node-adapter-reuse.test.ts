@@ -1,7 +1,8 @@
 // What the adapter keeps across connections, checked against node:tls peers: createServer's TLS 1.2
 // sessions resume by session ID (RFC 5246 §7.4.1.2) on any later connection, 'keylog' still gets
-// every socket's lines while the connections of a listener-less server share one engine, and
-// connect() with the same `ca` PEM checks a chain's issuer signatures once, not per connection.
+// every socket's lines while the connections of a listener-less server share one engine,
+// connect() with the same `ca` PEM checks a chain's issuer signatures once, not per connection,
+// and connect() calls with equal options share one engine configuration but no session.
 
 import { constants } from 'node:crypto';
 import { once } from 'node:events';
@@ -115,6 +116,48 @@ test('connect() with the same ca PEM verifies the chain once: later handshakes c
     t.is(await handshake(), 1);
     t.is(await handshake(), 1);
   } finally {
+    server.close();
+  }
+});
+
+test('connect() calls with equal options share one configuration; a session is still only what `session` gives', async (t) => {
+  const p = pki();
+  const leaf = p.leaf('ecdsa');
+  const server = tls.createServer({ cert: leaf.toPem(), key: privateKeyToPem(leaf.privateKey!) }, (s) => {
+    s.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  const ca = p.root.toPem();
+  const configOf = (socket: ReturnType<typeof connect>) =>
+    (socket.connection as unknown as { core: { config: object } }).core.config;
+  const open = async (extra: { session?: Buffer; ALPNProtocols?: string[] } = {}) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca, ...extra });
+    socket.on('error', () => {});
+    await once(socket, 'secureConnect');
+    return socket;
+  };
+  const opened: ReturnType<typeof connect>[] = [];
+  try {
+    const first = await open();
+    opened.push(first);
+    // node:tls' server sends its TLS 1.3 ticket after the handshake.
+    const [session] = (await once(first, 'session')) as [Buffer];
+    const second = await open();
+    opened.push(second);
+    t.is(configOf(second), configOf(first));
+    // Equal options, but the first connection's ticket is its own: no resumption without `session`.
+    t.false(second.isSessionReused());
+    const resumed = await open({ session });
+    opened.push(resumed);
+    t.true(resumed.isSessionReused());
+    t.is(configOf(resumed), configOf(first));
+    const other = await open({ ALPNProtocols: ['h2'] });
+    opened.push(other);
+    t.not(configOf(other), configOf(first));
+  } finally {
+    for (const socket of opened) socket.destroy();
     server.close();
   }
 });

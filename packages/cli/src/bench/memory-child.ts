@@ -3,7 +3,12 @@
 // one JSON line in on stdin (MemoryJob), JSON lines out on stdout ({ port } for a server, then
 // { result }). The peer connections live in the parent process, so only this role is counted.
 import { createInterface } from 'node:readline';
-import { type MemoryJob, type MemoryResult, type MemorySnapshot, WARM } from './memory-protocol.js';
+import {
+  type MemoryJob,
+  type MemoryResult,
+  type MemorySnapshot,
+  warmConnections,
+} from './memory-protocol.js';
 import type { Side, Stack } from './stack.js';
 import { stackById } from './stacks.js';
 
@@ -32,7 +37,7 @@ async function run(job: MemoryJob): Promise<void> {
   if (job.role === 'server') {
     const listener = await stack.listen(params);
     send({ port: listener.port });
-    for (let i = 0; i < WARM; i++) sides.push(await listener.next());
+    for (let i = 0; i < warmConnections(job.count); i++) sides.push(await listener.next());
     const before = await settle();
     for (let i = 0; i < job.count; i++) sides.push(await listener.next());
     const after = await settle();
@@ -42,7 +47,7 @@ async function run(job: MemoryJob): Promise<void> {
   } else {
     const client = stack.client(params);
     const port = job.port ?? 0;
-    for (let i = 0; i < WARM; i++) sides.push(await client.connect(port));
+    for (let i = 0; i < warmConnections(job.count); i++) sides.push(await client.connect(port));
     const before = await settle();
     for (let i = 0; i < job.count; i++) sides.push(await client.connect(port));
     const after = await settle();

@@ -6,7 +6,7 @@ import { extname } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { STEP_TIMEOUT_MS } from './contender.js';
-import { type MemoryJob, type MemoryResult, WARM } from './memory-protocol.js';
+import { type MemoryJob, type MemoryResult, warmConnections } from './memory-protocol.js';
 import type { BenchPki } from './pki.js';
 import { type Side, type Stack, type Version, within } from './stack.js';
 import { stackById } from './stacks.js';
@@ -80,7 +80,7 @@ export async function measureMemory(
     if (role === 'server') {
       const { port } = (await nextMessage(messages)) as { port: number };
       const client = peer.client(params);
-      for (let i = 0; i < WARM + options.count; i++) {
+      for (let i = 0; i < warmConnections(options.count) + options.count; i++) {
         peerSides.push(
           await within(client.connect(port), STEP_TIMEOUT_MS, 'a connection to the memory child'),
         );

@@ -15,7 +15,7 @@ import type { VerifyCallback } from '../verify-callback.js';
 import { Client12, startClient12 } from './handshake12.js';
 import { startClient13 } from './handshake13.js';
 import { type ClientSession12, type ClientSession12Cache, MemoryClientSession12Cache } from './session12.js';
-import { type ClientSessionCache, MemorySessionCache, type StoredTicket } from './tickets.js';
+import { type ClientSessionCache, MemorySessionCache, VerifiedTickets } from './tickets.js';
 
 export interface ClientOptions extends CommonOptions {
   /** The server's name: sent as SNI (unless an IP address) and checked against its certificate. */
@@ -77,22 +77,6 @@ export interface ClientOptions extends CommonOptions {
    * trustRoot as usual. Needs TLS 1.3 and a suite with the PSK's hash.
    */
   readonly psk?: ExternalPskOption;
-}
-
-/**
- * Stores the tickets of a connection whose chain verified (see start). An object apart from
- * start() because it lives as long as the connection: a closure there would keep start's scope.
- */
-class VerifiedTickets {
-  constructor(
-    private readonly cache: ClientSessionCache,
-    private readonly hostname: string,
-    private readonly core: ConnectionCore,
-  ) {}
-
-  put(ticket: StoredTicket): void {
-    if (this.core.facts.peerVerification?.ok !== false) this.cache.put(this.hostname, ticket);
-  }
 }
 
 export class ClientTLS {
@@ -189,7 +173,7 @@ export class ClientTLS {
         postHandshakeAuth: this.options.postHandshakeAuth ?? false,
         externalPsk: this.externalPsk,
         ticket: cache?.take(hostname),
-        tickets: cache && new VerifiedTickets(cache, hostname, c),
+        tickets: cache && new VerifiedTickets(cache, hostname),
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,
       });
     });

@@ -24,7 +24,6 @@ import {
   ExtensionType,
   findExtension,
   HandshakeType,
-  type NewSessionTicket13Message,
   ProtocolVersion,
   PskKeyExchangeMode,
   ServerHello,
@@ -53,7 +52,7 @@ import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js'
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
 import { type PostHandshakeAuth, type TicketReceiver, Traffic13 } from '../handshake/traffic13.js';
-import { EarlySecret, finishedVerifyData, resumptionPsk } from '../keyschedule/key-schedule.js';
+import { EarlySecret, finishedVerifyData } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 import { Transcript } from '../transcript/transcript.js';
 import type { Client12 } from './handshake12.js';
@@ -286,9 +285,16 @@ export function startClient13(conn: HandshakeContext, settings: ClientSettings13
   const ctx = new ClientContext(conn, settings);
   const [first, second] = conn.config.groups;
   // A share for our preferred group; when that is the X25519MLKEM768 hybrid, one for the next
-  // (classical) group too, so servers without ML-KEM need no HelloRetryRequest.
+  // (classical) group too, so servers without ML-KEM need no HelloRetryRequest. For X25519 that is
+  // the hybrid's own X25519 key (draft-ietf-tls-hybrid-design §3.2; Go's crypto/tls does the same)
+  // unless a known-answer test fixes X25519's private key.
   const shares = new Map([ctx.startKeyShare(first!)]);
-  if (second && first === 'x25519mlkem768') shares.set(...ctx.startKeyShare(second));
+  if (second && first === 'x25519mlkem768') {
+    const classical = shares.get(GROUP_CODES.x25519mlkem768)!.classical;
+    if (second === 'x25519' && classical && !conn.config.keySharePrivateKeys.x25519)
+      shares.set(GROUP_CODES.x25519, classical);
+    else shares.set(...ctx.startKeyShare(second));
+  }
   const transcript = new Transcript(conn.config.provider);
   const offer = ctx.sendClientHello(transcript, shares, ctx.firstPsk(), undefined, undefined);
   conn.facts.sessionId = ctx.sessionId;
@@ -663,39 +669,6 @@ class ExpectCertificateVerify implements HandshakeState {
 /** Accepts a (valid) NewSessionTicket and keeps nothing: resumption is off. */
 const IGNORED_TICKETS: TicketReceiver = { receive: () => {} };
 
-/**
- * Turns NewSessionTicket messages into stored tickets. Apart from the handshake states, and an
- * object rather than a closure, so that an idle connection keeps only what tickets need: not the
- * handshake's secrets and key shares, nor a closure's context.
- */
-class TicketStore implements TicketReceiver {
-  /** The resumption secret (RFC 8446 §7.1), without a view. */
-  private readonly resumption: ArrayBuffer;
-
-  constructor(
-    private readonly conn: HandshakeContext,
-    private readonly suite: CipherSuite,
-    resumption: Uint8Array,
-    private readonly sink: NonNullable<ClientSettings13['tickets']>,
-  ) {
-    this.resumption = resumption.slice().buffer;
-  }
-
-  receive(ticket: NewSessionTicket13Message): void {
-    const { conn, suite } = this;
-    this.sink.put({
-      ticket: ticket.ticket.slice(),
-      psk: resumptionPsk(conn.config.provider, suite, new Uint8Array(this.resumption), ticket.ticketNonce),
-      suite,
-      ageAdd: ticket.ticketAgeAdd,
-      receivedAt: conn.config.clock(),
-      lifetimeMs: ticket.ticketLifetime * 1000,
-      peerCertificates: conn.facts.peerCertificates,
-      alpn: conn.facts.alpnProtocol,
-    });
-  }
-}
-
 class ExpectFinished implements HandshakeState {
   readonly name = 'ExpectFinished';
   constructor(
@@ -734,20 +707,19 @@ class ExpectFinished implements HandshakeState {
       );
       conn.sendHandshake(HandshakeType.finished, verifyData, transcript);
       conn.installKeys('write', { version: 'TLSv1.3', suite, secret: clientApp });
-      const resumption = master.resumptionSecret(transcript.current());
+      const { tickets } = ctx.settings;
       const traffic = new Traffic13(
         conn,
         suite,
         serverApp,
         clientApp,
         exporter,
-        // Without a taker the resumption secret is not kept at all.
-        ctx.settings.tickets
-          ? new TicketStore(conn, suite, resumption, ctx.settings.tickets)
-          : IGNORED_TICKETS,
+        tickets ?? IGNORED_TICKETS,
         ctx.settings.postHandshakeAuth
           ? certificateRequestResponder(conn, suite, transcript.fork(), ctx.settings.clientCertificateStore)
           : undefined,
+        // Without a taker the resumption secret is not made at all.
+        tickets ? master.resumptionSecret(transcript.current()) : undefined,
       );
       conn.handshakeComplete();
       return traffic;

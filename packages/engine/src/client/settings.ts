@@ -3,6 +3,7 @@
 import type { ClientCertificateStore, TrustStore } from '@tls-kit/certs';
 import type { ExternalPsk } from '../external-psk.js';
 import type { OcspVerification } from '../handshake/ocsp-verification.js';
+import type { TicketReceiver } from '../handshake/traffic13.js';
 import type { VerifyCallback } from '../verify-callback.js';
 import type { ClientSession12Cache } from './session12.js';
 import type { StoredTicket } from './tickets.js';
@@ -26,7 +27,7 @@ export interface ClientSettings {
   /** ClientOptions.psk, offered when there is no usable ticket (RFC 8446 §4.2.11). */
   readonly externalPsk: ExternalPsk | undefined;
   /** Where tickets go; undefined when resumption is off (tickets are then checked and dropped). */
-  readonly tickets: { put(ticket: StoredTicket): void } | undefined;
+  readonly tickets: TicketReceiver | undefined;
 }
 
 export interface Client12Settings {

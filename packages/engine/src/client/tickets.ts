@@ -1,6 +1,10 @@
 // Client-side session tickets (RFC 8446 §4.6.1) kept per server name, bounded, used once each
 // (RFC 8446 §C.4: clients should not reuse a ticket).
 import type { Certificate } from '@tls-kit/certs';
+import type { NewSessionTicket13Message } from '@tls-kit/messages';
+import type { HandshakeContext } from '../handshake/context.js';
+import type { TicketReceiver } from '../handshake/traffic13.js';
+import { resumptionPsk } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
 
 export interface StoredTicket {
@@ -44,5 +48,37 @@ export class MemorySessionCache implements ClientSessionCache {
     const ticket = list?.pop();
     if (list && list.length === 0) this.byName.delete(serverName);
     return ticket;
+  }
+}
+
+/**
+ * A connection's TLS 1.3 tickets, made into stored tickets for `cache` under `hostname`, when the
+ * chain verified: a resumption skips the certificate, so a session whose chain failed
+ * (rejectUnauthorized: false) would hide the failure. The connection keeps only this pair (its
+ * traffic state keeps the resumption secret).
+ */
+export class VerifiedTickets implements TicketReceiver {
+  constructor(
+    private readonly cache: ClientSessionCache,
+    private readonly hostname: string,
+  ) {}
+
+  receive(
+    ticket: NewSessionTicket13Message,
+    resumptionSecret: Uint8Array,
+    conn: HandshakeContext,
+    suite: CipherSuite,
+  ): void {
+    if (conn.facts.peerVerification?.ok === false) return;
+    this.cache.put(this.hostname, {
+      ticket: ticket.ticket.slice(),
+      psk: resumptionPsk(conn.config.provider, suite, resumptionSecret, ticket.ticketNonce),
+      suite,
+      ageAdd: ticket.ticketAgeAdd,
+      receivedAt: conn.config.clock(),
+      lifetimeMs: ticket.ticketLifetime * 1000,
+      peerCertificates: conn.facts.peerCertificates,
+      alpn: conn.facts.alpnProtocol,
+    });
   }
 }

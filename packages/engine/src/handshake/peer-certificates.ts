@@ -75,20 +75,26 @@ function reasonForFailure(failure: VerifyFailureReason): Reason {
 const VERIFIED: PeerVerification = Object.freeze({ ok: true });
 
 /**
- * The verified chains handed out, one frozen array per leaf (certificates come from the
- * CertificateCache and the trust store, so the same chain has the same objects): every
- * connection that verified the same path shares one array instead of keeping its own.
+ * Lists of certificates handed out to connections, one frozen array per leaf (certificates come
+ * from the CertificateCache and the trust store, so the same chain has the same objects): every
+ * connection that received, or verified, the same list shares one array instead of keeping its own.
  */
-const verifiedChains = new WeakMap<Certificate, readonly Certificate[]>();
+class SharedLists {
+  private readonly byLeaf = new WeakMap<Certificate, readonly Certificate[]>();
 
-function sharedChain(chain: readonly Certificate[]): readonly Certificate[] {
-  const leaf = chain[0]!;
-  const known = verifiedChains.get(leaf);
-  if (known && known.length === chain.length && known.every((c, i) => c === chain[i])) return known;
-  const frozen = Object.freeze(chain.slice());
-  verifiedChains.set(leaf, frozen);
-  return frozen;
+  shared(list: readonly Certificate[]): readonly Certificate[] {
+    const leaf = list[0]!;
+    const known = this.byLeaf.get(leaf);
+    if (known && known.length === list.length && known.every((c, i) => c === list[i])) return known;
+    const frozen = Object.freeze(list.slice());
+    this.byLeaf.set(leaf, frozen);
+    return frozen;
+  }
 }
+
+/** The chains as received (Certificate messages) and as verified (up to the trust anchor). */
+const receivedLists = new SharedLists();
+const verifiedChains = new SharedLists();
 
 /**
  * Validates the peer's chain with packages/certs (path, validity, usage, and hostname for
@@ -109,7 +115,7 @@ export function validatePeerChain(
 ): void {
   // Never empty: each caller deals with an empty certificate_list first (RFC 8446 §4.4.2.4).
   const [leaf, ...intermediates] = certificates as readonly [Certificate, ...Certificate[]];
-  conn.facts.receivedCertificates = certificates;
+  conn.facts.receivedCertificates = receivedLists.shared(certificates);
   const { checkServerIdentity, rejectUnauthorized, verification } = conn.config;
   const customIdentity = hostname !== undefined && checkServerIdentity !== undefined;
   let result = verifyChain({
@@ -144,7 +150,9 @@ export function validatePeerChain(
     conn.facts.peerVerification = VERIFIED;
   }
   // Unverified: the chain as received.
-  conn.facts.peerCertificates = result.ok ? sharedChain(result.chain) : certificates;
+  conn.facts.peerCertificates = result.ok
+    ? verifiedChains.shared(result.chain)
+    : conn.facts.receivedCertificates;
   // The stapled status (TLS 1.3: already in the leaf's entry), before the user's callback.
   checkStatus?.();
   if (verifyCallback) {

@@ -25,6 +25,8 @@ const MAX_TICKET_LIFETIME = 604800;
 const READ = 0;
 const WRITE = 1;
 const EXPORTER = 2;
+/** Client with a ticket receiver: the resumption secret (RFC 8446 §7.1). */
+const RESUMPTION = 3;
 
 /** Post-handshake client authentication (RFC 8446 §4.6.2), one implementation per role. */
 export interface PostHandshakeAuth {
@@ -37,9 +39,18 @@ export interface PostHandshakeAuth {
   request?(): void;
 }
 
-/** Client: takes each NewSessionTicket, once Traffic13 has checked it (RFC 8446 §4.6.1). */
+/**
+ * Client: takes each NewSessionTicket, once Traffic13 has checked it (RFC 8446 §4.6.1), with
+ * what makes its PSK (§4.6.1: from the resumption secret and the ticket's nonce). The connection
+ * and its secret are arguments, so that a receiver keeps no per-connection copy of them.
+ */
 export interface TicketReceiver {
-  receive(ticket: NewSessionTicket13Message): void;
+  receive(
+    ticket: NewSessionTicket13Message,
+    resumptionSecret: Uint8Array,
+    conn: HandshakeContext,
+    suite: CipherSuite,
+  ): void;
 }
 
 export class Traffic13 implements HandshakeState {
@@ -48,8 +59,9 @@ export class Traffic13 implements HandshakeState {
     return 'Traffic';
   }
   /**
-   * The read, write and exporter secrets in one buffer, without a view: an idle connection keeps
-   * one allocation, and views are made when a secret is used (KeyUpdate, exporters).
+   * The read, write and exporter secrets (and a client's resumption secret) in one buffer,
+   * without a view: an idle connection keeps one allocation, and views are made when a secret is
+   * used (KeyUpdate, exporters, tickets).
    */
   private readonly secrets: ArrayBuffer;
 
@@ -63,18 +75,27 @@ export class Traffic13 implements HandshakeState {
     private readonly tickets: TicketReceiver | undefined,
     /** When the client offered post_handshake_auth (RFC 8446 §4.6.2). */
     readonly postHandshakeAuth?: PostHandshakeAuth,
+    /** Client: the resumption secret, kept for `tickets` (none: the tickets need no PSK). */
+    resumptionSecret?: Uint8Array,
   ) {
     const n = suite.hashLength;
-    this.secrets = new ArrayBuffer(3 * n);
+    this.secrets = new ArrayBuffer((resumptionSecret ? 4 : 3) * n);
     const secrets = new Uint8Array(this.secrets);
     secrets.set(readSecret, READ * n);
     secrets.set(writeSecret, WRITE * n);
     secrets.set(exporterSecret, EXPORTER * n);
+    if (resumptionSecret) secrets.set(resumptionSecret, RESUMPTION * n);
   }
 
   private secret(index: number): Uint8Array {
     const n = this.suite.hashLength;
     return new Uint8Array(this.secrets, index * n, n);
+  }
+
+  /** The resumption secret, or an empty one when none was kept (its receiver makes no PSK). */
+  private resumptionSecret(): Uint8Array {
+    const at = RESUMPTION * this.suite.hashLength;
+    return this.secrets.byteLength > at ? this.secret(RESUMPTION) : new Uint8Array(0);
   }
 
   /** RFC 8446 §7.2: application_traffic_secret_N+1 replaces _N in place (the old one is gone). */
@@ -121,7 +142,8 @@ export class Traffic13 implements HandshakeState {
               refuse('ExtensionNotAllowed', `NewSessionTicket with extension ${e.extensionType}`);
             }
           }
-          if (ticket.ticketLifetime > 0) this.tickets.receive(ticket);
+          if (ticket.ticketLifetime > 0)
+            this.tickets.receive(ticket, this.resumptionSecret(), this.conn, this.suite);
           return this;
         }
         break;

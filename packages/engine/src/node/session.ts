@@ -147,48 +147,55 @@ export interface SessionEvents {
   listenerCount(event: 'session'): number;
 }
 
+/** CompactTicket's buffer: ageAdd, receivedAt, lifetimeMs and the ticket's length, then the ticket and the PSK. */
+const AGE_ADD = 0;
+const RECEIVED_AT = 4;
+const LIFETIME_MS = 12;
+const TICKET_LENGTH = 16;
+const TICKET = 20;
+
 /**
- * A TLS 1.3 session as an idle connection keeps it for getSession(): the ticket and the PSK in one
- * buffer without views, and no wrapper objects; `decoded()` gives the session back.
+ * A TLS 1.3 session as an idle connection keeps it for getSession(): its numbers, the ticket and
+ * the PSK in one buffer without views (numbers as fields would be boxed: ageAdd and the clock
+ * time are over 2^30), and no wrapper objects; `decoded()` gives the session back.
  */
 class CompactTicket {
   private readonly serverName: string;
   private readonly suite: CipherSuite;
-  private readonly ageAdd: number;
-  private readonly receivedAt: number;
-  private readonly lifetimeMs: number;
   private readonly peerCertificates: readonly Certificate[];
   private readonly alpn: string | undefined;
-  /** The ticket, then the PSK. */
   private readonly bytes: ArrayBuffer;
-  private readonly ticketLength: number;
 
   constructor(serverName: string, ticket: StoredTicket) {
     this.serverName = serverName;
     this.suite = ticket.suite;
-    this.ageAdd = ticket.ageAdd;
-    this.receivedAt = ticket.receivedAt;
-    this.lifetimeMs = ticket.lifetimeMs;
     this.peerCertificates = ticket.peerCertificates;
     this.alpn = ticket.alpn;
-    this.ticketLength = ticket.ticket.length;
-    const bytes = new Uint8Array(ticket.ticket.length + ticket.psk.length);
-    bytes.set(ticket.ticket);
-    bytes.set(ticket.psk, ticket.ticket.length);
-    this.bytes = bytes.buffer;
+    this.bytes = new ArrayBuffer(TICKET + ticket.ticket.length + ticket.psk.length);
+    const view = new DataView(this.bytes);
+    view.setUint32(AGE_ADD, ticket.ageAdd);
+    view.setFloat64(RECEIVED_AT, ticket.receivedAt);
+    view.setUint32(LIFETIME_MS, ticket.lifetimeMs);
+    // RFC 8446 §4.6.1: a ticket is at most 2^16-1 bytes.
+    view.setUint16(TICKET_LENGTH, ticket.ticket.length);
+    const bytes = new Uint8Array(this.bytes);
+    bytes.set(ticket.ticket, TICKET);
+    bytes.set(ticket.psk, TICKET + ticket.ticket.length);
   }
 
   decoded(): DecodedSession {
+    const view = new DataView(this.bytes);
+    const pskAt = TICKET + view.getUint16(TICKET_LENGTH);
     return {
       serverName: this.serverName,
       version: 'TLSv1.3',
       ticket: {
-        ticket: new Uint8Array(this.bytes, 0, this.ticketLength),
-        psk: new Uint8Array(this.bytes, this.ticketLength),
+        ticket: new Uint8Array(this.bytes, TICKET, pskAt - TICKET),
+        psk: new Uint8Array(this.bytes, pskAt),
         suite: this.suite,
-        ageAdd: this.ageAdd,
-        receivedAt: this.receivedAt,
-        lifetimeMs: this.lifetimeMs,
+        ageAdd: view.getUint32(AGE_ADD),
+        receivedAt: view.getFloat64(RECEIVED_AT),
+        lifetimeMs: view.getUint32(LIFETIME_MS),
         peerCertificates: this.peerCertificates,
         alpn: this.alpn,
       },

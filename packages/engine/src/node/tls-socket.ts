@@ -8,6 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import type { Certificate } from '@tls-kit/certs';
+import { concat } from '@tls-kit/crypto/bytes';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents } from '../core.js';
 import { TLSUsageError } from '../errors.js';
@@ -104,6 +105,11 @@ const GROUP_INFO: Record<string, { name: string; size: number }> = {
   ffdhe3072: { name: 'ffdhe3072', size: 3072 },
 };
 
+/** Output pieces under this many bytes are joined with their neighbours before they are written. */
+const SMALL_PIECE = 64;
+/** A call's output under this many bytes is joined into one buffer instead of a gather write. */
+const JOIN_BELOW = 16 * 1024;
+
 /** How long a transport may take to flush our last records (an alert, close_notify) before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -137,6 +143,11 @@ export class TLSSocket extends Duplex {
     /** After the data returned by the same call has been pushed. */
     onEnd(): void {
       queueMicrotask(() => this.socket.push(null));
+    }
+
+    /** The engine's output as pieces (records sealed without a copy of the data): one gather write. */
+    writeToWireParts(pieces: readonly Uint8Array[]): void {
+      this.socket.toWireParts(pieces);
     }
   };
 
@@ -600,13 +611,54 @@ export class TLSSocket extends Duplex {
   // --- writable -> engine -> transport ---
 
   private toWire(data: Uint8Array): void {
+    if (this.writeOut(data)) this.checkOutputBlocked();
+  }
+
+  /**
+   * A call's records as their pieces (TLS 1.3: header, the data's ciphertext, the content
+   * type's, the tag), written corked: one gather write (writev) of the socket, and no buffer
+   * the records are copied into. Runs of small pieces (a tag, the next record's header) are
+   * joined first, each becoming one small buffer instead of a write of its own. Output under
+   * JOIN_BELOW bytes (handshake flights, alerts, small writes) is joined and written whole.
+   */
+  private toWireParts(pieces: readonly Uint8Array[]): void {
+    let total = 0;
+    for (const piece of pieces) total += piece.length;
+    // A handshake flight, an alert, a small write: one buffer, as cheap to copy as to gather.
+    if (total < JOIN_BELOW) {
+      this.toWire(pieces.length === 1 ? pieces[0]! : concat(pieces));
+      return;
+    }
+    const transport = this.socket;
+    transport.cork();
+    let written = false;
+    try {
+      for (let i = 0; i < pieces.length; ) {
+        let end = i + 1;
+        if (pieces[i]!.length < SMALL_PIECE)
+          while (end < pieces.length && pieces[end]!.length < SMALL_PIECE) end++;
+        written = this.writeOut(end - i === 1 ? pieces[i]! : concat(pieces.slice(i, end))) || written;
+        i = end;
+      }
+    } finally {
+      transport.uncork();
+    }
+    if (written) this.checkOutputBlocked();
+  }
+
+  /** Writes to the transport, or queues until it connects; false when the transport is gone. */
+  private writeOut(data: Uint8Array): boolean {
     this.tracer?.record(true, data);
     if (this.beforeConnect) {
       this.beforeConnect.push(data.slice());
-      return;
+      return false;
     }
-    if (this.socket.destroyed || this.socket.writableEnded) return;
+    if (this.socket.destroyed || this.socket.writableEnded) return false;
     this.socket.write(data);
+    return true;
+  }
+
+  private checkOutputBlocked(): void {
     // Our output over the transport's high-water mark (write() returned false, so 'drain'
     // follows): reading goes on, as node:tls does (two peers writing to each other must not both
     // stop), but the engine defers the answers a peer could ask for without bound (KeyUpdate).
@@ -644,8 +696,11 @@ export class TLSSocket extends Duplex {
         callback(error as Error);
         return;
       }
-      // The write is done when the transport took the records: that is our backpressure.
-      if (this.socket.writableNeedDrain) {
+      // The write is done when the transport took the records: that is our backpressure. A
+      // transport that wrote them out at once (its buffer under the high-water mark again) has
+      // taken them, even though its own write() returned false and a 'drain' follows.
+      const transport = this.socket;
+      if (transport.writableNeedDrain && transport.writableLength >= transport.writableHighWaterMark) {
         this.pendingWriteCallback = callback;
         this.socket.once('drain', () => {
           this.pendingWriteCallback = undefined;

@@ -230,7 +230,7 @@ export class RecordLayer {
     const protection = this.writeProtection;
     const max = Math.min(protection.maxFragment, this.config.maxFragmentSize);
     if (!this.gather || !protection.sealParts) {
-      this.output.queueOutput(sealRecords(protection, type, data, max));
+      this.output.queueOutput(sealRecords(protection, type, data, max, this.config.provider));
       return;
     }
     // One empty record for empty data, as sealRecords.

@@ -1,7 +1,7 @@
 // Record protection. TLS 1.3 (RFC 8446 §5.2-5.3): AEAD over TLSInnerPlaintext with the record
 // header as additional data and nonce = write_iv XOR sequence number. TLS 1.2 adds
 // its own implementation of the same interface.
-import type { AeadKey, CryptoProvider } from '@tls-kit/crypto';
+import { type AeadKey, CryptoError, type CryptoProvider } from '@tls-kit/crypto';
 import { concat } from '@tls-kit/crypto/bytes';
 import { ContentType } from '@tls-kit/messages';
 import { refuse } from '../errors.js';
@@ -21,7 +21,10 @@ export interface RecordProtection {
   readonly maxFragment: number;
   /** Bytes on the wire, header included, of the record that carries `length` plaintext bytes. */
   recordLength(length: number): number;
-  /** Writes that whole record into `record`, exactly `recordLength(fragment.length)` bytes. */
+  /**
+   * Writes that whole record into `record`, exactly `recordLength(fragment.length)` bytes, every
+   * one of them (`record` may be uninitialised memory: see sealRecords).
+   */
   sealInto(type: number, fragment: Uint8Array, record: Uint8Array): void;
   /** One record in a buffer of its own. */
   seal(type: number, fragment: Uint8Array): Uint8Array;
@@ -48,17 +51,25 @@ export function writeHeader(record: Uint8Array, type: number, version: number, l
  * The records of `data`, cut into fragments of at most `maxFragment` bytes (one empty record for
  * empty data), each sealed straight into its place in one buffer: a record is assembled once,
  * and a call's records are sent as one write without concatenating them afterwards.
+ *
+ * With a `provider` that has `allocateUninitialized`, the buffer is uninitialised memory: it
+ * is cut into records end to end, each exactly `recordLength` bytes, and `sealInto` writes every
+ * byte of its record (header, then the sealed inner plaintext: ciphertext and tag of exactly
+ * that length, checked by the AEAD's output check or aeadSealInto's), so no old byte remains
+ * when it is returned; if a record fails, the buffer is dropped unreturned.
  */
 export function sealRecords(
   protection: RecordProtection,
   type: number,
   data: Uint8Array,
   maxFragment: number,
+  provider?: Pick<CryptoProvider, 'allocateUninitialized'>,
 ): Uint8Array {
   const count = Math.max(1, Math.ceil(data.length / maxFragment));
   const full = protection.recordLength(maxFragment);
   const last = protection.recordLength(data.length - (count - 1) * maxFragment);
-  const out = new Uint8Array((count - 1) * full + last);
+  const total = (count - 1) * full + last;
+  const out = provider?.allocateUninitialized?.(total) ?? new Uint8Array(total);
   for (let i = 0, at = 0, offset = 0; i < count; i++, at += maxFragment) {
     const length = i < count - 1 ? full : last;
     protection.sealInto(
@@ -85,8 +96,14 @@ export function aeadSealInto(
   additionalData: Uint8Array,
   output: Uint8Array,
 ): void {
-  if (aead.sealInto) aead.sealInto(nonce, plaintext, additionalData, output);
-  else output.set(aead.seal(nonce, plaintext, additionalData));
+  if (aead.sealInto) {
+    aead.sealInto(nonce, plaintext, additionalData, output);
+    return;
+  }
+  const sealed = aead.seal(nonce, plaintext, additionalData);
+  // Every byte of `output` is written (it may be uninitialised memory, see sealRecords).
+  if (sealed.length !== output.length) throw new CryptoError('AEAD produced an unexpected length');
+  output.set(sealed);
 }
 
 /** AeadKey.sealParts, or seal of the joined parts for a provider without it. */
@@ -141,6 +158,18 @@ function writeU32(bytes: Uint8Array, at: number, value: number): void {
 }
 
 const TAG = 16;
+
+/** One-byte plaintexts of the content types, made once: AEAD input only, never written to. */
+const CONTENT_TYPE_BYTES: Uint8Array[] = [];
+
+function contentTypeByte(type: number): Uint8Array {
+  let byte = CONTENT_TYPE_BYTES[type];
+  if (byte === undefined) {
+    byte = Uint8Array.of(type);
+    CONTENT_TYPE_BYTES[type] = byte;
+  }
+  return byte;
+}
 
 export class Tls13Protection implements RecordProtection {
   private seq = 0;
@@ -232,10 +261,16 @@ export class Tls13Protection implements RecordProtection {
     const header = new Uint8Array(HEADER);
     writeHeader(header, ContentType.application_data, 0x0303, innerLength + TAG);
     // TLSInnerPlaintext's tail: the content type, then the padding's zeros (RFC 8446 §5.2, §5.4).
-    const tail = new Uint8Array(innerLength - fragment.length);
-    tail[0] = type;
+    const tailLength = innerLength - fragment.length;
+    let tail: Uint8Array;
+    if (tailLength === 1) tail = contentTypeByte(type);
+    else {
+      tail = new Uint8Array(tailLength);
+      tail[0] = type;
+    }
     out.push(header);
-    for (const piece of aeadSealParts(this.aead, this.nonce(), [fragment, tail], header)) out.push(piece);
+    const pieces = aeadSealParts(this.aead, this.nonce(), [fragment, tail], header);
+    for (let i = 0; i < pieces.length; i++) out.push(pieces[i]!);
     this.seq++;
   }
 
