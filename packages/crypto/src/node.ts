@@ -13,6 +13,7 @@ import {
   createSecretKey,
   diffieHellman,
   generateKeyPairSync,
+  type JsonWebKey,
   type KeyObject,
   createHash as nodeCreateHash,
   sign as nodeSign,
@@ -27,6 +28,7 @@ import {
   UnsupportedAlgorithmError,
 } from './errors.js';
 import { hkdfExpandWithHmac } from './hkdf.js';
+import { hmacSha256, JS_HMAC_SHA256_MAX_INPUT } from './hmac-sha256.js';
 import { readSequence } from './key-der.js';
 import type { KeyAgreementPrimitives, XdhGroup } from './key-exchange.js';
 import { nodeMlKem768 } from './ml-kem768-node.js';
@@ -64,6 +66,8 @@ function checkHash(algorithm: HashAlgorithm): HashAlgorithm {
 }
 
 function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
+  // The key schedules' short HMACs: a node:crypto Hmac object costs more than the hashing.
+  if (algorithm === 'sha256' && data.length <= JS_HMAC_SHA256_MAX_INPUT) return hmacSha256(key, data);
   return view(createHmac(checkHash(algorithm), key).update(data).digest());
 }
 
@@ -156,16 +160,21 @@ class NodeAeadKey implements AeadKey {
 // X25519/X448 public keys travel as JWK (RFC 8037 §2: base64url of the raw bytes): node has no raw
 // import, and OpenSSL's JWK path is an order of magnitude faster than its DER decoder/encoder.
 // A private key given for known-answer tests goes through its fixed PKCS#8 wrapper (RFC 8410).
+// Key generation hands the public key back as JWK itself (no KeyObject to export); node's typings
+// only know both encodings or neither.
+type XdhPair = { privateKey: KeyObject; publicKey: JsonWebKey };
 const XDH_FORMS = {
   x25519: {
     crv: 'X25519',
     pkcs8Prefix: fromHex('302e020100300506032b656e04220420'),
-    generate: () => generateKeyPairSync('x25519'),
+    generate: () =>
+      generateKeyPairSync('x25519', { publicKeyEncoding: { format: 'jwk' } } as object) as unknown as XdhPair,
   },
   x448: {
     crv: 'X448',
     pkcs8Prefix: fromHex('3046020100300506032b656f043a0438'),
-    generate: () => generateKeyPairSync('x448'),
+    generate: () =>
+      generateKeyPairSync('x448', { publicKeyEncoding: { format: 'jwk' } } as object) as unknown as XdhPair,
   },
 } as const;
 
@@ -176,8 +185,8 @@ function xdhPublicKey(group: XdhGroup, raw: Uint8Array): KeyObject {
   });
 }
 
-function rawXdh(publicKey: KeyObject): Uint8Array {
-  return view(Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url'));
+function rawXdh(publicKey: JsonWebKey): Uint8Array {
+  return view(Buffer.from(publicKey.x as string, 'base64url'));
 }
 
 const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1: 'secp521r1' } as const;
@@ -185,14 +194,14 @@ const NODE_CURVE = { secp256r1: 'prime256v1', secp384r1: 'secp384r1', secp521r1:
 const keyAgreement: KeyAgreementPrimitives = {
   xdh(group, privateKey) {
     let ownKey: KeyObject;
-    let ownPublic: KeyObject;
+    let ownPublic: JsonWebKey;
     if (privateKey) {
       ownKey = createPrivateKey({
         key: buf(concat([XDH_FORMS[group].pkcs8Prefix, privateKey])),
         format: 'der',
         type: 'pkcs8',
       });
-      ownPublic = createPublicKey(ownKey);
+      ownPublic = createPublicKey(ownKey).export({ format: 'jwk' });
     } else {
       ({ privateKey: ownKey, publicKey: ownPublic } = XDH_FORMS[group].generate());
     }

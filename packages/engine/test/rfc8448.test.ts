@@ -266,6 +266,37 @@ test('§3 our server replays the trace: exact ServerHello record and handshake s
   t.is(connection.serverName, 'server');
 });
 
+test('§3 our server sends EncryptedExtensions through Finished in one record, as the trace does', (t) => {
+  const { wire } = replayServer(s3, '§3');
+  const rest = wire.subarray(s3.get('{server}  send handshake record', 'complete record').length);
+  t.is(rest[0], ContentType.application_data);
+  t.is(rest.length, 5 + ((rest[3]! << 8) | rest[4]!), 'a single record follows the ServerHello');
+  // The handshake secrets are the trace's (the test above), so its key opens our record.
+  const keys = trafficKeys(provider, suite, schedule3().serverHs);
+  const opened = new Tls13Protection(provider, suite, keys.key, keys.iv).open({
+    type: rest[0]!,
+    version: 0x0303,
+    header: rest.subarray(0, 5),
+    fragment: rest.subarray(5),
+  });
+  t.is(opened.type, ContentType.handshake);
+  const messages: Uint8Array[] = [];
+  for (let at = 0; at < opened.fragment.length; ) {
+    const end =
+      at +
+      4 +
+      ((opened.fragment[at + 1]! << 16) | (opened.fragment[at + 2]! << 8) | opened.fragment[at + 3]!);
+    messages.push(opened.fragment.subarray(at, end));
+    at = end;
+  }
+  // EncryptedExtensions, Certificate (the trace's, byte for byte), CertificateVerify, Finished.
+  t.deepEqual(
+    messages.map((m) => m[0]),
+    [8, 11, 15, 20],
+  );
+  t.is(toHex(messages[1]!), toHex(cert));
+});
+
 test('§7 compatibility mode: our server sends the exact ServerHello and change_cipher_spec records', (t) => {
   const s7 = trace('7.  Compatibility Mode');
   const { wire, secret } = replayServer(s7, '§7');

@@ -109,7 +109,7 @@ export function verifyCertificateVerify(
  * goes in the leaf's entry (§4.4.2.1).
  */
 export function sendCertificate(
-  conn: HandshakeContext,
+  conn: Pick<HandshakeContext, 'facts' | 'sendHandshake'>,
   transcript: Transcript,
   context: Uint8Array,
   chain: readonly Certificate[],
@@ -137,7 +137,7 @@ export function sendCertificate(
 
 /** Our CertificateVerify over the transcript so far (RFC 8446 §4.4.3). */
 export function sendCertificateVerify(
-  conn: HandshakeContext,
+  conn: Pick<HandshakeContext, 'config' | 'sendHandshake'>,
   transcript: Transcript,
   scheme: SignatureSchemeName,
   key: PrivateKey,
