@@ -28,7 +28,6 @@ import {
   UnsupportedAlgorithmError,
 } from './errors.js';
 import { hkdfExpandWithHmac } from './hkdf.js';
-import { hmacSha256, JS_HMAC_SHA256_MAX_INPUT } from './hmac-sha256.js';
 import { readSequence } from './key-der.js';
 import type { KeyAgreementPrimitives, XdhGroup } from './key-exchange.js';
 import { nodeMlKem768 } from './ml-kem768-node.js';
@@ -66,8 +65,6 @@ function checkHash(algorithm: HashAlgorithm): HashAlgorithm {
 }
 
 function hmac(algorithm: HashAlgorithm, key: Uint8Array, data: Uint8Array): Uint8Array {
-  // The key schedules' short HMACs: a node:crypto Hmac object costs more than the hashing.
-  if (algorithm === 'sha256' && data.length <= JS_HMAC_SHA256_MAX_INPUT) return hmacSha256(key, data);
   return view(createHmac(checkHash(algorithm), key).update(data).digest());
 }
 
