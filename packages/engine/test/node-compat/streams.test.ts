@@ -166,22 +166,27 @@ async function unreadServer(
 // nothing of it is left unread: node emits 'end' and, allowHalfOpen being false, ends its side
 // and closes. Each case with each client (or server) implementation against both servers.
 for (const peer of implementations) {
-  test(`unread-end (${peer.name} client): a server socket never read ends and closes after the client's end`, async (t) => {
-    const { node, ours } = await both(async (impl) => {
-      const { port, close, accepted } = await unreadServer(impl);
-      const c = connectTo(peer, port);
-      await once(c, 'secureConnect');
-      const { closed } = await accepted;
-      const clientClosed = eventsUntilClose(c);
-      c.resume();
-      c.end();
-      const result = { server: await closed, client: await clientClosed };
-      await close();
-      return result;
+  for (const maxVersion of ['TLSv1.3', 'TLSv1.2']) {
+    test(`unread-end (${peer.name} client, ${maxVersion}): a server socket never read ends and closes after the client's end`, async (t) => {
+      const { node, ours } = await both(async (impl) => {
+        const { port, close, accepted } = await unreadServer(impl);
+        const c = connectTo(peer, port, { maxVersion });
+        await once(c, 'secureConnect');
+        const { closed } = await accepted;
+        const clientClosed = eventsUntilClose(c);
+        c.resume();
+        c.end();
+        const result = { server: await closed, client: await clientClosed };
+        await close();
+        return result;
+      });
+      t.deepEqual(node, {
+        server: ['end', 'finish', 'close false'],
+        client: ['finish', 'end', 'close false'],
+      });
+      t.deepEqual(ours, node);
     });
-    t.deepEqual(node, { server: ['end', 'finish', 'close false'], client: ['finish', 'end', 'close false'] });
-    t.deepEqual(ours, node);
-  });
+  }
 
   test(`unread-end-half-open (${peer.name} client): with allowHalfOpen the unread server socket ends and may still write`, async (t) => {
     const { node, ours } = await both(async (impl) => {
