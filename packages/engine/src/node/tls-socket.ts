@@ -142,7 +142,7 @@ export class TLSSocket extends Duplex {
 
     /** After the data returned by the same call has been pushed. */
     onEnd(): void {
-      queueMicrotask(() => this.socket.push(null));
+      queueMicrotask(() => this.socket.endReadable());
     }
 
     /** The engine's output as pieces (records sealed without a copy of the data): one gather write. */
@@ -575,7 +575,17 @@ export class TLSSocket extends Duplex {
     // A TCP FIN without close_notify after the handshake: the data may have been truncated (RFC
     // 8446 §6.1). node:tls ends the stream cleanly then; the fact stays readable here.
     this.closedWithoutCloseNotify = true;
+    this.endReadable();
+  }
+
+  /**
+   * The peer is done sending. read(0) lets 'end' follow when nothing is left unread, also on a
+   * socket never read or resumed, as node's net.Socket does at EOF: with allowHalfOpen false our
+   * side then ends too and the connection closes. Unread data still holds 'end' back, as in node.
+   */
+  private endReadable(): void {
     this.push(null);
+    this.read(0);
   }
 
   private earlyCloseError(): Error {

@@ -2,9 +2,10 @@
 // handshake, encodings, pausing, closing) and of replacing a server's context, each run with
 // node:tls and with our adapter: ours must behave as node's does.
 import { once } from 'node:events';
-import type tls from 'node:tls';
+import net from 'node:net';
+import tls from 'node:tls';
 import test from 'ava';
-import { both, fixtures, listen, readAll, type TlsModule } from '../helpers/node-compat.js';
+import { both, fixtures, implementations, listen, readAll, type TlsModule } from '../helpers/node-compat.js';
 
 const ca = fixtures.ca1;
 
@@ -125,5 +126,112 @@ test('server-setsecurecontext: setSecureContext changes the certificate for late
     return names;
   });
   t.deepEqual(node, ['agent1', 'localhost']);
+  t.deepEqual(ours, node);
+});
+
+/** A stream's 'end', 'finish' and 'error' events in order, ending with 'close' and its hadError. */
+function eventsUntilClose(stream: NodeJS.EventEmitter): Promise<string[]> {
+  const events: string[] = [];
+  for (const name of ['end', 'finish', 'error']) stream.on(name, () => events.push(name));
+  return new Promise((resolve) =>
+    stream.once('close', (hadError) => resolve([...events, `close ${hadError}`])),
+  );
+}
+
+/**
+ * A server of `impl` that never reads its sockets: `accepted` resolves with the first secure
+ * socket's events until it closes (a promise of its own, so that one can wait for the socket).
+ */
+async function unreadServer(
+  impl: TlsModule,
+  options: object = {},
+  onSocket: (s: tls.TLSSocket) => void = () => {},
+) {
+  let resolveAccepted: (socket: { closed: Promise<string[]> }) => void = () => {};
+  const accepted = new Promise<{ closed: Promise<string[]> }>((resolve) => {
+    resolveAccepted = resolve;
+  });
+  const server = await serverOf(
+    impl,
+    (s) => {
+      resolveAccepted({ closed: eventsUntilClose(s) });
+      onSocket(s);
+    },
+    options,
+  );
+  return { ...server, accepted };
+}
+
+// A socket nobody reads (no 'data' listener, never resumed) still sees the peer's end when
+// nothing of it is left unread: node emits 'end' and, allowHalfOpen being false, ends its side
+// and closes. Each case with each client (or server) implementation against both servers.
+for (const peer of implementations) {
+  for (const maxVersion of ['TLSv1.3', 'TLSv1.2']) {
+    test(`unread-end (${peer.name} client, ${maxVersion}): a server socket never read ends and closes after the client's end`, async (t) => {
+      const { node, ours } = await both(async (impl) => {
+        const { port, close, accepted } = await unreadServer(impl);
+        const c = connectTo(peer, port, { maxVersion });
+        await once(c, 'secureConnect');
+        const { closed } = await accepted;
+        const clientClosed = eventsUntilClose(c);
+        c.resume();
+        c.end();
+        const result = { server: await closed, client: await clientClosed };
+        await close();
+        return result;
+      });
+      t.deepEqual(node, {
+        server: ['end', 'finish', 'close false'],
+        client: ['finish', 'end', 'close false'],
+      });
+      t.deepEqual(ours, node);
+    });
+  }
+
+  test(`unread-end-half-open (${peer.name} client): with allowHalfOpen the unread server socket ends and may still write`, async (t) => {
+    const { node, ours } = await both(async (impl) => {
+      const { port, close, accepted } = await unreadServer(impl, { allowHalfOpen: true }, (s) =>
+        s.once('end', () => s.end('after your end')),
+      );
+      const c = connectTo(peer, port);
+      await once(c, 'secureConnect');
+      c.end();
+      const result = { text: await readAll(c), server: await (await accepted).closed };
+      await close();
+      return result;
+    });
+    t.deepEqual(node, { text: 'after your end', server: ['end', 'finish', 'close false'] });
+    t.deepEqual(ours, node);
+  });
+
+  test(`unread-end-client (${peer.name} server): a client never read ends and closes after the server's end`, async (t) => {
+    const { node, ours } = await both(async (impl) => {
+      const { port, close } = await serverOf(peer, (s) => s.end());
+      const c = connectTo(impl, port);
+      const events = await eventsUntilClose(c);
+      await close();
+      return events;
+    });
+    t.deepEqual(node, ['end', 'finish', 'close false']);
+    t.deepEqual(ours, node);
+  });
+}
+
+test('unread-fin-without-close-notify: a server socket never read ends and closes after a bare TCP end', async (t) => {
+  const { node, ours } = await both(async (impl) => {
+    const { port, close, accepted } = await unreadServer(impl);
+    // node's client over a TCP socket of ours, ended under the TLS layer once the server has the
+    // connection (the client's Finished is in): a FIN without close_notify.
+    const raw = net.connect({ port, host: '127.0.0.1' });
+    const c = tls.connect({ socket: raw, ca, servername: 'localhost' });
+    c.on('error', () => {});
+    const { closed } = await accepted;
+    raw.end();
+    const events = await closed;
+    c.destroy();
+    await close();
+    return events;
+  });
+  t.deepEqual(node, ['end', 'finish', 'close false']);
   t.deepEqual(ours, node);
 });
