@@ -9,8 +9,10 @@ import test from 'ava';
 const runner = fileURLToPath(new URL('../../../scripts/test.mjs', import.meta.url));
 const fixture = fileURLToPath(new URL('fixtures/runner-timeout.fixture.ts', import.meta.url));
 
+// The inactivity timeout must outlast the fixture worker's start (~0.4 s here) with room for a
+// loaded machine, or it would fire before the passing test registers.
 test('a test that hangs until the timeout is reported by name, and the run still counts the rest', async (t) => {
-  const child = spawnChild(process.execPath, [runner, fixture, '--timeout=3s'], 60_000);
+  const child = spawnChild(process.execPath, [runner, fixture, '--timeout=8s'], 60_000);
   const output = await outputAtExit(child);
   t.is(await child.exited, 1, output);
   t.regex(output, /^ok \d+ - passes$/m, output);
