@@ -24,7 +24,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { clearStaleBuilds, tsc, walk } from './build.mjs';
+import { clearStaleBuilds, references, tsc, walk } from './build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -157,8 +157,8 @@ try {
   let since = Date.now();
   const names = packages.map(({ manifest }) => manifest.name);
   const referenced = (home) =>
-    (readJson(join(home, 'tsconfig.build.json')).references ?? [])
-      .map(({ path }) => readJson(join(home, dirname(path), 'package.json')).name)
+    references(join(home, 'tsconfig.build.json'))
+      .map((config) => readJson(join(dirname(config), 'package.json')).name)
       .sort();
   check(
     referenced(root).join() === [...names].sort().join(),
@@ -172,13 +172,13 @@ try {
     })
       .filter((name) => names.includes(name))
       .sort();
-    const references = referenced(join(root, 'packages', dir));
+    const built = referenced(join(root, 'packages', dir));
     check(
-      references.join() === needs.join(),
-      `packages/${dir}/tsconfig.build.json references [${references.join(', ')}], ${manifest.name} depends on [${needs.join(', ')}]`,
+      built.join() === needs.join(),
+      `packages/${dir}/tsconfig.build.json references [${built.join(', ')}], ${manifest.name} depends on [${needs.join(', ')}]`,
     );
   }
-  clearStaleBuilds({ everything: true });
+  clearStaleBuilds(join(root, 'tsconfig.build.json'), { everything: true });
   run('node', [join(root, 'scripts', 'build.mjs')], { cwd: root });
   ok(
     `build: \`pnpm build\` built the ${names.length} packages from scratch in one \`tsc -b\`; each tsconfig.build.json references the packages its package depends on (${seconds(since)})`,
