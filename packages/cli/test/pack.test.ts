@@ -1,6 +1,7 @@
 // Every package works as published. scripts/pack-check.mjs builds the six packages (one `tsc -b`),
 // packs them with pnpm, installs the tarballs with npm in a fresh folder, imports every entry point
-// from plain Node, runs real operations and the installed `tls-kit` bin, and type-checks a consumer .ts file.
+// from plain Node, runs real operations and the installed `tls-kit` bin, and type-checks a consumer
+// .ts file.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
