@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Proves the packages work as published: `pnpm -r pack` packs every workspace package
-// (each package's prepack builds it; workspace:* ranges become versions), npm installs the tarballs
+// Proves the packages work as published: `pnpm build` (scripts/build.mjs, one `tsc -b`) builds every
+// package from scratch, `pnpm -r pack` packs them (each package's prepack runs that build, which
+// finds them current; workspace:* ranges become versions), npm installs the tarballs
 // into a fresh folder where @tls-kit/* can only come from those tarballs (their scope points at a
 // closed port; @noble/* come from the npm registry), and then, with plain Node (no tsx, no custom
 // conditions): every export of every package is imported, a few real operations run, the installed
 // `tls-kit` bin runs, and a consumer .ts file is type-checked against the shipped .d.ts files.
 // Prints one line per check; exits non-zero on the first failure.
 // Usage: node scripts/pack-check.mjs [--keep]   (--keep leaves the temporary folder for inspection)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -23,6 +24,7 @@ import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { clearStaleBuilds, references, tsc, walk } from './build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const keep = process.argv.includes('--keep');
@@ -52,6 +54,17 @@ const consumerEnv = Object.fromEntries(
   ),
 );
 
+/** A finished child's output, or a CheckFailed if it did not exit with 0. */
+function outcome(command, args, cwd, { status, signal, error, stdout = '', stderr = '' }) {
+  const output = `${stdout}${stderr}`;
+  if (status !== 0) {
+    throw new CheckFailed(
+      `\`${[command, ...args].join(' ')}\` in ${cwd} exited with ${status ?? signal ?? error}\n${output}`,
+    );
+  }
+  return { stdout, output };
+}
+
 function run(command, args, { cwd, env = process.env }) {
   const result = spawnSync(command, args, {
     cwd,
@@ -60,21 +73,22 @@ function run(command, args, { cwd, env = process.env }) {
     maxBuffer: 64 * 1024 * 1024,
     shell: process.platform === 'win32',
   });
-  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
-  if (result.status !== 0) {
-    throw new CheckFailed(
-      `\`${[command, ...args].join(' ')}\` in ${cwd} exited with ${result.status ?? result.signal ?? result.error}\n${output}`,
-    );
-  }
-  return { stdout: result.stdout, output };
+  return outcome(command, args, cwd, result);
 }
 
-/** Every file under `dir`, as paths relative to it. */
-function walk(dir, prefix = '') {
-  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {
-    const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? walk(dir, path) : [path];
-  });
+/** run() without waiting: the child, and a promise of what run() would return. */
+function start(command, args, { cwd, env = process.env }) {
+  const child = spawn(command, args, { cwd, env, shell: process.platform === 'win32' });
+  const streams = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (text) => (streams.stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text) => (streams.stderr += text));
+  const result = new Promise((settle) => {
+    child.on('error', (error) => settle({ status: null, error, ...streams }));
+    child.on('close', (status, signal) => settle({ status, signal, ...streams }));
+  }).then((ended) => outcome(command, args, cwd, ended));
+  // Awaited later; a failure elsewhere first must not leave it an unhandled rejection.
+  result.catch(() => {});
+  return { child, result };
 }
 
 /** The file targets of an exports entry, with the condition path that leads to each. */
@@ -113,6 +127,7 @@ const packageOf = (specifier) =>
 const work = mkdtempSync(join(tmpdir(), 'tls-kit-pack-check-'));
 const tarballDir = join(work, 'tarballs');
 const consumer = join(work, 'consumer');
+let typeCheck; // step 4, running beside steps 5-7
 
 try {
   const pnpmVersion = readJson(join(root, 'package.json')).packageManager.replace(/^pnpm@/, '');
@@ -136,8 +151,41 @@ try {
   }
   ok(`manifests: the private ${privateNames.join(', ')} is a devDependency at most in every package.json`);
 
-  // 1. Pack. `pnpm -r` runs each prepack (the package's build) in dependency order.
+  // 1. Build every package from scratch with one `tsc -b` (`pnpm build`). Each package's
+  // tsconfig.build.json references the workspace packages it depends on, so that its build alone
+  // (its prepack) builds those first; the root tsconfig.build.json references every package.
   let since = Date.now();
+  const names = packages.map(({ manifest }) => manifest.name);
+  const referenced = (home) =>
+    references(join(home, 'tsconfig.build.json'))
+      .map((config) => readJson(join(dirname(config), 'package.json')).name)
+      .sort();
+  check(
+    referenced(root).join() === [...names].sort().join(),
+    `tsconfig.build.json references ${referenced(root).join(', ')}, not ${names.join(', ')}`,
+  );
+  for (const { dir, manifest } of packages) {
+    const needs = Object.keys({
+      ...manifest.dependencies,
+      ...manifest.optionalDependencies,
+      ...manifest.peerDependencies,
+    })
+      .filter((name) => names.includes(name))
+      .sort();
+    const built = referenced(join(root, 'packages', dir));
+    check(
+      built.join() === needs.join(),
+      `packages/${dir}/tsconfig.build.json references [${built.join(', ')}], ${manifest.name} depends on [${needs.join(', ')}]`,
+    );
+  }
+  clearStaleBuilds(join(root, 'tsconfig.build.json'), { everything: true });
+  run('node', [join(root, 'scripts', 'build.mjs')], { cwd: root });
+  ok(
+    `build: \`pnpm build\` built the ${names.length} packages from scratch in one \`tsc -b\`; each tsconfig.build.json references the packages its package depends on (${seconds(since)})`,
+  );
+
+  // 2. Pack. `pnpm -r` runs each prepack (scripts/build.mjs again), which finds its build current.
+  since = Date.now();
   run('npx', ['-y', `pnpm@${pnpmVersion}`, '-r', 'pack', '--pack-destination', tarballDir], { cwd: root });
   const tarballs = new Map();
   for (const { manifest } of packages) {
@@ -145,16 +193,16 @@ try {
     check(existsSync(join(tarballDir, file)), `pnpm pack made no ${file}`);
     tarballs.set(manifest.name, file);
   }
-  ok(`pack: built and packed ${tarballs.size} tarballs with pnpm ${pnpmVersion} (${seconds(since)})`);
+  ok(`pack: packed ${tarballs.size} tarballs with pnpm ${pnpmVersion} (${seconds(since)})`);
 
-  // 2. Install into a fresh folder. The @tls-kit scope's registry is a closed port, so a package
+  // 3. Install into a fresh folder. The @tls-kit scope's registry is a closed port, so a package
   // that did not come from a tarball fails the install instead of arriving from npmjs.org.
   since = Date.now();
   const dependencies = Object.fromEntries(
     [...tarballs].map(([name, file]) => [name, `file:../tarballs/${file}`]),
   );
   // overrides: the tarballs also answer the packages' dependencies on each other (without it npm asks
-  // the registry about them); step 3 checks that those ranges name the packed versions.
+  // the registry about them); step 5 checks that those ranges name the packed versions.
   const consumerManifest = {
     name: 'pack-check-consumer',
     private: true,
@@ -191,7 +239,31 @@ try {
       .join(', ')}) (${seconds(since)})`,
   );
 
-  // 3. What each installed package ships.
+  // 4. TypeScript consumer against the shipped .d.ts: nodenext, no custom conditions, lib check on.
+  // It takes a few seconds of one core, so it runs while steps 5-7 check the rest.
+  const typesSince = Date.now();
+  const requireFromRoot = createRequire(join(root, 'package.json'));
+  const typesNode = dirname(dirname(requireFromRoot.resolve('@types/node/package.json')));
+  const tsconfig = {
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2022'],
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      verbatimModuleSyntax: true,
+      typeRoots: [typesNode],
+      types: ['node'],
+    },
+    files: ['consumer.ts'],
+  };
+  writeFileSync(join(consumer, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  writeFileSync(join(consumer, 'consumer.ts'), consumerSource());
+  typeCheck = start('node', [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env: consumerEnv });
+
+  // 5. What each installed package ships.
   const versions = new Map(packages.map(({ manifest }) => [manifest.name, manifest.version]));
   for (const { name } of packages.map(({ manifest }) => manifest)) {
     const home = join(consumer, 'node_modules', name);
@@ -276,14 +348,14 @@ try {
     );
   }
 
-  // 4. Plain Node ESM: every entry point, then real work through the public API.
+  // 6. Plain Node ESM: every entry point, then real work through the public API.
   since = Date.now();
   writeFileSync(join(consumer, 'smoke.mjs'), smokeScript([...tarballs.keys()]));
   const smoke = run('node', ['smoke.mjs'], { cwd: consumer, env: consumerEnv });
   for (const line of smoke.stdout.trim().split('\n')) ok(line);
   ok(`node: imports and smoke checks passed (${seconds(since)})`);
 
-  // 5. The installed bin.
+  // 7. The installed bin.
   since = Date.now();
   const help = run('npx', ['--no', '--', 'tls-kit', '--help'], { cwd: consumer, env: consumerEnv });
   check(help.stdout.includes('usage: tls-kit <command>'), `tls-kit --help printed:\n${help.output}`);
@@ -311,6 +383,13 @@ try {
   check(head.stdout.split('\n').length === 4, `tls-kit demo | head -3 printed:\n${head.stdout}`);
   check(head.output === head.stdout, `tls-kit demo | head -3 wrote to stderr:\n${head.output}`);
   ok('bin: `tls-kit demo | head -3` ends quietly (nothing on stderr)');
+
+  // The consumer's type-check (step 4), before the start-up measure below, which it would slow down.
+  await typeCheck.result;
+  const ts = readJson(join(dirname(tsc), '..', 'package.json')).version;
+  ok(
+    `types: a consumer .ts type-checks against the shipped .d.ts files (typescript ${ts}, nodenext) (${seconds(typesSince)})`,
+  );
 
   // Start-up from the built dist (a measure, not a check: machines differ): plain node, the usage
   // (commands load when named, their TLS code once the flags are parsed), and s_client up to its
@@ -348,40 +427,15 @@ try {
   }
   ok('bin: without the optional node-forge, `tls-kit bench` says it is missing; the other commands run');
 
-  // 6. TypeScript consumer against the shipped .d.ts: nodenext, no custom conditions, lib check on.
-  since = Date.now();
-  const requireFromRoot = createRequire(join(root, 'package.json'));
-  const tsc = join(dirname(requireFromRoot.resolve('typescript/package.json')), 'bin', 'tsc');
-  const typesNode = dirname(dirname(requireFromRoot.resolve('@types/node/package.json')));
-  const tsconfig = {
-    compilerOptions: {
-      target: 'ES2022',
-      lib: ['ES2022'],
-      module: 'NodeNext',
-      moduleResolution: 'NodeNext',
-      strict: true,
-      noEmit: true,
-      skipLibCheck: false,
-      verbatimModuleSyntax: true,
-      typeRoots: [typesNode],
-      types: ['node'],
-    },
-    files: ['consumer.ts'],
-  };
-  writeFileSync(join(consumer, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
-  writeFileSync(join(consumer, 'consumer.ts'), consumerSource());
-  run('node', [tsc, '-p', 'tsconfig.json'], { cwd: consumer, env: consumerEnv });
-  const ts = readJson(join(dirname(tsc), '..', 'package.json')).version;
-  ok(
-    `types: a consumer .ts type-checks against the shipped .d.ts files (typescript ${ts}, nodenext) (${seconds(since)})`,
-  );
-
   console.log(`pack-check: all ${checks} checks passed in ${seconds(started)}`);
 } catch (error) {
   console.log(`not ok - ${error instanceof CheckFailed ? error.message : error?.stack}`);
   console.log(`pack-check: FAILED after ${checks} checks (${seconds(started)})`);
   process.exitCode = 1;
 } finally {
+  if (typeCheck && typeCheck.child.exitCode === null && typeCheck.child.signalCode === null) {
+    typeCheck.child.kill();
+  }
   if (keep) console.log(`pack-check: kept ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
-// Every package works as published. scripts/pack-check.mjs packs the six packages with
-// pnpm, installs the tarballs with npm in a fresh folder, imports every entry point from plain Node,
-// runs real operations and the installed `tls-kit` bin, and type-checks a consumer .ts file.
+// Every package works as published. scripts/pack-check.mjs builds the six packages (one `tsc -b`),
+// packs them with pnpm, installs the tarballs with npm in a fresh folder, imports every entry point
+// from plain Node, runs real operations and the installed `tls-kit` bin, and type-checks a consumer
+// .ts file.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
@@ -30,7 +31,8 @@ test('pnpm pack tarballs install in a fresh folder, import, run and type-check (
   t.is(status, 0, output);
   t.notRegex(output, /^not ok/m);
   for (const line of [
-    /^ok - pack: built and packed 6 tarballs with pnpm /m,
+    /^ok - build: `pnpm build` built the 6 packages from scratch in one `tsc -b`; each tsconfig\.build\.json references the packages its package depends on /m,
+    /^ok - pack: packed 6 tarballs with pnpm /m,
     /^ok - install: npm installed the 6 tarballs \(\+ \d+ packages from the registry: @noble\/ciphers, /m,
     /^ok - files: @tls-kit\/crypto@[\d.]+ ships .*exports \. \.\/node \.\/bytes \.\/der \.\/der-writer \.\/default resolve; no undeclared imports$/m,
     /^ok - import @tls-kit\/engine\/node: \d+ exports$/m,
