@@ -50,6 +50,7 @@ function bases(file) {
 const NOT_OURS = new Set([
   'lib/tls.js', // node-forge's TLS implementation (BENCHMARKS.md)
   'dist/bin.js', // the CLI's binary once built (packages/cli/README.md)
+  'dist/', // a package's build output, absent from a fresh clone (CONTRIBUTING.md)
 ]);
 
 const CODE_PATH = /^(?:\.{1,2}\/)?[\w@.-]+(?:\/[\w@.*-]+)*\/?$/;
