@@ -443,10 +443,16 @@ export class ConnectionCore implements RecordSink, RecordOutput {
    * protected.
    */
   sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
+    const raw = this.frameIntoTranscript(type, body, transcript);
+    this.records.send(ContentType.handshake, raw);
+    return raw;
+  }
+
+  /** sendHandshake without the sending, for a caller that sends several messages as one record. */
+  frameIntoTranscript(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
     const raw = frameHandshake(type, body);
     if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);
-    this.records.send(ContentType.handshake, raw);
     return raw;
   }
 

@@ -37,6 +37,8 @@ export interface HandshakeContext {
 
   /** Frames, hashes into `transcript` (the sending state's own) and sends a handshake message. */
   sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array;
+  /** sendHandshake without the sending, for a caller that sends several messages as one record. */
+  frameIntoTranscript(type: number, body: Uint8Array, transcript: Transcript): Uint8Array;
   /** Sends already framed data without touching the transcript. */
   sendRaw(type: number, data: Uint8Array): void;
   /** A warning alert that leaves the connection usable (RFC 5246 §7.2.2). */

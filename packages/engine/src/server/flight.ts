@@ -2,9 +2,8 @@
 // record, as RFC 8448 §3 shows it: RFC 8446 §5.1 lets handshake messages share a record as long as
 // none spans a key change, and one record is one AEAD seal instead of four.
 import { concat } from '@tls-kit/crypto/bytes';
-import { ContentType, HandshakeType } from '@tls-kit/messages';
+import { ContentType } from '@tls-kit/messages';
 import type { HandshakeContext } from '../handshake/context.js';
-import { frameHandshake } from '../handshake/messages.js';
 import type { Transcript } from '../transcript/transcript.js';
 
 export class EncryptedFlight {
@@ -22,9 +21,7 @@ export class EncryptedFlight {
 
   /** As HandshakeContext.sendHandshake, but the message waits for send(). */
   sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
-    const raw = frameHandshake(type, body);
-    if (type === HandshakeType.finished) this.conn.facts.finished = body.slice();
-    transcript.add(raw);
+    const raw = this.conn.frameIntoTranscript(type, body, transcript);
     this.messages.push(raw);
     return raw;
   }
