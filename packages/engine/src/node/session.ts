@@ -145,6 +145,9 @@ export function sessionTicket(bytes: Uint8Array): Buffer | undefined {
 export interface SessionEvents {
   emit(event: 'session', value: Buffer): boolean;
   listenerCount(event: 'session'): number;
+  readonly destroyed: boolean;
+  /** Runs `run` once 'secure' ('secureConnect') was emitted, at once if it was. */
+  afterSecure(run: () => void): void;
 }
 
 /** CompactTicket's buffer: ageAdd, receivedAt, lifetimeMs and the ticket's length, then the ticket and the PSK. */
@@ -203,6 +206,10 @@ class CompactTicket {
   }
 }
 
+function encodeKept(kept: CompactTicket | DecodedSession): Uint8Array {
+  return encodeSession(kept instanceof CompactTicket ? kept.decoded() : kept);
+}
+
 /**
  * The session caches of one adapter connection (TLS 1.3 and 1.2): offer the caller's session
  * (once, and only to the server name it was made for), keep the newest one (encoded only when
@@ -229,18 +236,24 @@ export class ConnectionSessionCache implements ClientSessionCache, ClientSession
   /** The newest session as bytes, or the one given. */
   bytes(): Uint8Array | undefined {
     const newest = this.newest;
-    if (newest) this.latest = encodeSession(newest instanceof CompactTicket ? newest.decoded() : newest);
+    if (newest) this.latest = encodeKept(newest);
     this.newest = undefined;
     return this.latest;
   }
 
   put(serverName: string, value: StoredTicket | ClientSession12): void {
-    this.newest =
+    const kept: CompactTicket | DecodedSession =
       'psk' in value
         ? new CompactTicket(serverName, value)
         : { serverName, version: 'TLSv1.2', session: value };
-    if (this.socket && this.socket.listenerCount('session') > 0)
-      this.socket.emit('session', Buffer.from(this.bytes()!));
+    this.newest = kept;
+    // As node:tls, 'session' follows 'secureConnect' (and a socket dropped for its chain reports
+    // none), also for a ticket read with the server's Finished (RFC 8446 §4.6.1 lets it come there).
+    const socket = this.socket;
+    socket?.afterSecure(() => {
+      if (!socket.destroyed && socket.listenerCount('session') > 0)
+        socket.emit('session', Buffer.from(encodeKept(kept)));
+    });
   }
 
   /** TLS 1.3 tickets. */
