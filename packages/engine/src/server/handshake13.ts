@@ -60,7 +60,6 @@ import {
 import { type CipherSuite, suiteById } from '../suites.js';
 import { Transcript } from '../transcript/transcript.js';
 import { chooseAlpn } from './alpn.js';
-import { EncryptedFlight } from './flight.js';
 import { clientHello12 } from './handshake12.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
 import { forServedChain, type ServerSettings, suitesByPreference } from './settings.js';
@@ -533,8 +532,7 @@ function sendServerFlight(
     });
   }
   if (n.limitExtension) ee.push(n.limitExtension);
-  const flight = new EncryptedFlight(conn);
-  flight.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.encrypted_extensions,
     EncryptedExtensions.build({ extensions: ee }),
     transcript,
@@ -543,7 +541,7 @@ function sendServerFlight(
   const requestContext = new Uint8Array(0);
   const requestClientCertificate = settings.clientAuth !== 'none' && !n.psk;
   if (requestClientCertificate) {
-    flight.sendHandshake(
+    conn.sendHandshake(
       HandshakeType.certificate_request,
       CertificateRequest13.build({
         certificateRequestContext: requestContext,
@@ -553,8 +551,8 @@ function sendServerFlight(
     );
   }
   if (chain && scheme) {
-    sendCertificate(flight, transcript, new Uint8Array(0), chain.certificates, ocsp);
-    sendCertificateVerify(flight, transcript, scheme, chain.privateKey, 'server');
+    sendCertificate(conn, transcript, new Uint8Array(0), chain.certificates, ocsp);
+    sendCertificateVerify(conn, transcript, scheme, chain.privateKey, 'server');
     conn.facts.signatureScheme = scheme;
   }
   if (n.psk?.state) {
@@ -563,12 +561,11 @@ function sendServerFlight(
       n.psk.state.clientCertificates.map((certData) => ({ certData })),
     );
   }
-  flight.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.finished,
     finishedVerifyData(config.provider, suite, serverSecret, transcript.current()),
     transcript,
   );
-  flight.send();
   const master = hs.master();
   const thServerFinished = transcript.current();
   const keys: ServerKeys = {
