@@ -112,6 +112,12 @@ export interface ConnectionEvents {
    * The pieces are the driver's to keep.
    */
   readonly writeToWireParts?: (pieces: readonly Uint8Array[]) => void;
+  /**
+   * For drivers with one events object per connection: the design's wireClose as a member of
+   * it, called instead of start()'s `wireClose`. The connection then keeps neither of start()'s
+   * functions when `writeToWireParts` is there too (an idle connection holds no closures).
+   */
+  readonly wireClose?: (immediate: boolean) => void;
 }
 
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
@@ -259,14 +265,20 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   /** The driver's transport is full (setTransportFull): an owed KeyUpdate waits until it drains. */
   private transportFull = false;
 
+  /** start()'s functions, unless `events` has writeToWireParts / wireClose in their place. */
+  private readonly writeToWire: WriteToWire | undefined;
+  private readonly closeWire: WireClose | undefined;
+
   constructor(
     readonly config: ResolvedConfig,
     readonly role: 'client' | 'server',
-    private readonly writeToWire: WriteToWire,
-    private readonly wireClose: WireClose,
+    writeToWire: WriteToWire,
+    wireClose: WireClose,
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
+    if (events.writeToWireParts === undefined) this.writeToWire = writeToWire;
+    if (events.wireClose === undefined) this.closeWire = wireClose;
     this.handshakeOnly = new HandshakeOnly();
     this.records = new RecordLayer(config, role, this, events.writeToWireParts !== undefined);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
@@ -670,7 +682,13 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     if (!output) return;
     this.output = undefined;
     if (this.events.writeToWireParts) this.events.writeToWireParts(output);
-    else this.writeToWire(output.length === 1 ? output[0]! : concat(output));
+    else this.writeToWire!(output.length === 1 ? output[0]! : concat(output));
+  }
+
+  /** The design's wireClose, through the events object when it has one. */
+  private wireClose(immediate: boolean): void {
+    if (this.events.wireClose) this.events.wireClose(immediate);
+    else this.closeWire!(immediate);
   }
 
   private invalidate(immediate: boolean): void {
