@@ -738,7 +738,7 @@ export class ConnectionCore implements RecordSink, RecordOutput {
       // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not an error by itself.
       // RFC 5246 §7.2: in TLS 1.2 any other warning leaves the connection usable too (we never
       // ask to renegotiate, so no_renegotiation is just a warning).
-      this.records.caps.warningAlert();
+      this.records.countWarningAlert();
       if (code !== AlertDescription.user_canceled) this.reportWarningAlert(code);
       return;
     }

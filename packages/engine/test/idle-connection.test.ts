@@ -373,3 +373,19 @@ test("with the events' writeToWireParts and wireClose, a connection keeps neithe
   t.is(c.ended, true);
   t.true(closes.length > 0);
 });
+
+test('TLSv1.3: the caps on records that carry nothing exist only while something is counted', (t) => {
+  const { c, s, c2s, s2c } = handshake('TLSv1.3', { client: [], server: [] });
+  const capsOf = (connection: Connection) =>
+    (coreOf(connection).records as unknown as { caps: object | undefined }).caps;
+  t.is(capsOf(c), undefined);
+  t.is(capsOf(s), undefined);
+  // A KeyUpdate is counted until application data arrives.
+  s.keyUpdate(false);
+  c.dataFromWire(s2c.shift()!);
+  t.not(capsOf(c), undefined);
+  s.dataFromApplication(new Uint8Array([1]));
+  t.deepEqual([...c.dataFromWire(s2c.shift()!)], [1]);
+  t.is(capsOf(c), undefined);
+  t.is(c2s.length, 0);
+});

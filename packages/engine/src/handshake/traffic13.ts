@@ -118,7 +118,7 @@ export class Traffic13 implements HandshakeState {
         ) {
           refuse('BadKeyUpdateRequest', `KeyUpdate request_update ${requestUpdate}`);
         }
-        this.conn.records.caps.keyUpdate();
+        this.conn.records.countKeyUpdate();
         this.conn.installKeys('read', {
           version: 'TLSv1.3',
           suite: this.suite,
