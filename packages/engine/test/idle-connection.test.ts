@@ -177,9 +177,12 @@ test('TLSv1.3: the session ID fact is a copy, not a view of the buffer it came i
   t.is(c.state, 'open');
   for (const conn of [c, s]) {
     t.is(conn.sessionId?.length, 32);
-    // The connection's own buffer, which holds its byte facts (both Finished, the session ID) only.
-    const own = (conn.finished?.length ?? 0) + (conn.peerFinished?.length ?? 0) + 32;
-    t.is(conn.sessionId?.buffer.byteLength, own);
+    // A copy of its own: nothing else of the buffer it is kept in.
+    t.is(conn.sessionId?.buffer.byteLength, 32);
+    // The connection's one buffer: both Finished, the session ID, and the traffic state's read,
+    // write and exporter secrets (no resumption secret without a session cache).
+    const { bytes } = coreOf(conn).facts as unknown as { bytes: ArrayBuffer };
+    t.is(bytes.byteLength, (conn.finished?.length ?? 0) + (conn.peerFinished?.length ?? 0) + 32 + 3 * 32);
   }
   t.deepEqual(c.sessionId, s.sessionId);
 });
