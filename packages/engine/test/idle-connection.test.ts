@@ -392,3 +392,24 @@ test('TLSv1.3: the caps on records that carry nothing exist only while something
   t.is(capsOf(c), undefined);
   t.is(c2s.length, 0);
 });
+
+test("TLSv1.3: one ClientTLS's connections share its ticket receiver; each ticket still resumes once", (t) => {
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions: ['TLSv1.3'] });
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    versions: ['TLSv1.3'],
+  });
+  const receiver = (connection: Connection) =>
+    (coreOf(connection).currentState as unknown as { tickets: object | undefined }).tickets;
+  const { c: first } = connect(client, server);
+  const { c: second } = connect(client, server);
+  const { c: third } = connect(client, server);
+  t.false(first.resumed);
+  // Each took the ticket the one before it received.
+  t.true(second.resumed);
+  t.true(third.resumed);
+  t.not(receiver(first), undefined);
+  t.is(receiver(second), receiver(first));
+  t.is(receiver(third), receiver(first));
+});
