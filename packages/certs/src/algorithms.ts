@@ -169,7 +169,11 @@ export function readSubjectPublicKeyInfo(reader: DerReader): SubjectPublicKeyInf
   inner.finish('SubjectPublicKeyInfo');
   const der = encodingOf(el);
   const keyBytes = decodeOctetAlignedBitString(bitsEl, 'subjectPublicKey');
-  const base = { der, algorithm, keyBytes };
+  // A literal per outcome, not a spread of shared fields: see CONTRIBUTING.md, "Hot paths".
+  const info = (key: PublicKey | undefined, unsupported?: string): SubjectPublicKeyInfo =>
+    unsupported === undefined
+      ? { der, algorithm, keyBytes, key }
+      : { der, algorithm, keyBytes, key, unsupported };
   const params = algorithm.parameters;
   switch (algorithm.oid) {
     case Oid.rsaEncryption:
@@ -179,32 +183,29 @@ export function readSubjectPublicKeyInfo(reader: DerReader): SubjectPublicKeyInf
         decodeNull(params);
       }
       const bits = rsaModulusBits(bitsEl);
-      return {
-        ...base,
-        key: { type: algorithm.oid === Oid.rsaEncryption ? 'rsa' : 'rsa-pss', bits, spki: der },
-      };
+      return info({ type: algorithm.oid === Oid.rsaEncryption ? 'rsa' : 'rsa-pss', bits, spki: der });
     }
     case Oid.ecPublicKey: {
       if (!params || params.tag !== Tag.OID) {
-        return { ...base, key: undefined, unsupported: 'EC key without a named curve' };
+        return info(undefined, 'EC key without a named curve');
       }
       const curve = curves[decodeOid(params)];
-      if (!curve) return { ...base, key: undefined, unsupported: `EC curve ${decodeOid(params)}` };
+      if (!curve) return info(undefined, `EC curve ${decodeOid(params)}`);
       const uncompressed = keyBytes.length === 1 + 2 * curve.size && keyBytes[0] === 4;
       const compressed = keyBytes.length === 1 + curve.size && (keyBytes[0] === 2 || keyBytes[0] === 3);
       if (!uncompressed && !compressed) {
         throw new CertificateParseError(`malformed ${curve.name} point`, bitsEl.contentOffset + 1);
       }
-      return { ...base, key: { type: 'ec', curve: curve.name, spki: der } };
+      return info({ type: 'ec', curve: curve.name, spki: der });
     }
     case Oid.ed25519:
       // RFC 8410 §3: parameters MUST be absent.
       if (params) throw new CertificateParseError('Ed25519 key parameters must be absent', params.offset);
       if (keyBytes.length !== 32)
         throw new CertificateParseError('Ed25519 key must be 32 bytes', bitsEl.offset);
-      return { ...base, key: { type: 'ed25519', spki: der } };
+      return info({ type: 'ed25519', spki: der });
     default:
-      return { ...base, key: undefined, unsupported: `public key algorithm ${algorithm.oid}` };
+      return info(undefined, `public key algorithm ${algorithm.oid}`);
   }
 }
 

@@ -307,10 +307,10 @@ function describe(keyObject: KeyObject): { type: KeyType; curve?: string; bits?:
 
 /** `spki` is the DER the key was imported from, kept as given; absent, it is exported. */
 function wrapPublic(keyObject: KeyObject, spki?: Uint8Array): PublicKey {
-  const key: PublicKey = {
-    ...describe(keyObject),
+  // Object.assign, not a spread (peers' keys are imported in every handshake): see CONTRIBUTING.md, "Hot paths".
+  const key: PublicKey = Object.assign(describe(keyObject), {
     spki: spki ?? view(keyObject.export({ format: 'der', type: 'spki' })),
-  };
+  });
   keyObjects.set(key, keyObject);
   return key;
 }
@@ -318,7 +318,7 @@ function wrapPublic(keyObject: KeyObject, spki?: Uint8Array): PublicKey {
 function wrapPrivate(keyObject: KeyObject): PrivateKey {
   const publicKey = wrapPublic(createPublicKey(keyObject));
   const pkcs8 = view(keyObject.export({ format: 'der', type: 'pkcs8' }));
-  const key: PrivateKey = { ...describe(keyObject), publicKey, pkcs8 };
+  const key: PrivateKey = Object.assign(describe(keyObject), { publicKey, pkcs8 });
   keyObjects.set(key, keyObject);
   return key;
 }

@@ -300,12 +300,12 @@ class Server12 {
         session = undefined;
       }
       const usable = session && this.usable(session);
-      if (usable) return { ...usable, fromTicket: true };
+      if (usable) return Object.assign({}, usable, { fromTicket: true });
     }
     if (tls12.sessionCache && id.length > 0) {
       const session = tls12.sessionCache.get(id);
       const usable = session && this.usable(session);
-      if (usable) return { ...usable, fromTicket: false };
+      if (usable) return Object.assign({}, usable, { fromTicket: false });
       // Only expiry evicts here: session IDs travel in clear, so a ClientHello must not be able
       // to delete someone else's session by naming it with another server name.
       if (session && expired(session, this.conn.config.clock())) tls12.sessionCache.remove(id);

@@ -70,12 +70,13 @@ class ServerHelloCodec extends BaseCodec<ServerHelloMessage> {
     const head = ServerHelloHead.read(r);
     const isHelloRetryRequest = isHelloRetryRequestRandom(head.random);
     // RFC 5246 §7.4.1.3: the extensions block is optional in TLS 1.2.
-    if (r.pos === r.end) return { ...head, isHelloRetryRequest } as ServerHelloMessage;
+    // Object.assign, not a spread: see CONTRIBUTING.md, "Hot paths".
+    if (r.pos === r.end) return Object.assign(head, { isHelloRetryRequest }) as ServerHelloMessage;
     try {
       const extensions = (
         isHelloRetryRequest ? HelloRetryRequestExtensionList : ServerHelloExtensionList
       ).read(r);
-      return { ...head, isHelloRetryRequest, extensions } as ServerHelloMessage;
+      return Object.assign(head, { isHelloRetryRequest, extensions }) as ServerHelloMessage;
     } catch (e) {
       if (e instanceof WireError) e.prependPath('extensions');
       throw e;
