@@ -110,8 +110,10 @@ const KEY_SCRATCH = new Map<number, Buffer>();
 
 class NodeAeadKey implements AeadKey {
   /**
-   * The key's bytes as a one-byte string (a character per byte: 32-48 bytes of heap) until it
-   * has been used KEY_OBJECT_AFTER times, then a KeyObject.
+   * The key's bytes as a one-byte string (a character per byte: 32-48 bytes of heap, where a
+   * Uint8Array copy takes ~200) until it has been used KEY_OBJECT_AFTER times, then a KeyObject.
+   * A string cannot be wiped; neither can the copies V8's collector makes of small typed arrays
+   * or the key buffers the caller derived, so no JavaScript provider promises erasure.
    */
   private key: string | KeyObject;
   private uses = 0;
