@@ -137,6 +137,40 @@ test('an AEAD key does not depend on the caller keeping its key buffer intact', 
   }
 });
 
+// The node provider keeps a young key as raw bytes and makes it a KeyObject after its first
+// records (KEY_OBJECT_AFTER): a long-used key must seal and open as a fresh one, by every method.
+test('an AEAD key used for many records agrees with a fresh key and the other provider at every use', (t) => {
+  const [a, b] = providers as [(typeof providers)[0], (typeof providers)[0]];
+  for (const { algorithm, keyLength } of ALGORITHMS) {
+    const raw = Uint8Array.from({ length: keyLength }, (_, i) => i * 7 + 1);
+    const used = a.importAeadKey(algorithm, raw);
+    const reference = b.importAeadKey(algorithm, raw);
+    const aad = Uint8Array.of(23, 3, 3, 0, 40);
+    for (let i = 0; i < 40; i++) {
+      const nonce = new Uint8Array(12);
+      nonce[11] = i;
+      const plaintext = new Uint8Array(i + 1).fill(i);
+      const expected = hex(reference.seal(nonce, plaintext, aad));
+      const fresh = a.importAeadKey(algorithm, raw);
+      const message = `${algorithm}, use ${i}`;
+      // Four uses of `used` per round: seal, sealInto, sealParts, open.
+      t.is(hex(used.seal(nonce, plaintext, aad)), expected, message);
+      t.is(hex(fresh.seal(nonce, plaintext, aad)), expected, message);
+      const into = new Uint8Array(plaintext.length + 16);
+      used.sealInto?.(nonce, plaintext, aad, into);
+      t.is(hex(into), expected, message);
+      t.is(
+        hex(concat(used.sealParts?.(nonce, [plaintext.subarray(0, 1), plaintext.subarray(1)], aad) ?? [])),
+        expected,
+        message,
+      );
+      t.is(hex(used.open(nonce, into, aad)), hex(plaintext), message);
+      into[0]! ^= 1;
+      t.throws(() => used.open(nonce, into, aad), { instanceOf: AeadAuthenticationError }, message);
+    }
+  }
+});
+
 // sealInto: the same bytes as seal, written into a caller's buffer (apart or in place).
 for (const provider of providers) {
   for (const { algorithm, keyLength } of ALGORITHMS) {

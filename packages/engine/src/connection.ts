@@ -157,7 +157,7 @@ export class Connection {
   }
   /** TLS 1.3: the legacy_session_id of the hellos (middlebox compatibility); TLS 1.2: the session ID (may be empty). */
   get sessionId(): Uint8Array | undefined {
-    return this.core.facts.sessionId;
+    return this.core.facts.sessionId?.slice();
   }
   /** The peer's validated chain, leaf first (from the ticket's handshake when resumed). */
   get peerCertificates(): readonly Certificate[] {

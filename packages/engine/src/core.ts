@@ -112,6 +112,12 @@ export interface ConnectionEvents {
    * The pieces are the driver's to keep.
    */
   readonly writeToWireParts?: (pieces: readonly Uint8Array[]) => void;
+  /**
+   * For drivers with one events object per connection: the design's wireClose as a member of
+   * it, called instead of start()'s `wireClose`. The connection then keeps neither of start()'s
+   * functions when `writeToWireParts` is there too (an idle connection holds no closures).
+   */
+  readonly wireClose?: (immediate: boolean) => void;
 }
 
 /** The outcome of the peer chain's validation; `ok: false` only with `rejectUnauthorized: false`. */
@@ -149,7 +155,10 @@ const NO_DATA: readonly Uint8Array[] = Object.freeze([]);
 
 const NO_SCHEMES: readonly number[] = Object.freeze([]);
 
-/** The facts of a connection; byte values are kept in one bare buffer, without a view per connection. */
+/**
+ * The facts of a connection; byte values are kept in one bare buffer, without a view per
+ * connection, and so are the TLS 1.3 traffic state's secrets (one buffer per idle connection).
+ */
 export class ConnectionFacts {
   tlsVersion: TLSVersion | undefined;
   cipherSuite: string | undefined;
@@ -174,61 +183,74 @@ export class ConnectionFacts {
   resumed = false;
   /** Client: the identity of the external PSK the server accepted (RFC 8446 §4.2.11). */
   pskIdentity: Uint8Array | undefined;
-  // finished, peerFinished and sessionId, one after the other in one bare buffer, each read a new
-  // view over it: a view or a buffer kept per value would be objects more per idle connection.
-  // Their lengths; -1: not set.
+  // finished, peerFinished, sessionId and the traffic secrets, one after the other in one bare
+  // buffer, each read a new view over it: a view or a buffer kept per value would be objects more
+  // per idle connection. Their lengths; -1: not set.
   private finishedLength = -1;
   private peerFinishedLength = -1;
   private sessionIdLength = -1;
+  private secretsLength = -1;
   private bytes: ArrayBuffer | undefined;
 
-  private view(offset: number, length: number): Uint8Array | undefined {
+  private view(index: number): Uint8Array | undefined {
+    const lengths = [this.finishedLength, this.peerFinishedLength, this.sessionIdLength, this.secretsLength];
+    let offset = 0;
+    for (let i = 0; i < index; i++) offset += Math.max(lengths[i]!, 0);
+    const length = lengths[index]!;
     return length < 0 ? undefined : new Uint8Array(this.bytes!, offset, length);
   }
 
-  /** Stores the three values anew (each is set once or twice per connection). */
-  private store(
-    finished: Uint8Array | undefined,
-    peerFinished: Uint8Array | undefined,
-    sessionId: Uint8Array | undefined,
-  ): void {
-    const parts = [finished, peerFinished, sessionId];
+  /** Stores the values anew, `value` as the one at `index` (each is set once or twice per connection). */
+  private store(index: number, value: Uint8Array | undefined): void {
+    const parts = [0, 1, 2, 3].map((i) => (i === index ? value : this.view(i)));
     const bytes = new Uint8Array(parts.reduce((n, part) => n + (part?.length ?? 0), 0));
     let offset = 0;
     for (const part of parts) {
       if (part) bytes.set(part, offset);
       offset += part?.length ?? 0;
     }
+    // The old buffer held the secrets too: wiped, not left to the collector.
+    if (this.secretsLength > 0) new Uint8Array(this.bytes!).fill(0);
     this.bytes = bytes.buffer;
-    this.finishedLength = finished?.length ?? -1;
-    this.peerFinishedLength = peerFinished?.length ?? -1;
-    this.sessionIdLength = sessionId?.length ?? -1;
+    [this.finishedLength, this.peerFinishedLength, this.sessionIdLength, this.secretsLength] = parts.map(
+      (part) => part?.length ?? -1,
+    ) as [number, number, number, number];
   }
 
   /** The verify_data of the latest Finished we sent (RFC 8446 §4.4.4, RFC 5246 §7.4.9). */
   get finished(): Uint8Array | undefined {
-    return this.view(0, this.finishedLength);
+    return this.view(0);
   }
   set finished(data: Uint8Array | undefined) {
-    this.store(data, this.peerFinished, this.sessionId);
+    this.store(0, data);
   }
 
   /** The verify_data of the peer's latest Finished. */
   get peerFinished(): Uint8Array | undefined {
-    return this.view(Math.max(this.finishedLength, 0), this.peerFinishedLength);
+    return this.view(1);
   }
   set peerFinished(data: Uint8Array | undefined) {
-    this.store(this.finished, data, this.sessionId);
+    this.store(1, data);
   }
 
   get sessionId(): Uint8Array | undefined {
-    return this.view(
-      Math.max(this.finishedLength, 0) + Math.max(this.peerFinishedLength, 0),
-      this.sessionIdLength,
-    );
+    return this.view(2);
   }
   set sessionId(id: Uint8Array | undefined) {
-    this.store(this.finished, this.peerFinished, id);
+    this.store(2, id);
+  }
+
+  /**
+   * Not a fact: the TLS 1.3 traffic state's secrets (Traffic13), kept here to share the buffer.
+   * A view, valid until a value is set again (the values then move to a new buffer and the old
+   * one is wiped); writes to it change the secrets in place. Never handed out: the other values
+   * leave as copies.
+   */
+  get trafficSecrets(): Uint8Array | undefined {
+    return this.view(3);
+  }
+  set trafficSecrets(secrets: Uint8Array | undefined) {
+    this.store(3, secrets);
   }
 }
 
@@ -259,14 +281,20 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   /** The driver's transport is full (setTransportFull): an owed KeyUpdate waits until it drains. */
   private transportFull = false;
 
+  /** start()'s functions, unless `events` has writeToWireParts / wireClose in their place. */
+  private readonly writeToWire: WriteToWire | undefined;
+  private readonly closeWire: WireClose | undefined;
+
   constructor(
     readonly config: ResolvedConfig,
     readonly role: 'client' | 'server',
-    private readonly writeToWire: WriteToWire,
-    private readonly wireClose: WireClose,
+    writeToWire: WriteToWire,
+    wireClose: WireClose,
     readonly events: ConnectionEvents,
     initial: (core: ConnectionCore) => HandshakeState,
   ) {
+    if (events.writeToWireParts === undefined) this.writeToWire = writeToWire;
+    if (events.wireClose === undefined) this.closeWire = wireClose;
     this.handshakeOnly = new HandshakeOnly();
     this.records = new RecordLayer(config, role, this, events.writeToWireParts !== undefined);
     this.state = { name: 'Start', handle: () => refuse('MessageWhileWaiting', 'not started') };
@@ -665,7 +693,13 @@ export class ConnectionCore implements RecordSink, RecordOutput {
     if (!output) return;
     this.output = undefined;
     if (this.events.writeToWireParts) this.events.writeToWireParts(output);
-    else this.writeToWire(output.length === 1 ? output[0]! : concat(output));
+    else this.writeToWire!(output.length === 1 ? output[0]! : concat(output));
+  }
+
+  /** The design's wireClose, through the events object when it has one. */
+  private wireClose(immediate: boolean): void {
+    if (this.events.wireClose) this.events.wireClose(immediate);
+    else this.closeWire!(immediate);
   }
 
   private invalidate(immediate: boolean): void {
@@ -715,7 +749,7 @@ export class ConnectionCore implements RecordSink, RecordOutput {
       // RFC 8446 §6.1: user_canceled is followed by close_notify; it is not an error by itself.
       // RFC 5246 §7.2: in TLS 1.2 any other warning leaves the connection usable too (we never
       // ask to renegotiate, so no_renegotiation is just a warning).
-      this.records.caps.warningAlert();
+      this.records.countWarningAlert();
       if (code !== AlertDescription.user_canceled) this.reportWarningAlert(code);
       return;
     }

@@ -6,10 +6,13 @@
 // and the session ID fact keeps bytes of its own, not a view of a larger buffer.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { concat } from '@tls-kit/crypto/bytes';
 import test from 'ava';
 import type { TLSVersion } from '../src/config.js';
-import type { ConnectionCore } from '../src/core.js';
+import type { ConnectionCore, ConnectionEvents } from '../src/core.js';
+import { MAX_SHARED_PEER_VALUES, sharedSchemes } from '../src/handshake/shared-lists.js';
 import { ClientTLS, type Connection, ServerTLS } from '../src/index.js';
+import { PkiStore } from './helpers/client-certificate-store.js';
 import { deliver, pair } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
 
@@ -174,9 +177,12 @@ test('TLSv1.3: the session ID fact is a copy, not a view of the buffer it came i
   t.is(c.state, 'open');
   for (const conn of [c, s]) {
     t.is(conn.sessionId?.length, 32);
-    // The connection's own buffer, which holds its byte facts (both Finished, the session ID) only.
-    const own = (conn.finished?.length ?? 0) + (conn.peerFinished?.length ?? 0) + 32;
-    t.is(conn.sessionId?.buffer.byteLength, own);
+    // A copy of its own: nothing else of the buffer it is kept in.
+    t.is(conn.sessionId?.buffer.byteLength, 32);
+    // The connection's one buffer: both Finished, the session ID, and the traffic state's read,
+    // write and exporter secrets (no resumption secret without a session cache).
+    const { bytes } = coreOf(conn).facts as unknown as { bytes: ArrayBuffer };
+    t.is(bytes.byteLength, (conn.finished?.length ?? 0) + (conn.peerFinished?.length ?? 0) + 32 + 3 * 32);
   }
   t.deepEqual(c.sessionId, s.sessionId);
 });
@@ -259,4 +265,151 @@ test('a configuration no connection uses is collected', async (t) => {
   );
   await collect();
   t.is(config.deref(), undefined);
+});
+
+for (const version of ['TLSv1.3', 'TLSv1.2'] as const) {
+  test(`${version}: a server's connections share the chain they sent and the signature_algorithms list they received`, (t) => {
+    const server = new ServerTLS({
+      certificates: pki().chain('ecdsa'),
+      versions: [version],
+      clientAuth: 'require',
+      clientTrustRoot: pki().trustStore,
+    });
+    const client = new ClientTLS({
+      serverHostname: 'localhost',
+      trustRoot: pki().trustStore,
+      versions: [version],
+      sessionCache: false,
+      clientCertificateStore: new PkiStore('ecdsa384'),
+    });
+    const { c: c1, s: s1 } = connect(client, server);
+    const { c: c2, s: s2 } = connect(client, server);
+    t.is(s1.state, 'open');
+    t.is(s2.state, 'open');
+    for (const [first, second, sent] of [
+      [s1, s2, 2],
+      [c1, c2, 1],
+    ] as const) {
+      const a = coreOf(first).facts;
+      const b = coreOf(second).facts;
+      // The chain each side sent (the client's answering the CertificateRequest).
+      t.is(a.localCertificates.length, sent);
+      t.is(b.localCertificates, a.localCertificates);
+      t.true(Object.isFrozen(a.localCertificates));
+      t.deepEqual(
+        second.localCertificates.map((cert) => cert.subject),
+        first.localCertificates.map((cert) => cert.subject),
+      );
+      // The peer's signature_algorithms (ClientHello, CertificateRequest).
+      t.true(a.peerSignatureSchemes.length > 0);
+      t.is(b.peerSignatureSchemes, a.peerSignatureSchemes);
+      t.true(Object.isFrozen(a.peerSignatureSchemes));
+      t.true(first.sharedSignatureSchemes.length > 0);
+    }
+    t.is(s1.serverName, 'localhost');
+    // Another chain: its own array.
+    const other = new ServerTLS({ certificates: pki().chain('rsa'), versions: [version] });
+    const { s: s3 } = connect(client, other);
+    t.not(coreOf(s3).facts.localCertificates, coreOf(s1).facts.localCertificates);
+    t.is(coreOf(s3).facts.localCertificates.length, 2);
+  });
+}
+
+test('signature_algorithms lists are shared up to the cap; later and longer lists are kept per connection, equal', (t) => {
+  const lists = Array.from({ length: MAX_SHARED_PEER_VALUES + 10 }, (_, i) => [0x0403, 0x0804, 0x1000 + i]);
+  const first = lists.map((list) => sharedSchemes(list));
+  const again = lists.map((list) => sharedSchemes([...list]));
+  for (const [i, list] of lists.entries()) {
+    t.deepEqual([...again[i]!], list);
+    t.true(Object.isFrozen(again[i]));
+  }
+  const shared = first.filter((list, i) => again[i] === list).length;
+  // Other tests of this file may have taken some of the table's places.
+  t.true(shared > 0 && shared <= MAX_SHARED_PEER_VALUES, `${shared}`);
+  t.is(first.at(-1) === again.at(-1), false);
+  const long = Array.from({ length: 100 }, (_, i) => i);
+  t.not(sharedSchemes(long), sharedSchemes(long));
+  t.deepEqual([...sharedSchemes(long)], long);
+});
+
+test("with the events' writeToWireParts and wireClose, a connection keeps neither of start()'s functions", async (t) => {
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa') });
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    sessionCache: false,
+  });
+  const c2s: Uint8Array[] = [];
+  const s2c: Uint8Array[] = [];
+  const closes: boolean[] = [];
+  const refs: WeakRef<object>[] = [];
+  const start = (tls: ClientTLS | ServerTLS, events: ConnectionEvents): Connection => {
+    const write = () => t.fail("start()'s writeToWire was called");
+    const close = () => t.fail("start()'s wireClose was called");
+    refs.push(new WeakRef(write), new WeakRef(close));
+    return tls.start(write, close, undefined, events);
+  };
+  const c = start(client, {
+    writeToWireParts: (pieces) => c2s.push(concat(pieces)),
+    wireClose: (immediate) => closes.push(immediate),
+  });
+  // The server with start()'s functions only: they are used and kept.
+  const s = server.start(
+    (data) => s2c.push(data),
+    () => {},
+  );
+  for (let i = 0; i < 10 && (c2s.length > 0 || s2c.length > 0); i++) {
+    while (c2s.length > 0) s.dataFromWire(c2s.shift()!);
+    while (s2c.length > 0) c.dataFromWire(s2c.shift()!);
+  }
+  t.is(c.state, 'open');
+  await collect();
+  t.deepEqual(
+    refs.map((r) => r.deref()),
+    refs.map(() => undefined),
+  );
+  // Data and the close go through the events.
+  c.dataFromApplication(new Uint8Array([7]));
+  t.deepEqual([...s.dataFromWire(c2s.shift()!)], [7]);
+  s.applicationFinished();
+  c.dataFromWire(s2c.shift()!);
+  t.is(c.ended, true);
+  t.true(closes.length > 0);
+});
+
+test('TLSv1.3: the caps on records that carry nothing exist only while something is counted', (t) => {
+  const { c, s, c2s, s2c } = handshake('TLSv1.3', { client: [], server: [] });
+  const capsOf = (connection: Connection) =>
+    (coreOf(connection).records as unknown as { caps: object | undefined }).caps;
+  t.is(capsOf(c), undefined);
+  t.is(capsOf(s), undefined);
+  // A KeyUpdate is counted until application data arrives.
+  s.keyUpdate(false);
+  c.dataFromWire(s2c.shift()!);
+  t.not(capsOf(c), undefined);
+  s.dataFromApplication(new Uint8Array([1]));
+  t.deepEqual([...c.dataFromWire(s2c.shift()!)], [1]);
+  t.is(capsOf(c), undefined);
+  t.is(c2s.length, 0);
+});
+
+test("TLSv1.3: one ClientTLS's connections share its ticket receiver; each ticket still resumes once", (t) => {
+  const server = new ServerTLS({ certificates: pki().chain('ecdsa'), versions: ['TLSv1.3'] });
+  const client = new ClientTLS({
+    serverHostname: 'localhost',
+    trustRoot: pki().trustStore,
+    versions: ['TLSv1.3'],
+  });
+  const receiver = (connection: Connection) =>
+    (coreOf(connection).currentState as unknown as { tickets: object | undefined }).tickets;
+  const { c: first } = connect(client, server);
+  const { c: second } = connect(client, server);
+  const { c: third } = connect(client, server);
+  t.false(first.resumed);
+  // Each took the ticket the one before it received.
+  t.true(second.resumed);
+  t.true(third.resumed);
+  t.not(receiver(first), undefined);
+  t.is(receiver(second), receiver(first));
+  t.is(receiver(third), receiver(first));
 });

@@ -161,3 +161,52 @@ test('connect() calls with equal options share one configuration; a session is s
     server.close();
   }
 });
+
+test('TLS 1.3: getSession() without a session listener (the newest ticket kept compact) resumes against node:tls, ALPN and all', async (t) => {
+  const p = pki();
+  const leaf = p.leaf('ecdsa');
+  const server = tls.createServer(
+    { cert: leaf.toPem(), key: privateKeyToPem(leaf.privateKey!), ALPNProtocols: ['h2'] },
+    (s) => {
+      s.on('error', () => {});
+      // Written after node's tickets: once the client read it, it has them.
+      s.write('after the tickets');
+    },
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as net.AddressInfo).port;
+  const options = {
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: p.root.toPem(),
+    ALPNProtocols: ['h2'],
+  };
+  const opened: ReturnType<typeof connect>[] = [];
+  try {
+    const first = connect(options);
+    opened.push(first);
+    first.on('error', () => {});
+    await once(first, 'data');
+    const session = first.getSession();
+    const ticket = first.getTLSTicket();
+    t.truthy(session);
+    t.truthy(ticket);
+    // Asked again: the same session, now encoded.
+    t.deepEqual(first.getSession(), session);
+    const decoded = JSON.parse(session!.toString()) as { serverName: string; alpn: string; ticket: string };
+    t.is(decoded.serverName, 'localhost');
+    t.is(decoded.alpn, 'h2');
+    t.is(decoded.ticket, ticket!.toString('base64'));
+    const resumed = connect({ ...options, session: session! });
+    opened.push(resumed);
+    resumed.on('error', () => {});
+    await once(resumed, 'secureConnect');
+    t.true(resumed.isSessionReused());
+    t.is(resumed.alpnProtocol, 'h2');
+  } finally {
+    for (const socket of opened) socket.destroy();
+    server.close();
+  }
+});

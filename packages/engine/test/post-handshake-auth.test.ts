@@ -371,6 +371,15 @@ test('requestClientCertificate: our client answers, the server gets the verified
       pki().leaf('ed25519').subject.toString(),
     );
   }
+  // Each answer's Finished moved the byte facts, with the traffic secrets kept beside them, to a
+  // new buffer: both sides' secrets still agree (exporters, KeyUpdate, data).
+  const label = 'EXPERIMENTAL after post-handshake auth';
+  t.deepEqual(
+    p.client.connection.exportKeyingMaterial(label, text('c'), 32),
+    p.server.connection.exportKeyingMaterial(label, text('c'), 32),
+  );
+  p.server.connection.keyUpdate(true);
+  p.pump();
   p.client.connection.dataFromApplication(text('still open'));
   p.pump();
   t.is(str(p.server.received), 'still open');

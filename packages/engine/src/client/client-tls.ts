@@ -84,6 +84,8 @@ export class ClientTLS {
   private readonly hostname: string;
   private readonly trustStore: TrustStore;
   private readonly sessionCache: ClientSessionCache | undefined;
+  /** Where every connection's TLS 1.3 tickets go (one receiver for all). */
+  private readonly tickets: VerifiedTickets | undefined;
   private readonly sessionCache12: ClientSession12Cache | undefined;
   private readonly externalPsk: ExternalPsk | undefined;
 
@@ -117,6 +119,7 @@ export class ClientTLS {
     this.trustStore = options.trustRoot ?? TrustStore.system();
     this.sessionCache =
       options.sessionCache === false ? undefined : (options.sessionCache ?? new MemorySessionCache());
+    this.tickets = this.sessionCache && new VerifiedTickets(this.sessionCache, this.hostname);
     this.sessionCache12 =
       options.sessionCache === false
         ? undefined
@@ -173,7 +176,7 @@ export class ClientTLS {
         postHandshakeAuth: this.options.postHandshakeAuth ?? false,
         externalPsk: this.externalPsk,
         ticket: cache?.take(hostname),
-        tickets: cache && new VerifiedTickets(cache, hostname),
+        tickets: this.tickets,
         tls12: versions.includes('TLSv1.2') ? new Client12(c, settings12, true) : undefined,
       });
     });

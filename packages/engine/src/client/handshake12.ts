@@ -63,6 +63,7 @@ import { decode, frameHandshake, type HandshakeMessage } from '../handshake/mess
 import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
+import { localChains, sharedSchemes } from '../handshake/shared-lists.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { MAX_PLAINTEXT } from '../protocol.js';
 import type { Tls12CipherSuite } from '../suites.js';
@@ -604,13 +605,13 @@ class ExpectServerHelloDone extends ClientState12 {
     const { config } = conn;
     let signer: { chain: LocalChain; scheme: SignatureSchemeName } | undefined;
     if (request) {
-      conn.facts.peerSignatureSchemes = request.supportedSignatureAlgorithms;
+      conn.facts.peerSignatureSchemes = sharedSchemes(request.supportedSignatureAlgorithms);
       const scheme = chain
         ? chooseScheme12(config.signatureSchemes, request.supportedSignatureAlgorithms, chain.privateKey)
         : undefined;
       if (chain && scheme) signer = { chain, scheme };
       // RFC 5246 §7.4.6: without a suitable certificate, an empty Certificate message.
-      if (signer) conn.facts.localCertificates = signer.chain.certificates;
+      if (signer) conn.facts.localCertificates = localChains.shared(signer.chain.certificates);
       const certificateList = signer ? signer.chain.certificates.map((c) => c.getAsn1Bytes()) : [];
       conn.sendHandshake(HandshakeType.certificate, Certificate12.build({ certificateList }), transcript);
     }

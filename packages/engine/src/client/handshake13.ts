@@ -51,6 +51,7 @@ import { decode, frameHandshake, type HandshakeMessage } from '../handshake/mess
 import { acceptStapledResponse, checkStapledStatus } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { acceptRecordLimits, maxFragmentLengthCode } from '../handshake/record-limits.js';
+import { sharedSchemes } from '../handshake/shared-lists.js';
 import { type PostHandshakeAuth, type TicketReceiver, Traffic13 } from '../handshake/traffic13.js';
 import { EarlySecret, finishedVerifyData } from '../keyschedule/key-schedule.js';
 import type { CipherSuite } from '../suites.js';
@@ -581,7 +582,7 @@ function sendClientCertificate(
   const peerSchemes =
     findExtension(request.extensions, ExtensionType.signature_algorithms)?.extensionData
       .supportedSignatureAlgorithms ?? [];
-  conn.facts.peerSignatureSchemes = peerSchemes;
+  conn.facts.peerSignatureSchemes = sharedSchemes(peerSchemes);
   const scheme = chain
     ? chooseSignatureScheme(conn.config.signatureSchemes, peerSchemes, chain.privateKey)
     : undefined;

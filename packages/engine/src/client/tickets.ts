@@ -52,10 +52,10 @@ export class MemorySessionCache implements ClientSessionCache {
 }
 
 /**
- * A connection's TLS 1.3 tickets, made into stored tickets for `cache` under `hostname`, when the
- * chain verified: a resumption skips the certificate, so a session whose chain failed
- * (rejectUnauthorized: false) would hide the failure. The connection keeps only this pair (its
- * traffic state keeps the resumption secret).
+ * The TLS 1.3 tickets of a ClientTLS's connections, made into stored tickets for `cache` under
+ * `hostname`, when the connection's chain verified: a resumption skips the certificate, so a
+ * session whose chain failed (rejectUnauthorized: false) would hide the failure. One per
+ * ClientTLS: the connection and its resumption secret (kept by its traffic state) are arguments.
  */
 export class VerifiedTickets implements TicketReceiver {
   constructor(

@@ -19,6 +19,7 @@ import type { Transcript } from '../transcript/transcript.js';
 import type { HandshakeContext } from './context.js';
 import { extensionName } from './messages.js';
 import { verifyPeerSignature } from './peer-signature.js';
+import { localChains } from './shared-lists.js';
 
 const E = ExtensionType;
 
@@ -115,7 +116,7 @@ export function sendCertificate(
   chain: readonly Certificate[],
   ocspResponse?: Uint8Array,
 ): void {
-  conn.facts.localCertificates = chain;
+  conn.facts.localCertificates = localChains.shared(chain);
   const certificateList = chain.map((c, i) => ({
     certData: c.getAsn1Bytes(),
     extensions:

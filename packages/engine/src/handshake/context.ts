@@ -12,7 +12,7 @@ import type { Transcript } from '../transcript/transcript.js';
 /** The record layer's controls a handshake uses (RFC 8446 §5, RFC 8449, RFC 6066 §4). */
 export type HandshakeRecords = Pick<
   RecordLayer,
-  | 'caps'
+  | 'countKeyUpdate'
   | 'clientHelloExchanged'
   | 'sendChangeCipherSpecOnce'
   | 'setLimits'

@@ -15,6 +15,7 @@ import type { Reason } from '../reasons.js';
 import type { VerifyCallback } from '../verify-callback.js';
 import type { HandshakeContext } from './context.js';
 import { extensionName } from './messages.js';
+import { SharedLists } from './shared-lists.js';
 
 const NONE: ReadonlySet<number> = new Set();
 
@@ -73,24 +74,6 @@ function reasonForFailure(failure: VerifyFailureReason): Reason {
 
 /** One verdict object shared by every verified connection (it is immutable). */
 const VERIFIED: PeerVerification = Object.freeze({ ok: true });
-
-/**
- * Lists of certificates handed out to connections, one frozen array per leaf (certificates come
- * from the CertificateCache and the trust store, so the same chain has the same objects): every
- * connection that received, or verified, the same list shares one array instead of keeping its own.
- */
-class SharedLists {
-  private readonly byLeaf = new WeakMap<Certificate, readonly Certificate[]>();
-
-  shared(list: readonly Certificate[]): readonly Certificate[] {
-    const leaf = list[0]!;
-    const known = this.byLeaf.get(leaf);
-    if (known && known.length === list.length && known.every((c, i) => c === list[i])) return known;
-    const frozen = Object.freeze(list.slice());
-    this.byLeaf.set(leaf, frozen);
-    return frozen;
-  }
-}
 
 /** The chains as received (Certificate messages) and as verified (up to the trust anchor). */
 const receivedLists = new SharedLists();

@@ -58,12 +58,6 @@ export class Traffic13 implements HandshakeState {
   get name(): string {
     return 'Traffic';
   }
-  /**
-   * The read, write and exporter secrets (and a client's resumption secret) in one buffer,
-   * without a view: an idle connection keeps one allocation, and views are made when a secret is
-   * used (KeyUpdate, exporters, tickets).
-   */
-  private readonly secrets: ArrayBuffer;
 
   constructor(
     private readonly conn: HandshakeContext,
@@ -78,24 +72,29 @@ export class Traffic13 implements HandshakeState {
     /** Client: the resumption secret, kept for `tickets` (none: the tickets need no PSK). */
     resumptionSecret?: Uint8Array,
   ) {
+    // The read, write and exporter secrets (and a client's resumption secret) go in the buffer
+    // of the connection's byte facts: an idle connection keeps one allocation, and views are made
+    // when a secret is used (KeyUpdate, exporters, tickets).
     const n = suite.hashLength;
-    this.secrets = new ArrayBuffer((resumptionSecret ? 4 : 3) * n);
-    const secrets = new Uint8Array(this.secrets);
+    const secrets = new Uint8Array((resumptionSecret ? 4 : 3) * n);
     secrets.set(readSecret, READ * n);
     secrets.set(writeSecret, WRITE * n);
     secrets.set(exporterSecret, EXPORTER * n);
     if (resumptionSecret) secrets.set(resumptionSecret, RESUMPTION * n);
+    conn.facts.trafficSecrets = secrets;
+    secrets.fill(0);
   }
 
+  /** A view of one secret, used at once (setting a byte fact moves the buffer). */
   private secret(index: number): Uint8Array {
     const n = this.suite.hashLength;
-    return new Uint8Array(this.secrets, index * n, n);
+    return this.conn.facts.trafficSecrets!.subarray(index * n, (index + 1) * n);
   }
 
   /** The resumption secret, or an empty one when none was kept (its receiver makes no PSK). */
   private resumptionSecret(): Uint8Array {
     const at = RESUMPTION * this.suite.hashLength;
-    return this.secrets.byteLength > at ? this.secret(RESUMPTION) : new Uint8Array(0);
+    return this.conn.facts.trafficSecrets!.length > at ? this.secret(RESUMPTION) : new Uint8Array(0);
   }
 
   /** RFC 8446 §7.2: application_traffic_secret_N+1 replaces _N in place (the old one is gone). */
@@ -118,7 +117,7 @@ export class Traffic13 implements HandshakeState {
         ) {
           refuse('BadKeyUpdateRequest', `KeyUpdate request_update ${requestUpdate}`);
         }
-        this.conn.records.caps.keyUpdate();
+        this.conn.records.countKeyUpdate();
         this.conn.installKeys('read', {
           version: 'TLSv1.3',
           suite: this.suite,

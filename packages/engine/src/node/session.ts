@@ -150,64 +150,41 @@ export interface SessionEvents {
   afterSecure(run: () => void): void;
 }
 
-/** CompactTicket's buffer: ageAdd, receivedAt, lifetimeMs and the ticket's length, then the ticket and the PSK. */
+/** A session the engine gave a cache, for encodeSession. */
+function decodedSession(serverName: string, value: StoredTicket | ClientSession12): DecodedSession {
+  return 'psk' in value
+    ? { serverName, version: 'TLSv1.3', ticket: value }
+    : { serverName, version: 'TLSv1.2', session: value };
+}
+
+/**
+ * The newest TLS 1.3 session's bytes: ageAdd, receivedAt, lifetimeMs, the ticket's length, the
+ * SNI name's length, then the ticket, the PSK and the name, in one buffer without views (numbers as
+ * fields would be boxed: ageAdd and the clock time are over 2^30).
+ */
 const AGE_ADD = 0;
 const RECEIVED_AT = 4;
 const LIFETIME_MS = 12;
 const TICKET_LENGTH = 16;
+const NAME_LENGTH = 18;
 const TICKET = 20;
 
-/**
- * A TLS 1.3 session as an idle connection keeps it for getSession(): its numbers, the ticket and
- * the PSK in one buffer without views (numbers as fields would be boxed: ageAdd and the clock
- * time are over 2^30), and no wrapper objects; `decoded()` gives the session back.
- */
-class CompactTicket {
-  private readonly serverName: string;
-  private readonly suite: CipherSuite;
-  private readonly peerCertificates: readonly Certificate[];
-  private readonly alpn: string | undefined;
-  private readonly bytes: ArrayBuffer;
-
-  constructor(serverName: string, ticket: StoredTicket) {
-    this.serverName = serverName;
-    this.suite = ticket.suite;
-    this.peerCertificates = ticket.peerCertificates;
-    this.alpn = ticket.alpn;
-    this.bytes = new ArrayBuffer(TICKET + ticket.ticket.length + ticket.psk.length);
-    const view = new DataView(this.bytes);
-    view.setUint32(AGE_ADD, ticket.ageAdd);
-    view.setFloat64(RECEIVED_AT, ticket.receivedAt);
-    view.setUint32(LIFETIME_MS, ticket.lifetimeMs);
-    // RFC 8446 §4.6.1: a ticket is at most 2^16-1 bytes.
-    view.setUint16(TICKET_LENGTH, ticket.ticket.length);
-    const bytes = new Uint8Array(this.bytes);
-    bytes.set(ticket.ticket, TICKET);
-    bytes.set(ticket.psk, TICKET + ticket.ticket.length);
-  }
-
-  decoded(): DecodedSession {
-    const view = new DataView(this.bytes);
-    const pskAt = TICKET + view.getUint16(TICKET_LENGTH);
-    return {
-      serverName: this.serverName,
-      version: 'TLSv1.3',
-      ticket: {
-        ticket: new Uint8Array(this.bytes, TICKET, pskAt - TICKET),
-        psk: new Uint8Array(this.bytes, pskAt),
-        suite: this.suite,
-        ageAdd: view.getUint32(AGE_ADD),
-        receivedAt: view.getFloat64(RECEIVED_AT),
-        lifetimeMs: view.getUint32(LIFETIME_MS),
-        peerCertificates: this.peerCertificates,
-        alpn: this.alpn,
-      },
-    };
-  }
-}
-
-function encodeKept(kept: CompactTicket | DecodedSession): Uint8Array {
-  return encodeSession(kept instanceof CompactTicket ? kept.decoded() : kept);
+/** A TLS 1.3 session as ConnectionSessionCache keeps it: its buffer (above), then what is not bytes. */
+function compactTicket(serverName: string, ticket: StoredTicket): ArrayBuffer {
+  const name = new TextEncoder().encode(serverName);
+  const bytes = new ArrayBuffer(TICKET + ticket.ticket.length + ticket.psk.length + name.length);
+  const view = new DataView(bytes);
+  view.setUint32(AGE_ADD, ticket.ageAdd);
+  view.setFloat64(RECEIVED_AT, ticket.receivedAt);
+  view.setUint32(LIFETIME_MS, ticket.lifetimeMs);
+  // RFC 8446 §4.6.1: a ticket is at most 2^16-1 bytes; RFC 6066 §3: a host name too.
+  view.setUint16(TICKET_LENGTH, ticket.ticket.length);
+  view.setUint16(NAME_LENGTH, name.length);
+  const array = new Uint8Array(bytes);
+  array.set(ticket.ticket, TICKET);
+  array.set(ticket.psk, TICKET + ticket.ticket.length);
+  array.set(name, bytes.byteLength - name.length);
+  return bytes;
 }
 
 /**
@@ -218,7 +195,14 @@ function encodeKept(kept: CompactTicket | DecodedSession): Uint8Array {
 export class ConnectionSessionCache implements ClientSessionCache, ClientSession12Cache {
   /** The socket told of new sessions (see attach). */
   private socket: SessionEvents | undefined;
-  private newest: CompactTicket | DecodedSession | undefined;
+  /**
+   * The newest session, encoded only when asked for: a TLS 1.2 session, or a TLS 1.3 session's
+   * bytes (compactTicket) with the three fields after it (no object of its own per connection).
+   */
+  private newest: ArrayBuffer | DecodedSession | undefined;
+  private newestSuite: CipherSuite | undefined;
+  private newestCertificates: readonly Certificate[] | undefined;
+  private newestAlpn: string | undefined;
   private offered: DecodedSession | undefined;
   private readonly given: DecodedSession | undefined;
 
@@ -236,23 +220,47 @@ export class ConnectionSessionCache implements ClientSessionCache, ClientSession
   /** The newest session as bytes, or the one given. */
   bytes(): Uint8Array | undefined {
     const newest = this.newest;
-    if (newest) this.latest = encodeKept(newest);
+    if (newest) this.latest = encodeSession(newest instanceof ArrayBuffer ? this.decoded(newest) : newest);
     this.newest = undefined;
+    this.newestSuite = undefined;
+    this.newestCertificates = undefined;
+    this.newestAlpn = undefined;
     return this.latest;
   }
 
+  /** The newest TLS 1.3 session from its bytes and fields. */
+  private decoded(bytes: ArrayBuffer): DecodedSession {
+    const view = new DataView(bytes);
+    const pskAt = TICKET + view.getUint16(TICKET_LENGTH);
+    const nameAt = bytes.byteLength - view.getUint16(NAME_LENGTH);
+    return {
+      serverName: new TextDecoder().decode(new Uint8Array(bytes, nameAt)),
+      version: 'TLSv1.3',
+      ticket: {
+        ticket: new Uint8Array(bytes, TICKET, pskAt - TICKET),
+        psk: new Uint8Array(bytes, pskAt, nameAt - pskAt),
+        suite: this.newestSuite!,
+        ageAdd: view.getUint32(AGE_ADD),
+        receivedAt: view.getFloat64(RECEIVED_AT),
+        lifetimeMs: view.getUint32(LIFETIME_MS),
+        peerCertificates: this.newestCertificates!,
+        alpn: this.newestAlpn,
+      },
+    };
+  }
+
   put(serverName: string, value: StoredTicket | ClientSession12): void {
-    const kept: CompactTicket | DecodedSession =
-      'psk' in value
-        ? new CompactTicket(serverName, value)
-        : { serverName, version: 'TLSv1.2', session: value };
-    this.newest = kept;
+    const tls13 = 'psk' in value;
+    this.newest = tls13 ? compactTicket(serverName, value) : decodedSession(serverName, value);
+    this.newestSuite = tls13 ? value.suite : undefined;
+    this.newestCertificates = tls13 ? value.peerCertificates : undefined;
+    this.newestAlpn = tls13 ? value.alpn : undefined;
     // As node:tls, 'session' follows 'secureConnect' (and a socket dropped for its chain reports
     // none), also for a ticket read with the server's Finished (RFC 8446 §4.6.1 lets it come there).
     const socket = this.socket;
     socket?.afterSecure(() => {
       if (!socket.destroyed && socket.listenerCount('session') > 0)
-        socket.emit('session', Buffer.from(encodeKept(kept)));
+        socket.emit('session', Buffer.from(encodeSession(decodedSession(serverName, value))));
     });
   }
 

@@ -12,7 +12,6 @@ import { concat } from '@tls-kit/crypto/bytes';
 import type { Connection } from '../connection.js';
 import type { ConnectionEvents } from '../core.js';
 import { TLSUsageError } from '../errors.js';
-import type { VerifyCallback } from '../verify-callback.js';
 import { authorizationError } from './authorization.js';
 import { type ClientSocketOptions, clientInit } from './client-config.js';
 import { invalidArgType, nodeError, nodeErrorFrom } from './errors.js';
@@ -149,6 +148,11 @@ export class TLSSocket extends Duplex {
     writeToWireParts(pieces: readonly Uint8Array[]): void {
       this.socket.toWireParts(pieces);
     }
+
+    /** start()'s wireClose as a method: the engine keeps no closure of this socket. */
+    wireClose(immediate: boolean): void {
+      this.socket.closeTransport(immediate);
+    }
   };
 
   /**
@@ -161,8 +165,6 @@ export class TLSSocket extends Duplex {
     }
   };
 
-  /** node:tls compatibility: this socket encrypts. */
-  readonly encrypted = true;
   /** True once the peer's certificate chain was verified (always the case for a completed client handshake). */
   authorized = false;
   /** Why the peer is not authorized (e.g. 'no peer certificate'), or null. */
@@ -190,7 +192,6 @@ export class TLSSocket extends Duplex {
   private tracer: Tracer | undefined;
   /** Until our first flight is on the wire (setServername() may start the engine again). */
   private init: TLSSocketInit<TLSSocket> | undefined;
-  private readonly verifyCallback: VerifyCallback | undefined;
   /** The transport: a net.Socket or any Duplex of bytes. */
   readonly socket: Duplex;
   /** node:tls' `server` of an accepted socket. */
@@ -228,7 +229,6 @@ export class TLSSocket extends Duplex {
     this.isServer = setup.isServer;
     this.sessions = setup.sessions;
     this.rejectUnverifiedPeer = setup.rejectUnverifiedPeer ?? false;
-    this.verifyCallback = setup.verifyCallback;
     if (setup.enableTrace) this.enableTrace();
     const signal = isInit(init) ? undefined : init.signal;
     if (signal) {
@@ -288,10 +288,12 @@ export class TLSSocket extends Duplex {
   private start(servername?: string): void {
     const events = this.isServer ? new TLSSocket.Events(this) : new TLSSocket.ClientEvents(this);
     try {
+      // The design's callbacks; the engine keeps neither, the events object has both
+      // (writeToWireParts, wireClose).
       this.engine = this.init!.tls(this, servername).start(
         (data) => this.toWire(data),
         (immediate) => this.closeTransport(immediate),
-        this.verifyCallback,
+        this.init!.verifyCallback,
         events,
       );
     } catch (error) {
@@ -300,6 +302,11 @@ export class TLSSocket extends Duplex {
       this.socket.destroy();
       throw error;
     }
+  }
+
+  /** node:tls compatibility: this socket encrypts (on the prototype: nothing kept per socket). */
+  get encrypted(): true {
+    return true;
   }
 
   /** node:tls enableTrace(): from now on, every record on stderr, decoded by our dissector. */

@@ -17,16 +17,14 @@ export class EmptyRecordCaps {
   private warnings = 0;
   private keyUpdates = 0;
 
-  /** A record that carried data: the peer is doing real work again. */
-  data(): void {
+  /**
+   * A record that carried data: the peer is doing real work again. True when nothing is counted
+   * any more (application data also ends a run of KeyUpdates: the record layer then drops these caps).
+   */
+  data(): boolean {
     this.empty = 0;
     this.warnings = 0;
-  }
-
-  /** Application data: also ends a run of KeyUpdates. */
-  applicationData(): void {
-    this.data();
-    this.keyUpdates = 0;
+    return this.keyUpdates === 0;
   }
 
   emptyRecord(what: string): void {

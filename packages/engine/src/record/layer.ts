@@ -55,8 +55,11 @@ export type RecordLayerConfig = Pick<
 >;
 
 export class RecordLayer {
-  /** Bounds on records that carry nothing (empty records, warnings, KeyUpdates in a row). */
-  readonly caps = new EmptyRecordCaps();
+  /**
+   * Bounds on records that carry nothing (empty records, warnings, KeyUpdates in a row): made by
+   * the first such record, dropped once data resets every count, so an idle connection has none.
+   */
+  private caps: EmptyRecordCaps | undefined;
   /** Records the peer may not send us over this size (RFC 8449), set by the handshake. */
   private readLimit: number | undefined;
   /** The peer's record_size_limit or max_fragment_length (RFC 8449, RFC 6066 §4). */
@@ -132,7 +135,7 @@ export class RecordLayer {
     const message = this.joiner?.next();
     if (message) {
       // HelloRequests carry nothing; a client ignores them during a handshake (RFC 5246 §7.4.1.1).
-      if (message.type === HandshakeType.hello_request) this.caps.emptyRecord('HelloRequests');
+      if (message.type === HandshakeType.hello_request) this.counts().emptyRecord('HelloRequests');
       sink.handshakeMessage(message);
       return true;
     }
@@ -192,7 +195,7 @@ export class RecordLayer {
       case ContentType.handshake:
         this.joiner ??= new HandshakeJoiner(this.config.maxHandshakeMessageSize);
         this.joiner.push(fragment);
-        this.caps.data();
+        if (this.caps?.data()) this.caps = undefined;
         return;
       case ContentType.alert:
         sink.alert(fragment);
@@ -201,10 +204,11 @@ export class RecordLayer {
         if (!this.completed)
           refuse('ApplicationDataBeforeHandshake', 'application data before the handshake completed');
         if (fragment.length === 0) {
-          this.caps.emptyRecord('empty records');
+          this.counts().emptyRecord('empty records');
           return;
         }
-        this.caps.applicationData();
+        // Application data ends every run, KeyUpdates included.
+        this.caps = undefined;
         // Decrypted data is fresh memory, kept as is; a view of the input buffer (which the next
         // push reuses) is copied.
         sink.applicationData(fragment.buffer === record.fragment.buffer ? fragment.slice() : fragment);
@@ -221,7 +225,22 @@ export class RecordLayer {
   dropChangeCipherSpec(): void {
     if (this.completed) refuse('UnexpectedChangeCipherSpec', 'change_cipher_spec after the handshake');
     if (!this.helloSeen) refuse('UnexpectedChangeCipherSpec', 'change_cipher_spec before the ClientHello');
-    this.caps.emptyRecord('dropped change_cipher_spec records');
+    this.counts().emptyRecord('dropped change_cipher_spec records');
+  }
+
+  private counts(): EmptyRecordCaps {
+    this.caps ??= new EmptyRecordCaps();
+    return this.caps;
+  }
+
+  /** A warning alert that leaves the connection usable (capped: EmptyRecordCaps). */
+  countWarningAlert(): void {
+    this.counts().warningAlert();
+  }
+
+  /** A TLS 1.3 KeyUpdate (capped without application data in between: EmptyRecordCaps). */
+  countKeyUpdate(): void {
+    this.counts().keyUpdate();
   }
 
   /** No handshake message is partly received (RFC 8446 §5.1: none may span a key change). */

@@ -73,6 +73,7 @@ import { decode, type HandshakeMessage, latin1 } from '../handshake/messages.js'
 import { withStapledResponse } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
+import { localChains, sharedSchemes, sharedServerName } from '../handshake/shared-lists.js';
 import { masterSecret12 } from '../keyschedule/tls12.js';
 import { suite12ById, type Tls12CipherSuite } from '../suites.js';
 import { Transcript } from '../transcript/transcript.js';
@@ -173,7 +174,7 @@ export function clientHello12(
     if (names.length !== 1 || !/^[\x21-\x7e]+$/.test(name)) {
       refuse('BadServerName', 'server_name: not a single ASCII host name');
     }
-    conn.facts.serverName = name.toLowerCase();
+    conn.facts.serverName = sharedServerName(name.toLowerCase());
   }
   const pointFormats = findExtension(extensions, T.ec_point_formats)?.extensionData.ecPointFormatList;
   // RFC 8422 §5.1.2: uncompressed points are the only format; a list without it is unusable.
@@ -201,7 +202,7 @@ export function clientHello12(
     pointFormats: pointFormats !== undefined,
     limitExtension,
   };
-  conn.facts.peerSignatureSchemes = offer.schemes;
+  conn.facts.peerSignatureSchemes = sharedSchemes(offer.schemes);
   const server = new Server12(conn, settings, tls12, offer);
   // The handshake's transcript starts here (a TLS 1.3 server hands over before any HelloRetryRequest).
   const transcript = new Transcript(config.provider);
@@ -500,7 +501,7 @@ class Server12 {
       this.serverHelloExtensions(settled, true, suite.kx === 'ecdhe', ocsp !== undefined),
       transcript,
     );
-    conn.facts.localCertificates = chain.certificates;
+    conn.facts.localCertificates = localChains.shared(chain.certificates);
     conn.sendHandshake(
       HandshakeType.certificate,
       Certificate12.build({ certificateList: chain.certificates.map((c) => c.getAsn1Bytes()) }),

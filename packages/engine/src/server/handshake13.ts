@@ -50,6 +50,7 @@ import { decode, frameHandshake, type HandshakeMessage, latin1 } from '../handsh
 import { withStapledResponse } from '../handshake/ocsp.js';
 import { parsePeerCertificates, validatePeerChain } from '../handshake/peer-certificates.js';
 import { answerRecordLimits } from '../handshake/record-limits.js';
+import { sharedSchemes, sharedServerName } from '../handshake/shared-lists.js';
 import { Traffic13 } from '../handshake/traffic13.js';
 import {
   EarlySecret,
@@ -122,7 +123,7 @@ interface ChosenPsk {
 /** RFC 6066 §3: a host name is ASCII; we compare it in lower case. */
 function hostName(name: string): string {
   if (!/^[\x21-\x7e]+$/.test(name)) refuse('BadServerName', 'server_name: not an ASCII host name');
-  return name.toLowerCase();
+  return sharedServerName(name.toLowerCase());
 }
 
 class ExpectClientHello implements HandshakeState {
@@ -236,7 +237,7 @@ class ExpectClientHello implements HandshakeState {
 
     const sigalgs = findExtension(extensions, ExtensionType.signature_algorithms)?.extensionData
       ?.supportedSignatureAlgorithms;
-    conn.facts.peerSignatureSchemes = sigalgs ?? [];
+    conn.facts.peerSignatureSchemes = sharedSchemes(sigalgs ?? []);
     const negotiated: Negotiated = {
       ch,
       chRaw: message.raw,
