@@ -468,19 +468,13 @@ export class ConnectionCore implements RecordSink, RecordOutput {
 
   /**
    * Frames a handshake message, adds it to `transcript` (the sending state's) and queues it
-   * protected.
+   * protected (with the rest of its flight: RecordLayer.send).
    */
   sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
-    const raw = this.frameIntoTranscript(type, body, transcript);
-    this.records.send(ContentType.handshake, raw);
-    return raw;
-  }
-
-  /** sendHandshake without the sending, for a caller that sends several messages as one record. */
-  frameIntoTranscript(type: number, body: Uint8Array, transcript: Transcript): Uint8Array {
     const raw = frameHandshake(type, body);
     if (type === HandshakeType.finished) this.facts.finished = body.slice();
     transcript.add(raw);
+    this.records.send(ContentType.handshake, raw);
     return raw;
   }
 
@@ -694,6 +688,7 @@ export class ConnectionCore implements RecordSink, RecordOutput {
   }
 
   private flush(): void {
+    this.records.flush();
     const output = this.output;
     if (!output) return;
     this.output = undefined;

@@ -45,6 +45,7 @@ import {
   protection,
   records,
   serverFlight,
+  splitMessages,
 } from './helpers/mitm.js';
 import { deliver, pair, text } from './helpers/pipe.js';
 import { pki } from './helpers/pki.js';
@@ -545,7 +546,8 @@ test('ClientHello with no ALPN protocol in common: no_application_protocol', (t)
 
 test('bad client Finished: decrypt_error', (t) => {
   const client = makeClient();
-  const server = makeServer();
+  // No tickets: the alert is the first record under the server's application key.
+  const server = makeServer({ ticketKeys: false });
   const flight = serverFlight(client, server);
   client.connection.dataFromWire(encodeServerFlight(server, flight.serverHello, flight.messages));
   const recs = records(client.take()).filter((r) => r.type === ContentType.application_data);
@@ -570,7 +572,8 @@ test('change_cipher_spec before the ClientHello: unexpected_message', (t) => {
 
 test('malformed change_cipher_spec during the handshake: unexpected_message', (t) => {
   const client = makeClient();
-  const server = makeServer();
+  // No tickets: the alert is the first record under the server's application key.
+  const server = makeServer({ ticketKeys: false });
   const ch = client.take();
   const ccs = new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([2]));
   server.connection.dataFromWire(ch);
@@ -673,17 +676,21 @@ test('bad client CertificateVerify: decrypt_error', (t) => {
   );
   deliver(p.client, p.server);
   deliver(p.server, p.client);
-  // The client's flight: [CCS], Certificate, CertificateVerify, Finished under its handshake key.
+  // The client's flight: [CCS], then Certificate, CertificateVerify, Finished in one record under
+  // its handshake key.
   const flight = concat(p.client.out.splice(0));
   const key = secrets.get('CLIENT_HANDSHAKE_TRAFFIC_SECRET')!;
   const read = protection(key);
-  const messages = records(flight)
-    .filter((r) => r.type === ContentType.application_data)
-    .map((r) => read.open(r).fragment.slice());
+  const sealed = records(flight).filter((r) => r.type === ContentType.application_data);
+  t.is(sealed.length, 1);
+  const messages = splitMessages(read.open(sealed[0]!).fragment);
+  t.deepEqual(
+    messages.map((m) => m[0]),
+    [HandshakeType.certificate, HandshakeType.certificate_verify, HandshakeType.finished],
+  );
   const cv = messages[1]!;
   cv[cv.length - 3]! ^= 1;
-  const write = protection(key);
-  const forged = concat(messages.map((m) => write.seal(ContentType.handshake, m)));
+  const forged = protection(key).seal(ContentType.handshake, concat(messages));
   const error = t.throws(() => p.server.connection.dataFromWire(forged), { instanceOf: BadTLSDataError });
   t.is(error?.reason, 'BadSignature');
   t.is(error?.alertCode, A.decrypt_error);

@@ -211,43 +211,58 @@ test('Node client -> our server: HelloRetryRequest with a cookie on every handsh
   t.is(connection.namedGroup, 'x25519');
 });
 
-test('Node client -> our server: resumption', async (t) => {
-  const p = pki();
-  const server = new ServerTLS({ certificates: p.chain('ecdsa') });
-  const connections: import('../src/index.js').Connection[] = [];
-  const listener = await listen(
-    (w, c, e) => server.start(w, c, undefined, e),
-    (s) => connections.push(s.connection),
-    (d, s) => s.connection.dataFromApplication(d),
-  );
-  try {
-    let session: Buffer | undefined;
-    for (let i = 0; i < 2; i++) {
-      const socket = tls.connect({
-        port: listener.port,
-        host: '127.0.0.1',
-        servername: 'localhost',
-        ca: p.root.toPem(),
-        ...(session ? { session } : {}),
-      });
-      socket.on('session', (s: Buffer) => {
-        session = s;
-      });
-      let reused: boolean | undefined;
-      await new Promise<void>((res, rej) => {
-        socket.once('secureConnect', () => {
-          reused = socket.isSessionReused();
-          socket.write('ping');
+// Without a client certificate our tickets come with our Finished; with one, after the client's
+// (RFC 8446 §4.6.1): node:tls resumes with both, and the resumed session keeps the client's chain.
+for (const clientAuth of ['none', 'require'] as const) {
+  test(`Node client -> our server: resumption (clientAuth ${clientAuth})`, async (t) => {
+    const p = pki();
+    const server = new ServerTLS({
+      certificates: p.chain('ecdsa'),
+      clientAuth,
+      clientTrustRoot: p.trustStore,
+    });
+    const leaf = p.leaf('ecdsa');
+    const clientChain =
+      clientAuth === 'none' ? {} : { key: privateKeyToPem(leaf.privateKey!), cert: leaf.toPem() };
+    const connections: import('../src/index.js').Connection[] = [];
+    const listener = await listen(
+      (w, c, e) => server.start(w, c, undefined, e),
+      (s) => connections.push(s.connection),
+      (d, s) => s.connection.dataFromApplication(d),
+    );
+    try {
+      let session: Buffer | undefined;
+      for (let i = 0; i < 2; i++) {
+        const socket = tls.connect({
+          port: listener.port,
+          host: '127.0.0.1',
+          servername: 'localhost',
+          ca: p.root.toPem(),
+          ...clientChain,
+          ...(session ? { session } : {}),
         });
-        socket.on('data', () => socket.end());
-        socket.on('end', () => res());
-        socket.on('error', rej);
-      });
-      t.is(reused, i === 1);
+        socket.on('session', (s: Buffer) => {
+          session = s;
+        });
+        let reused: boolean | undefined;
+        await new Promise<void>((res, rej) => {
+          socket.once('secureConnect', () => {
+            reused = socket.isSessionReused();
+            socket.write('ping');
+          });
+          socket.on('data', () => socket.end());
+          socket.on('end', () => res());
+          socket.on('error', rej);
+        });
+        t.is(reused, i === 1);
+      }
+      t.false(connections[0]!.resumed);
+      t.true(connections[1]!.resumed);
+      const chain = (c: import('../src/index.js').Connection) => c.peerCertificates.map((x) => x.toPem());
+      t.is(chain(connections[0]!).length > 0, clientAuth === 'require');
+      t.deepEqual(chain(connections[1]!), chain(connections[0]!));
+    } finally {
+      await listener.close();
     }
-    t.false(connections[0]!.resumed);
-    t.true(connections[1]!.resumed);
-  } finally {
-    await listener.close();
-  }
-});
+  });
+}

@@ -295,36 +295,51 @@ maybe('s_client -> our server: missing required client certificate gets certific
   t.regex(output, /certificate required/i);
 });
 
-maybe('s_client -> our server: resumption with our ticket', async (t) => {
-  const files = pemFiles('ecdsa');
-  const sess = `${files.root}.sess`;
-  const server = new ServerTLS({ certificates: pki().chain('ecdsa') });
-  const connections: Connection[] = [];
-  const listener = await listen(
-    (w, c, e) => server.start(w, c, undefined, e),
-    (s) => connections.push(s.connection),
-    (d, s) => {
-      if (new TextDecoder().decode(d).includes('BYE')) s.connection.applicationFinished();
-    },
-  );
-  try {
-    for (const args of [
-      ['-sess_out', sess],
-      ['-sess_in', sess],
-    ]) {
-      const child = opensslClient(listener.port, files.root, ['-tls1_3', '-ign_eof', ...args]);
-      await child.waitFor(/Verify return code|Reused/);
-      await new Promise((r) => setTimeout(r, 200));
-      child.process.stdin.write('BYE\n');
-      await child.exited;
-      child.kill();
+// Our tickets come with our Finished without client authentication, after the client's Finished
+// with it (RFC 8446 §4.6.1); s_client resumes with both.
+for (const clientAuth of ['none', 'require'] as const) {
+  maybe(`s_client -> our server: resumption with our ticket (clientAuth ${clientAuth})`, async (t) => {
+    const files = pemFiles('ecdsa');
+    const sess = `${files.root}.${clientAuth}.sess`;
+    const server = new ServerTLS({
+      certificates: pki().chain('ecdsa'),
+      clientAuth,
+      clientTrustRoot: pki().trustStore,
+    });
+    const clientChain = clientAuth === 'none' ? [] : ['-cert', files.cert, '-key', files.key];
+    const connections: Connection[] = [];
+    const listener = await listen(
+      (w, c, e) => server.start(w, c, undefined, e),
+      (s) => connections.push(s.connection),
+      (d, s) => {
+        if (new TextDecoder().decode(d).includes('BYE')) s.connection.applicationFinished();
+      },
+    );
+    try {
+      for (const args of [
+        ['-sess_out', sess],
+        ['-sess_in', sess],
+      ]) {
+        const child = opensslClient(listener.port, files.root, [
+          '-tls1_3',
+          '-ign_eof',
+          ...clientChain,
+          ...args,
+        ]);
+        await child.waitFor(/Verify return code|Reused/);
+        await new Promise((r) => setTimeout(r, 200));
+        child.process.stdin.write('BYE\n');
+        await child.exited;
+        child.kill();
+      }
+      t.false(connections[0]!.resumed);
+      t.true(connections[1]!.resumed);
+      t.is(connections[1]!.peerCertificates.length > 0, clientAuth === 'require');
+    } finally {
+      await listener.close();
     }
-    t.false(connections[0]!.resumed);
-    t.true(connections[1]!.resumed);
-  } finally {
-    await listener.close();
-  }
-});
+  });
+}
 
 maybe('s_client -enable_pha -> our server: requestClientCertificate after the handshake', async (t) => {
   const files = pemFiles('ecdsa');

@@ -114,12 +114,13 @@ interface Established {
 }
 
 /**
- * A complete handshake of our client with our server, the server's tickets withheld so the
- * client has read no record under the server's application key yet.
+ * A complete handshake of our client with our server, without tickets (which would go with the
+ * server's Finished, RFC 8446 §4.6.1), so the client has read no record under the server's
+ * application key yet.
  */
 function established(options: Parameters<typeof makeClient>[0]): Established {
   const client = makeClient(options);
-  const server = makeServer();
+  const server = makeServer({ ticketKeys: false });
   const hello = client.take();
   server.connection.dataFromWire(hello);
   const flight = server.take();
@@ -424,12 +425,12 @@ test('requestClientCertificate: TLSUsageError without the client offer, during t
 });
 
 /**
- * Our client and server in memory after the handshake, the server's output since its
- * application key kept (tickets, then what follows) so its alerts can be read.
+ * Our client and server in memory after the handshake, the server without tickets so that its
+ * output since the handshake is all it sent under its application key (its alerts can be read).
  */
 function serverAwaitingAnswer(request: boolean): { client: Endpoint; server: Endpoint } {
   const client = makeClient({ postHandshakeAuth: true, clientCertificateStore: new PkiStore('ecdsa') });
-  const server = makeServer({ clientTrustRoot: pki().trustStore });
+  const server = makeServer({ clientTrustRoot: pki().trustStore, ticketKeys: false });
   server.connection.dataFromWire(client.take());
   client.connection.dataFromWire(server.take());
   server.connection.dataFromWire(client.take());

@@ -164,7 +164,11 @@ export function checkFinished(
   transcriptHash: Uint8Array,
   verifyData: Uint8Array,
 ): void {
-  const expected = finishedVerifyData(conn.config.provider, suite, baseKey, transcriptHash);
+  checkVerifyData(conn, finishedVerifyData(conn.config.provider, suite, baseKey, transcriptHash), verifyData);
+}
+
+/** checkFinished against a verify_data computed earlier (a server that sent tickets with its Finished). */
+export function checkVerifyData(conn: HandshakeContext, expected: Uint8Array, verifyData: Uint8Array): void {
   if (verifyData.length !== expected.length || !conn.config.provider.timingSafeEqual(expected, verifyData)) {
     refuse('BadFinished', 'bad Finished verify_data');
   }

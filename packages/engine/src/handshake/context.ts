@@ -35,10 +35,11 @@ export interface HandshakeContext {
   /** Called once when the connection is invalidated (TLS 1.2 drops its session: RFC 5246 §7.2.2). */
   onInvalidate: (() => void) | undefined;
 
-  /** Frames, hashes into `transcript` (the sending state's own) and sends a handshake message. */
+  /**
+   * Frames, hashes into `transcript` (the sending state's own) and sends a handshake message; the
+   * messages of a flight share records (RecordLayer.send).
+   */
   sendHandshake(type: number, body: Uint8Array, transcript: Transcript): Uint8Array;
-  /** sendHandshake without the sending, for a caller that sends several messages as one record. */
-  frameIntoTranscript(type: number, body: Uint8Array, transcript: Transcript): Uint8Array;
   /** Sends already framed data without touching the transcript. */
   sendRaw(type: number, data: Uint8Array): void;
   /** A warning alert that leaves the connection usable (RFC 5246 §7.2.2). */

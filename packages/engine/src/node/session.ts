@@ -145,6 +145,16 @@ export function sessionTicket(bytes: Uint8Array): Buffer | undefined {
 export interface SessionEvents {
   emit(event: 'session', value: Buffer): boolean;
   listenerCount(event: 'session'): number;
+  readonly destroyed: boolean;
+  /** Runs `run` once 'secure' ('secureConnect') was emitted, at once if it was. */
+  afterSecure(run: () => void): void;
+}
+
+/** A session the engine gave a cache, for encodeSession. */
+function decodedSession(serverName: string, value: StoredTicket | ClientSession12): DecodedSession {
+  return 'psk' in value
+    ? { serverName, version: 'TLSv1.3', ticket: value }
+    : { serverName, version: 'TLSv1.2', session: value };
 }
 
 /**
@@ -241,14 +251,17 @@ export class ConnectionSessionCache implements ClientSessionCache, ClientSession
 
   put(serverName: string, value: StoredTicket | ClientSession12): void {
     const tls13 = 'psk' in value;
-    this.newest = tls13
-      ? compactTicket(serverName, value)
-      : { serverName, version: 'TLSv1.2', session: value };
+    this.newest = tls13 ? compactTicket(serverName, value) : decodedSession(serverName, value);
     this.newestSuite = tls13 ? value.suite : undefined;
     this.newestCertificates = tls13 ? value.peerCertificates : undefined;
     this.newestAlpn = tls13 ? value.alpn : undefined;
-    if (this.socket && this.socket.listenerCount('session') > 0)
-      this.socket.emit('session', Buffer.from(this.bytes()!));
+    // As node:tls, 'session' follows 'secureConnect' (and a socket dropped for its chain reports
+    // none), also for a ticket read with the server's Finished (RFC 8446 §4.6.1 lets it come there).
+    const socket = this.socket;
+    socket?.afterSecure(() => {
+      if (!socket.destroyed && socket.listenerCount('session') > 0)
+        socket.emit('session', Buffer.from(encodeSession(decodedSession(serverName, value))));
+    });
   }
 
   /** TLS 1.3 tickets. */

@@ -615,7 +615,9 @@ export class TLSSocket extends Duplex {
       queueMicrotask(() => this.destroy());
       return;
     }
-    // Listeners run after the engine call that completed the handshake has returned.
+    // Listeners run after the engine call that completed the handshake has returned; until then
+    // afterSecure() work waits with the rest.
+    this.waitingForSecure ??= [];
     queueMicrotask(() => {
       if (this.destroyed) return;
       this.emit('secure');
@@ -690,10 +692,17 @@ export class TLSSocket extends Duplex {
     });
   }
 
-  private whenSecure(run: () => void): void {
-    if (this.secure) run();
+  /** @internal Runs `run` once 'secure' was emitted (SessionEvents). */
+  afterSecure(run: () => void): void {
+    if (this.secure && !this.waitingForSecure) run();
     else if (this.waitingForSecure) this.waitingForSecure.push(run);
     else this.waitingForSecure = [run];
+  }
+
+  /** Runs `run` once the handshake completed, before 'secure' if it is not emitted yet. */
+  private whenSecure(run: () => void): void {
+    if (this.secure) run();
+    else this.afterSecure(run);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {

@@ -3,6 +3,7 @@
 // filtering, caps on records that carry nothing) and records out (fragmentation, protection, the
 // KeyUpdate trigger). Keys of either version come in through installKeys; what the records mean
 // (alerts, application data, handshake messages) is the connection's business.
+import { concat } from '@tls-kit/crypto/bytes';
 import { ContentType, HandshakeType } from '@tls-kit/messages';
 import type { ResolvedConfig } from '../config.js';
 import { ProtocolViolation, refuse } from '../errors.js';
@@ -76,6 +77,11 @@ export class RecordLayer {
   /** The first ClientHello was sent or received: a change_cipher_spec may arrive (RFC 8446 §5). */
   private helloSeen = false;
   private sentChangeCipherSpec = false;
+  /**
+   * Handshake messages sent since the last flush(), under the current write protection: a
+   * flight's messages share records (see send).
+   */
+  private pendingHandshake: Uint8Array[] | undefined;
   /** Server: skip undecryptable records until one decrypts, up to earlyDataBudget bytes (RFC 8446 §4.2.10). */
   private skippingEarlyData = false;
   private earlyDataBudget = 0;
@@ -244,8 +250,32 @@ export class RecordLayer {
 
   // --- Output ---
 
-  /** Seals `data` as records of `type`, fragmented to what the peer and the configuration allow. */
+  /**
+   * Seals `data` as records of `type`, fragmented to what the peer and the configuration allow.
+   * Handshake messages wait for flush(), the next record of another type or the next change of
+   * write protection, and then go out together in as few records as the limit allows: RFC 8446
+   * §5.1 and RFC 5246 §6.2.1 let messages of one type share a record, but none may span a key
+   * change (nor, TLS 1.2, a ChangeCipherSpec, which is a record of its own type).
+   */
   send(type: number, data: Uint8Array): void {
+    if (type === ContentType.handshake) {
+      if (this.pendingHandshake) this.pendingHandshake.push(data);
+      else this.pendingHandshake = [data];
+      return;
+    }
+    this.flush();
+    this.seal(type, data);
+  }
+
+  /** Seals the handshake messages waiting (see send); the driver calls it before it writes. */
+  flush(): void {
+    const pending = this.pendingHandshake;
+    if (!pending) return;
+    this.pendingHandshake = undefined;
+    this.seal(ContentType.handshake, pending.length === 1 ? pending[0]! : concat(pending));
+  }
+
+  private seal(type: number, data: Uint8Array): void {
     const protection = this.writeProtection;
     const max = Math.min(protection.maxFragment, this.config.maxFragmentSize);
     if (!this.gather || !protection.sealParts) {
@@ -267,6 +297,8 @@ export class RecordLayer {
    * have protected keyUpdateAfterRecords records (RFC 8446 §5.5).
    */
   sendApplicationData(data: Uint8Array, rekey: () => void): void {
+    // Waiting handshake messages count against the write key's records first.
+    this.flush();
     const max = this.config.keyUpdateAfterRecords;
     for (let at = 0; at < data.length; ) {
       if (this.writeProtection instanceof Tls13Protection && this.writeProtection.records >= max) rekey();
@@ -277,7 +309,7 @@ export class RecordLayer {
           ? Math.max(1, max - protection.records)
           : Number.POSITIVE_INFINITY;
       const end = Math.min(data.length, at + records * fragment);
-      this.send(ContentType.application_data, data.subarray(at, end));
+      this.seal(ContentType.application_data, data.subarray(at, end));
       at = end;
     }
   }
@@ -286,6 +318,7 @@ export class RecordLayer {
   sendChangeCipherSpecOnce(): void {
     if (this.sentChangeCipherSpec || !this.config.middleboxCompatibility) return;
     this.sentChangeCipherSpec = true;
+    this.flush();
     this.output.queueOutput(
       new PlaintextProtection().seal(ContentType.change_cipher_spec, new Uint8Array([1])),
     );
@@ -300,7 +333,13 @@ export class RecordLayer {
       refuse('HandshakeMessageSplitAcrossKeyChange', 'handshake message split across a key change');
     const protection = this.protection(keys, direction === 'read' ? this.readLimit : this.writeLimit);
     if (direction === 'read') this.readProtection = protection;
-    else this.writeProtection = protection;
+    else this.setWriteProtection(protection);
+  }
+
+  /** What was sent under the protection so far is sealed with it first (RFC 8446 §5.1). */
+  private setWriteProtection(protection: RecordProtection): void {
+    this.flush();
+    this.writeProtection = protection;
   }
 
   /** `limit`: for writing, the peer's record_size_limit; for reading, ours (RFC 8449 §4). */
@@ -328,7 +367,7 @@ export class RecordLayer {
 
   /** TLS 1.2 max_fragment_length (RFC 6066 §4): the rest of the unprotected handshake obeys it too. */
   limitPlaintextWrites(bytes: number): void {
-    this.writeProtection = new LimitedPlaintextProtection(bytes);
+    this.setWriteProtection(new LimitedPlaintextProtection(bytes));
   }
 
   // --- Handshake milestones ---
@@ -336,7 +375,7 @@ export class RecordLayer {
   /** The first ClientHello is sent or received: later records use version 0x0303 (RFC 8446 §5.1), and a change_cipher_spec may now arrive (§5). */
   clientHelloExchanged(): void {
     this.helloSeen = true;
-    if (!this.writeProtection.encrypted) this.writeProtection = new PlaintextProtection(0x0303);
+    if (!this.writeProtection.encrypted) this.setWriteProtection(new PlaintextProtection(0x0303));
   }
 
   /** Server, after rejecting 0-RTT: skip undecryptable records, up to `budget` bytes (RFC 8446 §4.2.10). */

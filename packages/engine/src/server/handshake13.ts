@@ -3,8 +3,9 @@
 //   ExpectClientHello --no usable share--> (HelloRetryRequest) ExpectSecondClientHello
 //   ExpectClientHello -> [certificate callback, maybe asynchronous]
 //     -> (ServerHello, EncryptedExtensions, [CertificateRequest], Certificate, CertificateVerify, Finished)
+//     -> (NewSessionTicket*, in the same write, unless we asked for a client certificate)
 //     -> [ExpectClientCertificate -> [ExpectClientCertificateVerify]] -> ExpectClientFinished
-//     -> (NewSessionTicket*) -> Traffic13
+//     -> (NewSessionTicket*, when they waited for the client's certificate) -> Traffic13
 //   (a PSK handshake skips the certificates)
 import type { Certificate, ServerCertificates } from '@tls-kit/certs';
 import type { HashAlgorithm, NamedGroupName, SignatureSchemeName } from '@tls-kit/crypto';
@@ -36,7 +37,7 @@ import type { HandshakeState } from '../core.js';
 import { refuse } from '../errors.js';
 import { checkPskKey } from '../external-psk.js';
 import {
-  checkFinished,
+  checkVerifyData,
   chooseSignatureScheme,
   enterHandshakeKeys,
   sendCertificate,
@@ -60,7 +61,6 @@ import {
 import { type CipherSuite, suiteById } from '../suites.js';
 import { Transcript } from '../transcript/transcript.js';
 import { chooseAlpn } from './alpn.js';
-import { EncryptedFlight } from './flight.js';
 import { clientHello12 } from './handshake12.js';
 import { certificateRequestExtensions, certificateRequester } from './post-handshake-auth.js';
 import { forServedChain, type ServerSettings, suitesByPreference } from './settings.js';
@@ -533,8 +533,7 @@ function sendServerFlight(
     });
   }
   if (n.limitExtension) ee.push(n.limitExtension);
-  const flight = new EncryptedFlight(conn);
-  flight.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.encrypted_extensions,
     EncryptedExtensions.build({ extensions: ee }),
     transcript,
@@ -543,7 +542,7 @@ function sendServerFlight(
   const requestContext = new Uint8Array(0);
   const requestClientCertificate = settings.clientAuth !== 'none' && !n.psk;
   if (requestClientCertificate) {
-    flight.sendHandshake(
+    conn.sendHandshake(
       HandshakeType.certificate_request,
       CertificateRequest13.build({
         certificateRequestContext: requestContext,
@@ -553,8 +552,8 @@ function sendServerFlight(
     );
   }
   if (chain && scheme) {
-    sendCertificate(flight, transcript, new Uint8Array(0), chain.certificates, ocsp);
-    sendCertificateVerify(flight, transcript, scheme, chain.privateKey, 'server');
+    sendCertificate(conn, transcript, new Uint8Array(0), chain.certificates, ocsp);
+    sendCertificateVerify(conn, transcript, scheme, chain.privateKey, 'server');
     conn.facts.signatureScheme = scheme;
   }
   if (n.psk?.state) {
@@ -563,12 +562,11 @@ function sendServerFlight(
       n.psk.state.clientCertificates.map((certData) => ({ certData })),
     );
   }
-  flight.sendHandshake(
+  conn.sendHandshake(
     HandshakeType.finished,
     finishedVerifyData(config.provider, suite, serverSecret, transcript.current()),
     transcript,
   );
-  flight.send();
   const master = hs.master();
   const thServerFinished = transcript.current();
   const keys: ServerKeys = {
@@ -583,9 +581,20 @@ function sendServerFlight(
   conn.keyLog('SERVER_TRAFFIC_SECRET_0', n.ch.random, keys.serverApp);
   conn.keyLog('EXPORTER_SECRET', n.ch.random, keys.exporter);
   conn.installKeys('write', { version: 'TLSv1.3', suite, secret: keys.serverApp });
-  const finished = new ExpectClientFinished(ctx, transcript, keys, n.postHandshakeAuth);
-  if (requestClientCertificate) return new ExpectClientCertificate(ctx, transcript, requestContext, finished);
-  return finished;
+  if (requestClientCertificate) {
+    const finished = new ExpectClientFinished(ctx, transcript, keys, n.postHandshakeAuth, undefined);
+    return new ExpectClientCertificate(ctx, transcript, requestContext, finished);
+  }
+  // RFC 8446 §4.6.1: a server that authenticates no client and accepts no 0-RTT (we never do,
+  // §4.2.10) knows the client's Finished now, so its tickets go out with our Finished (one write
+  // fewer; Go's crypto/tls does the same). The Finished that arrives is checked against this one.
+  const clientFinished = finishedVerifyData(config.provider, suite, clientSecret, thServerFinished);
+  const ticketKeys = issuingTicketKeys(ctx);
+  if (ticketKeys) {
+    const raw = frameHandshake(HandshakeType.finished, clientFinished);
+    sendTickets(ctx, suite, ticketKeys, master.resumptionSecret(transcript.hashWith(suite.hash, raw)));
+  }
+  return new ExpectClientFinished(ctx, transcript, keys, n.postHandshakeAuth, clientFinished);
 }
 
 /** The key schedule after our Finished: the master secret stage and the secrets taken from it. */
@@ -661,24 +670,26 @@ class ExpectClientFinished implements HandshakeState {
     private readonly keys: ServerKeys,
     /** The client offered post_handshake_auth (RFC 8446 §4.2.6). */
     private readonly clientOffersPostHandshakeAuth: boolean,
+    /** The client's Finished, when computed with our flight (our tickets went with it). */
+    private readonly expected: Uint8Array | undefined,
   ) {}
 
   handle(message: HandshakeMessage): HandshakeState {
     expectMessage(message, HandshakeType.finished, this.name);
-    const { conn, settings } = this.ctx;
-    const { keys, transcript } = this;
+    const { conn, config, settings } = this.ctx;
+    const { keys, transcript, expected } = this;
     const { suite } = keys;
     if (message.body.length !== suite.hashLength) refuse('BadFinishedLength', 'Finished of the wrong length');
-    checkFinished(conn, suite, keys.clientSecret, transcript.current(), message.body);
+    checkVerifyData(
+      conn,
+      expected ?? finishedVerifyData(config.provider, suite, keys.clientSecret, transcript.current()),
+      message.body,
+    );
     transcript.add(message.raw);
     conn.installKeys('read', { version: 'TLSv1.3', suite, secret: keys.clientApp });
-    const resumption = keys.master.resumptionSecret(transcript.current());
-    // No ticket for a client chain that did not verify (rejectUnauthorized: false): resuming would hide it.
-    // Nor after an external PSK: a resumption would lose its identity (Connection.pskIdentity).
-    const issue = conn.facts.peerVerification?.ok !== false && conn.facts.pskIdentity === undefined;
-    if (settings.ticketKeys && issue) {
-      for (let i = 0; i < settings.ticketCount; i++) this.sendTicket(settings.ticketKeys, resumption, i);
-    }
+    const ticketKeys = expected ? undefined : issuingTicketKeys(this.ctx);
+    if (ticketKeys)
+      sendTickets(this.ctx, suite, ticketKeys, keys.master.resumptionSecret(transcript.current()));
     // RFC 8446 §4.6.2: only a client that offered post_handshake_auth may be asked later; only
     // then is a copy of the transcript kept.
     const postHandshakeAuth = this.clientOffersPostHandshakeAuth
@@ -698,34 +709,59 @@ class ExpectClientFinished implements HandshakeState {
     conn.handshakeComplete();
     return traffic;
   }
+}
 
-  /** RFC 8446 §4.6.1. */
-  private sendTicket(ticketKeys: TicketKeys, resumption: Uint8Array, index: number): void {
-    const { conn, config, settings } = this.ctx;
-    const { suite } = this.keys;
-    const ticketNonce = new Uint8Array([index]);
-    const a = config.provider.randomBytes(4);
-    const ticketAgeAdd = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
-    const ticketLifetime = Math.min(settings.ticketLifetimeSeconds, ticketKeys.maxLifetimeSeconds);
-    const encoder = new TextEncoder();
-    const ticket = ticketKeys.seal(
-      TicketStateCodec.build({
-        suite: suite.id,
-        ...splitTime(config.clock()),
-        ageAdd: ticketAgeAdd,
-        lifetimeSeconds: ticketLifetime,
-        psk: resumptionPsk(config.provider, suite, resumption, ticketNonce),
-        serverName: encoder.encode(conn.facts.serverName ?? ''),
-        alpn: encoder.encode(conn.facts.alpnProtocol ?? ''),
-        clientCertificates: conn.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
-      }),
-    );
-    conn.sendRaw(
-      ContentType.handshake,
-      frameHandshake(
-        HandshakeType.new_session_ticket,
-        NewSessionTicket13.build({ ticketLifetime, ticketAgeAdd, ticketNonce, ticket, extensions: [] }),
-      ),
-    );
-  }
+/**
+ * The keys to seal this connection's tickets with, if it gets any: none for a client chain that
+ * did not verify (rejectUnauthorized: false), as resuming would hide it; nor after an external
+ * PSK, as a resumption would lose its identity (Connection.pskIdentity).
+ */
+function issuingTicketKeys(ctx: ServerContext): TicketKeys | undefined {
+  const { facts } = ctx.conn;
+  if (facts.peerVerification?.ok === false || facts.pskIdentity !== undefined) return undefined;
+  return ctx.settings.ticketKeys;
+}
+
+/** Our NewSessionTickets (RFC 8446 §4.6.1), `ticketCount` of them, under the application key. */
+function sendTickets(
+  ctx: ServerContext,
+  suite: CipherSuite,
+  ticketKeys: TicketKeys,
+  resumption: Uint8Array,
+): void {
+  for (let i = 0; i < ctx.settings.ticketCount; i++) sendTicket(ctx, suite, ticketKeys, resumption, i);
+}
+
+function sendTicket(
+  ctx: ServerContext,
+  suite: CipherSuite,
+  ticketKeys: TicketKeys,
+  resumption: Uint8Array,
+  index: number,
+): void {
+  const { conn, config, settings } = ctx;
+  const ticketNonce = new Uint8Array([index]);
+  const a = config.provider.randomBytes(4);
+  const ticketAgeAdd = ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+  const ticketLifetime = Math.min(settings.ticketLifetimeSeconds, ticketKeys.maxLifetimeSeconds);
+  const encoder = new TextEncoder();
+  const ticket = ticketKeys.seal(
+    TicketStateCodec.build({
+      suite: suite.id,
+      ...splitTime(config.clock()),
+      ageAdd: ticketAgeAdd,
+      lifetimeSeconds: ticketLifetime,
+      psk: resumptionPsk(config.provider, suite, resumption, ticketNonce),
+      serverName: encoder.encode(conn.facts.serverName ?? ''),
+      alpn: encoder.encode(conn.facts.alpnProtocol ?? ''),
+      clientCertificates: conn.facts.peerCertificates.map((c) => c.getAsn1Bytes()),
+    }),
+  );
+  conn.sendRaw(
+    ContentType.handshake,
+    frameHandshake(
+      HandshakeType.new_session_ticket,
+      NewSessionTicket13.build({ ticketLifetime, ticketAgeAdd, ticketNonce, ticket, extensions: [] }),
+    ),
+  );
 }

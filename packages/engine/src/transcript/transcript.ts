@@ -62,7 +62,10 @@ export class Transcript {
     return copy;
   }
 
-  /** Hash of the buffered messages plus `extra`, without adding `extra` (PSK binders, §4.2.11.2). */
+  /**
+   * Hash of the messages so far plus `extra`, without adding `extra` (PSK binders, §4.2.11.2; a
+   * server's resumption secret over the client Finished it expects, §4.6.1).
+   */
   hashWith(algorithm: HashAlgorithm, extra: Uint8Array): Uint8Array {
     const h = this.hash ? this.hash.clone() : this.provider.createHash(algorithm);
     if (!this.hash) for (const m of this.pending) h.update(m);

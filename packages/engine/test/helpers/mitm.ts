@@ -3,7 +3,7 @@
 
 import { concat } from '@tls-kit/crypto/bytes';
 import { defaultProvider } from '@tls-kit/crypto/default';
-import { ContentType } from '@tls-kit/messages';
+import { ContentType, HandshakeType } from '@tls-kit/messages';
 import type { ExecutionContext } from 'ava';
 import {
   BadTLSDataError,
@@ -100,7 +100,10 @@ export function makeServer(options: Partial<ServerOptions> = {}): Endpoint {
   return endpoint((w, c) => tls.start(w, c), secrets);
 }
 
-/** The server's first flight, decrypted: ServerHello and the encrypted handshake messages. */
+/**
+ * The server's first flight, decrypted: ServerHello and the encrypted handshake messages (the
+ * NewSessionTickets that follow under the application key, RFC 8446 §4.6.1, are left out).
+ */
 export function serverFlight(
   client: Endpoint,
   server: Endpoint,
@@ -109,8 +112,13 @@ export function serverFlight(
   const recs = records(server.take());
   const serverHello = recs[0]!.fragment.slice();
   const read = protection(server.secrets.get('SERVER_HANDSHAKE_TRAFFIC_SECRET')!);
-  const inner = recs.filter((r) => r.type === ContentType.application_data).map((r) => read.open(r).fragment);
-  return { serverHello, messages: splitMessages(concat(inner)) };
+  const inner: Uint8Array[] = [];
+  for (const r of recs.filter((r) => r.type === ContentType.application_data)) {
+    const messages = splitMessages(read.open(r).fragment);
+    inner.push(...messages);
+    if (messages.at(-1)![0] === HandshakeType.finished) break;
+  }
+  return { serverHello, messages: inner };
 }
 
 /** ServerHello in clear, then `messages` in one record under the server handshake key. */
